@@ -1,0 +1,29 @@
+// The station's SQLite file: one writer connection per process, WAL, synchronous=FULL, foreign keys.
+import Database from 'better-sqlite3';
+import { migrate, type Migration } from './migrate';
+import { migrations as allMigrations } from './migrations/index';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  migrations?: readonly Migration[];
+  readonly?: boolean;
+}
+
+export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  const db = new Database(file, { readonly: options.readonly ?? false });
+  if (!options.readonly) {
+    db.pragma('journal_mode = WAL');
+    // FULL for the whole connection: SQLite will not change it inside a transaction.
+    db.pragma('synchronous = FULL');
+  }
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  if (!options.readonly) migrate(db, options.migrations ?? allMigrations);
+  return db;
+}
+
+/** Run `fn` in one IMMEDIATE transaction (takes the write lock up front). */
+export function inTransaction<T>(db: Db, fn: () => T): T {
+  return db.transaction(fn).immediate();
+}

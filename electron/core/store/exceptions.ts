@@ -1,0 +1,159 @@
+// One queue for everything that needs a person: raise, list, resolve.
+import type { ExceptionKind, ExceptionView } from '../../../shared/api';
+import { StationFault } from '../../../shared/errors';
+import type { Clock } from '../clock';
+import { appendAudit } from './audit';
+import type { Db } from './db';
+
+export interface RaiseInput {
+  kind: ExceptionKind;
+  orderRef?: string | null;
+  /** One sentence a shift lead understands. */
+  title: string;
+  context?: Record<string, unknown>;
+  /** At most one open exception per key (e.g. one auth alert per target). */
+  dedupeKey?: string | null;
+  raisedBy?: string | null;
+}
+
+interface ExceptionRow {
+  id: number;
+  kind: ExceptionKind;
+  order_ref: string | null;
+  title: string;
+  context: string;
+  dedupe_key: string | null;
+  raised_at: number;
+  raised_by: string | null;
+  state: 'open' | 'resolved';
+  resolution: string | null;
+  note: string | null;
+  resolved_at: number | null;
+  resolved_by: string | null;
+}
+
+/**
+ * What a resolution does, per kind: for example a dead letter's "retry" puts its outbox row back
+ * in the queue. Registered by the area that owns the kind; called inside the resolve transaction.
+ */
+export type ResolutionHandler = (exception: ExceptionView, resolution: string) => void;
+
+const DEFAULT_CHOICES = ['done'];
+
+export class ExceptionQueue {
+  private readonly handlers = new Map<ExceptionKind, { choices: string[]; handle: ResolutionHandler }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Declare the resolutions a kind offers and what each does. */
+  onResolve(kind: ExceptionKind, choices: string[], handle: ResolutionHandler): void {
+    this.handlers.set(kind, { choices, handle });
+  }
+
+  /**
+   * Raise an exception. Call inside the transaction of the change that caused it. With a dedupe
+   * key that is already open, the open one is returned instead of a second row.
+   */
+  raise(input: RaiseInput): number {
+    if (input.dedupeKey) {
+      const open = this.db
+        .prepare(`SELECT id FROM exceptions WHERE dedupe_key = ? AND state = 'open'`)
+        .get(input.dedupeKey) as { id: number } | undefined;
+      if (open) return open.id;
+    }
+    const info = this.db
+      .prepare(
+        `INSERT INTO exceptions (kind, order_ref, title, context, dedupe_key, raised_at, raised_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        input.kind,
+        input.orderRef ?? null,
+        input.title,
+        JSON.stringify(input.context ?? {}),
+        input.dedupeKey ?? null,
+        this.clock.now(),
+        input.raisedBy ?? null,
+      );
+    const id = Number(info.lastInsertRowid);
+    appendAudit(this.db, this.clock, {
+      actor: input.raisedBy ?? 'system',
+      action: 'exception.raised',
+      subject: input.orderRef ?? null,
+      data: { id, kind: input.kind, title: input.title },
+    });
+    return id;
+  }
+
+  get(id: number): ExceptionView | null {
+    const row = this.db.prepare('SELECT * FROM exceptions WHERE id = ?').get(id) as ExceptionRow | undefined;
+    return row ? this.toView(row) : null;
+  }
+
+  list(state: 'open' | 'resolved' | 'all' = 'open'): ExceptionView[] {
+    const rows = (
+      state === 'all'
+        ? this.db.prepare('SELECT * FROM exceptions ORDER BY raised_at, id').all()
+        : this.db.prepare('SELECT * FROM exceptions WHERE state = ? ORDER BY raised_at, id').all(state)
+    ) as ExceptionRow[];
+    return rows.map((r) => this.toView(r));
+  }
+
+  countOpen(): number {
+    return (this.db.prepare(`SELECT count(*) AS n FROM exceptions WHERE state = 'open'`).get() as { n: number }).n;
+  }
+
+  /** Resolve with one of the kind's choices; runs its handler and audits, all in one transaction. */
+  resolve(id: number, resolution: string, actor: string, note?: string): ExceptionView {
+    return this.db
+      .transaction(() => {
+        const current = this.get(id);
+        if (!current) throw new StationFault('not_found', `There is no exception number ${id}.`);
+        if (current.state !== 'open') {
+          throw new StationFault('already_resolved', `Exception ${id} was already resolved by ${current.resolvedBy}.`);
+        }
+        if (!current.choices.includes(resolution)) {
+          throw new StationFault(
+            'bad_resolution',
+            `"${resolution}" is not a way to resolve this. Choose one of: ${current.choices.join(', ')}.`,
+          );
+        }
+        this.handlers.get(current.kind)?.handle(current, resolution);
+        this.db
+          .prepare(
+            `UPDATE exceptions SET state = 'resolved', resolution = ?, note = ?, resolved_at = ?, resolved_by = ?
+             WHERE id = ?`,
+          )
+          .run(resolution, note ?? null, this.clock.now(), actor, id);
+        appendAudit(this.db, this.clock, {
+          actor,
+          action: 'exception.resolved',
+          subject: current.orderRef,
+          data: { id, kind: current.kind, resolution, note: note ?? null },
+        });
+        return this.get(id)!;
+      })
+      .immediate();
+  }
+
+  private toView(row: ExceptionRow): ExceptionView {
+    return {
+      id: row.id,
+      kind: row.kind,
+      orderRef: row.order_ref,
+      title: row.title,
+      context: JSON.parse(row.context) as Record<string, unknown>,
+      raisedAt: row.raised_at,
+      raisedBy: row.raised_by,
+      state: row.state,
+      resolution: row.resolution,
+      resolvedAt: row.resolved_at,
+      resolvedBy: row.resolved_by,
+      note: row.note,
+      choices: this.handlers.get(row.kind)?.choices ?? DEFAULT_CHOICES,
+    };
+  }
+}

@@ -1,0 +1,9 @@
+// Every schema change, in order. Never edit a landed migration; add the next one (steps of ten).
+import type { Migration } from '../migrate';
+import { m0010 } from './0010-settings';
+import { m0020 } from './0020-audit-log';
+import { m0030 } from './0030-staff';
+import { m0040 } from './0040-outbox';
+import { m0050 } from './0050-exceptions';
+
+export const migrations: readonly Migration[] = [m0010, m0020, m0030, m0040, m0050];

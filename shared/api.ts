@@ -1,0 +1,196 @@
+// The StationApi contract: every command (request + reply) and every event, declared once.
+// The IPC bridge (electron/main + preload) and the web bridge (core/host + renderer) are both
+// derived from these tables, and both validate what crosses in each direction.
+import { z } from 'zod';
+import { Settings, SettingsPatch } from './settings';
+
+/** An error as it crosses a boundary. `message` is written for the person at the bench. */
+export const StationError = z.object({
+  code: z.string().min(1),
+  message: z.string().min(1),
+  detail: z.unknown().optional(),
+});
+export type StationError = z.infer<typeof StationError>;
+
+/** Shift-lead approval: a badge scan or a PIN typed at the bench. */
+export const Approval = z.union([
+  z.object({ badge: z.string().min(1).max(128) }),
+  z.object({ pin: z.string().regex(/^\d{4,12}$/, 'A PIN is 4 to 12 digits') }),
+]);
+export type Approval = z.infer<typeof Approval>;
+
+export const Role = z.enum(['packer', 'lead']);
+export type Role = z.infer<typeof Role>;
+
+export const Person = z.object({ id: z.number().int(), name: z.string(), role: Role });
+export type Person = z.infer<typeof Person>;
+
+export const Tone = z.enum(['info', 'success', 'warning', 'error']);
+
+/** A line shown to the packer after every scan: what happened, in their words. */
+export const BenchMessage = z.object({ tone: Tone, text: z.string(), at: z.number() });
+export type BenchMessage = z.infer<typeof BenchMessage>;
+
+export const PackStep = z.enum(['idle', 'packing', 'weighing', 'labelling', 'printed', 'done']);
+export type PackStep = z.infer<typeof PackStep>;
+
+/** The station snapshot the core pushes; the renderer only shows it. */
+export const StationState = z.object({
+  mode: z.enum(['live', 'training']),
+  bench: z.string(),
+  packer: Person.nullable(),
+  step: PackStep,
+  /** What the packer should do next, in one sentence. */
+  nextAction: z.string(),
+  message: BenchMessage.nullable(),
+  scans: z.number().int().nonnegative(),
+});
+export type StationState = z.infer<typeof StationState>;
+
+export const ScanReply = z.object({
+  /** What the core decided the code was. */
+  kind: z.enum(['badge', 'command', 'order', 'product', 'unknown']),
+  message: BenchMessage,
+  state: StationState,
+});
+export type ScanReply = z.infer<typeof ScanReply>;
+
+export const ExceptionKind = z.enum([
+  'carrier_rejection',
+  'weight_variance',
+  'odoo_conflict',
+  'dead_letter',
+  'print_failure',
+  'awaiting_label',
+  'sync_auth',
+  'short_pack',
+]);
+export type ExceptionKind = z.infer<typeof ExceptionKind>;
+
+export const ExceptionView = z.object({
+  id: z.number().int(),
+  kind: ExceptionKind,
+  orderRef: z.string().nullable(),
+  title: z.string(),
+  context: z.record(z.string(), z.unknown()),
+  raisedAt: z.number(),
+  raisedBy: z.string().nullable(),
+  state: z.enum(['open', 'resolved']),
+  resolution: z.string().nullable(),
+  resolvedAt: z.number().nullable(),
+  resolvedBy: z.string().nullable(),
+  note: z.string().nullable(),
+  /** The resolutions a shift lead may choose for this exception. */
+  choices: z.array(z.string()),
+});
+export type ExceptionView = z.infer<typeof ExceptionView>;
+
+export const QueueCounts = z.object({
+  pending: z.number().int().nonnegative(),
+  inFlight: z.number().int().nonnegative(),
+  dead: z.number().int().nonnegative(),
+  openExceptions: z.number().int().nonnegative(),
+});
+export type QueueCounts = z.infer<typeof QueueCounts>;
+
+export const Connectivity = z.object({
+  targets: z.array(
+    z.object({
+      target: z.string(),
+      status: z.enum(['ok', 'retrying', 'stopped']),
+      message: z.string().nullable(),
+    }),
+  ),
+});
+export type Connectivity = z.infer<typeof Connectivity>;
+
+export const ScaleEvent = z.object({
+  status: z.enum(['absent', 'ok', 'motion', 'overload', 'underload', 'error', 'disconnected']),
+  grams: z.number().nullable(),
+  stable: z.boolean(),
+  message: z.string().nullable(),
+});
+export type ScaleEvent = z.infer<typeof ScaleEvent>;
+
+export const PrinterEvent = z.object({
+  status: z.enum(['absent', 'ready', 'printing', 'paper_out', 'head_open', 'paused', 'offline', 'error']),
+  message: z.string().nullable(),
+});
+export type PrinterEvent = z.infer<typeof PrinterEvent>;
+
+export const DeviceTestReply = z.object({ ok: z.boolean(), message: z.string() });
+
+const Empty = z.object({}).strict();
+
+/** Commands: name → request and reply schemas. Add a command here and both bridges carry it. */
+export const commands = {
+  scan: {
+    request: z.object({ code: z.string().min(1).max(512) }).strict(),
+    reply: ScanReply,
+  },
+  getState: { request: Empty, reply: StationState },
+  listExceptions: {
+    request: z.object({ state: z.enum(['open', 'resolved', 'all']).default('open') }).strict(),
+    reply: z.object({ items: z.array(ExceptionView) }),
+  },
+  resolveException: {
+    request: z
+      .object({
+        id: z.number().int().positive(),
+        resolution: z.string().min(1).max(64),
+        note: z.string().max(2000).optional(),
+        approval: Approval,
+      })
+      .strict(),
+    reply: ExceptionView,
+  },
+  getSettings: { request: Empty, reply: Settings },
+  updateSettings: {
+    request: z.object({ patch: SettingsPatch, approval: Approval }).strict(),
+    reply: Settings,
+  },
+  testDevice: {
+    request: z.object({ device: z.enum(['printer', 'scale']) }).strict(),
+    reply: DeviceTestReply,
+  },
+  login: { request: z.object({ badge: z.string().min(1).max(128) }).strict(), reply: StationState },
+  logout: { request: Empty, reply: StationState },
+} as const;
+
+/** Events the core pushes: name → payload schema. */
+export const events = {
+  state: StationState,
+  scale: ScaleEvent,
+  printer: PrinterEvent,
+  queue: QueueCounts,
+  connectivity: Connectivity,
+} as const;
+
+export type Commands = typeof commands;
+export type CommandName = keyof Commands;
+export type EventName = keyof typeof events;
+export type CommandRequest<N extends CommandName> = z.input<Commands[N]['request']>;
+export type ParsedRequest<N extends CommandName> = z.output<Commands[N]['request']>;
+export type CommandReply<N extends CommandName> = z.output<Commands[N]['reply']>;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+/** What every call resolves to: never a thrown error across a boundary. */
+export type CallResult<T> = { ok: true; value: T } | { ok: false; error: StationError };
+
+/** The one API the renderer sees, as `window.station` (desktop) or the web bridge (browser). */
+export interface StationApi {
+  call<N extends CommandName>(name: N, request: CommandRequest<N>): Promise<CallResult<CommandReply<N>>>;
+  /** Subscribe to an event; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+export const commandNames = Object.keys(commands) as CommandName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(commands, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
+}

@@ -1,0 +1,63 @@
+// Station settings: validated by zod wherever they are read or written.
+import { z } from 'zod';
+
+export const PrinterUri = z
+  .string()
+  .regex(/^(tcp:\/\/[^\s:/]+:\d{1,5}|file:.+)$/, 'A printer is tcp://host:port or file:PATH');
+
+export const Settings = z.object({
+  bench: z
+    .object({
+      name: z.string().min(1).max(64).default('Bench 1'),
+    })
+    .default({ name: 'Bench 1' }),
+  scanner: z
+    .object({
+      /** Bench command barcodes start with this prefix (print, reprint, new parcel, close, cancel). */
+      commandPrefix: z.string().min(2).max(8).default('*PB*'),
+    })
+    .default({ commandPrefix: '*PB*' }),
+  odoo: z
+    .object({
+      url: z.url().nullable().default(null),
+      db: z.string().min(1).nullable().default(null),
+      login: z.string().min(1).nullable().default(null),
+    })
+    .default({ url: null, db: null, login: null }),
+  printer: z
+    .object({ uri: PrinterUri.nullable().default(null) })
+    .default({ uri: null }),
+  scale: z
+    .object({
+      path: z.string().min(1).nullable().default(null),
+      protocol: z.string().min(1).nullable().default(null),
+    })
+    .default({ path: null, protocol: null }),
+});
+export type Settings = z.infer<typeof Settings>;
+
+/** A partial update: any section, any field of it. */
+export const SettingsPatch = z
+  .object({
+    bench: Settings.shape.bench.unwrap().partial().optional(),
+    scanner: Settings.shape.scanner.unwrap().partial().optional(),
+    odoo: Settings.shape.odoo.unwrap().partial().optional(),
+    printer: Settings.shape.printer.unwrap().partial().optional(),
+    scale: Settings.shape.scale.unwrap().partial().optional(),
+  })
+  .strict();
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+export function defaultSettings(): Settings {
+  return Settings.parse({});
+}
+
+/** Merge a patch into settings and validate the result as a whole. */
+export function applySettingsPatch(current: Settings, patch: SettingsPatch): Settings {
+  const merged: Record<string, unknown> = { ...current };
+  for (const [section, fields] of Object.entries(patch)) {
+    if (fields === undefined) continue;
+    merged[section] = { ...(current as Record<string, Record<string, unknown>>)[section], ...fields };
+  }
+  return Settings.parse(merged);
+}
