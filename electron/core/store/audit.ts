@@ -24,7 +24,7 @@ interface AuditRow {
   hash: string;
 }
 
-function hashOf(row: Omit<AuditRow, 'hash'>): string {
+export function entryHash(row: Omit<AuditRow, 'hash'>): string {
   // Every column except the hash itself, in a fixed order.
   const material = JSON.stringify([row.id, row.at, row.actor, row.action, row.subject, row.data, row.prev_hash]);
   return createHash('sha256').update(material).digest('hex');
@@ -44,7 +44,7 @@ export function appendAudit(db: Db, clock: Clock, entry: AuditEntry): { id: numb
     data: JSON.stringify(entry.data ?? {}),
     prev_hash: last?.hash ?? GENESIS_HASH,
   };
-  const hash = hashOf(row);
+  const hash = entryHash(row);
   db.prepare(
     `INSERT INTO audit_log (id, at, actor, action, subject, data, prev_hash, hash)
      VALUES (@id, @at, @actor, @action, @subject, @data, @prev_hash, @hash)`,
@@ -69,7 +69,7 @@ export function verifyAudit(db: Db): AuditVerdict {
     if (row.prev_hash !== previousHash) {
       return { ok: false, entries: count, firstBrokenId: row.id, reason: 'link to previous entry broken' };
     }
-    if (hashOf(row) !== row.hash) {
+    if (entryHash(row) !== row.hash) {
       return { ok: false, entries: count, firstBrokenId: row.id, reason: 'entry was changed' };
     }
     previousHash = row.hash;

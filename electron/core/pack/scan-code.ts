@@ -1,0 +1,31 @@
+// What a scanned code is, decided by the core. Pure: no I/O.
+
+/** Bench commands printed on the command sheet as `<prefix><COMMAND>`. */
+export const BENCH_COMMANDS = ['PRINT', 'REPRINT', 'NEW-PARCEL', 'CLOSE-ORDER', 'CANCEL', 'LOGOUT'] as const;
+export type BenchCommand = (typeof BENCH_COMMANDS)[number];
+
+export type ScanCode =
+  | { kind: 'malformed'; reason: string }
+  | { kind: 'command'; command: BenchCommand }
+  | { kind: 'unknown_command'; text: string }
+  | { kind: 'code'; code: string };
+
+/** Printable ASCII and any letter/number of other scripts; no control characters inside. */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+export function normaliseScan(raw: string): string {
+  // Wedge scanners end a code with CR, LF or Tab; some prepend an AIM identifier we do not use.
+  return raw.replace(/[\r\n\t]+$/u, '').trim();
+}
+
+export function classifyScan(raw: string, commandPrefix: string): ScanCode {
+  const code = normaliseScan(raw);
+  if (code.length === 0) return { kind: 'malformed', reason: 'empty' };
+  if (CONTROL.test(code)) return { kind: 'malformed', reason: 'control characters' };
+  if (code.startsWith(commandPrefix)) {
+    const text = code.slice(commandPrefix.length).toUpperCase();
+    const command = BENCH_COMMANDS.find((c) => c === text);
+    return command ? { kind: 'command', command } : { kind: 'unknown_command', text };
+  }
+  return { kind: 'code', code };
+}

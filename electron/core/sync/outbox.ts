@@ -1,0 +1,295 @@
+// The outbox table: enqueue effects inside the caller's transaction, and the row moves the sync
+// worker and the exceptions queue make (every update is guarded by the state it expects).
+import type { Clock } from '../clock';
+import { appendAudit } from '../store/audit';
+import { inTransaction, type Db } from '../store/db';
+
+export type OutboxState = 'pending' | 'in_flight' | 'done' | 'dead' | 'discarded';
+
+export interface EnqueueInput {
+  /** Who applies it: 'odoo', a carrier id, … */
+  target: string;
+  /** What it does; the worker picks the registered handler by kind. */
+  kind: string;
+  /** Rows with the same order key apply strictly one after another, in enqueue order. */
+  orderKey: string;
+  /** Anything JSON can carry. */
+  payload: unknown;
+  /** Defaults to `${orderKey}:${kind}:${seq}`. A key already in the outbox makes enqueue a no-op. */
+  idempotencyKey?: string;
+  /** Opaque to the worker: what the effect was computed against (e.g. the picking's write_date). */
+  binding?: string | null;
+}
+
+export interface Enqueued {
+  id: number;
+  seq: number;
+  /** False when the idempotency key was already there and that row was returned instead. */
+  created: boolean;
+}
+
+/** A row as handed to a target's apply/lookup. */
+export interface OutboxRow<P = unknown> {
+  id: number;
+  target: string;
+  kind: string;
+  orderKey: string;
+  seq: number;
+  idempotencyKey: string;
+  payload: P;
+  binding: string | null;
+  /** Failed attempts so far (0 on the first try). */
+  attempts: number;
+}
+
+/** A row with its bookkeeping, for status screens and tests. */
+export interface OutboxRecord extends OutboxRow {
+  state: OutboxState;
+  nextAttemptAt: number;
+  lastError: string | null;
+  result: unknown;
+  createdAt: number;
+  updatedAt: number;
+}
+
+interface DbRow {
+  id: number;
+  target: string;
+  kind: string;
+  order_key: string;
+  seq: number;
+  idempotency_key: string;
+  payload: string;
+  binding: string | null;
+  state: OutboxState;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  result: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+function toRow(r: DbRow): OutboxRow {
+  return {
+    id: r.id,
+    target: r.target,
+    kind: r.kind,
+    orderKey: r.order_key,
+    seq: r.seq,
+    idempotencyKey: r.idempotency_key,
+    payload: JSON.parse(r.payload) as unknown,
+    binding: r.binding,
+    attempts: r.attempts,
+  };
+}
+
+function toRecord(r: DbRow): OutboxRecord {
+  return {
+    ...toRow(r),
+    state: r.state,
+    nextAttemptAt: r.next_attempt_at,
+    lastError: r.last_error,
+    result: r.result === null ? null : (JSON.parse(r.result) as unknown),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/**
+ * Add an effect to the outbox. Call it INSIDE the transaction of the local state change it
+ * reports, so both commit or neither does (it refuses to run outside a transaction).
+ */
+export function enqueue(db: Db, clock: Clock, input: EnqueueInput): Enqueued {
+  if (!db.inTransaction) {
+    throw new Error('enqueue() must run inside the transaction of the state change it belongs to');
+  }
+  for (const field of ['target', 'kind', 'orderKey'] as const) {
+    if (!input[field]) throw new Error(`enqueue(): ${field} is required`);
+  }
+  const payload = JSON.stringify(input.payload);
+  if (payload === undefined) throw new Error('enqueue(): payload must be JSON-serialisable');
+
+  const existing = (key: string) =>
+    db.prepare('SELECT id, seq FROM outbox WHERE idempotency_key = ?').get(key) as
+      | { id: number; seq: number }
+      | undefined;
+
+  if (input.idempotencyKey !== undefined) {
+    const found = existing(input.idempotencyKey);
+    if (found) return { ...found, created: false };
+  }
+  const { last } = db.prepare('SELECT max(seq) AS last FROM outbox WHERE order_key = ?').get(input.orderKey) as {
+    last: number | null;
+  };
+  const seq = (last ?? 0) + 1;
+  const key = input.idempotencyKey ?? `${input.orderKey}:${input.kind}:${seq}`;
+  if (input.idempotencyKey === undefined) {
+    const found = existing(key);
+    if (found) return { ...found, created: false };
+  }
+  const now = clock.now();
+  const info = db
+    .prepare(
+      `INSERT INTO outbox (target, kind, order_key, seq, idempotency_key, payload, binding,
+                           next_attempt_at, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(input.target, input.kind, input.orderKey, seq, key, payload, input.binding ?? null, now, now, now);
+  return { id: Number(info.lastInsertRowid), seq, created: true };
+}
+
+export function queueCounts(db: Db): { pending: number; inFlight: number; dead: number } {
+  const rows = db
+    .prepare(
+      `SELECT state, count(*) AS n FROM outbox WHERE state IN ('pending', 'in_flight', 'dead') GROUP BY state`,
+    )
+    .all() as { state: OutboxState; n: number }[];
+  const count = (state: OutboxState) => rows.find((r) => r.state === state)?.n ?? 0;
+  return { pending: count('pending'), inFlight: count('in_flight'), dead: count('dead') };
+}
+
+export function getOutboxRow(db: Db, id: number): OutboxRecord | null {
+  const row = db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as DbRow | undefined;
+  return row ? toRecord(row) : null;
+}
+
+/** Put a dead row back in the queue, due now; its attempt count is kept. False if it was not dead. */
+export function requeueDead(db: Db, clock: Clock, id: number, actor: string, data: Record<string, unknown> = {}): boolean {
+  return moveDead(db, clock, id, actor, 'pending', 'outbox.requeued', data);
+}
+
+/** Give up on a dead row for good; it stops blocking its order. False if it was not dead. */
+export function discardDead(db: Db, clock: Clock, id: number, actor: string, data: Record<string, unknown> = {}): boolean {
+  return moveDead(db, clock, id, actor, 'discarded', 'outbox.discarded', data);
+}
+
+function moveDead(
+  db: Db,
+  clock: Clock,
+  id: number,
+  actor: string,
+  to: 'pending' | 'discarded',
+  action: string,
+  data: Record<string, unknown>,
+): boolean {
+  return inTransaction(db, () => {
+    const row = getOutboxRow(db, id);
+    if (!row || row.state !== 'dead') return false;
+    const now = clock.now();
+    if (to === 'pending') {
+      db.prepare(
+        `UPDATE outbox SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE id = ? AND state = 'dead'`,
+      ).run(now, now, id);
+    } else {
+      db.prepare(`UPDATE outbox SET state = 'discarded', updated_at = ? WHERE id = ? AND state = 'dead'`).run(now, id);
+    }
+    appendAudit(db, clock, {
+      actor,
+      action,
+      subject: row.orderKey,
+      data: { ...data, outboxId: id, target: row.target, kind: row.kind, attempts: row.attempts },
+    });
+    return true;
+  });
+}
+
+// ---- Moves made by the sync worker ----
+
+/**
+ * Pending rows that are due and at the head of their order: the lowest seq that is not done or
+ * discarded. A head that is in flight or dead holds back the rest of its order.
+ */
+export function dueHeads(db: Db, now: number): OutboxRow[] {
+  const rows = db
+    .prepare(
+      `SELECT o.* FROM outbox o
+       JOIN (SELECT order_key, min(seq) AS seq FROM outbox
+             WHERE state IN ('pending', 'in_flight', 'dead') GROUP BY order_key) h
+         ON o.order_key = h.order_key AND o.seq = h.seq
+       WHERE o.state = 'pending' AND o.next_attempt_at <= ?
+       ORDER BY o.next_attempt_at, o.id`,
+    )
+    .all(now) as DbRow[];
+  return rows.map(toRow);
+}
+
+/** The earliest next attempt among pending heads, per target and kind (for the worker's sleep). */
+export function pendingHeadTimes(db: Db): { target: string; kind: string; nextAttemptAt: number }[] {
+  return db
+    .prepare(
+      `SELECT o.target, o.kind, min(o.next_attempt_at) AS nextAttemptAt FROM outbox o
+       JOIN (SELECT order_key, min(seq) AS seq FROM outbox
+             WHERE state IN ('pending', 'in_flight', 'dead') GROUP BY order_key) h
+         ON o.order_key = h.order_key AND o.seq = h.seq
+       WHERE o.state = 'pending'
+       GROUP BY o.target, o.kind`,
+    )
+    .all() as { target: string; kind: string; nextAttemptAt: number }[];
+}
+
+export function inFlightRows(db: Db): OutboxRow[] {
+  return (db.prepare(`SELECT * FROM outbox WHERE state = 'in_flight' ORDER BY order_key, seq`).all() as DbRow[]).map(
+    toRow,
+  );
+}
+
+/** Pending → in_flight; returns the ids actually moved (a row changed meanwhile is left out). */
+export function markInFlight(db: Db, clock: Clock, ids: readonly number[]): Set<number> {
+  const update = db.prepare(
+    `UPDATE outbox SET state = 'in_flight', updated_at = ? WHERE id = ? AND state = 'pending'`,
+  );
+  const now = clock.now();
+  const moved = new Set<number>();
+  for (const id of ids) if (update.run(now, id).changes === 1) moved.add(id);
+  return moved;
+}
+
+export function markDone(db: Db, clock: Clock, id: number, result: unknown): void {
+  db.prepare(
+    `UPDATE outbox SET state = 'done', result = ?, updated_at = ? WHERE id = ? AND state = 'in_flight'`,
+  ).run(JSON.stringify(result ?? null), clock.now(), id);
+}
+
+/** In flight → pending at `nextAttemptAt`; counts a failed attempt when `error` is given. */
+export function markPending(
+  db: Db,
+  clock: Clock,
+  id: number,
+  nextAttemptAt: number,
+  failure?: { error: string },
+): void {
+  db.prepare(
+    `UPDATE outbox SET state = 'pending', next_attempt_at = ?, updated_at = ?,
+                       attempts = attempts + ?, last_error = coalesce(?, last_error)
+     WHERE id = ? AND state = 'in_flight'`,
+  ).run(nextAttemptAt, clock.now(), failure ? 1 : 0, failure?.error ?? null, id);
+}
+
+/** In flight → dead, audited. The caller raises the exception in the same transaction. */
+export function markDead(db: Db, clock: Clock, row: OutboxRow, error: string, actor: string): void {
+  db.prepare(
+    `UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ?, updated_at = ?
+     WHERE id = ? AND state = 'in_flight'`,
+  ).run(error, clock.now(), row.id);
+  appendAudit(db, clock, {
+    actor,
+    action: 'outbox.dead',
+    subject: row.orderKey,
+    data: { outboxId: row.id, target: row.target, kind: row.kind, error },
+  });
+}
+
+/** Pending rows of a target that have failed at least once, and the latest error among them. */
+export function retryingSummary(db: Db, target: string): { count: number; lastError: string | null } {
+  const row = db
+    .prepare(
+      `SELECT count(*) AS count,
+              (SELECT last_error FROM outbox WHERE target = @target AND state = 'pending' AND attempts > 0
+               ORDER BY updated_at DESC, id DESC LIMIT 1) AS lastError
+       FROM outbox WHERE target = @target AND state = 'pending' AND attempts > 0`,
+    )
+    
+    .get({ target }) as { count: number; lastError: string | null };
+  return row;
+}

@@ -1,0 +1,492 @@
+// The sync worker, generic over targets: applies outbox rows in order per order key, retries with
+// backoff, turns permanent failures into dead letters, stops a target on an auth failure, and after
+// a crash looks a row up before it is ever sent again.
+import type { Connectivity, ExceptionView } from '../../../shared/api';
+import type { Clock } from '../clock';
+import { appendAudit } from '../store/audit';
+import { inTransaction, type Db } from '../store/db';
+import type { ExceptionQueue } from '../store/exceptions';
+import { backoffDelay, type RandomSource } from './backoff';
+import {
+  discardDead,
+  dueHeads,
+  inFlightRows,
+  markDead,
+  markDone,
+  markInFlight,
+  markPending,
+  pendingHeadTimes,
+  requeueDead,
+  retryingSummary,
+  type OutboxRow,
+} from './outbox';
+
+export type { OutboxRow } from './outbox';
+
+/** What a target reports for one row. */
+export type ApplyResult =
+  | { status: 'done'; result?: unknown }
+  /** Worth trying again later (network, 5xx, 429); `retryAfterMs` from Retry-After. */
+  | { status: 'retry'; error: string; retryAfterMs?: number }
+  /** Will never succeed as is (validation, access, state conflict); `title` is for a shift lead. */
+  | { status: 'permanent'; error: string; title?: string }
+  /** Credentials refused: the whole target stops until a person resumes it. */
+  | { status: 'auth'; error: string };
+
+export type LookupResult = { applied: true; result?: unknown } | { applied: false };
+
+export interface SyncTarget<P = unknown> {
+  target: string;
+  /** Name a shift lead knows ("Odoo", "DHL"); defaults to `target`. */
+  label?: string;
+  /** Rows per apply call; default 1. */
+  maxBatch?: number;
+  /** One result per row, in the same order. May throw: see {@link SyncWorker.runOnce}. */
+  apply(rows: OutboxRow<P>[]): Promise<ApplyResult[]>;
+  /** Did an earlier attempt of this row take effect? (Used when its reply was lost.) */
+  lookup(row: OutboxRow<P>): Promise<LookupResult>;
+}
+
+export interface SyncWorkerOptions {
+  db: Db;
+  clock: Clock;
+  exceptions: ExceptionQueue;
+  random?: RandomSource;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Longest the loop sleeps without a due row or a kick. */
+  maxIdleMs?: number;
+  /** Called after every committed change of rows or targets (e.g. to publish queue counts). */
+  onChange?: () => void;
+  /** Where the loop reports errors it survives; default console.error. */
+  onError?: (error: unknown) => void;
+}
+
+export interface RunSummary {
+  applied: number;
+  retried: number;
+  dead: number;
+  /** Targets stopped by an auth failure during this run. */
+  authStopped: string[];
+}
+
+export interface RecoverSummary {
+  done: number;
+  requeued: number;
+  /** Lookup failed; the row stays in flight and is looked up again on the next run. */
+  unresolved: number;
+}
+
+export type TargetStatus = Connectivity['targets'][number];
+
+/** A thrown error may carry these to steer the worker (duck-typed so targets need no import). */
+interface ErrorHints {
+  permanent?: unknown;
+  title?: unknown;
+  retryAfterMs?: unknown;
+}
+
+const MINUTE = 60_000;
+
+export class SyncWorker {
+  private readonly db: Db;
+  private readonly clock: Clock;
+  private readonly exceptions: ExceptionQueue;
+  private readonly random: RandomSource | undefined;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly maxIdleMs: number;
+  private readonly onChange: (() => void) | undefined;
+  private readonly onError: (error: unknown) => void;
+
+  private readonly handlers = new Map<string, SyncTarget>();
+  /** Stopped targets and the reason shown in status(). */
+  private readonly stopped = new Map<string, string>();
+
+  /** runOnce/recover never overlap: a row must not be looked up while it is being applied. */
+  private chain: Promise<unknown> = Promise.resolve();
+  private loop: Promise<void> | null = null;
+  private running = false;
+  private wake: (() => void) | null = null;
+  private kicked = false;
+
+  constructor(options: SyncWorkerOptions) {
+    this.db = options.db;
+    this.clock = options.clock;
+    this.exceptions = options.exceptions;
+    this.random = options.random;
+    this.baseDelayMs = options.baseDelayMs ?? 1000;
+    this.maxDelayMs = options.maxDelayMs ?? 5 * MINUTE;
+    this.maxIdleMs = options.maxIdleMs ?? 30_000;
+    this.onChange = options.onChange;
+    this.onError = options.onError ?? ((error) => console.error('sync worker:', error));
+
+    // An open auth alert survives a restart, and so does the stop: retrying refused credentials
+    // after every restart would get the bench's address locked out.
+    for (const ex of this.exceptions.list('open')) {
+      if (ex.kind === 'sync_auth' && typeof ex.context.target === 'string') this.stopped.set(ex.context.target, ex.title);
+    }
+
+    this.exceptions.onResolve('dead_letter', ['retry', 'discard'], (ex, resolution) =>
+      this.resolveDeadLetter(ex, resolution),
+    );
+    this.exceptions.onResolve('sync_auth', ['resume'], (ex) => {
+      if (typeof ex.context.target === 'string') this.resumeTarget(ex.context.target);
+    });
+  }
+
+  /** Register the handler for one kind of row. A kind belongs to exactly one handler. */
+  register<P>(kind: string, handler: SyncTarget<P>): void {
+    if (this.handlers.has(kind)) throw new Error(`Sync kind "${kind}" is already registered`);
+    this.handlers.set(kind, handler as SyncTarget);
+  }
+
+  // ---- One pass ----
+
+  /**
+   * One pass: look up rows left in flight, then apply every due head. A thrown apply counts as
+   * "retry" for each row of the batch, except an error with `permanent: true`: a batch of several
+   * rows is then split and applied row by row, and a single row goes dead.
+   */
+  runOnce(): Promise<RunSummary> {
+    return this.exclusive(async () => {
+      await this.recoverNow();
+      const summary: RunSummary = { applied: 0, retried: 0, dead: 0, authStopped: [] };
+      for (const [kind, rows] of this.groupByKind(dueHeads(this.db, this.clock.now()))) {
+        const handler = this.handlers.get(kind)!;
+        const size = Math.max(1, Math.floor(handler.maxBatch ?? 1));
+        for (let i = 0; i < rows.length; i += size) {
+          const batch = rows.slice(i, i + size).filter((r) => !this.stopped.has(r.target));
+          if (batch.length === 0) continue;
+          const moved = inTransaction(this.db, () => markInFlight(this.db, this.clock, batch.map((r) => r.id)));
+          this.notify();
+          await this.applyInFlight(handler, batch.filter((r) => moved.has(r.id)), summary);
+        }
+      }
+      return summary;
+    });
+  }
+
+  /** Look up every row left in flight (after a crash) and settle it: done, or due again. */
+  recover(): Promise<RecoverSummary> {
+    return this.exclusive(() => this.recoverNow());
+  }
+
+  private async recoverNow(): Promise<RecoverSummary> {
+    const summary: RecoverSummary = { done: 0, requeued: 0, unresolved: 0 };
+    for (const row of inFlightRows(this.db)) {
+      const handler = this.handlers.get(row.kind);
+      // A stopped target is not even asked: its credentials are known to be refused.
+      if (!handler || this.stopped.has(row.target)) continue;
+      let found: LookupResult;
+      try {
+        found = await handler.lookup(row);
+      } catch {
+        summary.unresolved++;
+        continue;
+      }
+      if (found.applied !== true && found.applied !== false) {
+        // Not a clear answer: never risk sending it twice.
+        summary.unresolved++;
+        continue;
+      }
+      inTransaction(this.db, () => {
+        if (found.applied) markDone(this.db, this.clock, row.id, found.result);
+        else markPending(this.db, this.clock, row.id, this.clock.now());
+        appendAudit(this.db, this.clock, {
+          actor: `sync:${row.target}`,
+          action: 'outbox.recovered',
+          subject: row.orderKey,
+          data: { outboxId: row.id, kind: row.kind, alreadyApplied: found.applied },
+        });
+      });
+      if (found.applied) summary.done++;
+      else summary.requeued++;
+      this.notify();
+    }
+    return summary;
+  }
+
+  /** Rows already marked in flight: apply them and commit what the target said. */
+  private async applyInFlight(handler: SyncTarget, rows: OutboxRow[], summary: RunSummary): Promise<void> {
+    if (rows.length === 0) return;
+    let results: ApplyResult[];
+    try {
+      results = await handler.apply(rows);
+      if (!Array.isArray(results) || results.length !== rows.length) {
+        throw new Error(
+          `${labelOf(handler)} returned ${Array.isArray(results) ? results.length : 'no'} results for ${rows.length} rows`,
+        );
+      }
+    } catch (error) {
+      const hints = (typeof error === 'object' && error !== null ? error : {}) as ErrorHints;
+      const message = errorMessage(error);
+      if (hints.permanent === true && rows.length > 1) {
+        // One bad row must not hold back the others: try each on its own.
+        for (const row of rows) {
+          if (this.stopped.has(row.target)) {
+            // An auth failure earlier in the split: put the rest back untouched.
+            inTransaction(this.db, () => markPending(this.db, this.clock, row.id, this.clock.now()));
+            continue;
+          }
+          await this.applyInFlight(handler, [row], summary);
+        }
+        return;
+      }
+      results = rows.map((): ApplyResult => {
+        if (hints.permanent === true) {
+          return typeof hints.title === 'string'
+            ? { status: 'permanent', error: message, title: hints.title }
+            : { status: 'permanent', error: message };
+        }
+        return typeof hints.retryAfterMs === 'number'
+          ? { status: 'retry', error: message, retryAfterMs: hints.retryAfterMs }
+          : { status: 'retry', error: message };
+      });
+    }
+    this.commit(handler, rows, results, summary);
+  }
+
+  private commit(handler: SyncTarget, rows: OutboxRow[], results: ApplyResult[], summary: RunSummary): void {
+    const newlyStopped = new Map<string, string>();
+    const counts = { applied: 0, retried: 0, dead: 0 };
+    inTransaction(this.db, () => {
+      const now = this.clock.now();
+      rows.forEach((row, i) => {
+        const result = results[i]!;
+        switch (result?.status) {
+          case 'done':
+            markDone(this.db, this.clock, row.id, result.result);
+            counts.applied++;
+            break;
+          case 'permanent':
+            this.deadLetter(handler, row, result.error, result.title);
+            counts.dead++;
+            break;
+          case 'auth': {
+            // Not a failed attempt of this row: it goes back as it was, due as soon as resumed.
+            markPending(this.db, this.clock, row.id, now);
+            if (!this.stopped.has(row.target) && !newlyStopped.has(row.target)) {
+              newlyStopped.set(row.target, this.raiseAuth(handler, row, result.error));
+            }
+            break;
+          }
+          case 'retry':
+          default: {
+            const error = result?.status === 'retry' ? result.error : `unknown result from ${labelOf(handler)}`;
+            const retryAfter = result?.status === 'retry' ? finiteOrZero(result.retryAfterMs) : 0;
+            const delay = backoffDelay(row.attempts + 1, {
+              baseMs: this.baseDelayMs,
+              maxMs: this.maxDelayMs,
+              random: this.random,
+            });
+            markPending(this.db, this.clock, row.id, now + Math.max(retryAfter, delay), { error });
+            counts.retried++;
+          }
+        }
+      });
+    });
+    // Only after the commit: a rolled-back transaction must not leave a target stopped.
+    for (const [target, message] of newlyStopped) {
+      this.stopped.set(target, message);
+      summary.authStopped.push(target);
+    }
+    summary.applied += counts.applied;
+    summary.retried += counts.retried;
+    summary.dead += counts.dead;
+    this.notify();
+  }
+
+  private deadLetter(handler: SyncTarget, row: OutboxRow, error: string, title: string | undefined): void {
+    const actor = `sync:${row.target}`;
+    markDead(this.db, this.clock, row, error, actor);
+    this.exceptions.raise({
+      kind: 'dead_letter',
+      orderRef: row.orderKey,
+      title: title ?? `${labelOf(handler)} refused "${row.kind}" for ${row.orderKey}: ${error}`,
+      context: { outboxId: row.id, target: row.target, kind: row.kind, error, payload: row.payload },
+      raisedBy: actor,
+    });
+  }
+
+  /** Raise (or find the open) auth alert; returns the message for status(). */
+  private raiseAuth(handler: SyncTarget, row: OutboxRow, error: string): string {
+    const label = labelOf(handler);
+    const title =
+      `${label} refused the bench's credentials, so nothing is being sent to ${label}. ` +
+      `Fix the ${label} login in Settings, then resolve this with "resume".`;
+    this.exceptions.raise({
+      kind: 'sync_auth',
+      title,
+      context: { target: row.target, kind: row.kind, outboxId: row.id, error },
+      dedupeKey: `sync_auth:${row.target}`,
+      raisedBy: `sync:${row.target}`,
+    });
+    appendAudit(this.db, this.clock, {
+      actor: `sync:${row.target}`,
+      action: 'sync.stopped',
+      subject: row.target,
+      data: { kind: row.kind, error },
+    });
+    return title;
+  }
+
+  private resolveDeadLetter(ex: ExceptionView, resolution: string): void {
+    const id = ex.context.outboxId;
+    if (typeof id !== 'number') return;
+    const actor = typeof ex.context.target === 'string' ? `sync:${ex.context.target}` : 'system';
+    // Runs inside the resolve transaction; a row that is no longer dead is left as it is.
+    const changed =
+      resolution === 'retry'
+        ? requeueDead(this.db, this.clock, id, actor, { exceptionId: ex.id })
+        : resolution === 'discard'
+          ? discardDead(this.db, this.clock, id, actor, { exceptionId: ex.id })
+          : false;
+    if (changed) this.afterResolve();
+  }
+
+  // ---- Targets ----
+
+  /** Lift an auth stop (the 'resume' resolution of a sync_auth alert calls this). */
+  resumeTarget(target: string): void {
+    if (!this.stopped.delete(target)) return;
+    inTransaction(this.db, () =>
+      appendAudit(this.db, this.clock, { actor: `sync:${target}`, action: 'sync.resumed', subject: target }),
+    );
+    this.afterResolve();
+  }
+
+  status(): TargetStatus[] {
+    const targets = new Map<string, string>();
+    for (const h of this.handlers.values()) targets.set(h.target, labelOf(h));
+    for (const t of this.stopped.keys()) if (!targets.has(t)) targets.set(t, t);
+    return [...targets].map(([target, label]): TargetStatus => {
+      const stop = this.stopped.get(target);
+      if (stop !== undefined) return { target, status: 'stopped', message: stop };
+      const retrying = retryingSummary(this.db, target);
+      if (retrying.count > 0) {
+        const what = retrying.count === 1 ? '1 update' : `${retrying.count} updates`;
+        return {
+          target,
+          status: 'retrying',
+          message: `${what} for ${label} will be retried. Last error: ${retrying.lastError ?? 'unknown'}`,
+        };
+      }
+      return { target, status: 'ok', message: null };
+    });
+  }
+
+  // ---- Loop ----
+
+  /** Run in the background: a pass (which first settles rows left in flight), then sleep until due. */
+  start(): void {
+    if (this.loop) return;
+    this.running = true;
+    this.loop = this.runLoop().finally(() => {
+      this.loop = null;
+    });
+  }
+
+  /** Stop the loop; resolves once a pass that is under way has finished. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Something new may be due: run now instead of at the end of the current sleep. */
+  kick(): void {
+    if (this.wake) this.wake();
+    else this.kicked = true;
+  }
+
+  private async runLoop(): Promise<void> {
+    while (this.running) {
+      let delay: number;
+      try {
+        await this.runOnce();
+        delay = this.nextDelay();
+      } catch (error) {
+        this.onError(error);
+        delay = this.baseDelayMs;
+      }
+      if (!this.running) break;
+      await this.sleep(delay);
+    }
+  }
+
+  /** Time until the earliest head the worker could apply (registered kind, target not stopped). */
+  private nextDelay(): number {
+    let earliest = Infinity;
+    for (const h of pendingHeadTimes(this.db)) {
+      if (this.handlers.has(h.kind) && !this.stopped.has(h.target)) earliest = Math.min(earliest, h.nextAttemptAt);
+    }
+    return Math.max(0, Math.min(this.maxIdleMs, earliest - this.clock.now()));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.kicked) {
+      this.kicked = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+
+  // ---- Helpers ----
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(fn);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Due heads the worker may apply now, grouped by kind (first-due order kept). */
+  private groupByKind(rows: OutboxRow[]): Map<string, OutboxRow[]> {
+    const groups = new Map<string, OutboxRow[]>();
+    for (const row of rows) {
+      if (!this.handlers.has(row.kind) || this.stopped.has(row.target)) continue;
+      const group = groups.get(row.kind);
+      if (group) group.push(row);
+      else groups.set(row.kind, [row]);
+    }
+    return groups;
+  }
+
+  private notify(): void {
+    if (!this.onChange) return;
+    try {
+      this.onChange();
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+
+  /** After a resolution: notify and wake once the surrounding transaction has committed. */
+  private afterResolve(): void {
+    queueMicrotask(() => {
+      this.notify();
+      this.kick();
+    });
+  }
+}
+
+function labelOf(handler: SyncTarget): string {
+  return handler.label ?? handler.target;
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return typeof error === 'string' ? error : String(error);
+}
+
+function finiteOrZero(n: number | undefined): number {
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : 0;
+}

@@ -1,0 +1,121 @@
+import { useCallback, useState, type FormEvent } from 'react';
+import type { BenchMessage, StationApi } from '../../shared/api';
+import { useWedgeScanner } from './scanner/use-wedge-scanner';
+import { useStationView } from './station/use-station';
+
+const STEP_LABELS = {
+  idle: 'Ready',
+  packing: 'Packing',
+  weighing: 'Weighing',
+  labelling: 'Labelling',
+  printed: 'Printed',
+  done: 'Done',
+} as const;
+
+function formatGrams(grams: number | null): string {
+  if (grams === null) return '—';
+  return grams >= 1000 ? `${(grams / 1000).toFixed(3)} kg` : `${grams} g`;
+}
+
+export function App({ station }: { station: StationApi }) {
+  const [view, setState] = useStationView(station);
+  const [localMessage, setLocalMessage] = useState<BenchMessage | null>(null);
+  const [typed, setTyped] = useState('');
+
+  const scan = useCallback(
+    async (code: string) => {
+      const result = await station.call('scan', { code });
+      if (result.ok) {
+        setLocalMessage(null);
+        setState(result.value.state);
+      } else {
+        setLocalMessage({ tone: 'error', text: result.error.message, at: Date.now() });
+      }
+    },
+    [station, setState],
+  );
+  useWedgeScanner(scan);
+
+  const submitTyped = (event: FormEvent) => {
+    event.preventDefault();
+    const code = typed.trim();
+    if (code) void scan(code);
+    setTyped('');
+  };
+
+  const { state, scale, printer, queue } = view;
+  const message = localMessage ?? state?.message ?? null;
+
+  return (
+    <div className={`app ${state?.mode === 'training' ? 'is-training' : ''}`}>
+      <header className="topbar">
+        <span className="brand">Packbench</span>
+        <span className="bench">{state?.bench ?? '…'}</span>
+        {state?.mode === 'training' && (
+          <span className="training-badge" data-testid="training-badge">
+            TRAINING — nothing is shipped
+          </span>
+        )}
+        <span className="spacer" />
+        <span className="chip" data-testid="queue">
+          To send: {queue ? queue.pending + queue.inFlight : '…'}
+          {queue && queue.dead > 0 && <strong className="chip-alert"> · stuck: {queue.dead}</strong>}
+        </span>
+        <span className="chip" data-testid="exceptions">
+          Need a lead: {queue?.openExceptions ?? '…'}
+        </span>
+        <span className="packer" data-testid="packer">
+          {state?.packer ? `${state.packer.name}${state.packer.role === 'lead' ? ' (lead)' : ''}` : 'Nobody logged in'}
+        </span>
+      </header>
+
+      <main className="pack">
+        <section className="step-panel" aria-label="Current step">
+          <div className="step" data-testid="step">
+            {state ? STEP_LABELS[state.step] : 'Connecting…'}
+          </div>
+          <div className="next-action" data-testid="next-action">
+            {state?.nextAction ?? ''}
+          </div>
+          <div
+            className={`message tone-${message?.tone ?? 'info'}`}
+            role="status"
+            aria-live="assertive"
+            data-testid="message"
+          >
+            {message?.text ?? 'Waiting for a scan.'}
+          </div>
+          <form className="typed-scan" onSubmit={submitTyped}>
+            <label htmlFor="typed-code">Barcode will not scan? Type it:</label>
+            <input
+              id="typed-code"
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+              autoComplete="off"
+              spellCheck={false}
+            />
+            <button type="submit">Enter</button>
+          </form>
+        </section>
+
+        <aside className="devices" aria-label="Devices">
+          <div className={`device scale-${scale?.status ?? 'absent'}`} data-testid="scale">
+            <h2>Scale</h2>
+            <div className="weight">{formatGrams(scale?.grams ?? null)}</div>
+            <div className="device-status">
+              {scale?.stable ? 'Stable' : (scale?.message ?? 'No reading')}
+            </div>
+          </div>
+          <div className={`device printer-${printer?.status ?? 'absent'}`} data-testid="printer">
+            <h2>Printer</h2>
+            <div className="device-status">{printer?.message ?? printer?.status ?? 'Unknown'}</div>
+          </div>
+          <div className="device" data-testid="scan-count">
+            <h2>Scans this station</h2>
+            <div className="weight">{state?.scans ?? 0}</div>
+          </div>
+        </aside>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+// Builds everything the app runs from: the renderer (vite) and the Node/Electron bundles (esbuild).
+//   dist/renderer/        the React UI, served by Electron (file) or the browser-mode host (HTTP)
+//   dist/core/cli.mjs     browser mode and administration, plain Node
+//   dist/core/utility.cjs the core inside Electron's utility process
+//   dist/electron/*.cjs   the Electron main process and the sandboxed preload
+import { build as esbuild } from 'esbuild';
+import { build as vite } from 'vite';
+
+const only = process.argv.includes('--renderer-only') ? 'renderer' : process.argv.includes('--node-only') ? 'node' : 'all';
+
+if (only !== 'node') {
+  await vite({ configFile: 'vite.config.ts', logLevel: 'warn' });
+}
+
+if (only !== 'renderer') {
+  const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
+  await Promise.all([
+    esbuild({ ...common, entryPoints: ['electron/core/cli.ts'], outfile: 'dist/core/cli.mjs', format: 'esm', packages: 'external' }),
+    esbuild({ ...common, entryPoints: ['electron/core/utility.ts'], outfile: 'dist/core/utility.cjs', format: 'cjs', packages: 'external' }),
+    esbuild({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs', external: ['electron'] }),
+    // A sandboxed preload may require only 'electron'; everything else is bundled in.
+    esbuild({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'], platform: 'browser' }),
+  ]);
+}

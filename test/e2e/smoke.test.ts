@@ -1,0 +1,49 @@
+// Smoke: browser mode in headless Chromium, a wedge-style scan, and the core's answer on screen.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, startBrowserStation, type BrowserStation } from '../support/browser-station';
+import { PackPage } from './pages/pack-page';
+
+describe('browser mode smoke', () => {
+  let bench: BrowserStation;
+  let pack: PackPage;
+
+  beforeAll(async () => {
+    bench = await startBrowserStation({
+      seed: (station) => {
+        station.identities.addStaff({ badge: 'BADGE-0007', name: 'Ada Packer', role: 'packer' });
+      },
+    });
+    pack = new PackPage(bench.page);
+    await pack.nextAction().filter({ hasText: 'Scan your badge' }).waitFor();
+  });
+  afterAll(async () => bench?.close());
+
+  it('logs the packer in from a badge scan, with no field focused', async () => {
+    await bench.page.mouse.click(900, 700); // a stray click must not swallow the scan
+    await pack.scan('BADGE-0007');
+    await pack.message().filter({ hasText: 'Hello, Ada Packer' }).waitFor();
+    expect(await pack.packer().textContent()).toBe('Ada Packer');
+    expect(await pack.nextAction().textContent()).toBe('Scan an order barcode');
+  });
+
+  it('answers an unknown barcode with a message the packer understands', async () => {
+    await pack.scan('NO-SUCH-THING-42');
+    await pack.message().filter({ hasText: 'Nothing matches "NO-SUCH-THING-42"' }).waitFor();
+    expect(await pack.message().getAttribute('class')).toContain('tone-error');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await bench.page.screenshot({ path: join(ARTIFACTS, 'smoke-unknown-barcode.png') });
+  });
+
+  it('removed the token from the address bar after the exchange', async () => {
+    expect(bench.page.url()).not.toContain('token');
+  });
+
+  it('recorded every scan in the station database', async () => {
+    const rows = bench.station.db
+      .prepare(`SELECT json_extract(data, '$.code') AS code FROM audit_log WHERE action = 'scan' ORDER BY id`)
+      .all() as { code: string }[];
+    expect(rows.map((r) => r.code)).toEqual(['BADGE-0007', 'NO-SUCH-THING-42']);
+  });
+});

@@ -1,0 +1,69 @@
+// Starts a real station in browser mode (fresh data folder, real SQLite, real HTTP + WebSocket host)
+// and a headless Debian Chromium driven by playwright-core, for e2e tests.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startHost } from '../../electron/core/host/server';
+import { createStation, type Station } from '../../electron/core/station';
+
+export const CHROMIUM = process.env.PACKBENCH_CHROMIUM ?? '/usr/bin/chromium';
+
+export interface BrowserStation {
+  station: Station;
+  browser: Browser;
+  page: Page;
+  openUrl: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function startBrowserStation(
+  options: { mode?: 'live' | 'training'; seed?: (station: Station) => void } = {},
+): Promise<BrowserStation> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'packbench-e2e-'));
+  const station = createStation({
+    dataDir,
+    mode: options.mode ?? 'live',
+    identity: { scryptN: 1024 },
+    log: () => {},
+  });
+  options.seed?.(station);
+  await station.start();
+  const host = await startHost({
+    handlers: station.handlers,
+    events: station.events,
+    staticDir: resolve(__dirname, '..', '..', 'dist', 'renderer'),
+    port: 0,
+  });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(host.openUrl);
+  return {
+    station,
+    browser,
+    page,
+    openUrl: host.openUrl,
+    dataDir,
+    async close() {
+      await browser.close();
+      await host.close();
+      await station.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const ARTIFACTS = resolve(__dirname, '..', '..', 'test-results');

@@ -1,0 +1,34 @@
+// Schema-valid handlers for bridge tests: each records that it ran.
+import type { StationState } from '../../shared/api';
+import type { Handlers } from '../../shared/bridge';
+import { defaultSettings } from '../../shared/settings';
+
+export const sampleState: StationState = {
+  mode: 'live',
+  bench: 'Bench 1',
+  packer: null,
+  step: 'idle',
+  nextAction: 'Scan your badge to start',
+  message: null,
+  scans: 0,
+};
+
+export function fakeHandlers(calls: string[] = []): Handlers {
+  const note = (name: string) => calls.push(name);
+  return {
+    scan: ({ code }) => {
+      note('scan');
+      return { kind: 'unknown', message: { tone: 'error', text: `Nothing matches "${code}"`, at: 1 }, state: sampleState };
+    },
+    getState: () => (note('getState'), sampleState),
+    listExceptions: () => (note('listExceptions'), { items: [] }),
+    resolveException: () => {
+      throw new Error('not used');
+    },
+    getSettings: () => (note('getSettings'), defaultSettings()),
+    updateSettings: () => (note('updateSettings'), defaultSettings()),
+    testDevice: () => (note('testDevice'), { ok: false, message: 'No printer is set up.' }),
+    login: () => (note('login'), sampleState),
+    logout: () => (note('logout'), sampleState),
+  };
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { WedgeBuffer } from '../../renderer/src/scanner/wedge-buffer';
+
+function typeAt(buffer: WedgeBuffer, text: string, start: number, gap: number): (string | null)[] {
+  return [...text].map((ch, i) => buffer.key(ch === '\n' ? 'Enter' : ch, start + i * gap));
+}
+
+describe('WedgeBuffer', () => {
+  it('returns a scanner burst when Enter ends it', () => {
+    const out = typeAt(new WedgeBuffer(), 'WH/OUT/7\n', 0, 5);
+    expect(out.at(-1)).toBe('WH/OUT/7');
+  });
+
+  it('drops a slow keystroke left over before a scan', () => {
+    const b = new WedgeBuffer();
+    b.key('x', 0);
+    expect(typeAt(b, 'ABC\n', 1000, 5).at(-1)).toBe('ABC');
+  });
+
+  it('ignores a lone Enter and non-character keys', () => {
+    const b = new WedgeBuffer();
+    expect(b.key('Enter', 0)).toBeNull();
+    b.key('A', 1000);
+    b.key('Shift', 1002);
+    b.key('B', 1004);
+    expect(b.key('Enter', 1006)).toBe('AB');
+  });
+});
