@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// The sync worker against a real SQLite file: ordering, backoff, dead letters, auth stop, crash recovery.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../electron/core/clock';
 import { listAudit, verifyAudit } from '../../electron/core/store/audit';
@@ -14,10 +12,11 @@ import {
   type OutboxRow,
 } from '../../electron/core/sync/outbox';
 import { SyncWorker, type ApplyResult, type LookupResult, type SyncTarget } from '../../electron/core/sync/worker';
+import { tempDir } from '../support/temp-dir';
 
 const BASE = 1000;
 
-let dir: string;
+let dir: ReturnType<typeof tempDir>;
 let file: string;
 let db: Db;
 let clock: ManualClock;
@@ -71,15 +70,15 @@ function fakeTarget(
 }
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'packbench-sync-'));
-  file = join(dir, 'station.sqlite');
+  dir = tempDir('packbench-sync-');
+  file = dir.file('station.sqlite');
   clock = new ManualClock();
   db = open();
 });
 
 afterEach(() => {
   for (const d of openDbs.splice(0)) if (d.open) d.close();
-  rmSync(dir, { recursive: true, force: true });
+  dir.remove();
 });
 
 describe('enqueue', () => {
@@ -234,7 +233,9 @@ describe('SyncWorker', () => {
     const b2 = add('B', 'odoo.chatter');
     let a1Fails = true;
     const target = fakeTarget((r) =>
-      r.id === a1.id && a1Fails ? { status: 'permanent', error: 'picking is cancelled', title: 'WH/OUT/A was cancelled in Odoo' } : { status: 'done' },
+      r.id === a1.id && a1Fails
+        ? { status: 'permanent', error: 'picking is cancelled', title: 'WH/OUT/A was cancelled in Odoo' }
+        : { status: 'done' },
     );
     worker.register('odoo.validate', target.handler);
     worker.register('odoo.chatter', target.handler);
@@ -268,7 +269,9 @@ describe('SyncWorker', () => {
     const worker = newWorker();
     const a1 = add('A');
     const a2 = add('A', 'odoo.chatter');
-    const target = fakeTarget((r) => (r.id === a1.id ? { status: 'permanent', error: 'no such picking' } : { status: 'done' }));
+    const target = fakeTarget((r) =>
+      r.id === a1.id ? { status: 'permanent', error: 'no such picking' } : { status: 'done' },
+    );
     worker.register('odoo.validate', target.handler);
     worker.register('odoo.chatter', target.handler);
 

@@ -1,3 +1,4 @@
+// Full-jitter exponential backoff: bounds, growth and spread.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { backoffCeiling, backoffDelay } from '../../electron/core/sync/backoff';
@@ -32,10 +33,14 @@ describe('backoff', () => {
 
   it('stays within [0, ceiling] for any attempt and random value', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 200 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (n, r) => {
-        const delay = backoffDelay(n, { baseMs: base, maxMs: max, random: () => r });
-        return Number.isInteger(delay) && delay >= 0 && delay <= backoffCeiling(n, base, max) && delay <= max;
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 200 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (n, r) => {
+          const delay = backoffDelay(n, { baseMs: base, maxMs: max, random: () => r });
+          return Number.isInteger(delay) && delay >= 0 && delay <= backoffCeiling(n, base, max) && delay <= max;
+        },
+      ),
     );
   });
 

@@ -155,12 +155,24 @@ export function getOutboxRow(db: Db, id: number): OutboxRecord | null {
 }
 
 /** Put a dead row back in the queue, due now; its attempt count is kept. False if it was not dead. */
-export function requeueDead(db: Db, clock: Clock, id: number, actor: string, data: Record<string, unknown> = {}): boolean {
+export function requeueDead(
+  db: Db,
+  clock: Clock,
+  id: number,
+  actor: string,
+  data: Record<string, unknown> = {},
+): boolean {
   return moveDead(db, clock, id, actor, 'pending', 'outbox.requeued', data);
 }
 
 /** Give up on a dead row for good; it stops blocking its order. False if it was not dead. */
-export function discardDead(db: Db, clock: Clock, id: number, actor: string, data: Record<string, unknown> = {}): boolean {
+export function discardDead(
+  db: Db,
+  clock: Clock,
+  id: number,
+  actor: string,
+  data: Record<string, unknown> = {},
+): boolean {
   return moveDead(db, clock, id, actor, 'discarded', 'outbox.discarded', data);
 }
 

@@ -124,7 +124,9 @@ export class SyncWorker {
     // An open auth alert survives a restart, and so does the stop: retrying refused credentials
     // after every restart would get the bench's address locked out.
     for (const ex of this.exceptions.list('open')) {
-      if (ex.kind === 'sync_auth' && typeof ex.context.target === 'string') this.stopped.set(ex.context.target, ex.title);
+      if (ex.kind === 'sync_auth' && typeof ex.context.target === 'string') {
+        this.stopped.set(ex.context.target, ex.title);
+      }
     }
 
     this.exceptions.onResolve('dead_letter', ['retry', 'discard'], (ex, resolution) =>

@@ -1,0 +1,95 @@
+// The station's command handlers end to end on a real data folder (no UI, no network).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dispatch } from '../../shared/bridge';
+import { createStation, type Station } from '../../electron/core/station';
+import { tempDir } from '../support/temp-dir';
+
+let dir: ReturnType<typeof tempDir>;
+let station: Station;
+
+function open(): Station {
+  const s = createStation({ dataDir: dir.path, mode: 'live', identity: { scryptN: 1024 }, log: () => {} });
+  return s;
+}
+
+beforeEach(async () => {
+  dir = tempDir();
+  station = open();
+  station.identities.addStaff({ badge: 'P-1', name: 'Pia', role: 'packer' });
+  station.identities.addStaff({ badge: 'L-1', name: 'Lena', role: 'lead', pin: '482913' });
+  await station.start();
+});
+afterEach(async () => {
+  await station.stop();
+  dir.remove();
+});
+
+const call = (name: string, request: unknown) => dispatch(station.handlers, name, request);
+
+describe('station', () => {
+  it('asks for a badge before anything else', async () => {
+    const reply = await call('scan', { code: 'WH/OUT/00001' });
+    expect(reply).toMatchObject({ ok: true, value: { kind: 'unknown', message: { tone: 'warning' } } });
+    expect((reply as { value: { message: { text: string } } }).value.message.text).toMatch(/Scan your badge first/);
+  });
+
+  it('logs in by badge scan and tells an unknown barcode apart', async () => {
+    expect(await call('scan', { code: 'P-1\r\n' })).toMatchObject({
+      ok: true,
+      value: { kind: 'badge', state: { packer: { name: 'Pia' }, nextAction: 'Scan an order barcode' } },
+    });
+    const unknown = await call('scan', { code: 'XYZ-000' });
+    expect(unknown).toMatchObject({ ok: true, value: { kind: 'unknown', message: { tone: 'error' } } });
+  });
+
+  it('answers a garbled scan with a clear message', async () => {
+    const reply = await call('scan', { code: 'AB\u0007CD' });
+    expect(reply).toMatchObject({ ok: true, value: { message: { text: 'That barcode could not be read cleanly. Scan it again.' } } });
+  });
+
+  it('keeps the login and every accepted scan across a restart', async () => {
+    await call('scan', { code: 'P-1' });
+    await call('scan', { code: 'XYZ-000' });
+    await station.stop();
+    station = open();
+    await station.start();
+    const state = await call('getState', {});
+    expect(state).toMatchObject({ ok: true, value: { packer: { name: 'Pia' }, scans: 2 } });
+  });
+
+  it('changes settings only with a shift-lead approval, and audits who did it', async () => {
+    const refused = await call('updateSettings', { patch: { bench: { name: 'Dock 3' } }, approval: { badge: 'P-1' } });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'not_a_lead' } });
+    const wrongPin = await call('updateSettings', { patch: { bench: { name: 'Dock 3' } }, approval: { pin: '000000' } });
+    expect(wrongPin).toMatchObject({ ok: false, error: { code: 'wrong_pin' } });
+    const ok = await call('updateSettings', { patch: { bench: { name: 'Dock 3' } }, approval: { pin: '482913' } });
+    expect(ok).toMatchObject({ ok: true, value: { bench: { name: 'Dock 3' } } });
+    expect(await call('getState', {})).toMatchObject({ value: { bench: 'Dock 3' } });
+    const audit = station.db.prepare(`SELECT actor FROM audit_log WHERE action = 'settings.updated'`).all();
+    expect(audit).toEqual([{ actor: 'staff:2' }]);
+  });
+
+  it('resolves an exception only with an approval and a valid choice', async () => {
+    const id = station.exceptions.raise({ kind: 'print_failure', orderRef: 'WH/OUT/1', title: 'The label did not print.' });
+    expect(await call('listExceptions', {})).toMatchObject({ ok: true, value: { items: [{ id, state: 'open' }] } });
+    expect(await call('resolveException', { id, resolution: 'done', approval: { badge: 'P-1' } })).toMatchObject({
+      ok: false,
+      error: { code: 'not_a_lead' },
+    });
+    expect(await call('resolveException', { id, resolution: 'shrug', approval: { badge: 'L-1' } })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_resolution' },
+    });
+    expect(
+      await call('resolveException', { id, resolution: 'done', note: 'Reprinted by hand', approval: { badge: 'L-1' } }),
+    ).toMatchObject({ ok: true, value: { state: 'resolved', resolvedBy: 'staff:2', note: 'Reprinted by hand' } });
+    expect(await call('listExceptions', { state: 'open' })).toMatchObject({ value: { items: [] } });
+  });
+
+  it('reports a missing printer honestly from testDevice', async () => {
+    expect(await call('testDevice', { device: 'printer' })).toEqual({
+      ok: true,
+      value: { ok: false, message: 'No printer is set up for this bench. Enter its address in Settings.' },
+    });
+  });
+});
