@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'http', 'crypto', 'url', 'util', 'stream'];
 const nodeOnlyPackages = ['better-sqlite3', 'serialport', '@serialport/*', 'node-thermal-printer', 'ws', 'bwip-js/node'];
-const electronOnly = { group: ['electron'], message: "Only electron/main* and electron/preload* may import 'electron'." };
+const electronOnly = { name: 'electron', message: "Only electron/main* and electron/preload* may import 'electron'." };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test/fixtures/**'] },
@@ -25,8 +25,8 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: [electronOnly],
           patterns: [
-            electronOnly,
             { group: ['react', 'react-dom', 'react-dom/*'], message: 'The core has no UI.' },
             { group: ['**/renderer/**'], message: 'The core never imports renderer code.' },
           ],
@@ -41,8 +41,8 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: [electronOnly],
           patterns: [
-            electronOnly,
             { group: nodeBuiltins, message: 'The renderer is browser code: no Node modules.' },
             { group: nodeOnlyPackages, message: 'The renderer is browser code: no Node packages.' },
             { group: ['**/electron/**'], message: 'The renderer talks to the core only through StationApi.' },
@@ -57,8 +57,8 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: [electronOnly],
           patterns: [
-            electronOnly,
             { group: nodeBuiltins, message: 'shared/ is pure TypeScript.' },
             { group: [...nodeOnlyPackages, 'react', 'react-dom'], message: 'shared/ is pure TypeScript plus zod.' },
             { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ depends on nothing else in the repo.' },
@@ -69,6 +69,6 @@ export default tseslint.config(
   },
   {
     files: ['test/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [electronOnly] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [electronOnly] }] },
   },
 );

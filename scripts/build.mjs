@@ -16,7 +16,16 @@ if (only !== 'renderer') {
   const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
   await Promise.all([
     esbuild({ ...common, entryPoints: ['electron/core/cli.ts'], outfile: 'dist/core/cli.mjs', format: 'esm', packages: 'external' }),
-    esbuild({ ...common, entryPoints: ['electron/core/utility.ts'], outfile: 'dist/core/utility.cjs', format: 'cjs', packages: 'external' }),
+    esbuild({
+      ...common,
+      entryPoints: ['electron/core/utility.ts'],
+      outfile: 'dist/core/utility.cjs',
+      format: 'cjs',
+      packages: 'external',
+      // import.meta.url does not exist in CommonJS; derive it from __filename.
+      define: { 'import.meta.url': '__packbenchModuleUrl' },
+      banner: { js: "const __packbenchModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    }),
     esbuild({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs', external: ['electron'] }),
     // A sandboxed preload may require only 'electron'; everything else is bundled in.
     esbuild({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'], platform: 'browser' }),

@@ -23,7 +23,7 @@ export class EnvSecretStore implements SecretStore {
   async get(name: string): Promise<string | null> {
     return this.env[envNameOf(name)] || null;
   }
-  async set(name: string): Promise<void> {
+  async set(name: string, _value?: string): Promise<void> {
     throw new StationFault('secret_read_only', `Set ${envNameOf(name)} in the environment to change this secret.`);
   }
   async delete(name: string): Promise<void> {
