@@ -34,6 +34,40 @@ export type BenchMessage = z.infer<typeof BenchMessage>;
 export const PackStep = z.enum(['idle', 'packing', 'weighing', 'labelling', 'printed', 'done']);
 export type PackStep = z.infer<typeof PackStep>;
 
+export const OrderView = z.object({
+  name: z.string(),
+  origin: z.string().nullable(),
+  shipTo: z.object({ name: z.string(), city: z.string(), country: z.string() }),
+  lines: z.array(
+    z.object({
+      moveId: z.number().int(),
+      name: z.string(),
+      sku: z.string().nullable(),
+      barcode: z.string().nullable(),
+      packed: z.number().nonnegative(),
+      quantity: z.number().positive(),
+    }),
+  ),
+  /** Set when the order came from the local copy because Odoo could not be reached. */
+  cachedAt: z.number().nullable(),
+});
+export type OrderView = z.infer<typeof OrderView>;
+
+export const PrintState = z.enum(['queued', 'sent', 'confirmed', 'failed', 'uncertain']);
+
+export const LabelView = z.object({
+  trackingNumber: z.string().nullable(),
+  carrier: z.string(),
+  service: z.string(),
+  weightG: z.number().int().positive(),
+  /** Address block as printed, one line per entry. */
+  shipTo: z.array(z.string()),
+  reference: z.string(),
+  status: z.enum(['awaiting_label', 'labelled', 'printed', 'cancelled']),
+  printState: PrintState.nullable(),
+});
+export type LabelView = z.infer<typeof LabelView>;
+
 /** The station snapshot the core pushes; the renderer only shows it. */
 export const StationState = z.object({
   mode: z.enum(['live', 'training']),
@@ -44,6 +78,8 @@ export const StationState = z.object({
   nextAction: z.string(),
   message: BenchMessage.nullable(),
   scans: z.number().int().nonnegative(),
+  order: OrderView.nullable(),
+  label: LabelView.nullable(),
 });
 export type StationState = z.infer<typeof StationState>;
 

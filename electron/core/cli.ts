@@ -1,43 +1,36 @@
-// Command line entry for browser mode and station administration (plain Node, no Electron).
-//   packbench [--port N] [--data-dir DIR] [--training]      serve the bench on 127.0.0.1
-//   packbench staff add --badge B --name N --role packer|lead [--pin-env VAR]
+// Command line entry (plain Node, no Electron):
+//   packbench [--browser] [--sandbox] [--port N] [--data-dir DIR] [--printer URI]
+//             [--scale PATH --scale-protocol NAME] [--odoo-url URL --odoo-db DB --odoo-login LOGIN]
+//   packbench staff add --badge B --name N --role packer|lead [--pin-env VAR] [--data-dir DIR]
+// The Odoo API key never comes from a flag: PACKBENCH_SECRET_ODOO_API_KEY or the secrets file.
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
 import { Role } from '../../shared/api';
 import { StationFault } from '../../shared/errors';
+import { bootStation, parseFlags } from './boot';
 import { startHost } from './host/server';
 import { defaultDataDir, rendererDir } from './paths';
 import { createStation } from './station';
 
-const Port = z.coerce.number().int().min(0).max(65535);
-
 async function serve(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string', default: '4280' },
-      'data-dir': { type: 'string' },
-      training: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
-  const mode = values.training ? 'training' : 'live';
-  const dataDir = values['data-dir'] ?? defaultDataDir(mode);
-  const station = createStation({ dataDir, mode });
-  await station.start();
+  const flags = parseFlags(argv);
+  const booted = await bootStation(flags);
   const host = await startHost({
-    handlers: station.handlers,
-    events: station.events,
+    handlers: booted.station.handlers,
+    events: booted.station.events,
     staticDir: rendererDir(),
-    port: Port.parse(values.port),
+    port: flags.port,
     log: (line) => console.log(line),
   });
-  console.log(`Packbench (${mode}) data: ${dataDir}`);
+  console.log(`Packbench ${booted.mode === 'training' ? 'TRAINING' : 'live'} bench. Data: ${booted.dataDir}`);
+  for (const note of booted.notes) console.log(note);
   // The token travels in the fragment, which the browser never sends to the server.
-  console.log(`Open this address in Chromium or Chrome on this computer:\n  ${host.openUrl}`);
+  console.log(`\nOpen this address in Chromium or Chrome on this computer:\n  ${host.openUrl}\n`);
+  let closing = false;
   const shutdown = async () => {
+    if (closing) return;
+    closing = true;
     await host.close();
-    await station.stop();
+    await booted.close();
     process.exit(0);
   };
   process.once('SIGINT', shutdown);
@@ -55,15 +48,13 @@ async function staff(argv: string[]): Promise<void> {
       role: { type: 'string', default: 'packer' },
       'pin-env': { type: 'string' },
       'data-dir': { type: 'string' },
-      training: { type: 'boolean', default: false },
     },
     strict: true,
   });
   if (!values.badge || !values.name) throw new Error('--badge and --name are required');
-  const mode = values.training ? 'training' : 'live';
   // A PIN is read from an environment variable so it never lands in shell history.
   const pin = values['pin-env'] ? process.env[values['pin-env']] : undefined;
-  const station = createStation({ dataDir: values['data-dir'] ?? defaultDataDir(mode), mode });
+  const station = createStation({ dataDir: values['data-dir'] ?? defaultDataDir('live'), mode: 'live' });
   try {
     const person = station.identities.addStaff({
       badge: values.badge,

@@ -1,11 +1,22 @@
 // Composition root: builds and wires the station's services. Nothing else constructs them.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BenchMessage, ExceptionView, Person, StationState } from '../../shared/api';
+import type { BenchMessage, ExceptionView, Person, ScanReply, StationState } from '../../shared/api';
 import type { Handlers } from '../../shared/bridge';
 import { StationFault } from '../../shared/errors';
+import { applySettingsPatch, type Settings, type SettingsPatch } from '../../shared/settings';
+import { createLocalCarrier } from './carriers/local/index';
 import { systemClock, type Clock } from './clock';
+import { probePrinter, probeScalePath } from './device-probe';
+import { PrintJournal } from './devices/printer/print-journal';
+import { ScaleService, type ScaleServiceOptions } from './devices/scale/scale-service';
+import { sicsProtocol } from './devices/scale/sics';
+import type { Protocol } from './devices/scale/types';
 import { StationEvents } from './events';
+import { createOdooDispatchTarget } from './odoo/dispatch-target';
+import { JsonRpcTransport } from './odoo/json-rpc';
+import { createOdooOrderSource, offlineOrderSource } from './odoo/order-source';
+import { PackSession, type OrderSource, type ScanOutcome } from './pack/pack-session';
 import { classifyScan } from './pack/scan-code';
 import { appendAudit } from './store/audit';
 import { openDatabase, type Db } from './store/db';
@@ -15,7 +26,6 @@ import { EnvSecretStore, FileSecretStore, LayeredSecretStore, type SecretStore }
 import { SettingsStore } from './store/settings-store';
 import { queueCounts } from './sync/outbox';
 import { SyncWorker } from './sync/worker';
-import { probePrinter, probeScalePath } from './device-probe';
 
 export interface StationConfig {
   dataDir: string;
@@ -24,6 +34,12 @@ export interface StationConfig {
   secrets?: SecretStore;
   identity?: IdentityOptions;
   log?: (line: string) => void;
+  /** Command-line flags: override the stored settings for this run, not persisted. */
+  overrides?: SettingsPatch;
+  /** The sandbox passes its Odoo key in memory; a real bench reads it from the secret store. */
+  odooApiKey?: string;
+  /** Tests shorten the scale's stability window and reconnect delay. */
+  scaleOptions?: Partial<Omit<ScaleServiceOptions, 'path' | 'protocol'>>;
 }
 
 export interface Station {
@@ -35,9 +51,14 @@ export interface Station {
   readonly settings: SettingsStore;
   readonly worker: SyncWorker;
   readonly secrets: SecretStore;
+  readonly pack: PackSession;
+  /** The settings in force: stored settings plus command-line overrides. */
+  effectiveSettings(): Settings;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
+
+const protocols: Record<string, Protocol> = { sics: sicsProtocol, 'mt-sics': sicsProtocol };
 
 export function createStation(config: StationConfig): Station {
   const clock = config.clock ?? systemClock;
@@ -48,38 +69,88 @@ export function createStation(config: StationConfig): Station {
   const settings = new SettingsStore(db, clock, (section, issue) =>
     log(`settings: section "${section}" is invalid and was reset to defaults (${issue})`),
   );
+  const effectiveSettings = () =>
+    config.overrides ? applySettingsPatch(settings.get(), config.overrides) : settings.get();
   const identities = new Identities(db, clock, config.identity);
   const exceptions = new ExceptionQueue(db, clock);
   const secrets =
     config.secrets ??
     new LayeredSecretStore(new EnvSecretStore(), new FileSecretStore(join(config.dataDir, 'secrets.json')));
-
-  const publishQueue = () => {
-    events.emit('queue', { ...queueCounts(db), openExceptions: exceptions.countOpen() });
-    events.emit('connectivity', { targets: worker.status() });
-  };
-  const worker = new SyncWorker({ db, clock, exceptions, onChange: publishQueue });
+  const journal = new PrintJournal(db, clock);
 
   let message: BenchMessage | null = null;
   let scans = (db.prepare(`SELECT count(*) AS n FROM audit_log WHERE action = 'scan'`).get() as { n: number }).n;
+  let scale: ScaleService | null = null;
+  let orderSource: OrderSource = offlineOrderSource({ url: 'none', db: 'none' }, 'No Odoo is set up for this bench.');
+  let stopped = false;
+
+  const say = (tone: BenchMessage['tone'], text: string): BenchMessage => {
+    message = { tone, text, at: clock.now() };
+    return message;
+  };
 
   const state = (): StationState => {
     const packer = identities.current();
     return {
       mode: config.mode,
-      bench: settings.get().bench.name,
+      bench: effectiveSettings().bench.name,
       packer,
-      step: 'idle',
-      nextAction: packer ? 'Scan an order barcode' : 'Scan your badge to start',
+      step: pack.step(),
+      nextAction: packer ? pack.nextAction() : 'Scan your badge to start',
       message,
       scans,
+      order: pack.orderView(),
+      label: pack.labelView(),
     };
   };
-  const say = (tone: BenchMessage['tone'], text: string): BenchMessage => {
-    message = { tone, text, at: clock.now() };
-    return message;
+  const publishState = () => {
+    if (!stopped) events.emit('state', state());
   };
-  const publishState = () => events.emit('state', state());
+  const publishQueue = () => {
+    if (stopped) return;
+    events.emit('queue', { ...queueCounts(db), openExceptions: exceptions.countOpen() });
+    events.emit('connectivity', { targets: worker.status() });
+  };
+
+  /** Print whatever the journal has queued and tell the packer how it went. */
+  const printQueued = async () => {
+    const outcome = await pack.printQueued();
+    if (outcome) say(outcome.tone, outcome.text);
+    publishState();
+    publishQueue();
+  };
+
+  const worker = new SyncWorker({
+    db,
+    clock,
+    exceptions,
+    onChange: () => {
+      publishQueue();
+      publishState();
+      void printQueued();
+    },
+    onError: (error: unknown) => log(`sync: ${error instanceof Error ? error.message : String(error)}`),
+  });
+
+  const pack: PackSession = new PackSession({
+    db,
+    clock,
+    exceptions,
+    orders: {
+      get binding() {
+        return orderSource.binding;
+      },
+      findByName: (name) => orderSource.findByName(name),
+    },
+    scale: () => scale,
+    printerUri: () => effectiveSettings().printer.uri,
+    journal,
+    kickSync: () => worker.kick(),
+    changed: publishState,
+  });
+
+  const local = createLocalCarrier({ onLabel: (payload, result) => pack.labelIssued(payload, result.trackingNumber) });
+  worker.register(local.kind, local.target);
 
   const requirePacker = (): Person => {
     const packer = identities.current();
@@ -87,47 +158,42 @@ export function createStation(config: StationConfig): Station {
     return packer;
   };
 
-  const handlers: Handlers = {
-    scan({ code: raw }) {
-      const scanned = classifyScan(raw, settings.get().scanner.commandPrefix);
-      const packer = identities.current();
-      let kind: 'badge' | 'command' | 'order' | 'product' | 'unknown' = 'unknown';
-      let reply: BenchMessage;
-      const badgeOwner = scanned.kind === 'code' ? identities.findByBadge(scanned.code) : null;
+  async function scan(raw: string): Promise<ScanReply> {
+    const scanned = classifyScan(raw, effectiveSettings().scanner.commandPrefix);
+    const packer = identities.current();
+    let outcome: ScanOutcome;
+    const badgeOwner = scanned.kind === 'code' ? identities.findByBadge(scanned.code) : null;
+    if (scanned.kind === 'malformed') {
+      outcome = { kind: 'unknown', tone: 'error', text: 'That barcode could not be read cleanly. Scan it again.' };
+    } else if (badgeOwner && scanned.kind === 'code') {
+      identities.login(scanned.code);
+      outcome = { kind: 'unknown', tone: 'success', text: `Hello, ${badgeOwner.name}. ${pack.nextAction()}.` };
+    } else if (scanned.kind === 'unknown_command') {
+      outcome = { kind: 'command', tone: 'error', text: `"${scanned.text}" is not a bench command. Use the command sheet.` };
+    } else if (scanned.kind === 'command' && scanned.command === 'LOGOUT') {
+      identities.logout();
+      outcome = { kind: 'command', tone: 'info', text: 'Logged out. Scan your badge to start.' };
+    } else if (!packer) {
+      outcome = { kind: 'unknown', tone: 'warning', text: 'Scan your badge first, then the order.' };
+    } else if (scanned.kind === 'command') {
+      outcome = await pack.command(scanned.command, packer);
+    } else {
+      outcome = await pack.scanCode(scanned.code, packer);
+    }
+    // Every scan is recorded, so a crash cannot lose one.
+    appendAudit(db, clock, {
+      actor: actorOf(identities.current() ?? packer),
+      action: 'scan',
+      data: { code: raw.slice(0, 512), kind: badgeOwner ? 'badge' : scanned.kind === 'malformed' ? 'malformed' : outcome.kind },
+    });
+    scans++;
+    const reply = say(outcome.tone, outcome.text);
+    publishState();
+    return { kind: badgeOwner ? 'badge' : outcome.kind, message: reply, state: state() };
+  }
 
-      if (scanned.kind === 'malformed') {
-        reply = say('error', 'That barcode could not be read cleanly. Scan it again.');
-      } else if (badgeOwner) {
-        kind = 'badge';
-        identities.login((scanned as { code: string }).code);
-        reply = say('success', `Hello, ${badgeOwner.name}. Scan an order barcode to start packing.`);
-      } else if (scanned.kind === 'unknown_command') {
-        reply = say('error', `"${scanned.text}" is not a bench command. Use the command sheet from Settings.`);
-      } else if (scanned.kind === 'command') {
-        kind = 'command';
-        if (scanned.command === 'LOGOUT') {
-          identities.logout();
-          reply = say('info', 'Logged out. Scan your badge to start.');
-        } else if (!packer) {
-          reply = say('warning', 'Scan your badge first.');
-        } else {
-          reply = say('warning', 'No order is open. Scan an order barcode first.');
-        }
-      } else if (!packer) {
-        reply = say('warning', 'Scan your badge first, then the order.');
-      } else {
-        reply = say('error', `Nothing matches "${scanned.code}". Check the barcode and scan it again.`);
-      }
-      // Every accepted scan is recorded before the reply, so a crash cannot lose it.
-      appendAudit(db, clock, {
-        actor: actorOf(identities.current() ?? packer),
-        action: 'scan',
-        data: { code: raw.slice(0, 512), kind: scanned.kind === 'malformed' ? 'malformed' : kind },
-      });
-      scans++;
-      publishState();
-      return { kind, message: reply, state: state() };
-    },
+  const handlers: Handlers = {
+    scan: ({ code }) => scan(code),
     getState: () => state(),
     listExceptions: ({ state: which }) => ({ items: exceptions.list(which) }),
     resolveException({ id, resolution, note, approval }): ExceptionView {
@@ -144,12 +210,12 @@ export function createStation(config: StationConfig): Station {
       return next;
     },
     async testDevice({ device }) {
-      const current = settings.get();
+      const current = effectiveSettings();
       return device === 'printer' ? probePrinter(current.printer.uri) : probeScalePath(current.scale.path);
     },
     login({ badge }) {
       identities.login(badge);
-      say('success', `Hello, ${requirePacker().name}. Scan an order barcode to start packing.`);
+      say('success', `Hello, ${requirePacker().name}. ${pack.nextAction()}.`);
       publishState();
       return state();
     },
@@ -161,6 +227,45 @@ export function createStation(config: StationConfig): Station {
     },
   };
 
+  async function connectOdoo(current: Settings): Promise<void> {
+    const { url, db: odooDb, login } = current.odoo;
+    if (!url || !odooDb || !login) return;
+    const apiKey = config.odooApiKey ?? (await secrets.get('odoo.api_key'));
+    if (!apiKey) {
+      orderSource = offlineOrderSource(
+        { url, db: odooDb },
+        'The Odoo API key is missing. Ask the shift lead to set it up.',
+      );
+      log('odoo: no API key (set PACKBENCH_SECRET_ODOO_API_KEY or the secrets file)');
+      return;
+    }
+    const transport = new JsonRpcTransport({ url, db: odooDb, login, apiKey });
+    orderSource = createOdooOrderSource(transport);
+    const dispatch = createOdooDispatchTarget(transport, (payload) => pack.dispatched(payload));
+    worker.register(dispatch.kind, dispatch.target);
+  }
+
+  function connectScale(current: Settings): void {
+    const { path, protocol } = current.scale;
+    if (!path) {
+      events.emit('scale', { status: 'absent', grams: null, stable: false, message: 'No scale is set up for this bench.' });
+      return;
+    }
+    const chosen = protocols[(protocol ?? 'sics').toLowerCase()];
+    if (!chosen) {
+      events.emit('scale', { status: 'error', grams: null, stable: false, message: `Unknown scale protocol "${protocol}".` });
+      return;
+    }
+    scale = new ScaleService({ ...config.scaleOptions, path, protocol: chosen, clock });
+    scale.on('reading', (reading) => events.emit('scale', reading));
+    scale.on('captured', (grams) => {
+      const outcome = pack.weighed(grams);
+      if (outcome) say(outcome.tone, outcome.text);
+      publishState();
+    });
+    scale.start();
+  }
+
   return {
     handlers,
     events,
@@ -170,15 +275,26 @@ export function createStation(config: StationConfig): Station {
     settings,
     worker,
     secrets,
+    pack,
+    effectiveSettings,
     async start() {
-      events.emit('scale', { status: 'absent', grams: null, stable: false, message: 'No scale is set up yet.' });
-      events.emit('printer', { status: 'absent', message: 'No printer is set up yet.' });
+      const current = effectiveSettings();
+      await connectOdoo(current);
+      connectScale(current);
+      events.emit('printer', {
+        status: current.printer.uri ? 'ready' : 'absent',
+        message: current.printer.uri ? `Printer ${current.printer.uri}` : 'No printer is set up for this bench.',
+      });
+      pack.resume();
       publishState();
       publishQueue();
       worker.start();
+      void printQueued();
     },
     async stop() {
+      stopped = true;
       await worker.stop();
+      await scale?.stop();
       db.close();
     },
   };

@@ -1,6 +1,7 @@
 import { useCallback, useState, type FormEvent } from 'react';
 import type { BenchMessage, StationApi } from '../../shared/api';
 import { useWedgeScanner } from './scanner/use-wedge-scanner';
+import { LabelPreview, OrderPanel } from './OrderPanel';
 import { useStationView } from './station/use-station';
 
 const STEP_LABELS = {
@@ -43,7 +44,8 @@ export function App({ station }: { station: StationApi }) {
     setTyped('');
   };
 
-  const { state, scale, printer, queue } = view;
+  const { state, scale, printer, queue, connectivity } = view;
+  const troubled = connectivity?.targets.filter((t) => t.status !== 'ok') ?? [];
   const message = localMessage ?? state?.message ?? null;
 
   return (
@@ -61,6 +63,11 @@ export function App({ station }: { station: StationApi }) {
           To send: {queue ? queue.pending + queue.inFlight : '…'}
           {queue && queue.dead > 0 && <strong className="chip-alert"> · stuck: {queue.dead}</strong>}
         </span>
+        {troubled.map((t) => (
+          <span key={t.target} className="chip chip-warn" data-testid="connectivity" title={t.message ?? ''}>
+            {t.target === 'odoo' ? 'Odoo' : t.target}: {t.status === 'stopped' ? 'stopped' : 'offline, retrying'}
+          </span>
+        ))}
         <span className="chip" data-testid="exceptions">
           Need a lead: {queue?.openExceptions ?? '…'}
         </span>
@@ -85,6 +92,7 @@ export function App({ station }: { station: StationApi }) {
           >
             {message?.text ?? 'Waiting for a scan.'}
           </div>
+          {state?.order && <OrderPanel order={state.order} />}
           <form className="typed-scan" onSubmit={submitTyped}>
             <label htmlFor="typed-code">Barcode will not scan? Type it:</label>
             <input
@@ -106,6 +114,7 @@ export function App({ station }: { station: StationApi }) {
               {scale?.stable ? 'Stable' : (scale?.message ?? 'No reading')}
             </div>
           </div>
+          {state?.label && <LabelPreview label={state.label} />}
           <div className={`device printer-${printer?.status ?? 'absent'}`} data-testid="printer">
             <h2>Printer</h2>
             <div className="device-status">{printer?.message ?? printer?.status ?? 'Unknown'}</div>

@@ -28,6 +28,8 @@ const state: StationState = {
   nextAction: 'Scan an order.',
   message: null,
   scans: 0,
+  order: null,
+  label: null,
 };
 
 const queue: QueueCounts = { pending: 2, inFlight: 1, dead: 0, openExceptions: 0 };

@@ -19,6 +19,8 @@ const state: StationState = {
   nextAction: 'Scan an order.',
   message: null,
   scans: 0,
+  order: null,
+  label: null,
 };
 
 function fakeHandlers(): Handlers {

@@ -101,6 +101,8 @@ describe('migration runner', () => {
       30: ['bench_login', 'pin_guard', 'staff'],
       40: ['outbox'],
       50: ['exceptions'],
+      60: ['order_lines', 'orders'],
+      70: ['labels', 'pack_sessions', 'packed_lines', 'parcels', 'print_jobs', 'shipments'],
     };
     let seen = new Set<string>();
     for (let i = 0; i < migrations.length; i++) {
@@ -123,6 +125,9 @@ describe('migration runner', () => {
     expect(
       plan(`SELECT order_key, min(seq) FROM outbox WHERE state IN ('pending','in_flight','dead') GROUP BY order_key`),
     ).toMatch(/outbox_open/);
+    expect(plan(`SELECT * FROM orders WHERE name = 'WH/OUT/00001'`)).toMatch(/orders_name/);
+    expect(plan(`SELECT * FROM order_lines WHERE barcode = '4006381333931'`)).toMatch(/order_lines_barcode/);
+    expect(plan(`SELECT * FROM pack_sessions WHERE active = 1`)).toMatch(/pack_sessions_one_active/);
     db.close();
   });
 });

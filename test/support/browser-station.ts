@@ -19,17 +19,26 @@ export interface BrowserStation {
 }
 
 export async function startBrowserStation(
-  options: { mode?: 'live' | 'training'; seed?: (station: Station) => void } = {},
+  options: {
+    mode?: 'live' | 'training';
+    seed?: (station: Station) => void;
+    /** Build the station another way (e.g. the sandbox boot); its close() runs at the end. */
+    boot?: (dataDir: string) => Promise<{ station: Station; close(): Promise<void> }>;
+  } = {},
 ): Promise<BrowserStation> {
   const dataDir = mkdtempSync(join(tmpdir(), 'packbench-e2e-'));
-  const station = createStation({
-    dataDir,
-    mode: options.mode ?? 'live',
-    identity: { scryptN: 1024 },
-    log: () => {},
-  });
-  options.seed?.(station);
-  await station.start();
+  let station: Station;
+  let closeStation: () => Promise<void>;
+  if (options.boot) {
+    const booted = await options.boot(dataDir);
+    station = booted.station;
+    closeStation = () => booted.close();
+  } else {
+    station = createStation({ dataDir, mode: options.mode ?? 'live', identity: { scryptN: 1024 }, log: () => {} });
+    options.seed?.(station);
+    await station.start();
+    closeStation = () => station.stop();
+  }
   const host = await startHost({
     handlers: station.handlers,
     events: station.events,
@@ -60,7 +69,7 @@ export async function startBrowserStation(
     async close() {
       await browser.close();
       await host.close();
-      await station.stop();
+      await closeStation();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -11,6 +11,8 @@ export const sampleState: StationState = {
   nextAction: 'Scan your badge to start',
   message: null,
   scans: 0,
+  order: null,
+  label: null,
 };
 
 export function fakeHandlers(calls: string[] = []): Handlers {

@@ -45,6 +45,11 @@ export interface SyncTarget<P = unknown> {
   apply(rows: OutboxRow<P>[]): Promise<ApplyResult[]>;
   /** Did an earlier attempt of this row take effect? (Used when its reply was lost.) */
   lookup(row: OutboxRow<P>): Promise<LookupResult>;
+  /**
+   * Local consequences of a row taking effect (store the label, enqueue the next effect), run in
+   * the same transaction that marks the row done, so the two can never disagree after a crash.
+   */
+  onApplied?(row: OutboxRow<P>, result: unknown): void;
 }
 
 export interface SyncWorkerOptions {
@@ -193,8 +198,10 @@ export class SyncWorker {
         continue;
       }
       inTransaction(this.db, () => {
-        if (found.applied) markDone(this.db, this.clock, row.id, found.result);
-        else markPending(this.db, this.clock, row.id, this.clock.now());
+        if (found.applied) {
+          markDone(this.db, this.clock, row.id, found.result);
+          handler.onApplied?.(row, found.result);
+        } else markPending(this.db, this.clock, row.id, this.clock.now());
         appendAudit(this.db, this.clock, {
           actor: `sync:${row.target}`,
           action: 'outbox.recovered',
@@ -259,6 +266,7 @@ export class SyncWorker {
         switch (result?.status) {
           case 'done':
             markDone(this.db, this.clock, row.id, result.result);
+            handler.onApplied?.(row, result.result);
             counts.applied++;
             break;
           case 'permanent':

@@ -5,5 +5,7 @@ import { m0020 } from './0020-audit-log';
 import { m0030 } from './0030-staff';
 import { m0040 } from './0040-outbox';
 import { m0050 } from './0050-exceptions';
+import { m0060 } from './0060-order-cache';
+import { m0070 } from './0070-pack-sessions';
 
-export const migrations: readonly Migration[] = [m0010, m0020, m0030, m0040, m0050];
+export const migrations: readonly Migration[] = [m0010, m0020, m0030, m0040, m0050, m0060, m0070];

@@ -1,0 +1,206 @@
+// From command-line flags to a running station: the live bench when an Odoo is configured,
+// otherwise the sandbox (its own data folder, sandbox Odoo, simulated scale, printer sink).
+// Shared by browser mode (cli.ts) and the Electron utility process (utility.ts).
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { StationFault } from '../../shared/errors';
+import type { SettingsPatch } from '../../shared/settings';
+import { startSandboxOdoo, type SandboxOdoo } from '../sandbox/odoo/server';
+import { startPrinterSink, type PrinterSink } from '../sandbox/printer-sink';
+import { startScaleSimulator, type ScaleSimulator } from '../sandbox/scale-simulator';
+import { defaultDataDir } from './paths';
+import { createStation, type Station, type StationConfig } from './station';
+import { openDatabase } from './store/db';
+import { SettingsStore } from './store/settings-store';
+import { systemClock } from './clock';
+
+export const flagOptions = {
+  browser: { type: 'boolean', default: false },
+  sandbox: { type: 'boolean', default: false },
+  port: { type: 'string', default: '4280' },
+  'data-dir': { type: 'string' },
+  printer: { type: 'string' },
+  scale: { type: 'string' },
+  'scale-protocol': { type: 'string' },
+  'odoo-url': { type: 'string' },
+  'odoo-db': { type: 'string' },
+  'odoo-login': { type: 'string' },
+} as const;
+
+export const Flags = z.object({
+  browser: z.boolean(),
+  sandbox: z.boolean(),
+  port: z.coerce.number().int().min(0).max(65535),
+  dataDir: z.string().optional(),
+  printer: z.string().optional(),
+  scale: z.string().optional(),
+  scaleProtocol: z.string().optional(),
+  odooUrl: z.url().optional(),
+  odooDb: z.string().optional(),
+  odooLogin: z.string().optional(),
+});
+export type Flags = z.infer<typeof Flags>;
+
+export function parseFlags(argv: string[]): Flags {
+  const { values } = parseArgs({ args: argv, options: flagOptions, strict: true, allowPositionals: false });
+  return Flags.parse({
+    browser: values.browser,
+    sandbox: values.sandbox,
+    port: values.port,
+    dataDir: values['data-dir'],
+    printer: values.printer,
+    scale: values.scale,
+    scaleProtocol: values['scale-protocol'],
+    odooUrl: values['odoo-url'],
+    odooDb: values['odoo-db'],
+    odooLogin: values['odoo-login'],
+  });
+}
+
+/** The flags that have a matching setting, as a patch applied on top of the stored settings. */
+export function overridesOf(flags: Flags): SettingsPatch {
+  const patch: SettingsPatch = {};
+  if (flags.printer) patch.printer = { uri: flags.printer };
+  if (flags.scale) patch.scale = { path: flags.scale, protocol: flags.scaleProtocol ?? 'sics' };
+  if (flags.odooUrl || flags.odooDb || flags.odooLogin) {
+    patch.odoo = {
+      ...(flags.odooUrl ? { url: flags.odooUrl } : {}),
+      ...(flags.odooDb ? { db: flags.odooDb } : {}),
+      ...(flags.odooLogin ? { login: flags.odooLogin } : {}),
+    };
+  }
+  return patch;
+}
+
+/** Is an Odoo configured for the live bench, by flag or in its stored settings? */
+function liveOdooConfigured(flags: Flags, liveDir: string): boolean {
+  if (flags.odooUrl) return true;
+  const file = join(liveDir, 'station.sqlite');
+  if (!existsSync(file)) return false;
+  const db = openDatabase(file);
+  try {
+    return new SettingsStore(db, systemClock).get().odoo.url !== null;
+  } finally {
+    db.close();
+  }
+}
+
+export interface BootedStation {
+  station: Station;
+  mode: 'live' | 'training';
+  dataDir: string;
+  /** Lines to show the person who started it (never secrets). */
+  notes: string[];
+  /** The sandbox's fake systems, in training mode. */
+  sandbox?: { odoo: SandboxOdoo; printer: PrinterSink | null; scale: ScaleSimulator | null };
+  close(): Promise<void>;
+}
+
+export const TRAINING_PACKER_BADGE = 'TRAIN-PACKER';
+export const TRAINING_LEAD_BADGE = 'TRAIN-LEAD';
+export const TRAINING_LEAD_PIN = '1234';
+
+export async function bootStation(
+  flags: Flags,
+  extra: Pick<StationConfig, 'log' | 'identity' | 'scaleOptions'> = {},
+): Promise<BootedStation> {
+  const liveDir = flags.dataDir ?? defaultDataDir('live');
+  const sandbox = flags.sandbox || !liveOdooConfigured(flags, liveDir);
+  if (flags.sandbox && flags.odooUrl) {
+    throw new StationFault('bad_flags', '--sandbox cannot be combined with --odoo-url: the sandbox has its own Odoo.');
+  }
+  if (!sandbox) {
+    const station = createStation({ ...extra, dataDir: liveDir, mode: 'live', overrides: overridesOf(flags) });
+    await station.start();
+    return { station, mode: 'live', dataDir: liveDir, notes: [], close: () => station.stop() };
+  }
+
+  // Training: its own folder, so practice never mixes with real shipments.
+  const dataDir = flags.dataDir ? join(flags.dataDir, 'training') : defaultDataDir('training');
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const apiKey = randomBytes(24).toString('base64url');
+  const odoo = await startSandboxOdoo({ port: 0, apiKey, seed: 40 });
+  const scaleSim = flags.scale ? null : await startScaleSimulator({});
+  const sink = flags.printer ? null : await startPrinterSink({ port: 0 });
+  const overrides: SettingsPatch = {
+    ...overridesOf(flags),
+    odoo: { url: odoo.url, db: odoo.db, login: odoo.login },
+    bench: { name: 'Training bench' },
+  };
+  if (scaleSim) overrides.scale = { path: scaleSim.appPath, protocol: 'sics' };
+  if (sink) overrides.printer = { uri: sink.uri };
+  const station = createStation({ ...extra, dataDir, mode: 'training', overrides, odooApiKey: apiKey });
+  if (station.identities.countStaff() === 0) {
+    station.identities.addStaff({ badge: TRAINING_PACKER_BADGE, name: 'Trainee Packer', role: 'packer' });
+    station.identities.addStaff({ badge: TRAINING_LEAD_BADGE, name: 'Trainee Lead', role: 'lead', pin: TRAINING_LEAD_PIN });
+  }
+  const stopSimulation = scaleSim ? simulateParcels(station, scaleSim) : () => {};
+  let keepSaving = true;
+  if (sink) {
+    // Keep what the "printer" received, so a trainee can look at the labels.
+    const printed = join(dataDir, 'printed');
+    mkdirSync(printed, { recursive: true });
+    void (async () => {
+      for (let n = 1; keepSaving; n++) {
+        const job = await sink.nextJob();
+        if (keepSaving) writeFileSync(join(printed, `label-${String(n).padStart(4, '0')}.zpl`), job);
+      }
+    })();
+  }
+  await station.start();
+  const sampleOrder = odoo.state.sampleNames()[0];
+  return {
+    station,
+    mode: 'training',
+    dataDir,
+    sandbox: { odoo, printer: sink, scale: scaleSim },
+    notes: [
+      'TRAINING: no Odoo is configured, so this is the sandbox. Nothing is shipped.',
+      `Scan badge ${TRAINING_PACKER_BADGE} to log in (shift lead: ${TRAINING_LEAD_BADGE}, PIN ${TRAINING_LEAD_PIN}).`,
+      ...(sampleOrder ? [`Then scan an order such as ${sampleOrder}.`] : []),
+      `Sandbox Odoo: ${odoo.url} (database ${odoo.db}).`,
+    ],
+    async close() {
+      keepSaving = false;
+      stopSimulation();
+      await station.stop();
+      await Promise.all([odoo.close(), scaleSim?.close(), sink?.close()]);
+    },
+  };
+}
+
+/**
+ * In the sandbox nobody puts a real parcel on a real scale: when the bench starts weighing, the
+ * simulator "puts down" a parcel of the expected weight, and takes it off once it is labelled.
+ */
+function simulateParcels(
+  station: Station,
+  sim: { setWeight(grams: number, opts?: { motionMs?: number }): void },
+): () => void {
+  let loaded = false;
+  return station.events.subscribe((event, payload) => {
+    if (event !== 'state') return;
+    const state = payload as { step: string; order: { lines: { quantity: number; moveId: number }[] } | null };
+    if (state.step === 'weighing' && !loaded) {
+      loaded = true;
+      sim.setWeight(expectedParcelGrams(station), { motionMs: 700 });
+    } else if (state.step !== 'weighing' && loaded) {
+      loaded = false;
+      sim.setWeight(0, { motionMs: 300 });
+    }
+  });
+}
+
+/** Product weights × quantities plus a box: what the simulated parcel weighs. */
+function expectedParcelGrams(station: Station): number {
+  const row = station.db
+    .prepare(
+      `SELECT coalesce(sum(l.unit_weight_g * l.quantity), 0) AS grams FROM pack_sessions s
+       JOIN order_lines l ON l.order_id = s.order_id WHERE s.active = 1`,
+    )
+    .get() as { grams: number };
+  return Math.round(row.grams) + 180;
+}

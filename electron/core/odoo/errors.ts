@@ -1,0 +1,147 @@
+// Odoo failures as one typed error: what kind of failure it is (which decides retry, dead letter or
+// stop) and a sentence for the packer. Classification follows ../shared/ref/odoo-external-api.md §5.
+
+export type OdooErrorKind = 'network' | 'timeout' | 'retryable' | 'permanent' | 'access' | 'auth' | 'protocol';
+
+export interface OdooErrorInit {
+  kind: OdooErrorKind;
+  /** Technical message for logs and the shift lead. */
+  message: string;
+  packerMessage?: string;
+  /** Odoo's exception class, e.g. "odoo.exceptions.UserError". */
+  odooName?: string;
+  /** HTTP status when the failure came from the HTTP layer. */
+  status?: number;
+  cause?: unknown;
+}
+
+const PACKER_MESSAGES: Record<OdooErrorKind, string> = {
+  network: 'Odoo cannot be reached. Packing goes on; results are sent when it is back.',
+  timeout: 'Odoo is not answering in time. Packing goes on; results are sent when it answers.',
+  retryable: 'Odoo is busy right now. Packing goes on; results are sent shortly.',
+  permanent: 'Odoo refused this change. The shift lead sees why in the exceptions list.',
+  access: "The bench's Odoo user is not allowed to do this. Ask the shift lead to check its access rights.",
+  auth: "Odoo refused the bench's login. Nothing is sent to Odoo until the shift lead fixes the Odoo settings.",
+  protocol:
+    'Odoo sent an answer the bench does not understand. Packing goes on; ask the shift lead to check the Odoo address.',
+};
+
+export class OdooError extends Error {
+  readonly kind: OdooErrorKind;
+  readonly odooName?: string;
+  readonly status?: number;
+  readonly packerMessage: string;
+
+  constructor(init: OdooErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'OdooError';
+    this.kind = init.kind;
+    if (init.odooName !== undefined) this.odooName = init.odooName;
+    if (init.status !== undefined) this.status = init.status;
+    this.packerMessage = init.packerMessage ?? PACKER_MESSAGES[init.kind];
+  }
+
+  /** Worth trying again later (the sync worker retries anything not permanent). */
+  get retryable(): boolean {
+    return this.kind === 'network' || this.kind === 'timeout' || this.kind === 'retryable' || this.kind === 'protocol';
+  }
+
+  /** Hint read by the sync worker: this will never succeed as is. */
+  get permanent(): boolean {
+    return this.kind === 'permanent' || this.kind === 'access';
+  }
+}
+
+/** What went wrong, as seen by the transport. */
+export type OdooFailure =
+  /** fetch threw (connection refused/reset, DNS, abort). */
+  | { type: 'thrown'; error: unknown }
+  /** A non-200 HTTP answer (proxy page, gateway error, JSON-2 status). */
+  | { type: 'http'; status: number; body?: string }
+  /** A JSON-RPC error envelope. */
+  | { type: 'rpc'; name?: string; message: string; code?: number; debug?: string }
+  /** A body that is not a JSON-RPC answer. */
+  | { type: 'protocol'; detail: string };
+
+const RETRYABLE_NAMES = [
+  'psycopg2.errors.SerializationFailure',
+  'psycopg2.errors.LockNotAvailable',
+  'psycopg2.errors.DeadlockDetected',
+  'psycopg2.extensions.TransactionRollbackError',
+  'odoo.exceptions.ConcurrencyError',
+  'odoo.exceptions.LockError',
+  'odoo.http.SessionExpiredException',
+];
+
+/** UserError and its subclasses carry text written for a person. */
+const USER_FACING_NAMES = ['odoo.exceptions.UserError', 'odoo.exceptions.ValidationError', 'odoo.exceptions.RedirectWarning'];
+
+export function classifyOdooFailure(failure: OdooFailure): OdooError {
+  switch (failure.type) {
+    case 'thrown':
+      return classifyThrown(failure.error);
+    case 'http':
+      return classifyStatus(failure.status, failure.body);
+    case 'protocol':
+      return new OdooError({ kind: 'protocol', message: `Not a JSON-RPC answer from Odoo: ${failure.detail}` });
+    case 'rpc':
+      return classifyRpc(failure);
+  }
+}
+
+function classifyRpc(f: { name?: string; message: string; code?: number }): OdooError {
+  const name = f.name ?? '';
+  const message = f.message || name || 'Odoo Server Error';
+  const base = { message: name ? `${name}: ${message}` : message, ...(name ? { odooName: name } : {}) };
+  if (name === 'odoo.exceptions.AccessDenied') return new OdooError({ kind: 'auth', ...base });
+  if (name === 'odoo.exceptions.AccessError') return new OdooError({ kind: 'access', ...base });
+  if (RETRYABLE_NAMES.includes(name) || /SerializationFailure|LockNotAvailable|Deadlock/.test(name)) {
+    return new OdooError({ kind: 'retryable', ...base });
+  }
+  // Error envelopes without a class name: only the code says anything (100 = session expired).
+  if (!name && f.code === 100) return new OdooError({ kind: 'retryable', ...base });
+  if (USER_FACING_NAMES.includes(name)) {
+    return new OdooError({ kind: 'permanent', ...base, packerMessage: `Odoo refused this change: ${clip(message)}` });
+  }
+  // MissingError, NotFound, ValueError/TypeError/AttributeError (bug or version mismatch), anything else.
+  return new OdooError({ kind: 'permanent', ...base });
+}
+
+function classifyStatus(status: number, body?: string): OdooError {
+  const message = `Odoo answered HTTP ${status}${body ? `: ${clip(body.replace(/\s+/g, ' '), 120)}` : ''}`;
+  if (status === 401) return new OdooError({ kind: 'auth', status, message });
+  if (status === 403) return new OdooError({ kind: 'access', status, message });
+  if (status === 408 || status === 409 || status === 425 || status === 429 || status >= 500) {
+    return new OdooError({ kind: 'retryable', status, message });
+  }
+  if (status >= 400) return new OdooError({ kind: 'permanent', status, message });
+  // A 1xx/3xx that fetch did not follow: not an answer we can use.
+  return new OdooError({ kind: 'protocol', status, message });
+}
+
+function classifyThrown(error: unknown): OdooError {
+  if (error instanceof OdooError) return error;
+  const name = error instanceof Error || isDomException(error) ? (error as Error).name : '';
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new OdooError({ kind: 'timeout', message: 'Odoo did not answer in time', cause: error });
+  }
+  const detail = describeThrown(error);
+  return new OdooError({ kind: 'network', message: `Odoo cannot be reached: ${detail}`, cause: error });
+}
+
+function isDomException(value: unknown): boolean {
+  return typeof DOMException !== 'undefined' && value instanceof DOMException;
+}
+
+/** fetch wraps the socket error in `cause`; the code (ECONNREFUSED…) is what support needs. */
+function describeThrown(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof cause?.code === 'string' ? cause.code : undefined;
+  const causeMessage = typeof cause?.message === 'string' ? cause.message : undefined;
+  return [error.message, code ?? causeMessage].filter(Boolean).join(' — ');
+}
+
+function clip(text: string, max = 200): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

@@ -1,0 +1,306 @@
+// Delivery orders: an Odoo 17 stock.picking read and mapped into the canonical Order, and the
+// packed result written back (quantities + picked, tracking ref, weight, validate).
+import { z } from 'zod';
+import { Order, type Party } from '../../../shared/order';
+import { OdooError } from './errors';
+
+/** What these calls need from a transport (JSON-RPC today, JSON-2 later). */
+export interface OdooCaller {
+  executeKw(model: string, method: string, args: unknown[], kwargs?: Record<string, unknown>): Promise<unknown>;
+}
+
+// ---- Odoo read shapes (empty values are `false`, many2one is [id, name]) ----
+
+const Text = z.union([z.string(), z.literal(false)]).transform((v) => (v === false || v.trim() === '' ? null : v));
+const M2o = z.union([z.tuple([z.number().int(), z.string()]), z.literal(false)]);
+const idOf = (m: z.infer<typeof M2o>) => (m === false ? null : m[0]);
+const nameOf = (m: z.infer<typeof M2o>) => (m === false ? null : m[1]);
+
+const PickingRow = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  origin: Text,
+  state: z.string(),
+  partner_id: M2o,
+  carrier_id: M2o,
+  company_id: M2o,
+  move_ids: z.array(z.number().int()),
+  write_date: z.string(),
+});
+const MoveRow = z.object({
+  id: z.number().int(),
+  product_id: M2o,
+  product_uom_qty: z.number(),
+  product_uom: M2o,
+  state: z.string(),
+});
+const ProductRow = z.object({
+  id: z.number().int(),
+  name: Text,
+  display_name: z.string(),
+  default_code: Text,
+  barcode: Text,
+  weight: z.number(),
+  tracking: z.enum(['none', 'lot', 'serial']).catch('none'),
+});
+const PartnerRow = z.object({
+  id: z.number().int(),
+  name: Text,
+  street: Text,
+  street2: Text,
+  city: Text,
+  zip: Text,
+  state_id: M2o,
+  country_id: M2o,
+  phone: Text,
+  email: Text,
+  is_company: z.boolean(),
+  parent_id: M2o,
+});
+const CodeRow = z.object({ id: z.number().int(), code: Text });
+const CompanyRow = z.object({ id: z.number().int(), partner_id: M2o });
+const LookupRow = z.object({ id: z.number().int(), state: z.string(), carrier_tracking_ref: Text });
+const PickingState = LookupRow.extend({ name: z.string(), move_ids: z.array(z.number().int()) });
+
+type PartnerRow = z.infer<typeof PartnerRow>;
+
+const fieldsOf = (schema: z.ZodObject) => Object.keys(schema.shape).filter((f) => f !== 'id');
+
+/** Call and check the reply; an unexpected shape is a protocol failure (often a version mismatch). */
+async function rows<S extends z.ZodType>(
+  t: OdooCaller,
+  schema: S,
+  model: string,
+  method: string,
+  args: unknown[],
+  kwargs?: Record<string, unknown>,
+): Promise<z.infer<S>[]> {
+  const reply = await t.executeKw(model, method, args, kwargs);
+  const parsed = z.array(schema).safeParse(reply);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new OdooError({
+      kind: 'protocol',
+      message: `Unexpected ${model}.${method} reply from Odoo at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`,
+    });
+  }
+  return parsed.data;
+}
+
+function read<S extends z.ZodObject>(t: OdooCaller, schema: S, model: string, ids: number[]): Promise<z.infer<S>[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return rows(t, schema, model, 'read', [ids, fieldsOf(schema)]);
+}
+
+// ---- Find ----
+
+/** The delivery with this name (e.g. "WH/OUT/00012") as a canonical Order, or null. */
+export async function findPickingByName(
+  transport: OdooCaller,
+  name: string,
+  source: { url: string; db: string },
+): Promise<Order | null> {
+  const [picking] = await rows(transport, PickingRow, 'stock.picking', 'search_read', [[['name', '=', name]]], {
+    fields: fieldsOf(PickingRow),
+    limit: 1,
+  });
+  if (!picking) return null;
+
+  const moves = (await read(transport, MoveRow, 'stock.move', picking.move_ids)).filter(
+    (m) => m.state !== 'cancel' && m.product_uom_qty > 0 && m.product_id !== false,
+  );
+  const productIds = unique(moves.map((m) => idOf(m.product_id)));
+  const companyId = idOf(picking.company_id);
+  const [products, companies] = await Promise.all([
+    read(transport, ProductRow, 'product.product', productIds),
+    companyId === null ? Promise.resolve([]) : read(transport, CompanyRow, 'res.company', [companyId]),
+  ]);
+  const shipToId = idOf(picking.partner_id);
+  const shipFromId = companies[0] ? idOf(companies[0].partner_id) : null;
+  const partners = await read(transport, PartnerRow, 'res.partner', unique([shipToId, shipFromId]));
+  const countryIds = unique(partners.map((p) => idOf(p.country_id)));
+  const stateIds = unique(partners.map((p) => idOf(p.state_id)));
+  const [countries, states] = await Promise.all([
+    read(transport, CodeRow, 'res.country', countryIds),
+    read(transport, CodeRow, 'res.country.state', stateIds),
+  ]);
+
+  const codes = new Map([...countries].map((c) => [c.id, c.code]));
+  const regions = new Map([...states].map((s) => [s.id, s.code]));
+  const partner = (id: number | null) => partners.find((p) => p.id === id);
+  const product = (id: number | null) => products.find((p) => p.id === id);
+
+  const candidate = {
+    source: { url: source.url, db: source.db },
+    pickingId: picking.id,
+    name: picking.name,
+    origin: picking.origin,
+    state: picking.state,
+    carrier: nameOf(picking.carrier_id),
+    shipTo: toParty(partner(shipToId), codes, regions),
+    shipFrom: toParty(partner(shipFromId), codes, regions),
+    lines: moves.map((m) => {
+      const p = product(idOf(m.product_id));
+      return {
+        moveId: m.id,
+        productId: idOf(m.product_id),
+        name: p?.name ?? p?.display_name ?? nameOf(m.product_id),
+        sku: p?.default_code ?? null,
+        barcode: p?.barcode ?? null,
+        quantity: m.product_uom_qty,
+        unit: nameOf(m.product_uom) ?? 'Units',
+        // Odoo weighs in kg (product weight precision: grams or coarser).
+        unitWeightG: p && p.weight > 0 ? Math.round(p.weight * 1000) : null,
+        tracking: p?.tracking ?? 'none',
+      };
+    }),
+    writeDate: picking.write_date,
+  };
+  const parsed = Order.safeParse(candidate);
+  if (!parsed.success) {
+    const where = unique(parsed.error.issues.map((i) => i.path.join('.'))).join(', ');
+    throw new OdooError({
+      kind: 'permanent',
+      message: `Delivery ${picking.name} in Odoo cannot become an order: ${where}`,
+      packerMessage: `Delivery ${picking.name} is incomplete in Odoo (${describeMissing(parsed.error.issues)}). Put it aside and tell the shift lead.`,
+    });
+  }
+  return parsed.data;
+}
+
+function toParty(
+  p: PartnerRow | undefined,
+  codes: Map<number, string | null>,
+  regions: Map<number, string | null>,
+): Partial<Party> | undefined {
+  if (!p) return undefined;
+  const countryId = idOf(p.country_id);
+  const stateId = idOf(p.state_id);
+  // A contact of a company: the person is the addressee, the parent the company.
+  const company = p.is_company ? p.name : nameOf(p.parent_id);
+  return {
+    name: p.name ?? company ?? undefined,
+    company: company ?? null,
+    street1: p.street ?? undefined,
+    street2: p.street2,
+    city: p.city ?? undefined,
+    postalCode: p.zip ?? undefined,
+    region: stateId === null ? null : (regions.get(stateId) ?? nameOf(p.state_id)),
+    country: countryId === null ? undefined : (codes.get(countryId) ?? undefined),
+    phone: p.phone,
+    email: p.email,
+  };
+}
+
+function describeMissing(issues: z.core.$ZodIssue[]): string {
+  const words: Record<string, string> = {
+    shipTo: 'delivery address',
+    shipFrom: 'warehouse address',
+    lines: 'products',
+    street1: 'street',
+    postalCode: 'postcode',
+  };
+  const parts = issues.map((i) =>
+    i.path
+      .map(String)
+      .filter((k) => Number.isNaN(Number(k)))
+      .map((k) => words[k] ?? k)
+      .join(' '),
+  );
+  return unique(parts).slice(0, 3).join('; ');
+}
+
+function unique<T>(values: (T | null | undefined)[]): T[] {
+  return [...new Set(values.filter((v): v is T => v !== null && v !== undefined))];
+}
+
+// ---- Write back ----
+
+export interface PickingWriteBack {
+  pickingId: number;
+  /** Carrier tracking number(s); several parcels joined with ",". */
+  trackingRef: string;
+  weightG: number;
+  lines: { moveId: number; quantity: number }[];
+}
+
+/**
+ * Tell Odoo what was packed (Odoo 17+: move quantity + picked), the tracking ref and weight, then
+ * validate. Done already with this ref counts as success; a backorder question is never answered
+ * here: it throws OdooError kind "permanent" for a person to decide.
+ */
+export async function writeBackPicking(transport: OdooCaller, input: PickingWriteBack): Promise<void> {
+  const [before] = await read(transport, PickingState, 'stock.picking', [input.pickingId]);
+  if (!before) throw missing(input.pickingId);
+  if (before.state === 'done') {
+    if (hasRef(before.carrier_tracking_ref, input.trackingRef)) return;
+    throw conflict(before.name, 'was already validated in Odoo with another tracking number');
+  }
+  if (before.state === 'cancel') throw conflict(before.name, 'was cancelled in Odoo');
+  const foreign = input.lines.filter((l) => !before.move_ids.includes(l.moveId));
+  if (foreign.length > 0) {
+    throw conflict(before.name, `no longer has the lines ${foreign.map((l) => l.moveId).join(', ')} in Odoo`);
+  }
+
+  // One write per distinct quantity keeps the calls per parcel low.
+  const byQuantity = new Map<number, number[]>();
+  for (const line of input.lines) byQuantity.set(line.quantity, [...(byQuantity.get(line.quantity) ?? []), line.moveId]);
+  for (const [quantity, moveIds] of byQuantity) {
+    await transport.executeKw('stock.move', 'write', [moveIds, { quantity, picked: true }]);
+  }
+  await transport.executeKw('stock.picking', 'write', [
+    [input.pickingId],
+    { carrier_tracking_ref: input.trackingRef, shipping_weight: Math.round(input.weightG) / 1000 },
+  ]);
+
+  const reply = await transport.executeKw('stock.picking', 'button_validate', [[input.pickingId]]);
+  const action = z.looseObject({ type: z.string(), res_model: z.string().optional() }).safeParse(reply);
+  if (action.success && action.data.res_model === 'stock.backorder.confirmation') {
+    throw new OdooError({
+      kind: 'permanent',
+      message: `Odoo asks whether to keep a backorder for ${before.name}: packed quantities are below the demand`,
+      packerMessage: `Fewer items were packed than ordered for ${before.name}. The shift lead decides in Odoo whether the rest follows later.`,
+    });
+  }
+  // Never infer success from the reply: read the state back.
+  const after = await readPickingForLookup(transport, input.pickingId);
+  if (after.state !== 'done') {
+    const what = action.success ? ` (Odoo opened ${action.data.res_model ?? action.data.type})` : '';
+    throw conflict(before.name, `was not validated by Odoo: it is "${after.state}"${what}`);
+  }
+}
+
+function hasRef(current: string | null, ref: string): boolean {
+  if (!current) return false;
+  const refs = current.split(/[,+]/).map((r) => r.trim());
+  return ref.split(',').every((r) => refs.includes(r.trim()));
+}
+
+function conflict(name: string, what: string): OdooError {
+  return new OdooError({
+    kind: 'permanent',
+    message: `Delivery ${name} ${what}`,
+    packerMessage: `Delivery ${name} ${what}. The shift lead sorts it out; go on with the next order.`,
+  });
+}
+
+function missing(pickingId: number): OdooError {
+  return new OdooError({
+    kind: 'permanent',
+    odooName: 'odoo.exceptions.MissingError',
+    message: `Picking ${pickingId} no longer exists in Odoo`,
+    packerMessage: 'This delivery was deleted in Odoo. The shift lead sorts it out; go on with the next order.',
+  });
+}
+
+// ---- Lookup ----
+
+/** State and tracking ref, to see whether an earlier write-back took effect. */
+export async function readPickingForLookup(
+  transport: OdooCaller,
+  pickingId: number,
+): Promise<{ state: string; carrierTrackingRef: string | null }> {
+  const [row] = await read(transport, LookupRow, 'stock.picking', [pickingId]);
+  if (!row) throw missing(pickingId);
+  return { state: row.state, carrierTrackingRef: row.carrier_tracking_ref };
+}

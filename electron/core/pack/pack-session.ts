@@ -1,0 +1,616 @@
+// The pack session: one open order per bench, persisted so a restart resumes it at the same step.
+//   idle ─order─► packing ─all items─► weighing ─stable weight─► labelling ─label─► printed/done
+// Every transition, its audit entry and its outbox rows commit in one transaction; the renderer
+// only shows the result.
+import { createHash } from 'node:crypto';
+import type { LabelView, OrderView, PackStep, Person, ScaleEvent } from '../../../shared/api';
+import type { Order } from '../../../shared/order';
+import { ShipmentRequest } from '../../../shared/shipment';
+import type { Clock } from '../clock';
+import { PrintJournal } from '../devices/printer/print-journal';
+import { renderShippingLabelZpl } from '../labels/zpl-shipping-label';
+import { appendAudit } from '../store/audit';
+import { inTransaction, type Db } from '../store/db';
+import type { ExceptionQueue } from '../store/exceptions';
+import { actorOf } from '../store/identities';
+import { OrderCache } from '../store/order-cache';
+import { enqueue } from '../sync/outbox';
+import type { BenchCommand } from './scan-code';
+
+/** Where orders come from when the network is up (Odoo); throws when it cannot be reached. */
+export interface OrderSource {
+  readonly binding: { url: string; db: string };
+  findByName(name: string): Promise<Order | null>;
+}
+
+export class OrderSourceUnavailable extends Error {
+  constructor(readonly packerMessage: string) {
+    super(packerMessage);
+  }
+}
+
+/** The part of the scale the pack session needs. */
+export interface WeighingScale {
+  latest(): ScaleEvent;
+  /** Capture the next stable weight (after the scale went back to zero since the last one). */
+  arm(): void;
+}
+
+export const CARRIER_CREATE_LABEL = 'carrier.create_label';
+export const ODOO_DISPATCH = 'odoo.dispatch_picking';
+
+export interface CreateLabelPayload {
+  shipmentId: number;
+  request: ShipmentRequest;
+}
+
+export interface DispatchPayload {
+  sessionId: number;
+  pickingId: number;
+  pickingName: string;
+  trackingRef: string;
+  weightG: number;
+  lines: { moveId: number; quantity: number }[];
+}
+
+export type ScanOutcome = {
+  kind: 'order' | 'product' | 'command' | 'unknown';
+  tone: 'info' | 'success' | 'warning' | 'error';
+  text: string;
+};
+
+interface SessionRow {
+  id: number;
+  order_id: number;
+  packer: string;
+  step: PackStep | 'cancelled';
+}
+
+export interface PackSessionDeps {
+  db: Db;
+  clock: Clock;
+  exceptions: ExceptionQueue;
+  orders: OrderSource;
+  scale: () => WeighingScale | null;
+  printerUri: () => string | null;
+  journal: PrintJournal;
+  /** Wake the sync worker after new outbox rows commit. */
+  kickSync: () => void;
+  /** The state changed (publish it). */
+  changed: () => void;
+  minWeightG?: number;
+}
+
+const MIN_WEIGHT_G = 20;
+
+function orderKey(order: Order): string {
+  return `odoo:${order.source.db}:picking:${order.pickingId}`;
+}
+
+/** A tracking-style reference the local carrier derives from the idempotency key (stable on retry). */
+export function localTrackingNumber(idempotencyKey: string): string {
+  const digest = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 10).toUpperCase();
+  return `PB${digest}`;
+}
+
+function addressLines(order: Order): string[] {
+  const p = order.shipTo;
+  return [p.name, p.company, p.street1, p.street2, `${p.postalCode} ${p.city}`, p.country].filter(
+    (line): line is string => Boolean(line),
+  );
+}
+
+export class PackSession {
+  private readonly cache: OrderCache;
+  private readonly minWeightG: number;
+  private printing = false;
+
+  constructor(private readonly deps: PackSessionDeps) {
+    this.cache = new OrderCache(deps.db, deps.clock);
+    this.minWeightG = deps.minWeightG ?? MIN_WEIGHT_G;
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  private activeRow(): SessionRow | null {
+    return (this.deps.db.prepare('SELECT id, order_id, packer, step FROM pack_sessions WHERE active = 1').get() as
+      | SessionRow
+      | undefined) ?? null;
+  }
+
+  step(): PackStep {
+    const row = this.activeRow();
+    return row && row.step !== 'cancelled' ? row.step : 'idle';
+  }
+
+  private packed(sessionId: number): Map<number, number> {
+    const rows = this.deps.db.prepare('SELECT move_id, packed FROM packed_lines WHERE session_id = ?').all(sessionId) as {
+      move_id: number;
+      packed: number;
+    }[];
+    return new Map(rows.map((r) => [r.move_id, r.packed]));
+  }
+
+  orderView(): OrderView | null {
+    const row = this.activeRow();
+    if (!row) return null;
+    const cached = this.cache.get(row.order_id)!;
+    const packed = this.packed(row.id);
+    const sessionOpened = this.deps.db.prepare('SELECT opened_at FROM pack_sessions WHERE id = ?').get(row.id) as {
+      opened_at: number;
+    };
+    return {
+      name: cached.order.name,
+      origin: cached.order.origin,
+      shipTo: { name: cached.order.shipTo.name, city: cached.order.shipTo.city, country: cached.order.shipTo.country },
+      lines: cached.order.lines.map((l) => ({
+        moveId: l.moveId,
+        name: l.name,
+        sku: l.sku,
+        barcode: l.barcode,
+        packed: packed.get(l.moveId) ?? 0,
+        quantity: l.quantity,
+      })),
+      // Came from the local copy if it was fetched before this session opened.
+      cachedAt: cached.fetchedAt < sessionOpened.opened_at - 1000 ? cached.fetchedAt : null,
+    };
+  }
+
+  labelView(): LabelView | null {
+    const row = this.activeRow();
+    if (!row) return null;
+    const shipment = this.deps.db
+      .prepare('SELECT id, carrier, service, request, status, tracking_number FROM shipments WHERE session_id = ?')
+      .get(row.id) as
+      | { id: number; carrier: string; service: string; request: string; status: LabelView['status']; tracking_number: string | null }
+      | undefined;
+    if (!shipment) return null;
+    const request = ShipmentRequest.parse(JSON.parse(shipment.request));
+    const label = this.labelOf(shipment.id);
+    const job = label ? this.deps.journal.latestForLabel(label.id) : null;
+    const order = this.cache.get(row.order_id)!.order;
+    return {
+      trackingNumber: shipment.tracking_number,
+      carrier: shipment.carrier,
+      service: shipment.service,
+      weightG: request.parcels[0]!.weightG,
+      shipTo: addressLines(order),
+      reference: order.name,
+      status: shipment.status,
+      printState: job?.state ?? null,
+    };
+  }
+
+  nextAction(): string {
+    const row = this.activeRow();
+    switch (row?.step) {
+      case undefined:
+      case 'cancelled':
+        return 'Scan an order barcode';
+      case 'packing': {
+        const view = this.orderView()!;
+        const left = view.lines.reduce((n, l) => n + (l.quantity - l.packed), 0);
+        return `Scan each item: ${left} left`;
+      }
+      case 'weighing':
+        return 'Put the parcel on the scale';
+      case 'labelling':
+        return this.labelView()?.printState === 'failed' || this.labelView()?.printState === 'uncertain'
+          ? 'Check the printer, then scan PRINT'
+          : 'Waiting for the label';
+      case 'printed':
+      case 'done':
+        return 'Stick the label on the parcel and scan the next order';
+    }
+    return 'Scan an order barcode';
+  }
+
+  // ---- scanning ------------------------------------------------------------------------------
+
+  /** A code that is not a badge or a command: an item of the open order, or an order. */
+  async scanCode(code: string, packer: Person): Promise<ScanOutcome> {
+    const row = this.activeRow();
+    if (row?.step === 'packing') {
+      const product = this.tryProduct(row, code, packer);
+      if (product) return product;
+    }
+    if (row && row.step !== 'done' && row.step !== 'printed') {
+      const name = this.cache.get(row.order_id)!.order.name;
+      if (row.step === 'packing') {
+        return { kind: 'unknown', tone: 'error', text: `"${code}" is not an item of ${name}. Check the item and scan again.` };
+      }
+      return {
+        kind: 'unknown',
+        tone: 'warning',
+        text: `${name} is not finished yet. ${this.nextAction()}, or scan CANCEL.`,
+      };
+    }
+    return this.openOrder(code, packer);
+  }
+
+  private async openOrder(code: string, packer: Person): Promise<ScanOutcome> {
+    const binding = this.deps.orders.binding;
+    let order: Order | null = null;
+    let offlineNote: string | null = null;
+    try {
+      order = await this.deps.orders.findByName(code);
+      if (order) this.cache.save(order);
+    } catch (error) {
+      if (!(error instanceof OrderSourceUnavailable)) throw error;
+      order = this.cache.findByName(code, binding)?.order ?? null;
+      if (!order) {
+        return {
+          kind: 'unknown',
+          tone: 'error',
+          text: `${error.packerMessage} "${code}" is not in the local copy either, so it cannot be packed now.`,
+        };
+      }
+      offlineNote = 'Odoo is offline: using the local copy.';
+    }
+    if (!order) {
+      return { kind: 'unknown', tone: 'error', text: `Nothing matches "${code}". Check the barcode and scan it again.` };
+    }
+    if (order.state === 'done') {
+      return { kind: 'order', tone: 'error', text: `${order.name} has already been shipped. Put it aside for the shift lead.` };
+    }
+    if (order.state === 'cancel') {
+      return { kind: 'order', tone: 'error', text: `${order.name} was cancelled in Odoo. Do not ship it; tell the shift lead.` };
+    }
+    if (order.state !== 'assigned') {
+      return { kind: 'order', tone: 'error', text: `${order.name} is not ready to pack yet (Odoo says "${order.state}").` };
+    }
+    const orderId = this.cache.findByName(order.name, binding)!.id;
+    inTransaction(this.deps.db, () => {
+      const now = this.deps.clock.now();
+      // A finished session stays on screen until the next order replaces it.
+      this.deps.db.prepare(`UPDATE pack_sessions SET active = 0, updated_at = ? WHERE active = 1`).run(now);
+      const info = this.deps.db
+        .prepare(`INSERT INTO pack_sessions (order_id, packer, step, opened_at, updated_at) VALUES (?, ?, 'packing', ?, ?)`)
+        .run(orderId, actorOf(packer), now, now);
+      appendAudit(this.deps.db, this.deps.clock, {
+        actor: actorOf(packer),
+        action: 'pack.opened',
+        subject: order!.name,
+        data: { session: Number(info.lastInsertRowid), pickingId: order!.pickingId, offline: offlineNote !== null },
+      });
+    });
+    this.deps.changed();
+    const lines = order.lines.length;
+    return {
+      kind: 'order',
+      tone: offlineNote ? 'warning' : 'success',
+      text: `${offlineNote ? `${offlineNote} ` : ''}${order.name} for ${order.shipTo.name}: scan the ${lines === 1 ? 'item' : `${lines} kinds of items`}.`,
+    };
+  }
+
+  private tryProduct(row: SessionRow, code: string, packer: Person): ScanOutcome | null {
+    const order = this.cache.get(row.order_id)!.order;
+    const line = order.lines.find((l) => l.barcode === code || l.sku === code);
+    if (!line) return null;
+    const packed = this.packed(row.id).get(line.moveId) ?? 0;
+    if (packed >= line.quantity) {
+      return {
+        kind: 'product',
+        tone: 'error',
+        text: `All ${line.quantity} of ${line.name} are already packed. Take this one out.`,
+      };
+    }
+    let allDone = false;
+    inTransaction(this.deps.db, () => {
+      this.deps.db
+        .prepare(
+          `INSERT INTO packed_lines (session_id, move_id, packed) VALUES (?, ?, 1)
+           ON CONFLICT (session_id, move_id) DO UPDATE SET packed = packed + 1`,
+        )
+        .run(row.id, line.moveId);
+      const counts = this.packed(row.id);
+      allDone = order.lines.every((l) => (counts.get(l.moveId) ?? 0) >= l.quantity);
+      if (allDone) this.setStep(row.id, 'weighing');
+      appendAudit(this.deps.db, this.deps.clock, {
+        actor: actorOf(packer),
+        action: 'pack.item',
+        subject: order.name,
+        data: { moveId: line.moveId, code, packed: packed + 1, of: line.quantity },
+      });
+    });
+    if (allDone) this.deps.scale()?.arm();
+    this.deps.changed();
+    return {
+      kind: 'product',
+      tone: 'success',
+      text: allDone
+        ? `${line.name}: all items packed. Put the parcel on the scale.`
+        : `${line.name}: ${packed + 1} of ${line.quantity}.`,
+    };
+  }
+
+  // ---- weighing and shipping ---------------------------------------------------------------
+
+  /** A stable weight captured by the scale service while armed. */
+  weighed(grams: number, actor = 'system'): ScanOutcome | null {
+    const row = this.activeRow();
+    if (row?.step !== 'weighing') return null;
+    if (!Number.isFinite(grams) || grams < this.minWeightG) {
+      return { kind: 'command', tone: 'error', text: `${Math.round(grams)} g is too light for a parcel. Check the scale.` };
+    }
+    const order = this.cache.get(row.order_id)!.order;
+    const weightG = Math.round(grams);
+    const idempotencyKey = `${order.source.url}|${order.source.db}|${order.pickingId}|session:${row.id}`;
+    const request = ShipmentRequest.parse({
+      idempotencyKey,
+      source: {
+        system: 'odoo',
+        url: order.source.url,
+        db: order.source.db,
+        pickingId: order.pickingId,
+        pickingName: order.name,
+        saleOrder: order.origin,
+      },
+      service: { carrier: 'local', serviceCode: 'standard' },
+      shipper: order.shipFrom,
+      recipient: order.shipTo,
+      parcels: [
+        {
+          reference: order.name,
+          weightG,
+          items: order.lines.map((l) => ({ sku: l.sku, description: l.name, qty: l.quantity })),
+        },
+      ],
+    });
+    inTransaction(this.deps.db, () => {
+      const now = this.deps.clock.now();
+      const shipment = this.deps.db
+        .prepare(
+          `INSERT INTO shipments (session_id, carrier, service, request, status, created_at, updated_at)
+           VALUES (?, 'Local delivery', 'Standard', ?, 'awaiting_label', ?, ?)`,
+        )
+        .run(row.id, JSON.stringify(request), now, now);
+      const shipmentId = Number(shipment.lastInsertRowid);
+      this.deps.db.prepare('INSERT INTO parcels (shipment_id, seq, weight_g) VALUES (?, 1, ?)').run(shipmentId, weightG);
+      this.setStep(row.id, 'labelling');
+      enqueue(this.deps.db, this.deps.clock, {
+        target: 'carrier:local',
+        kind: CARRIER_CREATE_LABEL,
+        orderKey: orderKey(order),
+        payload: { shipmentId, request } satisfies CreateLabelPayload,
+        idempotencyKey: `label:${idempotencyKey}`,
+        binding: `${order.source.url}|${order.source.db}`,
+      });
+      appendAudit(this.deps.db, this.deps.clock, {
+        actor,
+        action: 'pack.weighed',
+        subject: order.name,
+        data: { weightG, shipmentId },
+      });
+    });
+    this.deps.changed();
+    this.deps.kickSync();
+    return { kind: 'command', tone: 'success', text: `${(weightG / 1000).toFixed(3)} kg captured. Getting the label…` };
+  }
+
+  /**
+   * The carrier issued a tracking number: store the label, queue its print and the Odoo dispatch.
+   * Runs inside the sync worker's transaction that marks the carrier row done.
+   */
+  labelIssued(payload: CreateLabelPayload, trackingNumber: string): void {
+    const db = this.deps.db;
+    const shipment = db.prepare('SELECT id, session_id, status FROM shipments WHERE id = ?').get(payload.shipmentId) as
+      | { id: number; session_id: number; status: string }
+      | undefined;
+    if (!shipment || shipment.status !== 'awaiting_label') return;
+    const session = db.prepare('SELECT order_id FROM pack_sessions WHERE id = ?').get(shipment.session_id) as {
+      order_id: number;
+    };
+    const order = this.cache.get(session.order_id)!.order;
+    const parcel = payload.request.parcels[0]!;
+    const zpl = renderShippingLabelZpl({
+      shipFrom: payload.request.shipper,
+      shipTo: payload.request.recipient,
+      carrier: 'Local delivery',
+      service: 'Standard',
+      trackingNumber,
+      reference: order.name,
+      weightG: parcel.weightG,
+      parcelIndex: 1,
+      parcelCount: 1,
+    });
+    const bytes = Buffer.from(zpl, 'utf8');
+    const now = this.deps.clock.now();
+    db.prepare(`UPDATE shipments SET status = 'labelled', tracking_number = ?, updated_at = ? WHERE id = ?`).run(
+      trackingNumber,
+      now,
+      shipment.id,
+    );
+    const parcelRow = db.prepare('SELECT id FROM parcels WHERE shipment_id = ? AND seq = 1').get(shipment.id) as { id: number };
+    db.prepare('UPDATE parcels SET tracking_number = ? WHERE id = ?').run(trackingNumber, parcelRow.id);
+    const label = db
+      .prepare(`INSERT INTO labels (parcel_id, format, bytes, sha256, created_at) VALUES (?, 'ZPL', ?, ?, ?)`)
+      .run(parcelRow.id, bytes, createHash('sha256').update(bytes).digest('hex'), now);
+    const printerUri = this.deps.printerUri();
+    if (printerUri) this.deps.journal.queue(Number(label.lastInsertRowid), printerUri, 'first print', 'system');
+    const packed = this.packed(shipment.session_id);
+    enqueue(db, this.deps.clock, {
+      target: 'odoo',
+      kind: ODOO_DISPATCH,
+      orderKey: orderKey(order),
+      payload: {
+        sessionId: shipment.session_id,
+        pickingId: order.pickingId,
+        pickingName: order.name,
+        trackingRef: trackingNumber,
+        weightG: parcel.weightG,
+        lines: order.lines.map((l) => ({ moveId: l.moveId, quantity: packed.get(l.moveId) ?? l.quantity })),
+      } satisfies DispatchPayload,
+      idempotencyKey: `dispatch:${payload.request.idempotencyKey}`,
+      binding: `${order.source.url}|${order.source.db}`,
+    });
+    appendAudit(db, this.deps.clock, {
+      actor: 'system',
+      action: 'label.stored',
+      subject: order.name,
+      data: { trackingNumber, shipmentId: shipment.id, sha256: createHash('sha256').update(bytes).digest('hex') },
+    });
+    if (!printerUri) {
+      this.deps.exceptions.raise({
+        kind: 'print_failure',
+        orderRef: order.name,
+        title: `The label for ${order.name} is ready but no printer is set up for this bench.`,
+        context: { trackingNumber },
+      });
+    }
+  }
+
+  /** Print every queued label from the journal, then move its session on. */
+  async printQueued(): Promise<ScanOutcome | null> {
+    if (this.printing) return null;
+    this.printing = true;
+    try {
+      let last: ScanOutcome | null = null;
+      for (const job of this.deps.journal.queued()) last = await this.printJob(job.id);
+      return last;
+    } finally {
+      this.printing = false;
+    }
+  }
+
+  private async printJob(jobId: number): Promise<ScanOutcome> {
+    const outcome = await this.deps.journal.print(jobId);
+    const info = this.deps.db
+      .prepare(
+        `SELECT s.id AS shipment_id, s.session_id, o.name FROM labels l
+         JOIN parcels p ON p.id = l.parcel_id JOIN shipments s ON s.id = p.shipment_id
+         JOIN pack_sessions ps ON ps.id = s.session_id JOIN orders o ON o.id = ps.order_id
+         WHERE l.id = ?`,
+      )
+      .get(outcome.job.labelId) as { shipment_id: number; session_id: number; name: string };
+    if (outcome.ok) {
+      inTransaction(this.deps.db, () => {
+        const now = this.deps.clock.now();
+        this.deps.db.prepare(`UPDATE shipments SET status = 'printed', updated_at = ? WHERE id = ?`).run(now, info.shipment_id);
+        // Done comes when Odoo has the result; a later dispatch may already have marked it.
+        this.deps.db
+          .prepare(`UPDATE pack_sessions SET step = 'printed', updated_at = ? WHERE id = ? AND step = 'labelling'`)
+          .run(now, info.session_id);
+        appendAudit(this.deps.db, this.deps.clock, {
+          actor: 'system',
+          action: 'label.printed',
+          subject: info.name,
+          data: { job: jobId, reason: outcome.job.reason },
+        });
+      });
+      this.deps.changed();
+      return { kind: 'command', tone: 'success', text: `Label printed for ${info.name}. Stick it on and scan the next order.` };
+    }
+    inTransaction(this.deps.db, () => {
+      this.deps.exceptions.raise({
+        kind: 'print_failure',
+        orderRef: info.name,
+        title: `The label for ${info.name} did not print: ${outcome.message}`,
+        context: { job: jobId, state: outcome.job.state, error: outcome.job.error },
+        dedupeKey: `print:${jobId}`,
+      });
+    });
+    this.deps.changed();
+    const text =
+      outcome.job.state === 'uncertain'
+        ? `The printer stopped mid-label for ${info.name}. Did a label come out? If not, scan PRINT.`
+        : `The label for ${info.name} did not print: ${outcome.message} Fix it, then scan PRINT.`;
+    return { kind: 'command', tone: 'error', text };
+  }
+
+  /** Odoo has the tracking ref, quantities and weight: the order is done. Runs in the worker's transaction. */
+  dispatched(payload: DispatchPayload): void {
+    this.deps.db
+      .prepare(`UPDATE pack_sessions SET step = 'done', updated_at = ? WHERE id = ? AND step IN ('labelling', 'printed')`)
+      .run(this.deps.clock.now(), payload.sessionId);
+    appendAudit(this.deps.db, this.deps.clock, {
+      actor: 'sync:odoo',
+      action: 'pack.dispatched',
+      subject: payload.pickingName,
+      data: { trackingRef: payload.trackingRef },
+    });
+  }
+
+  // ---- commands ----------------------------------------------------------------------------
+
+  async command(command: BenchCommand, packer: Person): Promise<ScanOutcome> {
+    const row = this.activeRow();
+    const say = (tone: ScanOutcome['tone'], text: string): ScanOutcome => ({ kind: 'command', tone, text });
+    if (!row) return say('warning', 'No order is open. Scan an order barcode first.');
+    switch (command) {
+      case 'CLOSE-ORDER':
+      case 'NEW-PARCEL': {
+        if (row.step !== 'weighing') return say('warning', `Not yet: ${this.nextAction()}.`);
+        const reading = this.deps.scale()?.latest();
+        if (!reading || reading.status === 'absent' || reading.status === 'disconnected') {
+          return say('error', 'No scale reading. Check the scale cable, or ask the shift lead to enter the weight.');
+        }
+        if (!reading.stable || reading.status === 'motion') {
+          return say('warning', 'The scale is still moving. Let the parcel settle, then scan again.');
+        }
+        return this.weighed(reading.grams ?? 0, actorOf(packer)) ?? say('warning', this.nextAction());
+      }
+      case 'PRINT': {
+        const label = this.labelOf(this.shipmentIdOf(row.id));
+        const job = label ? this.deps.journal.latestForLabel(label.id) : null;
+        if (!job) return say('warning', row.step === 'labelling' ? 'The label is not ready yet.' : 'There is no label to print.');
+        if (job.state === 'confirmed') return say('info', 'This label was printed already. Scan REPRINT for another copy.');
+        if (job.state === 'uncertain') {
+          // The packer saw no label come out: requeue as a new job with that reason.
+          inTransaction(this.deps.db, () => {
+            this.deps.db.prepare(`UPDATE print_jobs SET state = 'failed', updated_at = ? WHERE id = ?`).run(this.deps.clock.now(), job.id);
+          });
+        }
+        return this.printJob(job.id);
+      }
+      case 'REPRINT': {
+        const label = this.labelOf(this.shipmentIdOf(row.id));
+        const uri = this.deps.printerUri();
+        if (!label || !uri) return say('warning', 'There is no label to reprint.');
+        const jobId = inTransaction(this.deps.db, () =>
+          this.deps.journal.queue(label.id, uri, 'reprint requested at the bench', actorOf(packer)),
+        );
+        return this.printJob(jobId);
+      }
+      case 'CANCEL': {
+        if (row.step !== 'packing' && row.step !== 'weighing') {
+          return say('warning', 'A label exists for this order: ask the shift lead to cancel it.');
+        }
+        inTransaction(this.deps.db, () => {
+          this.deps.db
+            .prepare(`UPDATE pack_sessions SET step = 'cancelled', active = 0, updated_at = ? WHERE id = ?`)
+            .run(this.deps.clock.now(), row.id);
+          appendAudit(this.deps.db, this.deps.clock, { actor: actorOf(packer), action: 'pack.cancelled', subject: String(row.id) });
+        });
+        this.deps.changed();
+        return say('info', 'Order put aside. Scan the next order.');
+      }
+      case 'LOGOUT':
+        return say('info', '');
+    }
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------
+
+  private shipmentIdOf(sessionId: number): number {
+    const row = this.deps.db.prepare('SELECT id FROM shipments WHERE session_id = ?').get(sessionId) as { id: number } | undefined;
+    return row?.id ?? -1;
+  }
+
+  private labelOf(shipmentId: number): { id: number } | null {
+    return (this.deps.db
+      .prepare('SELECT l.id FROM labels l JOIN parcels p ON p.id = l.parcel_id WHERE p.shipment_id = ? ORDER BY l.id DESC LIMIT 1')
+      .get(shipmentId) as { id: number } | undefined) ?? null;
+  }
+
+  private setStep(sessionId: number, step: PackStep): void {
+    this.deps.db.prepare('UPDATE pack_sessions SET step = ?, updated_at = ? WHERE id = ?').run(step, this.deps.clock.now(), sessionId);
+  }
+
+  /** After a restart: re-arm the scale if weighing; a print interrupted mid-send is uncertain. */
+  resume(): void {
+    const interrupted = this.deps.journal.markInterruptedUncertain();
+    if (interrupted > 0) this.deps.changed();
+    if (this.activeRow()?.step === 'weighing') this.deps.scale()?.arm();
+  }
+}

@@ -1,0 +1,244 @@
+// Deterministic seed data for the sandbox Odoo: a company, customers across the EU (Polish, Greek,
+// German… names as they are written), a product catalogue with valid EAN-13 barcodes, carriers, and
+// `count` ready deliveries. Pure: the same count always gives the same records (delivery N never
+// depends on the count). Records are stored values: many2one = id or false, empty = false.
+
+export type SeedValue = string | number | boolean | number[];
+export type SeedRecord = { id: number } & Record<string, SeedValue>;
+export type SeedData = Record<string, SeedRecord[]>;
+
+/** Seeded delivery dates start here (UTC), so a write "now" always moves write_date. */
+const BASE_TIME = Date.UTC(2025, 2, 3, 7, 0, 0);
+
+/** EAN-13 from 12 digits: appends the GS1 mod-10 check digit. */
+export function ean13(first12: string): string {
+  if (!/^\d{12}$/.test(first12)) throw new Error(`EAN-13 needs 12 digits, got "${first12}"`);
+  let sum = 0;
+  for (let i = 0; i < 12; i++) sum += Number(first12[i]) * (i % 2 === 0 ? 1 : 3);
+  return first12 + String((10 - (sum % 10)) % 10);
+}
+
+/** Odoo's datetime wire format: UTC, no zone. */
+export function odooDatetime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** mulberry32: small, fast, good enough for demo data. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const COUNTRIES: [code: string, name: string][] = [
+  ['DE', 'Germany'],
+  ['PL', 'Poland'],
+  ['GR', 'Greece'],
+  ['FR', 'France'],
+  ['IT', 'Italy'],
+  ['ES', 'Spain'],
+  ['NL', 'Netherlands'],
+  ['AT', 'Austria'],
+  ['CZ', 'Czech Republic'],
+  ['BE', 'Belgium'],
+];
+
+const STATES: [code: string, name: string, country: string][] = [
+  ['MI', 'Milano', 'IT'],
+  ['M', 'Madrid', 'ES'],
+];
+
+interface Address {
+  street: string;
+  street2?: string;
+  city: string;
+  zip: string;
+  country: string;
+  state?: string;
+  phone?: string;
+  email?: string;
+}
+
+/** A customer: a person, or a company with the contact the parcel goes to. */
+interface Customer extends Address {
+  name: string;
+  company?: string;
+}
+
+const COMPANY: Customer = {
+  name: 'Packbench Demo GmbH',
+  street: 'Am Sandtorkai 50',
+  city: 'Hamburg',
+  zip: '20457',
+  country: 'DE',
+  phone: '+49 40 5555 0100',
+  email: 'warehouse@packbench.example',
+};
+
+const CUSTOMERS: Customer[] = [
+  { company: 'Hurtownia Żółty Kot Sp. z o.o.', name: 'Łukasz Wiśniewski', street: 'ul. Świętokrzyska 12', city: 'Warszawa', zip: '00-116', country: 'PL', phone: '+48 22 555 01 23', email: 'lukasz@zoltykot.example' },
+  { name: 'Zofia Łęcka', street: 'ul. Długa 5/3', city: 'Gdańsk', zip: '80-827', country: 'PL', phone: '+48 58 555 17 44' },
+  { name: 'Γιώργος Παπαδόπουλος', street: 'Οδός Ερμού 24', city: 'Αθήνα', zip: '105 63', country: 'GR', phone: '+30 21 0555 2481', email: 'g.papadopoulos@example.gr' },
+  { company: 'Αφοί Νικολάου Ο.Ε.', name: 'Ελένη Νικολάου', street: 'Τσιμισκή 45', street2: '3ος όροφος', city: 'Θεσσαλονίκη', zip: '546 23', country: 'GR', phone: '+30 231 055 5190' },
+  { name: 'Jürgen Müller', street: 'Königstraße 7', city: 'Stuttgart', zip: '70173', country: 'DE', email: 'juergen.mueller@example.de' },
+  { company: 'Bäckerei Groß GmbH', name: 'Anja Weiß', street: 'Schloßstraße 88', street2: 'Hinterhaus, 2. OG', city: 'Berlin', zip: '12163', country: 'DE', phone: '+49 30 555 7788' },
+  { name: 'Amélie Lefèvre', street: '14 rue de la Paix', city: 'Paris', zip: '75002', country: 'FR', phone: '+33 1 55 55 12 34', email: 'amelie.lefevre@example.fr' },
+  { company: 'Librairie Côté Jardin SARL', name: 'François Dubois', street: '3 place Bellecour', street2: 'Bâtiment B', city: 'Lyon', zip: '69002', country: 'FR' },
+  { name: 'Giulia Ricci', street: 'Via Torino 61', city: 'Milano', zip: '20123', country: 'IT', state: 'MI', phone: '+39 02 5555 6789' },
+  { name: 'José Martínez Peña', street: 'Calle de Alcalá 45', street2: '4º izquierda', city: 'Madrid', zip: '28014', country: 'ES', state: 'M', email: 'jose.martinez@example.es' },
+  { name: 'Sanne de Vries', street: 'Prinsengracht 263', city: 'Amsterdam', zip: '1016 GV', country: 'NL', phone: '+31 20 555 0263' },
+  { name: 'Lukas Hofer', street: 'Mariahilfer Straße 101', street2: 'Top 12', city: 'Wien', zip: '1060', country: 'AT' },
+  { company: 'Kavárna U Zlatého Lva s.r.o.', name: 'Tomáš Dvořák', street: 'Náměstí Míru 9', city: 'Praha 2', zip: '120 00', country: 'CZ', phone: '+420 222 555 901' },
+  { name: 'Emma Peeters', street: 'Meir 50', city: 'Antwerpen', zip: '2000', country: 'BE', email: 'emma.peeters@example.be' },
+  { name: 'Krzysztof Wójcik', street: 'ul. Piotrkowska 101', city: 'Łódź', zip: '90-425', country: 'PL', email: 'k.wojcik@example.pl' },
+  { name: 'Μαρία Κωνσταντίνου', street: 'Λεωφόρος Κηφισίας 120', city: 'Αθήνα', zip: '115 26', country: 'GR', phone: '+30 21 0555 7702' },
+];
+
+interface Product {
+  name: string;
+  code: string;
+  /** kg; 0 = no weight set */
+  weight: number;
+  tracking: 'none' | 'lot' | 'serial';
+  ean: string;
+}
+
+const PRODUCTS: Product[] = [
+  { name: 'Desk Lamp LED', code: 'FURN-LAMP-01', weight: 0.85, tracking: 'none', ean: '400638133393' },
+  { name: 'Ceramic Mug 350 ml', code: 'KIT-MUG-350', weight: 0.32, tracking: 'none', ean: '590123412345' },
+  { name: 'Cotton Tote Bag', code: 'ACC-TOTE-01', weight: 0.12, tracking: 'none', ean: '520000110001' },
+  { name: 'Wireless Mouse', code: 'ELEC-MOU-02', weight: 0.09, tracking: 'none', ean: '400123456789' },
+  { name: 'USB-C Cable 2 m', code: 'ELEC-CAB-2M', weight: 0.05, tracking: 'none', ean: '871234500017' },
+  { name: 'Notebook A5 Dotted', code: 'STAT-NB-A5', weight: 0.25, tracking: 'none', ean: '590555000123' },
+  { name: 'Espresso Beans 1 kg', code: 'FOOD-ESP-1K', weight: 1.05, tracking: 'lot', ean: '800123400011' },
+  { name: 'Olive Oil 500 ml', code: 'FOOD-OIL-500', weight: 0.95, tracking: 'lot', ean: '520123456780' },
+  { name: 'Bluetooth Speaker', code: 'ELEC-SPK-01', weight: 0.6, tracking: 'serial', ean: '400999000101' },
+  { name: 'Cast Iron Pan 28 cm', code: 'KIT-PAN-28', weight: 2.4, tracking: 'none', ean: '376000111222' },
+  { name: 'Yoga Mat', code: 'SPRT-MAT-01', weight: 1.2, tracking: 'none', ean: '841234567890' },
+  { name: 'Water Bottle 750 ml', code: 'SPRT-BTL-75', weight: 0.28, tracking: 'none', ean: '900100200300' },
+  { name: 'Gift Card', code: 'GIFT-CARD', weight: 0, tracking: 'none', ean: '859400012345' },
+  { name: 'Wool Socks (3 pack)', code: 'APP-SOCK-3', weight: 0.15, tracking: 'none', ean: '540111222333' },
+  { name: 'Plant Pot Ø 20 cm', code: 'HOME-POT-20', weight: 1.8, tracking: 'none', ean: '400555666777' },
+  { name: 'Scented Candle', code: 'HOME-CND-01', weight: 0.4, tracking: 'none', ean: '590987654321' },
+];
+
+const CARRIERS = ['DHL Parcel', 'DPD Classic', 'GLS Business Parcel', 'UPS Standard'];
+
+export const SANDBOX_UID = 2;
+export const SANDBOX_COMPANY_ID = 1;
+
+/** Everything the sandbox starts with. */
+export function seedSandbox(count: number): SeedData {
+  const data: SeedData = {
+    'uom.uom': [{ id: 1, name: 'Units' }],
+    'res.users': [{ id: SANDBOX_UID, name: 'Mitchell Admin', login: 'admin' }],
+    'res.country': COUNTRIES.map(([code, name], i) => ({ id: i + 1, code, name })),
+    'res.country.state': [],
+    'res.partner': [],
+    'res.company': [],
+    'product.product': PRODUCTS.map((p, i) => ({
+      id: i + 1,
+      name: p.name,
+      default_code: p.code,
+      barcode: ean13(p.ean),
+      weight: p.weight,
+      tracking: p.tracking,
+      type: 'product',
+      uom_id: 1,
+    })),
+    'delivery.carrier': CARRIERS.map((name, i) => ({ id: i + 1, name, delivery_type: 'fixed' })),
+    'stock.picking': [],
+    'stock.move': [],
+    'ir.attachment': [],
+    'mail.message': [],
+  };
+  const countryId = (code: string) => COUNTRIES.findIndex(([c]) => c === code) + 1;
+  STATES.forEach(([code, name, country], i) =>
+    data['res.country.state']!.push({ id: i + 1, code, name, country_id: countryId(country) }),
+  );
+  const stateId = (code?: string) => (code ? STATES.findIndex(([c]) => c === code) + 1 : false);
+
+  const partners = data['res.partner']!;
+  const addPartner = (c: Customer, name: string, isCompany: boolean, parentId: number | false, type: string) => {
+    const id = partners.length + 1;
+    partners.push({
+      id,
+      name,
+      street: c.street,
+      street2: c.street2 ?? false,
+      city: c.city,
+      zip: c.zip,
+      state_id: stateId(c.state),
+      country_id: countryId(c.country),
+      phone: c.phone ?? false,
+      email: c.email ?? false,
+      is_company: isCompany,
+      parent_id: parentId,
+      type,
+    });
+    return id;
+  };
+  const companyPartner = addPartner(COMPANY, COMPANY.name, true, false, 'contact');
+  data['res.company']!.push({ id: SANDBOX_COMPANY_ID, name: COMPANY.name, partner_id: companyPartner });
+  // The partner each customer's parcels go to (the contact person of a company).
+  const shipTo = CUSTOMERS.map((c) => {
+    if (!c.company) return addPartner(c, c.name, false, false, 'contact');
+    const parent = addPartner(c, c.company, true, false, 'contact');
+    return addPartner(c, c.name, false, parent, 'delivery');
+  });
+
+  const moves = data['stock.move']!;
+  for (let n = 1; n <= count; n++) {
+    const rnd = random(n * 2654435761);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
+    const customer = Math.floor(rnd() * CUSTOMERS.length);
+    const lineCount = 1 + Math.floor(rnd() * rnd() * 4);
+    const products = new Set<number>();
+    while (products.size < lineCount) products.add(1 + Math.floor(rnd() * PRODUCTS.length));
+    const carrier = rnd() < 0.85 ? pick(CARRIERS.map((_, i) => i + 1)) : false;
+    const at = odooDatetime(BASE_TIME + n * 11 * 60_000);
+    for (const productId of products) {
+      const id = moves.length + 1;
+      const qty = pick([1, 1, 1, 2, 2, 3, 5]);
+      moves.push({
+        id,
+        name: PRODUCTS[productId - 1]!.name,
+        picking_id: n,
+        product_id: productId,
+        product_uom_qty: qty,
+        // Odoo 17: an assigned move carries its reserved quantity, not yet picked.
+        quantity: qty,
+        picked: false,
+        product_uom: 1,
+        state: 'assigned',
+        write_date: at,
+        create_date: at,
+      });
+    }
+    const seq = String(n).padStart(5, '0');
+    data['stock.picking']!.push({
+      id: n,
+      name: `WH/OUT/${seq}`,
+      origin: `S${seq}`,
+      state: 'assigned',
+      partner_id: shipTo[customer]!,
+      picking_type_code: 'outgoing',
+      carrier_id: carrier,
+      carrier_tracking_ref: false,
+      shipping_weight: 0,
+      scheduled_date: odooDatetime(BASE_TIME + 86_400_000 + n * 11 * 60_000),
+      date_done: false,
+      backorder_id: false,
+      company_id: SANDBOX_COMPANY_ID,
+      user_id: rnd() < 0.7 ? SANDBOX_UID : false,
+      write_date: at,
+      create_date: at,
+    });
+  }
+  return data;
+}

@@ -1,0 +1,78 @@
+import type { LabelView, OrderView } from '../../shared/api';
+
+export function OrderPanel({ order }: { order: OrderView }) {
+  return (
+    <section className="order" aria-label="Order" data-testid="order">
+      <header className="order-head">
+        <h2 data-testid="order-name">{order.name}</h2>
+        <span className="order-meta">
+          {order.origin && <>{order.origin} · </>}
+          {order.shipTo.name}, {order.shipTo.city} ({order.shipTo.country})
+        </span>
+        {order.cachedAt !== null && (
+          <span className="cached" data-testid="cached">
+            Local copy from {new Date(order.cachedAt).toLocaleTimeString()}
+          </span>
+        )}
+      </header>
+      <table className="lines">
+        <thead>
+          <tr>
+            <th>Item</th>
+            <th>SKU</th>
+            <th className="num">Packed</th>
+          </tr>
+        </thead>
+        <tbody>
+          {order.lines.map((line) => {
+            const complete = line.packed >= line.quantity;
+            return (
+              <tr key={line.moveId} className={complete ? 'line-done' : ''} data-testid="order-line">
+                <td>{line.name}</td>
+                <td className="sku">{line.sku ?? '—'}</td>
+                <td className="num">
+                  {line.packed} / {line.quantity} {complete ? '✓' : ''}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+const PRINT_TEXT = {
+  queued: 'Waiting for the printer',
+  sent: 'Printing…',
+  confirmed: 'Printed',
+  failed: 'Did not print',
+  uncertain: 'Did a label come out?',
+} as const;
+
+export function LabelPreview({ label }: { label: LabelView }) {
+  return (
+    <section className="label-preview" aria-label="Label preview" data-testid="label">
+      <div className="label-sheet">
+        <div className="label-carrier">
+          {label.carrier} · {label.service}
+        </div>
+        <div className="label-to">
+          {label.shipTo.map((line, i) => (
+            <div key={i}>{line}</div>
+          ))}
+        </div>
+        <div className="label-barcode" aria-hidden="true" />
+        <div className="label-tracking" data-testid="tracking">
+          {label.trackingNumber ?? 'Waiting for the carrier…'}
+        </div>
+        <div className="label-foot">
+          {label.reference} · {(label.weightG / 1000).toFixed(3)} kg · Parcel 1 of 1
+        </div>
+      </div>
+      <div className={`print-state print-${label.printState ?? 'none'}`} data-testid="print-state">
+        {label.printState ? PRINT_TEXT[label.printState] : label.status === 'awaiting_label' ? 'Awaiting label' : ''}
+      </div>
+    </section>
+  );
+}

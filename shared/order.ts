@@ -1,0 +1,52 @@
+// The delivery order as the bench knows it: an Odoo stock.picking mapped to canonical units
+// (grams, whole quantities in the product's unit). Cached locally so packing works offline.
+import { z } from 'zod';
+
+export const Party = z.object({
+  name: z.string().min(1),
+  company: z.string().nullable().default(null),
+  street1: z.string().min(1),
+  street2: z.string().nullable().default(null),
+  city: z.string().min(1),
+  postalCode: z.string().min(1),
+  region: z.string().nullable().default(null),
+  /** ISO 3166-1 alpha-2 */
+  country: z.string().length(2),
+  phone: z.string().nullable().default(null),
+  email: z.string().nullable().default(null),
+});
+export type Party = z.infer<typeof Party>;
+
+export const OrderLine = z.object({
+  /** stock.move id */
+  moveId: z.number().int().positive(),
+  productId: z.number().int().positive(),
+  name: z.string(),
+  sku: z.string().nullable(),
+  barcode: z.string().nullable(),
+  quantity: z.number().positive(),
+  unit: z.string(),
+  /** Weight of one unit in grams, when the product has one. */
+  unitWeightG: z.number().nonnegative().nullable(),
+  tracking: z.enum(['none', 'lot', 'serial']),
+});
+export type OrderLine = z.infer<typeof OrderLine>;
+
+export const Order = z.object({
+  source: z.object({
+    /** The Odoo URL and database this order came from; effects are bound to it. */
+    url: z.string(),
+    db: z.string(),
+  }),
+  pickingId: z.number().int().positive(),
+  name: z.string().min(1),
+  origin: z.string().nullable(),
+  /** Odoo picking state: draft, waiting, confirmed, assigned, done, cancel */
+  state: z.string(),
+  carrier: z.string().nullable(),
+  shipTo: Party,
+  shipFrom: Party,
+  lines: z.array(OrderLine).min(1),
+  writeDate: z.string(),
+});
+export type Order = z.infer<typeof Order>;

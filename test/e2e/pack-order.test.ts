@@ -1,0 +1,49 @@
+// A whole order packed in the browser with typed scans only: badge, order, items; the sandbox
+// scale settles by itself, the label prints to the sandbox printer, Odoo is told.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootStation, parseFlags, TRAINING_PACKER_BADGE, type BootedStation } from '../../electron/core/boot';
+import { ARTIFACTS, startBrowserStation, type BrowserStation } from '../support/browser-station';
+import { PackPage } from './pages/pack-page';
+
+describe('pack one order in the browser', () => {
+  let bench: BrowserStation;
+  let pack: PackPage;
+  let booted: BootedStation;
+
+  beforeAll(async () => {
+    bench = await startBrowserStation({
+      boot: async (dataDir) =>
+        (booted = await bootStation(parseFlags(['--sandbox', '--data-dir', dataDir]), {
+          log: () => {},
+          identity: { scryptN: 1024 },
+          scaleOptions: { stableWindowMs: 300 },
+        })),
+    });
+    pack = new PackPage(bench.page);
+    await bench.page.getByTestId('training-badge').waitFor();
+  });
+  afterAll(async () => bench?.close());
+
+  it('packs, weighs, labels and prints with scans alone', async () => {
+    await pack.scan(TRAINING_PACKER_BADGE);
+    await pack.packer().filter({ hasText: 'Trainee Packer' }).waitFor();
+
+    const orderName = booted.sandbox!.odoo.state.sampleNames()[0]!;
+    await pack.scan(orderName);
+    await bench.page.getByTestId('order-name').filter({ hasText: orderName }).waitFor();
+
+    // The packer scans each item in the box; the test reads the items' barcodes from the order.
+    const lines = bench.station.pack.orderView()!.lines;
+    for (const line of lines) for (let i = 0; i < line.quantity; i++) await pack.scan(line.barcode!);
+    await pack.nextAction().filter({ hasText: 'Put the parcel on the scale' }).waitFor();
+    await bench.page.getByTestId('print-state').filter({ hasText: 'Printed' }).waitFor({ timeout: 20_000 });
+    const tracking = await bench.page.getByTestId('tracking').textContent();
+    expect(tracking).toMatch(/^PB[0-9A-F]{10}$/);
+    expect(await pack.nextAction().textContent()).toBe('Stick the label on the parcel and scan the next order');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await bench.page.screenshot({ path: join(ARTIFACTS, 'pack-order-printed.png') });
+  });
+});
+

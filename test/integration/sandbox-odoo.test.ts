@@ -1,0 +1,391 @@
+// The Odoo client against the sandbox Odoo over real HTTP: auth, mapping, write-back, validation,
+// and every way a reply can go wrong (HTML, truncated JSON, offline, timeout).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OdooError, classifyOdooFailure } from '../../electron/core/odoo/errors';
+import { JsonRpcTransport } from '../../electron/core/odoo/json-rpc';
+import { findPickingByName, readPickingForLookup, writeBackPicking } from '../../electron/core/odoo/pickings';
+import { ean13, seedSandbox } from '../../electron/sandbox/odoo/seed';
+import { startSandboxOdoo, type SandboxOdoo } from '../../electron/sandbox/odoo/server';
+
+const API_KEY = 'sandbox-key-0123456789';
+
+let odoo: SandboxOdoo;
+let rpc: JsonRpcTransport;
+
+beforeAll(async () => {
+  odoo = await startSandboxOdoo({ port: 0, apiKey: API_KEY, seed: 25 });
+  rpc = new JsonRpcTransport({ url: odoo.url, db: odoo.db, login: odoo.login, apiKey: API_KEY });
+});
+afterAll(async () => {
+  await odoo.close();
+});
+
+/** Expect a promise to reject with an OdooError and return it. */
+async function odooError(promise: Promise<unknown>): Promise<OdooError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(OdooError);
+  return error as OdooError;
+}
+
+/** A tiny server that answers every request with the given status, type and body. */
+async function rawServer(status: number, type: string, body: string): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    res.writeHead(status, { 'Content-Type': type });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function transportFor(url: string, timeoutMs = 2000): JsonRpcTransport {
+  return new JsonRpcTransport({ url, db: 'sandbox', login: 'admin', apiKey: API_KEY, timeoutMs });
+}
+
+async function pickingRecord(name: string) {
+  const [p] = (await rpc.executeKw('stock.picking', 'search_read', [[['name', '=', name]]], {
+    fields: ['name', 'state', 'write_date', 'move_ids', 'carrier_tracking_ref', 'shipping_weight'],
+  })) as { id: number; state: string; write_date: string; move_ids: number[]; carrier_tracking_ref: string | false; shipping_weight: number }[];
+  return p!;
+}
+
+describe('authentication', () => {
+  it('reads the version and logs in with the API key (uid cached)', async () => {
+    const version = await rpc.version();
+    expect(version.server_serie).toBe('17.0');
+    expect(await rpc.authenticate()).toBe(2);
+    const calls = odoo.rpcLog.filter((e) => e.method === 'authenticate').length;
+    await rpc.executeKw('res.partner', 'search_count', [[]]);
+    expect(odoo.rpcLog.filter((e) => e.method === 'authenticate')).toHaveLength(calls);
+  });
+
+  it('refuses a wrong key: authenticate → auth, execute_kw → AccessDenied', async () => {
+    const bad = new JsonRpcTransport({ url: odoo.url, db: odoo.db, login: odoo.login, apiKey: 'wrong' });
+    const login = await odooError(bad.authenticate());
+    expect(login.kind).toBe('auth');
+
+    // execute_kw checks credentials on every call, whatever uid the client believes it has.
+    const direct = await odooError(bad.call('object', 'execute_kw', [odoo.db, 2, 'wrong', 'stock.picking', 'search', [[]]]));
+    expect(direct.kind).toBe('auth');
+    expect(direct.odooName).toBe('odoo.exceptions.AccessDenied');
+    expect(direct.retryable).toBe(false);
+    expect(direct.permanent).toBe(false);
+    expect(direct.packerMessage).toMatch(/login/);
+  });
+
+  it('answers errors with Odoo 17 envelopes over HTTP 200', async () => {
+    const res = await fetch(`${odoo.url}/jsonrpc`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        method: 'call',
+        id: 42,
+        params: { service: 'object', method: 'execute_kw', args: [odoo.db, 2, 'nope', 'res.partner', 'search', [[]]] },
+      }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { id: number; error: { code: number; message: string; data: Record<string, unknown> } };
+    expect(body.id).toBe(42);
+    expect(body.error).toMatchObject({
+      code: 200,
+      message: 'Odoo Server Error',
+      data: { name: 'odoo.exceptions.AccessDenied', message: 'Access Denied', arguments: ['Access Denied'] },
+    });
+    expect(body.error.data.debug).toMatch(/^Traceback/);
+  });
+
+  it('refuses GET and non-JSON bodies like Odoo (HTML 400), and unknown paths with 404', async () => {
+    const get = await fetch(`${odoo.url}/jsonrpc`);
+    expect(get.status).toBe(400);
+    expect(await get.text()).toMatch(/<title>400 Bad Request<\/title>/);
+    const form = await fetch(`${odoo.url}/jsonrpc`, { method: 'POST', body: 'a=1' });
+    expect(form.status).toBe(400);
+    const broken = await fetch(`${odoo.url}/jsonrpc`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"jsonrpc":',
+    });
+    expect(broken.status).toBe(400);
+    expect(await broken.text()).toBe('Invalid JSON data');
+    expect((await fetch(`${odoo.url}/web/nothing`)).status).toBe(404);
+  });
+});
+
+describe('reading deliveries', () => {
+  it('search_read supports domains, fields, limit and order', async () => {
+    const ready = (await rpc.executeKw(
+      'stock.picking',
+      'search_read',
+      [['&', ['state', '=', 'assigned'], ['picking_type_code', 'in', ['outgoing']], ['name', 'ilike', 'wh/out/0000']]],
+      { fields: ['name', 'partner_id'], limit: 3, order: 'name desc' },
+    )) as { id: number; name: string; partner_id: [number, string] }[];
+    expect(ready.map((p) => p.name)).toEqual(['WH/OUT/00009', 'WH/OUT/00008', 'WH/OUT/00007']);
+    expect(Object.keys(ready[0]!).sort()).toEqual(['id', 'name', 'partner_id']);
+    expect(ready[0]!.partner_id).toEqual([expect.any(Number), expect.any(String)]);
+
+    expect(await rpc.executeKw('stock.picking', 'search_count', [[['state', '!=', 'assigned']]])).toBe(0);
+    const greek = (await rpc.executeKw('res.partner', 'search', [[['country_id.code', '=', 'GR']]])) as number[];
+    expect(greek.length).toBeGreaterThan(0);
+  });
+
+  it('maps a picking into the canonical Order, matching the seed', async () => {
+    const order = await findPickingByName(rpc, 'WH/OUT/00003', { url: odoo.url, db: odoo.db });
+    expect(order).not.toBeNull();
+    const picking = odoo.state.all('stock.picking').find((p) => p.name === 'WH/OUT/00003')!;
+    const moves = odoo.state.all('stock.move').filter((m) => m.picking_id === picking.id);
+    const partner = odoo.state.get('res.partner', picking.partner_id as number)!;
+    const country = odoo.state.get('res.country', partner.country_id as number)!;
+
+    expect(order!).toMatchObject({
+      source: { url: odoo.url, db: 'sandbox' },
+      pickingId: picking.id,
+      name: 'WH/OUT/00003',
+      origin: 'S00003',
+      state: 'assigned',
+      writeDate: picking.write_date,
+      shipTo: { name: partner.name, street1: partner.street, city: partner.city, postalCode: partner.zip, country: country.code },
+      shipFrom: { name: 'Packbench Demo GmbH', company: 'Packbench Demo GmbH', city: 'Hamburg', country: 'DE' },
+    });
+    expect(order!.lines).toHaveLength(moves.length);
+    for (const line of order!.lines) {
+      const move = moves.find((m) => m.id === line.moveId)!;
+      const product = odoo.state.get('product.product', move.product_id as number)!;
+      expect(line).toMatchObject({ productId: product.id, quantity: move.product_uom_qty, unit: 'Units', sku: product.default_code });
+      expect(line.unitWeightG).toBe((product.weight as number) > 0 ? Math.round((product.weight as number) * 1000) : null);
+      expect(line.barcode).toBe(product.barcode);
+      expect(ean13(line.barcode!.slice(0, 12))).toBe(line.barcode);
+    }
+  });
+
+  it('keeps Polish and Greek names intact and puts the company of a contact in `company`', async () => {
+    const partners = odoo.state.all('res.partner');
+    const pickings = odoo.state.all('stock.picking');
+    const findBy = (test: (name: string) => boolean) =>
+      pickings.find((p) => test(String(partners.find((r) => r.id === p.partner_id)!.name)));
+    const greek = findBy((n) => /[α-ωΑ-Ω]/.test(n));
+    const polish = findBy((n) => /[ąćęłńóśźżĄĆĘŁŃÓŚŹŻ]/.test(n));
+    expect(greek && polish).toBeTruthy();
+    for (const p of [greek!, polish!]) {
+      const order = await findPickingByName(rpc, String(p.name), { url: odoo.url, db: odoo.db });
+      const partner = partners.find((r) => r.id === p.partner_id)!;
+      expect(order!.shipTo.name).toBe(partner.name);
+      const parent = partners.find((r) => r.id === partner.parent_id);
+      expect(order!.shipTo.company).toBe(parent ? parent.name : null);
+    }
+  });
+
+  it('returns null for an unknown name', async () => {
+    expect(await findPickingByName(rpc, 'WH/OUT/99999', { url: odoo.url, db: odoo.db })).toBeNull();
+  });
+
+  it('seeds the same data for the same count, and delivery N does not depend on the count', () => {
+    expect(seedSandbox(10)).toEqual(seedSandbox(10));
+    expect(seedSandbox(30)['stock.picking']!.slice(0, 10)).toEqual(seedSandbox(10)['stock.picking']);
+  });
+});
+
+describe('writing', () => {
+  it('write bumps write_date', async () => {
+    const before = await pickingRecord('WH/OUT/00004');
+    expect(await rpc.executeKw('stock.picking', 'write', [[before.id], { carrier_tracking_ref: 'TEST-1' }])).toBe(true);
+    const after = await pickingRecord('WH/OUT/00004');
+    expect(after.carrier_tracking_ref).toBe('TEST-1');
+    expect(after.write_date > before.write_date).toBe(true);
+  });
+
+  it('refuses an unknown field like Odoo (ValueError → permanent)', async () => {
+    const p = await pickingRecord('WH/OUT/00004');
+    const error = await odooError(rpc.executeKw('stock.picking', 'write', [[p.id], { qty_done: 1 }]));
+    expect(error.kind).toBe('permanent');
+    expect(error.odooName).toBe('builtins.ValueError');
+    expect(error.message).toContain("Invalid field 'qty_done' on model 'stock.picking'");
+  });
+
+  it('refuses to validate without quantities (UserError → permanent)', async () => {
+    const p = await pickingRecord('WH/OUT/00005');
+    await rpc.executeKw('stock.move', 'write', [p.move_ids, { quantity: 0 }]);
+    const error = await odooError(rpc.executeKw('stock.picking', 'button_validate', [[p.id]]));
+    expect(error.kind).toBe('permanent');
+    expect(error.odooName).toBe('odoo.exceptions.UserError');
+    expect(error.packerMessage).toMatch(/^Odoo refused this change: You cannot validate a transfer/);
+    expect((await pickingRecord('WH/OUT/00005')).state).toBe('assigned');
+  });
+
+  it('writes back a packed delivery: quantities, tracking ref, weight, done', async () => {
+    const order = (await findPickingByName(rpc, 'WH/OUT/00006', { url: odoo.url, db: odoo.db }))!;
+    const start = odoo.rpcLog.length;
+    await writeBackPicking(rpc, {
+      pickingId: order.pickingId,
+      trackingRef: 'JD0146000012345',
+      weightG: 1234,
+      lines: order.lines.map((l) => ({ moveId: l.moveId, quantity: l.quantity })),
+    });
+    expect(odoo.rpcLog.slice(start).map((e) => e.method)).toContain('button_validate');
+    const after = await pickingRecord('WH/OUT/00006');
+    expect(after).toMatchObject({ state: 'done', carrier_tracking_ref: 'JD0146000012345' });
+    expect(after.shipping_weight).toBeCloseTo(1.234, 6);
+    for (const line of order.lines) {
+      expect(odoo.state.get('stock.move', line.moveId)).toMatchObject({ quantity: line.quantity, picked: true, state: 'done' });
+    }
+    expect(await readPickingForLookup(rpc, order.pickingId)).toEqual({ state: 'done', carrierTrackingRef: 'JD0146000012345' });
+
+    // Sent again (reply lost): already done with our ref counts as success and changes nothing.
+    const calls = odoo.rpcLog.length;
+    await writeBackPicking(rpc, {
+      pickingId: order.pickingId,
+      trackingRef: 'JD0146000012345',
+      weightG: 1234,
+      lines: order.lines.map((l) => ({ moveId: l.moveId, quantity: l.quantity })),
+    });
+    expect(odoo.rpcLog.slice(calls).map((e) => e.method)).toEqual(['read']);
+  });
+
+  it('does not answer the backorder question for a short pack', async () => {
+    // A delivery (not used by other tests) whose first line asks for more than one item.
+    const candidate = odoo.state
+      .all('stock.picking')
+      .filter((p) => p.id > 10)
+      .find((p) => (odoo.state.all('stock.move').find((m) => m.picking_id === p.id)?.product_uom_qty as number) > 1)!;
+    const order = (await findPickingByName(rpc, String(candidate.name), { url: odoo.url, db: odoo.db }))!;
+    const [first, ...rest] = order.lines;
+    const error = await odooError(
+      writeBackPicking(rpc, {
+        pickingId: order.pickingId,
+        trackingRef: 'SHORT-1',
+        weightG: 500,
+        lines: [
+          { moveId: first!.moveId, quantity: first!.quantity - 1 },
+          ...rest.map((l) => ({ moveId: l.moveId, quantity: l.quantity })),
+        ],
+      }),
+    );
+    expect(error.kind).toBe('permanent');
+    expect(error.permanent).toBe(true);
+    expect(error.message).toMatch(/backorder/);
+    expect((await readPickingForLookup(rpc, order.pickingId)).state).toBe('assigned');
+
+    // The wizard is a plain action dict; skip_backorder creates the backorder.
+    const action = (await rpc.executeKw('stock.picking', 'button_validate', [[order.pickingId]])) as Record<string, unknown>;
+    expect(action).toMatchObject({ type: 'ir.actions.act_window', res_model: 'stock.backorder.confirmation', target: 'new' });
+    await rpc.executeKw('stock.picking', 'button_validate', [[order.pickingId]], { context: { skip_backorder: true } });
+    expect((await readPickingForLookup(rpc, order.pickingId)).state).toBe('done');
+    const backorders = (await rpc.executeKw('stock.picking', 'search_read', [[['backorder_id', '=', order.pickingId]]], {
+      fields: ['state', 'move_ids'],
+    })) as { state: string; move_ids: number[] }[];
+    expect(backorders).toHaveLength(1);
+  });
+
+  it('posts to the chatter with an attachment (message_post is keyword-only)', async () => {
+    const p = await pickingRecord('WH/OUT/00008');
+    const attachment = await rpc.executeKw('ir.attachment', 'create', [
+      { name: 'LabelShipping-x-1.pdf', type: 'binary', datas: 'JVBERi0=', mimetype: 'application/pdf', res_model: 'stock.picking', res_id: p.id },
+    ]);
+    expect(attachment).toEqual(expect.any(Number));
+    const id = await rpc.executeKw('stock.picking', 'message_post', [[p.id]], {
+      body: '<b>Label</b>',
+      message_type: 'comment',
+      subtype_xmlid: 'mail.mt_note',
+      attachment_ids: [attachment],
+    });
+    expect(odoo.state.get('mail.message', id as number)).toMatchObject({ body: '&#60;b&#62;Label&#60;/b&#62;', res_id: p.id, attachment_ids: [attachment] });
+    const positional = await odooError(rpc.executeKw('stock.picking', 'message_post', [[p.id], 'hello']));
+    expect(positional.odooName).toBe('builtins.TypeError');
+  });
+});
+
+describe('failures', () => {
+  it('an HTML page instead of JSON is a protocol error, never a crash', async () => {
+    const html = await rawServer(200, 'text/html', '<!DOCTYPE html><html><title>Login</title><body>Welcome</body></html>');
+    try {
+      const error = await odooError(transportFor(html.url).version());
+      expect(error.kind).toBe('protocol');
+      expect(error.message).toMatch(/HTML/);
+    } finally {
+      await html.close();
+    }
+  });
+
+  it('truncated JSON and a wrong envelope are protocol errors', async () => {
+    const truncated = await rawServer(200, 'application/json', '{"jsonrpc":"2.0","id":1,"result":{"server_vers');
+    const wrong = await rawServer(200, 'application/json', '{"ok":true}');
+    try {
+      expect((await odooError(transportFor(truncated.url).version())).kind).toBe('protocol');
+      expect((await odooError(transportFor(wrong.url).version())).kind).toBe('protocol');
+    } finally {
+      await Promise.all([truncated.close(), wrong.close()]);
+    }
+  });
+
+  it('a proxy 502 page is retryable', async () => {
+    const gateway = await rawServer(502, 'text/html', '<html><body><h1>502 Bad Gateway</h1></body></html>');
+    try {
+      const error = await odooError(transportFor(gateway.url).version());
+      expect(error).toMatchObject({ kind: 'retryable', status: 502 });
+      expect(error.retryable).toBe(true);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('an offline Odoo is a network error, retryable, and recovers', async () => {
+    const t = transportFor(odoo.url);
+    await t.authenticate();
+    odoo.setOffline(true);
+    try {
+      const error = await odooError(t.executeKw('stock.picking', 'search_count', [[]]));
+      expect(error.kind).toBe('network');
+      expect(error.retryable).toBe(true);
+      expect(error.packerMessage).toBe('Odoo cannot be reached. Packing goes on; results are sent when it is back.');
+    } finally {
+      odoo.setOffline(false);
+    }
+    expect(await t.executeKw('stock.picking', 'search_count', [[]])).toBe(odoo.state.all('stock.picking').length);
+  });
+
+  it('a refused connection is a network error; a silent server times out', async () => {
+    const closed = await rawServer(200, 'application/json', '{}');
+    await closed.close();
+    expect((await odooError(transportFor(closed.url).version())).kind).toBe('network');
+
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const error = await odooError(transportFor(`http://127.0.0.1:${port}`, 200).version());
+      expect(error.kind).toBe('timeout');
+      expect(error.retryable).toBe(true);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it('classifies Odoo exception names and HTTP statuses', () => {
+    const rpcKind = (name: string) => classifyOdooFailure({ type: 'rpc', name, message: 'x' }).kind;
+    expect(rpcKind('psycopg2.errors.SerializationFailure')).toBe('retryable');
+    expect(rpcKind('odoo.exceptions.ValidationError')).toBe('permanent');
+    expect(rpcKind('odoo.exceptions.MissingError')).toBe('permanent');
+    expect(rpcKind('odoo.exceptions.AccessError')).toBe('access');
+    expect(rpcKind('odoo.exceptions.AccessDenied')).toBe('auth');
+    const httpKind = (status: number) => classifyOdooFailure({ type: 'http', status }).kind;
+    expect([401, 403, 404, 409, 422, 503, 504].map(httpKind)).toEqual([
+      'auth',
+      'access',
+      'permanent',
+      'retryable',
+      'permanent',
+      'retryable',
+      'retryable',
+    ]);
+  });
+});

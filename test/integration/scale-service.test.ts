@@ -1,0 +1,133 @@
+// ScaleService against the simulated MT-SICS scale over a real socat pty pair.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ScaleEvent } from '../../shared/api';
+import { ScaleService } from '../../electron/core/devices/scale/scale-service';
+import { sicsProtocol } from '../../electron/core/devices/scale/sics';
+import { startScaleSimulator, type ScaleSimulator } from '../../electron/sandbox/scale-simulator';
+import { tempDir } from '../support/temp-dir';
+
+/** Polls from a settled weight to its capture: the window is 600 ms at one SI per 250 ms, so the 4th
+ *  stable frame captures; one more allows for the request already in flight when the weight changed. */
+const CAPTURE_WITHIN_POLLS = 5;
+const WAIT_MS = 8000;
+
+let dir: ReturnType<typeof tempDir>;
+let sim: ScaleSimulator;
+let scale: ScaleService;
+let seen: ScaleEvent[];
+let captures: number[];
+
+/** Resolves with the first status (current or coming) that matches; rejects after a bounded wait. */
+function statusWhere(match: (e: ScaleEvent) => boolean, what: string): Promise<ScaleEvent> {
+  const now = scale.latest();
+  if (match(now)) return Promise.resolve(now);
+  return new Promise((resolve, reject) => {
+    const onReading = (e: ScaleEvent) => {
+      if (!match(e)) return;
+      clearTimeout(timer);
+      scale.off('reading', onReading);
+      resolve(e);
+    };
+    const timer = setTimeout(() => {
+      scale.off('reading', onReading);
+      reject(new Error(`no '${what}' status within ${WAIT_MS} ms; last: ${JSON.stringify(scale.latest())}`));
+    }, WAIT_MS);
+    scale.on('reading', onReading);
+  });
+}
+
+function nextCapture(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no capture within ${WAIT_MS} ms`)), WAIT_MS);
+    scale.once('captured', (grams) => {
+      clearTimeout(timer);
+      resolve(grams);
+    });
+  });
+}
+
+const settledAt = (grams: number) => statusWhere((e) => e.status === 'ok' && e.grams === grams, `ok ${grams} g`);
+
+beforeEach(async () => {
+  dir = tempDir('packbench-scale-');
+  sim = await startScaleSimulator({ dir: dir.path });
+  scale = new ScaleService({ path: sim.appPath, protocol: sicsProtocol, reconnectMs: 200 });
+  seen = [];
+  captures = [];
+  scale.on('reading', (e) => seen.push(e));
+  scale.on('captured', (g) => captures.push(g));
+  scale.start();
+  await settledAt(0);
+});
+
+afterEach(async () => {
+  await scale.stop();
+  await sim.close();
+  dir.remove();
+});
+
+describe('ScaleService over a socat pty with the MT-SICS simulator', () => {
+  it(`captures a settled weight within ${CAPTURE_WITHIN_POLLS} polls, once`, async () => {
+    scale.arm();
+    const before = sim.polls();
+    const captured = nextCapture();
+    sim.setWeight(1234);
+    expect(await captured).toBe(1234);
+    const polls = sim.polls() - before;
+    console.info(`scale: captured after ${polls} polls`);
+    expect(polls).toBeLessThanOrEqual(CAPTURE_WITHIN_POLLS);
+    expect(scale.latest()).toEqual({ status: 'ok', grams: 1234, stable: true, message: null });
+    // Not armed any more: the same parcel sitting there is not captured again.
+    await sim.waitForPolls(sim.polls() + CAPTURE_WITHIN_POLLS);
+    expect(captures).toEqual([1234]);
+  });
+
+  it('never captures while the scale reports motion, and captures once it settles', async () => {
+    scale.arm();
+    sim.setWeight(800, { motionMs: 60_000 });
+    await statusWhere((e) => e.status === 'motion', 'motion');
+    await sim.waitForPolls(sim.polls() + 3 * CAPTURE_WITHIN_POLLS);
+    expect(captures).toEqual([]);
+    expect(scale.latest()).toMatchObject({ status: 'motion', stable: false, message: 'The scale is moving — let the parcel settle' });
+    expect(seen.filter((e) => e.grams !== null && e.grams >= 20).every((e) => !e.stable)).toBe(true);
+
+    const captured = nextCapture();
+    sim.setWeight(800);
+    expect(await captured).toBe(800);
+  });
+
+  it('does not capture a second parcel until the scale went back to zero', async () => {
+    scale.arm();
+    let captured = nextCapture();
+    sim.setWeight(1000);
+    expect(await captured).toBe(1000);
+
+    // Parcel swapped without emptying the scale: armed again, still no capture.
+    scale.arm();
+    sim.setWeight(1500, { motionMs: 300 });
+    await settledAt(1500);
+    await sim.waitForPolls(sim.polls() + 2 * CAPTURE_WITHIN_POLLS);
+    expect(captures).toEqual([1000]);
+
+    // Emptied: the return to zero re-enables capture, and the arm from before still holds.
+    sim.setWeight(0, { motionMs: 300 });
+    await settledAt(0);
+    captured = nextCapture();
+    sim.setWeight(2000, { motionMs: 300 });
+    expect(await captured).toBe(2000);
+    expect(captures).toEqual([1000, 2000]);
+  });
+
+  it('reports disconnected on unplug and resumes readings on replug', async () => {
+    sim.setWeight(500);
+    await settledAt(500);
+
+    await sim.unplug();
+    const down = await statusWhere((e) => e.status === 'disconnected', 'disconnected');
+    expect(down).toEqual({ status: 'disconnected', grams: null, stable: false, message: 'Scale disconnected — check the cable' });
+
+    await sim.replug();
+    await settledAt(500);
+    expect(scale.latest().status).toBe('ok');
+  });
+});

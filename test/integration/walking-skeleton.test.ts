@@ -1,0 +1,186 @@
+// One order from scan to Odoo through real SQLite, a real pty serial port (socat + serialport),
+// a real TCP printer socket and the sandbox Odoo over HTTP. The label bytes the printer received
+// are rendered and decoded independently.
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ScanReply, StationState } from '../../shared/api';
+import { dispatch } from '../../shared/bridge';
+import { JsonRpcTransport } from '../../electron/core/odoo/json-rpc';
+import { createStation, type Station } from '../../electron/core/station';
+import { startSandboxOdoo } from '../../electron/sandbox/odoo/server';
+import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/printer-sink';
+import { startScaleSimulator, type ScaleSimulator } from '../../electron/sandbox/scale-simulator';
+import { decodeBarcodes, renderZplToPng } from '../support/label-decode';
+import { tempDir } from '../support/temp-dir';
+import { waitForEvent } from '../support/wait';
+
+type SandboxOdoo = Awaited<ReturnType<typeof startSandboxOdoo>>;
+
+let dir: ReturnType<typeof tempDir>;
+let odoo: SandboxOdoo;
+let scale: ScaleSimulator;
+let printer: PrinterSink;
+let station: Station;
+let rpc: JsonRpcTransport;
+const apiKey = randomBytes(16).toString('hex');
+
+function openStation(): Station {
+  return createStation({
+    dataDir: dir.path,
+    mode: 'training',
+    identity: { scryptN: 1024 },
+    log: () => {},
+    odooApiKey: apiKey,
+    overrides: {
+      odoo: { url: odoo.url, db: odoo.db, login: odoo.login },
+      printer: { uri: printer.uri },
+      scale: { path: scale.appPath, protocol: 'sics' },
+    },
+    scaleOptions: { stableWindowMs: 300, reconnectMs: 200 },
+  });
+}
+
+async function scan(code: string): Promise<ScanReply> {
+  const result = await dispatch(station.handlers, 'scan', { code });
+  if (!result.ok) throw new Error(`scan ${code} failed: ${result.error.message}`);
+  return result.value as ScanReply;
+}
+
+const untilStep = (step: StationState['step'], timeoutMs = 15_000) =>
+  waitForEvent(station.events, 'state', (s) => s.step === step, timeoutMs, `step ${step}`);
+
+async function readyPickings(): Promise<{ id: number; name: string }[]> {
+  return (await rpc.executeKw('stock.picking', 'search_read', [[['state', '=', 'assigned']]], {
+    fields: ['name'],
+    order: 'id asc',
+  })) as { id: number; name: string }[];
+}
+
+beforeEach(async () => {
+  dir = tempDir();
+  odoo = await startSandboxOdoo({ port: 0, apiKey, seed: 6 });
+  rpc = new JsonRpcTransport({ url: odoo.url, db: odoo.db, login: odoo.login, apiKey });
+  scale = await startScaleSimulator({});
+  printer = await startPrinterSink({ port: 0 });
+  station = openStation();
+  station.identities.addStaff({ badge: 'P-1', name: 'Pia', role: 'packer' });
+  await station.start();
+});
+
+afterEach(async () => {
+  await station.stop();
+  await Promise.all([odoo.close(), scale.close(), printer.close()]);
+  dir.remove();
+});
+
+describe('walking skeleton', () => {
+  it('packs one order from scan to a printed, decodable label and a done picking in Odoo', async () => {
+    const [picking] = await readyPickings();
+    await scan('P-1');
+    const opened = await scan(picking!.name);
+    expect(opened.kind).toBe('order');
+    expect(opened.state.step).toBe('packing');
+    const lines = opened.state.order!.lines;
+
+    for (const line of lines) {
+      for (let i = 0; i < line.quantity; i++) {
+        const reply = await scan(line.barcode!);
+        expect(reply.kind).toBe('product');
+      }
+    }
+    await untilStep('weighing');
+
+    // The parcel goes on the scale: it swings, settles, and is captured by itself.
+    scale.setWeight(1234, { motionMs: 500 });
+    const printed = await untilStep('printed');
+    const tracking = printed.label!.trackingNumber!;
+    expect(tracking).toMatch(/^PB[0-9A-F]{10}$/);
+    expect(printed.label!.weightG).toBe(1234);
+    expect(printed.label!.printState).toBe('confirmed');
+
+    // What the printer received decodes, by an independent renderer and reader, to the tracking number.
+    const job = await printer.nextJob();
+    const zpl = job.toString('utf8');
+    expect(zpl.startsWith('^XA')).toBe(true);
+    const codes = await decodeBarcodes(await renderZplToPng(zpl));
+    expect(codes.map((c) => c.text)).toContain(tracking);
+
+    // Odoo is told through the outbox: the picking is done with our tracking ref and weight.
+    await untilStep('done');
+    const [after] = (await rpc.executeKw('stock.picking', 'read', [[picking!.id]], {
+      fields: ['state', 'carrier_tracking_ref', 'shipping_weight'],
+    })) as { state: string; carrier_tracking_ref: string; shipping_weight: number }[];
+    expect(after).toMatchObject({ state: 'done', carrier_tracking_ref: tracking });
+    expect(after!.shipping_weight).toBeCloseTo(1.234, 3);
+    expect(printer.jobs).toHaveLength(1);
+  });
+
+  it('resumes the same order at the same step after a restart', async () => {
+    const pickings = await readyPickings();
+    await scan('P-1');
+    // Pick an order with more than one item so a restart can land in the middle of it.
+    let opened: ScanReply | null = null;
+    for (const p of pickings) {
+      const reply = await scan(p.name);
+      const items = reply.state.order!.lines.reduce((n, l) => n + l.quantity, 0);
+      if (items > 1) {
+        opened = reply;
+        break;
+      }
+      await scan('*PB*CANCEL');
+    }
+    expect(opened).not.toBeNull();
+    const first = opened!.state.order!.lines[0]!;
+    await scan(first.barcode!);
+
+    await station.stop();
+    station = openStation();
+    await station.start();
+
+    const state = (await dispatch(station.handlers, 'getState', {})) as { ok: true; value: StationState };
+    expect(state.value.step).toBe('packing');
+    expect(state.value.packer?.name).toBe('Pia');
+    expect(state.value.order?.name).toBe(opened!.state.order!.name);
+    expect(state.value.order?.lines.find((l) => l.moveId === first.moveId)?.packed).toBe(1);
+  });
+
+  it('says so when the scale is still moving, and captures nothing', async () => {
+    const [picking] = await readyPickings();
+    await scan('P-1');
+    const opened = await scan(picking!.name);
+    for (const line of opened.state.order!.lines) for (let i = 0; i < line.quantity; i++) await scan(line.barcode!);
+    await untilStep('weighing');
+    scale.setWeight(900, { motionMs: 60_000 });
+    await waitForEvent(station.events, 'scale', (s) => s.status === 'motion');
+    const reply = await scan('*PB*CLOSE-ORDER');
+    expect(reply.message.text).toBe('The scale is still moving. Let the parcel settle, then scan again.');
+    expect(reply.state.step).toBe('weighing');
+    expect(printer.jobs).toHaveLength(0);
+  });
+
+  it('keeps packing from the local copy when Odoo is unreachable, and sends later', async () => {
+    const [picking] = await readyPickings();
+    await scan('P-1');
+    // Cache the order, then put it aside.
+    await scan(picking!.name);
+    await scan('*PB*CANCEL');
+    odoo.setOffline(true);
+
+    const unknown = await scan('WH/OUT/99999');
+    expect(unknown.message.text).toMatch(/Odoo cannot be reached/);
+    expect(unknown.message.text).toMatch(/not in the local copy/);
+
+    const reopened = await scan(picking!.name);
+    expect(reopened.message.tone).toBe('warning');
+    expect(reopened.message.text).toMatch(/Odoo is offline: using the local copy/);
+    for (const line of reopened.state.order!.lines) for (let i = 0; i < line.quantity; i++) await scan(line.barcode!);
+    scale.setWeight(800, { motionMs: 300 });
+    const printed = await untilStep('printed');
+    expect(printed.label!.printState).toBe('confirmed');
+    // The dispatch waits in the outbox, retrying; nothing is lost.
+    await waitForEvent(station.events, 'queue', (q) => q.pending >= 1);
+    odoo.setOffline(false);
+    station.worker.kick();
+    await untilStep('done', 60_000);
+  });
+});

@@ -1,0 +1,53 @@
+// Render ZPL to PNG and read barcodes back, fully offline (no Labelary, no CDN).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { PNG } from 'pngjs';
+import { ready } from 'zpl-renderer-js';
+import { prepareZXingModule, readBarcodes } from 'zxing-wasm/reader';
+
+const require = createRequire(import.meta.url);
+
+export interface RenderOptions {
+  widthMm?: number;
+  heightMm?: number;
+  dpmm?: number;
+}
+
+/** Renders the first label of `zpl` to a PNG (defaults: 4x6 in at 8 dpmm). */
+export async function renderZplToPng(zpl: string, opts: RenderOptions = {}): Promise<Buffer> {
+  const { api } = await ready;
+  const base64 = await api.zplToBase64Async(zpl, opts.widthMm ?? 101.6, opts.heightMm ?? 152.4, opts.dpmm ?? 8);
+  return Buffer.from(base64, 'base64');
+}
+
+let zxingPrepared = false;
+
+/** zxing-wasm fetches its wasm from a CDN unless given the bytes; use the installed copy. */
+function prepareZxing(): void {
+  if (zxingPrepared) return;
+  const wasm = readFileSync(require.resolve('zxing-wasm/reader/zxing_reader.wasm'));
+  // Copy into a standalone ArrayBuffer: Buffer may be a view into a larger pool.
+  const wasmBinary = wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer;
+  prepareZXingModule({ overrides: { wasmBinary } });
+  zxingPrepared = true;
+}
+
+export interface DecodedBarcode {
+  format: string;
+  text: string;
+}
+
+/** All barcodes zxing finds in a PNG. */
+export async function decodeBarcodes(png: Buffer): Promise<DecodedBarcode[]> {
+  prepareZxing();
+  const img = PNG.sync.read(png);
+  const imageData = {
+    // A copy: ImageData wants a plain ArrayBuffer, Buffer's may be pooled/shared.
+    data: new Uint8ClampedArray(img.data),
+    width: img.width,
+    height: img.height,
+    colorSpace: 'srgb' as const,
+  };
+  const results = await readBarcodes(imageData, { tryHarder: true, maxNumberOfSymbols: 16, textMode: 'Plain' });
+  return results.filter((r) => r.isValid).map((r) => ({ format: r.format, text: r.text }));
+}
