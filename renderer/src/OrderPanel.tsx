@@ -62,7 +62,6 @@ export function LabelPreview({ label }: { label: LabelView }) {
             <div key={i}>{line}</div>
           ))}
         </div>
-        <div className="label-barcode" aria-hidden="true" />
         <div className="label-tracking" data-testid="tracking">
           {label.trackingNumber ?? 'Waiting for the carrier…'}
         </div>

@@ -7,7 +7,7 @@ import type { LabelView, OrderView, PackStep, Person, ScaleEvent } from '../../.
 import type { Order } from '../../../shared/order';
 import { ShipmentRequest } from '../../../shared/shipment';
 import type { Clock } from '../clock';
-import { PrintJournal } from '../devices/printer/print-journal';
+import type { PrintJournal } from '../devices/printer/print-journal';
 import { renderShippingLabelZpl } from '../labels/zpl-shipping-label';
 import { appendAudit } from '../store/audit';
 import { inTransaction, type Db } from '../store/db';
@@ -466,7 +466,10 @@ export class PackSession {
     this.printing = true;
     try {
       let last: ScanOutcome | null = null;
-      for (const job of this.deps.journal.queued()) last = await this.printJob(job.id);
+      // Re-read each time: a label may be queued while another prints.
+      for (let job = this.deps.journal.queued()[0]; job; job = this.deps.journal.queued()[0]) {
+        last = await this.printJob(job.id);
+      }
       return last;
     } finally {
       this.printing = false;
@@ -487,10 +490,13 @@ export class PackSession {
       inTransaction(this.deps.db, () => {
         const now = this.deps.clock.now();
         this.deps.db.prepare(`UPDATE shipments SET status = 'printed', updated_at = ? WHERE id = ?`).run(now, info.shipment_id);
-        // Done comes when Odoo has the result; a later dispatch may already have marked it.
+        // Done needs both the printed label and Odoo's answer; either may come first.
+        const dispatched = this.deps.db
+          .prepare('SELECT dispatched_at FROM shipments WHERE id = ?')
+          .get(info.shipment_id) as { dispatched_at: number | null };
         this.deps.db
-          .prepare(`UPDATE pack_sessions SET step = 'printed', updated_at = ? WHERE id = ? AND step = 'labelling'`)
-          .run(now, info.session_id);
+          .prepare(`UPDATE pack_sessions SET step = ?, updated_at = ? WHERE id = ? AND step = 'labelling'`)
+          .run(dispatched.dispatched_at === null ? 'printed' : 'done', now, info.session_id);
         appendAudit(this.deps.db, this.deps.clock, {
           actor: 'system',
           action: 'label.printed',
@@ -518,11 +524,15 @@ export class PackSession {
     return { kind: 'command', tone: 'error', text };
   }
 
-  /** Odoo has the tracking ref, quantities and weight: the order is done. Runs in the worker's transaction. */
+  /** Odoo has the tracking ref, quantities and weight; with the label printed, the order is done. Runs in the worker's transaction. */
   dispatched(payload: DispatchPayload): void {
+    const now = this.deps.clock.now();
     this.deps.db
-      .prepare(`UPDATE pack_sessions SET step = 'done', updated_at = ? WHERE id = ? AND step IN ('labelling', 'printed')`)
-      .run(this.deps.clock.now(), payload.sessionId);
+      .prepare('UPDATE shipments SET dispatched_at = ?, updated_at = ? WHERE session_id = ?')
+      .run(now, now, payload.sessionId);
+    this.deps.db
+      .prepare(`UPDATE pack_sessions SET step = 'done', updated_at = ? WHERE id = ? AND step = 'printed'`)
+      .run(now, payload.sessionId);
     appendAudit(this.deps.db, this.deps.clock, {
       actor: 'sync:odoo',
       action: 'pack.dispatched',

@@ -31,6 +31,7 @@ export const m0070: Migration = {
         request         TEXT NOT NULL CHECK (json_valid(request)),
         status          TEXT NOT NULL CHECK (status IN ('awaiting_label', 'labelled', 'printed', 'cancelled')),
         tracking_number TEXT,
+        dispatched_at   INTEGER,
         created_at      INTEGER NOT NULL,
         updated_at      INTEGER NOT NULL
       ) STRICT;
