@@ -180,6 +180,17 @@ export const commands = {
       .strict(),
     reply: ExceptionView,
   },
+  /** A weight typed in when no scale works: needs a shift lead's approval and a reason. */
+  enterWeight: {
+    request: z
+      .object({
+        grams: z.number().int().positive().max(1_000_000),
+        reason: z.string().trim().min(3, 'Say why the scale was not used').max(500),
+        approval: Approval,
+      })
+      .strict(),
+    reply: StationState,
+  },
   getSettings: { request: Empty, reply: Settings },
   updateSettings: {
     request: z.object({ patch: SettingsPatch, approval: Approval }).strict(),

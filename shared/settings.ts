@@ -33,6 +33,17 @@ export const Settings = z.object({
       protocol: z.string().min(1).nullable().default(null),
     })
     .default({ path: null, protocol: null }),
+  packing: z
+    .object({
+      /** Scan every item before weighing (off: weigh straight after the order scan). */
+      verifyItems: z.boolean().default(true),
+      /** Weight-variance gate: tolerance in percent of the expected weight, never below toleranceMinG. */
+      tolerancePct: z.number().min(0).max(100).default(10),
+      toleranceMinG: z.number().int().min(0).default(50),
+      /** Empty box and filling, added to the products' weights. */
+      boxTareG: z.number().int().min(0).default(150),
+    })
+    .default({ verifyItems: true, tolerancePct: 10, toleranceMinG: 50, boxTareG: 150 }),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -44,6 +55,7 @@ export const SettingsPatch = z
     odoo: Settings.shape.odoo.unwrap().partial().optional(),
     printer: Settings.shape.printer.unwrap().partial().optional(),
     scale: Settings.shape.scale.unwrap().partial().optional(),
+    packing: Settings.shape.packing.unwrap().partial().optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;

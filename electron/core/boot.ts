@@ -202,5 +202,6 @@ function expectedParcelGrams(station: Station): number {
        JOIN order_lines l ON l.order_id = s.order_id WHERE s.active = 1`,
     )
     .get() as { grams: number };
-  return Math.round(row.grams) + 180;
+  // A little over the expected weight, as real boxes are, well within the variance gate.
+  return Math.round(row.grams) + station.effectiveSettings().packing.boxTareG + 25;
 }

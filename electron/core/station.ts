@@ -113,11 +113,17 @@ export function createStation(config: StationConfig): Station {
   };
 
   /** Print whatever the journal has queued and tell the packer how it went. */
-  const printQueued = async () => {
-    const outcome = await pack.printQueued();
-    if (outcome) say(outcome.tone, outcome.text);
-    publishState();
-    publishQueue();
+  let printing: Promise<void> = Promise.resolve();
+  const printQueued = () => {
+    if (stopped) return printing;
+    printing = printing.then(async () => {
+      if (stopped) return;
+      const outcome = await pack.printQueued();
+      if (outcome) say(outcome.tone, outcome.text);
+      publishState();
+      publishQueue();
+    });
+    return printing;
   };
 
   const worker = new SyncWorker({
@@ -147,6 +153,7 @@ export function createStation(config: StationConfig): Station {
     journal,
     kickSync: () => worker.kick(),
     changed: publishState,
+    packing: () => effectiveSettings().packing,
   });
 
   const local = createLocalCarrier({ onLabel: (payload, result) => pack.labelIssued(payload, result.trackingNumber) });
@@ -200,7 +207,19 @@ export function createStation(config: StationConfig): Station {
       const lead = identities.approve(approval);
       const resolved = exceptions.resolve(id, resolution, actorOf(lead), note);
       publishQueue();
+      publishState();
       return resolved;
+    },
+    enterWeight({ grams, reason, approval }) {
+      requirePacker();
+      // Typing a weight bypasses the scale, so only a shift lead may do it, and it is audited.
+      const lead = identities.approve(approval);
+      if (pack.step() !== 'weighing') throw new StationFault('not_weighing', `Not now: ${pack.nextAction()}.`);
+      const outcome = pack.weighed(grams, actorOf(lead), { reason });
+      if (!outcome) throw new StationFault('not_weighing', `Not now: ${pack.nextAction()}.`);
+      say(outcome.tone, outcome.text);
+      publishState();
+      return state();
     },
     getSettings: () => settings.get(),
     updateSettings({ patch, approval }) {
@@ -294,6 +313,8 @@ export function createStation(config: StationConfig): Station {
     async stop() {
       stopped = true;
       await worker.stop();
+      // A label on its way to the printer finishes (and is journaled) before the file closes.
+      await printing.catch(() => {});
       await scale?.stop();
       db.close();
     },

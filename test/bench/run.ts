@@ -11,6 +11,7 @@ import { createStation } from '../../electron/core/station';
 import { startSandboxOdoo } from '../../electron/sandbox/odoo/server';
 import { startPrinterSink } from '../../electron/sandbox/printer-sink';
 import { startScaleSimulator } from '../../electron/sandbox/scale-simulator';
+import { expectedParcelWeight } from '../support/expected-weight';
 import { waitForEvent } from '../support/wait';
 
 const { values } = parseArgs({ options: { orders: { type: 'string', default: '200' } } });
@@ -58,7 +59,7 @@ async function main() {
     const lines = opened.order!.lines;
     const units = lines.flatMap((l) => Array.from({ length: l.quantity }, () => l.barcode!));
     // The parcel is already on the scale, settled, when the last item is scanned.
-    const weight = Math.round(lines.reduce((g, l) => g + 300 * l.quantity, 180));
+    const weight = expectedParcelWeight(station) + 20;
     let lastScanAt = 0;
     for (const [i, code] of units.entries()) {
       if (i === units.length - 1) {

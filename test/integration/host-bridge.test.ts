@@ -46,6 +46,7 @@ function fakeHandlers(): Handlers {
     resolveException: () => {
       throw new StationFault('not_found', 'That exception is no longer open.');
     },
+    enterWeight: () => state,
     getSettings: () => defaultSettings(),
     updateSettings: () => defaultSettings(),
     testDevice: () => {

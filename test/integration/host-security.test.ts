@@ -35,6 +35,7 @@ function fakeHandlers(): Handlers {
     resolveException: () => {
       throw new Error('not used here');
     },
+    enterWeight: () => state,
     getSettings: () => defaultSettings(),
     updateSettings: () => defaultSettings(),
     testDevice: ({ device }) => ({ ok: true, message: `${device} answered` }),

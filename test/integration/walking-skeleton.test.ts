@@ -12,6 +12,7 @@ import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/print
 import { startScaleSimulator, type ScaleSimulator } from '../../electron/sandbox/scale-simulator';
 import { decodeBarcodes, renderZplToPng } from '../support/label-decode';
 import { tempDir } from '../support/temp-dir';
+import { expectedParcelWeight } from '../support/expected-weight';
 import { waitForEvent } from '../support/wait';
 
 type SandboxOdoo = Awaited<ReturnType<typeof startSandboxOdoo>>;
@@ -91,12 +92,13 @@ describe('walking skeleton', () => {
     await untilStep('weighing');
 
     // The parcel goes on the scale: it swings, settles, and is captured by itself.
-    scale.setWeight(1234, { motionMs: 500 });
+    const weight = expectedParcelWeight(station) + 12;
+    scale.setWeight(weight, { motionMs: 500 });
     // Printed and dispatched race each other; either way the label is confirmed at the printer.
     const printed = await waitForEvent(station.events, 'state', (s) => s.label?.printState === 'confirmed', 15_000);
     const tracking = printed.label!.trackingNumber!;
     expect(tracking).toMatch(/^PB[0-9A-F]{10}$/);
-    expect(printed.label!.weightG).toBe(1234);
+    expect(printed.label!.weightG).toBe(weight);
     expect(printed.label!.printState).toBe('confirmed');
 
     // What the printer received decodes, by an independent renderer and reader, to the tracking number.
@@ -112,7 +114,7 @@ describe('walking skeleton', () => {
       fields: ['state', 'carrier_tracking_ref', 'shipping_weight'],
     })) as { state: string; carrier_tracking_ref: string; shipping_weight: number }[];
     expect(after).toMatchObject({ state: 'done', carrier_tracking_ref: tracking });
-    expect(after!.shipping_weight).toBeCloseTo(1.234, 3);
+    expect(after!.shipping_weight).toBeCloseTo(weight / 1000, 3);
     expect(printer.jobs).toHaveLength(1);
   });
 
@@ -151,7 +153,7 @@ describe('walking skeleton', () => {
     const opened = await scan(picking!.name);
     for (const line of opened.state.order!.lines) for (let i = 0; i < line.quantity; i++) await scan(line.barcode!);
     await untilStep('weighing');
-    scale.setWeight(900, { motionMs: 60_000 });
+    scale.setWeight(expectedParcelWeight(station), { motionMs: 60_000 });
     await waitForEvent(station.events, 'scale', (s) => s.status === 'motion');
     const reply = await scan('*PB*CLOSE-ORDER');
     expect(reply.message.text).toBe('The scale is still moving. Let the parcel settle, then scan again.');
@@ -175,7 +177,7 @@ describe('walking skeleton', () => {
     expect(reopened.message.tone).toBe('warning');
     expect(reopened.message.text).toMatch(/Odoo is offline: using the local copy/);
     for (const line of reopened.state.order!.lines) for (let i = 0; i < line.quantity; i++) await scan(line.barcode!);
-    scale.setWeight(800, { motionMs: 300 });
+    scale.setWeight(expectedParcelWeight(station), { motionMs: 300 });
     const printed = await untilStep('printed');
     expect(printed.label!.printState).toBe('confirmed');
     // The dispatch waits in the outbox, retrying; nothing is lost.

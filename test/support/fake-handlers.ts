@@ -27,6 +27,7 @@ export function fakeHandlers(calls: string[] = []): Handlers {
     resolveException: () => {
       throw new Error('not used');
     },
+    enterWeight: () => (note('enterWeight'), sampleState),
     getSettings: () => (note('getSettings'), defaultSettings()),
     updateSettings: () => (note('updateSettings'), defaultSettings()),
     testDevice: () => (note('testDevice'), { ok: false, message: 'No printer is set up.' }),

@@ -3,7 +3,8 @@
 // Every transition, its audit entry and its outbox rows commit in one transaction; the renderer
 // only shows the result.
 import { createHash } from 'node:crypto';
-import type { LabelView, OrderView, PackStep, Person, ScaleEvent } from '../../../shared/api';
+import type { ExceptionView, LabelView, OrderView, PackStep, Person, ScaleEvent } from '../../../shared/api';
+import { StationFault } from '../../../shared/errors';
 import type { Order } from '../../../shared/order';
 import { ShipmentRequest } from '../../../shared/shipment';
 import type { Clock } from '../clock';
@@ -16,6 +17,7 @@ import { actorOf } from '../store/identities';
 import { OrderCache } from '../store/order-cache';
 import { enqueue } from '../sync/outbox';
 import type { BenchCommand } from './scan-code';
+import { checkWeightVariance, heldMessage, kg, type VarianceRule } from './weight-variance';
 
 /** Where orders come from when the network is up (Odoo); throws when it cannot be reached. */
 export interface OrderSource {
@@ -79,6 +81,8 @@ export interface PackSessionDeps {
   /** The state changed (publish it). */
   changed: () => void;
   minWeightG?: number;
+  /** Packing settings in force (item verification, weight-variance rule). */
+  packing: () => { verifyItems: boolean } & VarianceRule;
 }
 
 const MIN_WEIGHT_G = 20;
@@ -108,6 +112,9 @@ export class PackSession {
   constructor(private readonly deps: PackSessionDeps) {
     this.cache = new OrderCache(deps.db, deps.clock);
     this.minWeightG = deps.minWeightG ?? MIN_WEIGHT_G;
+    deps.exceptions.onResolve('weight_variance', ['override', 'reweigh'], (exception, resolution, by) =>
+      this.resolveHeldWeight(exception, resolution, by),
+    );
   }
 
   // ---- reading -------------------------------------------------------------------------------
@@ -193,7 +200,9 @@ export class PackSession {
         return `Scan each item: ${left} left`;
       }
       case 'weighing':
-        return 'Put the parcel on the scale';
+        return this.heldException(row.id)
+          ? 'Weight is off: check the box and weigh again, or call the shift lead'
+          : 'Put the parcel on the scale';
       case 'labelling':
         return this.labelView()?.printState === 'failed' || this.labelView()?.printState === 'uncertain'
           ? 'Check the printer, then scan PRINT'
@@ -260,13 +269,14 @@ export class PackSession {
       return { kind: 'order', tone: 'error', text: `${order.name} is not ready to pack yet (Odoo says "${order.state}").` };
     }
     const orderId = this.cache.findByName(order.name, binding)!.id;
+    const verify = this.deps.packing().verifyItems;
     inTransaction(this.deps.db, () => {
       const now = this.deps.clock.now();
       // A finished session stays on screen until the next order replaces it.
       this.deps.db.prepare(`UPDATE pack_sessions SET active = 0, updated_at = ? WHERE active = 1`).run(now);
       const info = this.deps.db
-        .prepare(`INSERT INTO pack_sessions (order_id, packer, step, opened_at, updated_at) VALUES (?, ?, 'packing', ?, ?)`)
-        .run(orderId, actorOf(packer), now, now);
+        .prepare(`INSERT INTO pack_sessions (order_id, packer, step, opened_at, updated_at) VALUES (?, ?, ?, ?, ?)`)
+        .run(orderId, actorOf(packer), verify ? 'packing' : 'weighing', now, now);
       appendAudit(this.deps.db, this.deps.clock, {
         actor: actorOf(packer),
         action: 'pack.opened',
@@ -274,8 +284,16 @@ export class PackSession {
         data: { session: Number(info.lastInsertRowid), pickingId: order!.pickingId, offline: offlineNote !== null },
       });
     });
+    if (!verify) this.deps.scale()?.arm();
     this.deps.changed();
     const lines = order.lines.length;
+    if (!verify) {
+      return {
+        kind: 'order',
+        tone: offlineNote ? 'warning' : 'success',
+        text: `${offlineNote ? `${offlineNote} ` : ''}${order.name} for ${order.shipTo.name}: pack it and put the parcel on the scale.`,
+      };
+    }
     return {
       kind: 'order',
       tone: offlineNote ? 'warning' : 'success',
@@ -326,8 +344,11 @@ export class PackSession {
 
   // ---- weighing and shipping ---------------------------------------------------------------
 
-  /** A stable weight captured by the scale service while armed. */
-  weighed(grams: number, actor = 'system'): ScanOutcome | null {
+  /**
+   * A weight for the open parcel: captured by the scale while armed, or typed in with a shift
+   * lead's approval (`manual`). It passes the variance gate or the parcel is held.
+   */
+  weighed(grams: number, actor = 'system', manual?: { reason: string }): ScanOutcome | null {
     const row = this.activeRow();
     if (row?.step !== 'weighing') return null;
     if (!Number.isFinite(grams) || grams < this.minWeightG) {
@@ -335,6 +356,72 @@ export class PackSession {
     }
     const order = this.cache.get(row.order_id)!.order;
     const weightG = Math.round(grams);
+    const verdict = checkWeightVariance(order.lines, weightG, this.deps.packing());
+    if (verdict.kind === 'outside') {
+      inTransaction(this.deps.db, () => {
+        const previous = this.heldException(row.id);
+        if (previous) this.deps.exceptions.resolve(previous.id, 'reweigh', actor, 'weighed again');
+        this.deps.exceptions.raise({
+          kind: 'weight_variance',
+          orderRef: order.name,
+          title: `${order.name} weighs ${kg(weightG)}, expected ${kg(verdict.expectedG)} ± ${verdict.toleranceG} g.`,
+          context: { sessionId: row.id, actualG: weightG, expectedG: verdict.expectedG, toleranceG: verdict.toleranceG, deltaG: verdict.deltaG, manual: manual ?? null },
+          raisedBy: actor,
+        });
+        appendAudit(this.deps.db, this.deps.clock, {
+          actor,
+          action: 'pack.weight_held',
+          subject: order.name,
+          data: { actualG: weightG, expectedG: verdict.expectedG, toleranceG: verdict.toleranceG },
+        });
+      });
+      this.deps.changed();
+      return { kind: 'command', tone: 'error', text: heldMessage(verdict, weightG) };
+    }
+    return inTransaction(this.deps.db, () => {
+      // A parcel reweighed within tolerance clears its earlier hold.
+      const previous = this.heldException(row.id);
+      if (previous) this.deps.exceptions.resolve(previous.id, 'reweigh', actor, `reweighed at ${kg(weightG)}`);
+      return this.ship(row, weightG, actor, { manual: manual ?? null, variance: verdict });
+    });
+  }
+
+  /** The open weight hold of a session, if any. */
+  private heldException(sessionId: number): { id: number } | null {
+    return (this.deps.db
+      .prepare(
+        `SELECT id FROM exceptions WHERE kind = 'weight_variance' AND state = 'open'
+         AND json_extract(context, '$.sessionId') = ? ORDER BY id DESC LIMIT 1`,
+      )
+      .get(sessionId) as { id: number } | undefined) ?? null;
+  }
+
+  /** A shift lead's decision on a held parcel; runs inside the resolve transaction. */
+  private resolveHeldWeight(exception: ExceptionView, resolution: string, by: { actor: string; note: string | null }): void {
+    const sessionId = Number(exception.context.sessionId);
+    const row = this.deps.db.prepare('SELECT id, order_id, packer, step FROM pack_sessions WHERE id = ?').get(sessionId) as
+      | SessionRow
+      | undefined;
+    if (resolution === 'reweigh') {
+      if (row?.step === 'weighing' && row.id === this.activeRow()?.id) this.deps.scale()?.arm();
+      return;
+    }
+    if (!by.note || by.note.trim().length < 3) {
+      throw new StationFault('reason_required', 'Give a reason for shipping a parcel outside its expected weight.');
+    }
+    if (!row || row.step !== 'weighing') {
+      throw new StationFault('not_weighing', 'This parcel is no longer waiting for its weight.');
+    }
+    this.ship(row, Number(exception.context.actualG), by.actor, { override: { reason: by.note, exception: exception.id } });
+    queueMicrotask(() => {
+      this.deps.changed();
+      this.deps.kickSync();
+    });
+  }
+
+  /** Weight accepted: shipment, parcel and the carrier's outbox row commit together. */
+  private ship(row: SessionRow, weightG: number, actor: string, audit: Record<string, unknown>): ScanOutcome {
+    const order = this.cache.get(row.order_id)!.order;
     const idempotencyKey = `${order.source.url}|${order.source.db}|${order.pickingId}|session:${row.id}`;
     const request = ShipmentRequest.parse({
       idempotencyKey,
@@ -380,12 +467,12 @@ export class PackSession {
         actor,
         action: 'pack.weighed',
         subject: order.name,
-        data: { weightG, shipmentId },
+        data: { weightG, shipmentId, ...audit },
       });
     });
     this.deps.changed();
     this.deps.kickSync();
-    return { kind: 'command', tone: 'success', text: `${(weightG / 1000).toFixed(3)} kg captured. Getting the label…` };
+    return { kind: 'command', tone: 'success', text: `${kg(weightG)} captured. Getting the label…` };
   }
 
   /**

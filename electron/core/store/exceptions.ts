@@ -36,7 +36,11 @@ interface ExceptionRow {
  * What a resolution does, per kind: for example a dead letter's "retry" puts its outbox row back
  * in the queue. Registered by the area that owns the kind; called inside the resolve transaction.
  */
-export type ResolutionHandler = (exception: ExceptionView, resolution: string) => void;
+export type ResolutionHandler = (
+  exception: ExceptionView,
+  resolution: string,
+  by: { actor: string; note: string | null },
+) => void;
 
 const DEFAULT_CHOICES = ['done'];
 
@@ -121,7 +125,7 @@ export class ExceptionQueue {
             `"${resolution}" is not a way to resolve this. Choose one of: ${current.choices.join(', ')}.`,
           );
         }
-        this.handlers.get(current.kind)?.handle(current, resolution);
+        this.handlers.get(current.kind)?.handle(current, resolution, { actor, note: note ?? null });
         this.db
           .prepare(
             `UPDATE exceptions SET state = 'resolved', resolution = ?, note = ?, resolved_at = ?, resolved_by = ?

@@ -1,0 +1,134 @@
+// The variance gate inside a real station: held parcels, reweigh, lead override with a reason,
+// and manual weight entry, all audited. Sandbox Odoo over HTTP; weights come in as the scale
+// service would deliver them (pack.weighed), or typed by a lead (enterWeight).
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CallResult, ExceptionView, StationState } from '../../shared/api';
+import { dispatch } from '../../shared/bridge';
+import { createStation, type Station } from '../../electron/core/station';
+import { startSandboxOdoo } from '../../electron/sandbox/odoo/server';
+import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/printer-sink';
+import { tempDir } from '../support/temp-dir';
+
+let dir: ReturnType<typeof tempDir>;
+let odoo: Awaited<ReturnType<typeof startSandboxOdoo>>;
+let printer: PrinterSink;
+let station: Station;
+const apiKey = randomBytes(16).toString('hex');
+
+const call = async <T>(name: string, request: unknown): Promise<CallResult<T>> =>
+  (await dispatch(station.handlers, name, request)) as CallResult<T>;
+const ok = async <T>(name: string, request: unknown): Promise<T> => {
+  const r = await call<T>(name, request);
+  if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
+  return r.value;
+};
+
+/** Open the first sandbox order and scan all its items; returns the expected weight in grams. */
+async function packUntilWeighing(): Promise<number> {
+  await ok('scan', { code: 'P-1' });
+  const opened = await ok<{ state: StationState }>('scan', { code: odoo.state.sampleNames()[0]! });
+  for (const line of opened.state.order!.lines) for (let i = 0; i < line.quantity; i++) await ok('scan', { code: line.barcode! });
+  expect(station.pack.step()).toBe('weighing');
+  const row = station.db
+    .prepare(`SELECT sum(unit_weight_g * quantity) AS g FROM order_lines l JOIN pack_sessions s ON s.order_id = l.order_id WHERE s.active = 1`)
+    .get() as { g: number };
+  return Math.round(row.g) + 150;
+}
+
+beforeEach(async () => {
+  dir = tempDir();
+  odoo = await startSandboxOdoo({ port: 0, apiKey, seed: 3 });
+  printer = await startPrinterSink({ port: 0 });
+  station = createStation({
+    dataDir: dir.path,
+    mode: 'training',
+    identity: { scryptN: 1024 },
+    log: () => {},
+    odooApiKey: apiKey,
+    overrides: { odoo: { url: odoo.url, db: odoo.db, login: odoo.login }, printer: { uri: printer.uri } },
+  });
+  station.identities.addStaff({ badge: 'P-1', name: 'Pia', role: 'packer' });
+  station.identities.addStaff({ badge: 'L-1', name: 'Lena', role: 'lead', pin: '482913' });
+  await station.start();
+});
+afterEach(async () => {
+  await station.stop();
+  await Promise.all([odoo.close(), printer.close()]);
+  dir.remove();
+});
+
+const openHolds = () => station.exceptions.list('open').filter((e) => e.kind === 'weight_variance');
+
+describe('weight-variance gate in the pack session', () => {
+  it('ships a parcel within tolerance', async () => {
+    const expected = await packUntilWeighing();
+    const outcome = station.pack.weighed(expected + 30);
+    expect(outcome?.tone).toBe('success');
+    expect(station.pack.step()).toBe('labelling');
+    expect(openHolds()).toEqual([]);
+  });
+
+  it('holds a parcel above tolerance, with a clear message and an exception', async () => {
+    const expected = await packUntilWeighing();
+    const outcome = station.pack.weighed(expected + 600);
+    expect(outcome?.tone).toBe('error');
+    expect(outcome?.text).toMatch(/600 g above the expected/);
+    expect(station.pack.step()).toBe('weighing');
+    expect(station.pack.nextAction()).toBe('Weight is off: check the box and weigh again, or call the shift lead');
+    expect(openHolds()).toHaveLength(1);
+    expect(openHolds()[0]!.context).toMatchObject({ actualG: expected + 600, expectedG: expected });
+  });
+
+  it('holds a parcel below tolerance, and a good reweigh clears the hold', async () => {
+    const expected = await packUntilWeighing();
+    expect(station.pack.weighed(Math.round(expected * 0.5))?.text).toMatch(/below the expected/);
+    expect(openHolds()).toHaveLength(1);
+    expect(station.pack.weighed(expected)?.tone).toBe('success');
+    expect(openHolds()).toEqual([]);
+    expect(station.exceptions.list('resolved')[0]).toMatchObject({ kind: 'weight_variance', resolution: 'reweigh' });
+  });
+
+  it('lets only a shift lead override, with a reason, and audits who and why', async () => {
+    const expected = await packUntilWeighing();
+    station.pack.weighed(expected + 900);
+    const [hold] = openHolds();
+    const byPacker = await call('resolveException', { id: hold!.id, resolution: 'override', note: 'looks fine', approval: { badge: 'P-1' } });
+    expect(byPacker).toMatchObject({ ok: false, error: { code: 'not_a_lead' } });
+    const noReason = await call('resolveException', { id: hold!.id, resolution: 'override', approval: { badge: 'L-1' } });
+    expect(noReason).toMatchObject({ ok: false, error: { code: 'reason_required' } });
+    expect(station.pack.step()).toBe('weighing');
+
+    const done = await call<ExceptionView>('resolveException', {
+      id: hold!.id,
+      resolution: 'override',
+      note: 'Customer added a cast-iron pan by phone',
+      approval: { pin: '482913' },
+    });
+    expect(done).toMatchObject({ ok: true, value: { state: 'resolved', resolution: 'override', resolvedBy: 'staff:2' } });
+    expect(station.pack.step()).toBe('labelling');
+    const audit = station.db
+      .prepare(`SELECT actor, data FROM audit_log WHERE action = 'pack.weighed' ORDER BY id DESC LIMIT 1`)
+      .get() as { actor: string; data: string };
+    expect(audit.actor).toBe('staff:2');
+    expect(JSON.parse(audit.data)).toMatchObject({
+      weightG: expected + 900,
+      override: { reason: 'Customer added a cast-iron pan by phone', exception: hold!.id },
+    });
+  });
+
+  it('accepts a typed weight only with a lead approval and a reason, audited', async () => {
+    const expected = await packUntilWeighing();
+    const noApproval = await call('enterWeight', { grams: expected, reason: 'Scale broken', approval: { badge: 'P-1' } });
+    expect(noApproval).toMatchObject({ ok: false, error: { code: 'not_a_lead' } });
+    const noReason = await call('enterWeight', { grams: expected, reason: '', approval: { badge: 'L-1' } });
+    expect(noReason).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    const typed = await call<StationState>('enterWeight', { grams: expected, reason: 'Scale cable cut', approval: { badge: 'L-1' } });
+    expect(typed).toMatchObject({ ok: true, value: { step: 'labelling' } });
+    const audit = station.db
+      .prepare(`SELECT actor, data FROM audit_log WHERE action = 'pack.weighed' ORDER BY id DESC LIMIT 1`)
+      .get() as { actor: string; data: string };
+    expect(audit.actor).toBe('staff:2');
+    expect(JSON.parse(audit.data)).toMatchObject({ manual: { reason: 'Scale cable cut' } });
+  });
+});
