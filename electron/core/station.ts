@@ -156,6 +156,8 @@ export function createStation(config: StationConfig): Station {
     packing: () => effectiveSettings().packing,
   });
 
+  exceptions.onChanged(publishQueue);
+
   const local = createLocalCarrier({ onLabel: (payload, result) => pack.labelIssued(payload, result.trackingNumber) });
   worker.register(local.kind, local.target);
 

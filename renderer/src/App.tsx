@@ -1,6 +1,8 @@
 import { useCallback, useState, type FormEvent } from 'react';
 import type { BenchMessage, StationApi } from '../../shared/api';
 import { useWedgeScanner } from './scanner/use-wedge-scanner';
+import { LeadPanel } from './LeadPanel';
+import { ManualWeight } from './ManualWeight';
 import { LabelPreview, OrderPanel } from './OrderPanel';
 import { useStationView } from './station/use-station';
 
@@ -22,6 +24,7 @@ export function App({ station }: { station: StationApi }) {
   const [view, setState] = useStationView(station);
   const [localMessage, setLocalMessage] = useState<BenchMessage | null>(null);
   const [typed, setTyped] = useState('');
+  const [leadOpen, setLeadOpen] = useState(false);
 
   const scan = useCallback(
     async (code: string) => {
@@ -68,9 +71,14 @@ export function App({ station }: { station: StationApi }) {
             {t.target === 'odoo' ? 'Odoo' : t.target}: {t.status === 'stopped' ? 'stopped' : 'offline, retrying'}
           </span>
         ))}
-        <span className="chip" data-testid="exceptions">
+        <button
+          type="button"
+          className={`chip ${queue && queue.openExceptions > 0 ? 'chip-warn' : ''}`}
+          data-testid="exceptions"
+          onClick={() => setLeadOpen((o) => !o)}
+        >
           Need a lead: {queue?.openExceptions ?? '…'}
-        </span>
+        </button>
         <span className="packer" data-testid="packer">
           {state?.packer ? `${state.packer.name}${state.packer.role === 'lead' ? ' (lead)' : ''}` : 'Nobody logged in'}
         </span>
@@ -93,6 +101,7 @@ export function App({ station }: { station: StationApi }) {
             {message?.text ?? 'Waiting for a scan.'}
           </div>
           {state?.order && <OrderPanel order={state.order} />}
+          {state?.step === 'weighing' && <ManualWeight station={station} />}
           <form className="typed-scan" onSubmit={submitTyped}>
             <label htmlFor="typed-code">Barcode will not scan? Type it:</label>
             <input
@@ -125,6 +134,9 @@ export function App({ station }: { station: StationApi }) {
           </div>
         </aside>
       </main>
+      {leadOpen && (
+        <LeadPanel station={station} onClose={() => setLeadOpen(false)} refreshKey={queue?.openExceptions ?? 0} />
+      )}
     </div>
   );
 }

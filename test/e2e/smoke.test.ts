@@ -13,6 +13,7 @@ describe('browser mode smoke', () => {
     bench = await startBrowserStation({
       seed: (station) => {
         station.identities.addStaff({ badge: 'BADGE-0007', name: 'Ada Packer', role: 'packer' });
+        station.identities.addStaff({ badge: 'BADGE-9001', name: 'Lena Lead', role: 'lead', pin: '482913' });
       },
     });
     pack = new PackPage(bench.page);
@@ -36,6 +37,23 @@ describe('browser mode smoke', () => {
     expect(await pack.message().getAttribute('class')).toContain('tone-error');
     mkdirSync(ARTIFACTS, { recursive: true });
     await bench.page.screenshot({ path: join(ARTIFACTS, 'smoke-unknown-barcode.png') });
+  });
+
+  it('lets a shift lead clear an exception from the bench with a PIN', async () => {
+    bench.station.exceptions.raise({ kind: 'print_failure', orderRef: 'WH/OUT/00042', title: 'The label for WH/OUT/00042 did not print.' });
+    await bench.page.getByTestId('exceptions').filter({ hasText: 'Need a lead: 1' }).waitFor();
+    await bench.page.getByTestId('exceptions').click();
+    const item = bench.page.getByTestId('exception').filter({ hasText: 'WH/OUT/00042 did not print' });
+    await item.getByRole('button', { name: 'Mark as handled' }).click();
+    await bench.page.getByTestId('resolve-note').fill('Printed on the spare printer');
+    await bench.page.getByTestId('approval-pin').fill('000000');
+    await bench.page.getByTestId('resolve-submit').click();
+    await bench.page.getByRole('alert').filter({ hasText: 'That PIN is not right' }).waitFor();
+    await bench.page.getByTestId('approval-pin').fill('482913');
+    await bench.page.getByTestId('resolve-submit').click();
+    await bench.page.getByText('Nothing is waiting.').waitFor();
+    await bench.page.getByTestId('exceptions').filter({ hasText: 'Need a lead: 0' }).waitFor();
+    expect(bench.station.exceptions.list('resolved')[0]).toMatchObject({ resolvedBy: 'staff:2', note: 'Printed on the spare printer' });
   });
 
   it('removed the token from the address bar after the exchange', async () => {

@@ -46,11 +46,23 @@ const DEFAULT_CHOICES = ['done'];
 
 export class ExceptionQueue {
   private readonly handlers = new Map<ExceptionKind, { choices: string[]; handle: ResolutionHandler }>();
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
   ) {}
+
+  /** Called (after the current transaction) whenever an exception is raised or resolved. */
+  onChanged(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private notify(): void {
+    // Deferred so listeners read the committed state, not the middle of a transaction.
+    if (this.listeners.size > 0) setImmediate(() => this.listeners.forEach((l) => l()));
+  }
 
   /** Declare the resolutions a kind offers and what each does. */
   onResolve(kind: ExceptionKind, choices: string[], handle: ResolutionHandler): void {
@@ -89,6 +101,7 @@ export class ExceptionQueue {
       subject: input.orderRef ?? null,
       data: { id, kind: input.kind, title: input.title },
     });
+    this.notify();
     return id;
   }
 
@@ -138,6 +151,7 @@ export class ExceptionQueue {
           subject: current.orderRef,
           data: { id, kind: current.kind, resolution, note: note ?? null },
         });
+        this.notify();
         return this.get(id)!;
       })
       .immediate();

@@ -1,0 +1,98 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { ExceptionView, StationApi } from '../../shared/api';
+import { useApproval } from './Approval';
+
+const CHOICE_LABELS: Record<string, string> = {
+  override: 'Ship anyway',
+  reweigh: 'Weigh again',
+  retry: 'Try again',
+  discard: 'Drop it',
+  resume: 'Credentials fixed: resume',
+  done: 'Mark as handled',
+};
+
+function age(ms: number): string {
+  const minutes = Math.floor((Date.now() - ms) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min ago`;
+}
+
+/** What needs a shift lead: one list, one decision per item, each with an approval. */
+export function LeadPanel({ station, onClose, refreshKey }: { station: StationApi; onClose(): void; refreshKey: number }) {
+  const [items, setItems] = useState<ExceptionView[] | null>(null);
+  const [active, setActive] = useState<{ id: number; choice: string } | null>(null);
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [approval, approvalFields] = useApproval();
+
+  const load = useCallback(async () => {
+    const result = await station.call('listExceptions', { state: 'open' });
+    if (result.ok) setItems(result.value.items);
+    else setError(result.error.message);
+  }, [station]);
+  useEffect(() => void load(), [load, refreshKey]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!active || !approval) return;
+    const result = await station.call('resolveException', {
+      id: active.id,
+      resolution: active.choice,
+      ...(note.trim() ? { note: note.trim() } : {}),
+      approval,
+    });
+    if (result.ok) {
+      setActive(null);
+      setNote('');
+      setError(null);
+      await load();
+    } else setError(result.error.message);
+  };
+
+  return (
+    <aside className="lead-panel" aria-label="Needs a shift lead" data-testid="lead-panel">
+      <header>
+        <h2>Needs a shift lead</h2>
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </header>
+      {error && (
+        <p className="message tone-error" role="alert">
+          {error}
+        </p>
+      )}
+      {items?.length === 0 && <p>Nothing is waiting.</p>}
+      <ul>
+        {items?.map((item) => (
+          <li key={item.id} data-testid="exception">
+            <div className="exception-title">{item.title}</div>
+            <div className="exception-meta">
+              {item.orderRef ?? 'Bench'} · {item.kind.replace(/_/g, ' ')} · {age(item.raisedAt)}
+            </div>
+            <div className="exception-choices">
+              {item.choices.map((choice) => (
+                <button key={choice} type="button" onClick={() => setActive({ id: item.id, choice })}>
+                  {CHOICE_LABELS[choice] ?? choice}
+                </button>
+              ))}
+            </div>
+            {active?.id === item.id && (
+              <form className="resolve" onSubmit={submit}>
+                <label>
+                  Reason {active.choice === 'override' ? '(required)' : '(optional)'}
+                  <input value={note} onChange={(e) => setNote(e.target.value)} data-testid="resolve-note" />
+                </label>
+                {approvalFields}
+                <button type="submit" disabled={!approval} data-testid="resolve-submit">
+                  {CHOICE_LABELS[active.choice] ?? active.choice}
+                </button>
+              </form>
+            )}
+          </li>
+        ))}
+      </ul>
+    </aside>
+  );
+}

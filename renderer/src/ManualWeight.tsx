@@ -1,0 +1,48 @@
+import { useState, type FormEvent } from 'react';
+import type { StationApi } from '../../shared/api';
+import { useApproval } from './Approval';
+
+/** When no scale works: a lead types the weight, with a reason. */
+export function ManualWeight({ station }: { station: StationApi }) {
+  const [open, setOpen] = useState(false);
+  const [kgText, setKgText] = useState('');
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [approval, approvalFields] = useApproval();
+  const grams = Math.round(Number(kgText.replace(',', '.')) * 1000);
+
+  if (!open) {
+    return (
+      <button type="button" className="link" onClick={() => setOpen(true)} data-testid="manual-weight-open">
+        Scale not working? A shift lead can enter the weight.
+      </button>
+    );
+  }
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!approval || !(grams > 0)) return;
+    const result = await station.call('enterWeight', { grams, reason, approval });
+    if (result.ok) setOpen(false);
+    else setError(result.error.message);
+  };
+  return (
+    <form className="manual-weight" onSubmit={submit} data-testid="manual-weight">
+      <label>
+        Weight in kg
+        <input inputMode="decimal" value={kgText} onChange={(e) => setKgText(e.target.value)} data-testid="manual-kg" />
+      </label>
+      <label>
+        Why not the scale?
+        <input value={reason} onChange={(e) => setReason(e.target.value)} data-testid="manual-reason" />
+      </label>
+      {approvalFields}
+      {error && <p className="message tone-error">{error}</p>}
+      <button type="submit" disabled={!approval || !(grams > 0) || reason.trim().length < 3}>
+        Use this weight
+      </button>
+      <button type="button" onClick={() => setOpen(false)}>
+        Cancel
+      </button>
+    </form>
+  );
+}
