@@ -10,11 +10,10 @@ import { systemClock, type Clock } from './clock';
 import { probePrinter, probeScalePath } from './device-probe';
 import { PrintJournal } from './devices/printer/print-journal';
 import { ScaleService, type ScaleServiceOptions } from './devices/scale/scale-service';
-import { sicsProtocol } from './devices/scale/sics';
-import type { Protocol } from './devices/scale/types';
+import { protocolByName } from './devices/scale/protocols';
 import { StationEvents } from './events';
 import { createOdooDispatchTarget } from './odoo/dispatch-target';
-import { JsonRpcTransport } from './odoo/json-rpc';
+import { lazyOdooTransport } from './odoo/lazy-transport';
 import { createOdooOrderSource, offlineOrderSource } from './odoo/order-source';
 import { PackSession, type OrderSource, type ScanOutcome } from './pack/pack-session';
 import { classifyScan } from './pack/scan-code';
@@ -57,8 +56,6 @@ export interface Station {
   start(): Promise<void>;
   stop(): Promise<void>;
 }
-
-const protocols: Record<string, Protocol> = { sics: sicsProtocol, 'mt-sics': sicsProtocol };
 
 export function createStation(config: StationConfig): Station {
   const clock = config.clock ?? systemClock;
@@ -260,7 +257,7 @@ export function createStation(config: StationConfig): Station {
       log('odoo: no API key (set PACKBENCH_SECRET_ODOO_API_KEY or the secrets file)');
       return;
     }
-    const transport = new JsonRpcTransport({ url, db: odooDb, login, apiKey });
+    const transport = lazyOdooTransport({ url, db: odooDb, login, apiKey });
     orderSource = createOdooOrderSource(transport);
     const dispatch = createOdooDispatchTarget(transport, (payload) => pack.dispatched(payload));
     worker.register(dispatch.kind, dispatch.target);
@@ -272,7 +269,7 @@ export function createStation(config: StationConfig): Station {
       events.emit('scale', { status: 'absent', grams: null, stable: false, message: 'No scale is set up for this bench.' });
       return;
     }
-    const chosen = protocols[(protocol ?? 'sics').toLowerCase()];
+    const chosen = protocolByName(protocol ?? 'sics');
     if (!chosen) {
       events.emit('scale', { status: 'error', grams: null, stable: false, message: `Unknown scale protocol "${protocol}".` });
       return;

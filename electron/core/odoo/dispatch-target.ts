@@ -3,7 +3,7 @@
 import { ODOO_DISPATCH, type DispatchPayload } from '../pack/pack-session';
 import type { ApplyResult, SyncTarget } from '../sync/worker';
 import { OdooError } from './errors';
-import type { JsonRpcTransport } from './json-rpc';
+import type { OdooTransport } from './transport';
 import { readPickingForLookup, writeBackPicking } from './pickings';
 
 export const ODOO_TARGET = 'odoo';
@@ -22,7 +22,7 @@ function resultOf(error: unknown): ApplyResult {
 }
 
 export function createOdooDispatchTarget(
-  transport: JsonRpcTransport,
+  transport: OdooTransport,
   onDispatched: (payload: DispatchPayload) => void,
 ): { kind: string; target: SyncTarget<DispatchPayload> } {
   const binding = odooBinding(transport);

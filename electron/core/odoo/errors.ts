@@ -58,9 +58,9 @@ export type OdooFailure =
   | { type: 'thrown'; error: unknown }
   /** A non-200 HTTP answer (proxy page, gateway error, JSON-2 status). */
   | { type: 'http'; status: number; body?: string }
-  /** A JSON-RPC error envelope. */
-  | { type: 'rpc'; name?: string; message: string; code?: number; debug?: string }
-  /** A body that is not a JSON-RPC answer. */
+  /** An Odoo error: a JSON-RPC error envelope (HTTP 200), or a JSON-2 error body with its HTTP status. */
+  | { type: 'rpc'; name?: string; message: string; code?: number; debug?: string; status?: number }
+  /** A body that is not an answer of the transport's shape. */
   | { type: 'protocol'; detail: string };
 
 const RETRYABLE_NAMES = [
@@ -83,17 +83,24 @@ export function classifyOdooFailure(failure: OdooFailure): OdooError {
     case 'http':
       return classifyStatus(failure.status, failure.body);
     case 'protocol':
-      return new OdooError({ kind: 'protocol', message: `Not a JSON-RPC answer from Odoo: ${failure.detail}` });
+      return new OdooError({ kind: 'protocol', message: `Not an answer Odoo gives: ${failure.detail}` });
     case 'rpc':
       return classifyRpc(failure);
   }
 }
 
-function classifyRpc(f: { name?: string; message: string; code?: number }): OdooError {
+function classifyRpc(f: { name?: string; message: string; code?: number; status?: number }): OdooError {
   const name = f.name ?? '';
   const message = f.message || name || 'Odoo Server Error';
-  const base = { message: name ? `${name}: ${message}` : message, ...(name ? { odooName: name } : {}) };
-  if (name === 'odoo.exceptions.AccessDenied') return new OdooError({ kind: 'auth', ...base });
+  const base = {
+    message: name ? `${name}: ${message}` : message,
+    ...(name ? { odooName: name } : {}),
+    ...(f.status !== undefined ? { status: f.status } : {}),
+  };
+  // JSON-2: 401 is a refused key whatever the body says.
+  if (f.status === 401 || name === 'odoo.exceptions.AccessDenied' || name === 'werkzeug.exceptions.Unauthorized') {
+    return new OdooError({ kind: 'auth', ...base });
+  }
   if (name === 'odoo.exceptions.AccessError') return new OdooError({ kind: 'access', ...base });
   if (RETRYABLE_NAMES.includes(name) || /SerializationFailure|LockNotAvailable|Deadlock/.test(name)) {
     return new OdooError({ kind: 'retryable', ...base });
@@ -103,6 +110,14 @@ function classifyRpc(f: { name?: string; message: string; code?: number }): Odoo
   if (USER_FACING_NAMES.includes(name)) {
     return new OdooError({ kind: 'permanent', ...base, packerMessage: `Odoo refused this change: ${clip(message)}` });
   }
+  if (name === 'odoo.exceptions.MissingError') return new OdooError({ kind: 'permanent', ...base });
+  // An Odoo, Python or database class decides; for anything else (werkzeug, none) a JSON-2 status still may.
+  const known = /^(odoo\.exceptions|psycopg2|builtins)\./.test(name);
+  if (!known && f.status === 403) return new OdooError({ kind: 'access', ...base });
+  if (!known && (f.status === 409 || (f.status !== undefined && f.status >= 502 && f.status <= 504))) {
+    return new OdooError({ kind: 'retryable', ...base });
+  }
+  if (!name && f.status !== undefined) return classifyStatus(f.status, message);
   // MissingError, NotFound, ValueError/TypeError/AttributeError (bug or version mismatch), anything else.
   return new OdooError({ kind: 'permanent', ...base });
 }

@@ -1,7 +1,10 @@
-// The JSON-RPC transport (POST /jsonrpc, Odoo ≤18; deprecated in 19): one envelope per call,
-// every reply checked with zod, every failure an OdooError. Stateless apart from the cached uid.
+// The JSON-RPC transport (POST /jsonrpc, Odoo 16–18; deprecated in 19): one envelope per call,
+// every reply checked with zod, every failure an OdooError. Stateless apart from the cached uid
+// and server version.
 import { z } from 'zod';
 import { OdooError, classifyOdooFailure } from './errors';
+import { DEFAULT_RETRY, describeBody, withRetry, type OdooParams, type OdooTransport, type RetryPolicy } from './transport';
+import { CommonVersionReply, parseServerVersion, type OdooServerVersion } from './versions';
 
 export interface JsonRpcOptions {
   /** Base address of the Odoo server, e.g. https://odoo.example.com */
@@ -12,15 +15,11 @@ export interface JsonRpcOptions {
   apiKey: string;
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** Immediate retries of safe failures (never auth); default 3 tries. */
+  retry?: RetryPolicy;
+  /** Already detected (connectOdoo): saves the version call. */
+  version?: OdooServerVersion;
 }
-
-export const OdooVersion = z.object({
-  server_version: z.string(),
-  server_version_info: z.array(z.union([z.number(), z.string()])),
-  server_serie: z.string(),
-  protocol_version: z.number(),
-});
-export type OdooVersion = z.infer<typeof OdooVersion>;
 
 const ErrorData = z.looseObject({
   name: z.string().optional(),
@@ -44,7 +43,11 @@ const Envelope = z.object({
 
 const Uid = z.union([z.number().int().positive(), z.literal(false)]);
 
-export class JsonRpcTransport {
+/** Methods whose first parameter Odoo ≤18 reads positionally (create's `args[0]` decides int vs list). */
+const FIRST_POSITIONAL: Record<string, string> = { create: 'vals_list' };
+
+export class JsonRpcTransport implements OdooTransport {
+  readonly protocol = 'json-rpc' as const;
   readonly url: string;
   readonly db: string;
   readonly login: string;
@@ -52,8 +55,10 @@ export class JsonRpcTransport {
   private readonly timeoutMs: number;
   private readonly fetchFn: typeof fetch;
   private readonly endpoint: string;
+  private readonly retry: RetryPolicy;
   private nextId = 1;
   private uid: Promise<number> | null = null;
+  private detected: Promise<OdooServerVersion> | null;
 
   constructor(options: JsonRpcOptions) {
     this.url = options.url;
@@ -63,13 +68,19 @@ export class JsonRpcTransport {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.fetchFn = options.fetch ?? globalThis.fetch;
     this.endpoint = `${options.url.replace(/\/+$/, '')}/jsonrpc`;
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.detected = options.version ? Promise.resolve(options.version) : null;
   }
 
-  async version(): Promise<OdooVersion> {
-    const result = await this.call('common', 'version', []);
-    const parsed = OdooVersion.safeParse(result);
-    if (!parsed.success) throw classifyOdooFailure({ type: 'protocol', detail: 'version() answer has an unknown shape' });
-    return parsed.data;
+  /** `common.version()`, parsed (SaaS strings included); cached once it succeeds. */
+  version(): Promise<OdooServerVersion> {
+    if (!this.detected) {
+      this.detected = withRetry(this.retry, 'version', () => this.rpc('common', 'version', [])).then(parseCommonVersion);
+      this.detected.catch(() => {
+        this.detected = null;
+      });
+    }
+    return this.detected;
   }
 
   /** The user id for the API key; cached. Refused credentials throw OdooError kind "auth". */
@@ -84,20 +95,35 @@ export class JsonRpcTransport {
     return this.uid;
   }
 
-  /** object.execute_kw as the authenticated user. The result is unchecked: callers parse it. */
-  async executeKw(model: string, method: string, args: unknown[], kwargs: Record<string, unknown> = {}): Promise<unknown> {
-    const uid = await this.authenticate();
-    try {
-      return await this.call('object', 'execute_kw', [this.db, uid, this.apiKey, model, method, args, kwargs]);
-    } catch (error) {
-      // The key may have been revoked since login: log in again next time.
-      if (error instanceof OdooError && error.kind === 'auth') this.uid = null;
-      throw error;
+  /** The common interface: named arguments become execute_kw's kwargs, `ids` its first arg. */
+  call(model: string, method: string, params: OdooParams = {}): Promise<unknown> {
+    const { ids, ...named } = params;
+    const args: unknown[] = ids === undefined ? [] : [ids];
+    const first = FIRST_POSITIONAL[method];
+    if (first !== undefined && first in named) {
+      args.push(named[first]);
+      delete named[first];
     }
+    return this.executeKw(model, method, args, named);
+  }
+
+  /** object.execute_kw as the authenticated user. The result is unchecked: callers parse it. */
+  executeKw(model: string, method: string, args: unknown[], kwargs: Record<string, unknown> = {}): Promise<unknown> {
+    return withRetry(this.retry, method, async () => {
+      const uid = await this.authenticate();
+      try {
+        return await this.rpc('object', 'execute_kw', [this.db, uid, this.apiKey, model, method, args, kwargs]);
+      } catch (error) {
+        // The key may have been revoked since login: log in again next time.
+        if (error instanceof OdooError && error.kind === 'auth') this.uid = null;
+        throw error;
+      }
+    });
   }
 
   private async fetchUid(): Promise<number> {
-    const result = await this.call('common', 'authenticate', [this.db, this.login, this.apiKey, {}]);
+    // No retry of its own: executeKw retries the whole call when that is safe.
+    const result = await this.rpc('common', 'authenticate', [this.db, this.login, this.apiKey, {}]);
     const parsed = Uid.safeParse(result);
     if (!parsed.success) throw classifyOdooFailure({ type: 'protocol', detail: 'authenticate() answer is not a uid' });
     if (parsed.data === false) {
@@ -110,8 +136,8 @@ export class JsonRpcTransport {
     return parsed.data;
   }
 
-  /** One JSON-RPC call: envelope out, envelope in. */
-  async call(service: string, method: string, args: unknown[]): Promise<unknown> {
+  /** One JSON-RPC call, no retry: envelope out, envelope in. */
+  async rpc(service: string, method: string, args: unknown[]): Promise<unknown> {
     const id = this.nextId++;
     const body = JSON.stringify({ jsonrpc: '2.0', method: 'call', params: { service, method, args }, id });
     let status: number;
@@ -135,15 +161,20 @@ export class JsonRpcTransport {
   }
 }
 
+export function parseCommonVersion(reply: unknown): OdooServerVersion {
+  const parsed = CommonVersionReply.safeParse(reply);
+  const version = parsed.success ? parseServerVersion(parsed.data.server_version, parsed.data.server_version_info) : null;
+  if (!version) throw classifyOdooFailure({ type: 'protocol', detail: 'version() answer has an unknown shape' });
+  return version;
+}
+
 /** Parse an envelope; result, or the classified error. */
 function unwrap(text: string, id: number): unknown {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    const start = text.trimStart().slice(0, 15).toLowerCase();
-    const what = start.startsWith('<') ? 'an HTML/XML page' : text.trim() === '' ? 'an empty body' : 'invalid JSON';
-    throw classifyOdooFailure({ type: 'protocol', detail: `got ${what}` });
+    throw classifyOdooFailure({ type: 'protocol', detail: `got ${describeBody(text)}` });
   }
   const parsed = Envelope.safeParse(json);
   if (!parsed.success) throw classifyOdooFailure({ type: 'protocol', detail: 'not a JSON-RPC 2.0 envelope' });

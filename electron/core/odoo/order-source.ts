@@ -3,10 +3,10 @@
 import type { Order } from '../../../shared/order';
 import { OrderSourceUnavailable, type OrderSource } from '../pack/pack-session';
 import { OdooError } from './errors';
-import type { JsonRpcTransport } from './json-rpc';
+import type { OdooTransport } from './transport';
 import { findPickingByName } from './pickings';
 
-export function createOdooOrderSource(transport: JsonRpcTransport): OrderSource {
+export function createOdooOrderSource(transport: OdooTransport): OrderSource {
   const binding = { url: transport.url, db: transport.db };
   return {
     binding,

@@ -1,12 +1,17 @@
-// Delivery orders: an Odoo 17 stock.picking read and mapped into the canonical Order, and the
-// packed result written back (quantities + picked, tracking ref, weight, validate).
+// Delivery orders: an Odoo stock.picking (16–19) read and mapped into the canonical Order, and the
+// packed result written back (quantities, tracking ref, weight, validate). Version differences
+// come from the dialect of the detected version (versions.ts), never from checks here.
 import { z } from 'zod';
 import { Order, type Party } from '../../../shared/order';
 import { OdooError } from './errors';
+import type { OdooParams, OdooTransport } from './transport';
+import { dialectFor, lineReservedField, packedLineValues, packedMoveValues, type OdooDialect } from './versions';
 
-/** What these calls need from a transport (JSON-RPC today, JSON-2 later). */
-export interface OdooCaller {
-  executeKw(model: string, method: string, args: unknown[], kwargs?: Record<string, unknown>): Promise<unknown>;
+/** What these calls need from a transport: named calls and the server version (JSON-RPC or JSON-2). */
+export type OdooCaller = Pick<OdooTransport, 'call' | 'version'>;
+
+async function dialectOf(t: OdooCaller): Promise<OdooDialect> {
+  return dialectFor(await t.version());
 }
 
 // ---- Odoo read shapes (empty values are `false`, many2one is [id, name]) ----
@@ -53,6 +58,8 @@ const PartnerRow = z.object({
   state_id: M2o,
   country_id: M2o,
   phone: Text,
+  /** ≤18 only: merged into phone in 19. */
+  mobile: Text.optional(),
   email: Text,
   is_company: z.boolean(),
   parent_id: M2o,
@@ -72,10 +79,9 @@ async function rows<S extends z.ZodType>(
   schema: S,
   model: string,
   method: string,
-  args: unknown[],
-  kwargs?: Record<string, unknown>,
+  params: OdooParams,
 ): Promise<z.infer<S>[]> {
-  const reply = await t.executeKw(model, method, args, kwargs);
+  const reply = await t.call(model, method, params);
   const parsed = z.array(schema).safeParse(reply);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -87,9 +93,15 @@ async function rows<S extends z.ZodType>(
   return parsed.data;
 }
 
-function read<S extends z.ZodObject>(t: OdooCaller, schema: S, model: string, ids: number[]): Promise<z.infer<S>[]> {
+function read<S extends z.ZodObject>(
+  t: OdooCaller,
+  schema: S,
+  model: string,
+  ids: number[],
+  fields: string[] = fieldsOf(schema),
+): Promise<z.infer<S>[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return rows(t, schema, model, 'read', [ids, fieldsOf(schema)]);
+  return rows(t, schema, model, 'read', { ids, fields });
 }
 
 // ---- Find ----
@@ -100,7 +112,9 @@ export async function findPickingByName(
   name: string,
   source: { url: string; db: string },
 ): Promise<Order | null> {
-  const [picking] = await rows(transport, PickingRow, 'stock.picking', 'search_read', [[['name', '=', name]]], {
+  const dialect = await dialectOf(transport);
+  const [picking] = await rows(transport, PickingRow, 'stock.picking', 'search_read', {
+    domain: [['name', '=', name]],
     fields: fieldsOf(PickingRow),
     limit: 1,
   });
@@ -117,7 +131,8 @@ export async function findPickingByName(
   ]);
   const shipToId = idOf(picking.partner_id);
   const shipFromId = companies[0] ? idOf(companies[0].partner_id) : null;
-  const partners = await read(transport, PartnerRow, 'res.partner', unique([shipToId, shipFromId]));
+  const partnerFields = [...fieldsOf(PartnerRow).filter((f) => f !== 'phone' && f !== 'mobile'), ...dialect.partnerPhoneFields];
+  const partners = await read(transport, PartnerRow, 'res.partner', unique([shipToId, shipFromId]), partnerFields);
   const countryIds = unique(partners.map((p) => idOf(p.country_id)));
   const stateIds = unique(partners.map((p) => idOf(p.state_id)));
   const [countries, states] = await Promise.all([
@@ -187,7 +202,7 @@ function toParty(
     postalCode: p.zip ?? undefined,
     region: stateId === null ? null : (regions.get(stateId) ?? nameOf(p.state_id)),
     country: countryId === null ? undefined : (codes.get(countryId) ?? undefined),
-    phone: p.phone,
+    phone: p.phone ?? p.mobile ?? null,
     email: p.email,
   };
 }
@@ -225,11 +240,12 @@ export interface PickingWriteBack {
 }
 
 /**
- * Tell Odoo what was packed (Odoo 17+: move quantity + picked), the tracking ref and weight, then
- * validate. Done already with this ref counts as success; a backorder question is never answered
- * here: it throws OdooError kind "permanent" for a person to decide.
+ * Tell Odoo what was packed (16: `qty_done` on move lines; 17+: move `quantity` + `picked`), the
+ * tracking ref and weight, then validate. Done already with this ref counts as success; a
+ * backorder question is never answered here: it throws OdooError kind "permanent" for a person.
  */
 export async function writeBackPicking(transport: OdooCaller, input: PickingWriteBack): Promise<void> {
+  const dialect = await dialectOf(transport);
   const [before] = await read(transport, PickingState, 'stock.picking', [input.pickingId]);
   if (!before) throw missing(input.pickingId);
   if (before.state === 'done') {
@@ -242,19 +258,24 @@ export async function writeBackPicking(transport: OdooCaller, input: PickingWrit
     throw conflict(before.name, `no longer has the lines ${foreign.map((l) => l.moveId).join(', ')} in Odoo`);
   }
 
-  // One write per distinct quantity keeps the calls per parcel low.
-  const byQuantity = new Map<number, number[]>();
-  for (const line of input.lines) byQuantity.set(line.quantity, [...(byQuantity.get(line.quantity) ?? []), line.moveId]);
-  for (const [quantity, moveIds] of byQuantity) {
-    await transport.executeKw('stock.move', 'write', [moveIds, { quantity, picked: true }]);
+  if (dialect.packedOn === 'stock.move') {
+    // One write per distinct quantity keeps the calls per parcel low.
+    for (const [quantity, ids] of groupByQuantity(input.lines.map((l) => ({ id: l.moveId, quantity: l.quantity })))) {
+      await transport.call('stock.move', 'write', { ids, vals: packedMoveValues(dialect, quantity) });
+    }
+  } else {
+    await writePackedLines(transport, dialect, input.lines);
   }
-  await transport.executeKw('stock.picking', 'write', [
-    [input.pickingId],
-    { carrier_tracking_ref: input.trackingRef, shipping_weight: Math.round(input.weightG) / 1000 },
-  ]);
+  await transport.call('stock.picking', 'write', {
+    ids: [input.pickingId],
+    vals: { carrier_tracking_ref: input.trackingRef, shipping_weight: Math.round(input.weightG) / 1000 },
+  });
 
-  const reply = await transport.executeKw('stock.picking', 'button_validate', [[input.pickingId]]);
+  const reply = await transport.call('stock.picking', 'button_validate', { ids: [input.pickingId] });
   const action = z.looseObject({ type: z.string(), res_model: z.string().optional() }).safeParse(reply);
+  if (action.success && action.data.res_model === 'stock.immediate.transfer') {
+    throw conflict(before.name, 'was not validated: Odoo found no packed quantities on it');
+  }
   if (action.success && action.data.res_model === 'stock.backorder.confirmation') {
     throw new OdooError({
       kind: 'permanent',
@@ -267,6 +288,56 @@ export async function writeBackPicking(transport: OdooCaller, input: PickingWrit
   if (after.state !== 'done') {
     const what = action.success ? ` (Odoo opened ${action.data.res_model ?? action.data.type})` : '';
     throw conflict(before.name, `was not validated by Odoo: it is "${after.state}"${what}`);
+  }
+}
+
+function groupByQuantity(items: { id: number; quantity: number }[]): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  for (const { id, quantity } of items) groups.set(quantity, [...(groups.get(quantity) ?? []), id]);
+  return groups;
+}
+
+const LineRow = z.object({ id: z.number().int(), move_id: M2o, reserved: z.number() });
+
+/**
+ * Odoo 16: done quantities live on move lines (`qty_done`), where the reservation put the lots.
+ * Each move's packed quantity fills its reserved lines in order; the last line takes any excess.
+ */
+async function writePackedLines(
+  transport: OdooCaller,
+  dialect: OdooDialect,
+  lines: { moveId: number; quantity: number }[],
+): Promise<void> {
+  const reservedField = lineReservedField(dialect);
+  const reply = await transport.call('stock.move.line', 'search_read', {
+    domain: [['move_id', 'in', lines.map((l) => l.moveId)]],
+    fields: ['move_id', reservedField],
+    order: 'id',
+  });
+  const parsed = z.array(z.looseObject({ id: z.number().int(), move_id: M2o })).safeParse(reply);
+  if (!parsed.success) throw new OdooError({ kind: 'protocol', message: 'Unexpected stock.move.line.search_read reply from Odoo' });
+  const moveLines = parsed.data.map((r) => LineRow.parse({ id: r.id, move_id: r.move_id, reserved: Number(r[reservedField]) || 0 }));
+  const writes: { id: number; quantity: number }[] = [];
+  const unreserved: { id: number; quantity: number }[] = [];
+  for (const line of lines) {
+    const own = moveLines.filter((l) => idOf(l.move_id) === line.moveId);
+    if (own.length === 0) {
+      unreserved.push({ id: line.moveId, quantity: line.quantity });
+      continue;
+    }
+    let left = line.quantity;
+    own.forEach((l, i) => {
+      const take = i === own.length - 1 ? left : Math.min(left, l.reserved);
+      writes.push({ id: l.id, quantity: take });
+      left -= take;
+    });
+  }
+  for (const [quantity, ids] of groupByQuantity(writes)) {
+    await transport.call('stock.move.line', 'write', { ids, vals: packedLineValues(dialect, quantity) });
+  }
+  // No reservation: the move's own done quantity (16's inverse creates the line).
+  for (const [quantity, ids] of groupByQuantity(unreserved)) {
+    await transport.call('stock.move', 'write', { ids, vals: { quantity_done: quantity } });
   }
 }
 

@@ -1,7 +1,8 @@
 // Deterministic seed data for the sandbox Odoo: a company, customers across the EU (Polish, Greek,
-// German… names as they are written), a product catalogue with valid EAN-13 barcodes, carriers, and
-// `count` ready deliveries. Pure: the same count always gives the same records (delivery N never
-// depends on the count). Records are stored values: many2one = id or false, empty = false.
+// German… names as they are written), a product catalogue with valid EAN-13 barcodes, lots,
+// carriers, and `count` ready deliveries with reserved move lines, stored as the emulated version
+// keeps them. Pure: the same count always gives the same records (delivery N never depends on the
+// count). Records are stored values: many2one = id or false, empty = false.
 
 export type SeedValue = string | number | boolean | number[];
 export type SeedRecord = { id: number } & Record<string, SeedValue>;
@@ -61,6 +62,8 @@ interface Address {
   country: string;
   state?: string;
   phone?: string;
+  /** ≤18 keeps a separate mobile number; 19 merged it into phone. */
+  mobile?: string;
   email?: string;
 }
 
@@ -85,14 +88,14 @@ const CUSTOMERS: Customer[] = [
   { name: 'Zofia Łęcka', street: 'ul. Długa 5/3', city: 'Gdańsk', zip: '80-827', country: 'PL', phone: '+48 58 555 17 44' },
   { name: 'Γιώργος Παπαδόπουλος', street: 'Οδός Ερμού 24', city: 'Αθήνα', zip: '105 63', country: 'GR', phone: '+30 21 0555 2481', email: 'g.papadopoulos@example.gr' },
   { company: 'Αφοί Νικολάου Ο.Ε.', name: 'Ελένη Νικολάου', street: 'Τσιμισκή 45', street2: '3ος όροφος', city: 'Θεσσαλονίκη', zip: '546 23', country: 'GR', phone: '+30 231 055 5190' },
-  { name: 'Jürgen Müller', street: 'Königstraße 7', city: 'Stuttgart', zip: '70173', country: 'DE', email: 'juergen.mueller@example.de' },
+  { name: 'Jürgen Müller', street: 'Königstraße 7', city: 'Stuttgart', zip: '70173', country: 'DE', mobile: '+49 171 5550 123', email: 'juergen.mueller@example.de' },
   { company: 'Bäckerei Groß GmbH', name: 'Anja Weiß', street: 'Schloßstraße 88', street2: 'Hinterhaus, 2. OG', city: 'Berlin', zip: '12163', country: 'DE', phone: '+49 30 555 7788' },
   { name: 'Amélie Lefèvre', street: '14 rue de la Paix', city: 'Paris', zip: '75002', country: 'FR', phone: '+33 1 55 55 12 34', email: 'amelie.lefevre@example.fr' },
   { company: 'Librairie Côté Jardin SARL', name: 'François Dubois', street: '3 place Bellecour', street2: 'Bâtiment B', city: 'Lyon', zip: '69002', country: 'FR' },
   { name: 'Giulia Ricci', street: 'Via Torino 61', city: 'Milano', zip: '20123', country: 'IT', state: 'MI', phone: '+39 02 5555 6789' },
   { name: 'José Martínez Peña', street: 'Calle de Alcalá 45', street2: '4º izquierda', city: 'Madrid', zip: '28014', country: 'ES', state: 'M', email: 'jose.martinez@example.es' },
   { name: 'Sanne de Vries', street: 'Prinsengracht 263', city: 'Amsterdam', zip: '1016 GV', country: 'NL', phone: '+31 20 555 0263' },
-  { name: 'Lukas Hofer', street: 'Mariahilfer Straße 101', street2: 'Top 12', city: 'Wien', zip: '1060', country: 'AT' },
+  { name: 'Lukas Hofer', street: 'Mariahilfer Straße 101', street2: 'Top 12', city: 'Wien', zip: '1060', country: 'AT', mobile: '+43 664 555 0101' },
   { company: 'Kavárna U Zlatého Lva s.r.o.', name: 'Tomáš Dvořák', street: 'Náměstí Míru 9', city: 'Praha 2', zip: '120 00', country: 'CZ', phone: '+420 222 555 901' },
   { name: 'Emma Peeters', street: 'Meir 50', city: 'Antwerpen', zip: '2000', country: 'BE', email: 'emma.peeters@example.be' },
   { name: 'Krzysztof Wójcik', street: 'ul. Piotrkowska 101', city: 'Łódź', zip: '90-425', country: 'PL', email: 'k.wojcik@example.pl' },
@@ -132,8 +135,9 @@ const CARRIERS = ['DHL Parcel', 'DPD Classic', 'GLS Business Parcel', 'UPS Stand
 export const SANDBOX_UID = 2;
 export const SANDBOX_COMPANY_ID = 1;
 
-/** Everything the sandbox starts with. */
-export function seedSandbox(count: number): SeedData {
+/** Everything the sandbox starts with, as Odoo `version` (16–19) stores it. */
+export function seedSandbox(count: number, version = 17): SeedData {
+  const packageModel = version >= 19 ? 'stock.package' : 'stock.quant.package';
   const data: SeedData = {
     'uom.uom': [{ id: 1, name: 'Units' }],
     'res.users': [{ id: SANDBOX_UID, name: 'Mitchell Admin', login: 'admin' }],
@@ -148,12 +152,18 @@ export function seedSandbox(count: number): SeedData {
       barcode: ean13(p.ean),
       weight: p.weight,
       tracking: p.tracking,
-      type: 'product',
+      // 18: storable products are 'consu' with is_storable.
+      ...(version >= 18 ? { type: 'consu', is_storable: true } : { type: 'product' }),
       uom_id: 1,
     })),
+    // One lot (or serial series) per tracked product; reservation put it on the move lines.
+    'stock.lot': PRODUCTS.flatMap((p, i) => (p.tracking === 'none' ? [] : [{ id: i + 1, name: `${p.code}-L2503`, product_id: i + 1 }])),
     'delivery.carrier': CARRIERS.map((name, i) => ({ id: i + 1, name, delivery_type: 'fixed' })),
     'stock.picking': [],
     'stock.move': [],
+    'stock.move.line': [],
+    [packageModel]: [],
+    ...(version <= 18 ? { 'stock.package_level': [] } : {}),
     'ir.attachment': [],
     'mail.message': [],
   };
@@ -175,7 +185,9 @@ export function seedSandbox(count: number): SeedData {
       zip: c.zip,
       state_id: stateId(c.state),
       country_id: countryId(c.country),
-      phone: c.phone ?? false,
+      // 19's upgrade moved mobile into an empty phone.
+      phone: c.phone ?? (version >= 19 ? (c.mobile ?? false) : false),
+      ...(version <= 18 ? { mobile: c.mobile ?? false } : {}),
       email: c.email ?? false,
       is_company: isCompany,
       parent_id: parentId,
@@ -193,6 +205,7 @@ export function seedSandbox(count: number): SeedData {
   });
 
   const moves = data['stock.move']!;
+  const lines = data['stock.move.line']!;
   for (let n = 1; n <= count; n++) {
     const rnd = random(n * 2654435761);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
@@ -211,10 +224,21 @@ export function seedSandbox(count: number): SeedData {
         picking_id: n,
         product_id: productId,
         product_uom_qty: qty,
-        // Odoo 17: an assigned move carries its reserved quantity, not yet picked.
-        quantity: qty,
-        picked: false,
         product_uom: 1,
+        state: 'assigned',
+        write_date: at,
+        create_date: at,
+      });
+      // The reservation: one line per move with the reserved quantity (and the lot), nothing done.
+      lines.push({
+        id: lines.length + 1,
+        move_id: id,
+        picking_id: n,
+        product_id: productId,
+        ...(version === 16 ? { reserved_uom_qty: qty, qty_done: 0 } : { quantity: qty, picked: false }),
+        lot_id: PRODUCTS[productId - 1]!.tracking === 'none' ? false : productId,
+        lot_name: false,
+        result_package_id: false,
         state: 'assigned',
         write_date: at,
         create_date: at,

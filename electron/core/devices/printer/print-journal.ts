@@ -1,12 +1,26 @@
-// Every print is a journal row: queued → sent → confirmed, or failed / uncertain. A job that was
-// sent when the station died is uncertain: the packer decides, the bench never reprints by itself.
+// Every print is a journal row: queued → sent → confirmed, or failed / uncertain.
+//   failed     nothing of the label left this machine: printing it again cannot make a second copy.
+//   uncertain  some or all of it left, and then something went wrong: only a person can tell
+//              whether a label came out. The bench asks; it never prints such a job by itself.
+// "sent" is committed just before the first label byte leaves, so a station that dies mid-print
+// finds the job sent at restart and marks it uncertain. A reset before any byte left is retried
+// exactly once; a reprint needs a reason and is audited; when the job's printer is down and
+// nothing was sent, a fallback printer can take the job, and a file is the last resort.
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PrinterEvent } from '../../../../shared/api';
+import { StationFault } from '../../../../shared/errors';
 import type { Clock } from '../../clock';
 import { appendAudit } from '../../store/audit';
-import type { Db } from '../../store/db';
+import { inTransaction, type Db } from '../../store/db';
 import { PrinterError } from './errors';
-import { sendRaw } from './raw-transport';
+import { canPrint, type PrinterStatus, type PrinterStatusCode } from './host-status';
+import type { PrinterTransport, SendResult } from './transport';
+import { transportFor as defaultTransportFor } from './transports';
 
 export type PrintJobState = 'queued' | 'sent' | 'confirmed' | 'failed' | 'uncertain';
+export type LabelFormat = 'ZPL' | 'PNG' | 'PDF';
 
 export interface PrintJob {
   id: number;
@@ -16,53 +30,150 @@ export interface PrintJob {
   reason: string;
   attempts: number;
   error: string | null;
+  /** sha256 (hex) of the label bytes this job prints. */
+  sha256: string;
+  format: LabelFormat;
+  /** Who asked for the print: `staff:<id>` or `system`. */
+  actor: string;
+  /** The job this one took over from (fallback printer), if any. */
+  replaces: number | null;
+  statusBefore: PrinterStatusCode | null;
+  statusAfter: PrinterStatusCode | null;
+  createdAt: number;
+  updatedAt: number;
+  /** When the first label byte left, or null if none did. */
+  sentAt: number | null;
+  /** Who answered "did the label come out?" for an uncertain job. */
+  resolvedBy: string | null;
+  /** Where the label was saved as a file, when no printer could take it. */
+  savedPath: string | null;
 }
 
+/** Legacy seam: a bare "send these bytes there" function, wrapped as a transport without status. */
 export type SendBytes = (uri: string, bytes: Buffer) => Promise<{ bytesSent: number }>;
 
-export type PrintOutcome = { ok: true; job: PrintJob } | { ok: false; job: PrintJob; message: string };
+export type PrintOutcome =
+  | { ok: true; job: PrintJob; /** Something the packer should know although it printed (e.g. it went to the fallback printer). */ notice?: string }
+  | {
+      ok: false;
+      job: PrintJob;
+      /** For the packer. */
+      message: string;
+      /** What the printer reported, when that is why it failed. */
+      status?: PrinterStatus;
+      /** The label saved as a file as the last resort. */
+      savedPath?: string;
+    };
+
+export interface PrintJournalOptions {
+  /** Build the transport for a printer URI. Default: transportFor() (TCP, device file, serial, CUPS). */
+  transportFor?: (uri: string) => PrinterTransport;
+  /** A second printer that takes a job automatically when its own printer is down and nothing was sent. */
+  fallbackUri?: () => string | null;
+  /** Last resort when no printer could take the job: save the label in this folder. */
+  saveDir?: () => string | null;
+  /** The printer's state around each job, for the bench's `printer` event. */
+  onStatus?: (uri: string, event: PrinterEvent) => void;
+  /** Pause before the one retry after a connection dropped before any byte went out. Default 250 ms. */
+  retryDelayMs?: number;
+}
+
+interface JobRow {
+  id: number;
+  label_id: number;
+  printer_uri: string;
+  state: PrintJobState;
+  reason: string;
+  attempts: number;
+  error: string | null;
+  actor: string;
+  replaces: number | null;
+  status_before: PrinterStatusCode | null;
+  status_after: PrinterStatusCode | null;
+  sent_at: number | null;
+  resolved_by: string | null;
+  saved_path: string | null;
+  created_at: number;
+  updated_at: number;
+  sha256: string;
+  format: LabelFormat;
+}
+
+const JOB_SELECT = `SELECT j.*, l.sha256, l.format FROM print_jobs j JOIN labels l ON l.id = j.label_id`;
+
+const EXTENSIONS: Record<LabelFormat, string> = { ZPL: 'zpl', PNG: 'png', PDF: 'pdf' };
+
+function stateMessage(state: PrintJobState): string {
+  switch (state) {
+    case 'confirmed':
+      return 'This label was printed already. Scan REPRINT for another copy.';
+    case 'sent':
+      return 'This label is being printed right now.';
+    case 'uncertain':
+      return 'This label may have printed. Check the printer first: did the label come out?';
+    default:
+      return `This label is already ${state}.`;
+  }
+}
 
 export class PrintJournal {
+  private readonly transportFor: (uri: string) => PrinterTransport;
+  private readonly inFlight = new Set<number>();
+  /** One job at a time per printer: raw printers take one client at a time. */
+  private readonly printerQueues = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-    private readonly send: SendBytes = (uri, bytes) => sendRaw(uri, bytes),
-  ) {}
+    private readonly opts: PrintJournalOptions | SendBytes = {},
+  ) {
+    if (typeof opts === 'function') {
+      const send = opts;
+      this.transportFor = (uri) => ({
+        kind: 'tcp',
+        uri,
+        where: uri,
+        async send(bytes, sendOpts) {
+          sendOpts?.beforeWrite?.();
+          const { bytesSent } = await send(uri, bytes);
+          return { bytesSent, before: null, after: null };
+        },
+        status: () => Promise.resolve(null),
+      });
+    } else {
+      this.transportFor = opts.transportFor ?? ((uri) => defaultTransportFor(uri));
+    }
+  }
+
+  private get options(): PrintJournalOptions {
+    return typeof this.opts === 'function' ? {} : this.opts;
+  }
+
+  // ---- the journal ---------------------------------------------------------------------------
 
   /** Queue a label for printing. Call inside the transaction that stored the label. */
   queue(labelId: number, printerUri: string, reason: string, actor: string): number {
-    const now = this.clock.now();
-    const info = this.db
-      .prepare(
-        `INSERT INTO print_jobs (label_id, printer_uri, state, reason, created_at, updated_at)
-         VALUES (?, ?, 'queued', ?, ?, ?)`,
-      )
-      .run(labelId, printerUri, reason, now, now);
-    const id = Number(info.lastInsertRowid);
-    appendAudit(this.db, this.clock, { actor, action: 'print.queued', subject: `label:${labelId}`, data: { job: id, reason } });
-    return id;
+    return this.insert(labelId, printerUri, reason, actor, null, 'print.queued');
   }
 
   get(id: number): PrintJob | null {
-    const row = this.db.prepare('SELECT * FROM print_jobs WHERE id = ?').get(id) as
-      | { id: number; label_id: number; printer_uri: string; state: PrintJobState; reason: string; attempts: number; error: string | null }
-      | undefined;
-    return row
-      ? { id: row.id, labelId: row.label_id, printerUri: row.printer_uri, state: row.state, reason: row.reason, attempts: row.attempts, error: row.error }
-      : null;
+    const row = this.db.prepare(`${JOB_SELECT} WHERE j.id = ?`).get(id) as JobRow | undefined;
+    return row ? toJob(row) : null;
   }
 
   latestForLabel(labelId: number): PrintJob | null {
-    const row = this.db.prepare('SELECT id FROM print_jobs WHERE label_id = ? ORDER BY id DESC LIMIT 1').get(labelId) as
-      | { id: number }
-      | undefined;
-    return row ? this.get(row.id) : null;
+    const row = this.db.prepare(`${JOB_SELECT} WHERE j.label_id = ? ORDER BY j.id DESC LIMIT 1`).get(labelId) as JobRow | undefined;
+    return row ? toJob(row) : null;
+  }
+
+  /** Every job for a label, oldest first: the print history the shift lead sees. */
+  historyForLabel(labelId: number): PrintJob[] {
+    return (this.db.prepare(`${JOB_SELECT} WHERE j.label_id = ? ORDER BY j.id`).all(labelId) as JobRow[]).map(toJob);
   }
 
   /** Jobs waiting to go out, oldest first. */
   queued(): PrintJob[] {
-    const rows = this.db.prepare(`SELECT id FROM print_jobs WHERE state = 'queued' ORDER BY id`).all() as { id: number }[];
-    return rows.map((r) => this.get(r.id)!);
+    return (this.db.prepare(`${JOB_SELECT} WHERE j.state = 'queued' ORDER BY j.id`).all() as JobRow[]).map(toJob);
   }
 
   /** After a restart: a job marked sent may or may not have printed. */
@@ -72,32 +183,330 @@ export class PrintJournal {
       .run(this.clock.now()).changes;
   }
 
-  /** Send a queued or failed job. The "sent" mark is committed before any byte leaves. */
+  // ---- printing ------------------------------------------------------------------------------
+
+  /**
+   * Send a queued or failed job (failed = nothing of it left this machine). Confirmed, sent and
+   * uncertain jobs are refused: printing them could make a second copy nobody asked for.
+   */
   async print(id: number): Promise<PrintOutcome> {
+    return this.printJob(id, true);
+  }
+
+  /**
+   * Move a job whose printer is down to another printer: a new job for the same label on
+   * `printerUri`, replacing this one, audited. Only for a job of which nothing was sent.
+   */
+  async printVia(jobId: number, printerUri: string, by: { actor: string; reason?: string } = { actor: 'system' }): Promise<PrintOutcome> {
+    const job = this.get(jobId);
+    if (!job) throw new StationFault('print_job_not_found', `There is no print job number ${jobId}.`);
+    if (this.inFlight.has(jobId)) return { ok: false, job, message: stateMessage('sent') };
+    if (job.state !== 'queued' && job.state !== 'failed') return { ok: false, job, message: stateMessage(job.state) };
+    const reason = by.reason?.trim() || 'the printer is down';
+    const newId = inTransaction(this.db, () => {
+      if (job.state === 'queued') this.setState(jobId, 'failed', `Moved to ${printerUri}`);
+      const id = this.insert(job.labelId, printerUri, `fallback for job ${jobId}: ${reason}`, by.actor, jobId, null);
+      appendAudit(this.db, this.clock, {
+        actor: by.actor,
+        action: 'print.fallback',
+        subject: `label:${job.labelId}`,
+        data: { from: jobId, job: id, printer: printerUri, reason },
+      });
+      return id;
+    });
+    return this.printJob(newId, false);
+  }
+
+  /**
+   * Queue another copy of a label, on purpose. Needs a reason; audited with who asked.
+   * Refused while the label still has a job waiting or going out.
+   */
+  queueReprint(labelId: number, printerUri: string, reason: string, actor: string): number {
+    const why = reason.trim();
+    if (why === '') {
+      throw new StationFault('reprint_reason_required', 'Say why the label is printed again (for example: label damaged), then reprint.');
+    }
+    return inTransaction(this.db, () => {
+      const label = this.db.prepare('SELECT id FROM labels WHERE id = ?').get(labelId);
+      if (!label) throw new StationFault('label_not_found', `There is no label number ${labelId}.`);
+      const latest = this.latestForLabel(labelId);
+      if (latest && (latest.state === 'queued' || latest.state === 'sent' || this.inFlight.has(latest.id))) {
+        throw new StationFault('print_busy', 'This label is still waiting to print. Wait for it before asking for another copy.');
+      }
+      const id = this.insert(labelId, printerUri, `reprint: ${why}`, actor, null, null);
+      appendAudit(this.db, this.clock, {
+        actor,
+        action: 'print.reprint',
+        subject: `label:${labelId}`,
+        data: { job: id, previous: latest?.id ?? null, previousState: latest?.state ?? null, printer: printerUri, reason: why },
+      });
+      return id;
+    });
+  }
+
+  /** queueReprint, then print it. Exactly one more copy, or an outcome saying why not. */
+  async reprint(labelId: number, by: { reason: string; actor: string; printerUri: string }): Promise<PrintOutcome> {
+    return this.print(this.queueReprint(labelId, by.printerUri, by.reason, by.actor));
+  }
+
+  /**
+   * The packer's answer for an uncertain job: the label came out (confirmed) or it did not
+   * (failed, so print() may send it again). Audited.
+   */
+  answerUncertain(jobId: number, answer: 'printed' | 'not_printed', actor: string): PrintJob {
+    return inTransaction(this.db, () => {
+      const job = this.get(jobId);
+      if (!job) throw new StationFault('print_job_not_found', `There is no print job number ${jobId}.`);
+      if (job.state !== 'uncertain') throw new StationFault('print_not_uncertain', stateMessage(job.state));
+      const printed = answer === 'printed';
+      this.db
+        .prepare('UPDATE print_jobs SET state = ?, error = ?, resolved_by = ?, updated_at = ? WHERE id = ?')
+        .run(printed ? 'confirmed' : 'failed', printed ? job.error : `No label came out (${job.error ?? 'uncertain'})`, actor, this.clock.now(), jobId);
+      appendAudit(this.db, this.clock, {
+        actor,
+        action: printed ? 'print.confirmed_by_packer' : 'print.not_printed',
+        subject: `label:${job.labelId}`,
+        data: { job: jobId, error: job.error },
+      });
+      return this.get(jobId)!;
+    });
+  }
+
+  /**
+   * Last resort: write the label to a file (its own format, or `as` when a converted rendering,
+   * e.g. a PDF of a ZPL label, is wanted). The job keeps its state: a file is not a printed label.
+   */
+  saveLabel(jobId: number, dir: string, actor: string, as?: { bytes: Buffer; format: LabelFormat }): string {
+    const job = this.get(jobId);
+    if (!job) throw new StationFault('print_job_not_found', `There is no print job number ${jobId}.`);
+    const label = this.loadLabel(job.labelId);
+    const bytes = as?.bytes ?? label.bytes;
+    const format = as?.format ?? label.format;
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, `label-${job.labelId}-${job.sha256.slice(0, 8)}.${EXTENSIONS[format]}`);
+    writeFileSync(path, bytes);
+    inTransaction(this.db, () => {
+      this.db.prepare('UPDATE print_jobs SET saved_path = ?, updated_at = ? WHERE id = ?').run(path, this.clock.now(), jobId);
+      appendAudit(this.db, this.clock, {
+        actor,
+        action: 'print.saved_to_file',
+        subject: `label:${job.labelId}`,
+        data: { job: jobId, path, format, sha256: createHash('sha256').update(bytes).digest('hex') },
+      });
+    });
+    return path;
+  }
+
+  /** The printer's status, taking its turn with the jobs (one client at a time). Null when it cannot be asked. */
+  async printerStatus(uri: string): Promise<PrinterStatus | null> {
+    return this.onPrinter(uri, async () => {
+      let transport: PrinterTransport;
+      try {
+        transport = this.transportFor(uri);
+      } catch (e) {
+        return { status: 'error', message: e instanceof PrinterError ? e.packerMessage : 'The printer address is not valid.', host: null };
+      }
+      const status = await transport.status();
+      if (status) this.options.onStatus?.(uri, { status: status.status, message: status.message });
+      return status;
+    });
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  private async printJob(id: number, takeOver: boolean): Promise<PrintOutcome> {
     const job = this.get(id);
     if (!job) throw new Error(`print job ${id} does not exist`);
-    if (job.state !== 'queued' && job.state !== 'failed') {
-      return { ok: false, job, message: `This label is already ${job.state}.` };
-    }
-    const label = this.db.prepare('SELECT bytes FROM labels WHERE id = ?').get(job.labelId) as { bytes: Buffer };
-    this.setState(id, 'sent', null, true);
+    if (this.inFlight.has(id)) return { ok: false, job, message: stateMessage('sent') };
+    if (job.state !== 'queued' && job.state !== 'failed') return { ok: false, job, message: stateMessage(job.state) };
+    this.inFlight.add(id);
+    let outcome: PrintOutcome;
     try {
-      await this.send(job.printerUri, label.bytes);
-      this.setState(id, 'confirmed', null);
-      return { ok: true, job: this.get(id)! };
+      outcome = await this.onPrinter(job.printerUri, () => this.deliver(id));
+    } finally {
+      this.inFlight.delete(id);
+    }
+    if (outcome.ok || outcome.job.state !== 'failed' || !takeOver) return outcome;
+
+    // Nothing left this machine: another printer, then a file, may take over without a double.
+    const fallback = this.options.fallbackUri?.() ?? null;
+    if (fallback && fallback !== job.printerUri) {
+      const via = await this.printVia(id, fallback, { actor: 'system', reason: outcome.message });
+      if (via.ok) {
+        return { ...via, notice: `${outcome.message} The label printed on the fallback printer instead (${this.where(fallback)}).` };
+      }
+      outcome = { ...via, message: `${outcome.message} The fallback printer did not print it either: ${via.message}` };
+      if (via.job.state !== 'failed') return outcome;
+    }
+    const dir = this.options.saveDir?.() ?? null;
+    if (dir) {
+      try {
+        const savedPath = this.saveLabel(outcome.job.id, dir, 'system');
+        return { ...outcome, job: this.get(outcome.job.id)!, savedPath, message: `${outcome.message} The label is saved as ${savedPath}.` };
+      } catch {
+        // A full disk must not hide the print failure itself.
+      }
+    }
+    return outcome;
+  }
+
+  /** One job on its printer: status before, the bytes (one retry if the line dropped before any byte), status after. */
+  private async deliver(id: number): Promise<PrintOutcome> {
+    const job = this.get(id)!;
+    // Re-check under the printer's turn: the job may have moved while it waited.
+    if (job.state !== 'queued' && job.state !== 'failed') return { ok: false, job, message: stateMessage(job.state) };
+    const label = this.loadLabel(job.labelId);
+    const digest = createHash('sha256').update(label.bytes).digest('hex');
+    if (digest !== label.sha256) {
+      this.setState(id, 'failed', `Label ${job.labelId} bytes do not match their sha256 (${digest} != ${label.sha256})`);
+      return { ok: false, job: this.get(id)!, message: 'The stored label is damaged and was not printed. Ask the shift lead.' };
+    }
+    let transport: PrinterTransport;
+    try {
+      transport = this.transportFor(job.printerUri);
     } catch (error) {
-      const printerError = error instanceof PrinterError ? error : null;
-      const message = printerError?.packerMessage ?? 'The label did not reach the printer.';
-      // Bytes may have reached the printer: only a person can tell whether a label came out.
-      const state: PrintJobState = printerError?.kind === 'reset_after_send' ? 'uncertain' : 'failed';
-      this.setState(id, state, error instanceof Error ? error.message : String(error));
-      return { ok: false, job: this.get(id)!, message };
+      return this.failed(id, error, null);
+    }
+    const status = (event: PrinterEvent) => this.options.onStatus?.(job.printerUri, event);
+
+    for (let attempt = 1; ; attempt++) {
+      this.db.prepare('UPDATE print_jobs SET attempts = attempts + 1, updated_at = ? WHERE id = ?').run(this.clock.now(), id);
+      let wentOut = false;
+      let result: SendResult;
+      try {
+        result = await transport.send(label.bytes, {
+          // Only a ZPL printer understands ~HS; another would print the query as text.
+          checkStatus: label.format === 'ZPL',
+          title: `Packbench label ${job.labelId}`,
+          beforeWrite: () => {
+            status({ status: 'printing', message: null });
+            this.db
+              .prepare(`UPDATE print_jobs SET state = 'sent', error = NULL, sent_at = ?, updated_at = ? WHERE id = ?`)
+              .run(this.clock.now(), this.clock.now(), id);
+            wentOut = true;
+          },
+        });
+      } catch (error) {
+        const printerError = error instanceof PrinterError ? error : null;
+        const nothingSent = printerError ? printerError.delivery === 'none' : !wentOut;
+        if (nothingSent && printerError?.kind === 'reset_before_send' && attempt === 1) {
+          // The line dropped before any byte of the label left: once more, and only once.
+          this.db.prepare('UPDATE print_jobs SET error = ?, updated_at = ? WHERE id = ?').run(`retrying after: ${printerError.message}`, this.clock.now(), id);
+          await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 250));
+          continue;
+        }
+        const seen = printerError?.status ?? null;
+        if (seen) this.db.prepare('UPDATE print_jobs SET status_before = ? WHERE id = ?').run(seen.status, id);
+        status(
+          seen
+            ? { status: seen.status, message: seen.message }
+            : { status: printerError?.kind === 'unreachable' ? 'offline' : 'error', message: printerError?.packerMessage ?? null },
+        );
+        if (nothingSent) return this.failed(id, error, seen);
+        this.setState(id, 'uncertain', errorText(error));
+        return {
+          ok: false,
+          job: this.get(id)!,
+          message: printerError?.packerMessage ?? 'The printer stopped while the label was being sent. Check whether it came out before printing again.',
+        };
+      }
+
+      const after = result.after;
+      this.db
+        .prepare('UPDATE print_jobs SET status_before = ?, status_after = ?, updated_at = ? WHERE id = ?')
+        .run(result.before?.status ?? null, after?.status ?? null, this.clock.now(), id);
+      status(after ? { status: after.status, message: after.message } : { status: 'ready', message: null });
+      if (!after || canPrint(after)) {
+        this.setState(id, 'confirmed', null);
+        return { ok: true, job: this.get(id)! };
+      }
+      // Every byte went out, then the printer reported a problem: it may or may not have printed.
+      this.setState(id, 'uncertain', `Printer reported ${after.status} after the job${result.detail ? ` (${result.detail})` : ''}`);
+      return {
+        ok: false,
+        job: this.get(id)!,
+        status: after,
+        message: `${after.message ?? 'The printer reported a problem after the label was sent.'} The label may not have come out: check before printing again.`,
+      };
     }
   }
 
-  private setState(id: number, state: PrintJobState, error: string | null, attempt = false): void {
-    this.db
-      .prepare(`UPDATE print_jobs SET state = ?, error = ?, attempts = attempts + ?, updated_at = ? WHERE id = ?`)
-      .run(state, error, attempt ? 1 : 0, this.clock.now(), id);
+  private failed(id: number, error: unknown, status: PrinterStatus | null): PrintOutcome {
+    this.setState(id, 'failed', errorText(error));
+    const message =
+      error instanceof PrinterError ? error.packerMessage : error instanceof StationFault ? error.message : 'The label did not reach the printer.';
+    return status ? { ok: false, job: this.get(id)!, message, status } : { ok: false, job: this.get(id)!, message };
   }
+
+  private insert(labelId: number, printerUri: string, reason: string, actor: string, replaces: number | null, audit: string | null): number {
+    const now = this.clock.now();
+    const info = this.db
+      .prepare(
+        `INSERT INTO print_jobs (label_id, printer_uri, state, reason, actor, replaces, created_at, updated_at)
+         VALUES (?, ?, 'queued', ?, ?, ?, ?, ?)`,
+      )
+      .run(labelId, printerUri, reason, actor, replaces, now, now);
+    const id = Number(info.lastInsertRowid);
+    if (audit) appendAudit(this.db, this.clock, { actor, action: audit, subject: `label:${labelId}`, data: { job: id, reason } });
+    return id;
+  }
+
+  private loadLabel(labelId: number): { bytes: Buffer; format: LabelFormat; sha256: string } {
+    const label = this.db.prepare('SELECT bytes, format, sha256 FROM labels WHERE id = ?').get(labelId) as
+      | { bytes: Buffer; format: LabelFormat; sha256: string }
+      | undefined;
+    if (!label) throw new StationFault('label_not_found', `There is no label number ${labelId}.`);
+    return label;
+  }
+
+  private setState(id: number, state: PrintJobState, error: string | null): void {
+    this.db.prepare(`UPDATE print_jobs SET state = ?, error = ?, updated_at = ? WHERE id = ?`).run(state, error, this.clock.now(), id);
+  }
+
+  private where(uri: string): string {
+    try {
+      return this.transportFor(uri).where;
+    } catch {
+      return uri;
+    }
+  }
+
+  /** Run `work` when the printer's previous job or status query has finished. */
+  private onPrinter<T>(uri: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.printerQueues.get(uri) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const tail = next.catch(() => undefined);
+    this.printerQueues.set(uri, tail);
+    void tail.then(() => {
+      if (this.printerQueues.get(uri) === tail) this.printerQueues.delete(uri);
+    });
+    return next;
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function toJob(row: JobRow): PrintJob {
+  return {
+    id: row.id,
+    labelId: row.label_id,
+    printerUri: row.printer_uri,
+    state: row.state,
+    reason: row.reason,
+    attempts: row.attempts,
+    error: row.error,
+    sha256: row.sha256,
+    format: row.format,
+    actor: row.actor,
+    replaces: row.replaces,
+    statusBefore: row.status_before,
+    statusAfter: row.status_after,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    sentAt: row.sent_at,
+    resolvedBy: row.resolved_by,
+    savedPath: row.saved_path,
+  };
 }

@@ -1,0 +1,24 @@
+// transportFor(uri): the one place that maps a printer URI to its transport.
+import { CupsTransport } from './cups-transport';
+import { FileTransport, SerialTransport } from './device-transport';
+import { TcpTransport } from './tcp-transport';
+import { invalidUri, type PrinterTransport, type TransportOptions } from './transport';
+
+export type { PrinterTransport, SendOptions, SendResult, TransportOptions } from './transport';
+
+/** The transport for a printer URI. Throws a PrinterError ('unreachable') for an address it cannot use. */
+export function transportFor(uri: string, opts: TransportOptions = {}): PrinterTransport {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1]?.toLowerCase();
+  switch (scheme) {
+    case 'tcp':
+      return new TcpTransport(uri, opts);
+    case 'file':
+      return new FileTransport(uri, opts);
+    case 'serial':
+      return new SerialTransport(uri, opts);
+    case 'cups':
+      return new CupsTransport(uri, opts);
+    default:
+      throw invalidUri(uri, 'Unsupported printer URI');
+  }
+}

@@ -1,0 +1,236 @@
+// The stock workflow of the emulated version: button_validate (sanity checks, 16's immediate
+// transfer wizard, 17+'s auto-pick, lots, the backorder question, done + backorder) and
+// message_post (../shared/ref/odoo-external-api.md §4). Every refusal happens before any change,
+// like Odoo's rolled-back transaction; an action dict commits what was done before it.
+import type { Orm, SandboxOdooState } from './database';
+import { typeError, userError, valueError } from './faults';
+import type { Rec } from './schema';
+import type { SeedValue } from './seed';
+
+export const NO_QUANTITIES =
+  'You cannot validate a transfer if no quantities are reserved nor done. You can use the info button on the ' +
+  'top right corner of your screen to take a look at the potential reason for this.';
+
+export class Stock {
+  constructor(
+    private readonly state: SandboxOdooState,
+    private readonly orm: Orm,
+  ) {}
+
+  private get version() {
+    return this.state.version;
+  }
+
+  private movesOf(pickingId: number): Rec[] {
+    return this.state.all('stock.move').filter((m) => m.picking_id === pickingId && m.state !== 'cancel');
+  }
+
+  private linesOf(moveId: number): Rec[] {
+    return this.state.all('stock.move.line').filter((l) => l.move_id === moveId);
+  }
+
+  private pickingLines(pickingId: number): Rec[] {
+    return this.movesOf(pickingId).flatMap((m) => this.linesOf(m.id));
+  }
+
+  /** The quantity on a line, whether done (16: qty_done) or to process (17+: quantity). */
+  private lineQuantity(line: Rec): number {
+    return Number(this.version === 16 ? line.qty_done : line.quantity) || 0;
+  }
+
+  /** What validation will process of a line, once the auto-pick (17+) has run. */
+  private processed(line: Rec, autoPick: boolean): number {
+    if (this.version === 16) return Number(line.qty_done) || 0;
+    return line.picked === true || autoPick ? Math.max(0, Number(line.quantity) || 0) : 0;
+  }
+
+  private hasQuantities(pickingId: number): boolean {
+    return this.pickingLines(pickingId).some((l) =>
+      this.version === 16 ? Number(l.qty_done) > 0 || Number(l.reserved_uom_qty) > 0 : Number(l.quantity) > 0,
+    );
+  }
+
+  buttonValidate(ids: number[], context: Record<string, unknown>): unknown {
+    let pickings = this.orm.browse('stock.picking', ids);
+    // 19 drops done pickings first (a no-op); 16–18 see them as having no quantities.
+    if (this.version >= 19) pickings = pickings.filter((p) => p.state !== 'done' && p.state !== 'cancel');
+    if (pickings.length === 0) return true;
+    for (const p of pickings) {
+      if (p.state === 'done' || p.state === 'cancel' || !this.hasQuantities(p.id)) throw userError(NO_QUANTITIES);
+    }
+
+    // 16: nothing done at all → the immediate-transfer wizard, unless told to process everything.
+    if (this.version === 16) {
+      const nothingDone = pickings.filter((p) => this.pickingLines(p.id).every((l) => !(Number(l.qty_done) > 0)));
+      if (nothingDone.length > 0 && context.skip_immediate !== true) {
+        return wizard('Immediate Transfer?', 'stock.immediate.transfer', ids, context, nothingDone, { default_immediate_transfer_line_ids: nothingDone.map((p) => [0, 0, { picking_id: p.id, to_immediate: true }]) });
+      }
+      this.checkLots(pickings, () => false, nothingDone);
+      for (const p of nothingDone) {
+        for (const l of this.pickingLines(p.id)) this.state.update('stock.move.line', l.id, { qty_done: Number(l.reserved_uom_qty) || 0 });
+      }
+    } else {
+      // 17+: nothing picked → validation picks everything reserved.
+      const autoPick = new Set(pickings.filter((p) => !this.pickingLines(p.id).some((l) => l.picked === true)).map((p) => p.id));
+      this.checkLots(pickings, (p) => autoPick.has(p.id), []);
+      for (const id of autoPick) {
+        for (const l of this.pickingLines(id)) if (Number(l.quantity) > 0) this.state.update('stock.move.line', l.id, { picked: true });
+      }
+    }
+
+    const short = pickings.filter((p) => this.movesOf(p.id).some((m) => this.moveProcessed(m) < Number(m.product_uom_qty)));
+    if (short.length > 0 && context.skip_backorder !== true) {
+      return wizard('Create Backorder?', 'stock.backorder.confirmation', ids, context, pickings, {});
+    }
+    const noBackorder = Array.isArray(context.picking_ids_not_to_backorder) ? context.picking_ids_not_to_backorder : [];
+    for (const p of pickings) this.done(p, !noBackorder.includes(p.id));
+    return true;
+  }
+
+  /** Lot- or serial-tracked products must say which lot left. Checked before anything changes. */
+  private checkLots(pickings: Rec[], autoPick: (p: Rec) => boolean, processAll: Rec[]): void {
+    const missing = new Set<string>();
+    for (const p of pickings) {
+      for (const l of this.pickingLines(p.id)) {
+        const qty = processAll.includes(p) ? Number(l.reserved_uom_qty) || 0 : this.processed(l, autoPick(p));
+        if (qty <= 0 || l.lot_id !== false || (typeof l.lot_name === 'string' && l.lot_name !== '')) continue;
+        const product = this.state.get('product.product', Number(l.product_id));
+        if (product && product.tracking !== 'none') missing.add(this.state.displayName('product.product', product));
+      }
+    }
+    if (missing.size > 0) {
+      throw userError(`You need to supply a Lot/Serial number for products:\n${[...missing].map((n) => ` - ${n}`).join('\n')}`);
+    }
+  }
+
+  private moveProcessed(move: Rec): number {
+    return this.linesOf(move.id).reduce((n, l) => n + this.processed(l, false), 0);
+  }
+
+  private done(picking: Rec, keepBackorder: boolean): void {
+    const rest: { move: Rec; qty: number; lot: SeedValue }[] = [];
+    for (const m of this.movesOf(picking.id)) {
+      const lines = this.linesOf(m.id);
+      const qty = this.moveProcessed(m);
+      const remaining = Number(m.product_uom_qty) - qty;
+      const lot = lines[0]?.lot_id ?? false;
+      if (qty > 0) {
+        // Processed lines are done; the rest of the reservation is released.
+        for (const l of lines) {
+          if (this.processed(l, false) > 0) {
+            this.state.update('stock.move.line', l.id, { state: 'done', ...(this.version === 16 ? { reserved_uom_qty: 0 } : {}) });
+          } else {
+            this.state.remove('stock.move.line', l.id);
+          }
+        }
+        this.state.update('stock.move', m.id, { state: 'done', ...(remaining > 0 ? { product_uom_qty: qty } : {}) });
+      }
+      if (remaining > 0) rest.push({ move: m, qty: remaining, lot });
+    }
+    if (rest.length > 0 && keepBackorder) {
+      const backorder = this.state.insert('stock.picking', {
+        ...withoutId(picking),
+        name: this.nextPickingName(),
+        backorder_id: picking.id,
+        state: 'assigned',
+        carrier_tracking_ref: false,
+        shipping_weight: 0,
+      });
+      for (const { move, qty, lot } of rest) {
+        const moveId =
+          this.moveProcessed(move) > 0 || move.state === 'done'
+            ? this.state.insert('stock.move', { ...withoutId(move), picking_id: backorder, product_uom_qty: qty, state: 'assigned' })
+            : move.id;
+        if (moveId === move.id) {
+          this.state.update('stock.move', move.id, { picking_id: backorder });
+          for (const l of this.linesOf(move.id)) this.state.remove('stock.move.line', l.id);
+        }
+        this.state.insert('stock.move.line', {
+          move_id: moveId,
+          picking_id: backorder,
+          product_id: move.product_id!,
+          ...(this.version === 16 ? { reserved_uom_qty: qty, qty_done: 0 } : { quantity: qty, picked: false }),
+          lot_id: lot,
+          lot_name: false,
+          result_package_id: false,
+          state: 'assigned',
+        });
+      }
+    } else {
+      for (const { move } of rest) {
+        if (move.state === 'done') continue;
+        for (const l of this.linesOf(move.id)) this.state.remove('stock.move.line', l.id);
+        this.state.update('stock.move', move.id, { state: 'cancel' });
+      }
+    }
+    this.state.update('stock.picking', picking.id, { state: 'done', date_done: this.state.timestamp() });
+  }
+
+  private nextPickingName(): string {
+    const max = Math.max(0, ...this.state.all('stock.picking').map((p) => Number(/(\d+)$/.exec(String(p.name))?.[1] ?? 0)));
+    return `WH/OUT/${String(max + 1).padStart(5, '0')}`;
+  }
+
+  /** message_post is keyword-only; returns the mail.message id (an int in ≤18, [id] in 19). */
+  messagePost(model: string, ids: number[], kwargs: Record<string, unknown>): number | number[] {
+    const [rec] = this.orm.browse(model, ids);
+    if (!rec || ids.length !== 1) throw valueError(`Expected singleton: ${model}(${ids.join(', ')})`);
+    const attachments = kwargs.attachment_ids === undefined ? [] : idList(kwargs.attachment_ids);
+    this.orm.browse('ir.attachment', attachments);
+    const body = typeof kwargs.body === 'string' ? kwargs.body : '';
+    const id = this.state.insert('mail.message', {
+      body: kwargs.body_is_html === true ? body : escapeHtml(body),
+      model,
+      res_id: rec.id,
+      message_type: typeof kwargs.message_type === 'string' ? kwargs.message_type : 'notification',
+      subtype_xmlid: typeof kwargs.subtype_xmlid === 'string' ? kwargs.subtype_xmlid : 'mail.mt_note',
+      attachment_ids: attachments,
+      author_id: false,
+    });
+    return this.version >= 19 ? [id] : id;
+  }
+}
+
+/** The wizard action a validation returns: plain data the web client would open. */
+function wizard(
+  name: string,
+  resModel: string,
+  ids: number[],
+  context: Record<string, unknown>,
+  pickings: Rec[],
+  extra: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    name,
+    type: 'ir.actions.act_window',
+    view_mode: 'form',
+    res_model: resModel,
+    views: [[false, 'form']],
+    view_id: false,
+    target: 'new',
+    context: {
+      ...context,
+      button_validate_picking_ids: ids,
+      default_show_transfers: false,
+      default_pick_ids: pickings.map((p) => [4, p.id]),
+      ...extra,
+    },
+  };
+}
+
+export function idList(value: unknown): number[] {
+  const list = typeof value === 'number' ? [value] : value;
+  if (!Array.isArray(list) || !list.every((x) => Number.isInteger(x))) {
+    throw typeError(`Expected a list of record ids, got ${JSON.stringify(value)}`);
+  }
+  return list as number[];
+}
+
+function withoutId(rec: Rec): Record<string, SeedValue> {
+  const { id: _id, create_date: _c, write_date: _w, ...rest } = rec;
+  return rest;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,319 @@
+// The client contract: the same cases against the sandbox Odoo emulating 16, 17, 18 and 19, over
+// the transport connectOdoo picks (JSON-RPC for 16–18, JSON-2 for 19). Includes one test per
+// refusal each version makes: qty_done on 17+, stock.package on ≤18, mobile on 19, validation with
+// no quantities, lot-tracked products without a lot.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectOdoo, type OdooConnection } from '../../electron/core/odoo/connect';
+import { OdooError } from '../../electron/core/odoo/errors';
+import { findPickingByName, readPickingForLookup, writeBackPicking } from '../../electron/core/odoo/pickings';
+import type { OdooParams } from '../../electron/core/odoo/transport';
+import { idsOf } from '../../electron/core/odoo/versions';
+import { startSandboxOdoo, type Rec, type SandboxOdoo, type SandboxVersion } from '../../electron/sandbox/odoo/server';
+
+const API_KEY = 'contract-key-0123456789';
+const READ_ONLY_KEY = 'contract-viewer-key-42';
+const BASE = Date.UTC(2025, 5, 1, 8, 0, 0);
+
+async function odooError(promise: Promise<unknown>): Promise<OdooError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(OdooError);
+  return error as OdooError;
+}
+
+describe.each([16, 17, 18, 19] as SandboxVersion[])('Odoo %i', (version) => {
+  let odoo: SandboxOdoo;
+  let odooConn: OdooConnection;
+  let viewer: OdooConnection;
+  const used = new Set<number>();
+  const json2 = version >= 19;
+
+  beforeAll(async () => {
+    let tick = 0;
+    odoo = await startSandboxOdoo({
+      version,
+      apiKey: API_KEY,
+      seed: 40,
+      users: [{ login: 'viewer', apiKey: READ_ONLY_KEY, access: 'read' }],
+      // Every timestamp one second after the last, so write_date always moves.
+      now: () => new Date(BASE + tick++ * 1000),
+    });
+    odooConn = await connectOdoo({ url: odoo.url, db: odoo.db, login: odoo.login, apiKey: API_KEY });
+    viewer = await connectOdoo({ url: odoo.url, db: odoo.db, login: 'viewer', apiKey: READ_ONLY_KEY });
+  });
+  afterAll(async () => {
+    await odoo.close();
+  });
+
+  const call = (model: string, method: string, params?: OdooParams) => odooConn.transport.call(model, method, params);
+  const source = () => ({ url: odoo.url, db: odoo.db });
+  const movesOf = (pickingId: number) => odoo.state.all('stock.move').filter((m) => m.picking_id === pickingId);
+  const productOf = (move: Rec) => odoo.state.get('product.product', move.product_id as number)!;
+
+  /** A ready delivery no other test has touched, optionally matching a condition. */
+  function freshPicking(test: (p: Rec) => boolean = () => true): Rec {
+    const p = odoo.state.all('stock.picking').find((r) => r.state === 'assigned' && !used.has(r.id) && test(r));
+    if (!p) throw new Error('the seed has no such delivery left');
+    used.add(p.id);
+    return p;
+  }
+  const untracked = (p: Rec) => movesOf(p.id).every((m) => productOf(m).tracking === 'none');
+
+  it('detects the version and speaks JSON-2 to 19, JSON-RPC before', async () => {
+    expect(odooConn.version).toMatchObject({ major: version, minor: 0, saas: false });
+    expect(odooConn.dialect.major).toBe(version);
+    expect(odooConn.transport.protocol).toBe(json2 ? 'json-2' : 'json-rpc');
+    const start = odoo.rpcLog.length;
+    await call('stock.picking', 'search_count', { domain: [] });
+    expect(odoo.rpcLog.slice(start).map((e) => e.transport)).toEqual(json2 ? ['json-2'] : ['json-rpc', 'json-rpc']);
+    expect(odooConn.dialect.packageModel).toBe(json2 ? 'stock.package' : 'stock.quant.package');
+  });
+
+  it('maps a picking into the canonical Order; the phone comes from mobile where only that is set', async () => {
+    const jurgen = odoo.state.all('res.partner').find((p) => p.name === 'Jürgen Müller')!;
+    const p = freshPicking((r) => r.partner_id === jurgen.id);
+    const order = (await findPickingByName(odooConn.transport, String(p.name), source()))!;
+    expect(order).toMatchObject({
+      pickingId: p.id,
+      name: p.name,
+      state: 'assigned',
+      shipTo: { name: 'Jürgen Müller', city: 'Stuttgart', country: 'DE', phone: '+49 171 5550 123' },
+      shipFrom: { name: 'Packbench Demo GmbH', country: 'DE' },
+    });
+    expect(order.lines.map((l) => l.moveId).sort()).toEqual(movesOf(p.id).map((m) => m.id).sort());
+    expect(await findPickingByName(odooConn.transport, 'WH/OUT/99999', source())).toBeNull();
+  });
+
+  it('writes a packed delivery back with the version’s fields, then re-sending is one read', async () => {
+    const p = freshPicking(untracked);
+    const order = (await findPickingByName(odooConn.transport, String(p.name), source()))!;
+    const input = {
+      pickingId: order.pickingId,
+      trackingRef: `TRK-${version}-1`,
+      weightG: 2500,
+      lines: order.lines.map((l) => ({ moveId: l.moveId, quantity: l.quantity })),
+    };
+    const start = odoo.rpcLog.length;
+    await writeBackPicking(odooConn.transport, input);
+    const methods = odoo.rpcLog.slice(start).map((e) => `${e.model ?? ''}.${e.method}`);
+    expect(methods).toContain('stock.picking.button_validate');
+    // 16 records done quantities on move lines; 17+ on moves with `picked`.
+    expect(methods).toContain(version === 16 ? 'stock.move.line.write' : 'stock.move.write');
+    expect(await readPickingForLookup(odooConn.transport, order.pickingId)).toEqual({ state: 'done', carrierTrackingRef: `TRK-${version}-1` });
+    const fields = version === 16 ? ['quantity_done', 'state'] : ['quantity', 'picked', 'state'];
+    const moves = (await call('stock.move', 'read', { ids: input.lines.map((l) => l.moveId), fields })) as Record<string, unknown>[];
+    for (const line of input.lines) {
+      const move = moves.find((m) => m.id === line.moveId)!;
+      expect(move.state).toBe('done');
+      expect(move[version === 16 ? 'quantity_done' : 'quantity']).toBe(line.quantity);
+    }
+    const again = odoo.rpcLog.length;
+    await writeBackPicking(odooConn.transport, input);
+    expect(odoo.rpcLog.slice(again).map((e) => e.method)).toEqual(['read']);
+  });
+
+  it('returns the backorder wizard for a short pack; skip_backorder keeps a backorder', async () => {
+    const p = freshPicking((r) => untracked(r) && (movesOf(r.id)[0]?.product_uom_qty as number) > 1);
+    const order = (await findPickingByName(odooConn.transport, String(p.name), source()))!;
+    const [first, ...rest] = order.lines;
+    const error = await odooError(
+      writeBackPicking(odooConn.transport, {
+        pickingId: order.pickingId,
+        trackingRef: 'SHORT',
+        weightG: 300,
+        lines: [{ moveId: first!.moveId, quantity: first!.quantity - 1 }, ...rest.map((l) => ({ moveId: l.moveId, quantity: l.quantity }))],
+      }),
+    );
+    expect(error.kind).toBe('permanent');
+    expect(error.message).toMatch(/backorder/);
+    const action = await call('stock.picking', 'button_validate', { ids: [order.pickingId] });
+    expect(action).toMatchObject({
+      type: 'ir.actions.act_window',
+      res_model: 'stock.backorder.confirmation',
+      target: 'new',
+      context: { button_validate_picking_ids: [order.pickingId], default_pick_ids: [[4, order.pickingId]] },
+    });
+    expect(await call('stock.picking', 'button_validate', { ids: [order.pickingId], context: { skip_backorder: true } })).toBe(true);
+    const backorders = (await call('stock.picking', 'search_read', {
+      domain: [['backorder_id', '=', order.pickingId]],
+      fields: ['state', 'move_ids'],
+    })) as { state: string; move_ids: number[] }[];
+    expect(backorders).toEqual([{ id: expect.any(Number), state: 'assigned', move_ids: [expect.any(Number)] }]);
+  });
+
+  it(version === 16 ? 'asks the immediate-transfer question when nothing is done' : 'picks everything reserved when nothing is picked', async () => {
+    const p = freshPicking(untracked);
+    const reply = await call('stock.picking', 'button_validate', { ids: [p.id] });
+    if (version === 16) {
+      expect(reply).toMatchObject({ type: 'ir.actions.act_window', res_model: 'stock.immediate.transfer', target: 'new' });
+      expect(odoo.state.get('stock.picking', p.id)!.state).toBe('assigned');
+      expect(await call('stock.picking', 'button_validate', { ids: [p.id], context: { skip_immediate: true } })).toBe(true);
+    } else {
+      expect(reply).toBe(true);
+    }
+    expect(odoo.state.get('stock.picking', p.id)!.state).toBe('done');
+  });
+
+  it(`refusal: qty_done on stock.move.line is ${version === 16 ? 'the done quantity in 16' : 'gone since 17'}`, async () => {
+    const p = freshPicking(untracked);
+    const lineIds = (await call('stock.move.line', 'search', { domain: [['picking_id', '=', p.id]] })) as number[];
+    const write = call('stock.move.line', 'write', { ids: lineIds, vals: { qty_done: 1 } });
+    if (version === 16) {
+      expect(await write).toBe(true);
+      return;
+    }
+    const error = await odooError(write);
+    expect(error).toMatchObject({ kind: 'permanent', odooName: 'builtins.ValueError' });
+    expect(error.message).toContain("Invalid field 'qty_done' on model 'stock.move.line'");
+    if (json2) expect(error.status).toBe(500);
+  });
+
+  it(`refusal: the package model is ${json2 ? 'stock.package (stock.quant.package is gone)' : 'stock.quant.package (no stock.package yet)'}`, async () => {
+    const create = { vals_list: [{ name: 'PACK-1', shipping_weight: 1.5 }] };
+    const ok = await call(odooConn.dialect.packageModel, 'create', create);
+    expect(idsOf(ok)).toEqual([expect.any(Number)]);
+    const other = json2 ? 'stock.quant.package' : 'stock.package';
+    const error = await odooError(call(other, 'search_read', { domain: [], fields: ['name'] }));
+    expect(error.kind).toBe('permanent');
+    if (json2) {
+      expect(error).toMatchObject({ status: 404, odooName: 'werkzeug.exceptions.NotFound' });
+    } else {
+      expect(error).toMatchObject({ odooName: 'odoo.exceptions.UserError' });
+      expect(error.message).toContain(`Object ${other} doesn't exist`);
+    }
+    // Package levels exist up to 18 only.
+    const levels = call('stock.picking', 'read', { ids: [1], fields: ['package_level_ids'] });
+    if (json2) expect((await odooError(levels)).odooName).toBe('builtins.ValueError');
+    else expect(await levels).toEqual([{ id: 1, package_level_ids: [] }]);
+  });
+
+  it(`refusal: res.partner.mobile ${json2 ? 'is gone in 19' : 'is readable up to 18'}`, async () => {
+    const read = call('res.partner', 'search_read', { domain: [['name', '=', 'Lukas Hofer']], fields: ['phone', 'mobile'] });
+    if (!json2) {
+      expect(await read).toEqual([{ id: expect.any(Number), phone: false, mobile: '+43 664 555 0101' }]);
+      return;
+    }
+    const error = await odooError(read);
+    expect(error).toMatchObject({ kind: 'permanent', odooName: 'builtins.ValueError', status: 500 });
+    expect(error.message).toContain("Invalid field 'mobile' on model 'res.partner'");
+    // The upgrade moved the number into phone.
+    expect(await call('res.partner', 'search_read', { domain: [['name', '=', 'Lukas Hofer']], fields: ['phone'] })).toEqual([
+      { id: expect.any(Number), phone: '+43 664 555 0101' },
+    ]);
+  });
+
+  it('refusal: validation with no quantities', async () => {
+    const p = freshPicking(untracked);
+    const lineIds = (await call('stock.move.line', 'search', { domain: [['picking_id', '=', p.id]] })) as number[];
+    await call('stock.move.line', 'write', { ids: lineIds, vals: version === 16 ? { reserved_uom_qty: 0, qty_done: 0 } : { quantity: 0 } });
+    const error = await odooError(call('stock.picking', 'button_validate', { ids: [p.id] }));
+    expect(error).toMatchObject({ kind: 'permanent', odooName: 'odoo.exceptions.UserError' });
+    expect(error.packerMessage).toMatch(/^Odoo refused this change: You cannot validate a transfer if no quantities/);
+    if (json2) expect(error.status).toBe(422);
+    expect(odoo.state.get('stock.picking', p.id)!.state).toBe('assigned');
+  });
+
+  it('refusal: a lot-tracked product without a lot', async () => {
+    const p = freshPicking((r) => movesOf(r.id).some((m) => productOf(m).tracking === 'lot'));
+    const move = movesOf(p.id).find((m) => productOf(m).tracking === 'lot')!;
+    const lineIds = (await call('stock.move.line', 'search', { domain: [['move_id', '=', move.id]] })) as number[];
+    await call('stock.move.line', 'write', { ids: lineIds, vals: { lot_id: false } });
+    const before = (await call('stock.move.line', 'read', { ids: lineIds, fields: version === 16 ? ['qty_done'] : ['picked'] })) as Record<string, unknown>[];
+    const error = await odooError(call('stock.picking', 'button_validate', { ids: [p.id], context: { skip_immediate: true } }));
+    expect(error).toMatchObject({ kind: 'permanent', odooName: 'odoo.exceptions.UserError' });
+    expect(error.message).toContain(`You need to supply a Lot/Serial number for products:\n - [${String(productOf(move).default_code)}]`);
+    // Refused before anything changed: no auto-pick, no done quantities.
+    expect(await call('stock.move.line', 'read', { ids: lineIds, fields: version === 16 ? ['qty_done'] : ['picked'] })).toEqual(before);
+    expect(odoo.state.get('stock.picking', p.id)!.state).toBe('assigned');
+    // With the lot back, the same delivery validates.
+    await call('stock.move.line', 'write', { ids: lineIds, vals: { lot_id: move.product_id } });
+    expect(await call('stock.picking', 'button_validate', { ids: [p.id], context: { skip_immediate: true } })).toBe(true);
+  });
+
+  it('bumps write_date on every write', async () => {
+    const p = freshPicking();
+    const read = async () => ((await call('stock.picking', 'read', { ids: [p.id], fields: ['write_date'] })) as { write_date: string }[])[0]!.write_date;
+    const first = await read();
+    await call('stock.picking', 'write', { ids: [p.id], vals: { carrier_tracking_ref: 'WD-1' } });
+    const second = await read();
+    await call('stock.picking', 'write', { ids: [p.id], vals: { carrier_tracking_ref: 'WD-2' } });
+    const third = await read();
+    expect(second > first && third > second).toBe(true);
+    expect(third).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+  });
+
+  it('a read-only key reads but may not write (AccessError → access, not retried)', async () => {
+    const p = freshPicking(untracked);
+    expect(await findPickingByName(viewer.transport, String(p.name), source())).toMatchObject({ pickingId: p.id });
+    const start = odoo.rpcLog.length;
+    const error = await odooError(viewer.transport.call('stock.picking', 'write', { ids: [p.id], vals: { carrier_tracking_ref: 'NOPE' } }));
+    expect(error).toMatchObject({ kind: 'access', odooName: 'odoo.exceptions.AccessError', permanent: true, retryable: false });
+    expect(error.message).toContain("You are not allowed to modify 'Transfer' (stock.picking) records");
+    if (json2) expect(error.status).toBe(403);
+    expect(odoo.rpcLog.slice(start).filter((e) => e.method === 'write')).toHaveLength(1);
+    expect(odoo.state.get('stock.picking', p.id)!.carrier_tracking_ref).toBe(false);
+  });
+
+  it('a wrong key is an auth failure, sent once and never retried', async () => {
+    const bad = await connectOdoo({
+      url: odoo.url,
+      db: odoo.db,
+      login: odoo.login,
+      apiKey: 'revoked-key',
+      retry: { attempts: 5, baseDelayMs: 1 },
+    });
+    const start = odoo.rpcLog.length;
+    const error = await odooError(bad.transport.call('stock.picking', 'search_count', { domain: [] }));
+    expect(error).toMatchObject({ kind: 'auth', retryable: false, permanent: false });
+    expect(error.packerMessage).toMatch(/refused the bench's login/);
+    const sent = odoo.rpcLog.slice(start);
+    // JSON-RPC: one authenticate answered false; JSON-2: one call answered 401.
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject(json2 ? { method: 'search_count', error: 'werkzeug.exceptions.Unauthorized' } : { method: 'authenticate' });
+  });
+
+  it('answers with the real error shapes', async () => {
+    const jsonrpc = await fetch(`${odoo.url}/jsonrpc`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        method: 'call',
+        id: 9,
+        params: { service: 'object', method: 'execute_kw', args: [odoo.db, 2, API_KEY, 'stock.picking', 'button_validate', [[99999]]] },
+      }),
+    });
+    expect(jsonrpc.status).toBe(200);
+    expect(await jsonrpc.json()).toMatchObject({
+      jsonrpc: '2.0',
+      id: 9,
+      error: { message: 'Odoo Server Error', data: { name: 'odoo.exceptions.MissingError', arguments: [expect.any(String)], debug: expect.stringMatching(/^Traceback/) } },
+    });
+    const json2Route = await fetch(`${odoo.url}/json/2/stock.picking/search_count`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: 'bearer wrong', 'X-Odoo-Database': odoo.db },
+      body: '{"domain":[]}',
+    });
+    if (!json2) {
+      expect(json2Route.status).toBe(404);
+      expect(json2Route.headers.get('content-type')).toMatch(/text\/html/);
+      return;
+    }
+    expect(json2Route.status).toBe(401);
+    expect(json2Route.headers.get('www-authenticate')).toBe('bearer');
+    expect(await json2Route.json()).toMatchObject({ name: 'werkzeug.exceptions.Unauthorized', message: 'Invalid apikey', arguments: ['Invalid apikey'], context: {} });
+    // ids on an @api.model method: 422.
+    const withIds = await odooError(call('stock.picking', 'search_count', { ids: [1], domain: [] }));
+    expect(withIds).toMatchObject({ kind: 'permanent', status: 422 });
+  });
+
+  it(`message_post returns ${json2 ? '[id]' : 'an int'}; both normalise to ids`, async () => {
+    const p = freshPicking();
+    const reply = await call('stock.picking', 'message_post', { ids: [p.id], body: 'Packed on bench 1', message_type: 'comment', subtype_xmlid: 'mail.mt_note' });
+    expect(json2 ? Array.isArray(reply) : typeof reply === 'number').toBe(true);
+    const [id] = idsOf(reply)!;
+    expect(odoo.state.get('mail.message', id!)).toMatchObject({ res_id: p.id, body: 'Packed on bench 1' });
+  });
+});
