@@ -48,34 +48,37 @@ if (stages.includes('lint')) check('lint', npx, ['eslint', '.']);
 if (stages.includes('build')) check('build', 'node', ['scripts/build.mjs']);
 
 if (stages.includes('vitest')) {
-  const dir = mkdtempSync(join(tmpdir(), 'packbench-test-'));
-  const report = join(dir, 'vitest.json');
-  const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`];
-  if (values['vitest-root']) args.push('--root', resolve(values['vitest-root']));
-  args.push(...positionals);
-  const ok = run('tests', npx, args);
-  let counted = false;
-  try {
-    const json = JSON.parse(readFileSync(report, 'utf8'));
-    passed += json.numPassedTests ?? 0;
-    failed += json.numFailedTests ?? 0;
-    testsExecuted = (json.numPassedTests ?? 0) + (json.numFailedTests ?? 0);
-    skipped += (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
-    // A file that failed to load has no failed tests but is a failure all the same.
-    const brokenFiles = (json.testResults ?? []).filter(
-      (file) => file.status === 'failed' && (file.assertionResults ?? []).every((a) => a.status !== 'failed'),
-    ).length;
-    failed += brokenFiles;
-    counted = true;
-  } catch {
-    // no report: counted below
+  // Browser tests run after the rest, so Chromium does not compete with socat and sockets for 2 cores.
+  const groups = values['vitest-root']
+    ? [{ label: 'tests', args: ['--root', resolve(values['vitest-root'])] }]
+    : [
+        { label: 'unit + integration tests', args: ['--project', 'unit', '--project', 'integration'] },
+        { label: 'e2e tests', args: ['--project', 'e2e'] },
+      ];
+  for (const group of groups) {
+    const dir = mkdtempSync(join(tmpdir(), 'packbench-test-'));
+    const report = join(dir, 'vitest.json');
+    const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...group.args, ...positionals];
+    const ok = run(group.label, npx, args);
+    let counted = false;
+    try {
+      const json = JSON.parse(readFileSync(report, 'utf8'));
+      passed += json.numPassedTests ?? 0;
+      failed += json.numFailedTests ?? 0;
+      testsExecuted += (json.numPassedTests ?? 0) + (json.numFailedTests ?? 0);
+      skipped += (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
+      // A file that failed to load has no failed tests but is a failure all the same.
+      failed += (json.testResults ?? []).filter(
+        (file) => file.status === 'failed' && (file.assertionResults ?? []).every((a) => a.status !== 'failed'),
+      ).length;
+      counted = true;
+    } catch {
+      // no report: counted below
+    }
+    if (!ok) failures.push(group.label);
+    if (!counted) failed++;
+    rmSync(dir, { recursive: true, force: true });
   }
-  if (!ok) failures.push('tests');
-  if (!counted && ok) {
-    failed++;
-    failures.push('tests (no report)');
-  } else if (!counted) failed++;
-  rmSync(dir, { recursive: true, force: true });
 }
 
 const testsRan = !stages.includes('vitest') || testsExecuted > 0;

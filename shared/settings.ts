@@ -3,7 +3,10 @@ import { z } from 'zod';
 
 export const PrinterUri = z
   .string()
-  .regex(/^(tcp:\/\/[^\s:/]+:\d{1,5}|file:.+)$/, 'A printer is tcp://host:port or file:PATH');
+  .regex(
+    /^(tcp:\/\/[^\s/?]+(:\d{1,5})?(\?[^\s]*)?|file:.+|serial:[^\s?]+(\?[^\s]*)?|cups:[^\s/]+)$/,
+    'A printer is tcp://host:port, file:PATH, serial:PATH?baud=9600 or cups:QUEUE',
+  );
 
 export const Settings = z.object({
   bench: z
@@ -25,8 +28,12 @@ export const Settings = z.object({
     })
     .default({ url: null, db: null, login: null }),
   printer: z
-    .object({ uri: PrinterUri.nullable().default(null) })
-    .default({ uri: null }),
+    .object({
+      uri: PrinterUri.nullable().default(null),
+      /** Takes a label automatically when the main printer is down and nothing was sent to it. */
+      fallbackUri: PrinterUri.nullable().default(null),
+    })
+    .default({ uri: null, fallbackUri: null }),
   scale: z
     .object({
       path: z.string().min(1).nullable().default(null),

@@ -73,7 +73,14 @@ export function createStation(config: StationConfig): Station {
   const secrets =
     config.secrets ??
     new LayeredSecretStore(new EnvSecretStore(), new FileSecretStore(join(config.dataDir, 'secrets.json')));
-  const journal = new PrintJournal(db, clock);
+  const journal = new PrintJournal(db, clock, {
+    fallbackUri: () => effectiveSettings().printer.fallbackUri,
+    // Last resort when no printer takes a label: keep it as a file the lead can print elsewhere.
+    saveDir: () => join(config.dataDir, 'unprinted-labels'),
+    onStatus: (_uri, event) => {
+      if (!stopped) events.emit('printer', event);
+    },
+  });
 
   let message: BenchMessage | null = null;
   let scans = (db.prepare(`SELECT count(*) AS n FROM audit_log WHERE action = 'scan'`).get() as { n: number }).n;

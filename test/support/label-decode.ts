@@ -37,8 +37,36 @@ export interface DecodedBarcode {
   text: string;
 }
 
+export interface DecodedSymbol extends DecodedBarcode {
+  /** e.g. `]C1` for GS1-128, `]Q1` for QR, `]d1` for DataMatrix. */
+  symbologyIdentifier: string;
+}
+
 /** All barcodes zxing finds in a PNG. */
 export async function decodeBarcodes(png: Buffer): Promise<DecodedBarcode[]> {
+  return (await decodeSymbols(png)).map(({ format, text }) => ({ format, text }));
+}
+
+/**
+ * All barcodes with their symbology identifiers; GS1 data (`]C1`, `]d2`, `]Q3`) comes back
+ * as an element string with AIs in parentheses, e.g. `(00)095287654321012346`.
+ */
+export async function decodeSymbols(png: Buffer): Promise<DecodedSymbol[]> {
+  const plain = await read(png, 'Plain');
+  if (!plain.some((r) => isGs1(r.symbologyIdentifier))) return plain;
+  const hri = await read(png, 'HRI');
+  return plain.map((r) =>
+    isGs1(r.symbologyIdentifier)
+      ? { ...r, text: hri.find((h) => h.format === r.format && h.symbologyIdentifier === r.symbologyIdentifier)?.text ?? r.text }
+      : r,
+  );
+}
+
+function isGs1(symbologyIdentifier: string): boolean {
+  return [']C1', ']d2', ']Q3', ']e0'].includes(symbologyIdentifier);
+}
+
+async function read(png: Buffer, textMode: 'Plain' | 'HRI'): Promise<DecodedSymbol[]> {
   prepareZxing();
   const img = PNG.sync.read(png);
   const imageData = {
@@ -48,6 +76,8 @@ export async function decodeBarcodes(png: Buffer): Promise<DecodedBarcode[]> {
     height: img.height,
     colorSpace: 'srgb' as const,
   };
-  const results = await readBarcodes(imageData, { tryHarder: true, maxNumberOfSymbols: 16, textMode: 'Plain' });
-  return results.filter((r) => r.isValid).map((r) => ({ format: r.format, text: r.text }));
+  const results = await readBarcodes(imageData, { tryHarder: true, maxNumberOfSymbols: 16, textMode });
+  return results
+    .filter((r) => r.isValid)
+    .map((r) => ({ format: r.format, text: r.text, symbologyIdentifier: r.symbologyIdentifier }));
 }

@@ -3,10 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { createSicsParser, parseSicsLine, sicsCommands, sicsProtocol, toGrams } from '../../electron/core/devices/scale/sics';
 import type { ScaleReading } from '../../electron/core/devices/scale/types';
 
-const parse = (...chunks: (string | Buffer)[]): ScaleReading[] => {
+const parseAll = (...chunks: (string | Buffer)[]): ScaleReading[] => {
   const parser = createSicsParser();
   return chunks.flatMap((c) => parser.push(typeof c === 'string' ? Buffer.from(c, 'latin1') : c));
 };
+/** Readings without the parser's malformed-bytes reports. */
+const parse = (...chunks: (string | Buffer)[]): ScaleReading[] => parseAll(...chunks).filter((r) => r.kind !== 'malformed');
 const weight = (grams: number, stable: boolean, unit: string): ScaleReading => ({ kind: 'weight', grams, stable, unit });
 const err = (code: string) => expect.objectContaining({ kind: 'error', code });
 
@@ -85,7 +87,7 @@ describe('framing', () => {
   it('joining mid-frame drops the tail and keeps the next frame', () => {
     expect(parse('.234 kg\r\n', frame)).toEqual([weight(1234, true, 'kg')]);
   });
-  it('corrupted frames give nothing, not a wrong weight', () => {
+  it('corrupted frames give a typed fault each, never a weight', () => {
     const corrupt = [
       'S S     1x0.00 g\r\n', // bad digit
       'S X     100.00 g\r\n', // unknown status
@@ -96,10 +98,19 @@ describe('framing', () => {
       'S S     100.00 kilograms\r\n',
     ];
     expect(parse(...corrupt)).toEqual([]);
+    expect(parseAll(...corrupt).map((r) => (r.kind === 'malformed' ? r.fault : r.kind))).toEqual([
+      'bad-number',
+      'bad-status',
+      'bad-frame',
+      'bad-number',
+      'bad-number',
+      'bad-number',
+      'bad-frame',
+    ]);
   });
   it('a long run without a terminator stays bounded and the next frame still parses', () => {
     const parser = createSicsParser();
-    expect(parser.push(Buffer.alloc(10_000, 0x41))).toEqual([]);
+    expect(parser.push(Buffer.alloc(10_000, 0x41))).toEqual([{ kind: 'malformed', fault: 'overlong' }]);
     expect(parser.push(Buffer.from(`\r\n${frame}`, 'latin1'))).toEqual([weight(1234, true, 'kg')]);
   });
 });

@@ -8,7 +8,7 @@ import { StationFault } from '../../../shared/errors';
 import type { Order } from '../../../shared/order';
 import { ShipmentRequest } from '../../../shared/shipment';
 import type { Clock } from '../clock';
-import type { PrintJournal } from '../devices/printer/print-journal';
+import type { PrintJournal, PrintOutcome } from '../devices/printer/print-journal';
 import { renderShippingLabelZpl } from '../labels/zpl-shipping-label';
 import { appendAudit } from '../store/audit';
 import { inTransaction, type Db } from '../store/db';
@@ -16,7 +16,7 @@ import type { ExceptionQueue } from '../store/exceptions';
 import { actorOf } from '../store/identities';
 import { OrderCache } from '../store/order-cache';
 import { enqueue } from '../sync/outbox';
-import type { BenchCommand } from './scan-code';
+import { REPRINT_REASONS, type BenchCommand } from './scan-code';
 import { checkWeightVariance, heldMessage, kg, type VarianceRule } from './weight-variance';
 
 /** Where orders come from when the network is up (Odoo); throws when it cannot be reached. */
@@ -553,8 +553,12 @@ export class PackSession {
     this.printing = true;
     try {
       let last: ScanOutcome | null = null;
-      // Re-read each time: a label may be queued while another prints.
-      for (let job = this.deps.journal.queued()[0]; job; job = this.deps.journal.queued()[0]) {
+      // Re-read each time: a label may be queued while another prints. Each job is tried once per
+      // pass, so a job another caller is already printing (still queued) cannot spin this loop.
+      const tried = new Set<number>();
+      const next = () => this.deps.journal.queued().find((j) => !tried.has(j.id));
+      for (let job = next(); job; job = next()) {
+        tried.add(job.id);
         last = await this.printJob(job.id);
       }
       return last;
@@ -564,7 +568,12 @@ export class PackSession {
   }
 
   private async printJob(jobId: number): Promise<ScanOutcome> {
-    const outcome = await this.deps.journal.print(jobId);
+    return this.afterPrint(await this.deps.journal.print(jobId));
+  }
+
+  /** Move the session on after a print attempt, or raise the failure for the packer and the lead. */
+  private afterPrint(outcome: PrintOutcome): ScanOutcome {
+    const jobId = outcome.job.id;
     const info = this.deps.db
       .prepare(
         `SELECT s.id AS shipment_id, s.session_id, o.name FROM labels l
@@ -592,7 +601,8 @@ export class PackSession {
         });
       });
       this.deps.changed();
-      return { kind: 'command', tone: 'success', text: `Label printed for ${info.name}. Stick it on and scan the next order.` };
+      const notice = 'notice' in outcome && outcome.notice ? ` ${outcome.notice}` : '';
+      return { kind: 'command', tone: notice ? 'warning' : 'success', text: `Label printed for ${info.name}.${notice} Stick it on and scan the next order.` };
     }
     inTransaction(this.deps.db, () => {
       this.deps.exceptions.raise({
@@ -606,7 +616,7 @@ export class PackSession {
     this.deps.changed();
     const text =
       outcome.job.state === 'uncertain'
-        ? `The printer stopped mid-label for ${info.name}. Did a label come out? If not, scan PRINT.`
+        ? `The printer stopped mid-label for ${info.name}. Did a whole label come out? Scan PRINTED if yes, PRINT if not.`
         : `The label for ${info.name} did not print: ${outcome.message} Fix it, then scan PRINT.`;
     return { kind: 'command', tone: 'error', text };
   }
@@ -652,22 +662,27 @@ export class PackSession {
         const job = label ? this.deps.journal.latestForLabel(label.id) : null;
         if (!job) return say('warning', row.step === 'labelling' ? 'The label is not ready yet.' : 'There is no label to print.');
         if (job.state === 'confirmed') return say('info', 'This label was printed already. Scan REPRINT for another copy.');
-        if (job.state === 'uncertain') {
-          // The packer saw no label come out: requeue as a new job with that reason.
-          inTransaction(this.deps.db, () => {
-            this.deps.db.prepare(`UPDATE print_jobs SET state = 'failed', updated_at = ? WHERE id = ?`).run(this.deps.clock.now(), job.id);
-          });
-        }
+        // After an uncertain print, scanning PRINT is the packer's answer: no label came out.
+        if (job.state === 'uncertain') this.deps.journal.answerUncertain(job.id, 'not_printed', actorOf(packer));
         return this.printJob(job.id);
       }
-      case 'REPRINT': {
+      case 'PRINTED': {
+        const label = this.labelOf(this.shipmentIdOf(row.id));
+        const job = label ? this.deps.journal.latestForLabel(label.id) : null;
+        if (job?.state !== 'uncertain') return say('info', 'There is no label waiting for your answer.');
+        const answered = this.deps.journal.answerUncertain(job.id, 'printed', actorOf(packer));
+        return this.afterPrint({ ok: true, job: answered });
+      }
+      case 'REPRINT':
+        return say('warning', `Why reprint? Scan ${REPRINT_REASONS.map((r) => r.command).join(', ')} from the command sheet.`);
+      case 'REPRINT-DAMAGED':
+      case 'REPRINT-JAMMED':
+      case 'REPRINT-LOST': {
         const label = this.labelOf(this.shipmentIdOf(row.id));
         const uri = this.deps.printerUri();
         if (!label || !uri) return say('warning', 'There is no label to reprint.');
-        const jobId = inTransaction(this.deps.db, () =>
-          this.deps.journal.queue(label.id, uri, 'reprint requested at the bench', actorOf(packer)),
-        );
-        return this.printJob(jobId);
+        const reason = REPRINT_REASONS.find((r) => r.command === command)!.reason;
+        return this.afterPrint(await this.deps.journal.reprint(label.id, { reason, actor: actorOf(packer), printerUri: uri }));
       }
       case 'CANCEL': {
         if (row.step !== 'packing' && row.step !== 'weighing') {

@@ -7,16 +7,33 @@ import type { Protocol, ScaleParser, ScaleReading } from './types';
 
 export interface ScaleServiceOptions {
   path: string;
+  /** Serial settings; default the protocol's usual ones (ref devices.md §1), else 9600 8N1. */
   baudRate?: number;
+  dataBits?: 7 | 8;
+  parity?: 'none' | 'even';
   protocol: Protocol;
   /** Timestamps samples for the stability window; timers themselves are real. */
   clock?: Clock;
+  /** The scale's flag must hold this long, within stableToleranceG, before a weight counts as stable. */
   stableWindowMs?: number;
+  /** For scales without a stable flag the window alone decides, so it is longer (ref §2: ≥ 1 s). */
+  flaglessWindowMs?: number;
   stableToleranceG?: number;
   minCaptureG?: number;
   zeroBandG?: number;
+  /** Scales that never report zero (Adam) re-arm when the weight changes by at least this much… */
+  rearmChangeG?: number;
+  /** …or when they report a weight again after this long without a frame (they only answer new weighings). */
+  rearmAfterMs?: number;
+  /** Overrides the protocol's poll period (tests use short ones). */
+  pollIntervalMs?: number;
   reconnectMs?: number;
+  /** Bytes keep arriving but no frame parses for this many reads (and bytes): a wrong baud rate or parity. */
+  misframeReads?: number;
+  misframeBytes?: number;
 }
+
+type Settings = Required<Omit<ScaleServiceOptions, 'clock'>>;
 
 export interface ScaleServiceEvents {
   /** The status changed (ScaleEvent shape, never 'absent'). */
@@ -37,13 +54,15 @@ export const scaleMessages = {
   silent: 'The scale is not answering — check it is switched on',
   other: 'The scale reported an error — try zeroing it',
   disconnected: 'Scale disconnected — check the cable',
+  misframed: "No readable weight — check the scale's serial settings (baud rate, parity)",
+  zeroError: 'The scale could not find zero — empty it and press zero',
 } as const;
 
 /** One request in flight; after this long without a reply the next poll goes out anyway. */
 const REPLY_TIMEOUT_MS = 1000;
 
 export class ScaleService extends EventEmitter<ScaleServiceEvents> {
-  private readonly opts: Required<Omit<ScaleServiceOptions, 'clock'>>;
+  private readonly opts: Settings;
   private readonly clock: Clock;
   private running = false;
   private port: SerialPort | null = null;
@@ -52,6 +71,11 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
   private reconnectTimer: NodeJS.Timeout | null = null;
   private inFlightSince: number | null = null;
   private lastFrameAt = 0;
+  /** Reads and bytes since the last frame that parsed; a wrong baud rate keeps these growing. */
+  private junkReads = 0;
+  private junkBytes = 0;
+  private misframed = false;
+  private lastCapture: { grams: number; at: number } | null = null;
   /** Current run of device-stable samples within tolerance of its first one. */
   private run: { anchor: number; since: number } | null = null;
   private armed = false;
@@ -61,10 +85,27 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
 
   constructor(options: ScaleServiceOptions) {
     super();
-    const { clock = systemClock, baudRate = 9600, stableWindowMs = 600, stableToleranceG = 2 } = options;
-    const { minCaptureG = 20, zeroBandG = 10, reconnectMs = 1000, path, protocol } = options;
+    const { protocol, path, clock = systemClock } = options;
+    const serial = protocol.serial;
     this.clock = clock;
-    this.opts = { path, protocol, baudRate, stableWindowMs, stableToleranceG, minCaptureG, zeroBandG, reconnectMs };
+    this.opts = {
+      path,
+      protocol,
+      baudRate: options.baudRate ?? serial?.baudRate ?? 9600,
+      dataBits: options.dataBits ?? serial?.dataBits ?? 8,
+      parity: options.parity ?? serial?.parity ?? 'none',
+      stableWindowMs: options.stableWindowMs ?? 600,
+      flaglessWindowMs: options.flaglessWindowMs ?? 1000,
+      stableToleranceG: options.stableToleranceG ?? 2,
+      minCaptureG: options.minCaptureG ?? 20,
+      zeroBandG: options.zeroBandG ?? 10,
+      rearmChangeG: options.rearmChangeG ?? 50,
+      rearmAfterMs: options.rearmAfterMs ?? 10_000,
+      pollIntervalMs: options.pollIntervalMs ?? protocol.pollIntervalMs,
+      reconnectMs: options.reconnectMs ?? 1000,
+      misframeReads: options.misframeReads ?? 6,
+      misframeBytes: options.misframeBytes ?? 48,
+    };
   }
 
   start(): void {
@@ -110,6 +151,10 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
     return this.send(this.opts.protocol.tareCommand);
   }
 
+  clearTare(): boolean {
+    return this.send(this.opts.protocol.clearTareCommand);
+  }
+
   private send(command: Buffer | undefined): boolean {
     const port = this.port;
     if (!command || !port?.isOpen) return false;
@@ -120,7 +165,8 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
   private open(): void {
     this.reconnectTimer = null;
     if (!this.running) return;
-    const port = new SerialPort({ path: this.opts.path, baudRate: this.opts.baudRate, autoOpen: false });
+    const { path, baudRate, dataBits, parity } = this.opts;
+    const port = new SerialPort({ path, baudRate, dataBits, parity, autoOpen: false });
     this.port = port;
     // The data listener also keeps the port reading, which is how an unplug gets noticed.
     port.on('data', (bytes: Buffer) => this.onData(port, bytes));
@@ -132,7 +178,10 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
       this.parser = this.opts.protocol.parser();
       this.lastFrameAt = this.clock.now();
       this.inFlightSince = null;
-      this.pollTimer = setInterval(() => this.tick(port), this.opts.protocol.pollIntervalMs);
+      this.junkReads = 0;
+      this.junkBytes = 0;
+      this.misframed = false;
+      this.pollTimer = setInterval(() => this.tick(port), this.opts.pollIntervalMs);
       this.tick(port);
     });
   }
@@ -156,14 +205,20 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
   private tick(port: SerialPort): void {
     if (port !== this.port) return;
     const now = this.clock.now();
-    const { protocol } = this.opts;
-    if (now - this.lastFrameAt > Math.max(REPLY_TIMEOUT_MS, 3 * protocol.pollIntervalMs)) {
+    const { protocol, pollIntervalMs } = this.opts;
+    const stale = now - this.lastFrameAt > Math.max(REPLY_TIMEOUT_MS, 3 * pollIntervalMs);
+    // Bytes arrived but none made a frame: the scale is talking, we cannot read it.
+    const garbled = this.misframed || this.junkReads > 0;
+    if (stale && (garbled || !protocol.silentWhenUnchanged)) {
       this.run = null; // stale data is never stable
-      this.setStatus({ status: 'error', grams: null, stable: false, message: scaleMessages.silent });
+      const message = garbled ? scaleMessages.misframed : scaleMessages.silent;
+      this.setStatus({ status: 'error', grams: null, stable: false, message });
     }
     if (!protocol.pollCommand) return;
     if (this.inFlightSince !== null) {
-      if (now - this.inFlightSince < REPLY_TIMEOUT_MS) return;
+      // A scale that stays silent when nothing changed (Adam) is asked again on the next tick.
+      const replyTimeout = protocol.silentWhenUnchanged ? pollIntervalMs : REPLY_TIMEOUT_MS;
+      if (now - this.inFlightSince < replyTimeout) return;
       // Timed out: drop any half reply so it cannot glue onto the next one.
       this.parser = protocol.parser();
       port.flush(() => undefined);
@@ -174,25 +229,48 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
 
   private onData(port: SerialPort, bytes: Buffer): void {
     if (port !== this.port || !this.parser) return;
-    for (const reading of this.parser.push(bytes)) this.onReading(reading);
+    const readings = this.parser.push(bytes).filter((r) => r.kind !== 'malformed');
+    if (readings.length === 0) return this.onJunk(bytes.length);
+    this.junkReads = 0;
+    this.junkBytes = 0;
+    this.misframed = false;
+    for (const reading of readings) this.onReading(reading);
+  }
+
+  /** Bytes that made no frame. A few are line noise; a steady run is a wrong baud rate or parity. */
+  private onJunk(length: number): void {
+    this.junkReads += 1;
+    this.junkBytes += length;
+    this.inFlightSince = null; // an answer came, even if unreadable: keep asking
+
+    if (this.junkReads < this.opts.misframeReads || this.junkBytes < this.opts.misframeBytes) return;
+    this.misframed = true;
+    this.run = null;
+    this.setStatus({ status: 'error', grams: null, stable: false, message: scaleMessages.misframed });
   }
 
   private onReading(reading: ScaleReading): void {
     const now = this.clock.now();
+    const silentFor = now - this.lastFrameAt;
     this.lastFrameAt = now;
     this.inFlightSince = null;
+    if (reading.kind === 'malformed') return;
     if (reading.kind !== 'weight') {
       this.run = null;
       this.setStatus(problemStatus(reading));
       return;
     }
     const { grams } = reading;
-    const { stableToleranceG, stableWindowMs, zeroBandG, minCaptureG } = this.opts;
-    if (!reading.stable) this.run = null;
+    const { stableToleranceG, zeroBandG, minCaptureG, protocol } = this.opts;
+    // No flag: our window alone decides, and it is longer. Settled-only scales (Adam): one frame is enough.
+    const flagged = reading.stable !== null;
+    const window = protocol.settledFramesOnly ? 0 : flagged ? this.opts.stableWindowMs : this.opts.flaglessWindowMs;
+    if (reading.stable === false) this.run = null;
     else if (!this.run || Math.abs(grams - this.run.anchor) > stableToleranceG) this.run = { anchor: grams, since: now };
-    // Stable = the device says so AND our own window agrees (a resting hand can fool the flag).
-    const stable = reading.stable && this.run !== null && now - this.run.since >= stableWindowMs;
+    // Stable = the device says so (where it can) AND our own window agrees (a resting hand can fool the flag).
+    const stable = reading.stable !== false && this.run !== null && now - this.run.since >= window;
     if (Math.abs(grams) <= zeroBandG) this.needsZero = false;
+    else if (protocol.reportsZero === false && this.lastCapture) this.rearmWithoutZero(grams, silentFor);
     let message: string | null = null;
     if (!stable) message = scaleMessages.motion;
     else if (grams < -zeroBandG) message = scaleMessages.belowZero;
@@ -200,8 +278,20 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
     if (stable && this.armed && !this.needsZero && grams >= minCaptureG) {
       this.armed = false;
       this.needsZero = true;
+      this.lastCapture = { grams, at: now };
       this.emit('captured', grams);
     }
+  }
+
+  /**
+   * A scale that never reports zero (Adam) cannot show the parcel was taken off. It only sends a new
+   * weighing, so: a weight that differs by rearmChangeG, or any weight after rearmAfterMs of silence,
+   * is a new parcel.
+   */
+  private rearmWithoutZero(grams: number, silentFor: number): void {
+    const last = this.lastCapture;
+    if (!last) return;
+    if (Math.abs(grams - last.grams) >= this.opts.rearmChangeG || silentFor >= this.opts.rearmAfterMs) this.needsZero = false;
   }
 
   private setStatus(next: ScaleEvent): void {
@@ -212,9 +302,11 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
   }
 }
 
-function problemStatus(reading: Exclude<ScaleReading, { kind: 'weight' }>): ScaleEvent {
+function problemStatus(reading: Exclude<ScaleReading, { kind: 'weight' | 'malformed' }>): ScaleEvent {
   const base = { grams: null, stable: false } as const;
   switch (reading.kind) {
+    case 'motion':
+      return { ...base, status: 'motion', message: scaleMessages.motion };
     case 'overload':
       return { ...base, status: 'overload', message: scaleMessages.overload };
     case 'underload':
@@ -224,6 +316,9 @@ function problemStatus(reading: Exclude<ScaleReading, { kind: 'weight' }>): Scal
         busy: scaleMessages.busy,
         unit: scaleMessages.unit,
         transmission: scaleMessages.communication,
+        'zero-error': scaleMessages.zeroError,
+        'initial-zero-error': scaleMessages.zeroError,
+        'zero-range': scaleMessages.zeroError,
       };
       return { ...base, status: 'error', message: byCode[reading.code] ?? scaleMessages.other };
     }

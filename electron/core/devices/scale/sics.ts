@@ -1,5 +1,7 @@
 // Mettler Toledo MT-SICS: pure frame parser and the commands we send (ref devices.md §1.1).
+import { afterNoise, frameParser, malformed, terminatedSplitter } from './framing';
 import type { Protocol, ScaleParser, ScaleReading } from './types';
+import { parseDecimal, toGrams } from './units';
 
 export const sicsCommands = {
   /** Weight now, stable or not (`S D` while moving). */
@@ -10,21 +12,7 @@ export const sicsCommands = {
   tare: Buffer.from('T\r\n', 'latin1'),
 } as const;
 
-const GRAMS_PER_UNIT: Record<string, number> = {
-  mg: 0.001,
-  g: 1,
-  kg: 1000,
-  lb: 453.59237,
-  oz: 28.349523125,
-};
-
-/** Grams for a value in a SICS unit, or null for a unit we cannot convert. */
-export function toGrams(value: number, unit: string): number | null {
-  const factor = GRAMS_PER_UNIT[unit.toLowerCase()];
-  if (factor === undefined) return null;
-  // Round to the milligram so 0.1 lb does not come out as 45.359237000000004.
-  return Math.round(value * factor * 1000) / 1000;
-}
+export { toGrams };
 
 const ERRORS: Record<string, string> = {
   busy: 'Scale busy or not stable in time',
@@ -40,30 +28,36 @@ const ERRORS: Record<string, string> = {
 const error = (code: string): ScaleReading => ({ kind: 'error', code, message: ERRORS[code] ?? code });
 
 // <cmd> <S|D> <value, right-aligned, '-' inside the field> <unit>
-const WEIGHT = /^(?:S|SI|SU|SIU|SR|SIR) ([SD]) +(-? *\d+(?:\.\d+)?) +([A-Za-z]{1,3})$/;
+const WEIGHT = /^(?:S|SI|SU|SIU|SR|SIR) ([A-Z]) +(.+?) +([A-Za-z]{1,3})$/;
+/** Acknowledgements: tare stored with its value, and `<cmd> A …` (zeroed, tare cleared, info). */
+const ACK = /^(?:(?:T|TI|TA) S +\S.*|[A-Z][A-Z0-9]* A(?: .*)?)$/;
 const STATUS = /^(S|SI|SU|SIU|SR|SIR|Z|ZI|T|TI) ([A-Z+-])$/;
 const MAX_FRAME = 64;
 
-/** One line (CR LF stripped) → reading; null for acknowledgements, garbage or a corrupted frame. */
+/** One line (CR LF stripped) → reading; null for acknowledgements, 'malformed' for anything else. */
 export function parseSicsLine(line: string): ScaleReading | null {
   const w = WEIGHT.exec(line);
   if (w) {
     const [, flag, field, unit] = w as unknown as [string, string, string, string];
-    const grams = toGrams(Number(field.replace(/ /g, '')), unit);
+    if (flag !== 'S' && flag !== 'D') return malformed('bad-status');
+    const value = parseDecimal(field);
+    if (value === null) return malformed('bad-number');
+    const grams = toGrams(value, unit);
     if (grams === null) return error('unit');
     return { kind: 'weight', grams, stable: flag === 'S', unit };
   }
   if (line === 'ES') return error('syntax');
   if (line === 'ET') return error('transmission');
   if (line === 'EL') return error('logic');
+  if (ACK.test(line)) return null;
   const s = STATUS.exec(line);
-  if (!s) return null;
+  if (!s) return malformed('bad-frame');
   const [, cmd, st] = s as unknown as [string, string, string];
   if (cmd.startsWith('S')) {
     if (st === '+') return { kind: 'overload' };
     if (st === '-') return { kind: 'underload' };
     if (st === 'I') return error('busy');
-    return null;
+    return malformed('bad-status');
   }
   if (cmd.startsWith('Z')) {
     if (st === 'I') return error('zero-failed');
@@ -75,27 +69,13 @@ export function parseSicsLine(line: string): ScaleReading | null {
 }
 
 export function createSicsParser(): ScaleParser {
-  let pending = '';
-  return {
-    push(bytes) {
-      // latin1, never UTF-8: a stray high byte must stay one character.
-      pending += bytes.toString('latin1');
-      const out: ScaleReading[] = [];
-      let nl: number;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        const raw = pending.slice(0, nl).replace(/\r$/, '');
-        pending = pending.slice(nl + 1);
-        // Noise (NUL, XON/XOFF, line glitches) ends at the last non-printable byte; the frame follows it.
-        const line = raw.replace(/^[^]*[^\x20-\x7e]/, '');
-        if (line.length === 0 || line.length > MAX_FRAME) continue;
-        const reading = parseSicsLine(line);
-        if (reading) out.push(reading);
-      }
-      // No terminator for too long: keep memory bounded, but keep a tail that may start a frame.
-      if (pending.length > MAX_FRAME * 4) pending = pending.slice(-MAX_FRAME);
-      return out;
-    },
-  };
+  return frameParser(terminatedSplitter('\n', MAX_FRAME), (raw) => {
+    const { text, noise } = afterNoise(raw.replace(/\r$/, ''));
+    const out: ScaleReading[] = noise ? [malformed('noise')] : [];
+    if (text.length === 0) return out;
+    const reading = parseSicsLine(text);
+    return reading ? [...out, reading] : out;
+  });
 }
 
 export const sicsProtocol: Protocol = {
@@ -105,4 +85,5 @@ export const sicsProtocol: Protocol = {
   zeroCommand: sicsCommands.zero,
   tareCommand: sicsCommands.tare,
   pollIntervalMs: 250,
+  serial: { baudRate: 9600, dataBits: 8, parity: 'none' },
 };

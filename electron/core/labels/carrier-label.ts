@@ -1,0 +1,83 @@
+// Carrier-supplied labels to printer bytes, always converted here, never by an online service:
+// ZPL goes to a ZPL printer unchanged; PNG becomes a ^GFA image; PDF is rasterised (MuPDF)
+// then becomes ^GFA. ESC/POS printers get the label as raster images.
+import { PrinterTypes, ThermalPrinter } from 'node-thermal-printer';
+import { renderLabelPng } from './label-png';
+import { fitWithin, monoFromPng, monoToPng, rotateClockwise, sliceRows, type MonoBitmap } from './mono-bitmap';
+import { rasterizePdf } from './pdf-raster';
+import { zplImageLabel } from './zpl-graphic';
+import { labelSize, type LabelDpi } from './zpl-shipping-label';
+
+export type CarrierLabelFormat = 'ZPL' | 'PNG' | 'PDF';
+export type PrinterLanguage = 'zpl' | 'escpos';
+
+export interface CarrierLabel {
+  format: CarrierLabelFormat;
+  bytes: Buffer;
+}
+
+export interface PrinterBytesOptions {
+  /** ZPL printer resolution (default 203); the stock is 4x6 in. */
+  dpi?: LabelDpi;
+  /** ESC/POS printable width in dots (default 576: 80 mm paper). */
+  escposWidthDots?: number;
+}
+
+const ESCPOS_BAND_ROWS = 200; // Epson garbles single raster images 256+ dots tall
+const ESC_INIT = Buffer.from([0x1b, 0x40]); // ESC @
+
+/** Turns landscape art onto portrait stock, then shrinks it to fit when it is larger. */
+function fitStock(b: MonoBitmap, width: number, height: number): MonoBitmap {
+  const turned = b.width > b.height && height > width && b.width > width ? rotateClockwise(b) : b;
+  return fitWithin(turned, width, height);
+}
+
+async function toBitmaps(label: CarrierLabel, width: number, height: number, dpi: number): Promise<MonoBitmap[]> {
+  switch (label.format) {
+    case 'PNG':
+      return [fitStock(monoFromPng(label.bytes), width, height)];
+    case 'PDF':
+      return rasterizePdf(label.bytes, { dpi, maxWidth: width, maxHeight: height });
+    case 'ZPL': {
+      const png = await renderLabelPng(label.bytes.toString('utf8'), { dpi: 203 });
+      return [fitStock(monoFromPng(png), width, height)];
+    }
+  }
+}
+
+async function escposImages(pages: MonoBitmap[]): Promise<Buffer> {
+  const p = new ThermalPrinter({
+    type: PrinterTypes.EPSON,
+    // Bytes only; a printer transport sends them. Custom interface objects work at run time.
+    interface: { execute: () => Promise.reject(new Error('bytes only')) } as unknown as string,
+  });
+  p.add(ESC_INIT);
+  p.alignCenter();
+  for (const page of pages) {
+    for (let y = 0; y < page.height; y += ESCPOS_BAND_ROWS) {
+      await p.printImageBuffer(monoToPng(sliceRows(page, y, Math.min(page.height, y + ESCPOS_BAND_ROWS))));
+    }
+    p.cut();
+  }
+  return Buffer.from(p.getBuffer());
+}
+
+/** The bytes to send to a printer that speaks `printerLanguage` for a carrier's label. */
+export async function toPrinterBytes(
+  label: CarrierLabel,
+  printerLanguage: PrinterLanguage,
+  opts: PrinterBytesOptions = {},
+): Promise<Buffer> {
+  if (label.bytes.length === 0) throw new Error(`The carrier's ${label.format} label is empty`);
+  if (printerLanguage === 'zpl') {
+    if (label.format === 'ZPL') return label.bytes;
+    const dpi = opts.dpi ?? 203;
+    const { width, height } = labelSize(dpi);
+    const pages = await toBitmaps(label, width, height, dpi);
+    return Buffer.from(pages.map((b) => zplImageLabel(b)).join('\n'), 'utf8');
+  }
+  const widthDots = opts.escposWidthDots ?? 576;
+  // Tall receipt paper: any length, the label's width scaled to the paper.
+  const pages = await toBitmaps(label, widthDots, widthDots * 4, 203);
+  return escposImages(pages);
+}

@@ -1,0 +1,107 @@
+// The closed print loop at the bench: paper out blocks with a clear message, a print cut off after
+// the bytes went out is uncertain and the packer answers, reprints need a reason. Real TCP sink.
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ScanReply } from '../../shared/api';
+import { dispatch } from '../../shared/bridge';
+import { createStation, type Station } from '../../electron/core/station';
+import { startSandboxOdoo } from '../../electron/sandbox/odoo/server';
+import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/printer-sink';
+import { expectedParcelWeight } from '../support/expected-weight';
+import { tempDir } from '../support/temp-dir';
+import { waitForEvent } from '../support/wait';
+
+let dir: ReturnType<typeof tempDir>;
+let odoo: Awaited<ReturnType<typeof startSandboxOdoo>>;
+let printer: PrinterSink;
+let station: Station;
+const apiKey = randomBytes(16).toString('hex');
+
+async function scan(code: string): Promise<ScanReply> {
+  const r = await dispatch(station.handlers, 'scan', { code });
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value as ScanReply;
+}
+
+/** Pack the first order up to the weight; the label goes to the printer after this. */
+async function packAndWeigh(): Promise<void> {
+  await scan('P-1');
+  const opened = await scan(odoo.state.sampleNames()[0]!);
+  for (const line of opened.state.order!.lines) for (let i = 0; i < line.quantity; i++) await scan(line.barcode!);
+  station.pack.weighed(expectedParcelWeight(station));
+}
+
+const untilPrint = (state: 'confirmed') =>
+  waitForEvent(station.events, 'state', (s) => s.label?.printState === state, 10_000, `print state ${state}`);
+
+beforeEach(async () => {
+  dir = tempDir();
+  odoo = await startSandboxOdoo({ port: 0, apiKey, seed: 2 });
+  printer = await startPrinterSink({ port: 0 });
+  station = createStation({
+    dataDir: dir.path,
+    mode: 'training',
+    identity: { scryptN: 1024 },
+    log: () => {},
+    odooApiKey: apiKey,
+    overrides: { odoo: { url: odoo.url, db: odoo.db, login: odoo.login }, printer: { uri: printer.uri } },
+  });
+  station.identities.addStaff({ badge: 'P-1', name: 'Pia', role: 'packer' });
+  await station.start();
+});
+afterEach(async () => {
+  await station.stop();
+  await Promise.all([odoo.close(), printer.close()]);
+  dir.remove();
+});
+
+describe('printing at the bench', () => {
+  it('blocks the label when the printer is out of paper, and prints it after PRINT', async () => {
+    printer.setStatus('paper_out');
+    await packAndWeigh();
+    const failed = await waitForEvent(station.events, 'state', (s) => s.label?.printState === 'failed' && /did not print/.test(s.message?.text ?? ''), 10_000);
+    expect(failed.message?.text).toMatch(/out of labels/i);
+    expect(printer.jobs).toHaveLength(0);
+    expect(station.exceptions.list('open').map((e) => e.kind)).toContain('print_failure');
+
+    printer.setStatus('ok');
+    const reply = await scan('*PB*PRINT');
+    expect(reply.message.tone).toBe('success');
+    expect(printer.jobs).toHaveLength(1);
+  });
+
+  it('asks the packer after a print cut off mid-way, and never prints it again by itself', async () => {
+    printer.failNext('reset_after_read');
+    await packAndWeigh();
+    const uncertain = await waitForEvent(station.events, 'state', (s) => s.label?.printState === 'uncertain' && /whole label/.test(s.message?.text ?? ''), 10_000);
+    expect(uncertain.message?.text).toMatch(/Did a whole label come out\? Scan PRINTED if yes, PRINT if not/);
+    station.worker.kick();
+    await scan('*PB*CANCEL'); // nothing the packer does reprints it unasked
+    expect(printer.jobs.length).toBeLessThanOrEqual(1);
+    const before = printer.jobs.length;
+
+    const answered = await scan('*PB*PRINTED');
+    expect(answered.state.label?.printState).toBe('confirmed');
+    expect(printer.jobs.length).toBe(before);
+    const audit = station.db.prepare(`SELECT actor FROM audit_log WHERE action = 'print.confirmed_by_packer'`).all();
+    expect(audit).toEqual([{ actor: 'staff:1' }]);
+  });
+
+  it('reprints only with a reason, audited, exactly one more copy', async () => {
+    await packAndWeigh();
+    await untilPrint('confirmed');
+    expect(printer.jobs).toHaveLength(1);
+    const ask = await scan('*PB*REPRINT');
+    expect(ask.message.text).toMatch(/Why reprint\? Scan REPRINT-DAMAGED, REPRINT-JAMMED, REPRINT-LOST/);
+    expect(printer.jobs).toHaveLength(1);
+    const reprinted = await scan('*PB*REPRINT-DAMAGED');
+    expect(reprinted.message.tone).toBe('success');
+    expect(printer.jobs).toHaveLength(2);
+    expect(printer.jobs[1]!.equals(printer.jobs[0]!)).toBe(true);
+    const audit = station.db
+      .prepare(`SELECT actor, data FROM audit_log WHERE action LIKE 'print.reprint%' OR (action = 'print.queued' AND data LIKE '%damaged%')`)
+      .all() as { actor: string; data: string }[];
+    expect(audit.length).toBeGreaterThan(0);
+    expect(audit.some((a) => a.actor === 'staff:1' && a.data.includes('label damaged'))).toBe(true);
+  });
+});
