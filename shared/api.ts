@@ -191,6 +191,8 @@ export const commands = {
       .strict(),
     reply: StationState,
   },
+  /** The open order's label as the printer draws it (PNG data URL), for the preview. */
+  labelImage: { request: Empty, reply: z.object({ png: z.string().startsWith('data:image/png;base64,').nullable() }) },
   getSettings: { request: Empty, reply: Settings },
   updateSettings: {
     request: z.object({ patch: SettingsPatch, approval: Approval }).strict(),

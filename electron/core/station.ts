@@ -7,7 +7,9 @@ import { StationFault } from '../../shared/errors';
 import { applySettingsPatch, type Settings, type SettingsPatch } from '../../shared/settings';
 import { createLocalCarrier } from './carriers/local/index';
 import { systemClock, type Clock } from './clock';
-import { probePrinter, probeScalePath } from './device-probe';
+import { probeScalePath } from './device-probe';
+import { testPrint } from './devices/printer/test-print';
+import { renderLabelPng } from './labels/label-png';
 import { PrintJournal } from './devices/printer/print-journal';
 import { ScaleService, type ScaleServiceOptions } from './devices/scale/scale-service';
 import { protocolByName } from './devices/scale/protocols';
@@ -87,6 +89,7 @@ export function createStation(config: StationConfig): Station {
   let scale: ScaleService | null = null;
   let orderSource: OrderSource = offlineOrderSource({ url: 'none', db: 'none' }, 'No Odoo is set up for this bench.');
   let stopped = false;
+  const previews = new Map<string, string>();
 
   const say = (tone: BenchMessage['tone'], text: string): BenchMessage => {
     message = { tone, text, at: clock.now() };
@@ -227,6 +230,17 @@ export function createStation(config: StationConfig): Station {
       publishState();
       return state();
     },
+    async labelImage() {
+      const label = pack.currentLabel();
+      if (!label) return { png: null };
+      let png = previews.get(label.sha256);
+      if (!png) {
+        png = `data:image/png;base64,${(await renderLabelPng(label.zpl)).toString('base64')}`;
+        previews.clear(); // one label on screen at a time
+        previews.set(label.sha256, png);
+      }
+      return { png };
+    },
     getSettings: () => settings.get(),
     updateSettings({ patch, approval }) {
       const lead = identities.approve(approval);
@@ -236,7 +250,7 @@ export function createStation(config: StationConfig): Station {
     },
     async testDevice({ device }) {
       const current = effectiveSettings();
-      return device === 'printer' ? probePrinter(current.printer.uri) : probeScalePath(current.scale.path);
+      return device === 'printer' ? testPrint(current.printer.uri, current.bench.name) : probeScalePath(current.scale.path);
     },
     login({ badge }) {
       identities.login(badge);

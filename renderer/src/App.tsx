@@ -123,7 +123,7 @@ export function App({ station }: { station: StationApi }) {
               {scale?.stable ? 'Stable' : (scale?.message ?? 'No reading')}
             </div>
           </div>
-          {state?.label && <LabelPreview label={state.label} />}
+          {state?.label && <LabelPreview label={state.label} station={station} />}
           <div className={`device printer-${printer?.status ?? 'absent'}`} data-testid="printer">
             <h2>Printer</h2>
             <div className="device-status">{printer?.message ?? printer?.status ?? 'Unknown'}</div>

@@ -1,4 +1,5 @@
-import type { LabelView, OrderView } from '../../shared/api';
+import { useEffect, useState } from 'react';
+import type { LabelView, OrderView, StationApi } from '../../shared/api';
 
 export function OrderPanel({ order }: { order: OrderView }) {
   return (
@@ -50,25 +51,46 @@ const PRINT_TEXT = {
   uncertain: 'Did a label come out?',
 } as const;
 
-export function LabelPreview({ label }: { label: LabelView }) {
+/** The label as the printer draws it, once it exists; until then the data it will carry. */
+export function LabelPreview({ label, station }: { label: LabelView; station: StationApi }) {
+  const [png, setPng] = useState<string | null>(null);
+  useEffect(() => {
+    setPng(null);
+    if (!label.trackingNumber) return;
+    let live = true;
+    void station.call('labelImage', {}).then((r) => live && r.ok && setPng(r.value.png));
+    return () => {
+      live = false;
+    };
+  }, [station, label.trackingNumber]);
+
   return (
     <section className="label-preview" aria-label="Label preview" data-testid="label">
-      <div className="label-sheet">
-        <div className="label-carrier">
-          {label.carrier} · {label.service}
+      {png ? (
+        <img className="label-image" src={png} alt={`Label ${label.trackingNumber}`} data-testid="label-image" />
+      ) : (
+        <div className="label-sheet">
+          <div className="label-carrier">
+            {label.carrier} · {label.service}
+          </div>
+          <div className="label-to">
+            {label.shipTo.map((line, i) => (
+              <div key={i}>{line}</div>
+            ))}
+          </div>
+          <div className="label-tracking" data-testid="tracking">
+            {label.trackingNumber ?? 'Waiting for the carrier…'}
+          </div>
+          <div className="label-foot">
+            {label.reference} · {(label.weightG / 1000).toFixed(3)} kg · Parcel 1 of 1
+          </div>
         </div>
-        <div className="label-to">
-          {label.shipTo.map((line, i) => (
-            <div key={i}>{line}</div>
-          ))}
-        </div>
+      )}
+      {png && (
         <div className="label-tracking" data-testid="tracking">
-          {label.trackingNumber ?? 'Waiting for the carrier…'}
+          {label.trackingNumber}
         </div>
-        <div className="label-foot">
-          {label.reference} · {(label.weightG / 1000).toFixed(3)} kg · Parcel 1 of 1
-        </div>
-      </div>
+      )}
       <div className={`print-state print-${label.printState ?? 'none'}`} data-testid="print-state">
         {label.printState ? PRINT_TEXT[label.printState] : label.status === 'awaiting_label' ? 'Awaiting label' : ''}
       </div>

@@ -42,6 +42,14 @@ describe('pack one order in the browser', () => {
     const tracking = await bench.page.getByTestId('tracking').textContent();
     expect(tracking).toMatch(/^PB[0-9A-F]{10}$/);
     expect(await pack.nextAction().textContent()).toBe('Stick the label on the parcel and scan the next order');
+    // The preview is the stored label as the printer draws it.
+    await bench.page.getByTestId('label-image').waitFor({ timeout: 15_000 });
+    const size = await bench.page.getByTestId('label-image').evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
+    // 4 x 6 in at 203 dpi (the renderer rounds millimetres up by a dot or two).
+    expect(size[0]).toBeGreaterThanOrEqual(812);
+    expect(size[0]).toBeLessThanOrEqual(816);
+    expect(size[1]).toBeGreaterThanOrEqual(1218);
+    expect(size[1]).toBeLessThanOrEqual(1222);
     mkdirSync(ARTIFACTS, { recursive: true });
     await bench.page.screenshot({ path: join(ARTIFACTS, 'pack-order-printed.png') });
   });

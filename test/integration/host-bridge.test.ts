@@ -47,6 +47,7 @@ function fakeHandlers(): Handlers {
       throw new StationFault('not_found', 'That exception is no longer open.');
     },
     enterWeight: () => state,
+    labelImage: () => ({ png: null }),
     getSettings: () => defaultSettings(),
     updateSettings: () => defaultSettings(),
     testDevice: () => {

@@ -36,6 +36,7 @@ function fakeHandlers(): Handlers {
       throw new Error('not used here');
     },
     enterWeight: () => state,
+    labelImage: () => ({ png: null }),
     getSettings: () => defaultSettings(),
     updateSettings: () => defaultSettings(),
     testDevice: ({ device }) => ({ ok: true, message: `${device} answered` }),

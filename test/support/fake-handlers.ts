@@ -28,6 +28,7 @@ export function fakeHandlers(calls: string[] = []): Handlers {
       throw new Error('not used');
     },
     enterWeight: () => (note('enterWeight'), sampleState),
+    labelImage: () => (note('labelImage'), { png: null }),
     getSettings: () => (note('getSettings'), defaultSettings()),
     updateSettings: () => (note('updateSettings'), defaultSettings()),
     testDevice: () => (note('testDevice'), { ok: false, message: 'No printer is set up.' }),

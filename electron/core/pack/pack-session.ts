@@ -702,6 +702,19 @@ export class PackSession {
     }
   }
 
+  /** The stored label of the open session, for the preview. */
+  currentLabel(): { zpl: string; sha256: string } | null {
+    const row = this.activeRow();
+    if (!row) return null;
+    const label = this.deps.db
+      .prepare(
+        `SELECT l.bytes, l.sha256, l.format FROM labels l JOIN parcels p ON p.id = l.parcel_id
+         JOIN shipments s ON s.id = p.shipment_id WHERE s.session_id = ? ORDER BY l.id DESC LIMIT 1`,
+      )
+      .get(row.id) as { bytes: Buffer; sha256: string; format: string } | undefined;
+    return label?.format === 'ZPL' ? { zpl: label.bytes.toString('utf8'), sha256: label.sha256 } : null;
+  }
+
   // ---- helpers -----------------------------------------------------------------------------
 
   private shipmentIdOf(sessionId: number): number {

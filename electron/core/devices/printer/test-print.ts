@@ -1,0 +1,36 @@
+// "Test print" from settings: a small label through the same transport as real labels, with the
+// printer's status before and after, so a lead sees at once whether labels will come out.
+import { escapeFieldData } from '../../labels/zpl-shipping-label';
+import { PrinterError } from './errors';
+import { transportFor } from './transports';
+
+export function testLabelZpl(bench: string, at: Date): string {
+  const stamp = at.toISOString().replace('T', ' ').slice(0, 16);
+  return [
+    '^XA^CI28^PW812^LL400',
+    '^FO40,40^A0N,60,60^FDPackbench test print^FS',
+    `^FO40,120^A0N,36,36^FH^FD${escapeFieldData(bench)}^FS`,
+    `^FO40,170^A0N,30,30^FD${stamp} UTC^FS`,
+    '^FO40,230^BY3^BCN,100,Y,N,N^FDPACKBENCH-TEST^FS',
+    '^XZ',
+  ].join('\n');
+}
+
+export async function testPrint(
+  uri: string | null,
+  bench: string,
+  now = new Date(),
+): Promise<{ ok: boolean; message: string }> {
+  if (!uri) return { ok: false, message: 'No printer is set up for this bench. Enter its address in Settings.' };
+  const transport = transportFor(uri);
+  try {
+    const result = await transport.send(Buffer.from(testLabelZpl(bench, now), 'utf8'));
+    if (result.after && result.after.status !== 'ready') {
+      return { ok: false, message: `The test label was sent to ${transport.where}, but: ${result.after.message}` };
+    }
+    return { ok: true, message: `A test label was sent to ${transport.where}. Check that it came out and scans.` };
+  } catch (error) {
+    if (error instanceof PrinterError) return { ok: false, message: error.packerMessage };
+    throw error;
+  }
+}
