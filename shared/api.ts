@@ -80,6 +80,8 @@ export const StationState = z.object({
   scans: z.number().int().nonnegative(),
   order: OrderView.nullable(),
   label: LabelView.nullable(),
+  /** Milliseconds since the order cache last caught up with Odoo; null before the first time. */
+  cacheAge: z.number().nonnegative().nullable(),
 });
 export type StationState = z.infer<typeof StationState>;
 

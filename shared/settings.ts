@@ -25,8 +25,18 @@ export const Settings = z.object({
       url: z.url().nullable().default(null),
       db: z.string().min(1).nullable().default(null),
       login: z.string().min(1).nullable().default(null),
+      /** What this bench packs: Odoo company, warehouse and operation types (null / empty = all). */
+      scope: z
+        .object({
+          companyId: z.number().int().positive().nullable().default(null),
+          warehouseId: z.number().int().positive().nullable().default(null),
+          pickingTypeIds: z.array(z.number().int().positive()).default([]),
+        })
+        .default({ companyId: null, warehouseId: null, pickingTypeIds: [] }),
+      /** What validation does with quantities not packed: keep them as a backorder, or cancel them. */
+      backorder: z.enum(['create', 'no_backorder']).default('create'),
     })
-    .default({ url: null, db: null, login: null }),
+    .default({ url: null, db: null, login: null, scope: { companyId: null, warehouseId: null, pickingTypeIds: [] }, backorder: 'create' }),
   printer: z
     .object({
       uri: PrinterUri.nullable().default(null),

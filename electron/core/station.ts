@@ -16,12 +16,15 @@ import { protocolByName } from './devices/scale/protocols';
 import { StationEvents } from './events';
 import { createOdooDispatchTarget } from './odoo/dispatch-target';
 import { lazyOdooTransport } from './odoo/lazy-transport';
+import { scopedOdooTransport } from './odoo/pickings';
+import { Prefetcher } from './odoo/prefetch';
 import { createOdooOrderSource, offlineOrderSource } from './odoo/order-source';
 import { PackSession, type OrderSource, type ScanOutcome } from './pack/pack-session';
 import { classifyScan } from './pack/scan-code';
 import { appendAudit } from './store/audit';
 import { openDatabase, type Db } from './store/db';
 import { ExceptionQueue } from './store/exceptions';
+import { OrderCache } from './store/order-cache';
 import { actorOf, Identities, type IdentityOptions } from './store/identities';
 import { EnvSecretStore, FileSecretStore, LayeredSecretStore, type SecretStore } from './store/secret-store';
 import { SettingsStore } from './store/settings-store';
@@ -87,6 +90,7 @@ export function createStation(config: StationConfig): Station {
   let message: BenchMessage | null = null;
   let scans = (db.prepare(`SELECT count(*) AS n FROM audit_log WHERE action = 'scan'`).get() as { n: number }).n;
   let scale: ScaleService | null = null;
+  let prefetcher: Prefetcher | null = null;
   let orderSource: OrderSource = offlineOrderSource({ url: 'none', db: 'none' }, 'No Odoo is set up for this bench.');
   let stopped = false;
   const previews = new Map<string, string>();
@@ -108,6 +112,7 @@ export function createStation(config: StationConfig): Station {
       scans,
       order: pack.orderView(),
       label: pack.labelView(),
+      cacheAge: prefetcher?.age() ?? null,
     };
   };
   const publishState = () => {
@@ -154,7 +159,9 @@ export function createStation(config: StationConfig): Station {
         return orderSource.binding;
       },
       findByName: (name) => orderSource.findByName(name),
+      claim: (order, bench) => orderSource.claim?.(order, bench) ?? Promise.resolve({ ok: true as const }),
     },
+    benchName: () => effectiveSettings().bench.name,
     scale: () => scale,
     printerUri: () => effectiveSettings().printer.uri,
     journal,
@@ -245,6 +252,7 @@ export function createStation(config: StationConfig): Station {
     updateSettings({ patch, approval }) {
       const lead = identities.approve(approval);
       const next = settings.update(patch, actorOf(lead));
+      if (patch.odoo?.scope) prefetcher?.kick(); // a new scope starts the cache over
       publishState();
       return next;
     },
@@ -278,10 +286,16 @@ export function createStation(config: StationConfig): Station {
       log('odoo: no API key (set PACKBENCH_SECRET_ODOO_API_KEY or the secrets file)');
       return;
     }
-    const transport = lazyOdooTransport({ url, db: odooDb, login, apiKey });
+    const scope = () => effectiveSettings().odoo.scope;
+    const transport = scopedOdooTransport(lazyOdooTransport({ url, db: odooDb, login, apiKey }), scope);
     orderSource = createOdooOrderSource(transport);
-    const dispatch = createOdooDispatchTarget(transport, (payload) => pack.dispatched(payload));
+    const dispatch = createOdooDispatchTarget(transport, (payload) => pack.dispatched(payload), {
+      backorder: () => effectiveSettings().odoo.backorder,
+    });
     worker.register(dispatch.kind, dispatch.target);
+    const binding = { url, db: odooDb };
+    prefetcher = new Prefetcher({ transport, binding, cache: new OrderCache(db, clock), clock, scope, log, onChange: publishState });
+    prefetcher.start();
   }
 
   function connectScale(current: Settings): void {
@@ -333,6 +347,7 @@ export function createStation(config: StationConfig): Station {
     async stop() {
       stopped = true;
       await worker.stop();
+      await prefetcher?.stop();
       // A label on its way to the printer finishes (and is journaled) before the file closes.
       await printing.catch(() => {});
       await scale?.stop();

@@ -5,7 +5,7 @@ import { useApproval } from './Approval';
 const CHOICE_LABELS: Record<string, string> = {
   override: 'Ship anyway',
   reweigh: 'Weigh again',
-  retry: 'Try again',
+  retry: 'Fixed: try again',
   discard: 'Drop it',
   resume: 'Credentials fixed: resume',
   done: 'Mark as handled',

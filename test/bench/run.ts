@@ -13,8 +13,11 @@ import { startPrinterSink } from '../../electron/sandbox/printer-sink';
 import { startScaleSimulator } from '../../electron/sandbox/scale-simulator';
 import { expectedParcelWeight } from '../support/expected-weight';
 import { waitForEvent } from '../support/wait';
+import { benchOrderCache, benchPrefetch } from './odoo-cache';
 
-const { values } = parseArgs({ options: { orders: { type: 'string', default: '200' } } });
+const { values } = parseArgs({
+  options: { orders: { type: 'string', default: '200' }, 'cache-pickings': { type: 'string', default: '200000' } },
+});
 const ORDERS = Number(values.orders);
 
 function percentile(sorted: number[], p: number): number {
@@ -98,6 +101,9 @@ async function main() {
   await station.stop();
   await Promise.all([odoo.close(), scale.close(), printer.close()]);
   rmSync(dir, { recursive: true, force: true });
+
+  await benchPrefetch();
+  await benchOrderCache({ pickings: Number(values['cache-pickings']) });
 }
 
 main().catch((error: unknown) => {

@@ -30,6 +30,7 @@ const state: StationState = {
   scans: 0,
   order: null,
   label: null,
+  cacheAge: null,
 };
 
 const queue: QueueCounts = { pending: 2, inFlight: 1, dead: 0, openExceptions: 0 };

@@ -21,6 +21,7 @@ const state: StationState = {
   scans: 0,
   order: null,
   label: null,
+  cacheAge: null,
 };
 
 function fakeHandlers(): Handlers {

@@ -104,6 +104,7 @@ describe('migration runner', () => {
       60: ['order_lines', 'orders'],
       70: ['labels', 'pack_sessions', 'packed_lines', 'parcels', 'print_jobs', 'shipments'],
       80: [],
+      90: ['order_codes', 'prefetch_cursors'],
     };
     let seen = new Set<string>();
     for (let i = 0; i < migrations.length; i++) {

@@ -13,6 +13,7 @@ export const sampleState: StationState = {
   scans: 0,
   order: null,
   label: null,
+  cacheAge: null,
 };
 
 export function fakeHandlers(calls: string[] = []): Handlers {

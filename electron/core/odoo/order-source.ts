@@ -4,6 +4,7 @@ import type { Order } from '../../../shared/order';
 import { OrderSourceUnavailable, type OrderSource } from '../pack/pack-session';
 import { OdooError } from './errors';
 import type { OdooTransport } from './transport';
+import { claimPicking } from './claims';
 import { findPickingByName } from './pickings';
 
 export function createOdooOrderSource(transport: OdooTransport): OrderSource {
@@ -15,6 +16,18 @@ export function createOdooOrderSource(transport: OdooTransport): OrderSource {
         return await findPickingByName(transport, name, binding);
       } catch (error) {
         if (error instanceof OdooError) throw new OrderSourceUnavailable(error.packerMessage);
+        throw error;
+      }
+    },
+    async claim(order, bench) {
+      try {
+        const outcome = await claimPicking(transport, { id: order.pickingId, name: order.name }, bench, Date.now());
+        return outcome.ok ? { ok: true } : { ok: false, message: outcome.message };
+      } catch (error) {
+        // Unreachable or busy: pack on a local claim, checked again before dispatch. A refusal
+        // (e.g. the bench's user may not change pickings) is said, not hidden.
+        if (error instanceof OdooError && !error.permanent && error.kind !== 'auth') return { ok: true, offline: true };
+        if (error instanceof OdooError) return { ok: false, message: `${order.name} could not be claimed in Odoo: ${error.packerMessage}` };
         throw error;
       }
     },

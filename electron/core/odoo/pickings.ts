@@ -112,76 +112,145 @@ export async function findPickingByName(
   name: string,
   source: { url: string; db: string },
 ): Promise<Order | null> {
-  const dialect = await dialectOf(transport);
   const [picking] = await rows(transport, PickingRow, 'stock.picking', 'search_read', {
     domain: [['name', '=', name]],
     fields: fieldsOf(PickingRow),
     limit: 1,
   });
   if (!picking) return null;
+  const { orders, skipped } = await pickingsToOrders(transport, [picking], source);
+  if (skipped[0]) throw skipped[0].error;
+  return orders[0]?.order ?? null;
+}
 
-  const moves = (await read(transport, MoveRow, 'stock.move', picking.move_ids)).filter(
+/** stock.picking as the prefetch reads it: PickingRow plus what a scan may look it up by. */
+export const PrefetchPickingRow = PickingRow.extend({ carrier_tracking_ref: Text });
+export type PrefetchPickingRow = z.infer<typeof PrefetchPickingRow>;
+export const PREFETCH_PICKING_FIELDS = fieldsOf(PrefetchPickingRow);
+
+export interface FetchedOrder {
+  order: Order;
+  /** carrier_tracking_ref, when the prefetch read it. */
+  trackingRef: string | null;
+  /** Names of the packages on the picking's move lines (with `packages`). */
+  packages: string[];
+}
+
+/**
+ * Pickings (as read) to canonical Orders, for any number of them in a fixed number of calls:
+ * moves, products and companies, partners, countries and states (plus move lines for package
+ * names when asked). A picking that cannot become an order is skipped with the reason.
+ */
+export async function pickingsToOrders(
+  transport: OdooCaller,
+  pickings: (z.infer<typeof PickingRow> & { carrier_tracking_ref?: string | null })[],
+  source: { url: string; db: string },
+  options: { packages?: boolean } = {},
+): Promise<{ orders: FetchedOrder[]; skipped: { pickingId: number; name: string; error: OdooError }[] }> {
+  if (pickings.length === 0) return { orders: [], skipped: [] };
+  const dialect = await dialectOf(transport);
+  const moves = (await read(transport, MoveRow, 'stock.move', pickings.flatMap((p) => p.move_ids))).filter(
     (m) => m.state !== 'cancel' && m.product_uom_qty > 0 && m.product_id !== false,
   );
+  const moveById = new Map(moves.map((m) => [m.id, m]));
   const productIds = unique(moves.map((m) => idOf(m.product_id)));
-  const companyId = idOf(picking.company_id);
-  const [products, companies] = await Promise.all([
+  const companyIds = unique(pickings.map((p) => idOf(p.company_id)));
+  const [products, companies, packageLines] = await Promise.all([
     read(transport, ProductRow, 'product.product', productIds),
-    companyId === null ? Promise.resolve([]) : read(transport, CompanyRow, 'res.company', [companyId]),
+    read(transport, CompanyRow, 'res.company', companyIds),
+    options.packages
+      ? rows(transport, PackageLineRow, 'stock.move.line', 'search_read', {
+          domain: [
+            ['picking_id', 'in', pickings.map((p) => p.id)],
+            ['result_package_id', '!=', false],
+          ],
+          fields: fieldsOf(PackageLineRow),
+        })
+      : Promise.resolve([]),
   ]);
-  const shipToId = idOf(picking.partner_id);
-  const shipFromId = companies[0] ? idOf(companies[0].partner_id) : null;
+  const companyPartner = new Map(companies.map((c) => [c.id, idOf(c.partner_id)]));
   const partnerFields = [...fieldsOf(PartnerRow).filter((f) => f !== 'phone' && f !== 'mobile'), ...dialect.partnerPhoneFields];
-  const partners = await read(transport, PartnerRow, 'res.partner', unique([shipToId, shipFromId]), partnerFields);
-  const countryIds = unique(partners.map((p) => idOf(p.country_id)));
-  const stateIds = unique(partners.map((p) => idOf(p.state_id)));
+  const partnerIds = unique([...pickings.map((p) => idOf(p.partner_id)), ...companyPartner.values()]);
+  const partners = await read(transport, PartnerRow, 'res.partner', partnerIds, partnerFields);
   const [countries, states] = await Promise.all([
-    read(transport, CodeRow, 'res.country', countryIds),
-    read(transport, CodeRow, 'res.country.state', stateIds),
+    read(transport, CodeRow, 'res.country', unique(partners.map((p) => idOf(p.country_id)))),
+    read(transport, CodeRow, 'res.country.state', unique(partners.map((p) => idOf(p.state_id)))),
   ]);
 
   const codes = new Map([...countries].map((c) => [c.id, c.code]));
   const regions = new Map([...states].map((s) => [s.id, s.code]));
-  const partner = (id: number | null) => partners.find((p) => p.id === id);
-  const product = (id: number | null) => products.find((p) => p.id === id);
+  const partnerById = new Map(partners.map((p) => [p.id, p]));
+  const productById = new Map(products.map((p) => [p.id, p]));
+  const packagesOf = new Map<number, Set<string>>();
+  for (const line of packageLines) {
+    const pickingId = idOf(line.picking_id);
+    const name = nameOf(line.result_package_id);
+    if (pickingId === null || name === null) continue;
+    packagesOf.set(pickingId, (packagesOf.get(pickingId) ?? new Set()).add(name));
+  }
 
-  const candidate = {
-    source: { url: source.url, db: source.db },
-    pickingId: picking.id,
-    name: picking.name,
-    origin: picking.origin,
-    state: picking.state,
-    carrier: nameOf(picking.carrier_id),
-    shipTo: toParty(partner(shipToId), codes, regions),
-    shipFrom: toParty(partner(shipFromId), codes, regions),
-    lines: moves.map((m) => {
-      const p = product(idOf(m.product_id));
-      return {
-        moveId: m.id,
-        productId: idOf(m.product_id),
-        name: p?.name ?? p?.display_name ?? nameOf(m.product_id),
-        sku: p?.default_code ?? null,
-        barcode: p?.barcode ?? null,
-        quantity: m.product_uom_qty,
-        unit: nameOf(m.product_uom) ?? 'Units',
-        // Odoo weighs in kg (product weight precision: grams or coarser).
-        unitWeightG: p && p.weight > 0 ? Math.round(p.weight * 1000) : null,
-        tracking: p?.tracking ?? 'none',
-      };
-    }),
-    writeDate: picking.write_date,
-  };
-  const parsed = Order.safeParse(candidate);
-  if (!parsed.success) {
-    const where = unique(parsed.error.issues.map((i) => i.path.join('.'))).join(', ');
-    throw new OdooError({
-      kind: 'permanent',
-      message: `Delivery ${picking.name} in Odoo cannot become an order: ${where}`,
-      packerMessage: `Delivery ${picking.name} is incomplete in Odoo (${describeMissing(parsed.error.issues)}). Put it aside and tell the shift lead.`,
+  const orders: FetchedOrder[] = [];
+  const skipped: { pickingId: number; name: string; error: OdooError }[] = [];
+  for (const picking of pickings) {
+    const shipToId = idOf(picking.partner_id);
+    const companyId = idOf(picking.company_id);
+    const shipFromId = companyId === null ? null : (companyPartner.get(companyId) ?? null);
+    const partner = (id: number | null) => (id === null ? undefined : partnerById.get(id));
+    const candidate = {
+      source: { url: source.url, db: source.db },
+      pickingId: picking.id,
+      name: picking.name,
+      origin: picking.origin,
+      state: picking.state,
+      carrier: nameOf(picking.carrier_id),
+      shipTo: toParty(partner(shipToId), codes, regions),
+      shipFrom: toParty(partner(shipFromId), codes, regions),
+      lines: picking.move_ids.flatMap((id) => {
+        const m = moveById.get(id);
+        if (!m) return [];
+        const productId = idOf(m.product_id);
+        const p = productId === null ? undefined : productById.get(productId);
+        return [
+          {
+            moveId: m.id,
+            productId,
+            name: p?.name ?? p?.display_name ?? nameOf(m.product_id),
+            sku: p?.default_code ?? null,
+            barcode: p?.barcode ?? null,
+            quantity: m.product_uom_qty,
+            unit: nameOf(m.product_uom) ?? 'Units',
+            // Odoo weighs in kg (product weight precision: grams or coarser).
+            unitWeightG: p && p.weight > 0 ? Math.round(p.weight * 1000) : null,
+            tracking: p?.tracking ?? 'none',
+          },
+        ];
+      }),
+      writeDate: picking.write_date,
+    };
+    const parsed = Order.safeParse(candidate);
+    if (!parsed.success) {
+      const where = unique(parsed.error.issues.map((i) => i.path.join('.'))).join(', ');
+      skipped.push({
+        pickingId: picking.id,
+        name: picking.name,
+        error: new OdooError({
+          kind: 'permanent',
+          message: `Delivery ${picking.name} in Odoo cannot become an order: ${where}`,
+          packerMessage: `Delivery ${picking.name} is incomplete in Odoo (${describeMissing(parsed.error.issues)}). Put it aside and tell the shift lead.`,
+        }),
+      });
+      continue;
+    }
+    orders.push({
+      order: parsed.data,
+      trackingRef: picking.carrier_tracking_ref ?? null,
+      packages: [...(packagesOf.get(picking.id) ?? [])],
     });
   }
-  return parsed.data;
+  return { orders, skipped };
 }
+
+const PackageLineRow = z.object({ id: z.number().int(), picking_id: M2o, result_package_id: M2o });
 
 function toParty(
   p: PartnerRow | undefined,
@@ -375,3 +444,54 @@ export async function readPickingForLookup(
   if (!row) throw missing(pickingId);
   return { state: row.state, carrierTrackingRef: row.carrier_tracking_ref };
 }
+
+// ---- Scope ----
+
+/** What a bench packs (settings `odoo.scope`): one company, one warehouse, some operation types. */
+export interface OdooScope {
+  companyId: number | null;
+  warehouseId: number | null;
+  pickingTypeIds: number[];
+}
+
+/** Domain leaves that keep stock.picking searches inside the bench's scope (none when unscoped). */
+export function scopeDomain(scope: OdooScope): unknown[] {
+  const leaves: unknown[] = [];
+  if (scope.companyId !== null) leaves.push(['company_id', '=', scope.companyId]);
+  if (scope.warehouseId !== null) leaves.push(['picking_type_id.warehouse_id', '=', scope.warehouseId]);
+  if (scope.pickingTypeIds.length > 0) leaves.push(['picking_type_id', 'in', [...scope.pickingTypeIds]]);
+  return leaves;
+}
+
+/**
+ * A transport that speaks for one bench's scope: every call carries `allowed_company_ids` when a
+ * company is set, and every stock.picking search (search, search_read, search_count) is narrowed
+ * to the scope. Reads by id (`read`) are not narrowed: write-back and conflict checks must still
+ * see a picking that left the scope. The scope is read on each call, so a settings change applies
+ * at once.
+ */
+export function scopedOdooTransport<T extends OdooCaller>(transport: T, scope: () => OdooScope): T {
+  const call: OdooCaller['call'] = (model, method, params = {}) => {
+    const current = scope();
+    let next: OdooParams = params;
+    if (current.companyId !== null) {
+      next = { ...next, context: { ...next.context, allowed_company_ids: [current.companyId] } };
+    }
+    const leaves = scopeDomain(current);
+    if (model === 'stock.picking' && SEARCHES.has(method) && leaves.length > 0) {
+      const domain = Array.isArray(next.domain) ? (next.domain as unknown[]) : [];
+      // Top-level terms are ANDed: the scope's leaves simply go in front.
+      next = { ...next, domain: [...leaves, ...domain] };
+    }
+    return transport.call(model, method, next);
+  };
+  return new Proxy(transport, {
+    get(target, key, receiver) {
+      if (key === 'call') return call;
+      const value: unknown = Reflect.get(target, key, receiver);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+const SEARCHES = new Set(['search', 'search_read', 'search_count']);

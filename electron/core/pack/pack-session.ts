@@ -3,6 +3,7 @@
 // Every transition, its audit entry and its outbox rows commit in one transaction; the renderer
 // only shows the result.
 import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { ExceptionView, LabelView, OrderView, PackStep, Person, ScaleEvent } from '../../../shared/api';
 import { StationFault } from '../../../shared/errors';
 import type { Order } from '../../../shared/order';
@@ -14,7 +15,7 @@ import { appendAudit } from '../store/audit';
 import { inTransaction, type Db } from '../store/db';
 import type { ExceptionQueue } from '../store/exceptions';
 import { actorOf } from '../store/identities';
-import { OrderCache } from '../store/order-cache';
+import { OrderCache, type LookupResult } from '../store/order-cache';
 import { enqueue } from '../sync/outbox';
 import { REPRINT_REASONS, type BenchCommand } from './scan-code';
 import { checkWeightVariance, heldMessage, kg, type VarianceRule } from './weight-variance';
@@ -23,6 +24,11 @@ import { checkWeightVariance, heldMessage, kg, type VarianceRule } from './weigh
 export interface OrderSource {
   readonly binding: { url: string; db: string };
   findByName(name: string): Promise<Order | null>;
+  /**
+   * Claim the order for this bench in Odoo, or say who holds it. `offline`: Odoo could not be
+   * reached, the claim is only local and is checked again before dispatch.
+   */
+  claim?(order: Order, bench: { name: string; packer: string }): Promise<{ ok: true; offline?: boolean } | { ok: false; message: string }>;
 }
 
 export class OrderSourceUnavailable extends Error {
@@ -52,7 +58,17 @@ export interface DispatchPayload {
   pickingName: string;
   trackingRef: string;
   weightG: number;
-  lines: { moveId: number; quantity: number }[];
+  /** `ordered`: the demand when the order was cached (absent in rows queued by older builds). */
+  lines: { moveId: number; quantity: number; ordered?: number }[];
+  /** The address the label was made for, to notice a delivery re-addressed in Odoo since. */
+  shipTo?: { name: string; street1: string; street2: string | null; postalCode: string; city: string; country: string };
+  /** The bench that packed it (its claim), and when the order was opened. */
+  bench?: string;
+  openedAt?: number;
+  /** Carrier code for the attachment name (`LabelShipping-<carrier>-<ref>.<ext>`). */
+  carrier?: string;
+  /** The stored label (labels table), base64, attached to the picking. */
+  label?: { labelId: number; format: string; base64: string };
 }
 
 export type ScanOutcome = {
@@ -83,6 +99,8 @@ export interface PackSessionDeps {
   minWeightG?: number;
   /** Packing settings in force (item verification, weight-variance rule). */
   packing: () => { verifyItems: boolean } & VarianceRule;
+  /** The bench's name (settings `bench.name`), for claims; defaults to the host name. */
+  benchName?: () => string;
 }
 
 const MIN_WEIGHT_G = 20;
@@ -102,6 +120,20 @@ function addressLines(order: Order): string[] {
   return [p.name, p.company, p.street1, p.street2, `${p.postalCode} ${p.city}`, p.country].filter(
     (line): line is string => Boolean(line),
   );
+}
+
+/** A code that matches several orders: the packer scans the one they hold instead. */
+function chooseOrder(code: string, found: Extract<LookupResult, { kind: 'choose' }>): ScanOutcome {
+  const shown = found.orders.slice(0, 5).map((o) => (o.partner ? `${o.name} (${o.partner})` : o.name));
+  const more = found.total > shown.length ? `, and ${found.total - shown.length} more` : '';
+  const list = `${shown.join(', ')}${more}`;
+  const text =
+    found.via === 'barcode'
+      ? `This item is in ${found.total} orders: ${list}. Scan the order's barcode.`
+      : found.via === 'origin'
+        ? `${code} has ${found.total} deliveries: ${list}. Scan the delivery's barcode.`
+        : `"${code}" matches ${found.total} orders: ${list}. Scan the order's barcode.`;
+  return { kind: 'order', tone: 'warning', text };
 }
 
 export class PackSession {
@@ -243,10 +275,18 @@ export class PackSession {
     let offlineNote: string | null = null;
     try {
       order = await this.deps.orders.findByName(code);
+      if (!order) {
+        // Not a delivery name: its sale order, tracking ref, package or a product, from the local copy.
+        const found = this.cache.lookup(code, binding);
+        if (found.kind === 'choose') return chooseOrder(code, found);
+        if (found.kind === 'order') order = await this.deps.orders.findByName(found.order.name);
+      }
       if (order) this.cache.save(order);
     } catch (error) {
       if (!(error instanceof OrderSourceUnavailable)) throw error;
-      order = this.cache.findByName(code, binding)?.order ?? null;
+      const found = this.cache.lookup(code, binding);
+      if (found.kind === 'choose') return chooseOrder(code, found);
+      order = found.kind === 'order' ? found.order : null;
       if (!order) {
         return {
           kind: 'unknown',
@@ -268,6 +308,11 @@ export class PackSession {
     if (order.state !== 'assigned') {
       return { kind: 'order', tone: 'error', text: `${order.name} is not ready to pack yet (Odoo says "${order.state}").` };
     }
+    // Offline: the claim is local only (audited below) and checked again before dispatch.
+    const claim = offlineNote
+      ? { ok: true as const, offline: true }
+      : ((await this.deps.orders.claim?.(order, { name: this.benchName(), packer: actorOf(packer) })) ?? { ok: true as const });
+    if (!claim.ok) return { kind: 'order', tone: 'error', text: claim.message };
     const orderId = this.cache.findByName(order.name, binding)!.id;
     const verify = this.deps.packing().verifyItems;
     inTransaction(this.deps.db, () => {
@@ -281,7 +326,12 @@ export class PackSession {
         actor: actorOf(packer),
         action: 'pack.opened',
         subject: order!.name,
-        data: { session: Number(info.lastInsertRowid), pickingId: order!.pickingId, offline: offlineNote !== null },
+        data: {
+          session: Number(info.lastInsertRowid),
+          pickingId: order!.pickingId,
+          offline: offlineNote !== null,
+          claim: 'offline' in claim && claim.offline ? 'offline' : 'odoo',
+        },
       });
     });
     if (!verify) this.deps.scale()?.arm();
@@ -516,6 +566,7 @@ export class PackSession {
     const printerUri = this.deps.printerUri();
     if (printerUri) this.deps.journal.queue(Number(label.lastInsertRowid), printerUri, 'first print', 'system');
     const packed = this.packed(shipment.session_id);
+    const opened = db.prepare('SELECT opened_at FROM pack_sessions WHERE id = ?').get(shipment.session_id) as { opened_at: number };
     enqueue(db, this.deps.clock, {
       target: 'odoo',
       kind: ODOO_DISPATCH,
@@ -526,7 +577,19 @@ export class PackSession {
         pickingName: order.name,
         trackingRef: trackingNumber,
         weightG: parcel.weightG,
-        lines: order.lines.map((l) => ({ moveId: l.moveId, quantity: packed.get(l.moveId) ?? l.quantity })),
+        lines: order.lines.map((l) => ({ moveId: l.moveId, quantity: packed.get(l.moveId) ?? l.quantity, ordered: l.quantity })),
+        shipTo: {
+          name: order.shipTo.name,
+          street1: order.shipTo.street1,
+          street2: order.shipTo.street2 ?? null,
+          postalCode: order.shipTo.postalCode,
+          city: order.shipTo.city,
+          country: order.shipTo.country,
+        },
+        bench: this.benchName(),
+        openedAt: opened.opened_at,
+        carrier: payload.request.service.carrier,
+        label: { labelId: Number(label.lastInsertRowid), format: 'ZPL', base64: bytes.toString('base64') },
       } satisfies DispatchPayload,
       idempotencyKey: `dispatch:${payload.request.idempotencyKey}`,
       binding: `${order.source.url}|${order.source.db}`,
@@ -716,6 +779,10 @@ export class PackSession {
   }
 
   // ---- helpers -----------------------------------------------------------------------------
+
+  private benchName(): string {
+    return this.deps.benchName?.() ?? hostname();
+  }
 
   private shipmentIdOf(sessionId: number): number {
     const row = this.deps.db.prepare('SELECT id FROM shipments WHERE session_id = ?').get(sessionId) as { id: number } | undefined;

@@ -1,7 +1,7 @@
 // The sync worker, generic over targets: applies outbox rows in order per order key, retries with
 // backoff, turns permanent failures into dead letters, stops a target on an auth failure, and after
 // a crash looks a row up before it is ever sent again.
-import type { Connectivity, ExceptionView } from '../../../shared/api';
+import type { Connectivity, ExceptionKind, ExceptionView } from '../../../shared/api';
 import type { Clock } from '../clock';
 import { appendAudit } from '../store/audit';
 import { inTransaction, type Db } from '../store/db';
@@ -28,8 +28,12 @@ export type ApplyResult =
   | { status: 'done'; result?: unknown }
   /** Worth trying again later (network, 5xx, 429); `retryAfterMs` from Retry-After. */
   | { status: 'retry'; error: string; retryAfterMs?: number }
-  /** Will never succeed as is (validation, access, state conflict); `title` is for a shift lead. */
-  | { status: 'permanent'; error: string; title?: string }
+  /**
+   * Will never succeed as is (validation, access, state conflict); `title` is for a shift lead.
+   * `exceptionKind` raises that kind instead of 'dead_letter' (e.g. 'odoo_conflict'), with
+   * `context` added to the exception's context.
+   */
+  | { status: 'permanent'; error: string; title?: string; exceptionKind?: ExceptionKind; context?: Record<string, unknown> }
   /** Credentials refused: the whole target stops until a person resumes it. */
   | { status: 'auth'; error: string };
 
@@ -93,6 +97,9 @@ interface ErrorHints {
 
 const MINUTE = 60_000;
 
+/** Exception kinds raised for a dead outbox row (see ApplyResult `exceptionKind`). */
+const DEAD_ROW_KINDS: readonly ExceptionKind[] = ['dead_letter', 'odoo_conflict', 'carrier_rejection'];
+
 export class SyncWorker {
   private readonly db: Db;
   private readonly clock: Clock;
@@ -134,9 +141,11 @@ export class SyncWorker {
       }
     }
 
-    this.exceptions.onResolve('dead_letter', ['retry', 'discard'], (ex, resolution) =>
-      this.resolveDeadLetter(ex, resolution),
-    );
+    // A row a target refused for good, whatever kind of exception it raised, is sent again once the
+    // cause is fixed (the target checks again: a conflict still there comes back) or dropped.
+    for (const kind of DEAD_ROW_KINDS) {
+      this.exceptions.onResolve(kind, ['retry', 'discard'], (ex, resolution) => this.resolveDeadLetter(ex, resolution));
+    }
     this.exceptions.onResolve('sync_auth', ['resume'], (ex) => {
       if (typeof ex.context.target === 'string') this.resumeTarget(ex.context.target);
     });
@@ -270,7 +279,7 @@ export class SyncWorker {
             counts.applied++;
             break;
           case 'permanent':
-            this.deadLetter(handler, row, result.error, result.title);
+            this.deadLetter(handler, row, result.error, result.title, result.exceptionKind, result.context);
             counts.dead++;
             break;
           case 'auth': {
@@ -307,14 +316,21 @@ export class SyncWorker {
     this.notify();
   }
 
-  private deadLetter(handler: SyncTarget, row: OutboxRow, error: string, title: string | undefined): void {
+  private deadLetter(
+    handler: SyncTarget,
+    row: OutboxRow,
+    error: string,
+    title: string | undefined,
+    kind: ExceptionKind = 'dead_letter',
+    extra: Record<string, unknown> = {},
+  ): void {
     const actor = `sync:${row.target}`;
     markDead(this.db, this.clock, row, error, actor);
     this.exceptions.raise({
-      kind: 'dead_letter',
+      kind,
       orderRef: row.orderKey,
       title: title ?? `${labelOf(handler)} refused "${row.kind}" for ${row.orderKey}: ${error}`,
-      context: { outboxId: row.id, target: row.target, kind: row.kind, error, payload: row.payload },
+      context: { ...extra, outboxId: row.id, target: row.target, kind: row.kind, error, payload: row.payload },
       raisedBy: actor,
     });
   }

@@ -136,9 +136,21 @@ export class Orm {
   }
 
   write(model: string, ids: number[], vals: unknown): true {
-    const checked = this.checkVals(model, vals);
-    const recs = this.browse(model, ids);
     const fields = fieldsOf(this.state, model);
+    // One2many commands ((1, id, vals) update, (0, 0, vals) create) are applied to the children
+    // after the record's own fields, in the same call, as Odoo does.
+    const children: [string, unknown][] = [];
+    let own = vals;
+    if (typeof vals === 'object' && vals !== null && !Array.isArray(vals)) {
+      const rest: Record<string, unknown> = {};
+      for (const [name, value] of Object.entries(vals)) {
+        if (fields[name]?.type === 'one2many') children.push([name, value]);
+        else rest[name] = value;
+      }
+      own = rest;
+    }
+    const checked = this.checkVals(model, own);
+    const recs = this.browse(model, ids);
     const stored: Record<string, SeedValue> = {};
     const inversed: [Field, SeedValue][] = [];
     for (const [name, value] of Object.entries(checked)) {
@@ -149,8 +161,29 @@ export class Orm {
     for (const rec of recs) {
       this.state.update(model, rec.id, stored);
       for (const [field, value] of inversed) field.assign!(rec, value, this.state);
+      for (const [name, commands] of children) this.writeOne2many(model, rec, name, commands);
     }
     return true;
+  }
+
+  private writeOne2many(model: string, rec: Rec, name: string, commands: unknown): void {
+    const field = fieldsOf(this.state, model)[name]!;
+    if (field.type !== 'one2many') return;
+    const wrong = () => valueError(`Wrong value for ${model}.${name}: ${JSON.stringify(commands)}`);
+    if (!Array.isArray(commands)) throw wrong();
+    for (const cmd of commands) {
+      if (!Array.isArray(cmd)) throw wrong();
+      const [code, id, values] = cmd as [unknown, unknown, unknown];
+      if (code === 1 && typeof id === 'number') {
+        const child = this.browse(field.relation, [id])[0]!;
+        if (child[field.inverse] !== rec.id) throw valueError(`${field.relation}(${id}) is not one of ${model}(${rec.id}).${name}`);
+        this.write(field.relation, [id], values);
+      } else if (code === 0) {
+        this.create(field.relation, { ...(values as Record<string, unknown>), [field.inverse]: rec.id });
+      } else {
+        throw valueError(`The sandbox does not apply command ${JSON.stringify(cmd)} on ${model}.${name}`);
+      }
+    }
   }
 
   create(model: string, vals: unknown): number {

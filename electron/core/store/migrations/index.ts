@@ -8,5 +8,6 @@ import { m0050 } from './0050-exceptions';
 import { m0060 } from './0060-order-cache';
 import { m0070 } from './0070-pack-sessions';
 import { m0080 } from './0080-print-journal';
+import { m0090 } from './0090-order-cache-lookup';
 
-export const migrations: readonly Migration[] = [m0010, m0020, m0030, m0040, m0050, m0060, m0070, m0080];
+export const migrations: readonly Migration[] = [m0010, m0020, m0030, m0040, m0050, m0060, m0070, m0080, m0090];

@@ -1,0 +1,179 @@
+// Claims: which bench is packing a delivery, recorded in Odoo so two benches never pack the same
+// parcel twice.
+//
+// How a claim is recognised. A claim is two things written together by the claiming bench:
+//   1. the picking's responsible user (`user_id`) set to the bench's Odoo user, and
+//   2. an internal chatter note "Packing at <bench> since <HH:MM> (Packbench claim by user <uid>
+//      at <YYYY-MM-DD HH:MM:SS> UTC)" — the part in brackets is the machine-readable marker.
+// The claim in force is the latest marker note on the picking, provided `user_id` still names the
+// user in that marker. Odoo sets `user_id` to whoever created the picking, so `user_id` alone
+// proves nothing; and if a person re-assigns the picking in Odoo (or clears "Responsible"), the
+// marker no longer matches and the claim is released. Benches sharing one Odoo user are told
+// apart by the bench name in the marker.
+//
+// Odoo has no optimistic locking over RPC: two benches claiming in the same second both succeed.
+// The dispatch re-checks the claim before it writes anything (see checkClaimAtDispatch), so the
+// loser's parcel becomes an odoo_conflict exception instead of a double shipment. The same check
+// catches claims made offline: a bench that opens an order while Odoo is unreachable records the
+// claim locally (the pack session and its `pack.opened` audit entry, with `claim: 'offline'`), and
+// its dispatch refuses to write if another bench claimed or shipped the delivery meanwhile.
+import { z } from 'zod';
+import { OdooError } from './errors';
+import type { OdooTransport } from './transport';
+
+type Caller = Pick<OdooTransport, 'call'>;
+
+export interface BenchIdentity {
+  /** The bench's name as set up in Settings (e.g. "Bench 2"). */
+  name: string;
+  /** Who is packing, for the note (optional). */
+  packer?: string | null;
+}
+
+export interface ClaimHolder {
+  uid: number;
+  /** The Odoo user's display name, from `user_id`. */
+  userName: string;
+  bench: string;
+  /** When the claim was made (ms since epoch). */
+  since: number;
+}
+
+export type ClaimOutcome = { ok: true; holder: ClaimHolder; already: boolean } | { ok: false; holder: ClaimHolder; message: string };
+
+const M2o = z.union([z.tuple([z.number().int(), z.string()]), z.literal(false)]);
+const PickingClaimRow = z.object({ id: z.number().int(), name: z.string(), state: z.string(), user_id: M2o });
+const NoteRow = z.object({ id: z.number().int(), res_id: z.number().int(), body: z.union([z.string(), z.literal(false)]) });
+
+const MARKER = 'Packbench claim';
+const MARKER_RE = /Packing at (.+?) since [^()]*\(Packbench claim by user (\d+) at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC\)/;
+
+/** The note a claim posts. Plain text: Odoo escapes it, and the marker survives escaping. */
+export function claimNote(bench: BenchIdentity, uid: number, at: number): string {
+  const utc = new Date(at).toISOString().slice(0, 19).replace('T', ' ');
+  const who = bench.packer ? ` (${bench.packer})` : '';
+  return `Packing at ${bench.name}${who} since ${clockTime(at)} (${MARKER} by user ${uid} at ${utc} UTC)`;
+}
+
+/** Parse a claim note body as Odoo returns it (HTML, escaped); null if it is not one. */
+export function parseClaimNote(body: string): { bench: string; uid: number; since: number } | null {
+  const text = unescapeHtml(body.replace(/<[^>]*>/g, ''));
+  const m = MARKER_RE.exec(text);
+  if (!m) return null;
+  // The packer's name in brackets after the bench name is not part of the bench.
+  const bench = m[1]!.replace(/ \([^()]*\)$/, '');
+  return { bench, uid: Number(m[2]), since: Date.parse(`${m[3]!.replace(' ', 'T')}Z`) };
+}
+
+/** HH:MM in the bench's local time. */
+export function clockTime(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+function unescapeHtml(text: string): string {
+  return text
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
+    .replace(/&#x([0-9a-f]+);/gi, (_, n: string) => String.fromCharCode(parseInt(n, 16)))
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&');
+}
+
+const uids = new WeakMap<object, Promise<number>>();
+
+/** The bench's own Odoo user id (`res.users.context_get`, asked once per transport). */
+export function ownUid(transport: Caller): Promise<number> {
+  let uid = uids.get(transport);
+  if (!uid) {
+    uid = transport.call('res.users', 'context_get', {}).then((reply) => {
+      const parsed = z.looseObject({ uid: z.number().int() }).safeParse(reply);
+      if (!parsed.success) throw new OdooError({ kind: 'protocol', message: 'Odoo did not say which user the bench is (context_get)' });
+      return parsed.data.uid;
+    });
+    uid.catch(() => uids.delete(transport));
+    uids.set(transport, uid);
+  }
+  return uid;
+}
+
+/**
+ * The claims in force on these pickings: two reads whatever their number (the pickings' user_id,
+ * and the marker notes). Pickings nobody claimed are absent from the map.
+ */
+export async function readClaims(transport: Caller, pickingIds: number[]): Promise<Map<number, ClaimHolder>> {
+  const holders = new Map<number, ClaimHolder>();
+  if (pickingIds.length === 0) return holders;
+  const [pickings, notes] = await Promise.all([
+    transport.call('stock.picking', 'read', { ids: pickingIds, fields: ['name', 'state', 'user_id'] }),
+    transport.call('mail.message', 'search_read', {
+      domain: [
+        ['model', '=', 'stock.picking'],
+        ['res_id', 'in', pickingIds],
+        ['body', 'ilike', MARKER],
+      ],
+      fields: ['res_id', 'body'],
+      order: 'id desc',
+    }),
+  ]);
+  const p = z.array(PickingClaimRow).safeParse(pickings);
+  const n = z.array(NoteRow).safeParse(notes);
+  if (!p.success || !n.success) throw new OdooError({ kind: 'protocol', message: 'Unexpected reply from Odoo while reading claims' });
+  return claimsFrom(p.data, n.data);
+}
+
+/** From user_id and marker notes (newest first) to the claims in force. */
+export function claimsFrom(
+  pickings: { id: number; user_id: z.infer<typeof M2o> }[],
+  notesNewestFirst: { res_id: number; body: string | false }[],
+): Map<number, ClaimHolder> {
+  const holders = new Map<number, ClaimHolder>();
+  for (const picking of pickings) {
+    if (picking.user_id === false) continue;
+    const latest = notesNewestFirst
+      .filter((note) => note.res_id === picking.id && typeof note.body === 'string')
+      .map((note) => parseClaimNote(note.body as string))
+      .find((c) => c !== null);
+    if (!latest || latest.uid !== picking.user_id[0]) continue;
+    holders.set(picking.id, { uid: latest.uid, userName: picking.user_id[1], bench: latest.bench, since: latest.since });
+  }
+  return holders;
+}
+
+export function isMine(holder: ClaimHolder, uid: number, bench: string): boolean {
+  return holder.uid === uid && holder.bench === bench;
+}
+
+/** "WH/OUT/00012 is being packed at Bench 2 by Marek since 10:42." */
+export function claimedElsewhere(pickingName: string, holder: ClaimHolder): string {
+  return `${pickingName} is being packed at ${holder.bench} by ${holder.userName} since ${clockTime(holder.since)}.`;
+}
+
+/**
+ * Claim a picking for this bench: refused when another bench holds it; nothing written when this
+ * bench holds it already (reopened after a restart). Otherwise user_id + the marker note: two
+ * writes, after two reads.
+ */
+export async function claimPicking(
+  transport: Caller,
+  picking: { id: number; name: string },
+  bench: BenchIdentity,
+  now: number,
+): Promise<ClaimOutcome> {
+  const uid = await ownUid(transport);
+  const holder = (await readClaims(transport, [picking.id])).get(picking.id);
+  if (holder && !isMine(holder, uid, bench.name)) {
+    return { ok: false, holder, message: `${claimedElsewhere(picking.name, holder)} Put it aside, or ask the shift lead to release it in Odoo.` };
+  }
+  if (holder) return { ok: true, holder, already: true };
+  await transport.call('stock.picking', 'write', { ids: [picking.id], vals: { user_id: uid } });
+  await transport.call('stock.picking', 'message_post', {
+    ids: [picking.id],
+    body: claimNote(bench, uid, now),
+    message_type: 'comment',
+    subtype_xmlid: 'mail.mt_note',
+  });
+  return { ok: true, holder: { uid, userName: '', bench: bench.name, since: now }, already: false };
+}

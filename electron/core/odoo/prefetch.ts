@@ -1,0 +1,288 @@
+// Incremental prefetch: keeps the order cache filled with the deliveries this bench may pack
+// (outgoing, ready, in scope), so a scan finds its order, by any of its codes, with Odoo offline.
+// Batches ordered by (write_date, id) with a stored cursor: after the first pull, each run asks
+// only for pickings written since. Each run also compares the ready set (ids only) with the cache,
+// so a picking that left it without our seeing its write (scope change, deletion) is marked too.
+import { z } from 'zod';
+import type { Clock } from '../clock';
+import type { OrderCache, OrderSourceBinding } from '../store/order-cache';
+import { OdooError } from './errors';
+import {
+  PREFETCH_PICKING_FIELDS,
+  PrefetchPickingRow,
+  pickingsToOrders,
+  type OdooCaller,
+  type OdooScope,
+  type PrefetchPickingRow as PickingRow,
+} from './pickings';
+
+export interface PrefetcherOptions {
+  /** A scoped transport (scopedOdooTransport): searches are narrowed to the bench's scope. */
+  transport: OdooCaller;
+  binding: OrderSourceBinding;
+  cache: OrderCache;
+  clock: Clock;
+  /** The scope in force; a different scope than the cursor's starts the pull over. */
+  scope: () => OdooScope;
+  /** Pickings per search_read (default 200: small enough for Odoo's worker time limits). */
+  batchSize?: number;
+  /**
+   * Each run starts this far before the cursor (default 120 s): Odoo stamps write_date at the start
+   * of a transaction, so a slow one may commit a date behind pickings already seen. Pickings met
+   * again unchanged cost nothing beyond the search.
+   */
+  overlapMs?: number;
+  /**
+   * Re-read every ready picking this often (default 30 min; also the first run after start). Odoo
+   * does not touch a picking's write_date when only its moves, packages or partner change.
+   */
+  refreshEveryMs?: number;
+  /** Between runs (default 60 s). */
+  intervalMs?: number;
+  log?: (line: string) => void;
+  /** After a run that changed the cache. */
+  onChange?: () => void;
+}
+
+export interface PrefetchResult {
+  /** First pull, a new scope or the periodic refresh: everything ready, not only what changed. */
+  full: boolean;
+  /** Pickings read from Odoo and cached as orders. */
+  saved: number;
+  /** Cached pickings marked as no longer ready. */
+  left: number;
+  /** Ready pickings that cannot become an order (incomplete address…), by name. */
+  skipped: string[];
+}
+
+/** Ready to pack: an outgoing delivery, reserved. Scope leaves come from the scoped transport. */
+const READY: unknown[] = [
+  ['picking_type_code', '=', 'outgoing'],
+  ['state', '=', 'assigned'],
+];
+const OUTGOING: unknown[] = [['picking_type_code', '=', 'outgoing']];
+
+const Ids = z.array(z.number().int());
+const StateRow = z.object({ id: z.number().int(), state: z.string(), write_date: z.string() });
+
+export class Prefetcher {
+  private readonly batchSize: number;
+  private readonly intervalMs: number;
+  private running: Promise<PrefetchResult> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = true;
+  /** Pickings that could not become orders, with the write_date seen: not asked for again until written. */
+  private readonly unusable = new Map<number, string>();
+  /** When this prefetcher last re-read every ready picking. */
+  private lastFullAt: number | null = null;
+
+  constructor(private readonly options: PrefetcherOptions) {
+    this.batchSize = options.batchSize ?? 200;
+    this.intervalMs = options.intervalMs ?? 60_000;
+  }
+
+  /** Milliseconds since the cache last caught up with Odoo, or null if it never did. */
+  age(): number | null {
+    const at = this.options.cache.lastSuccessAt(this.options.binding);
+    return at === null ? null : Math.max(0, this.options.clock.now() - at);
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => {});
+  }
+
+  /** Run now (or right after the run in progress), then on the interval again. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.runOnce()
+      .catch((error: unknown) => {
+        const text = error instanceof OdooError ? error.message : error instanceof Error ? error.message : String(error);
+        this.options.log?.(`prefetch: ${text}`);
+      })
+      .finally(() => {
+        if (this.stopped) return;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+          return;
+        }
+        this.timer = setTimeout(() => this.kick(), this.intervalMs);
+        this.timer.unref();
+      });
+  }
+
+  /** One pull: what changed since the cursor (everything ready on the first run). One at a time. */
+  runOnce(): Promise<PrefetchResult> {
+    this.running ??= this.pull().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async pull(): Promise<PrefetchResult> {
+    const { cache, binding } = this.options;
+    const scopeKey = JSON.stringify(normaliseScope(this.options.scope()));
+    const stored = cache.cursor(binding);
+    const now = this.options.clock.now();
+    const restart = !stored || stored.scope !== scopeKey || stored.writeDate === null;
+    const full = restart || this.lastFullAt === null || now - this.lastFullAt >= (this.options.refreshEveryMs ?? 30 * 60_000);
+    if (full) this.unusable.clear();
+    let cursor = restart ? { writeDate: null as string | null, pickingId: 0 } : { writeDate: stored.writeDate, pickingId: stored.pickingId };
+    const result: PrefetchResult = { full, saved: 0, left: 0, skipped: [] };
+    const seen = new Set<number>();
+
+    // Pages go by (write_date, id) from the last row read; the cursor stored is the furthest seen.
+    let page: { writeDate: string; pickingId: number } | null = null;
+    for (;;) {
+      const after =
+        page !== null
+          ? ['|', ['write_date', '>', page.writeDate], '&', ['write_date', '=', page.writeDate], ['id', '>', page.pickingId]]
+          : cursor.writeDate !== null && !full
+            ? [['write_date', '>=', shiftDatetime(cursor.writeDate, -(this.options.overlapMs ?? 120_000))]]
+            : [];
+      const batch = await this.search([...(full ? READY : OUTGOING), ...after]);
+      await this.store(batch, result, seen, full);
+      const last = batch.at(-1);
+      if (last) page = { writeDate: last.write_date, pickingId: last.id };
+      // Never move back (the overlap re-reads pickings behind the cursor).
+      if (last && (cursor.writeDate === null || last.write_date > cursor.writeDate || (last.write_date === cursor.writeDate && last.id > cursor.pickingId))) {
+        cursor = { writeDate: last.write_date, pickingId: last.id };
+      }
+      // Progress is kept batch by batch: an interrupted pull resumes where it stopped.
+      if (last) cache.saveCursor(binding, { scope: scopeKey, ...cursor, lastSuccessAt: stored?.lastSuccessAt ?? null });
+      if (batch.length < this.batchSize) break;
+    }
+
+    await this.reconcile(result, seen);
+    cache.saveCursor(binding, { scope: scopeKey, ...cursor, lastSuccessAt: this.options.clock.now() });
+    if (full) this.lastFullAt = now;
+    if (result.saved > 0 || result.left > 0) this.options.onChange?.();
+    return result;
+  }
+
+  /** State of pickings by id; one that was deleted is left out (Odoo refuses a read of a missing id). */
+  private async readStates(ids: number[]): Promise<z.infer<typeof StateRow>[]> {
+    const parse = (reply: unknown) => {
+      const rows = z.array(StateRow).safeParse(reply);
+      if (!rows.success) throw new OdooError({ kind: 'protocol', message: 'Unexpected stock.picking.read reply from Odoo (prefetch)' });
+      return rows.data;
+    };
+    try {
+      return parse(await this.options.transport.call('stock.picking', 'read', { ids, fields: ['state', 'write_date'] }));
+    } catch (error) {
+      if (!isMissing(error) || ids.length === 1) {
+        if (isMissing(error)) return [];
+        throw error;
+      }
+      const out: z.infer<typeof StateRow>[] = [];
+      for (const id of ids) out.push(...(await this.readStates([id])));
+      return out;
+    }
+  }
+
+  private async search(domain: unknown[]): Promise<PickingRow[]> {
+    const reply = await this.options.transport.call('stock.picking', 'search_read', {
+      domain,
+      fields: PREFETCH_PICKING_FIELDS,
+      order: 'write_date asc, id asc',
+      limit: this.batchSize,
+    });
+    const parsed = z.array(PrefetchPickingRow).safeParse(reply);
+    if (!parsed.success) throw new OdooError({ kind: 'protocol', message: 'Unexpected stock.picking.search_read reply from Odoo (prefetch)' });
+    return parsed.data;
+  }
+
+  /** Cache the ready ones as orders; mark the cached ones that are not ready any more. */
+  private async store(batch: PickingRow[], result: PrefetchResult, seen: Set<number>, force = false): Promise<void> {
+    const { cache, binding } = this.options;
+    const ready = batch.filter(
+      (p) => p.state === 'assigned' && this.unusable.get(p.id) !== p.write_date && (force || !cache.isCurrent(binding, p.id, p.write_date)),
+    );
+    for (const p of batch) if (p.state === 'assigned') seen.add(p.id);
+    const { orders, skipped } = await pickingsToOrders(this.options.transport, ready, binding, { packages: true });
+    for (const s of skipped) {
+      this.unusable.set(s.pickingId, ready.find((p) => p.id === s.pickingId)?.write_date ?? '');
+      result.skipped.push(s.name);
+      this.options.log?.(`prefetch: ${s.error.message}`);
+    }
+    const save = () => {
+      for (const { order, trackingRef, packages } of orders) cache.save(order, { trackingRef, packages });
+      for (const p of batch) {
+        if (p.state !== 'assigned' && cache.markNotReady(binding, p.id, p.state, p.write_date)) result.left++;
+      }
+    };
+    // One transaction per batch: one fsync, not one per order.
+    cache.transaction(save);
+    result.saved += orders.length;
+  }
+
+  /**
+   * The ready set in scope (ids only) against the cache: cached-ready pickings missing from it left
+   * (their state is read); ready ones missing from the cache (written before the cursor, new to the
+   * scope) are fetched.
+   */
+  private async reconcile(result: PrefetchResult, seen: Set<number>): Promise<void> {
+    const { cache, binding, transport } = this.options;
+    const reply = await transport.call('stock.picking', 'search', { domain: READY });
+    const parsed = Ids.safeParse(reply);
+    if (!parsed.success) throw new OdooError({ kind: 'protocol', message: 'Unexpected stock.picking.search reply from Odoo (prefetch)' });
+    const readyNow = new Set(parsed.data);
+    const cachedReady = cache.readyPickingIds(binding);
+    const gone = cachedReady.filter((id) => !readyNow.has(id));
+    const cachedSet = new Set(cachedReady);
+    const missing = parsed.data.filter((id) => !cachedSet.has(id) && !seen.has(id) && !this.unusable.has(id));
+    for (let i = 0; i < missing.length; i += this.batchSize) {
+      const chunk = missing.slice(i, i + this.batchSize);
+      const rows = await transport.call('stock.picking', 'read', { ids: chunk, fields: PREFETCH_PICKING_FIELDS });
+      const parsedRows = z.array(PrefetchPickingRow).safeParse(rows);
+      if (!parsedRows.success) throw new OdooError({ kind: 'protocol', message: 'Unexpected stock.picking.read reply from Odoo (prefetch)' });
+      await this.store(parsedRows.data, result, seen);
+    }
+    if (gone.length === 0) return;
+    // Read by id (not narrowed to the scope, which they may have left); a deleted one is absent.
+    const states = new Map<number, z.infer<typeof StateRow>>();
+    for (let i = 0; i < gone.length; i += this.batchSize) {
+      for (const r of await this.readStates(gone.slice(i, i + this.batchSize))) states.set(r.id, r);
+    }
+    cache.transaction(() => {
+      for (const id of gone) {
+        const now = states.get(id);
+        // Still ready but not found in scope: out of scope (or its scope search hid it); deleted: cancelled.
+        const state = now ? (now.state === 'assigned' ? null : now.state) : 'cancel';
+        if (cache.markNotReady(binding, id, state, now?.write_date)) result.left++;
+      }
+    });
+  }
+}
+
+/** An Odoo datetime ("YYYY-MM-DD HH:MM:SS", UTC) moved by ms. */
+function shiftDatetime(value: string, ms: number): string {
+  const at = Date.parse(`${value.replace(' ', 'T')}Z`);
+  if (Number.isNaN(at)) return value;
+  return new Date(at + ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+function isMissing(error: unknown): boolean {
+  return error instanceof OdooError && (error.odooName === 'odoo.exceptions.MissingError' || error.status === 404);
+}
+
+function normaliseScope(scope: OdooScope): OdooScope {
+  return { companyId: scope.companyId, warehouseId: scope.warehouseId, pickingTypeIds: [...scope.pickingTypeIds].sort((a, b) => a - b) };
+}
+

@@ -1,0 +1,116 @@
+// A bench's outbox, worker and Odoo dispatch target against a sandbox Odoo, without the rest of
+// the station: queue dispatch rows the way the pack session does (from the order as cached) and
+// drain them. Used by the write-back, conflict and claim tests and the write-back bench.
+import { ManualClock } from '../../electron/core/clock';
+import { connectOdoo } from '../../electron/core/odoo/connect';
+import { createOdooDispatchTarget, odooBinding, type BackorderPolicy } from '../../electron/core/odoo/dispatch-target';
+import { findPickingByName } from '../../electron/core/odoo/pickings';
+import type { OdooTransport } from '../../electron/core/odoo/transport';
+import { ODOO_DISPATCH, type DispatchPayload } from '../../electron/core/pack/pack-session';
+import { inTransaction, openDatabase, type Db } from '../../electron/core/store/db';
+import { ExceptionQueue } from '../../electron/core/store/exceptions';
+import { enqueue, getOutboxRow } from '../../electron/core/sync/outbox';
+import { SyncWorker } from '../../electron/core/sync/worker';
+import type { Order } from '../../shared/order';
+import type { SandboxOdoo } from '../../electron/sandbox/odoo/server';
+import { tempDir } from './temp-dir';
+
+export interface DispatchRig {
+  db: Db;
+  clock: ManualClock;
+  exceptions: ExceptionQueue;
+  worker: SyncWorker;
+  transport: OdooTransport;
+  dispatched: DispatchPayload[];
+  /** Read the order as the bench caches it when a packer opens it. */
+  cache(name: string): Promise<Order>;
+  /** Queue the dispatch row labelIssued would queue for this order; returns the outbox id. */
+  queue(order: Order, overrides?: Partial<DispatchPayload>): number;
+  state(id: number): string | undefined;
+  /** Run the worker until nothing is due. */
+  drain(): Promise<void>;
+  close(): void;
+}
+
+export async function dispatchRig(
+  odoo: SandboxOdoo,
+  options: { apiKey?: string; login?: string; bench?: string; backorder?: BackorderPolicy; maxBatch?: number; concurrency?: number; transport?: OdooTransport } = {},
+): Promise<DispatchRig> {
+  const dir = tempDir();
+  const db = openDatabase(dir.file('station.db'));
+  const clock = new ManualClock(Date.now());
+  const exceptions = new ExceptionQueue(db, clock);
+  const worker = new SyncWorker({ db, clock, exceptions, baseDelayMs: 1000, random: () => 0.5, onError: () => {} });
+  const transport =
+    options.transport ??
+    (await connectOdoo({ url: odoo.url, db: odoo.db, login: options.login ?? odoo.login, apiKey: options.apiKey ?? odoo.apiKey })).transport;
+  const dispatched: DispatchPayload[] = [];
+  const target = createOdooDispatchTarget(transport, (p) => dispatched.push(p), {
+    backorder: () => options.backorder ?? 'create',
+    ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+  });
+  worker.register(target.kind, target.target);
+  const bench = options.bench ?? 'Bench 1';
+  let seq = 0;
+  return {
+    db,
+    clock,
+    exceptions,
+    worker,
+    transport,
+    dispatched,
+    async cache(name) {
+      const order = await findPickingByName(transport, name, { url: odoo.url, db: odoo.db });
+      if (!order) throw new Error(`no delivery ${name}`);
+      return order;
+    },
+    queue(order, overrides = {}) {
+      seq++;
+      const trackingRef = `PB${String(order.pickingId).padStart(6, '0')}${String(seq).padStart(4, '0')}`;
+      const payload: DispatchPayload = {
+        sessionId: seq,
+        pickingId: order.pickingId,
+        pickingName: order.name,
+        trackingRef,
+        weightG: 1250,
+        lines: order.lines.map((l) => ({ moveId: l.moveId, quantity: l.quantity, ordered: l.quantity })),
+        shipTo: {
+          name: order.shipTo.name,
+          street1: order.shipTo.street1,
+          street2: order.shipTo.street2 ?? null,
+          postalCode: order.shipTo.postalCode,
+          city: order.shipTo.city,
+          country: order.shipTo.country,
+        },
+        bench,
+        openedAt: clock.now(),
+        carrier: 'local',
+        label: { labelId: seq, format: 'ZPL', base64: Buffer.from(`^XA^FD${trackingRef}^FS^XZ`).toString('base64') },
+        ...overrides,
+      };
+      return inTransaction(db, () =>
+        enqueue(db, clock, {
+          target: 'odoo',
+          kind: ODOO_DISPATCH,
+          orderKey: `odoo:${odoo.db}:picking:${order.pickingId}`,
+          payload,
+          idempotencyKey: `dispatch:${payload.trackingRef}`,
+          binding: odooBinding(transport),
+        }),
+      ).id;
+    },
+    state: (id) => getOutboxRow(db, id)?.state,
+    async drain() {
+      for (let i = 0; i < 1000; i++) {
+        const run = await worker.runOnce();
+        if (run.applied + run.retried + run.dead === 0) return;
+        clock.advance(60_000);
+      }
+    },
+    close() {
+      db.close();
+      dir.remove();
+    },
+  };
+}
