@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
 import type { ScaleProtocolName } from '../core/devices/scale/protocols';
+import { seededRandom } from './seeded-random';
 
 export type SimUnit = 'kg' | 'g' | 'lb';
 
@@ -110,18 +111,6 @@ export function encodeFrame(protocol: ScaleProtocolName, sample: SimSample): Buf
   return Buffer.from(text, 'latin1');
 }
 
-/** Small seeded PRNG (mulberry32): repeatable noise. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 // Frame markers (STX, ETX, LF, CR) never appear in noise, so noise cannot end or start a frame by itself.
 const MARKERS = new Set([0x02, 0x03, 0x0a, 0x0d]);
 
@@ -156,7 +145,7 @@ export async function startScaleSimulator(options: ScaleSimulatorOptions = {}): 
   const capacityG = options.capacityG ?? 30_000;
   const unit = options.unit ?? 'kg';
   const frameIntervalMs = options.frameIntervalMs ?? 100;
-  const rand = random(options.seed ?? 1);
+  const rand = seededRandom(options.seed ?? 1);
   const appPath = join(dir, 'scale-app');
   const devPath = join(dir, 'scale-dev');
 

@@ -15,6 +15,7 @@ import { Prefetcher } from '../../electron/core/odoo/prefetch';
 import { startSandboxOdoo } from '../../electron/sandbox/odoo/server';
 import { openDatabase } from '../../electron/core/store/db';
 import { OrderCache, type CodeKind } from '../../electron/core/store/order-cache';
+import { seededRandom } from '../../electron/sandbox/seeded-random';
 
 export interface CacheBenchOptions {
   pickings?: number;
@@ -22,18 +23,6 @@ export interface CacheBenchOptions {
   readyShare?: number;
   lookups?: number;
   log?: (line: string) => void;
-}
-
-/** mulberry32: repeatable figures. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -58,7 +47,7 @@ export async function benchOrderCache(options: CacheBenchOptions = {}): Promise<
   const db = openDatabase(join(dir, 'station.sqlite'));
   const cache = new OrderCache(db, systemClock);
   const source = { url: 'https://odoo.example.com', db: 'prod' };
-  const rnd = random(42);
+  const rnd = seededRandom(42);
   const party = (i: number) => ({
     name: `Customer ${i}`,
     company: null,

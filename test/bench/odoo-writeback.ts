@@ -2,15 +2,13 @@
 //   - RPC calls per picking (goal ≤ 3 amortised), from the sandbox's record of every RPC;
 //   - time to drain 2,000 queued orders with 20 ms injected latency and at most 4 concurrent
 //     requests (goal ≤ 120 s).
-// Run: npx tsx test/bench/odoo-writeback.ts [orders] [version]
+// Part of `npm run bench`; alone: npx tsx test/bench/odoo-writeback.ts [orders] [version]
 import { connectOdoo } from '../../electron/core/odoo/connect';
 import type { OdooTransport } from '../../electron/core/odoo/transport';
 import { startSandboxOdoo, type SandboxOdoo, type SandboxVersion } from '../../electron/sandbox/odoo/server';
 import type { Order } from '../../shared/order';
 import { dispatchRig } from '../support/dispatch-rig';
 
-const ORDERS = Number(process.argv[2] ?? 2000);
-const VERSION = Number(process.argv[3] ?? 17) as SandboxVersion;
 const LATENCY_MS = 20;
 const MAX_CONCURRENT = 4;
 
@@ -99,7 +97,7 @@ function ordersOf(odoo: SandboxOdoo): Order[] {
     });
 }
 
-async function main(): Promise<void> {
+export async function benchWriteback(ORDERS = 2000, VERSION: SandboxVersion = 17): Promise<void> {
   const apiKey = 'bench-writeback-key-0123456789';
   // Seed more deliveries than needed: some hold lot-tracked products and are left out.
   const odoo = await startSandboxOdoo({ version: VERSION, apiKey, seed: Math.ceil(ORDERS * 1.6) });
@@ -134,7 +132,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+if (process.argv[1]?.endsWith('odoo-writeback.ts')) {
+  benchWriteback(Number(process.argv[2] ?? 2000), Number(process.argv[3] ?? 17) as SandboxVersion).catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -14,9 +14,14 @@ import { startScaleSimulator } from '../../electron/sandbox/scale-simulator';
 import { expectedParcelWeight } from '../support/expected-weight';
 import { waitForEvent } from '../support/wait';
 import { benchOrderCache, benchPrefetch } from './odoo-cache';
+import { benchWriteback } from './odoo-writeback';
 
 const { values } = parseArgs({
-  options: { orders: { type: 'string', default: '200' }, 'cache-pickings': { type: 'string', default: '200000' } },
+  options: {
+    orders: { type: 'string', default: '200' },
+    'cache-pickings': { type: 'string', default: '200000' },
+    'writeback-orders': { type: 'string', default: '2000' },
+  },
 });
 const ORDERS = Number(values.orders);
 
@@ -104,6 +109,7 @@ async function main() {
 
   await benchPrefetch();
   await benchOrderCache({ pickings: Number(values['cache-pickings']) });
+  for (const version of [16, 17, 19] as const) await benchWriteback(Number(values['writeback-orders']), version);
 }
 
 main().catch((error: unknown) => {

@@ -78,7 +78,8 @@ export async function renderShippingLabelEscPos(data: ShippingLabelData, opts: E
   p.drawLine();
   p.println('FROM');
   const from = data.shipFrom;
-  for (const l of [from.name, from.company, from.street1, [from.postalCode, from.city].join(' '), from.country.toUpperCase()]) {
+  const fromCompany = from.company && from.company.trim().toLowerCase() !== from.name.trim().toLowerCase() ? from.company : null;
+  for (const l of [from.name, fromCompany, from.street1, [from.postalCode, from.city].join(' '), from.country.toUpperCase()]) {
     if (l && l.trim() !== '') await line(l, 20);
   }
   p.println(`Ref: ${data.reference}`);

@@ -104,7 +104,9 @@ function cityLine(p: Party): string {
 }
 
 function addressLines(p: Party): string[] {
-  const lines = [p.company, p.street1, p.street2, cityLine(p), p.country.toUpperCase()];
+  // A company whose name is the contact's name (a business address) is not printed twice.
+  const company = p.company && p.company.trim().toLowerCase() !== p.name.trim().toLowerCase() ? p.company : null;
+  const lines = [company, p.street1, p.street2, cityLine(p), p.country.toUpperCase()];
   return lines.filter((s): s is string => !!s && s.trim() !== '');
 }
 

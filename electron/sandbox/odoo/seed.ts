@@ -3,6 +3,7 @@
 // carriers, and `count` ready deliveries with reserved move lines, stored as the emulated version
 // keeps them. Pure: the same count always gives the same records (delivery N never depends on the
 // count). Records are stored values: many2one = id or false, empty = false.
+import { seededRandom } from '../seeded-random';
 
 export type SeedValue = string | number | boolean | number[];
 export type SeedRecord = { id: number } & Record<string, SeedValue>;
@@ -22,18 +23,6 @@ export function ean13(first12: string): string {
 /** Odoo's datetime wire format: UTC, no zone. */
 export function odooDatetime(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-}
-
-/** mulberry32: small, fast, good enough for demo data. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const COUNTRIES: [code: string, name: string][] = [
@@ -207,7 +196,7 @@ export function seedSandbox(count: number, version = 17): SeedData {
   const moves = data['stock.move']!;
   const lines = data['stock.move.line']!;
   for (let n = 1; n <= count; n++) {
-    const rnd = random(n * 2654435761);
+    const rnd = seededRandom(n * 2654435761);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
     const customer = Math.floor(rnd() * CUSTOMERS.length);
     const lineCount = 1 + Math.floor(rnd() * rnd() * 4);

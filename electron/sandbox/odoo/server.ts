@@ -10,6 +10,7 @@ import { Fault, json2Status, serializationFailure, serializeFault } from './faul
 import { SANDBOX_VERSIONS, type SandboxVersion } from './schema';
 import { SANDBOX_UID } from './seed';
 import { Services, type RpcLogEntry, type SandboxUser } from './services';
+import { seededRandom } from '../seeded-random';
 
 export { SandboxOdooState, type Rec } from './database';
 export type { RpcLogEntry, SandboxUser } from './services';
@@ -156,7 +157,7 @@ class Chaos {
 
   set(options: SandboxChaos): void {
     this.options = options;
-    this.rnd = mulberry32(options.seed ?? 1);
+    this.rnd = seededRandom(options.seed ?? 1);
   }
 
   inOutage(): boolean {
@@ -178,17 +179,6 @@ class Chaos {
     const kinds = this.options.errorKinds?.length ? this.options.errorKinds : ['serialization', 'gateway'];
     return kinds[Math.floor(this.rnd() * kinds.length)] as 'serialization' | 'gateway';
   }
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // ---- Routes ----

@@ -1,0 +1,14 @@
+// One seeded PRNG for everything the sandbox makes up (deliveries, scale noise, chaos) and for the
+// benches' figures: the same seed gives the same data on every machine.
+
+/** mulberry32: small and fast; numbers in [0, 1). Not for anything secret. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
