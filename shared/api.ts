@@ -87,7 +87,7 @@ export type StationState = z.infer<typeof StationState>;
 
 export const ScanReply = z.object({
   /** What the core decided the code was. */
-  kind: z.enum(['badge', 'command', 'order', 'product', 'unknown']),
+  kind: z.enum(['badge', 'command', 'order', 'product', 'package_type', 'unknown']),
   message: BenchMessage,
   state: StationState,
 });

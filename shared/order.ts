@@ -48,5 +48,17 @@ export const Order = z.object({
   shipFrom: Party,
   lines: z.array(OrderLine).min(1),
   writeDate: z.string(),
+  /** Where it ships from in Odoo, for the bench's scope (absent in orders cached by older builds). */
+  operation: z
+    .object({
+      companyId: z.number().int().positive().nullable(),
+      company: z.string().nullable(),
+      warehouseId: z.number().int().positive().nullable(),
+      warehouse: z.string().nullable(),
+      pickingTypeId: z.number().int().positive().nullable(),
+      /** As Odoo names it, e.g. "Berlin: Delivery Orders". */
+      pickingType: z.string().nullable(),
+    })
+    .optional(),
 });
 export type Order = z.infer<typeof Order>;

@@ -16,7 +16,7 @@ import { protocolByName } from './devices/scale/protocols';
 import { StationEvents } from './events';
 import { createOdooDispatchTarget } from './odoo/dispatch-target';
 import { lazyOdooTransport } from './odoo/lazy-transport';
-import { scopedOdooTransport } from './odoo/pickings';
+import { scopeRefusal, scopedOdooTransport } from './odoo/pickings';
 import { Prefetcher } from './odoo/prefetch';
 import { createOdooOrderSource, offlineOrderSource } from './odoo/order-source';
 import { PackSession, type OrderSource, type ScanOutcome } from './pack/pack-session';
@@ -25,6 +25,7 @@ import { appendAudit } from './store/audit';
 import { openDatabase, type Db } from './store/db';
 import { ExceptionQueue } from './store/exceptions';
 import { OrderCache } from './store/order-cache';
+import { PackageTypeStore } from './store/package-types';
 import { actorOf, Identities, type IdentityOptions } from './store/identities';
 import { EnvSecretStore, FileSecretStore, LayeredSecretStore, type SecretStore } from './store/secret-store';
 import { SettingsStore } from './store/settings-store';
@@ -168,6 +169,7 @@ export function createStation(config: StationConfig): Station {
     kickSync: () => worker.kick(),
     changed: publishState,
     packing: () => effectiveSettings().packing,
+    outOfScope: (order) => scopeRefusal(order, effectiveSettings().odoo.scope),
   });
 
   exceptions.onChanged(publishQueue);
@@ -287,14 +289,26 @@ export function createStation(config: StationConfig): Station {
       return;
     }
     const scope = () => effectiveSettings().odoo.scope;
-    const transport = scopedOdooTransport(lazyOdooTransport({ url, db: odooDb, login, apiKey }), scope);
-    orderSource = createOdooOrderSource(transport);
+    const odoo = lazyOdooTransport({ url, db: odooDb, login, apiKey });
+    const transport = scopedOdooTransport(odoo, scope);
+    // A scan looks the name up in all of the user's companies and warehouses, so that a delivery
+    // out of scope is refused by name (outOfScope in the pack session) instead of "not found".
+    orderSource = createOdooOrderSource(odoo);
     const dispatch = createOdooDispatchTarget(transport, (payload) => pack.dispatched(payload), {
       backorder: () => effectiveSettings().odoo.backorder,
     });
     worker.register(dispatch.kind, dispatch.target);
     const binding = { url, db: odooDb };
-    prefetcher = new Prefetcher({ transport, binding, cache: new OrderCache(db, clock), clock, scope, log, onChange: publishState });
+    prefetcher = new Prefetcher({
+      transport,
+      binding,
+      cache: new OrderCache(db, clock),
+      packageTypes: new PackageTypeStore(db, clock),
+      clock,
+      scope,
+      log,
+      onChange: publishState,
+    });
     prefetcher.start();
   }
 

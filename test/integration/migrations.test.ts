@@ -5,6 +5,7 @@ import { StationFault } from '../../shared/errors';
 import { openDatabase } from '../../electron/core/store/db';
 import { assertOrdered, migrate, schemaVersion, type Migration } from '../../electron/core/store/migrate';
 import { migrations } from '../../electron/core/store/migrations/index';
+import { PACKAGE_TYPE_BY_BARCODE_SQL } from '../../electron/core/store/package-types';
 import { tempDir } from '../support/temp-dir';
 
 let dir: ReturnType<typeof tempDir>;
@@ -130,6 +131,50 @@ describe('migration runner', () => {
     expect(plan(`SELECT * FROM orders WHERE name = 'WH/OUT/00001'`)).toMatch(/orders_name/);
     expect(plan(`SELECT * FROM order_lines WHERE barcode = '4006381333931'`)).toMatch(/order_lines_barcode/);
     expect(plan(`SELECT * FROM pack_sessions WHERE active = 1`)).toMatch(/pack_sessions_one_active/);
+    db.close();
+  });
+});
+
+describe('0110 package types', () => {
+  const upTo = (version: number) => migrations.filter((m) => m.version <= version);
+
+  it('adds a STRICT package_types table and the session column, keeping sessions already there', () => {
+    const db = new Database(dir.file('0110.sqlite'));
+    db.pragma('foreign_keys = ON');
+    migrate(db, migrations.filter((m) => m.version < 110));
+    db.prepare(
+      `INSERT INTO orders (source_url, source_db, picking_id, name, origin, state, data, write_date, fetched_at, ready)
+       VALUES ('http://odoo', 'db', 7, 'WH/OUT/00007', NULL, 'assigned', '{}', '2025-03-03 07:00:00', 1, 1)`,
+    ).run();
+    db.prepare(`INSERT INTO pack_sessions (order_id, packer, step, opened_at, updated_at) VALUES (1, 'staff:1', 'weighing', 1, 1)`).run();
+
+    expect(migrate(db, upTo(110)).at(-1)).toBe(110);
+    expect(schemaVersion(db)).toBe(110);
+    expect(tablesOf(db).find((t) => t.name === 'package_types')).toEqual({ name: 'package_types', strict: 1 });
+    expect(db.prepare('SELECT package_type_id FROM pack_sessions').all()).toEqual([{ package_type_id: null }]);
+
+    const insert = db.prepare(
+      `INSERT INTO package_types (source_url, source_db, type_id, name, barcode, length_mm, width_mm, height_mm, base_weight_g, max_weight_g, carrier_type, sequence, company_id, fetched_at)
+       VALUES ('http://odoo', 'db', ?, 'Box', ?, ?, ?, ?, ?, ?, 'none', 1, NULL, 1)`,
+    );
+    insert.run(1, 'PT-1', 400, 300, 200, 350, 15000);
+    insert.run(2, null, null, null, null, 0, null);
+    // Dimensions all or none; weights never negative; a limit is positive; one type per id.
+    expect(() => insert.run(3, 'PT-3', 400, null, 200, 350, null)).toThrow(/CHECK/);
+    expect(() => insert.run(4, 'PT-4', null, null, null, -1, null)).toThrow(/CHECK/);
+    expect(() => insert.run(5, 'PT-5', null, null, null, 10, 0)).toThrow(/CHECK/);
+    expect(() => insert.run(1, 'PT-1', null, null, null, 10, null)).toThrow(/UNIQUE/);
+    expect(() => db.prepare('UPDATE pack_sessions SET package_type_id = 0').run()).toThrow(/CHECK/);
+    db.prepare('UPDATE pack_sessions SET package_type_id = 1').run();
+    db.close();
+  });
+
+  it('finds a box by barcode through its index', () => {
+    const db = openDatabase(dir.file('0110-plan.sqlite'));
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${PACKAGE_TYPE_BY_BARCODE_SQL}`).all('PT-1', 'u', 'd') as { detail: string }[])
+      .map((r) => r.detail)
+      .join(' | ');
+    expect(plan).toMatch(/SEARCH package_types USING INDEX package_types_barcode \(barcode=\? AND source_url=\? AND source_db=\?\)/);
     db.close();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkWeightVariance, heldMessage } from '../../electron/core/pack/weight-variance';
+import { checkWeightVariance, heldMessage, heldTitle, ruleForPackageType, type HeldVerdict } from '../../electron/core/pack/weight-variance';
 
 const rule = { tolerancePct: 10, toleranceMinG: 50, boxTareG: 150 };
 const lines = [
@@ -39,5 +39,29 @@ describe('weight-variance gate', () => {
       kind: 'unknown',
       missing: ['Gift card'],
     });
+  });
+});
+
+describe('weight-variance gate with a package type', () => {
+  const boxM = { name: 'Box M', baseWeightG: 350, maxWeightG: 1500 };
+
+  it("uses the box's empty weight as the tare instead of the bench's", () => {
+    // expected = 950 + 350 = 1300 g; tolerance 130 g
+    expect(checkWeightVariance(lines, 1300, ruleForPackageType(rule, boxM))).toMatchObject({ kind: 'within', expectedG: 1300 });
+    expect(checkWeightVariance(lines, 1300, rule)).toMatchObject({ kind: 'outside', expectedG: 1100 });
+    expect(ruleForPackageType(rule, null)).toBe(rule);
+  });
+
+  it('holds a parcel over the limit of its box, before anything else and even with weights missing', () => {
+    const inBox = ruleForPackageType(rule, boxM);
+    const verdict = checkWeightVariance([...lines, { name: 'Gift card', quantity: 1, unitWeightG: null }], 1620, inBox);
+    expect(verdict).toEqual({ kind: 'over_max', packageType: 'Box M', maxWeightG: 1500, overG: 120 });
+    expect(heldMessage(verdict as HeldVerdict, 1620)).toBe(
+      'The parcel weighs 1.620 kg, more than a Box M may carry (1.500 kg). Use a bigger box and scan its barcode, or split the parcel, then weigh it again; or call the shift lead.',
+    );
+    expect(heldTitle('WH/OUT/00001', verdict as HeldVerdict, 1620)).toBe('WH/OUT/00001 weighs 1.620 kg, over the 1.500 kg a Box M may carry.');
+    // At the limit is allowed; a box without a limit never holds for it.
+    expect(checkWeightVariance(lines, 1500, inBox).kind).not.toBe('over_max');
+    expect(checkWeightVariance(lines, 90_000, ruleForPackageType(rule, { ...boxM, maxWeightG: null })).kind).toBe('outside');
   });
 });

@@ -398,11 +398,15 @@ export function createOdooDispatchTarget(
         }
       }
 
-      // 2. Packages with the shipping weight, one call for the batch.
+      // 2. Packages with the shipping weight (and the package type the packer scanned), one call for the batch.
       const toWrite = plans.filter((x) => !x.finishOnly);
       if (toWrite.length > 0) {
         const reply = await transport.call(dialect.packageModel, 'create', {
-          vals_list: toWrite.map((x) => ({ name: x.row.payload.trackingRef, shipping_weight: Math.round(x.row.payload.weightG) / 1000 })),
+          vals_list: toWrite.map((x) => ({
+            name: x.row.payload.trackingRef,
+            shipping_weight: Math.round(x.row.payload.weightG) / 1000,
+            ...(x.row.payload.packageTypeId ? { package_type_id: x.row.payload.packageTypeId } : {}),
+          })),
         });
         const ids = z.array(z.number().int()).length(toWrite.length).safeParse(reply);
         if (!ids.success) throw new OdooError({ kind: 'protocol', message: `Unexpected ${dialect.packageModel}.create reply from Odoo` });

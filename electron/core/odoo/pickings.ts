@@ -29,6 +29,7 @@ const PickingRow = z.object({
   partner_id: M2o,
   carrier_id: M2o,
   company_id: M2o,
+  picking_type_id: M2o,
   move_ids: z.array(z.number().int()),
   write_date: z.string(),
 });
@@ -66,6 +67,33 @@ const PartnerRow = z.object({
 });
 const CodeRow = z.object({ id: z.number().int(), code: Text });
 const CompanyRow = z.object({ id: z.number().int(), partner_id: M2o });
+const PickingTypeRow = z.object({ id: z.number().int(), warehouse_id: M2o });
+
+/**
+ * The warehouse of each operation type, remembered between batches (types seldom move; the
+ * prefetch forgets them on each full pull). Asked with search_read, not read: a type of a company
+ * outside `allowed_company_ids` is simply not known (warehouse unknown), never an AccessError.
+ */
+export class TypeWarehouses {
+  private readonly known = new Map<number, z.infer<typeof M2o>>();
+
+  clear(): void {
+    this.known.clear();
+  }
+
+  async of(transport: OdooCaller, typeIds: number[]): Promise<Map<number, z.infer<typeof M2o>>> {
+    const missing = typeIds.filter((id) => !this.known.has(id));
+    if (missing.length > 0) {
+      const found = await rows(transport, PickingTypeRow, 'stock.picking.type', 'search_read', {
+        domain: [['id', 'in', missing]],
+        fields: ['warehouse_id'],
+        context: { active_test: false },
+      });
+      for (const t of found) this.known.set(t.id, t.warehouse_id);
+    }
+    return this.known;
+  }
+}
 const LookupRow = z.object({ id: z.number().int(), state: z.string(), carrier_tracking_ref: Text });
 const PickingState = LookupRow.extend({ name: z.string(), move_ids: z.array(z.number().int()) });
 
@@ -145,7 +173,7 @@ export async function pickingsToOrders(
   transport: OdooCaller,
   pickings: (z.infer<typeof PickingRow> & { carrier_tracking_ref?: string | null })[],
   source: { url: string; db: string },
-  options: { packages?: boolean } = {},
+  options: { packages?: boolean; warehouses?: TypeWarehouses } = {},
 ): Promise<{ orders: FetchedOrder[]; skipped: { pickingId: number; name: string; error: OdooError }[] }> {
   if (pickings.length === 0) return { orders: [], skipped: [] };
   const dialect = await dialectOf(transport);
@@ -155,9 +183,11 @@ export async function pickingsToOrders(
   const moveById = new Map(moves.map((m) => [m.id, m]));
   const productIds = unique(moves.map((m) => idOf(m.product_id)));
   const companyIds = unique(pickings.map((p) => idOf(p.company_id)));
-  const [products, companies, packageLines] = await Promise.all([
+  const typeIds = unique(pickings.map((p) => idOf(p.picking_type_id)));
+  const [products, companies, warehouseOf, packageLines] = await Promise.all([
     read(transport, ProductRow, 'product.product', productIds),
     read(transport, CompanyRow, 'res.company', companyIds),
+    (options.warehouses ?? new TypeWarehouses()).of(transport, typeIds),
     options.packages
       ? rows(transport, PackageLineRow, 'stock.move.line', 'search_read', {
           domain: [
@@ -226,6 +256,7 @@ export async function pickingsToOrders(
         ];
       }),
       writeDate: picking.write_date,
+      operation: operationOf(picking, warehouseOf),
     };
     const parsed = Order.safeParse(candidate);
     if (!parsed.success) {
@@ -251,6 +282,20 @@ export async function pickingsToOrders(
 }
 
 const PackageLineRow = z.object({ id: z.number().int(), picking_id: M2o, result_package_id: M2o });
+
+/** Company, warehouse and operation type of a picking, as the bench's scope compares them. */
+function operationOf(picking: z.infer<typeof PickingRow>, warehouseOf: Map<number, z.infer<typeof M2o>>): Order['operation'] {
+  const typeId = idOf(picking.picking_type_id);
+  const warehouse = (typeId === null ? undefined : warehouseOf.get(typeId)) ?? false;
+  return {
+    companyId: idOf(picking.company_id),
+    company: nameOf(picking.company_id),
+    warehouseId: idOf(warehouse),
+    warehouse: nameOf(warehouse),
+    pickingTypeId: typeId,
+    pickingType: nameOf(picking.picking_type_id),
+  };
+}
 
 function toParty(
   p: PartnerRow | undefined,
@@ -461,6 +506,30 @@ export function scopeDomain(scope: OdooScope): unknown[] {
   if (scope.warehouseId !== null) leaves.push(['picking_type_id.warehouse_id', '=', scope.warehouseId]);
   if (scope.pickingTypeIds.length > 0) leaves.push(['picking_type_id', 'in', [...scope.pickingTypeIds]]);
   return leaves;
+}
+
+/**
+ * Why a delivery is not this bench's to pack, as a sentence for the packer naming its company,
+ * warehouse or operation type; null when it is in scope. The same rule as scopeDomain (a picking
+ * with no company is every company's). An order cached by an older build (no `operation`) cannot
+ * be judged and passes.
+ */
+export function scopeRefusal(order: Pick<Order, 'name' | 'operation'>, scope: OdooScope): string | null {
+  const op = order.operation;
+  if (!op) return null;
+  const aside = 'Put it aside for the shift lead.';
+  const type = op.pickingType ?? 'no operation type';
+  if (scope.companyId !== null && op.companyId !== null && op.companyId !== scope.companyId) {
+    return `${order.name} belongs to ${op.company ?? `company ${op.companyId}`}, a company this bench does not pack for. ${aside}`;
+  }
+  if (scope.warehouseId !== null && op.warehouseId !== scope.warehouseId) {
+    const from = op.warehouse === null ? 'no warehouse' : `the ${op.warehouse} warehouse`;
+    return `${order.name} ships from ${from} (${type}); this bench packs for another warehouse. ${aside}`;
+  }
+  if (scope.pickingTypeIds.length > 0 && (op.pickingTypeId === null || !scope.pickingTypeIds.includes(op.pickingTypeId))) {
+    return `${order.name} is ${type}, an operation type this bench does not pack. ${aside}`;
+  }
+  return null;
 }
 
 /**

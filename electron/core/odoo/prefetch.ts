@@ -6,10 +6,13 @@
 import { z } from 'zod';
 import type { Clock } from '../clock';
 import type { OrderCache, OrderSourceBinding } from '../store/order-cache';
+import type { PackageTypeStore } from '../store/package-types';
 import { OdooError } from './errors';
+import { readPackageTypes } from './package-types';
 import {
   PREFETCH_PICKING_FIELDS,
   PrefetchPickingRow,
+  TypeWarehouses,
   pickingsToOrders,
   type OdooCaller,
   type OdooScope,
@@ -21,6 +24,8 @@ export interface PrefetcherOptions {
   transport: OdooCaller;
   binding: OrderSourceBinding;
   cache: OrderCache;
+  /** Where package types are kept; read whole on each full pull (they are few and seldom change). */
+  packageTypes?: PackageTypeStore;
   clock: Clock;
   /** The scope in force; a different scope than the cursor's starts the pull over. */
   scope: () => OdooScope;
@@ -53,6 +58,8 @@ export interface PrefetchResult {
   left: number;
   /** Ready pickings that cannot become an order (incomplete address…), by name. */
   skipped: string[];
+  /** Package types cached, on a full pull (absent when not read). */
+  packageTypes?: number;
 }
 
 /** Ready to pack: an outgoing delivery, reserved. Scope leaves come from the scoped transport. */
@@ -76,6 +83,8 @@ export class Prefetcher {
   private readonly unusable = new Map<number, string>();
   /** When this prefetcher last re-read every ready picking. */
   private lastFullAt: number | null = null;
+  /** Operation type → warehouse, for each order's `operation` (forgotten on each full pull). */
+  private readonly warehouses = new TypeWarehouses();
 
   constructor(private readonly options: PrefetcherOptions) {
     this.batchSize = options.batchSize ?? 200;
@@ -142,7 +151,10 @@ export class Prefetcher {
     const now = this.options.clock.now();
     const restart = !stored || stored.scope !== scopeKey || stored.writeDate === null;
     const full = restart || this.lastFullAt === null || now - this.lastFullAt >= (this.options.refreshEveryMs ?? 30 * 60_000);
-    if (full) this.unusable.clear();
+    if (full) {
+      this.unusable.clear();
+      this.warehouses.clear();
+    }
     let cursor = restart ? { writeDate: null as string | null, pickingId: 0 } : { writeDate: stored.writeDate, pickingId: stored.pickingId };
     const result: PrefetchResult = { full, saved: 0, left: 0, skipped: [] };
     const seen = new Set<number>();
@@ -170,14 +182,37 @@ export class Prefetcher {
     }
 
     await this.reconcile(result, seen);
+    if (full) await this.pullPackageTypes(result);
     cache.saveCursor(binding, { scope: scopeKey, ...cursor, lastSuccessAt: this.options.clock.now() });
     if (full) this.lastFullAt = now;
     if (result.saved > 0 || result.left > 0) this.options.onChange?.();
     return result;
   }
 
-  /** State of pickings by id; one that was deleted is left out (Odoo refuses a read of a missing id). */
-  private async readStates(ids: number[]): Promise<z.infer<typeof StateRow>[]> {
+  /**
+   * Every package type the bench's user sees (the scoped transport's companies), replacing the
+   * local copy. A failure here is logged and tried again on the next full pull: orders matter more.
+   */
+  private async pullPackageTypes(result: PrefetchResult): Promise<void> {
+    const store = this.options.packageTypes;
+    if (!store) return;
+    try {
+      const { types, skipped } = await readPackageTypes(this.options.transport);
+      for (const s of skipped) this.options.log?.(`prefetch: package type ${s.typeId} left out: ${s.reason}`);
+      store.replaceAll(this.options.binding, types);
+      result.packageTypes = types.length;
+    } catch (error) {
+      if (!(error instanceof OdooError)) throw error;
+      this.options.log?.(`prefetch: package types not read: ${error.message}`);
+    }
+  }
+
+  /**
+   * State of pickings by id. One that was deleted is left out (Odoo refuses a read of a missing
+   * id); one of a company outside the scope's `allowed_company_ids` (Odoo's multi-company rule
+   * refuses the read with AccessError) is added to `hidden`.
+   */
+  private async readStates(ids: number[], hidden: Set<number>): Promise<z.infer<typeof StateRow>[]> {
     const parse = (reply: unknown) => {
       const rows = z.array(StateRow).safeParse(reply);
       if (!rows.success) throw new OdooError({ kind: 'protocol', message: 'Unexpected stock.picking.read reply from Odoo (prefetch)' });
@@ -186,12 +221,14 @@ export class Prefetcher {
     try {
       return parse(await this.options.transport.call('stock.picking', 'read', { ids, fields: ['state', 'write_date'] }));
     } catch (error) {
-      if (!isMissing(error) || ids.length === 1) {
-        if (isMissing(error)) return [];
-        throw error;
+      const refused = isMissing(error) || isHidden(error);
+      if (!refused) throw error;
+      if (ids.length === 1) {
+        if (isHidden(error)) hidden.add(ids[0]!);
+        return [];
       }
       const out: z.infer<typeof StateRow>[] = [];
-      for (const id of ids) out.push(...(await this.readStates([id])));
+      for (const id of ids) out.push(...(await this.readStates([id], hidden)));
       return out;
     }
   }
@@ -215,7 +252,7 @@ export class Prefetcher {
       (p) => p.state === 'assigned' && this.unusable.get(p.id) !== p.write_date && (force || !cache.isCurrent(binding, p.id, p.write_date)),
     );
     for (const p of batch) if (p.state === 'assigned') seen.add(p.id);
-    const { orders, skipped } = await pickingsToOrders(this.options.transport, ready, binding, { packages: true });
+    const { orders, skipped } = await pickingsToOrders(this.options.transport, ready, binding, { packages: true, warehouses: this.warehouses });
     for (const s of skipped) {
       this.unusable.set(s.pickingId, ready.find((p) => p.id === s.pickingId)?.write_date ?? '');
       result.skipped.push(s.name);
@@ -257,14 +294,16 @@ export class Prefetcher {
     if (gone.length === 0) return;
     // Read by id (not narrowed to the scope, which they may have left); a deleted one is absent.
     const states = new Map<number, z.infer<typeof StateRow>>();
+    const hidden = new Set<number>();
     for (let i = 0; i < gone.length; i += this.batchSize) {
-      for (const r of await this.readStates(gone.slice(i, i + this.batchSize))) states.set(r.id, r);
+      for (const r of await this.readStates(gone.slice(i, i + this.batchSize), hidden)) states.set(r.id, r);
     }
     cache.transaction(() => {
       for (const id of gone) {
         const now = states.get(id);
-        // Still ready but not found in scope: out of scope (or its scope search hid it); deleted: cancelled.
-        const state = now ? (now.state === 'assigned' ? null : now.state) : 'cancel';
+        // Still ready but not found in scope, or of a company out of scope: out of scope (state kept);
+        // deleted: cancelled.
+        const state = now ? (now.state === 'assigned' ? null : now.state) : hidden.has(id) ? null : 'cancel';
         if (cache.markNotReady(binding, id, state, now?.write_date)) result.left++;
       }
     });
@@ -276,6 +315,11 @@ function shiftDatetime(value: string, ms: number): string {
   const at = Date.parse(`${value.replace(' ', 'T')}Z`);
   if (Number.isNaN(at)) return value;
   return new Date(at + ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** A record rule refused the read: the picking belongs to a company outside the scope. */
+function isHidden(error: unknown): boolean {
+  return error instanceof OdooError && error.kind === 'access' && error.odooName === 'odoo.exceptions.AccessError';
 }
 
 function isMissing(error: unknown): boolean {

@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import type { ExceptionView, LabelView, OrderView, PackStep, Person, ScaleEvent } from '../../../shared/api';
 import { StationFault } from '../../../shared/errors';
 import type { Order } from '../../../shared/order';
+import type { PackageType } from '../../../shared/package-type';
 import { ShipmentRequest } from '../../../shared/shipment';
 import type { Clock } from '../clock';
 import type { PrintJournal, PrintOutcome } from '../devices/printer/print-journal';
@@ -16,9 +17,10 @@ import { inTransaction, type Db } from '../store/db';
 import type { ExceptionQueue } from '../store/exceptions';
 import { actorOf } from '../store/identities';
 import { OrderCache, type LookupResult } from '../store/order-cache';
+import { PackageTypeStore } from '../store/package-types';
 import { enqueue } from '../sync/outbox';
 import { REPRINT_REASONS, type BenchCommand } from './scan-code';
-import { checkWeightVariance, heldMessage, kg, type VarianceRule } from './weight-variance';
+import { checkWeightVariance, heldFigures, heldMessage, heldTitle, kg, ruleForPackageType, type VarianceRule } from './weight-variance';
 
 /** Where orders come from when the network is up (Odoo); throws when it cannot be reached. */
 export interface OrderSource {
@@ -69,10 +71,12 @@ export interface DispatchPayload {
   carrier?: string;
   /** The stored label (labels table), base64, attached to the picking. */
   label?: { labelId: number; format: string; base64: string };
+  /** The package type (Odoo stock.package.type id) the packer scanned for the parcel, if any. */
+  packageTypeId?: number;
 }
 
 export type ScanOutcome = {
-  kind: 'order' | 'product' | 'command' | 'unknown';
+  kind: 'order' | 'product' | 'package_type' | 'command' | 'unknown';
   tone: 'info' | 'success' | 'warning' | 'error';
   text: string;
 };
@@ -101,6 +105,8 @@ export interface PackSessionDeps {
   packing: () => { verifyItems: boolean } & VarianceRule;
   /** The bench's name (settings `bench.name`), for claims; defaults to the host name. */
   benchName?: () => string;
+  /** Why an order is outside the bench's scope (company, warehouse, operation type), or null. */
+  outOfScope?: (order: Order) => string | null;
 }
 
 const MIN_WEIGHT_G = 20;
@@ -138,11 +144,13 @@ function chooseOrder(code: string, found: Extract<LookupResult, { kind: 'choose'
 
 export class PackSession {
   private readonly cache: OrderCache;
+  private readonly packageTypes: PackageTypeStore;
   private readonly minWeightG: number;
   private printing = false;
 
   constructor(private readonly deps: PackSessionDeps) {
     this.cache = new OrderCache(deps.db, deps.clock);
+    this.packageTypes = new PackageTypeStore(deps.db, deps.clock);
     this.minWeightG = deps.minWeightG ?? MIN_WEIGHT_G;
     deps.exceptions.onResolve('weight_variance', ['override', 'reweigh'], (exception, resolution, by) =>
       this.resolveHeldWeight(exception, resolution, by),
@@ -255,6 +263,10 @@ export class PackSession {
       const product = this.tryProduct(row, code, packer);
       if (product) return product;
     }
+    if (row?.step === 'packing' || row?.step === 'weighing') {
+      const box = this.tryPackageType(row, code, packer);
+      if (box) return box;
+    }
     if (row && row.step !== 'done' && row.step !== 'printed') {
       const name = this.cache.get(row.order_id)!.order.name;
       if (row.step === 'packing') {
@@ -281,7 +293,8 @@ export class PackSession {
         if (found.kind === 'choose') return chooseOrder(code, found);
         if (found.kind === 'order') order = await this.deps.orders.findByName(found.order.name);
       }
-      if (order) this.cache.save(order);
+      // Out of the bench's scope: refused below, and not cached as if it were this bench's.
+      if (order && !this.deps.outOfScope?.(order)) this.cache.save(order);
     } catch (error) {
       if (!(error instanceof OrderSourceUnavailable)) throw error;
       const found = this.cache.lookup(code, binding);
@@ -299,6 +312,8 @@ export class PackSession {
     if (!order) {
       return { kind: 'unknown', tone: 'error', text: `Nothing matches "${code}". Check the barcode and scan it again.` };
     }
+    const refused = this.deps.outOfScope?.(order);
+    if (refused) return { kind: 'order', tone: 'error', text: refused };
     if (order.state === 'done') {
       return { kind: 'order', tone: 'error', text: `${order.name} has already been shipped. Put it aside for the shift lead.` };
     }
@@ -392,6 +407,48 @@ export class PackSession {
     };
   }
 
+  // ---- package types -----------------------------------------------------------------------
+
+  /**
+   * A package type's barcode while an order is open: the parcel goes in that box. Its empty weight
+   * replaces the bench's box tare at the weight gate, its limit holds a heavier parcel, its size
+   * goes on the shipment, and Odoo's package gets the type. From the local copy (works offline).
+   */
+  private tryPackageType(row: SessionRow, code: string, packer: Person): ScanOutcome | null {
+    const order = this.cache.get(row.order_id)!.order;
+    const box = this.packageTypes.byBarcode(code, order.source);
+    if (!box) return null;
+    inTransaction(this.deps.db, () => {
+      this.deps.db
+        .prepare('UPDATE pack_sessions SET package_type_id = ?, updated_at = ? WHERE id = ?')
+        .run(box.typeId, this.deps.clock.now(), row.id);
+      appendAudit(this.deps.db, this.deps.clock, {
+        actor: actorOf(packer),
+        action: 'pack.package_type',
+        subject: order.name,
+        data: { session: row.id, packageTypeId: box.typeId, name: box.name, baseWeightG: box.baseWeightG, maxWeightG: box.maxWeightG },
+      });
+    });
+    // While weighing, the parcel goes (back) on the scale in this box: the next stable weight counts.
+    if (row.step === 'weighing') this.deps.scale()?.arm();
+    this.deps.changed();
+    const facts = [
+      box.dimsMm ? `${box.dimsMm.l}×${box.dimsMm.w}×${box.dimsMm.h} mm` : null,
+      `${kg(box.baseWeightG)} empty`,
+      box.maxWeightG === null ? null : `up to ${kg(box.maxWeightG)}`,
+    ].filter((f): f is string => f !== null);
+    const next = row.step === 'weighing' ? 'Put the parcel on the scale.' : `${this.nextAction()}.`;
+    return { kind: 'package_type', tone: 'success', text: `${box.name} (${facts.join(', ')}) for ${order.name}. ${next}` };
+  }
+
+  /** The package type chosen for a session's parcel (kept across restarts), or null. */
+  private packageTypeOf(sessionId: number, order: Order): PackageType | null {
+    const row = this.deps.db.prepare('SELECT package_type_id FROM pack_sessions WHERE id = ?').get(sessionId) as
+      | { package_type_id: number | null }
+      | undefined;
+    return row?.package_type_id ? this.packageTypes.byId(row.package_type_id, order.source) : null;
+  }
+
   // ---- weighing and shipping ---------------------------------------------------------------
 
   /**
@@ -406,23 +463,25 @@ export class PackSession {
     }
     const order = this.cache.get(row.order_id)!.order;
     const weightG = Math.round(grams);
-    const verdict = checkWeightVariance(order.lines, weightG, this.deps.packing());
-    if (verdict.kind === 'outside') {
+    // A scanned package type brings its own tare and weight limit.
+    const box = this.packageTypeOf(row.id, order);
+    const verdict = checkWeightVariance(order.lines, weightG, ruleForPackageType(this.deps.packing(), box));
+    if (verdict.kind === 'outside' || verdict.kind === 'over_max') {
       inTransaction(this.deps.db, () => {
         const previous = this.heldException(row.id);
         if (previous) this.deps.exceptions.resolve(previous.id, 'reweigh', actor, 'weighed again');
         this.deps.exceptions.raise({
           kind: 'weight_variance',
           orderRef: order.name,
-          title: `${order.name} weighs ${kg(weightG)}, expected ${kg(verdict.expectedG)} ± ${verdict.toleranceG} g.`,
-          context: { sessionId: row.id, actualG: weightG, expectedG: verdict.expectedG, toleranceG: verdict.toleranceG, deltaG: verdict.deltaG, manual: manual ?? null },
+          title: heldTitle(order.name, verdict, weightG),
+          context: { sessionId: row.id, actualG: weightG, ...heldFigures(verdict), packageTypeId: box?.typeId ?? null, manual: manual ?? null },
           raisedBy: actor,
         });
         appendAudit(this.deps.db, this.deps.clock, {
           actor,
           action: 'pack.weight_held',
           subject: order.name,
-          data: { actualG: weightG, expectedG: verdict.expectedG, toleranceG: verdict.toleranceG },
+          data: { actualG: weightG, ...heldFigures(verdict), packageTypeId: box?.typeId ?? null },
         });
       });
       this.deps.changed();
@@ -490,6 +549,8 @@ export class PackSession {
         {
           reference: order.name,
           weightG,
+          // The scanned package type's outer size, when Odoo has all three dimensions.
+          dimsMm: this.packageTypeOf(row.id, order)?.dimsMm ?? null,
           items: order.lines.map((l) => ({ sku: l.sku, description: l.name, qty: l.quantity })),
         },
       ],
@@ -590,6 +651,8 @@ export class PackSession {
         openedAt: opened.opened_at,
         carrier: payload.request.service.carrier,
         label: { labelId: Number(label.lastInsertRowid), format: 'ZPL', base64: bytes.toString('base64') },
+        // Odoo's package gets the scanned package type (absent: none was scanned).
+        packageTypeId: this.packageTypeOf(shipment.session_id, order)?.typeId,
       } satisfies DispatchPayload,
       idempotencyKey: `dispatch:${payload.request.idempotencyKey}`,
       binding: `${order.source.url}|${order.source.db}`,

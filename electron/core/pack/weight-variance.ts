@@ -1,5 +1,6 @@
 // The weight-variance gate: expected = product weights × quantities + box tare; a parcel outside
-// the tolerance is held until it is reweighed or a shift lead overrides it with a reason. Pure.
+// the tolerance, or heavier than its package type may carry, is held until it is reweighed or a
+// shift lead overrides it with a reason. Pure.
 import type { OrderLine } from '../../../shared/order';
 
 export interface VarianceRule {
@@ -9,9 +10,25 @@ export interface VarianceRule {
   toleranceMinG: number;
   /** The empty box and filling, in grams. */
   boxTareG: number;
+  /** The package type's limit (Odoo's `max_weight`), when the parcel has one with a limit. */
+  maxWeight?: { packageType: string; grams: number } | null;
+}
+
+/** The box the packer scanned, as far as the gate cares. */
+export interface GatePackageType {
+  name: string;
+  baseWeightG: number;
+  maxWeightG: number | null;
+}
+
+/** The rule for a parcel in this package type: its empty weight is the tare, its limit the maximum. */
+export function ruleForPackageType(rule: VarianceRule, box: GatePackageType | null): VarianceRule {
+  if (!box) return rule;
+  return { ...rule, boxTareG: box.baseWeightG, maxWeight: box.maxWeightG === null ? null : { packageType: box.name, grams: box.maxWeightG } };
 }
 
 export type VarianceVerdict =
+  | { kind: 'over_max'; packageType: string; maxWeightG: number; overG: number }
   | { kind: 'unknown'; missing: string[] }
   | { kind: 'within'; expectedG: number; toleranceG: number; deltaG: number }
   | { kind: 'outside'; expectedG: number; toleranceG: number; deltaG: number; direction: 'above' | 'below' };
@@ -21,6 +38,11 @@ export function checkWeightVariance(
   actualG: number,
   rule: VarianceRule,
 ): VarianceVerdict {
+  // A box's limit holds whatever the products weigh (known or not).
+  const max = rule.maxWeight;
+  if (max && actualG > max.grams) {
+    return { kind: 'over_max', packageType: max.packageType, maxWeightG: max.grams, overG: Math.round(actualG - max.grams) };
+  }
   // Without a weight for every product there is nothing honest to compare against.
   const missing = lines.filter((l) => l.unitWeightG === null || l.unitWeightG === 0).map((l) => l.name);
   if (missing.length > 0) return { kind: 'unknown', missing };
@@ -35,10 +57,32 @@ export function kg(grams: number): string {
   return `${(grams / 1000).toFixed(3)} kg`;
 }
 
+export type HeldVerdict = Extract<VarianceVerdict, { kind: 'outside' | 'over_max' }>;
+
 /** The sentence the packer reads when a parcel is held. */
-export function heldMessage(verdict: Extract<VarianceVerdict, { kind: 'outside' }>, actualG: number): string {
+export function heldMessage(verdict: HeldVerdict, actualG: number): string {
+  if (verdict.kind === 'over_max') {
+    return (
+      `The parcel weighs ${kg(actualG)}, more than a ${verdict.packageType} may carry (${kg(verdict.maxWeightG)}). ` +
+      `Use a bigger box and scan its barcode, or split the parcel, then weigh it again; or call the shift lead.`
+    );
+  }
   return (
     `The parcel weighs ${kg(actualG)}, ${Math.abs(verdict.deltaG)} g ${verdict.direction} the expected ` +
     `${kg(verdict.expectedG)}. Check what is in the box and weigh it again, or call the shift lead.`
   );
+}
+
+/** The hold's title in the shift lead's queue. */
+export function heldTitle(orderName: string, verdict: HeldVerdict, actualG: number): string {
+  if (verdict.kind === 'over_max') {
+    return `${orderName} weighs ${kg(actualG)}, over the ${kg(verdict.maxWeightG)} a ${verdict.packageType} may carry.`;
+  }
+  return `${orderName} weighs ${kg(actualG)}, expected ${kg(verdict.expectedG)} ± ${verdict.toleranceG} g.`;
+}
+
+/** What the hold records beside the session and the actual weight. */
+export function heldFigures(verdict: HeldVerdict): Record<string, number | string> {
+  if (verdict.kind === 'over_max') return { maxWeightG: verdict.maxWeightG, overG: verdict.overG, packageType: verdict.packageType };
+  return { expectedG: verdict.expectedG, toleranceG: verdict.toleranceG, deltaG: verdict.deltaG };
 }

@@ -68,7 +68,7 @@ export class SandboxOdooState implements Records {
   /** Names of deliveries ready to pack, e.g. for "scan WH/OUT/00001" hints. */
   sampleNames(): string[] {
     return this.all('stock.picking')
-      .filter((p) => p.state === 'assigned' && p.picking_type_code === 'outgoing')
+      .filter((p) => p.state === 'assigned' && this.get('stock.picking.type', Number(p.picking_type_id))?.code === 'outgoing')
       .map((p) => String(p.name));
   }
 
@@ -113,13 +113,33 @@ export class Orm {
     });
   }
 
-  search(model: string, domain: unknown, offset = 0, limit?: number | null, order?: string | null): number[] {
+  /**
+   * `companies`: the context's `allowed_company_ids`, when given; records of other companies are
+   * left out (Odoo's multi-company record rules).
+   */
+  search(
+    model: string,
+    domain: unknown,
+    offset = 0,
+    limit?: number | null,
+    order?: string | null,
+    companies: readonly number[] | null = null,
+  ): number[] {
     const def = this.model(model);
     const leaves = parseDomain(domain);
-    const recs = this.state.all(model).filter((r) => this.evaluate(model, r, leaves));
+    const recs = this.state.all(model).filter((r) => this.inCompanies(model, r, companies) && this.evaluate(model, r, leaves));
     this.sort(model, recs, order || def.order);
     const end = typeof limit === 'number' && limit > 0 ? offset + limit : undefined;
     return recs.slice(offset, end).map((r) => r.id);
+  }
+
+  /**
+   * The multi-company rule: a record of a model with a company belongs to one of `companies` or to
+   * no company. Null companies: no `allowed_company_ids`, every company of the user.
+   */
+  inCompanies(model: string, rec: Rec, companies: readonly number[] | null): boolean {
+    if (companies === null || !this.state.models[model]?.fields.company_id) return true;
+    return typeof rec.company_id !== 'number' || companies.includes(rec.company_id);
   }
 
   read(model: string, ids: number[], fields?: string[] | null): Record<string, unknown>[] {

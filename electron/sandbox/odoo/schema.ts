@@ -42,6 +42,7 @@ export interface ModelDef {
 
 const char = { type: 'char' } as const;
 const float = { type: 'float' } as const;
+const integer = { type: 'integer' } as const;
 const bool = { type: 'boolean' } as const;
 const selection = { type: 'selection' } as const;
 const m2o = (relation: string) => ({ type: 'many2one', relation }) as const;
@@ -50,6 +51,15 @@ const o2m = (relation: string, inverse: string) => ({ type: 'one2many', relation
 /** The package model: `stock.quant.package` up to 18, `stock.package` in 19. */
 export function packageModel(version: SandboxVersion): string {
   return version >= 19 ? 'stock.package' : 'stock.quant.package';
+}
+
+const idOf = (value: SeedValue | undefined) => (typeof value === 'number' ? value : null);
+
+/** `picking_type_code`: related to `picking_type_id.code` (readonly), as on every version. */
+function pickingTypeCode(picking: Rec, db: Records): SeedValue {
+  const typeId = idOf(picking.picking_type_id);
+  const type = typeId === null ? undefined : db.get('stock.picking.type', typeId);
+  return type?.code ?? false;
 }
 
 const linesOf = (move: Rec, db: Records) => db.all('stock.move.line').filter((l) => l.move_id === move.id);
@@ -101,6 +111,51 @@ export function modelsFor(version: SandboxVersion): Record<string, ModelDef> {
       fields: { name: char, code: char, country_id: m2o('res.country') },
     },
     'res.company': { description: 'Companies', order: 'id', fields: { name: char, partner_id: m2o('res.partner') } },
+    'stock.warehouse': {
+      description: 'Warehouse',
+      order: 'sequence, id',
+      fields: { name: { type: 'char', required: true }, code: char, company_id: m2o('res.company'), partner_id: m2o('res.partner'), sequence: integer },
+    },
+    'stock.picking.type': {
+      description: 'Picking Type',
+      order: 'sequence, id',
+      fields: {
+        name: { type: 'char', required: true },
+        code: { type: 'selection', required: true },
+        sequence_code: char,
+        sequence: integer,
+        warehouse_id: m2o('stock.warehouse'),
+        company_id: m2o('res.company'),
+      },
+      // "Hamburg: Delivery Orders": the warehouse first, when the type has one.
+      displayName: (rec, db) => {
+        const warehouseId = idOf(rec.warehouse_id);
+        const warehouse = warehouseId === null ? undefined : db.get('stock.warehouse', warehouseId);
+        return warehouse ? `${String(warehouse.name)}: ${String(rec.name)}` : String(rec.name);
+      },
+    },
+    // Box types (stock, all versions): dimensions in the length unit (mm by default), weights in
+    // kg. Integers in 16, floats since 17; `package_use` moved here from the package in 19.
+    'stock.package.type': {
+      description: 'Stock package type',
+      order: 'sequence, id',
+      fields: {
+        name: { type: 'char', required: true },
+        sequence: integer,
+        barcode: char,
+        ...(version === 16
+          ? { packaging_length: integer, width: integer, height: integer }
+          : { packaging_length: float, width: float, height: float }),
+        base_weight: float,
+        max_weight: float,
+        length_uom_name: { type: 'char', compute: () => 'mm' },
+        weight_uom_name: { type: 'char', compute: () => 'kg' },
+        company_id: m2o('res.company'),
+        shipper_package_code: char,
+        package_carrier_type: selection,
+        ...(version >= 19 ? { package_use: selection } : {}),
+      },
+    },
     'res.partner': {
       description: 'Contact',
       order: 'name, id',
@@ -153,6 +208,7 @@ export function modelsFor(version: SandboxVersion): Record<string, ModelDef> {
       fields: {
         name: char,
         shipping_weight: float,
+        package_type_id: m2o('stock.package.type'),
         ...(version >= 19 ? { parent_package_id: m2o(pkg), complete_name: char } : { package_use: selection }),
       },
     },
@@ -164,7 +220,8 @@ export function modelsFor(version: SandboxVersion): Record<string, ModelDef> {
         origin: char,
         state: selection,
         partner_id: m2o('res.partner'),
-        picking_type_code: selection,
+        picking_type_id: { ...m2o('stock.picking.type'), required: true },
+        picking_type_code: { ...selection, compute: pickingTypeCode },
         carrier_id: m2o('delivery.carrier'),
         carrier_tracking_ref: char,
         shipping_weight: float,

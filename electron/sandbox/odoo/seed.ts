@@ -1,7 +1,8 @@
-// Deterministic seed data for the sandbox Odoo: a company, customers across the EU (Polish, Greek,
-// German… names as they are written), a product catalogue with valid EAN-13 barcodes, lots,
-// carriers, and `count` ready deliveries with reserved move lines, stored as the emulated version
-// keeps them. Pure: the same count always gives the same records (delivery N never depends on the
+// Deterministic seed data for the sandbox Odoo: a company with two warehouses (Hamburg, Berlin) and
+// their operation types, customers across the EU (Polish, Greek, German… names as they are
+// written), a product catalogue with valid EAN-13 barcodes, lots, carriers, box types (package
+// types with barcodes), and `count` ready deliveries with reserved move lines, spread over the two
+// warehouses' delivery types, stored as the emulated version keeps them. Pure: the same count always gives the same records (delivery N never depends on the
 // count). Records are stored values: many2one = id or false, empty = false.
 import { seededRandom } from '../seeded-random';
 
@@ -121,6 +122,34 @@ const PRODUCTS: Product[] = [
 
 const CARRIERS = ['DHL Parcel', 'DPD Classic', 'GLS Business Parcel', 'UPS Standard'];
 
+/** Two warehouses of the one company; each has its receipts and delivery orders operation types. */
+const WAREHOUSES: { name: string; code: string }[] = [
+  { name: 'Hamburg', code: 'WH' },
+  { name: 'Berlin', code: 'BER' },
+];
+/** The delivery orders type of warehouse N (1-based): types go receipts, deliveries per warehouse. */
+export const sandboxDeliveryTypeId = (warehouse: number) => warehouse * 2;
+/** Share of seeded deliveries that ship from the second warehouse. */
+const SECOND_WAREHOUSE_SHARE = 0.35;
+
+interface BoxType {
+  name: string;
+  barcode: string;
+  /** mm */
+  dims: [length: number, width: number, height: number];
+  /** kg */
+  base: number;
+  /** kg; 0 = no limit */
+  max: number;
+}
+
+const PACKAGE_TYPES: BoxType[] = [
+  { name: 'Box S', barcode: 'PT-BOX-S', dims: [300, 200, 100], base: 0.18, max: 5 },
+  { name: 'Box M', barcode: 'PT-BOX-M', dims: [400, 300, 200], base: 0.35, max: 15 },
+  { name: 'Box L', barcode: 'PT-BOX-L', dims: [600, 400, 400], base: 0.7, max: 30 },
+  { name: 'Mailer bag', barcode: 'PT-MAILER', dims: [350, 250, 30], base: 0.03, max: 1 },
+];
+
 export const SANDBOX_UID = 2;
 export const SANDBOX_COMPANY_ID = 1;
 
@@ -148,6 +177,26 @@ export function seedSandbox(count: number, version = 17): SeedData {
     // One lot (or serial series) per tracked product; reservation put it on the move lines.
     'stock.lot': PRODUCTS.flatMap((p, i) => (p.tracking === 'none' ? [] : [{ id: i + 1, name: `${p.code}-L2503`, product_id: i + 1 }])),
     'delivery.carrier': CARRIERS.map((name, i) => ({ id: i + 1, name, delivery_type: 'fixed' })),
+    'stock.warehouse': [],
+    'stock.picking.type': WAREHOUSES.flatMap((w, i) => [
+      { id: 2 * i + 1, name: 'Receipts', code: 'incoming', sequence_code: 'IN', sequence: 2 * i + 1, warehouse_id: i + 1, company_id: SANDBOX_COMPANY_ID },
+      { id: 2 * i + 2, name: 'Delivery Orders', code: 'outgoing', sequence_code: 'OUT', sequence: 2 * i + 2, warehouse_id: i + 1, company_id: SANDBOX_COMPANY_ID },
+    ]),
+    'stock.package.type': PACKAGE_TYPES.map((t, i) => ({
+      id: i + 1,
+      name: t.name,
+      sequence: i + 1,
+      barcode: t.barcode,
+      packaging_length: t.dims[0],
+      width: t.dims[1],
+      height: t.dims[2],
+      base_weight: t.base,
+      max_weight: t.max,
+      company_id: false,
+      shipper_package_code: false,
+      package_carrier_type: 'none',
+      ...(version >= 19 ? { package_use: 'disposable' } : {}),
+    })),
     'stock.picking': [],
     'stock.move': [],
     'stock.move.line': [],
@@ -186,6 +235,9 @@ export function seedSandbox(count: number, version = 17): SeedData {
   };
   const companyPartner = addPartner(COMPANY, COMPANY.name, true, false, 'contact');
   data['res.company']!.push({ id: SANDBOX_COMPANY_ID, name: COMPANY.name, partner_id: companyPartner });
+  WAREHOUSES.forEach((w, i) =>
+    data['stock.warehouse']!.push({ id: i + 1, name: w.name, code: w.code, company_id: SANDBOX_COMPANY_ID, partner_id: companyPartner, sequence: i + 1 }),
+  );
   // The partner each customer's parcels go to (the contact person of a company).
   const shipTo = CUSTOMERS.map((c) => {
     if (!c.company) return addPartner(c, c.name, false, false, 'contact');
@@ -197,6 +249,10 @@ export function seedSandbox(count: number, version = 17): SeedData {
   const lines = data['stock.move.line']!;
   for (let n = 1; n <= count; n++) {
     const rnd = seededRandom(n * 2654435761);
+    // Values added after the first deliveries were seeded come from a stream of their own, so the
+    // draws above (customer, lines, carrier, responsible) stay what they were.
+    const more = seededRandom((n * 2246822519) ^ 0x5bd1e995);
+    const warehouse = more() < SECOND_WAREHOUSE_SHARE ? 2 : 1;
     const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
     const customer = Math.floor(rnd() * CUSTOMERS.length);
     const lineCount = 1 + Math.floor(rnd() * rnd() * 4);
@@ -240,7 +296,7 @@ export function seedSandbox(count: number, version = 17): SeedData {
       origin: `S${seq}`,
       state: 'assigned',
       partner_id: shipTo[customer]!,
-      picking_type_code: 'outgoing',
+      picking_type_id: sandboxDeliveryTypeId(warehouse),
       carrier_id: carrier,
       carrier_tracking_ref: false,
       shipping_weight: 0,

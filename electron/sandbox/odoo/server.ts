@@ -41,7 +41,7 @@ export interface SandboxOdooOptions {
   /** The Odoo to emulate (default 17); "17.0" is accepted too. */
   version?: SandboxVersion | `${SandboxVersion}.0`;
   /** More API keys, e.g. one that may read but not write. */
-  users?: { login: string; apiKey: string; access: 'read' | 'write' }[];
+  users?: { login: string; apiKey: string; access: 'read' | 'write'; companies?: number[] }[];
   chaos?: SandboxChaos;
   /** Clock for write_date and friends. */
   now?: () => Date;

@@ -25,6 +25,8 @@ export interface SandboxUser {
   apiKey: string;
   /** 'read': may read everything, change nothing (AccessError). */
   access: 'read' | 'write';
+  /** The companies the user may work in (`allowed_company_ids` ⊆ these); absent: every company. */
+  companies?: number[];
 }
 
 export interface ServicesConfig {
@@ -197,19 +199,21 @@ export class Services {
     transport: 'json-rpc' | 'json-2',
   ): unknown {
     const orm = this.orm;
+    const companies = this.allowedCompanies(user, context);
     if (def.writes && user.access === 'read') {
       const description = this.state.models[model]!.description;
       throw accessError(
         `You are not allowed to modify '${description}' (${model}) records.\n\nThis operation is allowed for the following groups:\n\t- Inventory/User\n\nContact your administrator to request access if necessary.`,
       );
     }
+    if (ids && companies) this.checkCompanies(user, model, ids, companies, method === 'read' ? 'read' : method === 'unlink' ? 'unlink' : 'write');
     switch (method) {
       case 'search':
-        return orm.search(model, b.domain, optionalInt(b.offset, 0)!, optionalInt(b.limit, null), orderOf(b.order));
+        return orm.search(model, b.domain, optionalInt(b.offset, 0)!, optionalInt(b.limit, null), orderOf(b.order), companies);
       case 'search_count':
-        return orm.search(model, b.domain, 0, optionalInt(b.limit, null), 'id').length;
+        return orm.search(model, b.domain, 0, optionalInt(b.limit, null), 'id', companies).length;
       case 'search_read': {
-        const found = orm.search(model, b.domain, optionalInt(b.offset, 0)!, optionalInt(b.limit, null), orderOf(b.order));
+        const found = orm.search(model, b.domain, optionalInt(b.offset, 0)!, optionalInt(b.limit, null), orderOf(b.order), companies);
         return orm.read(model, found, optionalFields(b.fields));
       }
       case 'read':
@@ -217,7 +221,7 @@ export class Services {
       case 'name_search': {
         const name = typeof b.name === 'string' ? b.name.toLowerCase() : '';
         const pairs = orm
-          .search(model, b.domain ?? b.args ?? [])
+          .search(model, b.domain ?? b.args ?? [], 0, null, null, companies)
           .map((id) => [id, this.state.displayName(model, this.state.get(model, id)!)] as const)
           .filter(([, label]) => label.toLowerCase().includes(name));
         return pairs.slice(0, optionalInt(b.limit, 100) ?? undefined);
@@ -243,6 +247,36 @@ export class Services {
         return { lang: 'en_US', tz: 'Europe/Berlin', uid: user.uid };
     }
     throw new Fault('builtins.AttributeError', `The method '${method}' does not exist on the model '${model}'`);
+  }
+
+  /**
+   * `allowed_company_ids` from the context (odoo/api.py `Environment.companies`): absent or empty,
+   * every company of the user; otherwise a subset of them, or AccessError.
+   */
+  private allowedCompanies(user: SandboxUser, context: Record<string, unknown>): number[] | null {
+    const raw = context.allowed_company_ids;
+    if (raw === undefined || raw === null || raw === false || (Array.isArray(raw) && raw.length === 0)) return null;
+    const mine = user.companies ?? this.state.all('res.company').map((c) => c.id);
+    const valid = Array.isArray(raw) && raw.every((id) => Number.isInteger(id) && mine.includes(id as number) && this.state.get('res.company', id as number));
+    if (!valid) throw accessError('Access to unauthorized or invalid companies.');
+    return raw as number[];
+  }
+
+  /** Records named by id must pass the multi-company rule, else AccessError naming them (17+ wording). */
+  private checkCompanies(user: SandboxUser, model: string, ids: number[], companies: number[], operation: 'read' | 'write' | 'unlink'): void {
+    const outside = ids
+      .map((id) => this.state.get(model, id))
+      .filter((rec): rec is NonNullable<typeof rec> => rec !== undefined && !this.orm.inCompanies(model, rec, companies));
+    if (outside.length === 0) return;
+    const description = this.state.models[model]!.description;
+    const who = this.state.get('res.users', user.uid);
+    const lines = outside.map((rec) => {
+      const company = typeof rec.company_id === 'number' ? this.state.get('res.company', rec.company_id) : undefined;
+      return `- ${description}, ${this.state.displayName(model, rec)} (${model}: ${rec.id}, company=${String(company?.name ?? rec.company_id)})`;
+    });
+    throw accessError(
+      `Uh-oh! Looks like you have stumbled upon some top-secret records.\n\nSorry, ${String(who?.name ?? user.login)} (id=${user.uid}) doesn't have '${operation}' access to:\n${lines.join('\n')}\n\nIf you really, really need access, perhaps you can win over your friendly administrator with a batch of freshly baked cookies.`,
+    );
   }
 
   private checkDb(db: unknown): void {
