@@ -50,6 +50,15 @@ export const OrderView = z.object({
   ),
   /** Set when the order came from the local copy because Odoo could not be reached. */
   cachedAt: z.number().nullable(),
+  /** The box scanned for this parcel (null: none scanned, the bench's default tare applies). */
+  box: z
+    .object({
+      name: z.string(),
+      dimsMm: z.object({ l: z.number(), w: z.number(), h: z.number() }).nullable(),
+      maxWeightG: z.number().nullable(),
+    })
+    .nullable()
+    .default(null),
 });
 export type OrderView = z.infer<typeof OrderView>;
 

@@ -10,6 +10,13 @@ export function OrderPanel({ order }: { order: OrderView }) {
           {order.origin && <>{order.origin} · </>}
           {order.shipTo.name}, {order.shipTo.city} ({order.shipTo.country})
         </span>
+        {order.box && (
+          <span className="box" data-testid="box">
+            Box: {order.box.name}
+            {order.box.dimsMm && ` · ${order.box.dimsMm.l / 10}×${order.box.dimsMm.w / 10}×${order.box.dimsMm.h / 10} cm`}
+            {order.box.maxWeightG !== null && ` · max ${order.box.maxWeightG / 1000} kg`}
+          </span>
+        )}
         {order.cachedAt !== null && (
           <span className="cached" data-testid="cached">
             Local copy from {new Date(order.cachedAt).toLocaleTimeString()}

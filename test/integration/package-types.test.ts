@@ -247,6 +247,7 @@ describe('packing with a package type', () => {
     const box = await scan('PT-BOX-L');
     expect(box.kind).toBe('package_type');
     expect(box.message.text).toBe(`Box L (600×400×400 mm, 0.700 kg empty, up to 30.000 kg) for ${order.name}. Put the parcel on the scale.`);
+    expect(box.state.order?.box).toEqual({ name: 'Box L', dimsMm: { l: 600, w: 400, h: 400 }, maxWeightG: 30_000 });
     expect(station.pack.weighed(inBoxL)?.tone).toBe('success');
     expect(openHolds()).toEqual([]);
     expect(station.exceptions.list('resolved')[0]).toMatchObject({ kind: 'weight_variance', resolution: 'reweigh' });
@@ -318,6 +319,7 @@ describe('packing with a package type', () => {
     await station.stop();
     await open();
     expect(station.pack.step()).toBe('weighing');
+    expect(station.pack.orderView()?.box?.name).toBe('Box L');
     // Box L's 700 g, not the bench's 150 g: this weight passes only in the box chosen before the restart.
     expect(station.pack.weighed(order.productsG + 700)?.tone).toBe('success');
     expect(shipmentRequest().parcels[0]!.dimsMm).toEqual({ l: 600, w: 400, h: 400 });

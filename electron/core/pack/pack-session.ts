@@ -200,6 +200,9 @@ export class PackSession {
       })),
       // Came from the local copy if it was fetched before this session opened.
       cachedAt: cached.fetchedAt < sessionOpened.opened_at - 1000 ? cached.fetchedAt : null,
+      box: ((box) => (box ? { name: box.name, dimsMm: box.dimsMm, maxWeightG: box.maxWeightG } : null))(
+        this.packageTypeOf(row.id, cached.order),
+      ),
     };
   }
 
