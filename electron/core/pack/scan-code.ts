@@ -1,4 +1,5 @@
 // What a scanned code is, decided by the core. Pure: no I/O.
+import { GS, parseGs1 } from './gs1';
 
 /** Bench commands printed on the command sheet as `<prefix><COMMAND>`. */
 export const BENCH_COMMANDS = [
@@ -39,7 +40,9 @@ export function normaliseScan(raw: string): string {
 export function classifyScan(raw: string, commandPrefix: string): ScanCode {
   const code = normaliseScan(raw);
   if (code.length === 0) return { kind: 'malformed', reason: 'empty' };
-  if (CONTROL.test(code)) return { kind: 'malformed', reason: 'control characters' };
+  // GS (FNC1) separates the fields of a GS1 code; anywhere else a control character is a misread.
+  const gs1 = code.includes(GS) && parseGs1(code) !== null;
+  if (CONTROL.test(gs1 ? code.replaceAll(GS, '') : code)) return { kind: 'malformed', reason: 'control characters' };
   if (code.startsWith(commandPrefix)) {
     const text = code.slice(commandPrefix.length).toUpperCase();
     const command = BENCH_COMMANDS.find((c) => c === text);

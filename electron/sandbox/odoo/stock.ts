@@ -78,13 +78,25 @@ export class Stock {
       }
     }
 
-    const short = pickings.filter((p) => this.movesOf(p.id).some((m) => this.moveProcessed(m) < Number(m.product_uom_qty)));
+    // Only operation types set to 'ask' ask (_check_backorder); the wizard lists those pickings.
+    const short = pickings.filter(
+      (p) => this.createBackorder(p) === 'ask' && this.movesOf(p.id).some((m) => this.moveProcessed(m) < Number(m.product_uom_qty)),
+    );
     if (short.length > 0 && context.skip_backorder !== true) {
-      return wizard('Create Backorder?', 'stock.backorder.confirmation', ids, context, pickings, {});
+      return wizard('Create Backorder?', 'stock.backorder.confirmation', ids, context, short, {});
     }
-    const noBackorder = Array.isArray(context.picking_ids_not_to_backorder) ? context.picking_ids_not_to_backorder : [];
-    for (const p of pickings) this.done(p, !noBackorder.includes(p.id));
+    // 'never' types never keep a backorder; picking_ids_not_to_backorder is ignored for 'always' types.
+    const told = Array.isArray(context.picking_ids_not_to_backorder) ? context.picking_ids_not_to_backorder : [];
+    const noBackorder = (p: Rec) => this.createBackorder(p) === 'never' || (told.includes(p.id) && this.createBackorder(p) !== 'always');
+    for (const p of pickings) this.done(p, !noBackorder(p));
     return true;
+  }
+
+  /** The operation type's backorder policy (Odoo's default is 'ask'). */
+  private createBackorder(picking: Rec): 'ask' | 'always' | 'never' {
+    const type = this.state.get('stock.picking.type', Number(picking.picking_type_id));
+    const policy = type?.create_backorder;
+    return policy === 'always' || policy === 'never' ? policy : 'ask';
   }
 
   /** Lot- or serial-tracked products must say which lot left. Checked before anything changes. */
@@ -93,7 +105,7 @@ export class Stock {
     for (const p of pickings) {
       for (const l of this.pickingLines(p.id)) {
         const qty = processAll.includes(p) ? Number(l.reserved_uom_qty) || 0 : this.processed(l, autoPick(p));
-        if (qty <= 0 || l.lot_id !== false || (typeof l.lot_name === 'string' && l.lot_name !== '')) continue;
+        if (qty <= 0 || typeof l.lot_id === 'number' || (typeof l.lot_name === 'string' && l.lot_name.trim() !== '')) continue;
         const product = this.state.get('product.product', Number(l.product_id));
         if (product && product.tracking !== 'none') missing.add(this.state.displayName('product.product', product));
       }
@@ -107,7 +119,26 @@ export class Stock {
     return this.linesOf(move.id).reduce((n, l) => n + this.processed(l, false), 0);
   }
 
+  /**
+   * Lines given a lot by name (`lot_name`) get that product's lot of this name, created when Odoo
+   * has none yet, as `_action_done` does. Kept simple: the operation type's "use existing lots" /
+   * "create new lots" switches are not emulated.
+   */
+  private assignLots(picking: Rec): void {
+    for (const l of this.pickingLines(picking.id)) {
+      if (typeof l.lot_id === 'number' || typeof l.lot_name !== 'string' || l.lot_name.trim() === '' || this.processed(l, false) <= 0) continue;
+      const productId = Number(l.product_id);
+      const product = this.state.get('product.product', productId);
+      if (!product || product.tracking === 'none') continue;
+      const name = l.lot_name.trim();
+      const existing = this.state.all('stock.lot').find((lot) => lot.product_id === productId && lot.name === name);
+      const lotId = existing?.id ?? this.state.insert('stock.lot', { name, product_id: productId });
+      this.state.update('stock.move.line', l.id, { lot_id: lotId });
+    }
+  }
+
   private done(picking: Rec, keepBackorder: boolean): void {
+    this.assignLots(picking);
     const rest: { move: Rec; qty: number; lot: SeedValue }[] = [];
     for (const m of this.movesOf(picking.id)) {
       const lines = this.linesOf(m.id);
