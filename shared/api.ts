@@ -46,6 +46,10 @@ export const OrderView = z.object({
       barcode: z.string().nullable(),
       packed: z.number().nonnegative(),
       quantity: z.number().positive(),
+      /** Whether Odoo wants a lot or serial number for each unit. */
+      tracking: z.enum(['none', 'lot', 'serial']).default('none'),
+      /** Lots or serials scanned at the bench so far, with the units of each. */
+      lots: z.array(z.object({ name: z.string(), quantity: z.number().positive() })).default([]),
     }),
   ),
   /** Set when the order came from the local copy because Odoo could not be reached. */
@@ -91,6 +95,11 @@ export const StationState = z.object({
   label: LabelView.nullable(),
   /** Milliseconds since the order cache last caught up with Odoo; null before the first time. */
   cacheAge: z.number().nonnegative().nullable(),
+  /**
+   * The order sync with Odoo: `none` when no Odoo is set up for the bench, `connecting` before the
+   * first sync answered, `online` when the last one caught up, `offline` when it could not.
+   */
+  odooLink: z.enum(['none', 'connecting', 'online', 'offline']),
 });
 export type StationState = z.infer<typeof StationState>;
 

@@ -14,12 +14,15 @@ import { PrintJournal } from './devices/printer/print-journal';
 import { ScaleService, type ScaleServiceOptions } from './devices/scale/scale-service';
 import { protocolByName } from './devices/scale/protocols';
 import { StationEvents } from './events';
-import { createOdooDispatchTarget } from './odoo/dispatch-target';
+import { authLatch } from './odoo/auth-latch';
+import { createOdooDispatchTarget, ODOO_TARGET } from './odoo/dispatch-target';
 import { lazyOdooTransport } from './odoo/lazy-transport';
 import { scopeRefusal, scopedOdooTransport } from './odoo/pickings';
 import { Prefetcher } from './odoo/prefetch';
+import { createOdooReleaseTarget } from './odoo/release-target';
 import { createOdooOrderSource, offlineOrderSource } from './odoo/order-source';
 import { PackSession, type OrderSource, type ScanOutcome } from './pack/pack-session';
+import { reopenedSince } from './pack/release-claim';
 import { classifyScan } from './pack/scan-code';
 import { appendAudit } from './store/audit';
 import { openDatabase, type Db } from './store/db';
@@ -92,6 +95,8 @@ export function createStation(config: StationConfig): Station {
   let scans = (db.prepare(`SELECT count(*) AS n FROM audit_log WHERE action = 'scan'`).get() as { n: number }).n;
   let scale: ScaleService | null = null;
   let prefetcher: Prefetcher | null = null;
+  let reopenOdoo = (): void => {};
+  let odooLink: StationState['odooLink'] = 'none';
   let orderSource: OrderSource = offlineOrderSource({ url: 'none', db: 'none' }, 'No Odoo is set up for this bench.');
   let stopped = false;
   const previews = new Map<string, string>();
@@ -114,6 +119,7 @@ export function createStation(config: StationConfig): Station {
       order: pack.orderView(),
       label: pack.labelView(),
       cacheAge: prefetcher?.age() ?? null,
+      odooLink,
     };
   };
   const publishState = () => {
@@ -149,6 +155,9 @@ export function createStation(config: StationConfig): Station {
       void printQueued();
     },
     onError: (error: unknown) => log(`sync: ${error instanceof Error ? error.message : String(error)}`),
+    onResumed: (target) => {
+      if (target === ODOO_TARGET) reopenOdoo();
+    },
   });
 
   const pack: PackSession = new PackSession({
@@ -289,7 +298,17 @@ export function createStation(config: StationConfig): Station {
       return;
     }
     const scope = () => effectiveSettings().odoo.scope;
-    const odoo = lazyOdooTransport({ url, db: odooDb, login, apiKey });
+    // One latch under every Odoo user: after a refused login nothing asks again until a lead resumes.
+    const stopped = worker.status().some((t) => t.target === ODOO_TARGET && t.status === 'stopped');
+    const odoo = authLatch(
+      lazyOdooTransport({ url, db: odooDb, login, apiKey }),
+      (error) => worker.stopTarget(ODOO_TARGET, error.message),
+      stopped,
+    );
+    reopenOdoo = () => {
+      odoo.reopen();
+      prefetcher?.kick();
+    };
     const transport = scopedOdooTransport(odoo, scope);
     // A scan looks the name up in all of the user's companies and warehouses, so that a delivery
     // out of scope is refused by name (outOfScope in the pack session) instead of "not found".
@@ -298,6 +317,9 @@ export function createStation(config: StationConfig): Station {
       backorder: () => effectiveSettings().odoo.backorder,
     });
     worker.register(dispatch.kind, dispatch.target);
+    // Putting an order aside releases its claim, unless the bench opened it again since.
+    const release = createOdooReleaseTarget(transport, { reopened: (payload) => reopenedSince(db, payload.sessionId) });
+    worker.register(release.kind, release.target);
     const binding = { url, db: odooDb };
     prefetcher = new Prefetcher({
       transport,
@@ -307,8 +329,13 @@ export function createStation(config: StationConfig): Station {
       clock,
       scope,
       log,
-      onChange: publishState,
+      // Every run, changed or not: the cache age on screen starts again from zero, or turns to offline.
+      onRun: (outcome) => {
+        odooLink = outcome.ok ? 'online' : 'offline';
+        publishState();
+      },
     });
+    odooLink = 'connecting';
     prefetcher.start();
   }
 

@@ -4,6 +4,7 @@ import { useWedgeScanner } from './scanner/use-wedge-scanner';
 import { LeadPanel } from './LeadPanel';
 import { ManualWeight } from './ManualWeight';
 import { LabelPreview, OrderPanel } from './OrderPanel';
+import { OrderSync } from './OrderSync';
 import { useStationView } from './station/use-station';
 
 const STEP_LABELS = {
@@ -48,7 +49,10 @@ export function App({ station }: { station: StationApi }) {
   };
 
   const { state, scale, printer, queue, connectivity } = view;
-  const troubled = connectivity?.targets.filter((t) => t.status !== 'ok') ?? [];
+  // Odoo retrying is said by the order sync line ("Offline — orders from …") when it shows.
+  const syncShown = state !== null && state.odooLink !== 'none';
+  const troubled =
+    connectivity?.targets.filter((t) => t.status !== 'ok' && !(syncShown && t.target === 'odoo' && t.status === 'retrying')) ?? [];
   const message = localMessage ?? state?.message ?? null;
 
   return (
@@ -62,6 +66,7 @@ export function App({ station }: { station: StationApi }) {
           </span>
         )}
         <span className="spacer" />
+        {state && <OrderSync state={state} connectivity={connectivity} />}
         <span className="chip" data-testid="queue">
           To send: {queue ? queue.pending + queue.inFlight : '…'}
           {queue && queue.dead > 0 && <strong className="chip-alert"> · stuck: {queue.dead}</strong>}

@@ -12,6 +12,7 @@ import { startSandboxOdoo } from '../../electron/sandbox/odoo/server';
 import { startPrinterSink } from '../../electron/sandbox/printer-sink';
 import { startScaleSimulator } from '../../electron/sandbox/scale-simulator';
 import { expectedParcelWeight } from '../support/expected-weight';
+import { unitScans } from '../support/unit-scans';
 import { waitForEvent } from '../support/wait';
 import { benchOrderCache, benchPrefetch } from './odoo-cache';
 import { benchWriteback } from './odoo-writeback';
@@ -65,7 +66,8 @@ async function main() {
   for (const name of names) {
     const opened = await scan(name);
     const lines = opened.order!.lines;
-    const units = lines.flatMap((l) => Array.from({ length: l.quantity }, () => l.barcode!));
+    // A lot- or serial-tracked item is one GS1 scan carrying its lot or serial.
+    const units = unitScans(lines);
     // The parcel is already on the scale, settled, when the last item is scanned.
     const weight = expectedParcelWeight(station) + 20;
     let lastScanAt = 0;

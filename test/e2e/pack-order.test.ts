@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootStation, parseFlags, TRAINING_PACKER_BADGE, type BootedStation } from '../../electron/core/boot';
 import { ARTIFACTS, startBrowserStation, type BrowserStation } from '../support/browser-station';
+import { unitScans } from '../support/unit-scans';
 import { PackPage } from './pages/pack-page';
 
 describe('pack one order in the browser', () => {
@@ -34,9 +35,10 @@ describe('pack one order in the browser', () => {
     await pack.scan(orderName);
     await bench.page.getByTestId('order-name').filter({ hasText: orderName }).waitFor();
 
-    // The packer scans each item in the box; the test reads the items' barcodes from the order.
+    // The packer scans each item in the box (a tracked one as a GS1 code with its lot or serial);
+    // the test reads the items' barcodes from the order.
     const lines = bench.station.pack.orderView()!.lines;
-    for (const line of lines) for (let i = 0; i < line.quantity; i++) await pack.scan(line.barcode!);
+    for (const code of unitScans(lines)) await pack.scan(code);
     // The sandbox scale settles by itself once all items are in; that step can pass too quickly to see.
     await bench.page.getByTestId('print-state').filter({ hasText: 'Printed' }).waitFor({ timeout: 20_000 });
     const tracking = await bench.page.getByTestId('tracking').textContent();

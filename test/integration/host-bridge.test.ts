@@ -31,6 +31,7 @@ const state: StationState = {
   order: null,
   label: null,
   cacheAge: null,
+  odooLink: 'none',
 };
 
 const queue: QueueCounts = { pending: 2, inFlight: 1, dead: 0, openExceptions: 0 };

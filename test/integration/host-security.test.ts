@@ -22,6 +22,7 @@ const state: StationState = {
   order: null,
   label: null,
   cacheAge: null,
+  odooLink: 'none',
 };
 
 function fakeHandlers(): Handlers {

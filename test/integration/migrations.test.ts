@@ -6,6 +6,7 @@ import { openDatabase } from '../../electron/core/store/db';
 import { assertOrdered, migrate, schemaVersion, type Migration } from '../../electron/core/store/migrate';
 import { migrations } from '../../electron/core/store/migrations/index';
 import { PACKAGE_TYPE_BY_BARCODE_SQL } from '../../electron/core/store/package-types';
+import { LOTS_OF_SESSION_SQL, OPEN_LOT_QUESTION_SQL, SERIAL_TAKEN_SQL } from '../../electron/core/store/packed-lots';
 import { tempDir } from '../support/temp-dir';
 
 let dir: ReturnType<typeof tempDir>;
@@ -106,6 +107,7 @@ describe('migration runner', () => {
       70: ['labels', 'pack_sessions', 'packed_lines', 'parcels', 'print_jobs', 'shipments'],
       80: [],
       90: ['order_codes', 'prefetch_cursors'],
+      120: ['packed_lots'],
     };
     let seen = new Set<string>();
     for (let i = 0; i < migrations.length; i++) {
@@ -175,6 +177,59 @@ describe('0110 package types', () => {
       .map((r) => r.detail)
       .join(' | ');
     expect(plan).toMatch(/SEARCH package_types USING INDEX package_types_barcode \(barcode=\? AND source_url=\? AND source_db=\?\)/);
+    db.close();
+  });
+});
+
+describe('0120 packed lots', () => {
+  const upTo = (version: number) => migrations.filter((m) => m.version <= version);
+
+  it('adds a STRICT packed_lots table: one open question per session, a serial once per session and product', () => {
+    const db = new Database(dir.file('0120.sqlite'));
+    db.pragma('foreign_keys = ON');
+    migrate(db, migrations.filter((m) => m.version < 120));
+    db.prepare(
+      `INSERT INTO orders (source_url, source_db, picking_id, name, origin, state, data, write_date, fetched_at, ready)
+       VALUES ('http://odoo', 'db', 7, 'WH/OUT/00007', NULL, 'assigned', '{}', '2025-03-03 07:00:00', 1, 1)`,
+    ).run();
+    db.prepare(`INSERT INTO pack_sessions (order_id, packer, step, opened_at, updated_at) VALUES (1, 'staff:1', 'packing', 1, 1)`).run();
+
+    expect(migrate(db, upTo(120)).at(-1)).toBe(120);
+    expect(schemaVersion(db)).toBe(120);
+    expect(tablesOf(db).find((t) => t.name === 'packed_lots')).toEqual({ name: 'packed_lots', strict: 1 });
+
+    const insert = db.prepare(
+      `INSERT INTO packed_lots (session_id, move_id, product_id, tracking, lot_name, asked_at, scanned_at) VALUES (?, ?, ?, ?, ?, 1, ?)`,
+    );
+    insert.run(1, 10, 7, 'lot', 'L-1', 2);
+    insert.run(1, 10, 7, 'lot', 'L-1', 3); // a lot holds many units
+    insert.run(1, 11, 9, 'serial', 'S-1', 4);
+    insert.run(1, 11, 9, 'serial', null, null); // the question for the next serial
+    expect(() => insert.run(1, 10, 7, 'lot', null, null)).toThrow(/UNIQUE/); // one question at a time
+    expect(() => insert.run(1, 11, 9, 'serial', 'S-1', 5)).toThrow(/UNIQUE/); // a serial once
+    insert.run(1, 12, 8, 'serial', 'S-1', 5); // the same serial text for another product is another item
+    expect(() => insert.run(1, 10, 7, 'batch', 'L-2', 5)).toThrow(/CHECK/);
+    expect(() => insert.run(1, 10, 7, 'lot', '', 5)).toThrow(/CHECK/);
+    expect(() => insert.run(1, 10, 7, 'lot', ' L-2', 5)).toThrow(/CHECK/);
+    expect(() => insert.run(1, 10, 7, 'lot', 'L'.repeat(129), 5)).toThrow(/CHECK/);
+    expect(() => insert.run(1, 10, 7, 'lot', 'L-2', null)).toThrow(/CHECK/); // answered means scanned_at
+    expect(() => insert.run(99, 10, 7, 'lot', 'L-2', 5)).toThrow(/FOREIGN KEY/);
+    expect(db.prepare(OPEN_LOT_QUESTION_SQL).get(1)).toMatchObject({ move_id: 11, product_id: 9, tracking: 'serial' });
+    expect(db.prepare(LOTS_OF_SESSION_SQL).all(1)).toEqual([
+      { move_id: 10, lot_name: 'L-1', quantity: 2, first: 1 },
+      { move_id: 11, lot_name: 'S-1', quantity: 1, first: 3 },
+      { move_id: 12, lot_name: 'S-1', quantity: 1, first: 5 },
+    ]);
+    db.close();
+  });
+
+  it('finds the open question, a packed serial and a session\'s lots through their indexes', () => {
+    const db = openDatabase(dir.file('0120-plan.sqlite'));
+    const plan = (sql: string, ...args: unknown[]) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((r) => r.detail).join(' | ');
+    expect(plan(OPEN_LOT_QUESTION_SQL, 1)).toMatch(/USING INDEX packed_lots_open/);
+    expect(plan(SERIAL_TAKEN_SQL, 1, 9, 'S-1')).toMatch(/USING COVERING INDEX packed_lots_serial \(session_id=\? AND product_id=\? AND lot_name=\?\)/);
+    expect(plan(LOTS_OF_SESSION_SQL, 1)).toMatch(/USING INDEX packed_lots_session \(session_id=\?\)/);
     db.close();
   });
 });

@@ -1,6 +1,7 @@
-// Claims against the sandbox Odoo: two benches, one order — the second is refused with who and
-// since when; a claim made offline that lost to another bench is caught before dispatch and
-// becomes an odoo_conflict exception instead of a write.
+// Claims against the sandbox Odoo 16–19: two benches, one order — the second is refused with who
+// and since when; a claim made offline that lost to another bench is caught before dispatch and
+// becomes an odoo_conflict exception instead of a write; benches sharing one Odoo user are told
+// apart by the bench name.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../electron/core/clock';
 import type { PrintJournal } from '../../electron/core/devices/printer/print-journal';
@@ -11,7 +12,7 @@ import type { OdooTransport } from '../../electron/core/odoo/transport';
 import { PackSession } from '../../electron/core/pack/pack-session';
 import { openDatabase } from '../../electron/core/store/db';
 import { ExceptionQueue } from '../../electron/core/store/exceptions';
-import { startSandboxOdoo, type Rec, type SandboxOdoo } from '../../electron/sandbox/odoo/server';
+import { startSandboxOdoo, type Rec, type SandboxOdoo, type SandboxVersion } from '../../electron/sandbox/odoo/server';
 import { dispatchRig } from '../support/dispatch-rig';
 import { tempDir } from '../support/temp-dir';
 
@@ -21,15 +22,6 @@ const BENCH2_KEY = 'claims-bench2-key-0123456789';
 let odoo: SandboxOdoo;
 let bench1: OdooTransport;
 let bench2: OdooTransport;
-
-beforeEach(async () => {
-  odoo = await startSandboxOdoo({ apiKey: ADMIN_KEY, seed: 12, users: [{ login: 'bench2', apiKey: BENCH2_KEY, access: 'write' }] });
-  bench1 = (await connectOdoo({ url: odoo.url, db: odoo.db, login: odoo.login, apiKey: ADMIN_KEY })).transport;
-  bench2 = (await connectOdoo({ url: odoo.url, db: odoo.db, login: 'bench2', apiKey: BENCH2_KEY })).transport;
-});
-afterEach(async () => {
-  await odoo.close();
-});
 
 const ready = (): Rec[] =>
   odoo.state
@@ -44,7 +36,17 @@ const ready = (): Rec[] =>
     );
 const notesOf = (pickingId: number) => odoo.state.all('mail.message').filter((m) => m.model === 'stock.picking' && m.res_id === pickingId);
 
-describe('claims', () => {
+describe.each([16, 17, 18, 19] as SandboxVersion[])('claims against Odoo %i', (version) => {
+  beforeEach(async () => {
+    odoo = await startSandboxOdoo({ version, apiKey: ADMIN_KEY, seed: 12, users: [{ login: 'bench2', apiKey: BENCH2_KEY, access: 'write' }] });
+    bench1 = (await connectOdoo({ url: odoo.url, db: odoo.db, login: odoo.login, apiKey: ADMIN_KEY })).transport;
+    bench2 = (await connectOdoo({ url: odoo.url, db: odoo.db, login: 'bench2', apiKey: BENCH2_KEY })).transport;
+    expect(bench1.protocol).toBe(version >= 19 ? 'json-2' : 'json-rpc');
+  });
+  afterEach(async () => {
+    await odoo.close();
+  });
+
   it('two benches, one order: the second is refused with who and since when', async () => {
     const [picking] = ready();
     const name = String(picking!.name);
@@ -148,6 +150,32 @@ describe('claims', () => {
       expect(odoo.state.get('stock.picking', won!.id)!.user_id).toBe(odoo.users[0]!.uid);
     } finally {
       rig.close();
+    }
+  });
+
+  it('two benches sharing one Odoo user: the bench name tells them apart at dispatch too', async () => {
+    const [picking] = ready();
+    const ref = { id: picking!.id, name: String(picking!.name) };
+    // Bench 2 logs in with the same key as Bench 1 and claimed the delivery first.
+    expect((await claimPicking(bench1, ref, { name: 'Bench 2', packer: 'Marek' }, Date.now())).ok).toBe(true);
+    const one = await dispatchRig(odoo, { bench: 'Bench 1' });
+    const two = await dispatchRig(odoo, { bench: 'Bench 2' });
+    try {
+      const ours = one.queue(await one.cache(ref.name), { trackingRef: 'BENCH1-1' });
+      await one.drain();
+      expect(one.state(ours)).toBe('dead');
+      const [ex] = one.exceptions.list('open');
+      expect(ex).toMatchObject({ kind: 'odoo_conflict', context: { change: 'claimed_elsewhere', current: { bench: 'Bench 2', user: 'Mitchell Admin' } } });
+      expect(odoo.state.get('stock.picking', ref.id)).toMatchObject({ state: 'assigned', carrier_tracking_ref: false });
+
+      // The bench that holds the claim ships it.
+      const theirs = two.queue(await two.cache(ref.name), { trackingRef: 'BENCH2-1' });
+      await two.drain();
+      expect(two.state(theirs)).toBe('done');
+      expect(odoo.state.get('stock.picking', ref.id)).toMatchObject({ state: 'done', carrier_tracking_ref: 'BENCH2-1' });
+    } finally {
+      one.close();
+      two.close();
     }
   });
 });

@@ -9,7 +9,7 @@ import { dispatchRig, type DispatchRig } from '../support/dispatch-rig';
 
 const API_KEY = 'conflict-key-0123456789';
 
-describe.each([17, 19] as SandboxVersion[])('Odoo %i conflicts', (version) => {
+describe.each([16, 17, 18, 19] as SandboxVersion[])('Odoo %i conflicts', (version) => {
   let odoo: SandboxOdoo;
   let rig: DispatchRig;
   let picking: Rec;
@@ -104,5 +104,36 @@ describe.each([17, 19] as SandboxVersion[])('Odoo %i conflicts', (version) => {
     const ex = await dispatchBoth();
     expect(ex.title).toMatch(/already shipped in Odoo with tracking OTHER-BENCH-1/);
     expect(ex.context).toMatchObject({ change: 'done_elsewhere', current: 'OTHER-BENCH-1' });
+  });
+
+  it('done by another bench for real: Bench 2 packed and dispatched it through Odoo first', async () => {
+    const bench2 = await dispatchRig(odoo, { bench: 'Bench 2' });
+    try {
+      const theirs = bench2.queue(await bench2.cache(String(picking.name)));
+      await bench2.drain();
+      expect(bench2.state(theirs)).toBe('done');
+      const shipped = { ...odoo.state.get('stock.picking', picking.id)! };
+      const theirRef = bench2.dispatched[0]!.trackingRef;
+      expect(shipped).toMatchObject({ state: 'done', carrier_tracking_ref: theirRef });
+      const notes = () => odoo.state.all('mail.message').filter((m) => m.model === 'stock.picking' && m.res_id === picking.id);
+      const attachments = () => odoo.state.all('ir.attachment').filter((a) => a.res_id === picking.id);
+      const before = { notes: notes().length, attachments: attachments().length };
+
+      // Bench 1 packed the same delivery from its cache (its own label, its own tracking number):
+      // its row must not touch Odoo's record.
+      const ours = rig.queue(order, { trackingRef: 'BENCH1-PARCEL-1' });
+      await rig.drain();
+      expect(rig.state(ours)).toBe('dead');
+      const after = odoo.state.get('stock.picking', picking.id)!;
+      expect(after).toMatchObject({ state: 'done', carrier_tracking_ref: theirRef, write_date: shipped.write_date });
+      expect({ notes: notes().length, attachments: attachments().length }).toEqual(before);
+      const [ex] = rig.exceptions.list('open');
+      expect(ex!.kind).toBe('odoo_conflict');
+      expect(ex!.title).toMatch(new RegExp(`^${String(picking.name)} was already shipped in Odoo with tracking ${theirRef}`));
+      expect(ex!.context).toMatchObject({ change: 'done_elsewhere', current: theirRef, cached: 'BENCH1-PARCEL-1' });
+      expect(rig.dispatched).toEqual([]);
+    } finally {
+      bench2.close();
+    }
   });
 });

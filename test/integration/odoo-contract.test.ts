@@ -1,7 +1,9 @@
 // The client contract: the same cases against the sandbox Odoo emulating 16, 17, 18 and 19, over
 // the transport connectOdoo picks (JSON-RPC for 16–18, JSON-2 for 19). Includes one test per
 // refusal each version makes: qty_done on 17+, stock.package on ≤18, mobile on 19, validation with
-// no quantities, lot-tracked products without a lot.
+// no quantities, lot-tracked products without a lot (plus a done delivery validated again); the
+// backorder wizard when the operation type asks; the production write-back (the outbox dispatch
+// target); and, last, a check that 19 was spoken to over JSON-2 only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectOdoo, type OdooConnection } from '../../electron/core/odoo/connect';
 import { OdooError } from '../../electron/core/odoo/errors';
@@ -9,6 +11,7 @@ import { findPickingByName, readPickingForLookup, writeBackPicking } from '../..
 import type { OdooParams } from '../../electron/core/odoo/transport';
 import { idsOf } from '../../electron/core/odoo/versions';
 import { startSandboxOdoo, type Rec, type SandboxOdoo, type SandboxVersion } from '../../electron/sandbox/odoo/server';
+import { dispatchRig } from '../support/dispatch-rig';
 
 const API_KEY = 'contract-key-0123456789';
 const READ_ONLY_KEY = 'contract-viewer-key-42';
@@ -29,6 +32,12 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('Odoo %i', (version) => {
   let viewer: OdooConnection;
   const used = new Set<number>();
   const json2 = version >= 19;
+  /** Paths the contract connection asked for, in order (the wire it really spoke). */
+  const paths: string[] = [];
+  const recordingFetch = ((input: string | URL | Request, init?: RequestInit) => {
+    paths.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
+    return fetch(input, init);
+  }) as typeof fetch;
 
   beforeAll(async () => {
     let tick = 0;
@@ -40,7 +49,7 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('Odoo %i', (version) => {
       // Every timestamp one second after the last, so write_date always moves.
       now: () => new Date(BASE + tick++ * 1000),
     });
-    odooConn = await connectOdoo({ url: odoo.url, db: odoo.db, login: odoo.login, apiKey: API_KEY });
+    odooConn = await connectOdoo({ url: odoo.url, db: odoo.db, login: odoo.login, apiKey: API_KEY, fetch: recordingFetch });
     viewer = await connectOdoo({ url: odoo.url, db: odoo.db, login: 'viewer', apiKey: READ_ONLY_KEY });
   });
   afterAll(async () => {
@@ -114,6 +123,46 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('Odoo %i', (version) => {
     expect(odoo.rpcLog.slice(again).map((e) => e.method)).toEqual(['read']);
   });
 
+  it('the production write-back (the outbox dispatch target) uses this version’s package model and quantity fields', async () => {
+    const p = freshPicking(untracked);
+    const rig = await dispatchRig(odoo);
+    try {
+      const order = await rig.cache(String(p.name));
+      const id = rig.queue(order);
+      const start = odoo.rpcLog.length;
+      await rig.drain();
+      expect(rig.state(id)).toBe('done');
+      expect(rig.exceptions.list('open')).toEqual([]);
+      const sent = odoo.rpcLog.slice(start);
+      // Nothing refused on the way, all over the version's transport.
+      expect(sent.filter((e) => e.error !== undefined)).toEqual([]);
+      expect(new Set(sent.map((e) => e.transport))).toEqual(new Set([json2 ? 'json-2' : 'json-rpc']));
+      const calls = sent.map((e) => `${e.model ?? e.service}.${e.method}`);
+      expect(calls).toContain(`${odooConn.dialect.packageModel}.create`);
+      expect(calls).toContain('stock.picking.button_validate');
+
+      const payload = rig.dispatched[0]!;
+      const after = odoo.state.get('stock.picking', p.id)!;
+      expect(after).toMatchObject({ state: 'done', carrier_tracking_ref: payload.trackingRef });
+      const lines = odoo.state.all('stock.move.line').filter((l) => l.picking_id === p.id);
+      const [pkgId] = new Set(lines.map((l) => l.result_package_id));
+      expect(odoo.state.get(json2 ? 'stock.package' : 'stock.quant.package', pkgId as number)).toMatchObject({ name: payload.trackingRef, shipping_weight: 1.25 });
+      // 16 records done quantities in qty_done; 17+ in quantity with picked.
+      const fields = version === 16 ? ['quantity_done', 'state'] : ['quantity', 'picked', 'state'];
+      const moves = (await call('stock.move', 'read', { ids: order.lines.map((l) => l.moveId), fields })) as Record<string, unknown>[];
+      for (const line of order.lines) {
+        const move = moves.find((m) => m.id === line.moveId)!;
+        expect(move).toMatchObject(version === 16 ? { quantity_done: line.quantity, state: 'done' } : { quantity: line.quantity, picked: true, state: 'done' });
+      }
+      const attachments = odoo.state.all('ir.attachment').filter((a) => a.res_model === 'stock.picking' && a.res_id === p.id);
+      expect(attachments.map((a) => a.name)).toEqual([`LabelShipping-local-${payload.trackingRef}.zpl`]);
+      const messages = odoo.state.all('mail.message').filter((m) => m.model === 'stock.picking' && m.res_id === p.id);
+      expect(messages.map((m) => m.attachment_ids)).toEqual([[attachments[0]!.id]]);
+    } finally {
+      rig.close();
+    }
+  });
+
   it('returns the backorder wizard for a short pack; skip_backorder keeps a backorder', async () => {
     const p = freshPicking((r) => untracked(r) && (movesOf(r.id)[0]?.product_uom_qty as number) > 1);
     const order = (await findPickingByName(odooConn.transport, String(p.name), source()))!;
@@ -141,6 +190,68 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('Odoo %i', (version) => {
       fields: ['state', 'move_ids'],
     })) as { state: string; move_ids: number[] }[];
     expect(backorders).toEqual([{ id: expect.any(Number), state: 'assigned', move_ids: [expect.any(Number)] }]);
+  });
+
+  it('the backorder question follows the operation type: ask returns the wizard; always and never decide without asking', async () => {
+    const shortable = (r: Rec) => untracked(r) && (movesOf(r.id)[0]?.product_uom_qty as number) > 1;
+    /** Pack one unit less of the first line than ordered, on a delivery of an operation type with this policy. */
+    async function shortPack(policy: 'ask' | 'always' | 'never'): Promise<Rec> {
+      const p = freshPicking(shortable);
+      const { id: _id, ...type } = odoo.state.get('stock.picking.type', p.picking_type_id as number)!;
+      const typeId = odoo.state.insert('stock.picking.type', { ...type, name: `Delivery Orders (${policy})`, create_backorder: policy });
+      odoo.state.update('stock.picking', p.id, { picking_type_id: typeId });
+      const [move] = movesOf(p.id);
+      const qty = Number(move!.product_uom_qty) - 1;
+      await call('stock.move', 'write', { ids: [move!.id], vals: version === 16 ? { quantity_done: qty } : { quantity: qty, picked: true } });
+      return p;
+    }
+    const backordersOf = (p: Rec) => odoo.state.all('stock.picking').filter((b) => b.backorder_id === p.id);
+
+    const ask = await shortPack('ask');
+    expect(await call('stock.picking', 'button_validate', { ids: [ask.id] })).toMatchObject({
+      type: 'ir.actions.act_window',
+      res_model: 'stock.backorder.confirmation',
+      context: { button_validate_picking_ids: [ask.id], default_pick_ids: [[4, ask.id]] },
+    });
+    expect(odoo.state.get('stock.picking', ask.id)!.state).toBe('assigned');
+
+    // 'always' keeps a backorder even when told not to.
+    const always = await shortPack('always');
+    expect(await call('stock.picking', 'button_validate', { ids: [always.id], context: { picking_ids_not_to_backorder: [always.id] } })).toBe(true);
+    expect(odoo.state.get('stock.picking', always.id)!.state).toBe('done');
+    expect(backordersOf(always)).toHaveLength(1);
+
+    const never = await shortPack('never');
+    expect(await call('stock.picking', 'button_validate', { ids: [never.id] })).toBe(true);
+    expect(odoo.state.get('stock.picking', never.id)!.state).toBe('done');
+    expect(backordersOf(never)).toEqual([]);
+  });
+
+  it(`refusal: validating a done delivery again ${json2 ? 'is a no-op in 19' : 'is refused up to 18 (no quantities)'}`, async () => {
+    const p = freshPicking(untracked);
+    expect(await call('stock.picking', 'button_validate', { ids: [p.id], context: { skip_immediate: true } })).toBe(true);
+    expect(odoo.state.get('stock.picking', p.id)!.state).toBe('done');
+    const again = call('stock.picking', 'button_validate', { ids: [p.id], context: { skip_immediate: true } });
+    if (json2) {
+      expect(await again).toBe(true);
+    } else {
+      const error = await odooError(again);
+      expect(error).toMatchObject({ kind: 'permanent', odooName: 'odoo.exceptions.UserError' });
+      expect(error.message).toContain('You cannot validate a transfer if no quantities are reserved nor done');
+    }
+    expect(odoo.state.all('stock.picking').filter((b) => b.backorder_id === p.id)).toEqual([]);
+  });
+
+  it(`name_search takes its filter as "${version >= 19 ? 'domain' : 'args'}"; the other name is refused`, async () => {
+    const param = odooConn.dialect.nameSearchDomainParam;
+    const found = (await call('res.partner', 'name_search', { name: 'Hofer', [param]: [['is_company', '=', false]], limit: 5 })) as [number, string][];
+    expect(found).toEqual([[expect.any(Number), expect.stringContaining('Lukas Hofer')]]);
+    const other = param === 'domain' ? 'args' : 'domain';
+    const error = await odooError(call('res.partner', 'name_search', { name: 'Hofer', [other]: [] }));
+    expect(error.kind).toBe('permanent');
+    expect(error.message).toContain(`name_search() got an unexpected keyword argument '${other}'`);
+    if (json2) expect(error.status).toBe(422);
+    else expect(error.odooName).toBe('builtins.TypeError');
   });
 
   it(version === 16 ? 'asks the immediate-transfer question when nothing is done' : 'picks everything reserved when nothing is picked', async () => {
@@ -315,5 +426,20 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('Odoo %i', (version) => {
     expect(json2 ? Array.isArray(reply) : typeof reply === 'number').toBe(true);
     const [id] = idsOf(reply)!;
     expect(odoo.state.get('mail.message', id!)).toMatchObject({ res_id: p.id, body: 'Packed on bench 1' });
+  });
+
+  // Runs last: every call the contract connection made above, on the wire.
+  it(json2 ? 'spoke JSON-2 for every call of the suite (only the version probe went to /jsonrpc)' : 'spoke JSON-RPC for every call of the suite', () => {
+    expect(paths[0]).toBe('/jsonrpc'); // common.version, which every version answers
+    const rest = paths.slice(1);
+    expect(rest.length).toBeGreaterThan(40);
+    if (json2) {
+      expect(rest.filter((path) => !/^\/json\/2\/[\w.]+\/\w+$/.test(path))).toEqual([]);
+      // The sandbox served them as JSON-2 too: bearer key, no execute_kw.
+      expect(odoo.rpcLog.filter((e) => e.transport === 'json-2').length).toBeGreaterThanOrEqual(rest.length);
+    } else {
+      expect(new Set(rest)).toEqual(new Set(['/jsonrpc']));
+      expect(odoo.rpcLog.some((e) => e.transport === 'json-2')).toBe(false);
+    }
   });
 });

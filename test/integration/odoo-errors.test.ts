@@ -1,13 +1,22 @@
 // Error classes at the transport level against the sandbox's knobs: what is retried (rolled-back
 // transactions; reads after a dropped connection or a gateway page), what never is (auth, access,
 // refusals, ambiguous writes), outages and timeouts; JSON-2 statuses and SaaS version strings.
+// And an auth failure end to end: the sync worker with the real Odoo dispatch target stops the
+// target after one refused call, as the sandbox's RPC record shows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectOdoo } from '../../electron/core/odoo/connect';
+import { createOdooDispatchTarget } from '../../electron/core/odoo/dispatch-target';
 import { OdooError, classifyOdooFailure } from '../../electron/core/odoo/errors';
 import { Json2Transport } from '../../electron/core/odoo/json-2';
 import { JsonRpcTransport } from '../../electron/core/odoo/json-rpc';
+import { findPickingByName } from '../../electron/core/odoo/pickings';
 import { dialectFor, parseServerVersion } from '../../electron/core/odoo/versions';
-import { startSandboxOdoo, type SandboxOdoo } from '../../electron/sandbox/odoo/server';
+import { ExceptionQueue } from '../../electron/core/store/exceptions';
+import { getOutboxRow } from '../../electron/core/sync/outbox';
+import { SyncWorker } from '../../electron/core/sync/worker';
+import type { Order } from '../../shared/order';
+import { startSandboxOdoo, type Rec, type RpcLogEntry, type SandboxOdoo, type SandboxVersion } from '../../electron/sandbox/odoo/server';
+import { dispatchRig, type DispatchRig } from '../support/dispatch-rig';
 
 const API_KEY = 'errors-key-0123456789';
 const RETRY = { attempts: 3, baseDelayMs: 1 };
@@ -195,5 +204,214 @@ describe('classification', () => {
     expect(future.version.major).toBe(20);
     expect(future.transport.protocol).toBe('json-2');
     expect(future.dialect.major).toBe(19);
+  });
+});
+
+// ---- Auth failure through the sync worker, the real Odoo dispatch target and the sandbox ----
+
+/** fetch that notes when each request starts and when its answer has arrived, in one sequence. */
+function recordingFetch() {
+  const events: { type: 'start' | 'answer'; n: number; path: string }[] = [];
+  let next = 0;
+  const fetchFn = (async (input: string | URL | Request, init?: RequestInit) => {
+    const n = next++;
+    const path = new URL(input instanceof Request ? input.url : String(input)).pathname;
+    events.push({ type: 'start', n, path });
+    try {
+      const response = await fetch(input, init);
+      // The body is what the client waits for: mark the answer once it is all there.
+      const body = await response.arrayBuffer();
+      return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    } finally {
+      events.push({ type: 'answer', n, path });
+    }
+  }) as typeof fetch;
+  return { fetch: fetchFn, events };
+}
+
+/** A refusal of the bench's credentials as the sandbox recorded it. */
+function refused(entry: RpcLogEntry): boolean {
+  // JSON-RPC: authenticate answers false (no error); execute_kw AccessDenied. JSON-2: 401.
+  return (
+    (entry.service === 'common' && entry.method === 'authenticate') ||
+    entry.error === 'odoo.exceptions.AccessDenied' ||
+    entry.error === 'werkzeug.exceptions.Unauthorized'
+  );
+}
+
+describe.each([16, 17, 18, 19] as SandboxVersion[])('Odoo %i: an auth failure stops the Odoo target (sync worker, real dispatch target)', (version) => {
+  const GOOD_KEY = `auth-stop-key-${version}-0123456789`;
+  const json2 = version >= 19;
+  let odoo: SandboxOdoo;
+  let rig: DispatchRig;
+  let rec: ReturnType<typeof recordingFetch>;
+  let orders: Order[];
+
+  beforeAll(async () => {
+    // Odoo's login cooldown, stricter than Odoo's 10 failures: a bench that kept trying would lock
+    // out every bench behind the same address (all of them 127.0.0.1 here).
+    odoo = await startSandboxOdoo({ version, apiKey: GOOD_KEY, seed: 24, loginCooldown: { after: 3, seconds: 600 } });
+  });
+  afterAll(async () => {
+    await odoo.close();
+  });
+
+  const untracked = (p: Rec) =>
+    p.state === 'assigned' &&
+    odoo.state
+      .all('stock.move')
+      .filter((m) => m.picking_id === p.id)
+      .every((m) => odoo.state.get('product.product', m.product_id as number)!.tracking === 'none');
+  const used = new Set<number>();
+  /** Ready deliveries as a bench cached them while its key still worked. */
+  async function cached(n: number): Promise<Order[]> {
+    const good = await connectOdoo({ url: odoo.url, db: odoo.db, login: odoo.login, apiKey: GOOD_KEY });
+    const pickings = odoo.state.all('stock.picking').filter((p) => untracked(p) && !used.has(p.id)).slice(0, n);
+    expect(pickings).toHaveLength(n);
+    const out: Order[] = [];
+    for (const p of pickings) {
+      used.add(p.id);
+      out.push((await findPickingByName(good.transport, String(p.name), { url: odoo.url, db: odoo.db }))!);
+    }
+    return out;
+  }
+  async function rigWith(apiKey: string) {
+    rec = recordingFetch();
+    const { transport } = await connectOdoo({ url: odoo.url, db: odoo.db, login: odoo.login, apiKey, fetch: rec.fetch });
+    return dispatchRig(odoo, { transport });
+  }
+  const untouched = (o: Order) => {
+    const p = odoo.state.get('stock.picking', o.pickingId)!;
+    expect(p.state).toBe('assigned');
+    expect(p.carrier_tracking_ref).toBe(false);
+    expect(odoo.state.all('mail.message').filter((m) => m.model === 'stock.picking' && m.res_id === o.pickingId)).toHaveLength(0);
+  };
+  /** In the events since `from`: no request was started once the first answer had arrived. */
+  const nothingSentAfterFirstAnswer = (from: number) => {
+    const events = rec.events.slice(from);
+    const firstAnswer = events.findIndex((e) => e.type === 'answer');
+    expect(firstAnswer).toBeGreaterThan(0);
+    expect(events.slice(firstAnswer).filter((e) => e.type === 'start')).toEqual([]);
+  };
+
+  it('a wrong key: one refused call, the rows wait untouched, and no later pass or restart sends anything', async () => {
+    orders = await cached(3);
+    const more = await cached(1);
+    rig = await rigWith('not-the-bench-key');
+    try {
+      const ids = orders.map((o) => rig.queue(o));
+      const start = odoo.rpcLog.length;
+      const from = rec.events.length;
+
+      expect(await rig.worker.runOnce()).toEqual({ applied: 0, retried: 0, dead: 0, authStopped: ['odoo'] });
+      const sent = odoo.rpcLog.slice(start);
+      // JSON-RPC: one authenticate answered false; JSON-2: one call answered 401. Nothing after it.
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).toMatchObject(
+        json2
+          ? { transport: 'json-2', model: 'res.users', method: 'context_get', error: 'werkzeug.exceptions.Unauthorized' }
+          : { transport: 'json-rpc', service: 'common', method: 'authenticate' },
+      );
+      expect(sent.every(refused)).toBe(true);
+      nothingSentAfterFirstAnswer(from);
+
+      // The rows are not failed attempts: pending, no attempt counted, nothing dead.
+      for (const id of ids) expect(getOutboxRow(rig.db, id)).toMatchObject({ state: 'pending', attempts: 0 });
+      expect(rig.worker.status()).toEqual([{ target: 'odoo', status: 'stopped', message: expect.stringContaining("refused the bench's credentials") }]);
+      const alerts = rig.exceptions.list('open');
+      expect(alerts).toEqual([expect.objectContaining({ kind: 'sync_auth', choices: ['resume'], context: expect.objectContaining({ target: 'odoo' }) })]);
+
+      // Hours of passes, with more rows queued: not one more call reaches Odoo.
+      rig.queue(more[0]!);
+      for (let i = 0; i < 5; i++) {
+        rig.clock.advance(30 * 60_000);
+        expect(await rig.worker.runOnce()).toEqual({ applied: 0, retried: 0, dead: 0, authStopped: [] });
+      }
+      // A restart keeps the stop while the alert is open.
+      const exceptions = new ExceptionQueue(rig.db, rig.clock);
+      const restarted = new SyncWorker({ db: rig.db, clock: rig.clock, exceptions, onError: () => {} });
+      const target = createOdooDispatchTarget(rig.transport, () => {}, { backorder: () => 'create' });
+      restarted.register(target.kind, target.target);
+      expect(await restarted.runOnce()).toEqual({ applied: 0, retried: 0, dead: 0, authStopped: [] });
+      expect(restarted.status()[0]).toMatchObject({ target: 'odoo', status: 'stopped' });
+
+      expect(odoo.rpcLog.slice(start)).toHaveLength(1);
+      expect(rec.events.slice(from).filter((e) => e.type === 'start')).toHaveLength(1);
+      for (const o of [...orders, ...more]) untouched(o);
+      // One refusal is far from Odoo's cooldown: a correctly set-up bench behind the same address still logs in.
+      const neighbour = new JsonRpcTransport({ url: odoo.url, db: odoo.db, login: odoo.login, apiKey: GOOD_KEY, retry: RETRY });
+      expect(await neighbour.authenticate()).toBe(odoo.users[0]!.uid);
+    } finally {
+      rig.close();
+    }
+  });
+
+  it('a key revoked while the bench works: only the calls already on their way are refused; after the fix, "resume" drains the backlog', async () => {
+    const [first, ...backlog] = await cached(4);
+    rig = await rigWith(GOOD_KEY);
+    const admin = odoo.users[0]!;
+    try {
+      const firstId = rig.queue(first!);
+      await rig.drain();
+      expect(rig.state(firstId)).toBe('done');
+
+      // The shift lead revokes the bench's key in Odoo.
+      admin.apiKey = 'revoked-in-odoo';
+      const ids = backlog.map((o) => rig.queue(o));
+      const start = odoo.rpcLog.length;
+      const from = rec.events.length;
+      expect(await rig.worker.runOnce()).toMatchObject({ applied: 0, dead: 0, authStopped: ['odoo'] });
+      const sent = odoo.rpcLog.slice(start);
+      // The batch's first step reads in parallel; every call of it was refused, and none followed.
+      expect(sent.length).toBeGreaterThanOrEqual(1);
+      expect(sent.length).toBeLessThanOrEqual(2);
+      for (const entry of sent) {
+        expect(entry).toMatchObject(json2 ? { error: 'werkzeug.exceptions.Unauthorized' } : { error: 'odoo.exceptions.AccessDenied' });
+        expect(entry.method).not.toMatch(/write|create|button_validate|message_post/);
+      }
+      nothingSentAfterFirstAnswer(from);
+      for (const id of ids) expect(getOutboxRow(rig.db, id)).toMatchObject({ state: 'pending', attempts: 0 });
+
+      for (let i = 0; i < 3; i++) {
+        rig.clock.advance(60 * 60_000);
+        await rig.worker.runOnce();
+      }
+      expect(odoo.rpcLog.slice(start)).toHaveLength(sent.length);
+      for (const o of backlog) untouched(o);
+
+      // Fixed in Odoo; the lead resolves the alert with "resume": the backlog goes through.
+      admin.apiKey = GOOD_KEY;
+      const [alert] = rig.exceptions.list('open').filter((e) => e.kind === 'sync_auth');
+      rig.exceptions.resolve(alert!.id, 'resume', 'staff:1');
+      await rig.drain();
+      expect(ids.map((id) => rig.state(id))).toEqual(ids.map(() => 'done'));
+      for (const o of backlog) expect(odoo.state.get('stock.picking', o.pickingId)!.state).toBe('done');
+      expect(rig.worker.status()).toEqual([{ target: 'odoo', status: 'ok', message: null }]);
+    } finally {
+      admin.apiKey = GOOD_KEY;
+      rig.close();
+    }
+  });
+
+  // A row left in flight (crash, lost reply) is looked up first; a lookup refused for auth must
+  // stop the target like a refused apply, or every pass sends one more refused login.
+  it('a row left in flight: its refused lookup stops the target too, and nothing more is sent', async () => {
+    const [o] = await cached(1);
+    rig = await rigWith('not-the-bench-key');
+    try {
+      const id = rig.queue(o!);
+      rig.db.prepare(`UPDATE outbox SET state = 'in_flight' WHERE id = ?`).run(id);
+      const start = odoo.rpcLog.length;
+      for (let i = 0; i < 4; i++) {
+        await rig.worker.runOnce();
+        rig.clock.advance(60_000);
+      }
+      expect(odoo.rpcLog.slice(start)).toHaveLength(1);
+      expect(rig.worker.status()[0]).toMatchObject({ target: 'odoo', status: 'stopped' });
+      expect(rig.exceptions.list('open').map((e) => e.kind)).toEqual(['sync_auth']);
+      untouched(o!);
+    } finally {
+      rig.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-// Batched write-back against the sandbox Odoo (17 and 19): a backlog drains in under 3 RPCs per
+// Batched write-back against the sandbox Odoo (16 to 19): a backlog drains in under 3 RPCs per
 // picking, one bad row does not block the others, the label is attached under Odoo's connector
 // name, one chatter message per picking, and the backorder policy is applied.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { dispatchRig, type DispatchRig } from '../support/dispatch-rig';
 
 const API_KEY = 'writeback-key-0123456789';
 
-describe.each([16, 17, 19] as SandboxVersion[])('Odoo %i write-back', (version) => {
+describe.each([16, 17, 18, 19] as SandboxVersion[])('Odoo %i write-back', (version) => {
   let odoo: SandboxOdoo;
   let rig: DispatchRig;
 
@@ -105,6 +105,27 @@ describe.each([16, 17, 19] as SandboxVersion[])('Odoo %i write-back', (version) 
       expect(odoo.state.all('stock.picking').filter((p) => p.backorder_id === b!.id)).toHaveLength(0);
     } finally {
       noBackorder.close();
+    }
+  });
+
+  // The chatter message says what Odoo did with the rest: an operation type may override the bench's
+  // backorder policy ("always" keeps a backorder even when told not to).
+  it('the chatter message tells what Odoo did with the rest, even when the operation type overrides the bench', async () => {
+    const [a] = ready((p) => !tracked(p) && movesOf(p.id).every((m) => Number(m.product_uom_qty) >= 2));
+    odoo.state.update('stock.picking.type', a!.picking_type_id as number, { create_backorder: 'always' });
+    const rig2 = await dispatchRig(odoo, { backorder: 'no_backorder' });
+    try {
+      const order = await rig2.cache(String(a!.name));
+      rig2.queue(order, { lines: order.lines.map((l) => ({ moveId: l.moveId, quantity: l.quantity - 1, ordered: l.quantity })) });
+      await rig2.drain();
+      expect(odoo.state.get('stock.picking', a!.id)!.state).toBe('done');
+      // Odoo kept a backorder: the type says "always".
+      expect(odoo.state.all('stock.picking').filter((p) => p.backorder_id === a!.id)).toHaveLength(1);
+      const [message] = messagesOf(a!.id);
+      expect(String(message!.body)).toMatch(/backorder/);
+      expect(String(message!.body)).not.toMatch(/cancelled \(no backorder\)/);
+    } finally {
+      rig2.close();
     }
   });
 

@@ -9,6 +9,7 @@ import { startSandboxOdoo } from '../../electron/sandbox/odoo/server';
 import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/printer-sink';
 import { expectedParcelWeight } from '../support/expected-weight';
 import { tempDir } from '../support/temp-dir';
+import { unitScans } from '../support/unit-scans';
 import { waitForEvent } from '../support/wait';
 
 let dir: ReturnType<typeof tempDir>;
@@ -27,7 +28,7 @@ async function scan(code: string): Promise<ScanReply> {
 async function packAndWeigh(): Promise<void> {
   await scan('P-1');
   const opened = await scan(odoo.state.sampleNames()[0]!);
-  for (const line of opened.state.order!.lines) for (let i = 0; i < line.quantity; i++) await scan(line.barcode!);
+  for (const code of unitScans(opened.state.order!.lines)) await scan(code);
   station.pack.weighed(expectedParcelWeight(station));
 }
 

@@ -121,6 +121,53 @@ describe('authentication', () => {
   });
 });
 
+describe('login cooldown (Odoo\'s _assert_can_auth, per address)', () => {
+  it('after N failed logins even the right key is refused until the cooldown ends; a success clears the count', async () => {
+    const guarded = await startSandboxOdoo({ apiKey: API_KEY, seed: 2, loginCooldown: { after: 3, seconds: 0.4 } });
+    try {
+      const bench = (apiKey: string) =>
+        new JsonRpcTransport({ url: guarded.url, db: guarded.db, login: guarded.login, apiKey, retry: { attempts: 1, baseDelayMs: 0 } });
+      // Two failures, then a success: the count starts over.
+      for (let i = 0; i < 2; i++) expect((await odooError(bench('wrong').authenticate())).kind).toBe('auth');
+      expect(await bench(API_KEY).authenticate()).toBe(2);
+      for (let i = 0; i < 2; i++) await odooError(bench('wrong').authenticate());
+      expect(await bench(API_KEY).authenticate()).toBe(2);
+
+      // A client that keeps trying a wrong key: after the third failure the right key fails too.
+      for (let i = 0; i < 3; i++) await odooError(bench('wrong').authenticate());
+      expect((await odooError(bench(API_KEY).authenticate())).kind).toBe('auth');
+      // execute_kw checks the credentials on every call, through the same cooldown.
+      const locked = await odooError(bench(API_KEY).rpc('object', 'execute_kw', [guarded.db, 2, API_KEY, 'res.partner', 'search_count', [[]]]));
+      expect(locked).toMatchObject({ kind: 'auth', odooName: 'odoo.exceptions.AccessDenied' });
+      expect(locked.message).toContain('Too many login failures, please wait a bit before trying again.');
+
+      await new Promise((resolve) => setTimeout(resolve, 450));
+      expect(await bench(API_KEY).authenticate()).toBe(2);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('is off unless asked for, and JSON-2 bearer keys have none (19)', async () => {
+    const json2 = await startSandboxOdoo({ version: 19, apiKey: API_KEY, seed: 2, loginCooldown: { after: 1, seconds: 60 } });
+    try {
+      const post = (key: string) =>
+        fetch(`${json2.url}/json/2/res.partner/search_count`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `bearer ${key}`, 'X-Odoo-Database': json2.db },
+          body: '{"domain":[]}',
+        });
+      for (let i = 0; i < 3; i++) expect((await post('wrong')).status).toBe(401);
+      expect((await post(API_KEY)).status).toBe(200);
+    } finally {
+      await json2.close();
+    }
+    // The shared sandbox of this file has no cooldown: many failures, then the right key works.
+    for (let i = 0; i < 12; i++) await odooError(new JsonRpcTransport({ url: odoo.url, db: odoo.db, login: odoo.login, apiKey: 'wrong' }).authenticate());
+    expect(await new JsonRpcTransport({ url: odoo.url, db: odoo.db, login: odoo.login, apiKey: API_KEY }).authenticate()).toBe(2);
+  });
+});
+
 describe('reading deliveries', () => {
   it('search_read supports domains, fields, limit and order', async () => {
     const ready = (await rpc.executeKw(

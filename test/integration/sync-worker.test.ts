@@ -439,6 +439,27 @@ describe('SyncWorker', () => {
     expect(worker.status()[0]).toMatchObject({ status: 'retrying', message: expect.stringContaining('socket hang up') });
   });
 
+  it('still says retrying while a row that failed is being tried again', async () => {
+    const worker = newWorker();
+    const id = add('A').id;
+    let during: unknown = null;
+    let attempt = 0;
+    const target = fakeTarget(() => {
+      attempt++;
+      if (attempt === 1) return { status: 'retry', error: 'socket hang up' };
+      during = worker.status()[0];
+      return { status: 'done' };
+    });
+    worker.register('odoo.validate', target.handler);
+
+    await worker.runOnce();
+    clock.advance(60_000);
+    await worker.runOnce();
+    expect(row(id).state).toBe('done');
+    expect(during).toMatchObject({ status: 'retrying', message: '1 update for Odoo will be retried. Last error: socket hang up' });
+    expect(worker.status()[0]).toMatchObject({ status: 'ok' });
+  });
+
   it('runs in the background and wakes up on kick', async () => {
     const changes = vi.fn();
     exceptions = new ExceptionQueue(db, clock);

@@ -12,6 +12,7 @@ import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/print
 import { startScaleSimulator, type ScaleSimulator } from '../../electron/sandbox/scale-simulator';
 import { decodeBarcodes, renderZplToPng } from '../support/label-decode';
 import { tempDir } from '../support/temp-dir';
+import { unitScans } from '../support/unit-scans';
 import { expectedParcelWeight } from '../support/expected-weight';
 import { waitForEvent } from '../support/wait';
 
@@ -83,11 +84,9 @@ describe('walking skeleton', () => {
     expect(opened.state.step).toBe('packing');
     const lines = opened.state.order!.lines;
 
-    for (const line of lines) {
-      for (let i = 0; i < line.quantity; i++) {
-        const reply = await scan(line.barcode!);
-        expect(reply.kind).toBe('product');
-      }
+    for (const code of unitScans(lines)) {
+      const reply = await scan(code);
+      expect(reply.kind).toBe('product');
     }
     await untilStep('weighing');
 
@@ -151,7 +150,7 @@ describe('walking skeleton', () => {
     const [picking] = await readyPickings();
     await scan('P-1');
     const opened = await scan(picking!.name);
-    for (const line of opened.state.order!.lines) for (let i = 0; i < line.quantity; i++) await scan(line.barcode!);
+    for (const code of unitScans(opened.state.order!.lines)) await scan(code);
     await untilStep('weighing');
     scale.setWeight(expectedParcelWeight(station), { motionMs: 60_000 });
     await waitForEvent(station.events, 'scale', (s) => s.status === 'motion');
@@ -176,7 +175,7 @@ describe('walking skeleton', () => {
     const reopened = await scan(picking!.name);
     expect(reopened.message.tone).toBe('warning');
     expect(reopened.message.text).toMatch(/Odoo is offline: using the local copy/);
-    for (const line of reopened.state.order!.lines) for (let i = 0; i < line.quantity; i++) await scan(line.barcode!);
+    for (const code of unitScans(reopened.state.order!.lines)) await scan(code);
     scale.setWeight(expectedParcelWeight(station), { motionMs: 300 });
     const printed = await untilStep('printed');
     expect(printed.label!.printState).toBe('confirmed');

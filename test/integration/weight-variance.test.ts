@@ -9,6 +9,7 @@ import { createStation, type Station } from '../../electron/core/station';
 import { startSandboxOdoo } from '../../electron/sandbox/odoo/server';
 import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/printer-sink';
 import { tempDir } from '../support/temp-dir';
+import { unitScans } from '../support/unit-scans';
 
 let dir: ReturnType<typeof tempDir>;
 let odoo: Awaited<ReturnType<typeof startSandboxOdoo>>;
@@ -28,7 +29,7 @@ const ok = async <T>(name: string, request: unknown): Promise<T> => {
 async function packUntilWeighing(): Promise<number> {
   await ok('scan', { code: 'P-1' });
   const opened = await ok<{ state: StationState }>('scan', { code: odoo.state.sampleNames()[0]! });
-  for (const line of opened.state.order!.lines) for (let i = 0; i < line.quantity; i++) await ok('scan', { code: line.barcode! });
+  for (const code of unitScans(opened.state.order!.lines)) await ok('scan', { code });
   expect(station.pack.step()).toBe('weighing');
   const row = station.db
     .prepare(`SELECT sum(unit_weight_g * quantity) AS g FROM order_lines l JOIN pack_sessions s ON s.order_id = l.order_id WHERE s.active = 1`)

@@ -14,6 +14,7 @@ export const sampleState: StationState = {
   order: null,
   label: null,
   cacheAge: null,
+  odooLink: 'none',
 };
 
 export function fakeHandlers(calls: string[] = []): Handlers {

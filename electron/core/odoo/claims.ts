@@ -5,11 +5,19 @@
 //   1. the picking's responsible user (`user_id`) set to the bench's Odoo user, and
 //   2. an internal chatter note "Packing at <bench> since <HH:MM> (Packbench claim by user <uid>
 //      at <YYYY-MM-DD HH:MM:SS> UTC)" — the part in brackets is the machine-readable marker.
-// The claim in force is the latest marker note on the picking, provided `user_id` still names the
+// The claim in force is the latest claim note on the picking, provided `user_id` still names the
 // user in that marker. Odoo sets `user_id` to whoever created the picking, so `user_id` alone
 // proves nothing; and if a person re-assigns the picking in Odoo (or clears "Responsible"), the
 // marker no longer matches and the claim is released. Benches sharing one Odoo user are told
 // apart by the bench name in the marker.
+//
+// How a claim is released. A packer putting the order aside (CANCEL) queues an outbox row; the
+// release target (release-target.ts) posts "Put aside at <bench> at <HH:MM>, free to pack at
+// another bench (Packbench claim released by user <uid> at <YYYY-MM-DD HH:MM:SS> UTC)" and clears
+// `user_id` if it still names the bench's user. A release note only releases the claim of the same
+// bench and user that it follows: bench B's claim posted between bench A's claim and A's release
+// stays in force. The release marker contains the claim marker's words, so every reader that
+// searches notes for "Packbench claim" (readClaims, the dispatch snapshot) sees releases too.
 //
 // Odoo has no optimistic locking over RPC: two benches claiming in the same second both succeed.
 // The dispatch re-checks the claim before it writes anything (see checkClaimAtDispatch), so the
@@ -45,24 +53,54 @@ const M2o = z.union([z.tuple([z.number().int(), z.string()]), z.literal(false)])
 const PickingClaimRow = z.object({ id: z.number().int(), name: z.string(), state: z.string(), user_id: M2o });
 const NoteRow = z.object({ id: z.number().int(), res_id: z.number().int(), body: z.union([z.string(), z.literal(false)]) });
 
-const MARKER = 'Packbench claim';
+/** Searched for in chatter: matches claim and release notes alike. */
+export const MARKER = 'Packbench claim';
+const RELEASE_MARKER = `${MARKER} released`;
 const MARKER_RE = /Packing at (.+?) since [^()]*\(Packbench claim by user (\d+) at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC\)/;
+const RELEASE_RE = /Put aside at (.+?) at \d\d:\d\d[^()]*\(Packbench claim released by user (\d+) at (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC\)/;
+
+/** A marker note read back: a claim, or its release. */
+export interface Marker {
+  kind: 'claim' | 'release';
+  bench: string;
+  uid: number;
+  /** When the claim or release was made (ms since epoch, to the second). */
+  at: number;
+}
+
+const utcStamp = (at: number) => new Date(at).toISOString().slice(0, 19).replace('T', ' ');
+// Brackets in a packer's name would hide where the bench name ends.
+const who = (bench: BenchIdentity) => (bench.packer ? ` (${bench.packer.replace(/[()]/g, '')})` : '');
 
 /** The note a claim posts. Plain text: Odoo escapes it, and the marker survives escaping. */
 export function claimNote(bench: BenchIdentity, uid: number, at: number): string {
-  const utc = new Date(at).toISOString().slice(0, 19).replace('T', ' ');
-  const who = bench.packer ? ` (${bench.packer})` : '';
-  return `Packing at ${bench.name}${who} since ${clockTime(at)} (${MARKER} by user ${uid} at ${utc} UTC)`;
+  return `Packing at ${bench.name}${who(bench)} since ${clockTime(at)} (${MARKER} by user ${uid} at ${utcStamp(at)} UTC)`;
 }
 
-/** Parse a claim note body as Odoo returns it (HTML, escaped); null if it is not one. */
-export function parseClaimNote(body: string): { bench: string; uid: number; since: number } | null {
+/** The note a release posts when the order was put aside at `at`. */
+export function releaseNote(bench: BenchIdentity, uid: number, at: number): string {
+  return `Put aside at ${bench.name}${who(bench)} at ${clockTime(at)}, free to pack at another bench (${RELEASE_MARKER} by user ${uid} at ${utcStamp(at)} UTC)`;
+}
+
+/** Parse a note body as Odoo returns it (HTML, escaped): a claim or release marker, or null. */
+export function parseMarker(body: string): Marker | null {
   const text = unescapeHtml(body.replace(/<[^>]*>/g, ''));
-  const m = MARKER_RE.exec(text);
+  const claim = MARKER_RE.exec(text);
+  const m = claim ?? RELEASE_RE.exec(text);
   if (!m) return null;
   // The packer's name in brackets after the bench name is not part of the bench.
   const bench = m[1]!.replace(/ \([^()]*\)$/, '');
-  return { bench, uid: Number(m[2]), since: Date.parse(`${m[3]!.replace(' ', 'T')}Z`) };
+  return { kind: claim ? 'claim' : 'release', bench, uid: Number(m[2]), at: Date.parse(`${m[3]!.replace(' ', 'T')}Z`) };
+}
+
+/** The newest marker (claim or release) among a picking's notes, newest first. */
+export function latestMarker(pickingId: number, notesNewestFirst: { res_id: number; body: string | false }[]): Marker | null {
+  for (const note of notesNewestFirst) {
+    if (note.res_id !== pickingId || typeof note.body !== 'string') continue;
+    const marker = parseMarker(note.body);
+    if (marker) return marker;
+  }
+  return null;
 }
 
 /** HH:MM in the bench's local time. */
@@ -124,20 +162,29 @@ export async function readClaims(transport: Caller, pickingIds: number[]): Promi
   return claimsFrom(p.data, n.data);
 }
 
-/** From user_id and marker notes (newest first) to the claims in force. */
+/** From user_id and marker notes (newest first, claims and releases) to the claims in force. */
 export function claimsFrom(
   pickings: { id: number; user_id: z.infer<typeof M2o> }[],
   notesNewestFirst: { res_id: number; body: string | false }[],
 ): Map<number, ClaimHolder> {
   const holders = new Map<number, ClaimHolder>();
+  const key = (m: Marker) => `${m.uid}|${m.bench}`;
   for (const picking of pickings) {
     if (picking.user_id === false) continue;
-    const latest = notesNewestFirst
-      .filter((note) => note.res_id === picking.id && typeof note.body === 'string')
-      .map((note) => parseClaimNote(note.body as string))
-      .find((c) => c !== null);
-    if (!latest || latest.uid !== picking.user_id[0]) continue;
-    holders.set(picking.id, { uid: latest.uid, userName: picking.user_id[1], bench: latest.bench, since: latest.since });
+    // The latest claim, unless the same bench and user released it since.
+    const released = new Set<string>();
+    let latest: Marker | null = null;
+    for (const note of notesNewestFirst) {
+      if (note.res_id !== picking.id || typeof note.body !== 'string') continue;
+      const marker = parseMarker(note.body);
+      if (marker?.kind === 'release') released.add(key(marker));
+      if (marker?.kind === 'claim') {
+        latest = marker;
+        break;
+      }
+    }
+    if (!latest || released.has(key(latest)) || latest.uid !== picking.user_id[0]) continue;
+    holders.set(picking.id, { uid: latest.uid, userName: picking.user_id[1], bench: latest.bench, since: latest.at });
   }
   return holders;
 }

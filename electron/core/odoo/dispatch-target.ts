@@ -18,6 +18,7 @@ import { ODOO_DISPATCH, type DispatchPayload } from '../pack/pack-session';
 import type { ApplyResult, LookupResult, OutboxRow, SyncTarget } from '../sync/worker';
 import { claimedElsewhere, claimsFrom, clockTime, isMine, ownUid, type ClaimHolder } from './claims';
 import { OdooError } from './errors';
+import { lotKey, lotLineCommands } from './lot-lines';
 import type { OdooParams, OdooTransport } from './transport';
 import { dialectFor, type OdooDialect } from './versions';
 
@@ -68,10 +69,13 @@ const PickingRow = z.object({
 const MoveRow = z.object({ id: z.number().int(), picking_id: M2o, product_id: M2o, product_uom_qty: z.number(), state: z.string() });
 const LineRow = z.looseObject({ id: z.number().int(), move_id: M2o, product_id: M2o, lot_id: M2o, lot_name: Text });
 const ProductRow = z.object({ id: z.number().int(), display_name: z.string(), tracking: z.enum(['none', 'lot', 'serial']).catch('none') });
+const LotRow = z.object({ id: z.number().int(), name: z.string(), product_id: M2o });
 const PartnerRow = z.object({ id: z.number().int(), name: Text, street: Text, street2: Text, zip: Text, city: Text, country_id: M2o });
 const NoteRow = z.object({ id: z.number().int(), res_id: z.number().int(), body: z.union([z.string(), z.literal(false)]) });
 const AttachmentRow = z.object({ id: z.number().int(), name: z.string(), res_id: z.number().int() });
 const StateRow = z.object({ id: z.number().int(), state: z.string(), carrier_tracking_ref: Text });
+const PackageRow = z.object({ id: z.number().int(), name: z.string() });
+const BackorderRow = z.object({ id: z.number().int(), backorder_id: M2o });
 
 const fieldsOf = (schema: z.ZodObject) => Object.keys(schema.shape).filter((f) => f !== 'id');
 
@@ -126,6 +130,12 @@ function hasRef(current: string | null, ref: string): boolean {
 const norm = (v: string | null | undefined) => (v ?? '').normalize('NFC').replace(/\s+/g, ' ').trim().toLowerCase();
 const kg = (g: number) => `${(g / 1000).toFixed(3)} kg`;
 
+/** "Lots and serials scanned: ESP-2503 (2), SN-0001.", or '' when none were scanned. */
+function lotsText(p: DispatchPayload): string {
+  const lots = p.lines.flatMap((l) => (l.lots ?? []).map((lot) => (lot.quantity === 1 ? lot.name : `${lot.name} (${lot.quantity})`)));
+  return lots.length === 0 ? '' : `Lots and serials scanned: ${lots.join(', ')}.`;
+}
+
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -138,6 +148,8 @@ interface Snapshot {
   moves: Map<number, z.infer<typeof MoveRow>>;
   lines: z.infer<typeof LineRow>[];
   products: Map<number, z.infer<typeof ProductRow>>;
+  /** stock.lot ids Odoo has for the lot names the bench scanned, by `${productId}|${name}`. */
+  lots: Map<string, number>;
   partners: Map<number, z.infer<typeof PartnerRow>>;
   countryCodes: Map<number, string | null>;
 }
@@ -173,7 +185,7 @@ export function createOdooDispatchTarget(
   // Country codes never change under a bench: read each once.
   const countryCodes = new Map<number, string | null>();
 
-  async function snapshot(dialect: OdooDialect, pickingIds: number[]): Promise<Snapshot> {
+  async function snapshot(dialect: OdooDialect, pickingIds: number[], lotNames: string[]): Promise<Snapshot> {
     const [pickings, notes] = await Promise.all([
       rows(transport, PickingRow, 'stock.picking', 'search_read', { domain: [['id', 'in', pickingIds]], fields: fieldsOf(PickingRow) }),
       rows(transport, NoteRow, 'mail.message', 'search_read', {
@@ -200,12 +212,21 @@ export function createOdooDispatchTarget(
       }),
     ]);
     const newCountries = unique(partners.map((p) => idOf(p.country_id))).filter((id) => !countryCodes.has(id));
-    const [products, countries] = await Promise.all([
-      rows(transport, ProductRow, 'product.product', 'read', {
-        ids: unique([...moves.map((m) => idOf(m.product_id)), ...lines.map((l) => idOf(l.product_id))]),
-        fields: ['display_name', 'tracking'],
-      }),
+    const productIds = unique([...moves.map((m) => idOf(m.product_id)), ...lines.map((l) => idOf(l.product_id))]);
+    const [products, countries, lots] = await Promise.all([
+      rows(transport, ProductRow, 'product.product', 'read', { ids: productIds, fields: ['display_name', 'tracking'] }),
       rows(transport, z.object({ id: z.number().int(), code: Text }), 'res.country', 'read', { ids: newCountries, fields: ['code'] }),
+      // The lots Odoo already knows by the names scanned at the bench (one search for the batch).
+      lotNames.length === 0
+        ? Promise.resolve([])
+        : rows(transport, LotRow, 'stock.lot', 'search_read', {
+            domain: [
+              ['name', 'in', lotNames],
+              ['product_id', 'in', productIds],
+            ],
+            fields: ['name', 'product_id'],
+            order: 'id',
+          }),
     ]);
     for (const c of countries) countryCodes.set(c.id, c.code);
     return {
@@ -214,6 +235,12 @@ export function createOdooDispatchTarget(
       moves: new Map(moves.map((m) => [m.id, m])),
       lines,
       products: new Map(products.map((p) => [p.id, p])),
+      // The oldest lot of a name wins (a name is unique per product and company in Odoo).
+      lots: new Map(
+        lots
+          .reverse()
+          .flatMap((l) => (l.product_id === false ? [] : [[lotKey(l.product_id[0], l.name), l.id] as const])),
+      ),
       partners: new Map(partners.map((p) => [p.id, p])),
       countryCodes,
     };
@@ -289,6 +316,19 @@ export function createOdooDispatchTarget(
       const own = snap.lines.filter((x) => idOf(x.move_id) === l.moveId);
       const productId = move ? idOf(move.product_id) : null;
       const product = productId === null ? undefined : snap.products.get(productId);
+      if (l.quantity > 0 && product && product.tracking !== 'none' && l.lots && l.lots.length > 0) {
+        // The lots or serials scanned at the bench win over what Odoo reserved.
+        const onReserve = own.map((x) => ({
+          id: x.id,
+          lotId: idOf(x.lot_id),
+          lotName: x.lot_id === false ? x.lot_name : x.lot_id[1],
+          reserved: Number(x[reserved]) || 0,
+        }));
+        const planned = lotLineCommands(dialect, { moveId: l.moveId, productId: product.id, quantity: l.quantity, lots: l.lots }, onReserve, snap.lots);
+        if (planned === null) needLot.push(product.display_name);
+        else lineCommands.push(...planned);
+        continue;
+      }
       if (l.quantity > 0 && product && product.tracking !== 'none') {
         if (own.length === 0 || own.some((x) => x.lot_id === false && x.lot_name === null)) needLot.push(product.display_name);
       }
@@ -313,13 +353,15 @@ export function createOdooDispatchTarget(
     return { lineCommands, moveCommands, short };
   }
 
-  function summary(plan: Plan, backorder: BackorderPolicy): string {
+  /** `backorder`: whether Odoo kept the rest as a backorder (read back; the operation type may override the bench). */
+  function summary(plan: Plan, backorder: boolean): string {
     const p = plan.row.payload;
     const items = p.lines.reduce((n, l) => n + l.quantity, 0);
     const parts = [
       `Packed at ${p.bench ?? 'Packbench'}: ${items} item${items === 1 ? '' : 's'} in 1 parcel, ${kg(p.weightG)}.`,
       `Tracking ${p.trackingRef}${p.label ? ', label attached' : ''}.`,
-      plan.short ? (backorder === 'create' ? 'Not everything was packed: the rest stays as a backorder.' : 'Not everything was packed: the rest was cancelled (no backorder).') : '',
+      lotsText(p),
+      plan.short ? (backorder ? 'Not everything was packed: the rest stays as a backorder.' : 'Not everything was packed: the rest was cancelled (no backorder).') : '',
       p.openedAt ? `Opened at ${clockTime(p.openedAt)}.` : '',
     ].filter(Boolean);
     return `<p>${parts.map(escapeHtml).join('<br/>')}</p>`;
@@ -349,7 +391,8 @@ export function createOdooDispatchTarget(
       const dialect = dialectFor(await transport.version());
       const uid = await ownUid(transport);
       const backorder = options.backorder?.() ?? 'create';
-      const snap = await snapshot(dialect, unique(live.map((x) => x.row.payload.pickingId)));
+      const lotNames = unique(live.flatMap((x) => x.row.payload.lines.flatMap((l) => (l.lots ?? []).map((lot) => lot.name))));
+      const snap = await snapshot(dialect, unique(live.map((x) => x.row.payload.pickingId)), lotNames);
 
       // 1. Checks: nothing is written for a row that conflicts.
       const plans: Plan[] = [];
@@ -400,17 +443,29 @@ export function createOdooDispatchTarget(
 
       // 2. Packages with the shipping weight (and the package type the packer scanned), one call for the batch.
       const toWrite = plans.filter((x) => !x.finishOnly);
-      if (toWrite.length > 0) {
+      // A row tried before may have had its package made in Odoo with the answer lost: reuse it
+      // (packages are named by the tracking ref) instead of leaving an empty twin behind.
+      const retried = toWrite.filter((x) => x.row.attempts > 0);
+      if (retried.length > 0) {
+        const found = await rows(transport, PackageRow, dialect.packageModel, 'search_read', {
+          domain: [['name', 'in', retried.map((x) => x.row.payload.trackingRef)]],
+          fields: ['name'],
+        });
+        const byName = new Map(found.map((p) => [p.name, p.id]));
+        for (const x of retried) x.packageId = byName.get(x.row.payload.trackingRef);
+      }
+      const toCreate = toWrite.filter((x) => x.packageId === undefined);
+      if (toCreate.length > 0) {
         const reply = await transport.call(dialect.packageModel, 'create', {
-          vals_list: toWrite.map((x) => ({
+          vals_list: toCreate.map((x) => ({
             name: x.row.payload.trackingRef,
             shipping_weight: Math.round(x.row.payload.weightG) / 1000,
             ...(x.row.payload.packageTypeId ? { package_type_id: x.row.payload.packageTypeId } : {}),
           })),
         });
-        const ids = z.array(z.number().int()).length(toWrite.length).safeParse(reply);
+        const ids = z.array(z.number().int()).length(toCreate.length).safeParse(reply);
         if (!ids.success) throw new OdooError({ kind: 'protocol', message: `Unexpected ${dialect.packageModel}.create reply from Odoo` });
-        toWrite.forEach((x, i) => (x.packageId = ids.data[i]));
+        toCreate.forEach((x, i) => (x.packageId = ids.data[i]));
       }
 
       // 3. One write per picking: tracking ref, weight, claim, move lines (quantities, package).
@@ -506,6 +561,18 @@ export function createOdooDispatchTarget(
           if (x && typeof m.body === 'string' && m.body.includes(x.row.payload.trackingRef)) posted.add(m.res_id);
         }
       }
+      // What Odoo did with what was not packed: the operation type may override the bench's policy.
+      const short = finishing.filter((x) => x.short).map((x) => x.row.payload.pickingId);
+      const backordered = new Set(
+        (
+          await (short.length === 0
+            ? Promise.resolve([])
+            : rows(transport, BackorderRow, 'stock.picking', 'search_read', {
+                domain: [['backorder_id', 'in', short]],
+                fields: ['backorder_id'],
+              }))
+        ).flatMap((b) => (b.backorder_id === false ? [] : [b.backorder_id[0]])),
+      );
       const needAttachment = finishing.filter((x) => x.row.payload.label && !existing.has(x.row.payload.pickingId));
       if (needAttachment.length > 0) {
         const reply = await transport.call('ir.attachment', 'create', {
@@ -532,7 +599,7 @@ export function createOdooDispatchTarget(
             const attachment = existing.get(pickingId);
             await transport.call('stock.picking', 'message_post', {
               ids: [pickingId],
-              body: summary(x, backorder),
+              body: summary(x, backordered.has(pickingId)),
               body_is_html: true,
               message_type: 'comment',
               subtype_xmlid: 'mail.mt_note',

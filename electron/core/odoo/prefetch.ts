@@ -47,6 +47,8 @@ export interface PrefetcherOptions {
   log?: (line: string) => void;
   /** After a run that changed the cache. */
   onChange?: () => void;
+  /** After every run started by kick() or the interval: whether it caught up with Odoo, or why not. */
+  onRun?: (outcome: { ok: true } | { ok: false; error: unknown }) => void;
 }
 
 export interface PrefetchResult {
@@ -119,11 +121,20 @@ export class Prefetcher {
     }
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    const logged = (error: unknown) => {
+      const text = error instanceof OdooError ? error.message : error instanceof Error ? error.message : String(error);
+      this.options.log?.(`prefetch: ${text}`);
+    };
     this.runOnce()
-      .catch((error: unknown) => {
-        const text = error instanceof OdooError ? error.message : error instanceof Error ? error.message : String(error);
-        this.options.log?.(`prefetch: ${text}`);
-      })
+      .then(
+        () => ({ ok: true as const }),
+        (error: unknown) => {
+          logged(error);
+          return { ok: false as const, error };
+        },
+      )
+      .then((outcome) => this.options.onRun?.(outcome))
+      .catch(logged)
       .finally(() => {
         if (this.stopped) return;
         if (this.again) {

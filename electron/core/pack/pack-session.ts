@@ -18,7 +18,11 @@ import type { ExceptionQueue } from '../store/exceptions';
 import { actorOf } from '../store/identities';
 import { OrderCache, type LookupResult } from '../store/order-cache';
 import { PackageTypeStore } from '../store/package-types';
+import { PackedLots } from '../store/packed-lots';
 import { enqueue } from '../sync/outbox';
+import { releaseRow } from './release-claim';
+import { parseGs1 } from './gs1';
+import { askForLot, duplicateSerialText, lineOfGs1, lotFromScan, lotOfGs1, lotWord } from './lot-capture';
 import { REPRINT_REASONS, type BenchCommand } from './scan-code';
 import { checkWeightVariance, heldFigures, heldMessage, heldTitle, kg, ruleForPackageType, type VarianceRule } from './weight-variance';
 
@@ -60,8 +64,12 @@ export interface DispatchPayload {
   pickingName: string;
   trackingRef: string;
   weightG: number;
-  /** `ordered`: the demand when the order was cached (absent in rows queued by older builds). */
-  lines: { moveId: number; quantity: number; ordered?: number }[];
+  /**
+   * `ordered`: the demand when the order was cached (absent in rows queued by older builds).
+   * `lots`: the lots or serials scanned at the bench for a tracked line (absent: none scanned, Odoo's
+   * reservation stands).
+   */
+  lines: { moveId: number; quantity: number; ordered?: number; lots?: { name: string; quantity: number }[] }[];
   /** The address the label was made for, to notice a delivery re-addressed in Odoo since. */
   shipTo?: { name: string; street1: string; street2: string | null; postalCode: string; city: string; country: string };
   /** The bench that packed it (its claim), and when the order was opened. */
@@ -145,12 +153,14 @@ function chooseOrder(code: string, found: Extract<LookupResult, { kind: 'choose'
 export class PackSession {
   private readonly cache: OrderCache;
   private readonly packageTypes: PackageTypeStore;
+  private readonly lots: PackedLots;
   private readonly minWeightG: number;
   private printing = false;
 
   constructor(private readonly deps: PackSessionDeps) {
     this.cache = new OrderCache(deps.db, deps.clock);
     this.packageTypes = new PackageTypeStore(deps.db, deps.clock);
+    this.lots = new PackedLots(deps.db);
     this.minWeightG = deps.minWeightG ?? MIN_WEIGHT_G;
     deps.exceptions.onResolve('weight_variance', ['override', 'reweigh'], (exception, resolution, by) =>
       this.resolveHeldWeight(exception, resolution, by),
@@ -183,6 +193,7 @@ export class PackSession {
     if (!row) return null;
     const cached = this.cache.get(row.order_id)!;
     const packed = this.packed(row.id);
+    const lots = this.lots.ofSession(row.id);
     const sessionOpened = this.deps.db.prepare('SELECT opened_at FROM pack_sessions WHERE id = ?').get(row.id) as {
       opened_at: number;
     };
@@ -197,6 +208,8 @@ export class PackSession {
         barcode: l.barcode,
         packed: packed.get(l.moveId) ?? 0,
         quantity: l.quantity,
+        tracking: l.tracking,
+        lots: lots.get(l.moveId) ?? [],
       })),
       // Came from the local copy if it was fetched before this session opened.
       cachedAt: cached.fetchedAt < sessionOpened.opened_at - 1000 ? cached.fetchedAt : null,
@@ -238,6 +251,8 @@ export class PackSession {
       case 'cancelled':
         return 'Scan an order barcode';
       case 'packing': {
+        const asking = this.lotQuestion(row);
+        if (asking) return askForLot(asking.line.name, asking.tracking);
         const view = this.orderView()!;
         const left = view.lines.reduce((n, l) => n + (l.quantity - l.packed), 0);
         return `Scan each item: ${left} left`;
@@ -269,6 +284,10 @@ export class PackSession {
     if (row?.step === 'packing' || row?.step === 'weighing') {
       const box = this.tryPackageType(row, code, packer);
       if (box) return box;
+    }
+    if (row?.step === 'packing') {
+      const lot = this.tryLot(row, code, packer);
+      if (lot) return lot;
     }
     if (row && row.step !== 'done' && row.step !== 'printed') {
       const name = this.cache.get(row.order_id)!.order.name;
@@ -369,10 +388,23 @@ export class PackSession {
     };
   }
 
+  /**
+   * An item of the open order: its barcode or SKU, or a GS1 code whose GTIN is its barcode (which
+   * may carry its lot or serial too). A lot- or serial-tracked item without one asks for it next.
+   */
   private tryProduct(row: SessionRow, code: string, packer: Person): ScanOutcome | null {
     const order = this.cache.get(row.order_id)!.order;
-    const line = order.lines.find((l) => l.barcode === code || l.sku === code);
+    const gs1 = parseGs1(code);
+    const line = order.lines.find((l) => l.barcode === code || l.sku === code) ?? (gs1 ? lineOfGs1(order.lines, gs1) : null);
     if (!line) return null;
+    const asking = this.lotQuestion(row);
+    if (asking) {
+      return {
+        kind: 'product',
+        tone: 'warning',
+        text: `First the ${lotWord(asking.tracking)} of the ${asking.line.name} you just packed. ${askForLot(asking.line.name, asking.tracking)}.`,
+      };
+    }
     const packed = this.packed(row.id).get(line.moveId) ?? 0;
     if (packed >= line.quantity) {
       return {
@@ -381,33 +413,96 @@ export class PackSession {
         text: `All ${line.quantity} of ${line.name} are already packed. Take this one out.`,
       };
     }
+    const tracking = line.tracking === 'none' ? null : line.tracking;
+    const scannedLot = tracking && gs1 ? lotOfGs1(gs1, tracking) : null;
+    if (tracking === 'serial' && scannedLot && this.lots.serialTaken(row.id, line.productId, scannedLot)) {
+      return { kind: 'product', tone: 'error', text: duplicateSerialText(scannedLot, line.name, order.name) };
+    }
     let allDone = false;
     inTransaction(this.deps.db, () => {
+      const now = this.deps.clock.now();
       this.deps.db
         .prepare(
           `INSERT INTO packed_lines (session_id, move_id, packed) VALUES (?, ?, 1)
            ON CONFLICT (session_id, move_id) DO UPDATE SET packed = packed + 1`,
         )
         .run(row.id, line.moveId);
-      const counts = this.packed(row.id);
-      allDone = order.lines.every((l) => (counts.get(l.moveId) ?? 0) >= l.quantity);
+      // The unit's lot, or the question for it, commits with the count and its audit entry.
+      if (tracking) this.lots.add({ sessionId: row.id, moveId: line.moveId, productId: line.productId, tracking, lot: scannedLot }, now);
+      allDone = this.allPacked(row, order);
       if (allDone) this.setStep(row.id, 'weighing');
       appendAudit(this.deps.db, this.deps.clock, {
         actor: actorOf(packer),
         action: 'pack.item',
         subject: order.name,
-        data: { moveId: line.moveId, code, packed: packed + 1, of: line.quantity },
+        data: { moveId: line.moveId, code, packed: packed + 1, of: line.quantity, ...(tracking ? { tracking, lot: scannedLot } : {}) },
       });
     });
     if (allDone) this.deps.scale()?.arm();
     this.deps.changed();
+    const count = `${packed + 1} of ${line.quantity}`;
+    const lotNote = tracking && scannedLot ? ` (${tracking === 'serial' ? 'serial' : 'lot'} ${scannedLot})` : '';
+    let text: string;
+    if (tracking && !scannedLot) text = `${line.name}: ${count}. ${askForLot(line.name, tracking)}.`;
+    else if (allDone) text = `${line.name}${lotNote}: all items packed. Put the parcel on the scale.`;
+    else text = `${line.name}${lotNote}: ${count}.`;
+    return { kind: 'product', tone: 'success', text };
+  }
+
+  /**
+   * The answer to "scan the lot/serial number of …": any scan that is not an item, a box (both
+   * handled before) or an order. A serial already packed in this order is refused.
+   */
+  private tryLot(row: SessionRow, code: string, packer: Person): ScanOutcome | null {
+    const asking = this.lotQuestion(row);
+    if (!asking) return null;
+    const order = this.cache.get(row.order_id)!.order;
+    const ask = askForLot(asking.line.name, asking.tracking);
+    const lookup = this.cache.lookup(code, this.deps.orders.binding);
+    if (lookup.kind !== 'none') {
+      return { kind: 'unknown', tone: 'warning', text: `"${code}" is an order or item barcode, not a ${lotWord(asking.tracking)}. ${ask}.` };
+    }
+    const scanned = lotFromScan(code, asking.tracking);
+    if (!scanned) return null; // a GS1 item of another order: not a lot
+    if (!scanned.ok) return { kind: 'unknown', tone: 'error', text: `${scanned.text} ${ask}.` };
+    const lot = scanned.lot;
+    if (asking.tracking === 'serial' && this.lots.serialTaken(row.id, asking.line.productId, lot)) {
+      return { kind: 'product', tone: 'error', text: duplicateSerialText(lot, asking.line.name, order.name) };
+    }
+    let allDone = false;
+    inTransaction(this.deps.db, () => {
+      this.lots.answer(asking.id, lot, this.deps.clock.now());
+      allDone = this.allPacked(row, order);
+      if (allDone) this.setStep(row.id, 'weighing');
+      appendAudit(this.deps.db, this.deps.clock, {
+        actor: actorOf(packer),
+        action: 'pack.lot',
+        subject: order.name,
+        data: { moveId: asking.line.moveId, tracking: asking.tracking, lot },
+      });
+    });
+    if (allDone) this.deps.scale()?.arm();
+    this.deps.changed();
+    const what = `${asking.tracking === 'serial' ? 'Serial number' : 'Lot'} ${lot} for ${asking.line.name}`;
     return {
       kind: 'product',
       tone: 'success',
-      text: allDone
-        ? `${line.name}: all items packed. Put the parcel on the scale.`
-        : `${line.name}: ${packed + 1} of ${line.quantity}.`,
+      text: allDone ? `${what}: all items packed. Put the parcel on the scale.` : `${what}. ${this.nextAction()}.`,
     };
+  }
+
+  /** The lot or serial the bench is waiting for in this session, with its line. */
+  private lotQuestion(row: SessionRow): { id: number; tracking: 'lot' | 'serial'; line: Order['lines'][number] } | null {
+    const open = this.lots.open(row.id);
+    if (!open) return null;
+    const line = this.cache.get(row.order_id)!.order.lines.find((l) => l.moveId === open.moveId);
+    return line ? { id: open.id, tracking: open.tracking, line } : null;
+  }
+
+  /** Every unit counted and no lot or serial still to scan. */
+  private allPacked(row: SessionRow, order: Order): boolean {
+    const counts = this.packed(row.id);
+    return order.lines.every((l) => (counts.get(l.moveId) ?? 0) >= l.quantity) && this.lots.open(row.id) === null;
   }
 
   // ---- package types -----------------------------------------------------------------------
@@ -630,6 +725,7 @@ export class PackSession {
     const printerUri = this.deps.printerUri();
     if (printerUri) this.deps.journal.queue(Number(label.lastInsertRowid), printerUri, 'first print', 'system');
     const packed = this.packed(shipment.session_id);
+    const lots = this.lots.ofSession(shipment.session_id);
     const opened = db.prepare('SELECT opened_at FROM pack_sessions WHERE id = ?').get(shipment.session_id) as { opened_at: number };
     enqueue(db, this.deps.clock, {
       target: 'odoo',
@@ -641,7 +737,16 @@ export class PackSession {
         pickingName: order.name,
         trackingRef: trackingNumber,
         weightG: parcel.weightG,
-        lines: order.lines.map((l) => ({ moveId: l.moveId, quantity: packed.get(l.moveId) ?? l.quantity, ordered: l.quantity })),
+        lines: order.lines.map((l) => {
+          const scanned = lots.get(l.moveId);
+          return {
+            moveId: l.moveId,
+            quantity: packed.get(l.moveId) ?? l.quantity,
+            ordered: l.quantity,
+            // The lots or serials the packer scanned win over Odoo's reservation.
+            ...(scanned && scanned.length > 0 ? { lots: scanned } : {}),
+          };
+        }),
         shipTo: {
           name: order.shipTo.name,
           street1: order.shipTo.street1,
@@ -817,12 +922,21 @@ export class PackSession {
         if (row.step !== 'packing' && row.step !== 'weighing') {
           return say('warning', 'A label exists for this order: ask the shift lead to cancel it.');
         }
+        const order = this.cache.get(row.order_id)!.order;
         inTransaction(this.deps.db, () => {
+          const now = this.deps.clock.now();
           this.deps.db
             .prepare(`UPDATE pack_sessions SET step = 'cancelled', active = 0, updated_at = ? WHERE id = ?`)
-            .run(this.deps.clock.now(), row.id);
+            .run(now, row.id);
           appendAudit(this.deps.db, this.deps.clock, { actor: actorOf(packer), action: 'pack.cancelled', subject: String(row.id) });
+          // Another bench may pack it now: the claim in Odoo is released when Odoo answers.
+          enqueue(
+            this.deps.db,
+            this.deps.clock,
+            releaseRow(order, { orderKey: orderKey(order), sessionId: row.id, bench: this.benchName(), packer: packer.name, at: now }),
+          );
         });
+        this.deps.kickSync();
         this.deps.changed();
         return say('info', 'Order put aside. Scan the next order.');
       }

@@ -292,14 +292,18 @@ export function markDead(db: Db, clock: Clock, row: OutboxRow, error: string, ac
   });
 }
 
-/** Pending rows of a target that have failed at least once, and the latest error among them. */
+/**
+ * Rows of a target that have failed at least once and are waiting or being tried again, and the
+ * latest error among them. A row in flight on its retry still counts, so the status does not
+ * flicker back to "ok" during each attempt.
+ */
 export function retryingSummary(db: Db, target: string): { count: number; lastError: string | null } {
   const row = db
     .prepare(
       `SELECT count(*) AS count,
-              (SELECT last_error FROM outbox WHERE target = @target AND state = 'pending' AND attempts > 0
+              (SELECT last_error FROM outbox WHERE target = @target AND state IN ('pending', 'in_flight') AND attempts > 0
                ORDER BY updated_at DESC, id DESC LIMIT 1) AS lastError
-       FROM outbox WHERE target = @target AND state = 'pending' AND attempts > 0`,
+       FROM outbox WHERE target = @target AND state IN ('pending', 'in_flight') AND attempts > 0`,
     )
     
     .get({ target }) as { count: number; lastError: string | null };

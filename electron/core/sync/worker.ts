@@ -67,6 +67,8 @@ export interface SyncWorkerOptions {
   maxIdleMs?: number;
   /** Called after every committed change of rows or targets (e.g. to publish queue counts). */
   onChange?: () => void;
+  /** After a person resumed a target stopped by an auth failure (to let its other users try again). */
+  onResumed?: (target: string) => void;
   /** Where the loop reports errors it survives; default console.error. */
   onError?: (error: unknown) => void;
 }
@@ -91,11 +93,17 @@ export type TargetStatus = Connectivity['targets'][number];
 /** A thrown error may carry these to steer the worker (duck-typed so targets need no import). */
 interface ErrorHints {
   permanent?: unknown;
+  /** 'auth': the target refused the credentials (lookups that throw this stop the target). */
+  kind?: unknown;
   title?: unknown;
   retryAfterMs?: unknown;
 }
 
 const MINUTE = 60_000;
+
+function isAuthError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as ErrorHints).kind === 'auth';
+}
 
 /** Exception kinds raised for a dead outbox row (see ApplyResult `exceptionKind`). */
 const DEAD_ROW_KINDS: readonly ExceptionKind[] = ['dead_letter', 'odoo_conflict', 'carrier_rejection'];
@@ -109,6 +117,7 @@ export class SyncWorker {
   private readonly maxDelayMs: number;
   private readonly maxIdleMs: number;
   private readonly onChange: (() => void) | undefined;
+  private readonly onResumed: ((target: string) => void) | undefined;
   private readonly onError: (error: unknown) => void;
 
   private readonly handlers = new Map<string, SyncTarget>();
@@ -131,6 +140,7 @@ export class SyncWorker {
     this.maxDelayMs = options.maxDelayMs ?? 5 * MINUTE;
     this.maxIdleMs = options.maxIdleMs ?? 30_000;
     this.onChange = options.onChange;
+    this.onResumed = options.onResumed;
     this.onError = options.onError ?? ((error) => console.error('sync worker:', error));
 
     // An open auth alert survives a restart, and so does the stop: retrying refused credentials
@@ -197,8 +207,14 @@ export class SyncWorker {
       let found: LookupResult;
       try {
         found = await handler.lookup(row);
-      } catch {
+      } catch (error) {
         summary.unresolved++;
+        if (isAuthError(error)) {
+          // Refused credentials: asking again on every pass would get the bench's address locked out.
+          const title = inTransaction(this.db, () => this.raiseAuth(handler, row, errorMessage(error)));
+          this.stopped.set(row.target, title);
+          this.notify();
+        }
         continue;
       }
       if (found.applied !== true && found.applied !== false) {
@@ -336,7 +352,7 @@ export class SyncWorker {
   }
 
   /** Raise (or find the open) auth alert; returns the message for status(). */
-  private raiseAuth(handler: SyncTarget, row: OutboxRow, error: string): string {
+  private raiseAuth(handler: SyncTarget, row: Pick<OutboxRow, 'target' | 'kind' | 'id'> | { target: string; kind: null; id: null }, error: string): string {
     const label = labelOf(handler);
     const title =
       `${label} refused the bench's credentials, so nothing is being sent to ${label}. ` +
@@ -373,9 +389,22 @@ export class SyncWorker {
 
   // ---- Targets ----
 
+  /**
+   * Stop a target because something outside the outbox (an order lookup, the prefetch) had its
+   * credentials refused: one alert, and no row is sent until a person resumes it.
+   */
+  stopTarget(target: string, error: string): void {
+    if (this.stopped.has(target)) return;
+    const handler = [...this.handlers.values()].find((h) => h.target === target) ?? { target, apply: async () => [], lookup: async () => ({ applied: false as const }) };
+    const title = inTransaction(this.db, () => this.raiseAuth(handler, { target, kind: null, id: null }, error));
+    this.stopped.set(target, title);
+    this.notify();
+  }
+
   /** Lift an auth stop (the 'resume' resolution of a sync_auth alert calls this). */
   resumeTarget(target: string): void {
     if (!this.stopped.delete(target)) return;
+    this.onResumed?.(target);
     inTransaction(this.db, () =>
       appendAudit(this.db, this.clock, { actor: `sync:${target}`, action: 'sync.resumed', subject: target }),
     );

@@ -1,14 +1,16 @@
 // Runs the sandbox Odoo alone:
 //   npm run sandbox:odoo -- --port N --api-key KEY [--seed N] [--version 16|17|18|19]
 //     [--read-only-key KEY] [--latency MS | MIN-MAX] [--error-rate 0..1] [--outage FROM-TO]...
+//     [--login-cooldown FAILURES-SECONDS | off]
 // Database "sandbox", login "admin" (the read-only key logs in as "viewer"). Outage windows are in
-// seconds since start. The keys are made-up sandbox keys, never real Odoo ones.
+// seconds since start. The login cooldown is Odoo's (10 failures, 60 s) unless set. The keys are
+// made-up sandbox keys, never real Odoo ones.
 import { parseArgs } from 'node:util';
 import { parseSandboxVersion, startSandboxOdoo, type SandboxChaos } from './server';
 
 const USAGE =
   'usage: npm run sandbox:odoo -- --port N --api-key KEY [--seed N] [--version 16|17|18|19] [--read-only-key KEY] ' +
-  '[--latency MS|MIN-MAX] [--error-rate 0..1] [--outage FROM-TO (seconds)]...';
+  '[--latency MS|MIN-MAX] [--error-rate 0..1] [--outage FROM-TO (seconds)]... [--login-cooldown FAILURES-SECONDS|off]';
 
 function range(text: string, what: string): [number, number] {
   const m = /^(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?$/.exec(text);
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
       latency: { type: 'string' },
       'error-rate': { type: 'string' },
       outage: { type: 'string', multiple: true },
+      'login-cooldown': { type: 'string', default: '10-60' },
     },
     strict: true,
   });
@@ -57,6 +60,12 @@ async function main(): Promise<void> {
       return { fromMs: from * 1000, toMs: to * 1000 };
     });
   }
+  let loginCooldown: { after: number; seconds: number } | undefined;
+  if (values['login-cooldown'] !== 'off') {
+    const m = /^(\d+)-(\d+(?:\.\d+)?)$/.exec(values['login-cooldown']);
+    if (!m) throw new Error(`--login-cooldown must be FAILURES-SECONDS (e.g. 10-60) or off, got "${values['login-cooldown']}"`);
+    loginCooldown = { after: Number(m[1]), seconds: Number(m[2]) };
+  }
   const readOnly = values['read-only-key'];
   const odoo = await startSandboxOdoo({
     port,
@@ -64,6 +73,7 @@ async function main(): Promise<void> {
     seed,
     version,
     chaos,
+    ...(loginCooldown ? { loginCooldown } : {}),
     ...(readOnly ? { users: [{ login: 'viewer', apiKey: readOnly, access: 'read' as const }] } : {}),
   });
   console.log(`Sandbox Odoo ${version}.0 with ${seed} deliveries (${version >= 19 ? 'JSON-2 and JSON-RPC' : 'JSON-RPC'})`);
@@ -71,6 +81,7 @@ async function main(): Promise<void> {
   console.log(`  database: ${odoo.db}`);
   console.log(`  login:    ${odoo.login}${readOnly ? ' (read-only key: login "viewer")' : ''}`);
   if (chaos.latencyMs || chaos.errorRate || chaos.outages) console.log(`  chaos:    ${JSON.stringify(chaos)}`);
+  console.log(`  logins:   ${loginCooldown ? `locked for ${loginCooldown.seconds} s per address after ${loginCooldown.after} failures` : 'no cooldown'}`);
   const shutdown = () => void odoo.close().then(() => process.exit(0));
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

@@ -126,6 +126,9 @@ export function modelsFor(version: SandboxVersion): Record<string, ModelDef> {
         sequence: integer,
         warehouse_id: m2o('stock.warehouse'),
         company_id: m2o('res.company'),
+        // 'ask' (default): a short validation returns the backorder wizard; 'always' / 'never'
+        // decide without asking (and 'always' overrides picking_ids_not_to_backorder).
+        create_backorder: selection,
       },
       // "Hamburg: Delivery Orders": the warehouse first, when the type has one.
       displayName: (rec, db) => {

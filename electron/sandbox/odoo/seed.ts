@@ -179,8 +179,8 @@ export function seedSandbox(count: number, version = 17): SeedData {
     'delivery.carrier': CARRIERS.map((name, i) => ({ id: i + 1, name, delivery_type: 'fixed' })),
     'stock.warehouse': [],
     'stock.picking.type': WAREHOUSES.flatMap((w, i) => [
-      { id: 2 * i + 1, name: 'Receipts', code: 'incoming', sequence_code: 'IN', sequence: 2 * i + 1, warehouse_id: i + 1, company_id: SANDBOX_COMPANY_ID },
-      { id: 2 * i + 2, name: 'Delivery Orders', code: 'outgoing', sequence_code: 'OUT', sequence: 2 * i + 2, warehouse_id: i + 1, company_id: SANDBOX_COMPANY_ID },
+      { id: 2 * i + 1, name: 'Receipts', code: 'incoming', sequence_code: 'IN', sequence: 2 * i + 1, warehouse_id: i + 1, company_id: SANDBOX_COMPANY_ID, create_backorder: 'ask' },
+      { id: 2 * i + 2, name: 'Delivery Orders', code: 'outgoing', sequence_code: 'OUT', sequence: 2 * i + 2, warehouse_id: i + 1, company_id: SANDBOX_COMPANY_ID, create_backorder: 'ask' },
     ]),
     'stock.package.type': PACKAGE_TYPES.map((t, i) => ({
       id: i + 1,

@@ -45,6 +45,11 @@ export interface SandboxOdooOptions {
   chaos?: SandboxChaos;
   /** Clock for write_date and friends. */
   now?: () => Date;
+  /**
+   * Odoo's login cooldown per remote address (see ServicesConfig.loginCooldown); Odoo's data sets
+   * 10 failures / 60 s. Off unless given.
+   */
+  loginCooldown?: { after: number; seconds: number };
 }
 
 export interface SandboxOdoo {
@@ -85,7 +90,7 @@ export async function startSandboxOdoo(options: SandboxOdooOptions): Promise<San
     state.insertWithId('res.users', uid, { name: u.login, login: u.login });
   }
   const rpcLog: RpcLogEntry[] = [];
-  const services = new Services(state, { db, users }, rpcLog);
+  const services = new Services(state, { db, users, ...(options.loginCooldown ? { loginCooldown: options.loginCooldown } : {}) }, rpcLog);
   const chaos = new Chaos(options.chaos ?? {});
   const sockets = new Set<Socket>();
   let offline = false;
@@ -251,7 +256,7 @@ async function jsonRpcRoute(services: Services, chaos: Chaos, req: IncomingMessa
   }
   let body: Record<string, unknown>;
   try {
-    const result = services.jsonRpc(params);
+    const result = services.jsonRpc(params, req.socket.remoteAddress ?? 'unknown');
     // A method returning None gives neither result nor error.
     body = result === undefined || result === null ? { jsonrpc: '2.0', id } : { jsonrpc: '2.0', id, result };
   } catch (error) {

@@ -32,7 +32,18 @@ export interface SandboxUser {
 export interface ServicesConfig {
   db: string;
   users: SandboxUser[];
+  /**
+   * Odoo's login cooldown (`res.users._assert_can_auth`; system parameters
+   * `base.login_cooldown_after` / `base.login_cooldown_duration`, 10 and 60 s in Odoo's data):
+   * after `after` failed credential checks from one address, every check from that address —
+   * even a correct one — fails for `seconds` after the last failure. A success clears the count.
+   * JSON-RPC only (`common.authenticate`, `execute_kw`); JSON-2's bearer check has no cooldown.
+   * Absent: no cooldown.
+   */
+  loginCooldown?: { after: number; seconds: number };
 }
+
+export const COOLDOWN_MESSAGE = 'Too many login failures, please wait a bit before trying again.';
 
 interface MethodDef {
   /** A record method: execute_kw's args[0] / JSON-2's `ids`. */
@@ -72,6 +83,8 @@ export class Services {
   readonly orm: Orm;
   readonly stock: Stock;
   private readonly methods: Record<string, MethodDef>;
+  /** Failed credential checks per remote address (Odoo keeps them in the registry). */
+  private readonly loginFailures = new Map<string, { count: number; last: number }>();
 
   constructor(
     readonly state: SandboxOdooState,
@@ -91,8 +104,8 @@ export class Services {
 
   // ---- JSON-RPC ----
 
-  /** `params` of a /jsonrpc envelope: {service, method, args}. */
-  jsonRpc(params: Record<string, unknown>): unknown {
+  /** `params` of a /jsonrpc envelope: {service, method, args}; `source`: the caller's address. */
+  jsonRpc(params: Record<string, unknown>, source = 'local'): unknown {
     const { service, method } = params;
     const args = Array.isArray(params.args) ? params.args : [];
     if (typeof service !== 'string' || typeof method !== 'string') {
@@ -100,8 +113,8 @@ export class Services {
     }
     const entry = this.record({ transport: 'json-rpc', service, method });
     try {
-      if (service === 'common') return this.common(method, args);
-      if (service === 'object') return this.object(method, args, entry);
+      if (service === 'common') return this.common(method, args, source);
+      if (service === 'object') return this.object(method, args, entry, source);
       throw new Fault('builtins.NameError', `Service ${service} not found`);
     } catch (error) {
       if (error instanceof Fault) entry.error = error.odooName;
@@ -109,25 +122,30 @@ export class Services {
     }
   }
 
-  private common(method: string, args: unknown[]): unknown {
+  private common(method: string, args: unknown[], source: string): unknown {
     if (method === 'version') return versionReply(this.state.version);
     if (method === 'authenticate' || method === 'login') {
       const [db, login, password] = args;
       this.checkDb(db);
+      // exp_authenticate turns every AccessDenied, the cooldown's included, into false.
+      if (this.onCooldown(source)) return false;
       const user = this.config.users.find((u) => u.login === login && u.apiKey === password);
+      this.credentialsChecked(source, user !== undefined);
       return user ? user.uid : false;
     }
     if (method === 'about') return 'See http://openerp.com';
     throw new Fault('builtins.NameError', `Method not available ${method}`);
   }
 
-  private object(method: string, args: unknown[], entry: RpcLogEntry): unknown {
+  private object(method: string, args: unknown[], entry: RpcLogEntry, source: string): unknown {
     if (method !== 'execute_kw') throw new Fault('builtins.NameError', `Method not available ${method}`);
     const [db, uid, password, model, name, callArgs = [], kwargs = {}] = args;
     entry.method = typeof name === 'string' ? name : String(name);
     if (typeof model === 'string') entry.model = model;
     this.checkDb(db);
+    if (this.onCooldown(source)) throw new Fault('odoo.exceptions.AccessDenied', COOLDOWN_MESSAGE);
     const user = this.config.users.find((u) => u.uid === uid && u.apiKey === password);
+    this.credentialsChecked(source, user !== undefined);
     if (!user) throw accessDenied();
     entry.login = user.login;
     if (typeof model !== 'string' || typeof name !== 'string') throw typeError('execute_kw() needs a model and a method name');
@@ -277,6 +295,20 @@ export class Services {
     throw accessError(
       `Uh-oh! Looks like you have stumbled upon some top-secret records.\n\nSorry, ${String(who?.name ?? user.login)} (id=${user.uid}) doesn't have '${operation}' access to:\n${lines.join('\n')}\n\nIf you really, really need access, perhaps you can win over your friendly administrator with a batch of freshly baked cookies.`,
     );
+  }
+
+  /** Refused before the credentials are even looked at (and not counted as a failure). */
+  private onCooldown(source: string): boolean {
+    const cooldown = this.config.loginCooldown;
+    const failures = this.loginFailures.get(source);
+    if (!cooldown || cooldown.after <= 0 || !failures) return false;
+    return failures.count >= cooldown.after && Date.now() - failures.last < cooldown.seconds * 1000;
+  }
+
+  private credentialsChecked(source: string, ok: boolean): void {
+    if (!this.config.loginCooldown) return;
+    if (ok) this.loginFailures.delete(source);
+    else this.loginFailures.set(source, { count: (this.loginFailures.get(source)?.count ?? 0) + 1, last: Date.now() });
   }
 
   private checkDb(db: unknown): void {

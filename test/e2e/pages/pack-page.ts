@@ -22,4 +22,8 @@ export class PackPage {
   scanCount() {
     return this.page.getByTestId('scan-count');
   }
+  /** How old the local copy of orders is ("Orders synced 2 min ago", "Offline — …"). */
+  orderSync() {
+    return this.page.getByTestId('order-sync');
+  }
 }

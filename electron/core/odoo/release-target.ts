@@ -1,0 +1,153 @@
+// Outbox target that releases a bench's claim on a picking the packer put aside (see claims.ts):
+// a release note, posted only while the claim in force is still this bench's, then `user_id`
+// cleared, only while it still names the bench's user and no other claim came in meanwhile.
+// Rows are bound to the Odoo (URL + database) they were written for and never sent elsewhere.
+//
+// Nothing to release is not a failure: a picking shipped, cancelled or deleted, claimed by another
+// bench, opened again at this bench since, or never claimed in Odoo (opened offline) is done
+// without a write.
+import { z } from 'zod';
+import { ODOO_RELEASE, ReleasePayload } from '../pack/release-claim';
+import type { ApplyResult, LookupResult, OutboxRow, SyncTarget } from '../sync/worker';
+import { claimsFrom, isMine, latestMarker, MARKER, ownUid, releaseNote, type Marker } from './claims';
+import { odooBinding, ODOO_TARGET } from './dispatch-target';
+import { OdooError } from './errors';
+import type { OdooTransport } from './transport';
+
+export interface OdooReleaseOptions {
+  /** Was the session's order opened again at this bench since it was put aside? Then it is not released. */
+  reopened?: (payload: ReleasePayload) => boolean;
+}
+
+/** What a release did, kept as the outbox row's result. */
+export type ReleaseResult = { released: true } | { released: false; reason: 'reopened' | 'missing' | 'done' | 'cancel' | 'not_held' };
+
+type Caller = Pick<OdooTransport, 'call' | 'url' | 'db'>;
+
+const M2o = z.union([z.tuple([z.number().int(), z.string()]), z.literal(false)]);
+const PickingRow = z.object({ id: z.number().int(), state: z.string(), user_id: M2o });
+const NoteRow = z.object({ id: z.number().int(), res_id: z.number().int(), body: z.union([z.string(), z.literal(false)]) });
+
+interface Snapshot {
+  picking: z.infer<typeof PickingRow> | null;
+  notes: z.infer<typeof NoteRow>[];
+}
+
+function resultOf(error: unknown): ApplyResult {
+  if (error instanceof OdooError) {
+    if (error.kind === 'auth') return { status: 'auth', error: error.message };
+    if (error.permanent) return { status: 'permanent', error: error.message, title: error.packerMessage };
+    return { status: 'retry', error: error.message };
+  }
+  return { status: 'retry', error: error instanceof Error ? error.message : String(error) };
+}
+
+export function createOdooReleaseTarget(
+  transport: Caller,
+  options: OdooReleaseOptions = {},
+): { kind: string; target: SyncTarget<unknown> } {
+  const binding = odooBinding(transport);
+
+  /** The picking (null if deleted) and its marker notes, newest first: two reads. */
+  async function snapshot(pickingId: number): Promise<Snapshot> {
+    const [pickings, notes] = await Promise.all([
+      transport.call('stock.picking', 'search_read', { domain: [['id', '=', pickingId]], fields: ['state', 'user_id'] }),
+      transport.call('mail.message', 'search_read', {
+        domain: [
+          ['model', '=', 'stock.picking'],
+          ['res_id', '=', pickingId],
+          ['body', 'ilike', MARKER],
+        ],
+        fields: ['res_id', 'body'],
+        order: 'id desc',
+      }),
+    ]);
+    const p = z.array(PickingRow).safeParse(pickings);
+    const n = z.array(NoteRow).safeParse(notes);
+    if (!p.success || !n.success) throw new OdooError({ kind: 'protocol', message: 'Unexpected reply from Odoo while reading a claim to release' });
+    return { picking: p.data[0] ?? null, notes: n.data };
+  }
+
+  const isOwnRelease = (marker: Marker | null, uid: number, bench: string) =>
+    marker?.kind === 'release' && marker.uid === uid && marker.bench === bench;
+  const userOf = (snap: Snapshot) => (snap.picking && snap.picking.user_id !== false ? snap.picking.user_id[0] : null);
+
+  /** Clear `user_id` if it still names the bench's user and nobody claimed the picking since. */
+  async function clearResponsible(payload: ReleasePayload, uid: number): Promise<void> {
+    const snap = await snapshot(payload.pickingId);
+    if (!snap.picking || userOf(snap) !== uid) return;
+    if (claimsFrom([snap.picking], snap.notes).has(payload.pickingId)) return;
+    if (!isOwnRelease(latestMarker(payload.pickingId, snap.notes), uid, payload.bench)) return;
+    await transport.call('stock.picking', 'write', { ids: [payload.pickingId], vals: { user_id: false } });
+  }
+
+  async function release(payload: ReleasePayload): Promise<ReleaseResult> {
+    if (options.reopened?.(payload)) return { released: false, reason: 'reopened' };
+    const uid = await ownUid(transport);
+    const snap = await snapshot(payload.pickingId);
+    if (!snap.picking) return { released: false, reason: 'missing' };
+    if (snap.picking.state === 'done' || snap.picking.state === 'cancel') return { released: false, reason: snap.picking.state };
+    const holder = claimsFrom([snap.picking], snap.notes).get(payload.pickingId);
+    if (holder && isMine(holder, uid, payload.bench)) {
+      await transport.call('stock.picking', 'message_post', {
+        ids: [payload.pickingId],
+        body: releaseNote({ name: payload.bench, packer: payload.packer }, uid, payload.at),
+        message_type: 'comment',
+        subtype_xmlid: 'mail.mt_note',
+      });
+    } else if (!isOwnRelease(latestMarker(payload.pickingId, snap.notes), uid, payload.bench)) {
+      // Claimed by another bench, or never claimed in Odoo by this one: nothing of ours to release.
+      return { released: false, reason: 'not_held' };
+    }
+    // Released by the note (now or by an earlier attempt whose reply was lost); Responsible follows.
+    await clearResponsible(payload, uid);
+    return { released: true };
+  }
+
+  async function apply(rows: OutboxRow<unknown>[]): Promise<ApplyResult[]> {
+    const results: ApplyResult[] = [];
+    for (const row of rows) {
+      const parsed = ReleasePayload.safeParse(row.payload);
+      if (!parsed.success) {
+        results.push({ status: 'permanent', error: `Malformed release row: ${parsed.error.issues[0]?.message ?? ''}` });
+        continue;
+      }
+      const payload = parsed.data;
+      if (row.binding !== binding) {
+        results.push({
+          status: 'permanent',
+          error: `row written for ${row.binding}, bench now uses ${binding}`,
+          title: `${payload.pickingName} was put aside for another Odoo (${row.binding?.split('|')[0]}); its claim there was not released.`,
+        });
+        continue;
+      }
+      try {
+        results.push({ status: 'done', result: await release(payload) });
+      } catch (error) {
+        const result = resultOf(error);
+        results.push(
+          result.status === 'permanent'
+            ? { ...result, title: `${payload.pickingName} was put aside, but Odoo refused to release this bench's claim: ${result.title ?? result.error} Other benches are refused it until it is released in Odoo.` }
+            : result,
+        );
+      }
+    }
+    return results;
+  }
+
+  async function lookup(row: OutboxRow<unknown>): Promise<LookupResult> {
+    // Released if the latest marker is this bench's release and Responsible no longer names it;
+    // otherwise apply runs again and does what is missing.
+    const parsed = ReleasePayload.safeParse(row.payload);
+    if (!parsed.success || row.binding !== binding) return { applied: false };
+    const uid = await ownUid(transport);
+    const snap = await snapshot(parsed.data.pickingId);
+    const released = isOwnRelease(latestMarker(parsed.data.pickingId, snap.notes), uid, parsed.data.bench) && userOf(snap) !== uid;
+    return released ? { applied: true, result: { released: true } satisfies ReleaseResult } : { applied: false };
+  }
+
+  return {
+    kind: ODOO_RELEASE,
+    target: { target: ODOO_TARGET, label: 'Odoo', maxBatch: 1, apply, lookup },
+  };
+}
