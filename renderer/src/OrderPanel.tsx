@@ -36,7 +36,17 @@ export function OrderPanel({ order }: { order: OrderView }) {
             const complete = line.packed >= line.quantity;
             return (
               <tr key={line.moveId} className={complete ? 'line-done' : ''} data-testid="order-line">
-                <td>{line.name}</td>
+                <td>
+                  {line.name}
+                  {line.tracking !== 'none' && (
+                    <div className="lots" data-testid="line-lots">
+                      {line.tracking === 'serial' ? 'Serials' : 'Lots'}:{' '}
+                      {line.lots.length > 0
+                        ? line.lots.map((l) => (line.tracking === 'lot' && l.quantity > 1 ? `${l.name} ×${l.quantity}` : l.name)).join(', ')
+                        : 'scan after each item'}
+                    </div>
+                  )}
+                </td>
                 <td className="sku">{line.sku ?? '—'}</td>
                 <td className="num">
                   {line.packed} / {line.quantity} {complete ? '✓' : ''}

@@ -41,6 +41,15 @@ describe('pack one order in the browser', () => {
     for (const code of unitScans(lines)) await pack.scan(code);
     // The sandbox scale settles by itself once all items are in; that step can pass too quickly to see.
     await bench.page.getByTestId('print-state').filter({ hasText: 'Printed' }).waitFor({ timeout: 20_000 });
+    // The lots and serials the packer scanned are on screen, per item.
+    const tracked = lines.filter((l) => l.tracking !== 'none');
+    const shown = await bench.page.getByTestId('line-lots').allTextContents();
+    expect(shown).toHaveLength(tracked.length);
+    const scanned = bench.station.pack.orderView()!.lines.filter((l) => l.tracking !== 'none');
+    scanned.forEach((line, i) => {
+      expect(line.lots.length).toBeGreaterThan(0);
+      for (const lot of line.lots) expect(shown[i]).toContain(lot.name);
+    });
     const tracking = await bench.page.getByTestId('tracking').textContent();
     expect(tracking).toMatch(/^PB[0-9A-F]{10}$/);
     expect(await pack.nextAction().textContent()).toBe('Stick the label on the parcel and scan the next order');

@@ -17,6 +17,12 @@ describe('WedgeBuffer', () => {
     expect(typeAt(b, 'ABC\n', 1000, 5).at(-1)).toBe('ABC');
   });
 
+  it('keeps a scan whole when a busy machine stalls it for a few hundred ms', () => {
+    const b = new WedgeBuffer();
+    b.key('B', 0);
+    expect(typeAt(b, 'ADGE-7\n', 300, 5).at(-1)).toBe('BADGE-7');
+  });
+
   it('ignores a lone Enter and non-character keys', () => {
     const b = new WedgeBuffer();
     expect(b.key('Enter', 0)).toBeNull();

@@ -2,7 +2,12 @@
 // keys globally (not in a focused field) means a stray click can never swallow a scan.
 
 export interface WedgeOptions {
-  /** A gap longer than this between keys starts a new code (people type slower than scanners). */
+  /**
+   * A gap longer than this between keys starts a new code, dropping a keystroke left over from
+   * before. Generous on purpose: a busy machine can stall a burst for a few hundred ms, and
+   * cutting a scan in two is worse than keeping a stray key (the bench then says it does not know
+   * the code and the packer scans again).
+   */
   maxGapMs: number;
   minLength: number;
 }
@@ -11,7 +16,7 @@ export class WedgeBuffer {
   private chars = '';
   private lastAt = -Infinity;
 
-  constructor(private readonly options: WedgeOptions = { maxGapMs: 80, minLength: 1 }) {}
+  constructor(private readonly options: WedgeOptions = { maxGapMs: 400, minLength: 1 }) {}
 
   /** Feed one key; returns a complete code when Enter ends a burst. */
   key(key: string, at: number): string | null {
