@@ -110,6 +110,8 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('claims against Odoo %i', (v
       const packer = { id: 1, name: 'Pia', role: 'packer' as const };
       const first = await session(0, bench1, 'Bench 1').scanCode(String(picking!.name), packer);
       expect(first).toMatchObject({ kind: 'order', tone: 'success' });
+      // The note in Odoo names the packer as people know them, not by an internal id.
+      expect(String(notesOf(picking!.id)[0]!.body)).toMatch(/^Packing at Bench 1 \(Pia\) since/);
       const second = session(1, bench2, 'Bench 2');
       const refused = await second.scanCode(String(picking!.name), packer);
       expect(refused.tone).toBe('error');

@@ -348,7 +348,7 @@ export class PackSession {
     // Offline: the claim is local only (audited below) and checked again before dispatch.
     const claim = offlineNote
       ? { ok: true as const, offline: true }
-      : ((await this.deps.orders.claim?.(order, { name: this.benchName(), packer: actorOf(packer) })) ?? { ok: true as const });
+      : ((await this.deps.orders.claim?.(order, { name: this.benchName(), packer: packer.name })) ?? { ok: true as const });
     if (!claim.ok) return { kind: 'order', tone: 'error', text: claim.message };
     const orderId = this.cache.findByName(order.name, binding)!.id;
     const verify = this.deps.packing().verifyItems;
