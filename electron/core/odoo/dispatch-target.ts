@@ -17,9 +17,10 @@ import type { ExceptionKind } from '../../../shared/api';
 import { ODOO_DISPATCH, type DispatchPayload } from '../pack/pack-session';
 import type { ApplyResult, LookupResult, OutboxRow, SyncTarget } from '../sync/worker';
 import { claimedElsewhere, claimsFrom, clockTime, isMine, ownUid, type ClaimHolder } from './claims';
-import { OdooError } from './errors';
+import { applyResultOf, OdooError } from './errors';
+import { fieldsOf, readRows } from './read-rows';
 import { lotKey, lotLineCommands } from './lot-lines';
-import type { OdooParams, OdooTransport } from './transport';
+import type { OdooTransport } from './transport';
 import { dialectFor, type OdooDialect } from './versions';
 
 export const ODOO_TARGET = 'odoo';
@@ -38,17 +39,8 @@ export interface OdooDispatchOptions {
   concurrency?: number;
 }
 
-type Caller = Pick<OdooTransport, 'call' | 'version'>;
 type Row = OutboxRow<DispatchPayload>;
 
-function resultOf(error: unknown): ApplyResult {
-  if (error instanceof OdooError) {
-    if (error.kind === 'auth') return { status: 'auth', error: error.message };
-    if (error.permanent) return { status: 'permanent', error: error.message, title: error.packerMessage };
-    return { status: 'retry', error: error.message };
-  }
-  return { status: 'retry', error: error instanceof Error ? error.message : String(error) };
-}
 
 // ---- Odoo read shapes ----
 
@@ -77,21 +69,6 @@ const StateRow = z.object({ id: z.number().int(), state: z.string(), carrier_tra
 const PackageRow = z.object({ id: z.number().int(), name: z.string() });
 const BackorderRow = z.object({ id: z.number().int(), backorder_id: M2o });
 
-const fieldsOf = (schema: z.ZodObject) => Object.keys(schema.shape).filter((f) => f !== 'id');
-
-async function rows<S extends z.ZodType>(t: Caller, schema: S, model: string, method: string, params: OdooParams): Promise<z.infer<S>[]> {
-  if (Array.isArray(params.ids) && params.ids.length === 0) return [];
-  const reply = await t.call(model, method, params);
-  const parsed = z.array(schema).safeParse(reply);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new OdooError({
-      kind: 'protocol',
-      message: `Unexpected ${model}.${method} reply from Odoo at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`,
-    });
-  }
-  return parsed.data;
-}
 
 function unique<T>(values: (T | null | undefined)[]): T[] {
   return [...new Set(values.filter((v): v is T => v !== null && v !== undefined))];
@@ -187,8 +164,8 @@ export function createOdooDispatchTarget(
 
   async function snapshot(dialect: OdooDialect, pickingIds: number[], lotNames: string[]): Promise<Snapshot> {
     const [pickings, notes] = await Promise.all([
-      rows(transport, PickingRow, 'stock.picking', 'search_read', { domain: [['id', 'in', pickingIds]], fields: fieldsOf(PickingRow) }),
-      rows(transport, NoteRow, 'mail.message', 'search_read', {
+      readRows(transport, PickingRow, 'stock.picking', 'search_read', { domain: [['id', 'in', pickingIds]], fields: fieldsOf(PickingRow) }),
+      readRows(transport, NoteRow, 'mail.message', 'search_read', {
         domain: [
           ['model', '=', 'stock.picking'],
           ['res_id', 'in', pickingIds],
@@ -200,13 +177,13 @@ export function createOdooDispatchTarget(
     ]);
     const reserved = dialect.major === 16 ? 'reserved_uom_qty' : 'quantity';
     const [moves, lines, partners] = await Promise.all([
-      rows(transport, MoveRow, 'stock.move', 'read', { ids: pickings.flatMap((p) => p.move_ids), fields: fieldsOf(MoveRow) }),
-      rows(transport, LineRow, 'stock.move.line', 'search_read', {
+      readRows(transport, MoveRow, 'stock.move', 'read', { ids: pickings.flatMap((p) => p.move_ids), fields: fieldsOf(MoveRow) }),
+      readRows(transport, LineRow, 'stock.move.line', 'search_read', {
         domain: [['picking_id', 'in', pickings.map((p) => p.id)]],
         fields: ['move_id', 'product_id', 'lot_id', 'lot_name', reserved],
         order: 'id',
       }),
-      rows(transport, PartnerRow, 'res.partner', 'read', {
+      readRows(transport, PartnerRow, 'res.partner', 'read', {
         ids: unique(pickings.map((p) => idOf(p.partner_id))),
         fields: fieldsOf(PartnerRow),
       }),
@@ -214,12 +191,12 @@ export function createOdooDispatchTarget(
     const newCountries = unique(partners.map((p) => idOf(p.country_id))).filter((id) => !countryCodes.has(id));
     const productIds = unique([...moves.map((m) => idOf(m.product_id)), ...lines.map((l) => idOf(l.product_id))]);
     const [products, countries, lots] = await Promise.all([
-      rows(transport, ProductRow, 'product.product', 'read', { ids: productIds, fields: ['display_name', 'tracking'] }),
-      rows(transport, z.object({ id: z.number().int(), code: Text }), 'res.country', 'read', { ids: newCountries, fields: ['code'] }),
+      readRows(transport, ProductRow, 'product.product', 'read', { ids: productIds, fields: ['display_name', 'tracking'] }),
+      readRows(transport, z.object({ id: z.number().int(), code: Text }), 'res.country', 'read', { ids: newCountries, fields: ['code'] }),
       // The lots Odoo already knows by the names scanned at the bench (one search for the batch).
       lotNames.length === 0
         ? Promise.resolve([])
-        : rows(transport, LotRow, 'stock.lot', 'search_read', {
+        : readRows(transport, LotRow, 'stock.lot', 'search_read', {
             domain: [
               ['name', 'in', lotNames],
               ['product_id', 'in', productIds],
@@ -437,7 +414,7 @@ export function createOdooDispatchTarget(
             trackingRef: ref && !hasRef(ref, p.trackingRef) ? `${ref},${p.trackingRef}` : p.trackingRef,
           });
         } catch (error) {
-          results[index] = resultOf(error);
+          results[index] = applyResultOf(error);
         }
       }
 
@@ -447,7 +424,7 @@ export function createOdooDispatchTarget(
       // (packages are named by the tracking ref) instead of leaving an empty twin behind.
       const retried = toWrite.filter((x) => x.row.attempts > 0);
       if (retried.length > 0) {
-        const found = await rows(transport, PackageRow, dialect.packageModel, 'search_read', {
+        const found = await readRows(transport, PackageRow, dialect.packageModel, 'search_read', {
           domain: [['name', 'in', retried.map((x) => x.row.payload.trackingRef)]],
           fields: ['name'],
         });
@@ -482,7 +459,7 @@ export function createOdooDispatchTarget(
           await transport.call('stock.picking', 'write', { ids: [x.row.payload.pickingId], vals });
           written.push(x);
         } catch (error) {
-          results[x.index] = resultOf(error);
+          results[x.index] = applyResultOf(error);
         }
       });
 
@@ -500,13 +477,13 @@ export function createOdooDispatchTarget(
           await validate(written);
         } catch (error) {
           if (!(error instanceof OdooError && error.permanent) || written.length === 1) {
-            for (const x of written) results[x.index] = resultOf(error);
+            for (const x of written) results[x.index] = applyResultOf(error);
           } else {
             await eachLimited(written, concurrency, async (x) => {
               try {
                 await validate([x]);
               } catch (single) {
-                results[x.index] = resultOf(single);
+                results[x.index] = applyResultOf(single);
               }
             });
           }
@@ -515,7 +492,7 @@ export function createOdooDispatchTarget(
 
       // 5. Never infer success from the reply: read the states back.
       const candidates = plans.filter((x) => !results[x.index]);
-      const states = await rows(transport, StateRow, 'stock.picking', 'read', {
+      const states = await readRows(transport, StateRow, 'stock.picking', 'read', {
         ids: candidates.filter((x) => !x.finishOnly).map((x) => x.row.payload.pickingId),
         fields: ['state', 'carrier_tracking_ref'],
       });
@@ -539,7 +516,7 @@ export function createOdooDispatchTarget(
       const posted = new Set<number>();
       if (recovering.length > 0) {
         const names = recovering.flatMap((x) => (x.row.payload.label ? [labelAttachmentName(x.row.payload, x.row.payload.label.format)] : []));
-        const found = await rows(transport, AttachmentRow, 'ir.attachment', 'search_read', {
+        const found = await readRows(transport, AttachmentRow, 'ir.attachment', 'search_read', {
           domain: [
             ['res_model', '=', 'stock.picking'],
             ['res_id', 'in', recovering.map((x) => x.row.payload.pickingId)],
@@ -548,7 +525,7 @@ export function createOdooDispatchTarget(
           fields: ['name', 'res_id'],
         });
         for (const a of found) existing.set(a.res_id, a.id);
-        const messages = await rows(transport, NoteRow, 'mail.message', 'search_read', {
+        const messages = await readRows(transport, NoteRow, 'mail.message', 'search_read', {
           domain: [
             ['model', '=', 'stock.picking'],
             ['res_id', 'in', recovering.map((x) => x.row.payload.pickingId)],
@@ -567,7 +544,7 @@ export function createOdooDispatchTarget(
         (
           await (short.length === 0
             ? Promise.resolve([])
-            : rows(transport, BackorderRow, 'stock.picking', 'search_read', {
+            : readRows(transport, BackorderRow, 'stock.picking', 'search_read', {
                 domain: [['backorder_id', 'in', short]],
                 fields: ['backorder_id'],
               }))
@@ -609,14 +586,14 @@ export function createOdooDispatchTarget(
           results[x.index] = { status: 'done', result: { trackingRef: x.row.payload.trackingRef } };
         } catch (error) {
           // Validated already: the lookup on the next try sees it and only the message is redone.
-          results[x.index] = resultOf(error);
+          results[x.index] = applyResultOf(error);
         }
       });
       return results.map((r) => r ?? { status: 'retry', error: 'not applied in this batch' });
     } catch (error) {
       // A refusal of a whole-batch call: the worker splits the batch so one bad row cannot block the others.
       if (error instanceof OdooError && error.permanent && live.length > 1) throw error;
-      const result = resultOf(error);
+      const result = applyResultOf(error);
       return results.map((r) => r ?? result);
     }
   }
@@ -624,7 +601,7 @@ export function createOdooDispatchTarget(
   async function lookup(row: Row): Promise<LookupResult> {
     // The reply was lost. Done with our tracking ref, label attached: it took effect. Otherwise
     // apply runs again and skips what is already there (a done picking only gets what it lacks).
-    const [picking] = await rows(transport, StateRow, 'stock.picking', 'read', {
+    const [picking] = await readRows(transport, StateRow, 'stock.picking', 'read', {
       ids: [row.payload.pickingId],
       fields: ['state', 'carrier_tracking_ref'],
     });

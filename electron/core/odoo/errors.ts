@@ -1,5 +1,6 @@
 // Odoo failures as one typed error: what kind of failure it is (which decides retry, dead letter or
 // stop) and a sentence for the packer. Classification follows ../shared/ref/odoo-external-api.md §5.
+import type { ApplyResult } from '../sync/worker';
 
 export type OdooErrorKind = 'network' | 'timeout' | 'retryable' | 'permanent' | 'access' | 'auth' | 'protocol';
 
@@ -159,4 +160,14 @@ function describeThrown(error: unknown): string {
 
 function clip(text: string, max = 200): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** What an outbox target reports for a row that failed with this error. */
+export function applyResultOf(error: unknown): ApplyResult {
+  if (error instanceof OdooError) {
+    if (error.kind === 'auth') return { status: 'auth', error: error.message };
+    if (error.permanent) return { status: 'permanent', error: error.message, title: error.packerMessage };
+    return { status: 'retry', error: error.message };
+  }
+  return { status: 'retry', error: error instanceof Error ? error.message : String(error) };
 }

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { Order, type Party } from '../../../shared/order';
 import { OdooError } from './errors';
+import { fieldsOf, readRows } from './read-rows';
 import type { OdooParams, OdooTransport } from './transport';
 import { dialectFor, lineReservedField, packedLineValues, packedMoveValues, type OdooDialect } from './versions';
 
@@ -84,7 +85,7 @@ export class TypeWarehouses {
   async of(transport: OdooCaller, typeIds: number[]): Promise<Map<number, z.infer<typeof M2o>>> {
     const missing = typeIds.filter((id) => !this.known.has(id));
     if (missing.length > 0) {
-      const found = await rows(transport, PickingTypeRow, 'stock.picking.type', 'search_read', {
+      const found = await readRows(transport, PickingTypeRow, 'stock.picking.type', 'search_read', {
         domain: [['id', 'in', missing]],
         fields: ['warehouse_id'],
         context: { active_test: false },
@@ -99,27 +100,6 @@ const PickingState = LookupRow.extend({ name: z.string(), move_ids: z.array(z.nu
 
 type PartnerRow = z.infer<typeof PartnerRow>;
 
-const fieldsOf = (schema: z.ZodObject) => Object.keys(schema.shape).filter((f) => f !== 'id');
-
-/** Call and check the reply; an unexpected shape is a protocol failure (often a version mismatch). */
-async function rows<S extends z.ZodType>(
-  t: OdooCaller,
-  schema: S,
-  model: string,
-  method: string,
-  params: OdooParams,
-): Promise<z.infer<S>[]> {
-  const reply = await t.call(model, method, params);
-  const parsed = z.array(schema).safeParse(reply);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new OdooError({
-      kind: 'protocol',
-      message: `Unexpected ${model}.${method} reply from Odoo at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`,
-    });
-  }
-  return parsed.data;
-}
 
 function read<S extends z.ZodObject>(
   t: OdooCaller,
@@ -129,7 +109,7 @@ function read<S extends z.ZodObject>(
   fields: string[] = fieldsOf(schema),
 ): Promise<z.infer<S>[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return rows(t, schema, model, 'read', { ids, fields });
+  return readRows(t, schema, model, 'read', { ids, fields });
 }
 
 // ---- Find ----
@@ -140,7 +120,7 @@ export async function findPickingByName(
   name: string,
   source: { url: string; db: string },
 ): Promise<Order | null> {
-  const [picking] = await rows(transport, PickingRow, 'stock.picking', 'search_read', {
+  const [picking] = await readRows(transport, PickingRow, 'stock.picking', 'search_read', {
     domain: [['name', '=', name]],
     fields: fieldsOf(PickingRow),
     limit: 1,
@@ -189,7 +169,7 @@ export async function pickingsToOrders(
     read(transport, CompanyRow, 'res.company', companyIds),
     (options.warehouses ?? new TypeWarehouses()).of(transport, typeIds),
     options.packages
-      ? rows(transport, PackageLineRow, 'stock.move.line', 'search_read', {
+      ? readRows(transport, PackageLineRow, 'stock.move.line', 'search_read', {
           domain: [
             ['picking_id', 'in', pickings.map((p) => p.id)],
             ['result_package_id', '!=', false],

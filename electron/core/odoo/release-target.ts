@@ -11,7 +11,7 @@ import { ODOO_RELEASE, ReleasePayload } from '../pack/release-claim';
 import type { ApplyResult, LookupResult, OutboxRow, SyncTarget } from '../sync/worker';
 import { claimsFrom, isMine, latestMarker, MARKER, ownUid, releaseNote, type Marker } from './claims';
 import { odooBinding, ODOO_TARGET } from './dispatch-target';
-import { OdooError } from './errors';
+import { applyResultOf, OdooError } from './errors';
 import type { OdooTransport } from './transport';
 
 export interface OdooReleaseOptions {
@@ -33,14 +33,6 @@ interface Snapshot {
   notes: z.infer<typeof NoteRow>[];
 }
 
-function resultOf(error: unknown): ApplyResult {
-  if (error instanceof OdooError) {
-    if (error.kind === 'auth') return { status: 'auth', error: error.message };
-    if (error.permanent) return { status: 'permanent', error: error.message, title: error.packerMessage };
-    return { status: 'retry', error: error.message };
-  }
-  return { status: 'retry', error: error instanceof Error ? error.message : String(error) };
-}
 
 export function createOdooReleaseTarget(
   transport: Caller,
@@ -124,7 +116,7 @@ export function createOdooReleaseTarget(
       try {
         results.push({ status: 'done', result: await release(payload) });
       } catch (error) {
-        const result = resultOf(error);
+        const result = applyResultOf(error);
         results.push(
           result.status === 'permanent'
             ? { ...result, title: `${payload.pickingName} was put aside, but Odoo refused to release this bench's claim: ${result.title ?? result.error} Other benches are refused it until it is released in Odoo.` }

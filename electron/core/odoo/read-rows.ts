@@ -1,0 +1,28 @@
+// Call Odoo and check the reply's shape: an unexpected one is a protocol failure (often a version
+// mismatch), never a crash further down.
+import { z } from 'zod';
+import { OdooError } from './errors';
+import type { OdooParams, OdooTransport } from './transport';
+
+/** The fields a row schema reads (for `fields: [...]`), id left out as Odoo always returns it. */
+export const fieldsOf = (schema: z.ZodObject) => Object.keys(schema.shape).filter((f) => f !== 'id');
+
+export async function readRows<S extends z.ZodType>(
+  t: Pick<OdooTransport, 'call'>,
+  schema: S,
+  model: string,
+  method: string,
+  params: OdooParams,
+): Promise<z.infer<S>[]> {
+  if (Array.isArray(params.ids) && params.ids.length === 0) return [];
+  const reply = await t.call(model, method, params);
+  const parsed = z.array(schema).safeParse(reply);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new OdooError({
+      kind: 'protocol',
+      message: `Unexpected ${model}.${method} reply from Odoo at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`,
+    });
+  }
+  return parsed.data;
+}
