@@ -103,6 +103,10 @@ async function main() {
   console.log(`weight captured → label bytes at printer: p50 ${fmt(percentile(core, 50))}, p95 ${fmt(percentile(core, 95))}, max ${fmt(core.at(-1)!)}`);
   console.log(`packing throughput: ${(total.length / elapsed).toFixed(2)} orders/s; Odoo write-back drained at ${drained.toFixed(1)} s`);
   console.log(`Odoo RPCs in total: ${rpcs} (${(rpcs / total.length).toFixed(1)} per order, lookups included)`);
+  const byMethod = new Map<string, number>();
+  for (const e of odoo.rpcLog) byMethod.set(`${e.model ?? e.service}.${e.method}`, (byMethod.get(`${e.model ?? e.service}.${e.method}`) ?? 0) + 1);
+  const perOrder = [...byMethod].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${(n / total.length).toFixed(1)}`);
+  console.log(`  per order by method: ${perOrder.join(', ')}`);
   console.log(`memory: rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
 
   await station.stop();

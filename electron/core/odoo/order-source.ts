@@ -5,15 +5,16 @@ import { OrderSourceUnavailable, type OrderSource } from '../pack/pack-session';
 import { OdooError } from './errors';
 import type { OdooTransport } from './transport';
 import { claimPicking } from './claims';
-import { findPickingByName } from './pickings';
+import { findPickingByName, ReferenceData } from './pickings';
 
 export function createOdooOrderSource(transport: OdooTransport): OrderSource {
   const binding = { url: transport.url, db: transport.db };
+  const reference = new ReferenceData();
   return {
     binding,
     async findByName(name: string): Promise<Order | null> {
       try {
-        return await findPickingByName(transport, name, binding);
+        return await findPickingByName(transport, name, binding, reference);
       } catch (error) {
         if (error instanceof OdooError) throw new OrderSourceUnavailable(error.packerMessage);
         throw error;

@@ -100,7 +100,6 @@ const PickingState = LookupRow.extend({ name: z.string(), move_ids: z.array(z.nu
 
 type PartnerRow = z.infer<typeof PartnerRow>;
 
-
 function read<S extends z.ZodObject>(
   t: OdooCaller,
   schema: S,
@@ -112,6 +111,24 @@ function read<S extends z.ZodObject>(
   return readRows(t, schema, model, 'read', { ids, fields });
 }
 
+/**
+ * Records that practically never change under a bench (country and state codes, a company's
+ * partner, an operation type's warehouse), read once and remembered, so a scan does not ask
+ * Odoo for them again.
+ */
+export class ReferenceData {
+  readonly warehouses = new TypeWarehouses();
+  private readonly known = new Map<string, Map<number, unknown>>();
+
+  async read<S extends z.ZodObject>(t: OdooCaller, schema: S, model: string, ids: number[]): Promise<z.infer<S>[]> {
+    const known = this.known.get(model) ?? new Map<number, unknown>();
+    this.known.set(model, known);
+    const missing = ids.filter((id) => !known.has(id));
+    for (const row of await read(t, schema, model, missing)) known.set((row as { id: number }).id, row);
+    return ids.flatMap((id) => (known.has(id) ? [known.get(id) as z.infer<S>] : []));
+  }
+}
+
 // ---- Find ----
 
 /** The delivery with this name (e.g. "WH/OUT/00012") as a canonical Order, or null. */
@@ -119,6 +136,7 @@ export async function findPickingByName(
   transport: OdooCaller,
   name: string,
   source: { url: string; db: string },
+  reference?: ReferenceData,
 ): Promise<Order | null> {
   const [picking] = await readRows(transport, PickingRow, 'stock.picking', 'search_read', {
     domain: [['name', '=', name]],
@@ -126,7 +144,7 @@ export async function findPickingByName(
     limit: 1,
   });
   if (!picking) return null;
-  const { orders, skipped } = await pickingsToOrders(transport, [picking], source);
+  const { orders, skipped } = await pickingsToOrders(transport, [picking], source, reference ? { reference } : {});
   if (skipped[0]) throw skipped[0].error;
   return orders[0]?.order ?? null;
 }
@@ -153,10 +171,11 @@ export async function pickingsToOrders(
   transport: OdooCaller,
   pickings: (z.infer<typeof PickingRow> & { carrier_tracking_ref?: string | null })[],
   source: { url: string; db: string },
-  options: { packages?: boolean; warehouses?: TypeWarehouses } = {},
+  options: { packages?: boolean; warehouses?: TypeWarehouses; reference?: ReferenceData } = {},
 ): Promise<{ orders: FetchedOrder[]; skipped: { pickingId: number; name: string; error: OdooError }[] }> {
   if (pickings.length === 0) return { orders: [], skipped: [] };
   const dialect = await dialectOf(transport);
+  const reference = options.reference ?? new ReferenceData();
   const moves = (await read(transport, MoveRow, 'stock.move', pickings.flatMap((p) => p.move_ids))).filter(
     (m) => m.state !== 'cancel' && m.product_uom_qty > 0 && m.product_id !== false,
   );
@@ -166,8 +185,8 @@ export async function pickingsToOrders(
   const typeIds = unique(pickings.map((p) => idOf(p.picking_type_id)));
   const [products, companies, warehouseOf, packageLines] = await Promise.all([
     read(transport, ProductRow, 'product.product', productIds),
-    read(transport, CompanyRow, 'res.company', companyIds),
-    (options.warehouses ?? new TypeWarehouses()).of(transport, typeIds),
+    reference.read(transport, CompanyRow, 'res.company', companyIds),
+    (options.warehouses ?? reference.warehouses).of(transport, typeIds),
     options.packages
       ? readRows(transport, PackageLineRow, 'stock.move.line', 'search_read', {
           domain: [
@@ -183,8 +202,8 @@ export async function pickingsToOrders(
   const partnerIds = unique([...pickings.map((p) => idOf(p.partner_id)), ...companyPartner.values()]);
   const partners = await read(transport, PartnerRow, 'res.partner', partnerIds, partnerFields);
   const [countries, states] = await Promise.all([
-    read(transport, CodeRow, 'res.country', unique(partners.map((p) => idOf(p.country_id)))),
-    read(transport, CodeRow, 'res.country.state', unique(partners.map((p) => idOf(p.state_id)))),
+    reference.read(transport, CodeRow, 'res.country', unique(partners.map((p) => idOf(p.country_id)))),
+    reference.read(transport, CodeRow, 'res.country.state', unique(partners.map((p) => idOf(p.state_id)))),
   ]);
 
   const codes = new Map([...countries].map((c) => [c.id, c.code]));
