@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { ExceptionView, StationApi } from '../../shared/api';
 import { useApproval } from './Approval';
+import { conflictChanges } from './station/exception-changes';
 
 const CHOICE_LABELS: Record<string, string> = {
   override: 'Ship anyway',
@@ -71,6 +72,26 @@ export function LeadPanel({ station, onClose, refreshKey }: { station: StationAp
             <div className="exception-meta">
               {item.orderRef ?? 'Bench'} · {item.kind.replace(/_/g, ' ')} · {age(item.raisedAt)}
             </div>
+            {item.kind === 'odoo_conflict' && conflictChanges(item.context).length > 0 && (
+              <table className="exception-changes" data-testid="exception-changes">
+                <thead>
+                  <tr>
+                    <th />
+                    <th>When packed</th>
+                    <th>Odoo now</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {conflictChanges(item.context).map((row) => (
+                    <tr key={row.field}>
+                      <th scope="row">{row.field}</th>
+                      <td>{row.before}</td>
+                      <td className="changed">{row.now}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
             <div className="exception-choices">
               {item.choices.map((choice) => (
                 <button key={choice} type="button" onClick={() => setActive({ id: item.id, choice })}>

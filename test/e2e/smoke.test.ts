@@ -56,6 +56,31 @@ describe('browser mode smoke', () => {
     expect(bench.station.exceptions.list('resolved')[0]).toMatchObject({ resolvedBy: 'staff:2', note: 'Printed on the spare printer' });
   });
 
+  it('shows a shift lead what changed in Odoo for a conflict, old beside new', async () => {
+    bench.station.exceptions.raise({
+      kind: 'odoo_conflict',
+      orderRef: 'WH/OUT/00043',
+      title: 'WH/OUT/00043 was re-addressed in Odoo (street, postcode changed). It was not changed in Odoo; the shift lead decides what happens to the parcel.',
+      context: {
+        change: 'readdressed',
+        cached: { name: 'Giulia Ricci', street1: 'Via Torino 61', postalCode: '20123', city: 'Milano', country: 'IT' },
+        current: { name: 'Giulia Ricci', street1: 'Corso Como 2', postalCode: '20154', city: 'Milano', country: 'IT' },
+      },
+    });
+    if (!(await bench.page.getByTestId('lead-panel').isVisible())) await bench.page.getByTestId('exceptions').click();
+    const item = bench.page.getByTestId('exception').filter({ hasText: 'WH/OUT/00043' });
+    const changes = item.getByTestId('exception-changes');
+    await changes.waitFor();
+    const rows = await changes.locator('tbody tr').allInnerTexts();
+    expect(rows.map((r) => r.split('\t').map((c) => c.trim()))).toEqual([
+      ['Street', 'Via Torino 61', 'Corso Como 2'],
+      ['Postcode', '20123', '20154'],
+    ]);
+    await expect(item.getByRole('button').allInnerTexts()).resolves.toEqual(['Fixed: try again', 'Drop it']);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await bench.page.screenshot({ path: join(ARTIFACTS, 'lead-odoo-conflict.png') });
+  });
+
   it('removed the token from the address bar after the exchange', async () => {
     expect(bench.page.url()).not.toContain('token');
   });

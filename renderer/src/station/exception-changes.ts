@@ -1,0 +1,48 @@
+// What changed in Odoo since the bench packed an order (an odoo_conflict's context: `cached` vs
+// `current`), as rows a shift lead can read at a glance. Context arrives as unknown JSON: parsed
+// with zod, anything else shows nothing rather than breaking the panel.
+import { z } from 'zod';
+
+export interface ChangeRow {
+  field: string;
+  before: string;
+  now: string;
+}
+
+const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const Flat = z.record(z.string(), Scalar);
+const Conflict = z.object({ change: z.string(), cached: z.unknown(), current: z.unknown() });
+
+const FIELD_NAMES: Record<string, string> = {
+  name: 'Name',
+  street1: 'Street',
+  street2: 'Street 2',
+  postalCode: 'Postcode',
+  city: 'City',
+  country: 'Country',
+  bench: 'Bench',
+  user: 'Odoo user',
+  since: 'Since',
+  openedAt: 'Opened',
+};
+
+const show = (v: z.infer<typeof Scalar> | undefined): string => (v === null || v === undefined || v === '' ? '—' : String(v));
+
+export function conflictChanges(context: Record<string, unknown>): ChangeRow[] {
+  const conflict = Conflict.safeParse(context);
+  if (!conflict.success) return [];
+  const { change, cached, current } = conflict.data;
+  const before = Flat.safeParse(cached ?? {});
+  const now = Flat.safeParse(current ?? {});
+  if (before.success && now.success) {
+    const keys = [...new Set([...Object.keys(before.data), ...Object.keys(now.data)])];
+    const label = (k: string) => (change === 'quantities' ? `Line ${k}` : (FIELD_NAMES[k] ?? k));
+    return keys
+      .filter((k) => show(before.data[k]) !== show(now.data[k]))
+      .map((k) => ({ field: label(k), before: show(before.data[k]), now: show(now.data[k]) }));
+  }
+  const a = Scalar.safeParse(cached);
+  const b = Scalar.safeParse(current);
+  if (a.success && b.success && show(a.data) !== show(b.data)) return [{ field: change === 'done_elsewhere' ? 'Tracking' : 'State', before: show(a.data), now: show(b.data) }];
+  return [];
+}
