@@ -8,6 +8,7 @@ const CHOICE_LABELS: Record<string, string> = {
   reweigh: 'Weigh again',
   retry: 'Fixed: try again',
   discard: 'Drop it',
+  repack: 'Repack with a new label',
   resume: 'Credentials fixed: resume',
   done: 'Mark as handled',
 };

@@ -624,6 +624,7 @@ export function createOdooDispatchTarget(
       target: ODOO_TARGET,
       label: 'Odoo',
       maxBatch: Math.max(1, options.maxBatch ?? 25),
+      orderName: (row) => row.payload.pickingName,
       apply,
       lookup,
       onApplied(row) {

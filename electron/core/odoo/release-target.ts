@@ -138,8 +138,11 @@ export function createOdooReleaseTarget(
     return released ? { applied: true, result: { released: true } satisfies ReleaseResult } : { applied: false };
   }
 
+  // Payloads are parsed where they are used: one written by another build names nothing.
+  const orderName = (row: OutboxRow): string => ReleasePayload.safeParse(row.payload).data?.pickingName ?? row.orderKey;
+
   return {
     kind: ODOO_RELEASE,
-    target: { target: ODOO_TARGET, label: 'Odoo', maxBatch: 1, apply, lookup },
+    target: { target: ODOO_TARGET, label: 'Odoo', maxBatch: 1, orderName, apply, lookup },
   };
 }

@@ -19,7 +19,7 @@ import { actorOf } from '../store/identities';
 import { OrderCache, type LookupResult } from '../store/order-cache';
 import { PackageTypeStore } from '../store/package-types';
 import { PackedLots } from '../store/packed-lots';
-import { enqueue } from '../sync/outbox';
+import { discardDead, enqueue } from '../sync/outbox';
 import { releaseRow } from './release-claim';
 import { parseGs1 } from './gs1';
 import { askForLot, duplicateSerialText, lineOfGs1, lotFromScan, lotOfGs1, lotWord } from './lot-capture';
@@ -165,6 +165,33 @@ export class PackSession {
     deps.exceptions.onResolve('weight_variance', ['override', 'reweigh'], (exception, resolution, by) =>
       this.resolveHeldWeight(exception, resolution, by),
     );
+    // Beside the sync worker's retry / drop: the delivery changed in Odoo (new address, other
+    // quantities), so the parcel is packed again from what Odoo says now, with a new label.
+    deps.exceptions.onResolve('odoo_conflict', ['repack'], (exception, _resolution, by) => this.repack(exception, by));
+  }
+
+  /** Runs inside the resolve transaction: drop the refused dispatch and free the order to be scanned again. */
+  private repack(exception: ExceptionView, by: { actor: string; note: string | null }): void {
+    const { db, clock } = this.deps;
+    const outboxId = exception.context.outboxId;
+    if (typeof outboxId === 'number') discardDead(db, clock, outboxId, by.actor, { exceptionId: exception.id, repack: true });
+    const payload = exception.context.payload;
+    const sessionId =
+      typeof payload === 'object' && payload !== null && typeof (payload as { sessionId?: unknown }).sessionId === 'number'
+        ? (payload as { sessionId: number }).sessionId
+        : null;
+    if (sessionId !== null) {
+      const now = clock.now();
+      db.prepare(`UPDATE pack_sessions SET step = 'cancelled', active = 0, updated_at = ? WHERE id = ?`).run(now, sessionId);
+      db.prepare(`UPDATE shipments SET status = 'cancelled', updated_at = ? WHERE session_id = ?`).run(now, sessionId);
+    }
+    appendAudit(db, clock, {
+      actor: by.actor,
+      action: 'pack.repack',
+      subject: exception.orderRef,
+      data: { exceptionId: exception.id, session: sessionId, outboxId: typeof outboxId === 'number' ? outboxId : null, note: by.note },
+    });
+    setImmediate(() => this.deps.changed()); // after the resolve commits
   }
 
   // ---- reading -------------------------------------------------------------------------------

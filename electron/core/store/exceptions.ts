@@ -45,7 +45,8 @@ export type ResolutionHandler = (
 const DEFAULT_CHOICES = ['done'];
 
 export class ExceptionQueue {
-  private readonly handlers = new Map<ExceptionKind, { choices: string[]; handle: ResolutionHandler }>();
+  /** Per kind, the modules that offer resolutions (e.g. the sync worker's retry/discard, the pack session's repack). */
+  private readonly handlers = new Map<ExceptionKind, { choices: string[]; handle: ResolutionHandler }[]>();
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -64,9 +65,17 @@ export class ExceptionQueue {
     if (this.listeners.size > 0) setImmediate(() => this.listeners.forEach((l) => l()));
   }
 
-  /** Declare the resolutions a kind offers and what each does. */
+  /**
+   * Declare resolutions a kind offers and what they do. Several modules may each add their own
+   * choices to one kind; a choice belongs to the first module that declared it.
+   */
   onResolve(kind: ExceptionKind, choices: string[], handle: ResolutionHandler): void {
-    this.handlers.set(kind, { choices, handle });
+    this.handlers.set(kind, [...(this.handlers.get(kind) ?? []), { choices, handle }]);
+  }
+
+  private choicesOf(kind: ExceptionKind): string[] {
+    const offered = this.handlers.get(kind)?.flatMap((h) => h.choices) ?? [];
+    return offered.length > 0 ? [...new Set(offered)] : DEFAULT_CHOICES;
   }
 
   /**
@@ -138,7 +147,10 @@ export class ExceptionQueue {
             `"${resolution}" is not a way to resolve this. Choose one of: ${current.choices.join(', ')}.`,
           );
         }
-        this.handlers.get(current.kind)?.handle(current, resolution, { actor, note: note ?? null });
+        this.handlers
+          .get(current.kind)
+          ?.find((h) => h.choices.includes(resolution))
+          ?.handle(current, resolution, { actor, note: note ?? null });
         this.db
           .prepare(
             `UPDATE exceptions SET state = 'resolved', resolution = ?, note = ?, resolved_at = ?, resolved_by = ?
@@ -171,7 +183,7 @@ export class ExceptionQueue {
       resolvedAt: row.resolved_at,
       resolvedBy: row.resolved_by,
       note: row.note,
-      choices: this.handlers.get(row.kind)?.choices ?? DEFAULT_CHOICES,
+      choices: this.choicesOf(row.kind),
     };
   }
 }

@@ -43,6 +43,8 @@ export interface SyncTarget<P = unknown> {
   target: string;
   /** Name a shift lead knows ("Odoo", "DHL"); defaults to `target`. */
   label?: string;
+  /** How a person names the row's order ("WH/OUT/00012"); defaults to the row's order key. */
+  orderName?(row: OutboxRow<P>): string;
   /** Rows per apply call; default 1. */
   maxBatch?: number;
   /** One result per row, in the same order. May throw: see {@link SyncWorker.runOnce}. */
@@ -344,8 +346,8 @@ export class SyncWorker {
     markDead(this.db, this.clock, row, error, actor);
     this.exceptions.raise({
       kind,
-      orderRef: row.orderKey,
-      title: title ?? `${labelOf(handler)} refused "${row.kind}" for ${row.orderKey}: ${error}`,
+      orderRef: handler.orderName?.(row) ?? row.orderKey,
+      title: title ?? `${labelOf(handler)} refused "${row.kind}" for ${handler.orderName?.(row) ?? row.orderKey}: ${error}`,
       context: { ...extra, outboxId: row.id, target: row.target, kind: row.kind, error, payload: row.payload },
       raisedBy: actor,
     });

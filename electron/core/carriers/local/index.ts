@@ -22,6 +22,7 @@ export function createLocalCarrier(options: {
       target: LOCAL_CARRIER_TARGET,
       label: 'Local delivery',
       maxBatch: 20,
+      orderName: (row) => row.payload.request.source.pickingName,
       async apply(rows) {
         return rows.map((row) => ({ status: 'done' as const, result: issue(row.payload) }));
       },
