@@ -185,4 +185,24 @@ describe('walking skeleton', () => {
     station.worker.kick();
     await untilStep('done', 60_000);
   });
+  it('an order put aside at the scale does not steal the next order’s weight', async () => {
+    const [a, b] = await readyPickings();
+    await scan('P-1');
+    const first = await scan(a!.name);
+    for (const code of unitScans(first.state.order!.lines)) await scan(code);
+    await untilStep('weighing');
+    await scan('*PB*CANCEL');
+
+    // The next parcel goes on the scale while its items are still being scanned.
+    const second = await scan(b!.name);
+    expect(second.state.order?.name).toBe(b!.name);
+    const codes = unitScans(second.state.order!.lines);
+    for (const code of codes.slice(0, -1)) await scan(code);
+    scale.setWeight(expectedParcelWeight(station) + 12, { motionMs: 200 });
+    await waitForEvent(station.events, 'scale', (s) => s.stable && (s.grams ?? 0) > 0, 10_000, 'parcel settled');
+    await new Promise((r) => setTimeout(r, 700)); // longer than the stability window: an armed scale would capture now
+    await scan(codes.at(-1)!);
+    // Its own weight is taken once its items are in: the label prints and the order is done.
+    await untilStep('done', 20_000);
+  });
 });

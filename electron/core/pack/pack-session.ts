@@ -48,6 +48,8 @@ export interface WeighingScale {
   latest(): ScaleEvent;
   /** Capture the next stable weight (after the scale went back to zero since the last one). */
   arm(): void;
+  /** Stop waiting for a weight (the order was put aside or is not at the scale yet). */
+  disarm(): void;
 }
 
 export const CARRIER_CREATE_LABEL = 'carrier.create_label';
@@ -398,7 +400,9 @@ export class PackSession {
         },
       });
     });
+    // A weight waited for by an order put aside must not be taken for this one's.
     if (!verify) this.deps.scale()?.arm();
+    else this.deps.scale()?.disarm();
     this.deps.changed();
     const lines = order.lines.length;
     if (!verify) {
@@ -963,6 +967,7 @@ export class PackSession {
             releaseRow(order, { orderKey: orderKey(order), sessionId: row.id, bench: this.benchName(), packer: packer.name, at: now }),
           );
         });
+        this.deps.scale()?.disarm();
         this.deps.kickSync();
         this.deps.changed();
         return say('info', 'Order put aside. Scan the next order.');
