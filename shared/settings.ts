@@ -42,8 +42,10 @@ export const Settings = z.object({
       uri: PrinterUri.nullable().default(null),
       /** Takes a label automatically when the main printer is down and nothing was sent to it. */
       fallbackUri: PrinterUri.nullable().default(null),
+      /** The print head's resolution: labels are drawn for it (a 203-dot label on a 300 dpi head prints at two-thirds size). */
+      dpi: z.union([z.literal(203), z.literal(300)]).default(203),
     })
-    .default({ uri: null, fallbackUri: null }),
+    .default({ uri: null, fallbackUri: null, dpi: 203 }),
   scale: z
     .object({
       path: z.string().min(1).nullable().default(null),

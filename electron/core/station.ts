@@ -178,6 +178,7 @@ export function createStation(config: StationConfig): Station {
     kickSync: () => worker.kick(),
     changed: publishState,
     packing: () => effectiveSettings().packing,
+    labelDpi: () => effectiveSettings().printer.dpi,
     outOfScope: (order) => scopeRefusal(order, effectiveSettings().odoo.scope),
   });
 
@@ -253,7 +254,9 @@ export function createStation(config: StationConfig): Station {
       if (!label) return { png: null };
       let png = previews.get(label.sha256);
       if (!png) {
-        png = `data:image/png;base64,${(await renderLabelPng(label.zpl)).toString('base64')}`;
+        // Drawn at the resolution the label was made for (its print width says which).
+        const dpi = /\^PW1200\b/.test(label.zpl) ? 300 : 203;
+        png = `data:image/png;base64,${(await renderLabelPng(label.zpl, { dpi })).toString('base64')}`;
         previews.clear(); // one label on screen at a time
         previews.set(label.sha256, png);
       }

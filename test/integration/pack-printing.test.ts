@@ -11,6 +11,7 @@ import { expectedParcelWeight } from '../support/expected-weight';
 import { tempDir } from '../support/temp-dir';
 import { unitScans } from '../support/unit-scans';
 import { waitForEvent } from '../support/wait';
+import { decodeBarcodes, renderZplToPng } from '../support/label-decode';
 
 let dir: ReturnType<typeof tempDir>;
 let odoo: Awaited<ReturnType<typeof startSandboxOdoo>>;
@@ -104,5 +105,24 @@ describe('printing at the bench', () => {
       .all() as { actor: string; data: string }[];
     expect(audit.length).toBeGreaterThan(0);
     expect(audit.some((a) => a.actor === 'staff:1' && a.data.includes('label damaged'))).toBe(true);
+  });
+  it('draws the label for a 300 dpi printer when set so: full 4x6 size, barcode readable, preview to match', async () => {
+    const lead = { badge: 'L-9' };
+    station.identities.addStaff({ badge: 'L-9', name: 'Lena', role: 'lead' });
+    const saved = await dispatch(station.handlers, 'updateSettings', { patch: { printer: { dpi: 300 } }, approval: lead });
+    expect(saved.ok).toBe(true);
+    await packAndWeigh();
+    const printed = await untilPrint('confirmed');
+    const zpl = printer.jobs[0]!.toString('utf8');
+    expect(zpl).toContain('^PW1200');
+    expect(zpl).toContain('^LL1800');
+    const codes = await decodeBarcodes(await renderZplToPng(zpl, { dpmm: 12 }));
+    expect(codes.map((c) => c.text)).toContain(printed.label!.trackingNumber);
+    const preview = await dispatch(station.handlers, 'labelImage', {});
+    const png = Buffer.from(String((preview as { ok: true; value: { png: string } }).value.png).split(',')[1]!, 'base64');
+    // PNG header: width and height at bytes 16-23. The renderer draws 4x6 in at 12 dots/mm
+    // (1220 x 1829 px); at 203 dpi it would be about 812 x 1218.
+    expect(png.readUInt32BE(16)).toBeGreaterThanOrEqual(1200);
+    expect(png.readUInt32BE(20)).toBeGreaterThanOrEqual(1800);
   });
 });

@@ -113,6 +113,8 @@ export interface PackSessionDeps {
   minWeightG?: number;
   /** Packing settings in force (item verification, weight-variance rule). */
   packing: () => { verifyItems: boolean } & VarianceRule;
+  /** The printer's resolution (settings `printer.dpi`); default 203. */
+  labelDpi?: () => 203 | 300;
   /** The bench's name (settings `bench.name`), for claims; defaults to the host name. */
   benchName?: () => string;
   /** Why an order is outside the bench's scope (company, warehouse, operation type), or null. */
@@ -740,7 +742,7 @@ export class PackSession {
       weightG: parcel.weightG,
       parcelIndex: 1,
       parcelCount: 1,
-    });
+    }, { dpi: this.deps.labelDpi?.() ?? 203 });
     const bytes = Buffer.from(zpl, 'utf8');
     const now = this.deps.clock.now();
     db.prepare(`UPDATE shipments SET status = 'labelled', tracking_number = ?, updated_at = ? WHERE id = ?`).run(
