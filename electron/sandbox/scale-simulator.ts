@@ -35,8 +35,12 @@ export interface ScaleSimulator {
   /** The pty the app opens. */
   appPath: string;
   readonly protocol: ScaleProtocolName;
-  /** Load on the platform in grams; the scale reports motion for motionMs after the change. */
-  setWeight(grams: number, opts?: { motionMs?: number }): void;
+  /**
+   * Load on the platform in grams; the scale reports motion for motionMs after the change. While in
+   * motion the figure swings around the load, unless steady: then it holds still and only the scale's
+   * motion flag says it is moving (a platform still settling below one display division).
+   */
+  setWeight(grams: number, opts?: { motionMs?: number; steady?: boolean }): void;
   setMisframe(on: boolean): void;
   setNoise(probability: number): void;
   /** Weight or status frames sent so far (answers to polls, or streamed frames). */
@@ -101,7 +105,8 @@ export function encodeFrame(protocol: ScaleProtocolName, sample: SimSample): Buf
         return `${state},GS,1${lamp},${signed(value, 8, decimals, '0')} ${unit.padStart(2)}\r\n`;
       }
       case 'adam':
-        return `${signed(value, 8, decimals, ' ')}${unit}\r\n`;
+        // AZExtra style: the sign right against the digits (`  -1.234kg`), as the driver reads it.
+        return `${value.toFixed(decimals).padStart(8, ' ')}${unit}\r\n`;
       case 'ascii': {
         const state = overload ? 'OL' : motion ? 'US' : 'ST';
         return `${state},GS,${value < 0 ? '-' : '+'}${Math.abs(value).toFixed(decimals).padStart(8, '0')}${unit}\r\n`;
@@ -158,6 +163,7 @@ export async function startScaleSimulator(options: ScaleSimulatorOptions = {}): 
   let tare = 0;
   let motionUntil = 0;
   let wobble = 0;
+  let steadyMotion = false;
   let sent = 0;
   let misframe = options.misframe ?? false;
   let noise = options.noise ?? 0;
@@ -178,7 +184,7 @@ export async function startScaleSimulator(options: ScaleSimulatorOptions = {}): 
 
   function sample(): SimSample {
     const moving = inMotion();
-    const wobbleG = moving ? (WOBBLE_G[wobble++ % WOBBLE_G.length] ?? 0) : 0;
+    const wobbleG = moving && !steadyMotion ? (WOBBLE_G[wobble++ % WOBBLE_G.length] ?? 0) : 0;
     return { grams: display() + wobbleG, motion: moving, overload: load > capacityG, unit };
   }
 
@@ -389,6 +395,7 @@ export async function startScaleSimulator(options: ScaleSimulatorOptions = {}): 
       if (grams !== load) adamFresh = true;
       load = grams;
       motionUntil = Date.now() + (opts.motionMs ?? 0);
+      steadyMotion = opts.steady ?? false;
     },
     setMisframe(on) {
       misframe = on;

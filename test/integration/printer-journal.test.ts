@@ -1,18 +1,45 @@
 // The print journal against real SQLite and real TCP printer sinks: what reaches the printer,
 // how many copies, and what the journal and the audit log say about it.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import { PDFDocument } from 'pdf-lib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Party } from '../../shared/order';
 import { StationFault } from '../../shared/errors';
 import { ManualClock } from '../../electron/core/clock';
 import { PrintJournal, type PrintJournalOptions } from '../../electron/core/devices/printer/print-journal';
 import { transportFor } from '../../electron/core/devices/printer/transports';
+import { renderLabelPng } from '../../electron/core/labels/label-png';
+import { rasterizePdf } from '../../electron/core/labels/pdf-raster';
+import { zplImageLabel } from '../../electron/core/labels/zpl-graphic';
+import { renderShippingLabelZpl, type ShippingLabelData } from '../../electron/core/labels/zpl-shipping-label';
 import { verifyAudit } from '../../electron/core/store/audit';
 import { openDatabase, type Db } from '../../electron/core/store/db';
 import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/printer-sink';
+import { decodeSymbols } from '../support/label-decode';
 import { tempDir } from '../support/temp-dir';
 
+const party = (p: Pick<Party, 'name' | 'street1' | 'city' | 'postalCode' | 'country'>): Party => ({
+  company: null,
+  street2: null,
+  region: null,
+  phone: null,
+  email: null,
+  ...p,
+});
+const SHIPPING_LABEL: ShippingLabelData = {
+  shipFrom: party({ name: 'Packbench Warehouse', street1: 'Industrial Way 12', city: 'Poznan', postalCode: '61-001', country: 'PL' }),
+  shipTo: party({ name: 'Ελένη Παπαδοπούλου', street1: 'Main Street 30', city: 'Lodz', postalCode: '90-001', country: 'PL' }),
+  carrier: 'DHL Parcel',
+  service: 'Standard',
+  trackingNumber: 'JJD0012345678901234',
+  reference: 'WH/OUT/00042',
+  weightG: 2350,
+  parcelIndex: 1,
+  parcelCount: 1,
+  sscc: '09528765432101234',
+};
 const LABEL = Buffer.from('^XA^CI28^PW812^LL1218^FO50,50^A0N,40,40^FH^FDShip to: Jörg^FS^XZ', 'utf8');
 
 let dir: ReturnType<typeof tempDir>;
@@ -351,21 +378,42 @@ describe('print journal: when the printer is down', () => {
     ]);
   });
 
-  it('last resort: with no printer left, the label is saved as a file', async () => {
+  it('last resort: with no printer left, a PDF of the label takes over (and the ZPL is kept beside it)', async () => {
     const saveDir = dir.file('saved');
     const j = journal({ fallbackUri: () => 'tcp://127.0.0.1:1', saveDir: () => saveDir });
     sink.setStatus('head_open');
-    const id = j.queue(storeLabel(), sink.uri, 'first print', 'system');
+    const zpl = Buffer.from(renderShippingLabelZpl(SHIPPING_LABEL), 'utf8');
+    const id = j.queue(storeLabel(zpl), sink.uri, 'first print', 'system');
     const outcome = await j.print(id);
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
-    expect(outcome.savedPath).toMatch(/label-\d+-[0-9a-f]{8}\.zpl$/);
-    expect(existsSync(outcome.savedPath!)).toBe(true);
-    expect(readFileSync(outcome.savedPath!).equals(LABEL)).toBe(true);
-    expect(outcome.message).toMatch(/head is open.*fallback printer did not print it either.*saved as/);
+    expect(outcome.savedPath).toMatch(/label-\d+-[0-9a-f]{8}\.pdf$/);
+    expect(outcome.message).toMatch(/head is open.*fallback printer did not print it either.*saved as a PDF that any printer can print: .*\.pdf\.$/);
     expect(outcome.job.savedPath).toBe(outcome.savedPath);
-    expect(audit('print.saved_to_file')).toHaveLength(1);
+    expect(readFileSync(outcome.savedPath!.replace(/\.pdf$/, '.zpl')).equals(zpl)).toBe(true);
+    // The PDF is the label: one 4x6 in page whose barcodes read back as the tracking number and SSCC.
+    const pdf = readFileSync(outcome.savedPath!);
+    const doc = await PDFDocument.load(pdf);
+    expect(doc.getPageCount()).toBe(1);
+    expect(doc.getPage(0).getSize()).toEqual({ width: 288, height: 432 });
+    const [page] = await rasterizePdf(pdf, { dpi: 203, maxWidth: 812, maxHeight: 1218 });
+    const codes = await decodeSymbols(await renderLabelPng(zplImageLabel(page!)));
+    expect(codes).toContainEqual(expect.objectContaining({ format: 'Code128', text: SHIPPING_LABEL.trackingNumber }));
+    expect(codes).toContainEqual(expect.objectContaining({ symbologyIdentifier: ']C1', text: '(00)095287654321012346' }));
+    expect(audit('print.saved_to_file').map((a) => a.data.format)).toEqual(['ZPL', 'PDF']);
     expect(sink.jobs).toHaveLength(0);
+  });
+
+  it('last resort for a label that cannot be drawn: its own bytes are saved', async () => {
+    const saveDir = dir.file('saved');
+    const j = journal({ saveDir: () => saveDir });
+    const notPng = Buffer.from('not a picture a renderer can draw', 'utf8');
+    const outcome = await j.print(j.queue(storeLabel(notPng, 'PNG'), await closedPortUri(), 'first print', 'system'));
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.savedPath).toMatch(/\.png$/);
+    expect(readFileSync(outcome.savedPath!).equals(notPng)).toBe(true);
+    expect(outcome.message).toMatch(/The label is saved as .*\.png\.$/);
   });
 });
 

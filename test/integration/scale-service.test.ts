@@ -118,6 +118,25 @@ describe('ScaleService over a socat pty with the MT-SICS simulator', () => {
     expect(captures).toEqual([1000, 2000]);
   });
 
+  it('tares and zeroes the scale through the port; the net weight is what gets captured', async () => {
+    sim.setWeight(300); // an empty box on the platform
+    await settledAt(300);
+    expect(scale.tare()).toBe(true);
+    await settledAt(0);
+
+    scale.arm();
+    const captured = nextCapture();
+    sim.setWeight(1500); // box plus contents
+    expect(await captured).toBe(1200);
+
+    sim.setWeight(0); // emptied: the tare shows as a negative net weight until zeroed
+    expect(await settledAt(-300)).toMatchObject({ message: 'The scale reads below zero — empty it and press zero' });
+    expect(scale.zero()).toBe(true);
+    await settledAt(0);
+    // SICS has no clear-tare command of its own here; nothing is sent for it.
+    expect(scale.clearTare()).toBe(false);
+  });
+
   it('reports disconnected on unplug and resumes readings on replug', async () => {
     sim.setWeight(500);
     await settledAt(500);
@@ -125,6 +144,10 @@ describe('ScaleService over a socat pty with the MT-SICS simulator', () => {
     await sim.unplug();
     const down = await statusWhere((e) => e.status === 'disconnected', 'disconnected');
     expect(down).toEqual({ status: 'disconnected', grams: null, stable: false, message: 'Scale disconnected — check the cable' });
+
+    // While unplugged there is no port: zero and tare are refused, not queued for later.
+    expect(scale.zero()).toBe(false);
+    expect(scale.tare()).toBe(false);
 
     await sim.replug();
     await settledAt(500);

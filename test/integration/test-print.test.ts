@@ -26,6 +26,12 @@ describe('test print', () => {
     expect(sink.jobs).toHaveLength(0);
   });
 
+  it('says so when the address cannot be used on this computer, instead of failing', async () => {
+    const result = await testPrint(`${sink.uri}?status=bogus`, 'Dock 3');
+    expect(result).toEqual({ ok: false, message: `The printer address "${sink.uri}?status=bogus" is not valid. Check the printer settings.` });
+    expect(sink.connections).toBe(0);
+  });
+
   it('says so when nothing answers at that address', async () => {
     const port = sink.port;
     await sink.close();

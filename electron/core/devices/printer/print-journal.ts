@@ -5,13 +5,16 @@
 // "sent" is committed just before the first label byte leaves, so a station that dies mid-print
 // finds the job sent at restart and marks it uncertain. A reset before any byte left is retried
 // exactly once; a reprint needs a reason and is audited; when the job's printer is down and
-// nothing was sent, a fallback printer can take the job, and a file is the last resort.
+// nothing was sent, a fallback printer can take the job, and a PDF of the label (which any office
+// printer takes) is the last resort.
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PrinterEvent } from '../../../../shared/api';
 import { StationFault } from '../../../../shared/errors';
 import type { Clock } from '../../clock';
+import { labelPdfFromPng } from '../../labels/label-pdf';
+import { renderLabelPng } from '../../labels/label-png';
 import { appendAudit } from '../../store/audit';
 import { inTransaction, type Db } from '../../store/db';
 import { PrinterError } from './errors';
@@ -70,7 +73,10 @@ export interface PrintJournalOptions {
   transportFor?: (uri: string) => PrinterTransport;
   /** A second printer that takes a job automatically when its own printer is down and nothing was sent. */
   fallbackUri?: () => string | null;
-  /** Last resort when no printer could take the job: save the label in this folder. */
+  /**
+   * Last resort when no printer could take the job: save the label in this folder, as its own bytes
+   * and as a 4x6 in PDF that any printer can print.
+   */
   saveDir?: () => string | null;
   /** The printer's state around each job, for the bench's `printer` event. */
   onStatus?: (uri: string, event: PrinterEvent) => void;
@@ -341,13 +347,36 @@ export class PrintJournal {
     const dir = this.options.saveDir?.() ?? null;
     if (dir) {
       try {
-        const savedPath = this.saveLabel(outcome.job.id, dir, 'system');
-        return { ...outcome, job: this.get(outcome.job.id)!, savedPath, message: `${outcome.message} The label is saved as ${savedPath}.` };
+        const saved = await this.saveForAnyPrinter(outcome.job.id, dir);
+        const message = saved.pdf
+          ? `${outcome.message} The label is saved as a PDF that any printer can print: ${saved.path}.`
+          : `${outcome.message} The label is saved as ${saved.path}.`;
+        return { ...outcome, job: this.get(outcome.job.id)!, savedPath: saved.path, message };
       } catch {
         // A full disk must not hide the print failure itself.
       }
     }
     return outcome;
+  }
+
+  /**
+   * The label as files a person can take elsewhere: its own bytes (for another label printer) and,
+   * unless it is a PDF already, a 4x6 in PDF drawn locally (for any printer). The PDF is the saved path;
+   * when the label cannot be drawn, its own file is.
+   */
+  private async saveForAnyPrinter(jobId: number, dir: string): Promise<{ path: string; pdf: boolean }> {
+    const own = this.saveLabel(jobId, dir, 'system');
+    const job = this.get(jobId)!;
+    const label = this.loadLabel(job.labelId);
+    if (label.format === 'PDF') return { path: own, pdf: true };
+    let pdf: Buffer;
+    try {
+      const png = label.format === 'PNG' ? label.bytes : await renderLabelPng(label.bytes.toString('utf8'), { dpi: zplDpi(label.bytes) });
+      pdf = await labelPdfFromPng(png, { title: `Packbench label ${job.labelId}` });
+    } catch {
+      return { path: own, pdf: false };
+    }
+    return { path: this.saveLabel(jobId, dir, 'system', { bytes: pdf, format: 'PDF' }), pdf: true };
   }
 
   /** One job on its printer: status before, the bytes (one retry if the line dropped before any byte), status after. */
@@ -482,6 +511,12 @@ export class PrintJournal {
     });
     return next;
   }
+}
+
+/** The resolution a ZPL label was made for, from its print width (4 in: 812 dots at 203 dpi, 1200 at 300). */
+function zplDpi(zpl: Buffer): 203 | 300 {
+  const width = /\^PW(\d+)/.exec(zpl.toString('latin1'))?.[1];
+  return width !== undefined && Number(width) > 1000 ? 300 : 203;
 }
 
 function errorText(error: unknown): string {

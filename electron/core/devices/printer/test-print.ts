@@ -22,8 +22,10 @@ export async function testPrint(
   now = new Date(),
 ): Promise<{ ok: boolean; message: string }> {
   if (!uri) return { ok: false, message: 'No printer is set up for this bench. Enter its address in Settings.' };
-  const transport = transportFor(uri);
   try {
+    // Inside the try: an address this computer cannot use (a CUPS queue on Windows, an unknown
+    // ?status= mode) is an answer for the lead too, not an internal error.
+    const transport = transportFor(uri);
     const result = await transport.send(Buffer.from(testLabelZpl(bench, now), 'utf8'));
     if (result.after && result.after.status !== 'ready') {
       return { ok: false, message: `The test label was sent to ${transport.where}, but: ${result.after.message}` };
