@@ -1,12 +1,16 @@
 // The generic IPC relay between the renderer and the core's utility process. Derived from the
 // contract: it validates every request and reply against shared/api.ts, refuses unknown commands
-// and foreign senders, and never reads what it relays beyond that. Electron objects are passed in,
-// so this file runs (and is tested) without the Electron runtime.
+// and foreign senders, and never reads what it relays beyond that. It keeps the latest payload of
+// each event so a window that (re)loads gets the current snapshot, as the web bridge does on
+// connect. A supervisor keeps the core running: a core that dies is started again.
+// Electron objects are passed in, so this file runs (and is tested) without the Electron runtime.
 import { parseEvent, parseReply, parseRequest } from '../shared/bridge';
 import type { CallResult, CommandName } from '../shared/api';
 
 export const CALL_CHANNEL = 'station:call';
 export const EVENT_CHANNEL = 'station:event';
+/** invoke() on it answers the latest payload of every event, as [event, payload] pairs. */
+export const SNAPSHOT_CHANNEL = 'station:snapshot';
 
 /** The parts of ipcMain / IpcMainInvokeEvent the relay needs. */
 export interface InvokeEventLike {
@@ -19,6 +23,7 @@ export interface IpcMainLike {
 }
 /** The parts of a utility process's MessagePort / UtilityProcess the relay needs. */
 export interface CorePortLike {
+  /** Throws when there is no core to take it (see superviseCore). */
   postMessage(message: unknown): void;
   on(event: 'message', listener: (message: { data: unknown } | unknown) => void): void;
 }
@@ -36,14 +41,44 @@ export interface RelayOptions {
   timeoutMs?: number;
 }
 
+export interface IpcRelay {
+  /** The core went away: answer every call waiting on it, and forget its event snapshot. */
+  coreLost(): void;
+  stop(): void;
+}
+
 const refused: CallResult<never> = {
   ok: false,
   error: { code: 'forbidden', message: 'This window may not talk to the station.' },
 };
 
-export function startIpcRelay(options: RelayOptions): () => void {
+const restarting: CallResult<never> = {
+  ok: false,
+  error: {
+    code: 'core_restarting',
+    message: 'The station service stopped and is starting again. Wait a moment, then scan again.',
+  },
+};
+
+/** The document a frame shows, without the fragment (an in-page #change is the same page). */
+function documentOf(url: string): string {
+  const hash = url.indexOf('#');
+  return hash < 0 ? url : url.slice(0, hash);
+}
+
+/** Our window (by webContents id), showing our renderer, and nothing else. */
+export function trustedSender(webContentsId: () => number, rendererUrl: string): (event: InvokeEventLike) => boolean {
+  const expected = documentOf(rendererUrl);
+  return (event) =>
+    event.sender.id === webContentsId() &&
+    typeof event.senderFrame?.url === 'string' &&
+    documentOf(event.senderFrame.url) === expected;
+}
+
+export function startIpcRelay(options: RelayOptions): IpcRelay {
   let nextId = 1;
   const pending = new Map<number, { name: CommandName; resolve: (r: unknown) => void }>();
+  const latest = new Map<string, unknown>();
   const timeoutMs = options.timeoutMs ?? 60_000;
 
   options.core.on('message', (raw) => {
@@ -56,9 +91,13 @@ export function startIpcRelay(options: RelayOptions): () => void {
       waiter.resolve(parseReply(waiter.name, message.result));
     } else if (message?.type === 'event') {
       const parsed = parseEvent(message.event, message.payload);
-      if (parsed.ok) options.sendEvent(parsed.event, parsed.payload);
+      if (!parsed.ok) return;
+      latest.set(parsed.event, parsed.payload);
+      options.sendEvent(parsed.event, parsed.payload);
     }
   });
+
+  options.ipcMain.handle(SNAPSHOT_CHANNEL, async (event) => (options.isTrustedSender(event) ? [...latest] : []));
 
   options.ipcMain.handle(CALL_CHANNEL, async (event, name, request) => {
     if (!options.isTrustedSender(event)) return refused;
@@ -80,9 +119,96 @@ export function startIpcRelay(options: RelayOptions): () => void {
           resolve(result);
         },
       });
-      options.core.postMessage({ type: 'call', id, name: checked.name, request: checked.request });
+      try {
+        options.core.postMessage({ type: 'call', id, name: checked.name, request: checked.request });
+      } catch {
+        pending.get(id)?.resolve(restarting);
+        pending.delete(id);
+      }
     });
   });
 
-  return () => options.ipcMain.removeHandler(CALL_CHANNEL);
+  return {
+    coreLost() {
+      latest.clear();
+      const waiting = [...pending.values()];
+      pending.clear();
+      for (const waiter of waiting) waiter.resolve(restarting);
+    },
+    stop() {
+      options.ipcMain.removeHandler(CALL_CHANNEL);
+      options.ipcMain.removeHandler(SNAPSHOT_CHANNEL);
+    },
+  };
+}
+
+/** The parts of Electron's UtilityProcess the supervisor needs. */
+export interface CoreProcessLike extends CorePortLike {
+  once(event: 'exit', listener: (code: number) => void): unknown;
+  kill(): boolean;
+}
+
+export interface SupervisorOptions {
+  fork(): CoreProcessLike;
+  /** A core exited; a new one starts in `restartInMs` (null: the app is quitting, none will). */
+  onExit(code: number, restartInMs: number | null): void;
+  now?: () => number;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (timer: unknown) => void;
+}
+
+/** A core that ran this long before it died is started again at once; crashes sooner back off. */
+export const CORE_HEALTHY_MS = 60_000;
+const FIRST_RESTART_MS = 500;
+const MAX_RESTART_MS = 30_000;
+
+/**
+ * Keep one core process running. The returned port always talks to the live core; its message
+ * listeners follow each new core; postMessage throws while there is none.
+ */
+export function superviseCore(options: SupervisorOptions): { port: CorePortLike; stop(): void } {
+  const now = options.now ?? Date.now;
+  const setTimer = options.setTimer ?? ((fn: () => void, ms: number) => setTimeout(fn, ms));
+  const clearTimer = options.clearTimer ?? ((t: unknown) => clearTimeout(t as NodeJS.Timeout));
+  const listeners: ((message: unknown) => void)[] = [];
+  let core: CoreProcessLike | null = null;
+  let stopping = false;
+  let crashes = 0;
+  let timer: unknown = null;
+
+  const start = () => {
+    timer = null;
+    if (stopping) return;
+    const started = now();
+    const child = options.fork();
+    core = child;
+    for (const listener of listeners) child.on('message', listener);
+    child.once('exit', (code) => {
+      if (core === child) core = null;
+      if (stopping) return options.onExit(code, null);
+      crashes = now() - started >= CORE_HEALTHY_MS ? 1 : crashes + 1;
+      const delay = Math.min(MAX_RESTART_MS, FIRST_RESTART_MS * 2 ** (crashes - 1));
+      options.onExit(code, delay);
+      timer = setTimer(start, delay);
+    });
+  };
+  start();
+
+  return {
+    port: {
+      postMessage(message) {
+        if (!core) throw new Error('the station core is not running');
+        core.postMessage(message);
+      },
+      on(_event, listener) {
+        listeners.push(listener);
+        core?.on('message', listener);
+      },
+    },
+    stop() {
+      stopping = true;
+      if (timer !== null) clearTimer(timer);
+      core?.kill();
+    },
+  };
 }

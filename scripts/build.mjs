@@ -1,6 +1,7 @@
 // Builds everything the app runs from: the renderer (vite) and the Node/Electron bundles (esbuild).
 //   dist/renderer/        the React UI, served by Electron (file) or the browser-mode host (HTTP)
 //   dist/core/cli.mjs     browser mode and administration, plain Node
+//   dist/core/audit.mjs   `audit verify`: checks a bench's hash-chained audit log, read-only
 //   dist/core/utility.cjs the core inside Electron's utility process
 //   dist/electron/*.cjs   the Electron main process and the sandboxed preload
 import { build as esbuild } from 'esbuild';
@@ -16,6 +17,7 @@ if (only !== 'renderer') {
   const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
   await Promise.all([
     esbuild({ ...common, entryPoints: ['electron/core/cli.ts'], outfile: 'dist/core/cli.mjs', format: 'esm', packages: 'external' }),
+    esbuild({ ...common, entryPoints: ['electron/core/store/audit-cli.ts'], outfile: 'dist/core/audit.mjs', format: 'esm', packages: 'external' }),
     esbuild({
       ...common,
       entryPoints: ['electron/core/utility.ts'],

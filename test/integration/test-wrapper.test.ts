@@ -18,6 +18,12 @@ describe('npm test wrapper', () => {
     expect(run.status).not.toBe(0);
   });
 
+  it('counts a test file that cannot be loaded as a failure, though no test in it failed', () => {
+    const run = wrapper('test/fixtures/wrapper/broken');
+    expect(run.last).toBe('1 passed, 1 failed');
+    expect(run.status).not.toBe(0);
+  });
+
   it('fails a run that executed no test, even when the runner itself exits 0', () => {
     const run = wrapper('test/fixtures/wrapper/empty');
     expect(run.last).toBe('0 passed, 0 failed');

@@ -1,19 +1,29 @@
 // The Electron IPC relay, driven with fakes of ipcMain and the core's port (no Electron runtime).
 import { describe, expect, it } from 'vitest';
-import { CALL_CHANNEL, startIpcRelay, type InvokeEventLike } from '../../electron/main-ipc';
+import {
+  CALL_CHANNEL,
+  CORE_HEALTHY_MS,
+  SNAPSHOT_CHANNEL,
+  startIpcRelay,
+  superviseCore,
+  trustedSender,
+  type CoreProcessLike,
+  type InvokeEventLike,
+} from '../../electron/main-ipc';
 import { sampleState } from '../support/fake-handlers';
 
 const SILENT = Symbol('no reply');
 
-function harness(options: { reply?: (msg: { id: number; name: string }) => unknown } = {}) {
-  let handler: ((event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>) | null = null;
+function harness(options: { reply?: (msg: { id: number; name: string }) => unknown; coreDown?: () => boolean } = {}) {
+  const handlers = new Map<string, (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>>();
   let coreListener: (message: unknown) => void = () => {};
   const posted: { id: number; name: string; request: unknown }[] = [];
   const sentEvents: [string, unknown][] = [];
-  startIpcRelay({
-    ipcMain: { handle: (_c, l) => (handler = l), removeHandler: () => {} },
+  const relay = startIpcRelay({
+    ipcMain: { handle: (c, l) => handlers.set(c, l), removeHandler: (c) => handlers.delete(c) },
     core: {
       postMessage(message) {
+        if (options.coreDown?.()) throw new Error('the station core is not running');
         const m = message as { id: number; name: string; request: unknown };
         posted.push(m);
         const result = options.reply ? options.reply(m) : { ok: true, value: sampleState };
@@ -28,7 +38,10 @@ function harness(options: { reply?: (msg: { id: number; name: string }) => unkno
   });
   const trusted: InvokeEventLike = { sender: { id: 1 }, senderFrame: { url: 'file:///app/index.html' } };
   return {
-    invoke: (event: InvokeEventLike, ...args: unknown[]) => handler!(event, ...args),
+    invoke: (event: InvokeEventLike, ...args: unknown[]) => handlers.get(CALL_CHANNEL)!(event, ...args),
+    snapshot: (event: InvokeEventLike) => handlers.get(SNAPSHOT_CHANNEL)!(event),
+    handlers,
+    relay,
     trusted,
     posted,
     sentEvents,
@@ -87,5 +100,149 @@ describe('IPC relay', () => {
       ['queue', { pending: 2, inFlight: 0, dead: 0, openExceptions: 1 }],
       ['printer', { status: 'paper_out', message: 'Out of labels' }],
     ]);
+  });
+
+  it('keeps the latest valid payload of each event for a window that (re)loads, and only for our window', async () => {
+    const h = harness();
+    h.emitFromCore({ type: 'event', event: 'queue', payload: { pending: 2, inFlight: 0, dead: 0, openExceptions: 1 } });
+    h.emitFromCore({ type: 'event', event: 'printer', payload: { status: 'ready', message: 'Printer tcp://p:9100' } });
+    h.emitFromCore({ type: 'event', event: 'queue', payload: { pending: 1, inFlight: 0, dead: 0, openExceptions: 0 } });
+    h.emitFromCore({ type: 'event', event: 'queue', payload: { pending: 'many' } });
+    expect(await h.snapshot(h.trusted)).toEqual([
+      ['queue', { pending: 1, inFlight: 0, dead: 0, openExceptions: 0 }],
+      ['printer', { status: 'ready', message: 'Printer tcp://p:9100' }],
+    ]);
+    expect(await h.snapshot({ sender: { id: 2 }, senderFrame: { url: 'file:///app/index.html' } })).toEqual([]);
+  });
+
+  it('answers every waiting call at once when the core dies, and forgets its snapshot', async () => {
+    const h = harness({ reply: () => SILENT });
+    h.emitFromCore({ type: 'event', event: 'printer', payload: { status: 'ready', message: 'Printer' } });
+    const waiting = [h.invoke(h.trusted, 'getState', {}), h.invoke(h.trusted, 'scan', { code: 'A' })];
+    h.relay.coreLost();
+    for (const result of await Promise.all(waiting)) {
+      expect(result).toMatchObject({ ok: false, error: { code: 'core_restarting', message: expect.stringMatching(/starting again/) } });
+    }
+    expect(await h.snapshot(h.trusted)).toEqual([]);
+  });
+
+  it('answers at once, without waiting for the timeout, while no core is running', async () => {
+    const h = harness({ coreDown: () => true });
+    const started = Date.now();
+    expect(await h.invoke(h.trusted, 'getState', {})).toMatchObject({ ok: false, error: { code: 'core_restarting' } });
+    expect(Date.now() - started).toBeLessThan(150);
+  });
+
+  it('removes both handlers on stop', () => {
+    const h = harness();
+    h.relay.stop();
+    expect([...h.handlers.keys()]).toEqual([]);
+  });
+});
+
+describe('trustedSender', () => {
+  const trusted = trustedSender(() => 7, 'file:///opt/packbench/renderer/index.html');
+
+  it('accepts our window showing our page, with or without a fragment', () => {
+    expect(trusted({ sender: { id: 7 }, senderFrame: { url: 'file:///opt/packbench/renderer/index.html' } })).toBe(true);
+    expect(trusted({ sender: { id: 7 }, senderFrame: { url: 'file:///opt/packbench/renderer/index.html#lead' } })).toBe(true);
+  });
+
+  it('refuses another window, another page, and a frame that is gone', () => {
+    expect(trusted({ sender: { id: 8 }, senderFrame: { url: 'file:///opt/packbench/renderer/index.html' } })).toBe(false);
+    expect(trusted({ sender: { id: 7 }, senderFrame: { url: 'file:///tmp/evil.html' } })).toBe(false);
+    expect(trusted({ sender: { id: 7 }, senderFrame: { url: 'https://evil.example/#file:///opt/packbench/renderer/index.html' } })).toBe(false);
+    expect(trusted({ sender: { id: 7 }, senderFrame: { url: 'file:///opt/packbench/renderer/index.html?x=1' } })).toBe(false);
+    expect(trusted({ sender: { id: 7 }, senderFrame: null })).toBe(false);
+  });
+});
+
+describe('superviseCore', () => {
+  function fakeCores() {
+    const cores: (CoreProcessLike & { exit(code: number): void; posted: unknown[]; killed: boolean; deliver(m: unknown): void })[] = [];
+    let clock = 0;
+    const timers: { at: number; fn: () => void }[] = [];
+    const exits: [number, number | null][] = [];
+    const supervisor = superviseCore({
+      fork() {
+        const listeners: ((m: unknown) => void)[] = [];
+        let onExit: (code: number) => void = () => {};
+        const core = {
+          posted: [] as unknown[],
+          killed: false,
+          postMessage(m: unknown) {
+            this.posted.push(m);
+          },
+          on: (_e: 'message', l: (m: unknown) => void) => void listeners.push(l),
+          once: (_e: 'exit', l: (code: number) => void) => void (onExit = l),
+          kill() {
+            this.killed = true;
+            return true;
+          },
+          exit: (code: number) => onExit(code),
+          deliver: (m: unknown) => listeners.forEach((l) => l(m)),
+        };
+        cores.push(core);
+        return core;
+      },
+      onExit: (code, restartInMs) => exits.push([code, restartInMs]),
+      now: () => clock,
+      setTimer: (fn, ms) => timers.push({ at: clock + ms, fn }),
+      clearTimer: () => timers.splice(0),
+    });
+    const advance = (ms: number) => {
+      clock += ms;
+      for (const t of timers.splice(0)) {
+        if (t.at <= clock) t.fn();
+        else timers.push(t);
+      }
+    };
+    return { cores, exits, supervisor, advance, timers };
+  }
+
+  it('starts a core, relays to it, and starts a new one when it dies, keeping the listeners', () => {
+    const f = fakeCores();
+    const got: unknown[] = [];
+    f.supervisor.port.on('message', (m) => got.push(m));
+    f.supervisor.port.postMessage('one');
+    expect(f.cores).toHaveLength(1);
+    expect(f.cores[0]!.posted).toEqual(['one']);
+
+    f.advance(CORE_HEALTHY_MS);
+    f.cores[0]!.exit(9);
+    expect(f.exits).toEqual([[9, 500]]);
+    expect(() => f.supervisor.port.postMessage('lost')).toThrow(/not running/);
+    f.advance(499);
+    expect(f.cores).toHaveLength(1);
+    f.advance(1);
+    expect(f.cores).toHaveLength(2);
+    f.supervisor.port.postMessage('two');
+    expect(f.cores[1]!.posted).toEqual(['two']);
+    f.cores[1]!.deliver('from the new core');
+    expect(got).toEqual(['from the new core']);
+  });
+
+  it('backs off a core that keeps dying at start, and starts over once one ran a while', () => {
+    const f = fakeCores();
+    const delays: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      f.cores.at(-1)!.exit(1);
+      delays.push(f.exits.at(-1)![1]!);
+      f.advance(delays.at(-1)!);
+    }
+    expect(delays).toEqual([500, 1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+    f.advance(CORE_HEALTHY_MS);
+    f.cores.at(-1)!.exit(1);
+    expect(f.exits.at(-1)).toEqual([1, 500]);
+  });
+
+  it('stops for good when the app quits: the core is killed and not started again', () => {
+    const f = fakeCores();
+    f.supervisor.stop();
+    expect(f.cores[0]!.killed).toBe(true);
+    f.cores[0]!.exit(0);
+    expect(f.exits).toEqual([[0, null]]);
+    f.advance(60_000);
+    expect(f.cores).toHaveLength(1);
   });
 });

@@ -78,6 +78,15 @@ export function verifyAudit(db: Db): AuditVerdict {
   return { ok: true, entries: count };
 }
 
+/** The verdict in one line for a person. */
+export function describeAuditVerdict(verdict: AuditVerdict): string {
+  if (verdict.ok) return `Audit log intact: ${verdict.entries} entries, every link holds.`;
+  return (
+    `Audit log BROKEN at entry ${verdict.firstBrokenId} (${verdict.reason}). ` +
+    `The entries before it hold; from entry ${verdict.firstBrokenId} on the log cannot be trusted.`
+  );
+}
+
 export function listAudit(db: Db, limit = 100): (Omit<AuditRow, 'data'> & { data: unknown })[] {
   const rows = db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?').all(limit) as AuditRow[];
   return rows.map((r) => ({ ...r, data: JSON.parse(r.data) }));

@@ -83,6 +83,11 @@ export class ExceptionQueue {
    * key that is already open, the open one is returned instead of a second row.
    */
   raise(input: RaiseInput): number {
+    // Its own transaction (a savepoint inside the caller's): the row and its audit entry are one.
+    return this.db.transaction(() => this.raiseNow(input))();
+  }
+
+  private raiseNow(input: RaiseInput): number {
     if (input.dedupeKey) {
       const open = this.db
         .prepare(`SELECT id FROM exceptions WHERE dedupe_key = ? AND state = 'open'`)

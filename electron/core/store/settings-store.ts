@@ -1,5 +1,5 @@
 // Settings persisted per section and validated by zod on every read and write.
-import { applySettingsPatch, Settings, type SettingsPatch } from '../../../shared/settings';
+import { applySettingsPatch, Settings, SettingsPatch } from '../../../shared/settings';
 import type { Clock } from '../clock';
 import { appendAudit } from './audit';
 import type { Db } from './db';
@@ -26,7 +26,9 @@ export class SettingsStore {
   }
 
   /** Apply a validated patch; the changed sections and an audit entry commit together. */
-  update(patch: SettingsPatch, actor: string): Settings {
+  update(input: SettingsPatch, actor: string): Settings {
+    // Validated here too, whoever calls: only known fields are stored or audited (never, say, a key).
+    const patch = SettingsPatch.parse(input);
     return this.db
       .transaction(() => {
         const next = applySettingsPatch(this.get(), patch);
