@@ -601,6 +601,8 @@ export function createOdooDispatchTarget(
   async function lookup(row: Row): Promise<LookupResult> {
     // The reply was lost. Done with our tracking ref, label attached: it took effect. Otherwise
     // apply runs again and skips what is already there (a done picking only gets what it lacks).
+    // A row written for another Odoo is never looked up here: apply refuses it.
+    if (row.binding !== null && row.binding !== binding) return { applied: false };
     const [picking] = await readRows(transport, StateRow, 'stock.picking', 'read', {
       ids: [row.payload.pickingId],
       fields: ['state', 'carrier_tracking_ref'],
