@@ -174,7 +174,25 @@ export const PrinterEvent = z.object({
 });
 export type PrinterEvent = z.infer<typeof PrinterEvent>;
 
-export const DeviceTestReply = z.object({ ok: z.boolean(), message: z.string() });
+export const DeviceTestReply = z.object({
+  ok: z.boolean(),
+  message: z.string(),
+  /** Test print only: the printer's status just before and just after the test label (null: it cannot be asked). */
+  printer: z.object({ before: PrinterEvent.nullable(), after: PrinterEvent.nullable() }).optional(),
+});
+
+/**
+ * The settings in force for this run: the saved settings with the start-up flags (or the training
+ * sandbox's own Odoo, scale and printer) on top.
+ */
+export const SettingsInForce = Settings.extend({
+  /**
+   * Fields set for this run only, as "section.field" (e.g. "printer.uri"). Saving one changes the
+   * saved value, which applies only when Packbench starts without that flag; the screen shows them read-only.
+   */
+  overridden: z.array(z.string()).optional(),
+});
+export type SettingsInForce = z.infer<typeof SettingsInForce>;
 
 const Empty = z.object({}).strict();
 
@@ -213,10 +231,10 @@ export const commands = {
   },
   /** The open order's label as the printer draws it (PNG data URL), for the preview. */
   labelImage: { request: Empty, reply: z.object({ png: z.string().startsWith('data:image/png;base64,').nullable() }) },
-  getSettings: { request: Empty, reply: Settings },
+  getSettings: { request: Empty, reply: SettingsInForce },
   updateSettings: {
     request: z.object({ patch: SettingsPatch, approval: Approval }).strict(),
-    reply: Settings,
+    reply: SettingsInForce,
   },
   testDevice: {
     request: z.object({ device: z.enum(['printer', 'scale']) }).strict(),

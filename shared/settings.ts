@@ -66,15 +66,26 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
-/** A partial update: any section, any field of it. */
+/**
+ * A section's fields, each optional and without its default. (`.partial()` keeps the defaults, and
+ * zod 4 fills them in for absent fields, so a patch naming one field would reset the others.)
+ */
+function sectionPatch<S extends z.ZodRawShape>(section: z.ZodObject<S>) {
+  const shape = Object.fromEntries(
+    Object.entries(section.shape).map(([key, field]) => [key, ((field instanceof z.ZodDefault ? field.unwrap() : field) as z.ZodType).optional()]),
+  ) as { [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer Inner extends z.ZodType> ? Inner : S[K]> };
+  return z.object(shape);
+}
+
+/** A partial update: any section, any field of it; fields it does not name stay as they are. */
 export const SettingsPatch = z
   .object({
-    bench: Settings.shape.bench.unwrap().partial().optional(),
-    scanner: Settings.shape.scanner.unwrap().partial().optional(),
-    odoo: Settings.shape.odoo.unwrap().partial().optional(),
-    printer: Settings.shape.printer.unwrap().partial().optional(),
-    scale: Settings.shape.scale.unwrap().partial().optional(),
-    packing: Settings.shape.packing.unwrap().partial().optional(),
+    bench: sectionPatch(Settings.shape.bench.unwrap()).optional(),
+    scanner: sectionPatch(Settings.shape.scanner.unwrap()).optional(),
+    odoo: sectionPatch(Settings.shape.odoo.unwrap()).optional(),
+    printer: sectionPatch(Settings.shape.printer.unwrap()).optional(),
+    scale: sectionPatch(Settings.shape.scale.unwrap()).optional(),
+    packing: sectionPatch(Settings.shape.packing.unwrap()).optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;

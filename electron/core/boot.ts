@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { StationFault } from '../../shared/errors';
-import type { SettingsPatch } from '../../shared/settings';
+import { defaultSettings, type SettingsPatch } from '../../shared/settings';
 import { startSandboxOdoo, type SandboxOdoo } from '../sandbox/odoo/server';
 import { startPrinterSink, type PrinterSink } from '../sandbox/printer-sink';
 import { startScaleSimulator, type ScaleSimulator } from '../sandbox/scale-simulator';
@@ -128,11 +128,14 @@ export async function bootStation(
   const overrides: SettingsPatch = {
     ...overridesOf(flags),
     odoo: { url: odoo.url, db: odoo.db, login: odoo.login },
-    bench: { name: 'Training bench' },
   };
   if (scaleSim) overrides.scale = { path: scaleSim.appPath, protocol: 'sics' };
   if (sink) overrides.printer = { uri: sink.uri };
   const station = createStation({ ...extra, dataDir, mode: 'training', overrides, odooApiKey: apiKey });
+  // The training bench's name is saved, not set for the run, so a lead can rename it in Settings.
+  if (station.settings.get().bench.name === defaultSettings().bench.name) {
+    station.settings.update({ bench: { name: 'Training bench' } }, 'system');
+  }
   if (station.identities.countStaff() === 0) {
     station.identities.addStaff({ badge: TRAINING_PACKER_BADGE, name: 'Trainee Packer', role: 'packer' });
     station.identities.addStaff({ badge: TRAINING_LEAD_BADGE, name: 'Trainee Lead', role: 'lead', pin: TRAINING_LEAD_PIN });

@@ -1,13 +1,13 @@
 // Composition root: builds and wires the station's services. Nothing else constructs them.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BenchMessage, ExceptionView, Person, ScanReply, StationState } from '../../shared/api';
+import type { BenchMessage, ExceptionView, Person, ScanReply, SettingsInForce, StationState } from '../../shared/api';
 import type { Handlers } from '../../shared/bridge';
 import { StationFault } from '../../shared/errors';
 import { applySettingsPatch, type Settings, type SettingsPatch } from '../../shared/settings';
 import { createLocalCarrier } from './carriers/local/index';
 import { systemClock, type Clock } from './clock';
-import { probeScalePath } from './device-probe';
+import { printerStatusNow, probeScalePath } from './device-probe';
 import { testPrint } from './devices/printer/test-print';
 import { renderLabelPng } from './labels/label-png';
 import { PrintJournal } from './devices/printer/print-journal';
@@ -21,7 +21,7 @@ import { scopeRefusal, scopedOdooTransport } from './odoo/pickings';
 import { Prefetcher } from './odoo/prefetch';
 import { createOdooReleaseTarget } from './odoo/release-target';
 import { createOdooOrderSource, offlineOrderSource } from './odoo/order-source';
-import { PackSession, type OrderSource, type ScanOutcome } from './pack/pack-session';
+import { OrderSourceUnavailable, PackSession, type OrderSource, type ScanOutcome } from './pack/pack-session';
 import { reopenedSince } from './pack/release-claim';
 import { classifyScan } from './pack/scan-code';
 import { appendAudit } from './store/audit';
@@ -77,6 +77,13 @@ export function createStation(config: StationConfig): Station {
   );
   const effectiveSettings = () =>
     config.overrides ? applySettingsPatch(settings.get(), config.overrides) : settings.get();
+  // What the settings screen shows: the settings in force, and which fields this run's flags set.
+  const overridden = Object.entries(config.overrides ?? {}).flatMap(([section, fields]) =>
+    Object.entries((fields ?? {}) as Record<string, unknown>)
+      .filter(([, value]) => value !== undefined)
+      .map(([field]) => `${section}.${field}`),
+  );
+  const settingsInForce = (): SettingsInForce => ({ ...effectiveSettings(), overridden });
   const identities = new Identities(db, clock, config.identity);
   const exceptions = new ExceptionQueue(db, clock);
   const secrets =
@@ -168,7 +175,18 @@ export function createStation(config: StationConfig): Station {
       get binding() {
         return orderSource.binding;
       },
-      findByName: (name) => orderSource.findByName(name),
+      // A scan is also news of the link: the status bar must not say "synced" after a scan failed to reach Odoo.
+      findByName: (name) =>
+        orderSource.findByName(name).then(
+          (order) => {
+            if (odooLink !== 'none') odooLink = 'online';
+            return order;
+          },
+          (error: unknown) => {
+            if (odooLink !== 'none' && error instanceof OrderSourceUnavailable) odooLink = 'offline';
+            throw error;
+          },
+        ),
       claim: (order, bench) => orderSource.claim?.(order, bench) ?? Promise.resolve({ ok: true as const }),
     },
     benchName: () => effectiveSettings().bench.name,
@@ -215,7 +233,8 @@ export function createStation(config: StationConfig): Station {
     } else {
       outcome = await pack.scanCode(scanned.code, packer);
     }
-    // Every scan is recorded, so a crash cannot lose one.
+    // Every scan is logged with what it turned out to be. What it changed (an item packed, an order
+    // opened) was committed above with its own audit entry, so a crash between the two loses only this line.
     appendAudit(db, clock, {
       actor: actorOf(identities.current() ?? packer),
       action: 'scan',
@@ -262,17 +281,25 @@ export function createStation(config: StationConfig): Station {
       }
       return { png };
     },
-    getSettings: () => settings.get(),
+    getSettings: () => settingsInForce(),
     updateSettings({ patch, approval }) {
       const lead = identities.approve(approval);
-      const next = settings.update(patch, actorOf(lead));
+      settings.update(patch, actorOf(lead));
       if (patch.odoo?.scope) prefetcher?.kick(); // a new scope starts the cache over
       publishState();
-      return next;
+      return settingsInForce();
     },
     async testDevice({ device }) {
       const current = effectiveSettings();
-      return device === 'printer' ? testPrint(current.printer.uri, current.bench.name) : probeScalePath(current.scale.path);
+      if (device === 'scale') return probeScalePath(current.scale.path);
+      const uri = current.printer.uri;
+      if (!uri) return testPrint(uri, current.bench.name);
+      // The printer's own word before and after the test label, for the lead to read beside the result.
+      const before = await printerStatusNow(uri);
+      const result = await testPrint(uri, current.bench.name);
+      const after = await printerStatusNow(uri);
+      if (after && !stopped) events.emit('printer', after);
+      return { ...result, printer: { before, after } };
     },
     login({ badge }) {
       identities.login(badge);

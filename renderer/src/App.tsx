@@ -5,6 +5,8 @@ import { LeadPanel } from './LeadPanel';
 import { ManualWeight } from './ManualWeight';
 import { LabelPreview, OrderPanel } from './OrderPanel';
 import { OrderSync } from './OrderSync';
+import { SettingsPanel } from './SettingsPanel';
+import { formatGrams } from './station/format';
 import { useStationView } from './station/use-station';
 
 const STEP_LABELS = {
@@ -16,16 +18,13 @@ const STEP_LABELS = {
   done: 'Done',
 } as const;
 
-function formatGrams(grams: number | null): string {
-  if (grams === null) return '—';
-  return grams >= 1000 ? `${(grams / 1000).toFixed(3)} kg` : `${grams} g`;
-}
-
 export function App({ station }: { station: StationApi }) {
   const [view, setState] = useStationView(station);
   const [localMessage, setLocalMessage] = useState<BenchMessage | null>(null);
   const [typed, setTyped] = useState('');
-  const [leadOpen, setLeadOpen] = useState(false);
+  // One side panel at a time: what needs a lead, or the bench's settings.
+  const [panel, setPanel] = useState<'lead' | 'settings' | null>(null);
+  const toggle = (which: 'lead' | 'settings') => setPanel((open) => (open === which ? null : which));
 
   const scan = useCallback(
     async (code: string) => {
@@ -59,7 +58,7 @@ export function App({ station }: { station: StationApi }) {
     <div className={`app ${state?.mode === 'training' ? 'is-training' : ''}`}>
       <header className="topbar">
         <span className="brand">Packbench</span>
-        <span className="bench">{state?.bench ?? '…'}</span>
+        <span className="bench" data-testid="bench-name">{state?.bench ?? '…'}</span>
         {state?.mode === 'training' && (
           <span className="training-badge" data-testid="training-badge">
             TRAINING — nothing is shipped
@@ -80,9 +79,18 @@ export function App({ station }: { station: StationApi }) {
           type="button"
           className={`chip ${queue && queue.openExceptions > 0 ? 'chip-warn' : ''}`}
           data-testid="exceptions"
-          onClick={() => setLeadOpen((o) => !o)}
+          onClick={() => toggle('lead')}
         >
           Need a lead: {queue?.openExceptions ?? '…'}
+        </button>
+        <button
+          type="button"
+          className={`chip ${panel === 'settings' ? 'chip-open' : ''}`}
+          data-testid="settings-open"
+          aria-expanded={panel === 'settings'}
+          onClick={() => toggle('settings')}
+        >
+          Settings
         </button>
         <span className="packer" data-testid="packer">
           {state?.packer ? `${state.packer.name}${state.packer.role === 'lead' ? ' (lead)' : ''}` : 'Nobody logged in'}
@@ -139,8 +147,16 @@ export function App({ station }: { station: StationApi }) {
           </div>
         </aside>
       </main>
-      {leadOpen && (
-        <LeadPanel station={station} onClose={() => setLeadOpen(false)} refreshKey={queue?.openExceptions ?? 0} />
+      {panel === 'lead' && (
+        <LeadPanel station={station} onClose={() => setPanel(null)} refreshKey={queue?.openExceptions ?? 0} />
+      )}
+      {panel === 'settings' && (
+        <SettingsPanel
+          station={station}
+          mode={state?.mode ?? 'live'}
+          scale={scale}
+          onClose={() => setPanel(null)}
+        />
       )}
     </div>
   );

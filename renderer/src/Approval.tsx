@@ -1,8 +1,11 @@
 import { useState, type ReactElement } from 'react';
 import type { Approval } from '../../shared/api';
 
-/** Shift-lead approval: a PIN typed in, or a badge scanned into the field. */
-export function useApproval(): [Approval | null, ReactElement] {
+/**
+ * Shift-lead approval: a PIN typed in, or a badge scanned into the field. The third element
+ * empties both fields, so an approval is not left on screen for the next change.
+ */
+export function useApproval(): [Approval | null, ReactElement, () => void] {
   const [pin, setPin] = useState('');
   const [badge, setBadge] = useState('');
   const approval: Approval | null = badge.trim() ? { badge: badge.trim() } : /^\d{4,12}$/.test(pin) ? { pin } : null;
@@ -29,5 +32,9 @@ export function useApproval(): [Approval | null, ReactElement] {
       />
     </div>
   );
-  return [approval, fields];
+  const reset = () => {
+    setPin('');
+    setBadge('');
+  };
+  return [approval, fields, reset];
 }

@@ -72,6 +72,8 @@ describe('trouble on screen', () => {
     await shows(/Odoo cannot be reached/);
     expect(await pack.message().textContent()).toMatch(/not in the local copy/);
     expect(await tone()).toBe('error');
+    // The status bar agrees with the message: offline, not "synced".
+    await pack.orderSync().filter({ hasText: 'Offline' }).waitFor({ timeout: 5_000 });
     mkdirSync(ARTIFACTS, { recursive: true });
     await bench.page.screenshot({ path: join(ARTIFACTS, 'trouble-odoo-unreachable.png') });
 

@@ -1,0 +1,399 @@
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import type { PrinterEvent, ScaleEvent, SettingsInForce, StationApi } from '../../shared/api';
+import { useApproval } from './Approval';
+import { formatGrams } from './station/format';
+import {
+  draftOf,
+  FIELDS,
+  patchOf,
+  refusalOf,
+  SCALE_PROTOCOLS,
+  ScanBurst,
+  type Draft,
+  type FieldPath,
+  type Refusal,
+} from './station/settings-form';
+
+type Device = 'printer' | 'scale';
+type TestResult =
+  | { state: 'testing' }
+  | { state: 'done'; ok: boolean; message: string; printer?: { before: PrinterEvent | null; after: PrinterEvent | null } };
+
+const PRINTER_WORDS: Record<PrinterEvent['status'], string> = {
+  absent: 'none set up',
+  ready: 'ready',
+  printing: 'printing',
+  paper_out: 'out of labels',
+  head_open: 'head open',
+  paused: 'paused',
+  offline: 'not answering',
+  error: 'fault',
+};
+
+const printerWords = (event: PrinterEvent | null) => (event ? PRINTER_WORDS[event.status] : 'could not be asked');
+
+const PRINTER_FORMAT = 'tcp://host:9100, file:/dev/usb/lp0, serial:/dev/ttyUSB0?baud=9600 or cups:QUEUE';
+
+/** The bench's settings: what is in force, changed here with a shift lead's approval. */
+export function SettingsPanel({
+  station,
+  mode,
+  scale,
+  onClose,
+}: {
+  station: StationApi;
+  mode: 'live' | 'training';
+  scale: ScaleEvent | null;
+  onClose(): void;
+}) {
+  const [inForce, setInForce] = useState<SettingsInForce | null>(null);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [tests, setTests] = useState<Partial<Record<Device, TestResult>>>({});
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
+  const [notice, setNotice] = useState<{ tone: 'success' | 'warning' | 'error'; text: string } | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [approval, approvalFields, resetApproval] = useApproval();
+  const burst = useRef(new ScanBurst());
+
+  useEffect(() => {
+    void station.call('getSettings', {}).then((result) => {
+      if (result.ok) {
+        setInForce(result.value);
+        setDraft(draftOf(result.value));
+      } else setLoadError(result.error.message);
+    });
+  }, [station]);
+
+  const header = (
+    <header>
+      <h2>Settings</h2>
+      <button type="button" onClick={onClose} data-testid="settings-close">
+        Close
+      </button>
+    </header>
+  );
+  if (!inForce || !draft) {
+    return (
+      <aside className="settings-panel" aria-label="Settings" data-testid="settings-panel">
+        {header}
+        {loadError ? (
+          <p className="message tone-error" role="alert">
+            {loadError}
+          </p>
+        ) : (
+          <p>Loading settings…</p>
+        )}
+      </aside>
+    );
+  }
+
+  const { changed, patch } = patchOf(inForce, draft);
+  const isChanged = (path: FieldPath) => changed.includes(path);
+  const overridden = new Set(inForce.overridden ?? []);
+  const overrideNote =
+    mode === 'training'
+      ? 'Set by the training sandbox for this run; it cannot be changed here.'
+      : 'Set by a start-up flag for this run; it cannot be changed here.';
+
+  const edit = <P extends FieldPath>(path: P, value: Draft[P]) => {
+    setDraft((d) => (d ? { ...d, [path]: value } : d));
+    setRefusal((r) => (r?.fields[path] ? { ...r, fields: { ...r.fields, [path]: undefined } } : r));
+  };
+
+  // A scanner typing into a setting: take the scan out again. Enter in a setting never saves.
+  const onFieldKey = (path: FieldPath) => (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.ctrlKey || event.altKey || event.metaKey) return;
+    const seen = burst.current.key(event.key, event.timeStamp, event.currentTarget.value);
+    if (event.key !== 'Enter') return;
+    event.preventDefault();
+    if (seen.scanned) {
+      edit(path, seen.restore);
+      setNotice({
+        tone: 'warning',
+        text: `That was a barcode scan, so it was kept out of “${FIELDS[path].label}”. Close Settings to scan.`,
+      });
+    }
+  };
+
+  const field = (path: FieldPath, control: ReactNode, extra?: { note?: ReactNode; unit?: string }) => {
+    const error = refusal?.fields[path];
+    return (
+      <div className={`field${isChanged(path) ? ' is-changed' : ''}${error ? ' has-error' : ''}`} key={path}>
+        <label htmlFor={`setting-${path}`}>
+          {FIELDS[path].label}
+          {isChanged(path) && <span className="changed-mark"> · changed</span>}
+        </label>
+        <div className="field-control">
+          {control}
+          {extra?.unit && <span className="unit">{extra.unit}</span>}
+        </div>
+        {overridden.has(path) && <div className="field-note">{overrideNote}</div>}
+        {extra?.note && <div className="field-note">{extra.note}</div>}
+        {error && (
+          <div className="field-error" data-testid={`error-${path}`}>
+            {error}
+          </div>
+        )}
+      </div>
+    );
+  };
+
+  const input = (
+    path: Exclude<FieldPath, 'packing.verifyItems'>,
+    options: { placeholder?: string; numeric?: boolean; wide?: boolean } = {},
+  ) => (
+    <input
+      id={`setting-${path}`}
+      value={draft[path]}
+      readOnly={overridden.has(path)}
+      onChange={(e) => edit(path, e.target.value)}
+      onKeyDown={onFieldKey(path)}
+      placeholder={options.placeholder}
+      inputMode={options.numeric ? 'decimal' : undefined}
+      className={options.numeric ? 'numeric' : undefined}
+      autoComplete="off"
+      spellCheck={false}
+      aria-invalid={refusal?.fields[path] ? true : undefined}
+      data-testid={`setting-${path}`}
+    />
+  );
+
+  const test = async (device: Device) => {
+    setTests((t) => ({ ...t, [device]: { state: 'testing' } }));
+    const result = await station.call('testDevice', { device });
+    const done: TestResult = result.ok
+      ? { state: 'done', ...result.value }
+      : { state: 'done', ok: false, message: result.error.message };
+    setTests((t) => ({ ...t, [device]: done }));
+  };
+
+  const testResult = (device: Device) => {
+    const result = tests[device];
+    if (!result || result.state === 'testing') return null;
+    return (
+      <div className={`test-result tone-${result.ok ? 'success' : 'error'}`} role="status" data-testid={`test-${device}-result`}>
+        <div>{result.message}</div>
+        {result.printer && (
+          <div className="test-status" data-testid="test-printer-status">
+            Printer before the test: <strong>{printerWords(result.printer.before)}</strong> · after:{' '}
+            <strong>{printerWords(result.printer.after)}</strong>
+          </div>
+        )}
+      </div>
+    );
+  };
+
+  const testButton = (device: Device, label: string, busyLabel: string, unsaved: boolean) => (
+    <div className="device-test">
+      <button type="button" onClick={() => void test(device)} disabled={tests[device]?.state === 'testing'} data-testid={`test-${device}`}>
+        {tests[device]?.state === 'testing' ? busyLabel : label}
+      </button>
+      <span className="field-note">
+        {unsaved ? 'Tests what is saved: save first to test your change.' : 'Tests what is saved.'}
+      </span>
+    </div>
+  );
+
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!approval || changed.length === 0 || saving) return;
+    setSaving(true);
+    const result = await station.call('updateSettings', { patch, approval });
+    setSaving(false);
+    if (result.ok) {
+      resetApproval();
+      setInForce(result.value);
+      setDraft(draftOf(result.value));
+      setRefusal(null);
+      const scaleNote = changed.some((p) => p.startsWith('scale.'))
+        ? ' The scale uses its new port and protocol from the next start of Packbench.'
+        : '';
+      setNotice({ tone: 'success', text: `Saved: ${changed.map((p) => FIELDS[p].label).join(', ')}.${scaleNote}` });
+    } else {
+      const refused = refusalOf(result.error);
+      // A refused value never reached the approval check; a refused approval must be given again.
+      if (result.error.code !== 'bad_request') resetApproval();
+      setRefusal(refused);
+      setNotice({ tone: 'error', text: refused.summary });
+    }
+  };
+
+  const undo = () => {
+    setDraft(draftOf(inForce));
+    setRefusal(null);
+    setNotice(null);
+  };
+
+  const protocol = draft['scale.protocol'];
+  const knownProtocol = protocol === '' || SCALE_PROTOCOLS.some((p) => p.name === protocol);
+  const { odoo } = inForce;
+  const odooRow = (path: 'odoo.url' | 'odoo.db' | 'odoo.login', label: string, value: string | null) => (
+    <div className="readonly-row" key={path}>
+      <dt>{label}</dt>
+      <dd data-testid={`setting-${path}`}>
+        {value ?? <span className="muted">not set</span>}
+        {overridden.has(path) && <span className="muted"> · {mode === 'training' ? 'training sandbox' : 'start-up flag'}</span>}
+      </dd>
+    </div>
+  );
+  const scope = odoo.scope;
+
+  return (
+    <aside className="settings-panel" aria-label="Settings" data-testid="settings-panel">
+      {header}
+      <form className="settings-form" onSubmit={save} noValidate>
+        <fieldset>
+          <legend>Bench</legend>
+          {field('bench.name', input('bench.name'), { note: 'Shown in the top bar, on Odoo notes and on test labels.' })}
+        </fieldset>
+
+        <fieldset>
+          <legend>Printer</legend>
+          {field('printer.uri', input('printer.uri', { placeholder: 'tcp://192.168.1.50:9100' }), {
+            note: overridden.has('printer.uri') ? undefined : `Such as ${PRINTER_FORMAT}.`,
+          })}
+          {field('printer.fallbackUri', input('printer.fallbackUri', { placeholder: 'none' }), {
+            note: 'Takes a label by itself when the printer is down and nothing was sent to it.',
+          })}
+          {field(
+            'printer.dpi',
+            <select
+              id="setting-printer.dpi"
+              value={draft['printer.dpi']}
+              onChange={(e) => edit('printer.dpi', e.target.value)}
+              data-testid="setting-printer.dpi"
+            >
+              <option value="203">203 dpi (8 dots/mm, most desktop printers)</option>
+              <option value="300">300 dpi (12 dots/mm)</option>
+            </select>,
+            { note: 'Labels are drawn for it: a label drawn for 203 dpi prints at two-thirds size on a 300 dpi head.' },
+          )}
+          {testButton('printer', 'Test print', 'Printing…', isChanged('printer.uri'))}
+          {testResult('printer')}
+        </fieldset>
+
+        <fieldset>
+          <legend>Scale</legend>
+          {field('scale.path', input('scale.path', { placeholder: '/dev/ttyUSB0' }))}
+          {field(
+            'scale.protocol',
+            <select
+              id="setting-scale.protocol"
+              value={protocol}
+              disabled={overridden.has('scale.protocol')}
+              onChange={(e) => edit('scale.protocol', e.target.value)}
+              data-testid="setting-scale.protocol"
+            >
+              <option value="">Not chosen (MT-SICS is used)</option>
+              {SCALE_PROTOCOLS.map((p) => (
+                <option key={p.name} value={p.name}>
+                  {p.name} — {p.label}
+                </option>
+              ))}
+              {!knownProtocol && <option value={protocol}>{protocol} (as saved)</option>}
+            </select>,
+            {
+              note: overridden.has('scale.path')
+                ? undefined
+                : 'A new port or protocol is used from the next start of Packbench.',
+            },
+          )}
+          {testButton('scale', 'Test scale', 'Checking…', isChanged('scale.path'))}
+          {testResult('scale')}
+          <div className="field-note" data-testid="scale-now">
+            Reading now: {scale ? `${formatGrams(scale.grams)}${scale.stable ? ', stable' : ''}` : '—'}
+            {scale?.message && !scale.stable ? ` (${scale.message})` : ''}
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>Packing</legend>
+          <div className={`field checkbox${isChanged('packing.verifyItems') ? ' is-changed' : ''}`}>
+            <label>
+              <input
+                type="checkbox"
+                checked={draft['packing.verifyItems']}
+                onChange={(e) => edit('packing.verifyItems', e.target.checked)}
+                data-testid="setting-packing.verifyItems"
+              />
+              {FIELDS['packing.verifyItems'].label}
+              {isChanged('packing.verifyItems') && <span className="changed-mark"> · changed</span>}
+            </label>
+            <div className="field-note">Off: the parcel is weighed straight after the order scan.</div>
+          </div>
+          <div className="field-row">
+            {field('packing.tolerancePct', input('packing.tolerancePct', { numeric: true }), { unit: '%' })}
+            {field('packing.toleranceMinG', input('packing.toleranceMinG', { numeric: true }), { unit: 'g' })}
+            {field('packing.boxTareG', input('packing.boxTareG', { numeric: true }), { unit: 'g' })}
+          </div>
+          <div className="field-note">
+            A parcel passes the weight check within the tolerance of its expected weight (items plus box tare), and never
+            within less than the minimum. A scanned box type replaces the box tare with its own empty weight.
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>Odoo</legend>
+          <dl className="readonly">
+            {odooRow('odoo.url', 'Address', odoo.url)}
+            {odooRow('odoo.db', 'Database', odoo.db)}
+            {odooRow('odoo.login', 'Login', odoo.login)}
+            <div className="readonly-row">
+              <dt>Packs for</dt>
+              <dd data-testid="setting-odoo.scope">
+                {scope.companyId === null ? 'every company' : `company #${scope.companyId}`},{' '}
+                {scope.warehouseId === null ? 'every warehouse' : `warehouse #${scope.warehouseId}`},{' '}
+                {scope.pickingTypeIds.length === 0
+                  ? 'every operation type'
+                  : `operation type${scope.pickingTypeIds.length === 1 ? '' : 's'} #${scope.pickingTypeIds.join(', #')}`}
+              </dd>
+            </div>
+          </dl>
+          {field(
+            'odoo.backorder',
+            <select
+              id="setting-odoo.backorder"
+              value={draft['odoo.backorder']}
+              onChange={(e) => edit('odoo.backorder', e.target.value)}
+              data-testid="setting-odoo.backorder"
+            >
+              <option value="create">Keep them as a backorder</option>
+              <option value="no_backorder">Cancel them (no backorder)</option>
+            </select>,
+            { note: 'What Odoo does with quantities not packed when the delivery is validated.' },
+          )}
+          <p className="field-note" data-testid="api-key-note">
+            The Odoo API key is never shown or entered here. Set it in the environment variable{' '}
+            <code>PACKBENCH_SECRET_ODOO_API_KEY</code>, or in <code>secrets.json</code> (owner-only, mode 600) in the
+            bench’s data folder. The address, database and login are not changed here: start Packbench with{' '}
+            <code>--odoo-url</code>, <code>--odoo-db</code> and <code>--odoo-login</code> for another Odoo.
+          </p>
+        </fieldset>
+
+        <footer className="settings-save">
+          <div>
+            <span className="changes" data-testid="settings-changes">
+              {changed.length === 0 ? 'No changes.' : `Changed: ${changed.map((p) => FIELDS[p].label).join(', ')}.`}
+            </span>
+            {changed.length > 0 && <span className="field-note"> A shift lead approves every change.</span>}
+          </div>
+          {changed.length > 0 && approvalFields}
+          {notice && (
+            <p className={`message tone-${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'} data-testid="settings-notice">
+              {notice.text}
+            </p>
+          )}
+          <div className="buttons">
+            <button type="submit" disabled={!approval || changed.length === 0 || saving} data-testid="settings-save">
+              {saving ? 'Saving…' : 'Save changes'}
+            </button>
+            <button type="button" onClick={undo} disabled={changed.length === 0}>
+              Undo changes
+            </button>
+          </div>
+        </footer>
+      </form>
+    </aside>
+  );
+}

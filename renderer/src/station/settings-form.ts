@@ -1,0 +1,156 @@
+// The settings screen's form, as plain data: the fields a lead may change, the draft they edit,
+// the patch of what changed, and the reply's refusals in words. Pure, so it is tested without a browser.
+import type { StationError } from '../../../shared/api';
+import type { Settings, SettingsPatch } from '../../../shared/settings';
+
+/** The scale protocols the core knows (electron/core/devices/scale/protocols.ts), by their setting name. */
+export const SCALE_PROTOCOLS = [
+  { name: 'sics', label: 'MT-SICS (Mettler Toledo)' },
+  { name: 'toledo-8217', label: 'Toledo 8217' },
+  { name: 'nci', label: 'NCI / Weigh-Tronix / Brecknell' },
+  { name: 'sma', label: 'SMA (SCP-0499)' },
+  { name: 'cas', label: 'CAS (continuous)' },
+  { name: 'adam', label: 'Adam Equipment' },
+  { name: 'ascii', label: 'Plain text lines (ASCII)' },
+] as const;
+
+type Kind = 'text' | 'optional' | 'number' | 'integer' | 'boolean' | 'choice' | 'numeric-choice';
+
+interface FieldSpec {
+  label: string;
+  kind: Kind;
+  /** What to tell the lead when the settings schema refuses the value; none: the schema's own message. */
+  problem?: string;
+}
+
+/** Every field the screen edits, by "section.field". */
+export const FIELDS = {
+  'bench.name': { label: 'Bench name', kind: 'text', problem: 'Give the bench a name of 1 to 64 characters.' },
+  'printer.uri': { label: 'Printer', kind: 'optional' },
+  'printer.fallbackUri': { label: 'Fallback printer', kind: 'optional' },
+  'printer.dpi': { label: 'Print head resolution', kind: 'numeric-choice' },
+  'scale.path': { label: 'Scale port', kind: 'optional', problem: 'Enter the port the scale is on, such as /dev/ttyUSB0, or leave it empty.' },
+  'scale.protocol': { label: 'Scale protocol', kind: 'optional', problem: 'Choose the protocol the scale speaks.' },
+  'packing.verifyItems': { label: 'Scan every item before weighing', kind: 'boolean' },
+  'packing.tolerancePct': { label: 'Weight tolerance', kind: 'number', problem: 'Enter a percentage from 0 to 100.' },
+  'packing.toleranceMinG': { label: 'Minimum tolerance', kind: 'integer', problem: 'Enter whole grams, 0 or more.' },
+  'packing.boxTareG': { label: 'Box tare', kind: 'integer', problem: 'Enter whole grams, 0 or more.' },
+  'odoo.backorder': { label: 'Items not packed', kind: 'choice' },
+} as const satisfies Record<string, FieldSpec>;
+
+export type FieldPath = keyof typeof FIELDS;
+export const FIELD_PATHS = Object.keys(FIELDS) as FieldPath[];
+
+/** What the form holds: text as typed, except the one checkbox. */
+export type Draft = { [P in FieldPath]: P extends 'packing.verifyItems' ? boolean : string };
+
+function split(path: FieldPath): [keyof Settings, string] {
+  const [section, field] = path.split('.') as [keyof Settings, string];
+  return [section, field];
+}
+
+function saved(settings: Settings, path: FieldPath): unknown {
+  const [section, field] = split(path);
+  return (settings[section] as Record<string, unknown>)[field];
+}
+
+export function draftOf(settings: Settings): Draft {
+  const draft = {} as Record<FieldPath, string | boolean>;
+  for (const path of FIELD_PATHS) {
+    const value = saved(settings, path);
+    draft[path] = typeof value === 'boolean' ? value : value === null || value === undefined ? '' : String(value);
+  }
+  return draft as Draft;
+}
+
+/** The value a draft field stands for, as the settings schema takes it (not yet validated). */
+function valueOf(path: FieldPath, draft: Draft): unknown {
+  const raw = draft[path];
+  if (typeof raw === 'boolean') return raw;
+  const text = raw.trim();
+  switch (FIELDS[path].kind) {
+    case 'optional':
+      return text === '' ? null : text;
+    case 'numeric-choice':
+      return Number(text);
+    case 'number':
+    case 'integer':
+      // A comma is a decimal point too; empty or not a number stays NaN, which the schema refuses.
+      return text === '' ? Number.NaN : Number(text.replace(',', '.'));
+    default:
+      return text;
+  }
+}
+
+/** Only what changed, as a SettingsPatch, and the fields it touches in screen order. */
+export function patchOf(settings: Settings, draft: Draft): { patch: SettingsPatch; changed: FieldPath[] } {
+  const patch: Record<string, Record<string, unknown>> = {};
+  const changed: FieldPath[] = [];
+  for (const path of FIELD_PATHS) {
+    const value = valueOf(path, draft);
+    if (Object.is(value, saved(settings, path))) continue;
+    const [section, field] = split(path);
+    (patch[section] ??= {})[field] = value;
+    changed.push(path);
+  }
+  return { patch: patch as SettingsPatch, changed };
+}
+
+export interface Refusal {
+  /** Per field, what is wrong with it, for the line under the field. */
+  fields: Partial<Record<FieldPath, string>>;
+  /** One sentence for beside the Save button. */
+  summary: string;
+}
+
+function isFieldPath(path: string): path is FieldPath {
+  return Object.prototype.hasOwnProperty.call(FIELDS, path);
+}
+
+/** A refused save in a lead's words: the schema's refusals per field, or the core's own message. */
+export function refusalOf(error: StationError): Refusal {
+  const detail = error.detail as { issues?: unknown } | undefined;
+  const issues = Array.isArray(detail?.issues) ? (detail.issues as { path?: unknown; message?: unknown }[]) : [];
+  const fields: Partial<Record<FieldPath, string>> = {};
+  for (const issue of issues) {
+    const path = String(issue.path ?? '').replace(/^patch\./, '');
+    if (!isFieldPath(path) || fields[path]) continue;
+    const spec: FieldSpec = FIELDS[path];
+    fields[path] = spec.problem ?? String(issue.message ?? 'This value is not allowed.');
+  }
+  const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
+  const named = FIELD_PATHS.filter((p) => fields[p]).map((p) => `${FIELDS[p].label}: ${sentence(fields[p]!)}`);
+  if (named.length > 0) return { fields, summary: `Nothing was saved. ${named.join(' ')}` };
+  return { fields, summary: error.message };
+}
+
+/**
+ * Tells a keyboard-wedge scan from typing in a settings field: a scanner types a burst of keys,
+ * each within a few milliseconds, and ends it with Enter; no person types four keys that fast.
+ * Fed every key with the field's text before it; when Enter ends a burst it returns the text to
+ * put back, so a scan never ends up in a setting.
+ */
+export class ScanBurst {
+  private keys = 0;
+  private lastAt = -Infinity;
+  private before = '';
+
+  constructor(private readonly options = { maxGapMs: 50, minKeys: 4 }) {}
+
+  key(key: string, at: number, textBefore: string): { scanned: true; restore: string } | { scanned: false } {
+    const inBurst = at - this.lastAt <= this.options.maxGapMs;
+    this.lastAt = at;
+    if (key === 'Enter') {
+      const scanned = inBurst && this.keys >= this.options.minKeys;
+      this.keys = 0;
+      return scanned ? { scanned: true, restore: this.before } : { scanned: false };
+    }
+    if (key.length !== 1) return { scanned: false }; // Shift, arrows: neither part of nor the end of a burst
+    if (!inBurst) {
+      this.keys = 0;
+      this.before = textBefore;
+    }
+    this.keys++;
+    return { scanned: false };
+  }
+}

@@ -1,0 +1,102 @@
+// The settings screen's form logic (renderer/src/station/settings-form.ts) and the patch it sends.
+import { describe, expect, it } from 'vitest';
+import { scaleProtocolNames } from '../../electron/core/devices/scale/protocols';
+import { applySettingsPatch, defaultSettings, SettingsPatch } from '../../shared/settings';
+import { commands } from '../../shared/api';
+import { draftOf, patchOf, refusalOf, SCALE_PROTOCOLS, ScanBurst } from '../../renderer/src/station/settings-form';
+
+describe('SettingsPatch', () => {
+  it('holds only the fields it names: the rest of a section stays as saved', () => {
+    const saved = defaultSettings();
+    saved.packing.toleranceMinG = 80;
+    saved.printer.uri = 'tcp://10.0.0.5:9100';
+    saved.printer.dpi = 300;
+    const patch = SettingsPatch.parse({ packing: { tolerancePct: 12 }, printer: { fallbackUri: 'cups:spare' } });
+    expect(patch).toEqual({ packing: { tolerancePct: 12 }, printer: { fallbackUri: 'cups:spare' } });
+    const next = applySettingsPatch(saved, patch);
+    expect(next.packing).toEqual({ verifyItems: true, tolerancePct: 12, toleranceMinG: 80, boxTareG: 150 });
+    expect(next.printer).toEqual({ uri: 'tcp://10.0.0.5:9100', fallbackUri: 'cups:spare', dpi: 300 });
+  });
+
+  it('is what updateSettings carries, refusals included', () => {
+    const request = commands.updateSettings.request.parse({ patch: { bench: { name: 'Dock 3' } }, approval: { pin: '1234' } });
+    expect(request.patch).toEqual({ bench: { name: 'Dock 3' } });
+    expect(commands.updateSettings.request.safeParse({ patch: { printer: { uri: 'http://x' } }, approval: { pin: '1234' } }).success).toBe(false);
+  });
+});
+
+describe('settings form', () => {
+  it('offers exactly the scale protocols the core knows', () => {
+    expect(SCALE_PROTOCOLS.map((p) => p.name).sort()).toEqual([...scaleProtocolNames].sort());
+  });
+
+  it('sends nothing when nothing changed', () => {
+    const settings = defaultSettings();
+    expect(patchOf(settings, draftOf(settings))).toEqual({ patch: {}, changed: [] });
+  });
+
+  it('sends only the changed fields, typed as the schema takes them', () => {
+    const settings = { ...defaultSettings(), printer: { uri: 'tcp://10.0.0.5:9100', fallbackUri: null, dpi: 203 as const } };
+    const draft = {
+      ...draftOf(settings),
+      'bench.name': '  Dock 7 ',
+      'packing.tolerancePct': '12,5',
+      'packing.verifyItems': false,
+      'printer.uri': '',
+      'printer.dpi': '300',
+      'scale.protocol': 'toledo-8217',
+    };
+    const { patch, changed } = patchOf(settings, draft);
+    expect(patch).toEqual({
+      bench: { name: 'Dock 7' },
+      printer: { uri: null, dpi: 300 },
+      scale: { protocol: 'toledo-8217' },
+      packing: { verifyItems: false, tolerancePct: 12.5 },
+    });
+    expect(changed).toEqual(['bench.name', 'printer.uri', 'printer.dpi', 'scale.protocol', 'packing.verifyItems', 'packing.tolerancePct']);
+    expect(SettingsPatch.safeParse(patch).success).toBe(true);
+  });
+
+  it('turns refusals into words for the fields a lead changed', () => {
+    const draft = { ...draftOf(defaultSettings()), 'printer.fallbackUri': 'http://printer', 'packing.boxTareG': '' };
+    const { patch } = patchOf(defaultSettings(), draft);
+    const parsed = commands.updateSettings.request.safeParse({ patch, approval: { pin: '1234' } });
+    expect(parsed.success).toBe(false);
+    const issues = parsed.error!.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+    const refusal = refusalOf({ code: 'bad_request', message: 'That request was not understood, so nothing was changed.', detail: { issues } });
+    expect(refusal.fields).toEqual({
+      'printer.fallbackUri': 'A printer is tcp://host:port, file:PATH, serial:PATH?baud=9600 or cups:QUEUE',
+      'packing.boxTareG': 'Enter whole grams, 0 or more.',
+    });
+    expect(refusal.summary).toBe(
+      'Nothing was saved. Fallback printer: A printer is tcp://host:port, file:PATH, serial:PATH?baud=9600 or cups:QUEUE. Box tare: Enter whole grams, 0 or more.',
+    );
+  });
+
+  it('passes the core’s own message on when no field is at fault', () => {
+    expect(refusalOf({ code: 'wrong_pin', message: 'That PIN is not right. 4 attempts left.' })).toEqual({
+      fields: {},
+      summary: 'That PIN is not right. 4 attempts left.',
+    });
+  });
+});
+
+describe('ScanBurst', () => {
+  const feed = (burst: ScanBurst, text: string, start: number, gap: number, before: string) =>
+    [...text].map((ch, i) => burst.key(ch === '\n' ? 'Enter' : ch, start + i * gap, before + text.slice(0, i))).at(-1);
+
+  it('tells a scanner burst ending in Enter, and what the field held before it', () => {
+    expect(feed(new ScanBurst(), 'TRAIN-PACKER\n', 1000, 5, 'Dock 7')).toEqual({ scanned: true, restore: 'Dock 7' });
+  });
+
+  it('leaves typing alone, however it ends', () => {
+    expect(feed(new ScanBurst(), 'Dock 8\n', 1000, 120, '')).toEqual({ scanned: false });
+    expect(feed(new ScanBurst(), 'ab\n', 1000, 5, '')).toEqual({ scanned: false }); // too short to be a code
+  });
+
+  it('restores what was there before the burst, not a slow keystroke typed just before it', () => {
+    const burst = new ScanBurst();
+    burst.key('x', 0, 'Dock');
+    expect(feed(burst, 'BADGE-1\n', 500, 5, 'Dockx')).toEqual({ scanned: true, restore: 'Dockx' });
+  });
+});
