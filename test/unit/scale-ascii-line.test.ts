@@ -71,4 +71,9 @@ describe('framing', () => {
     expect(faults('ST,GS,+0001.2ST,GS,+0001.234kg\r\n')).toEqual(['bad-frame']);
     expect(faults('A'.repeat(200))).toEqual(['overlong']);
   });
+  it('a long run of digits is reported once and never read as a weight; a frame after a long noise burst is', () => {
+    expect(all('1'.repeat(100), '2'.repeat(100), ' kg\r\n')).toEqual([{ kind: 'malformed', fault: 'overlong' }]);
+    expect(readings(new Array(500).fill(0xff), frame)).toEqual([w(1234, true)]);
+    expect(faults(new Array(500).fill(0xff), frame)).toEqual(['overlong', 'noise']);
+  });
 });

@@ -30,8 +30,8 @@ export function parseAdamLine(text: string): ScaleReading | null {
 }
 
 export function createAdamParser(): ScaleParser {
-  return frameParser(terminatedSplitter('\n', MAX_LINE), (raw) => {
-    const { text, noise } = afterNoise(raw.replace(/\r$/, ''));
+  return frameParser(terminatedSplitter('\n', MAX_LINE), (raw, cut) => {
+    const { text, noise } = afterNoise(raw.replace(/\r$/, ''), cut);
     const reading = parseAdamLine(text);
     return [...(noise ? [malformed('noise')] : []), ...(reading ? [reading] : [])];
   });

@@ -66,8 +66,8 @@ export function createAsciiLineParser(options: AsciiLineOptions = {}): ScalePars
     return f.mode === 'NT' || f.mode === 'N' ? { ...reading, net: true } : reading;
   };
 
-  return frameParser(terminatedSplitter('\n', MAX_LINE), (raw) => {
-    const { text, noise } = afterNoise(raw.replace(/\r$/, ''));
+  return frameParser(terminatedSplitter('\n', MAX_LINE), (raw, cut) => {
+    const { text, noise } = afterNoise(raw.replace(/\r$/, ''), cut);
     const reading = parseLine(text);
     return [...(noise ? [malformed('noise')] : []), ...(reading ? [reading] : [])];
   });

@@ -69,8 +69,8 @@ export function parseSicsLine(line: string): ScaleReading | null {
 }
 
 export function createSicsParser(): ScaleParser {
-  return frameParser(terminatedSplitter('\n', MAX_FRAME), (raw) => {
-    const { text, noise } = afterNoise(raw.replace(/\r$/, ''));
+  return frameParser(terminatedSplitter('\n', MAX_FRAME), (raw, cut) => {
+    const { text, noise } = afterNoise(raw.replace(/\r$/, ''), cut);
     const out: ScaleReading[] = noise ? [malformed('noise')] : [];
     if (text.length === 0) return out;
     const reading = parseSicsLine(text);
