@@ -54,6 +54,8 @@ describe.each([16, 17, 19] as SandboxVersion[])('lots and serials at the bench, 
         product_id: p.id,
         product_uom_qty: qty,
         product_uom: 1,
+        location_id: 8,
+        location_dest_id: 5,
         state: 'assigned',
       });
       for (const [q, lot] of reservations) {
@@ -62,6 +64,9 @@ describe.each([16, 17, 19] as SandboxVersion[])('lots and serials at the bench, 
           picking_id: picking.id,
           product_id: p.id,
           ...reservedLine(q),
+          location_id: 8,
+          location_dest_id: 5,
+          product_uom_id: 1,
           lot_id: lot,
           lot_name: false,
           result_package_id: false,
@@ -140,6 +145,8 @@ describe.each([16, 17, 19] as SandboxVersion[])('lots and serials at the bench, 
   });
 
   it('asks for each lot and serial, refuses a serial twice, and Odoo ships exactly the scanned ones', async () => {
+    // Another company of the same Odoo has a lot of this name: it is not this delivery's.
+    const foreignLot = odoo.state.insert('stock.lot', { name: 'ESP-B2', product_id: espresso.id, company_id: 2 });
     await start();
     station.identities.addStaff({ badge: 'P-1', name: 'Pia', role: 'packer' });
     await scan('P-1');
@@ -221,6 +228,14 @@ describe.each([16, 17, 19] as SandboxVersion[])('lots and serials at the bench, 
     ]);
     expect(odoo.state.all('stock.picking').find((p) => p.name === ORDER)!.state).toBe('done');
     expect(shippedLots()).toEqual({ 'ESP-B2': 2, 'FOOD-ESP-1K-L2503': 1, 'SN-1001': 1, 'SN-1002': 1 });
+    // The line the bench added for the second lot (Odoo had reserved one) goes from stock to the customer.
+    const pickingId = odoo.state.all('stock.picking').find((p) => p.name === ORDER)!.id;
+    const beanLines = odoo.state.all('stock.move.line').filter((l) => l.picking_id === pickingId && l.product_id === espresso.id);
+    expect(beanLines).toHaveLength(2);
+    for (const l of beanLines) expect([l.location_id, l.location_dest_id, l.product_uom_id]).toEqual([8, 5, 1]);
+    const b2 = beanLines.map((l) => odoo.state.get('stock.lot', l.lot_id as number)!).find((lot) => lot.name === 'ESP-B2')!;
+    expect(b2.id).not.toBe(foreignLot);
+    expect(b2.company_id).toBe(1);
     // New names became lots of their product; the reserved one was reused, not duplicated.
     expect(odoo.state.all('stock.lot').filter((l) => l.name === 'FOOD-ESP-1K-L2503')).toHaveLength(1);
     expect(odoo.state.all('stock.lot').find((l) => l.name === 'SN-1002')!.product_id).toBe(speaker.id);

@@ -26,6 +26,7 @@
 // claim locally (the pack session and its `pack.opened` audit entry, with `claim: 'offline'`), and
 // its dispatch refuses to write if another bench claimed or shipped the delivery meanwhile.
 import { z } from 'zod';
+import { M2o } from './read-rows';
 import { OdooError } from './errors';
 import type { OdooTransport } from './transport';
 
@@ -49,7 +50,6 @@ export interface ClaimHolder {
 
 export type ClaimOutcome = { ok: true; holder: ClaimHolder; already: boolean } | { ok: false; holder: ClaimHolder; message: string };
 
-const M2o = z.union([z.tuple([z.number().int(), z.string()]), z.literal(false)]);
 const PickingClaimRow = z.object({ id: z.number().int(), name: z.string(), state: z.string(), user_id: M2o });
 const NoteRow = z.object({ id: z.number().int(), res_id: z.number().int(), body: z.union([z.string(), z.literal(false)]) });
 

@@ -18,7 +18,7 @@ import { ODOO_DISPATCH, type DispatchPayload } from '../pack/pack-session';
 import type { ApplyResult, LookupResult, OutboxRow, SyncTarget } from '../sync/worker';
 import { claimedElsewhere, claimsFrom, clockTime, isMine, ownUid, type ClaimHolder } from './claims';
 import { applyResultOf, OdooError } from './errors';
-import { fieldsOf, readRows } from './read-rows';
+import { M2o, Text, fieldsOf, idOf, readRows } from './read-rows';
 import { lotKey, lotLineCommands } from './lot-lines';
 import type { OdooTransport } from './transport';
 import { dialectFor, type OdooDialect } from './versions';
@@ -44,9 +44,6 @@ type Row = OutboxRow<DispatchPayload>;
 
 // ---- Odoo read shapes ----
 
-const Text = z.union([z.string(), z.literal(false)]).transform((v) => (v === false || v.trim() === '' ? null : v));
-const M2o = z.union([z.tuple([z.number().int(), z.string()]), z.literal(false)]);
-const idOf = (m: z.infer<typeof M2o>) => (m === false ? null : m[0]);
 
 const PickingRow = z.object({
   id: z.number().int(),
@@ -54,14 +51,24 @@ const PickingRow = z.object({
   state: z.string(),
   partner_id: M2o,
   user_id: M2o,
+  company_id: M2o,
   move_ids: z.array(z.number().int()),
   carrier_tracking_ref: Text,
   write_date: z.string(),
 });
-const MoveRow = z.object({ id: z.number().int(), picking_id: M2o, product_id: M2o, product_uom_qty: z.number(), state: z.string() });
+const MoveRow = z.object({
+  id: z.number().int(),
+  picking_id: M2o,
+  product_id: M2o,
+  product_uom_qty: z.number(),
+  product_uom: M2o,
+  location_id: M2o,
+  location_dest_id: M2o,
+  state: z.string(),
+});
 const LineRow = z.looseObject({ id: z.number().int(), move_id: M2o, product_id: M2o, lot_id: M2o, lot_name: Text });
 const ProductRow = z.object({ id: z.number().int(), display_name: z.string(), tracking: z.enum(['none', 'lot', 'serial']).catch('none') });
-const LotRow = z.object({ id: z.number().int(), name: z.string(), product_id: M2o });
+const LotRow = z.object({ id: z.number().int(), name: z.string(), product_id: M2o, company_id: M2o });
 const PartnerRow = z.object({ id: z.number().int(), name: Text, street: Text, street2: Text, zip: Text, city: Text, country_id: M2o });
 const NoteRow = z.object({ id: z.number().int(), res_id: z.number().int(), body: z.union([z.string(), z.literal(false)]) });
 const AttachmentRow = z.object({ id: z.number().int(), name: z.string(), res_id: z.number().int() });
@@ -69,6 +76,19 @@ const StateRow = z.object({ id: z.number().int(), state: z.string(), carrier_tra
 const PackageRow = z.object({ id: z.number().int(), name: z.string() });
 const BackorderRow = z.object({ id: z.number().int(), backorder_id: M2o });
 
+
+/**
+ * stock.lot ids by product and name for a picking of `company`. A name is unique per product and
+ * company in Odoo: the company's own lot wins over one shared by all companies, another company's
+ * lot is never used; the oldest wins among equals.
+ */
+function lotsOfCompany(lots: readonly z.infer<typeof LotRow>[], company: number | null): Map<string, number> {
+  const rank = (l: z.infer<typeof LotRow>) => (l.company_id === false ? 1 : 0);
+  const usable = lots.filter((l) => l.product_id !== false && (l.company_id === false || idOf(l.company_id) === company));
+  // Worst first, so the best candidate is set last.
+  usable.sort((a, b) => rank(b) - rank(a) || b.id - a.id);
+  return new Map(usable.map((l) => [lotKey(idOf(l.product_id)!, l.name), l.id]));
+}
 
 function unique<T>(values: (T | null | undefined)[]): T[] {
   return [...new Set(values.filter((v): v is T => v !== null && v !== undefined))];
@@ -125,8 +145,8 @@ interface Snapshot {
   moves: Map<number, z.infer<typeof MoveRow>>;
   lines: z.infer<typeof LineRow>[];
   products: Map<number, z.infer<typeof ProductRow>>;
-  /** stock.lot ids Odoo has for the lot names the bench scanned, by `${productId}|${name}`. */
-  lots: Map<string, number>;
+  /** The stock.lot records Odoo has for the lot names the bench scanned (any of the batch's companies). */
+  lots: z.infer<typeof LotRow>[];
   partners: Map<number, z.infer<typeof PartnerRow>>;
   countryCodes: Map<number, string | null>;
 }
@@ -200,8 +220,9 @@ export function createOdooDispatchTarget(
             domain: [
               ['name', 'in', lotNames],
               ['product_id', 'in', productIds],
+              ['company_id', 'in', [...unique(pickings.map((p) => idOf(p.company_id))), false]],
             ],
-            fields: ['name', 'product_id'],
+            fields: ['name', 'product_id', 'company_id'],
             order: 'id',
           }),
     ]);
@@ -212,12 +233,7 @@ export function createOdooDispatchTarget(
       moves: new Map(moves.map((m) => [m.id, m])),
       lines,
       products: new Map(products.map((p) => [p.id, p])),
-      // The oldest lot of a name wins (a name is unique per product and company in Odoo).
-      lots: new Map(
-        lots
-          .reverse()
-          .flatMap((l) => (l.product_id === false ? [] : [[lotKey(l.product_id[0], l.name), l.id] as const])),
-      ),
+      lots,
       partners: new Map(partners.map((p) => [p.id, p])),
       countryCodes,
     };
@@ -286,6 +302,7 @@ export function createOdooDispatchTarget(
     const reserved = dialect.major === 16 ? 'reserved_uom_qty' : 'quantity';
     const needLot: string[] = [];
     let short = false;
+    const knownLots = lotsOfCompany(snap.lots, idOf(snap.pickings.get(row.payload.pickingId)!.company_id));
     for (const l of row.payload.lines) {
       const move = snap.moves.get(l.moveId);
       const demand = move?.product_uom_qty ?? l.ordered ?? l.quantity;
@@ -301,7 +318,14 @@ export function createOdooDispatchTarget(
           lotName: x.lot_id === false ? x.lot_name : x.lot_id[1],
           reserved: Number(x[reserved]) || 0,
         }));
-        const planned = lotLineCommands(dialect, { moveId: l.moveId, productId: product.id, quantity: l.quantity, lots: l.lots }, onReserve, snap.lots);
+        // A line the bench adds needs what Odoo 16 does not fill in itself: the move's locations and unit.
+        const newLine = move ? { location_id: idOf(move.location_id), location_dest_id: idOf(move.location_dest_id), product_uom_id: idOf(move.product_uom) } : {};
+        const planned = lotLineCommands(
+          dialect,
+          { moveId: l.moveId, productId: product.id, quantity: l.quantity, lots: l.lots, newLine },
+          onReserve,
+          knownLots,
+        );
         if (planned === null) needLot.push(product.display_name);
         else lineCommands.push(...planned);
         continue;

@@ -25,6 +25,8 @@ export interface ScannedLine {
   productId: number;
   quantity: number;
   lots: readonly { name: string; quantity: number }[];
+  /** Values a created line carries besides move, product, quantity and lot (locations, unit). */
+  newLine?: Record<string, unknown>;
 }
 
 /** Key of `knownLots`: stock.lot ids by product and name. */
@@ -67,7 +69,7 @@ export function lotLineCommands(
     const lotId = onto && onto.lotName === lot.name && onto.lotId !== null ? onto.lotId : (knownLots.get(lotKey(line.productId, lot.name)) ?? null);
     const lotValues = lotId === null ? { lot_id: false, lot_name: lot.name } : { lot_id: lotId };
     if (onto) commands.push([1, onto.id, { ...values(lot.quantity), ...lotValues }]);
-    else commands.push([0, 0, { move_id: line.moveId, product_id: line.productId, ...values(lot.quantity), ...lotValues }]);
+    else commands.push([0, 0, { ...line.newLine, move_id: line.moveId, product_id: line.productId, ...values(lot.quantity), ...lotValues }]);
   }
   // What Odoo reserved beyond what was packed is not processed.
   for (const r of free) commands.push([1, r.id, dialect.major === 16 ? { qty_done: 0 } : { quantity: 0, picked: false }]);

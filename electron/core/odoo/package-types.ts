@@ -3,12 +3,12 @@
 // weight unit (kg unless set to pounds); 16 stores dimensions as integers, 17+ as floats. They are
 // few, so they are read whole.
 import { z } from 'zod';
+import { M2o } from './read-rows';
 import { PackageType } from '../../../shared/package-type';
 import { OdooError } from './errors';
 import type { OdooCaller } from './pickings';
 
 const Text = z.union([z.string(), z.literal(false)]).transform((v) => (v === false || v.trim() === '' ? null : v.trim()));
-const M2o = z.union([z.tuple([z.number().int(), z.string()]), z.literal(false)]);
 
 const PackageTypeRow = z.object({
   id: z.number().int().positive(),

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { Order, type Party } from '../../../shared/order';
 import { OdooError } from './errors';
-import { fieldsOf, readRows } from './read-rows';
+import { M2o, Text, fieldsOf, idOf, readRows } from './read-rows';
 import type { OdooParams, OdooTransport } from './transport';
 import { dialectFor, lineReservedField, packedLineValues, packedMoveValues, type OdooDialect } from './versions';
 
@@ -17,9 +17,6 @@ async function dialectOf(t: OdooCaller): Promise<OdooDialect> {
 
 // ---- Odoo read shapes (empty values are `false`, many2one is [id, name]) ----
 
-const Text = z.union([z.string(), z.literal(false)]).transform((v) => (v === false || v.trim() === '' ? null : v));
-const M2o = z.union([z.tuple([z.number().int(), z.string()]), z.literal(false)]);
-const idOf = (m: z.infer<typeof M2o>) => (m === false ? null : m[0]);
 const nameOf = (m: z.infer<typeof M2o>) => (m === false ? null : m[1]);
 
 const PickingRow = z.object({

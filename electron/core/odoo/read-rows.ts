@@ -4,6 +4,12 @@ import { z } from 'zod';
 import { OdooError } from './errors';
 import type { OdooParams, OdooTransport } from './transport';
 
+/** A many2one value as Odoo reads it: `[id, display name]`, or false when empty. */
+export const M2o = z.union([z.tuple([z.number().int(), z.string()]), z.literal(false)]);
+export const idOf = (m: z.infer<typeof M2o>): number | null => (m === false ? null : m[0]);
+/** A char/text value: Odoo reads an empty one as false; blank becomes null. */
+export const Text = z.union([z.string(), z.literal(false)]).transform((v) => (v === false || v.trim() === '' ? null : v));
+
 /** The fields a row schema reads (for `fields: [...]`), id left out as Odoo always returns it. */
 export const fieldsOf = (schema: z.ZodObject) => Object.keys(schema.shape).filter((f) => f !== 'id');
 

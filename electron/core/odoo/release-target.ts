@@ -7,6 +7,7 @@
 // bench, opened again at this bench since, or never claimed in Odoo (opened offline) is done
 // without a write.
 import { z } from 'zod';
+import { M2o } from './read-rows';
 import { ODOO_RELEASE, ReleasePayload } from '../pack/release-claim';
 import type { ApplyResult, LookupResult, OutboxRow, SyncTarget } from '../sync/worker';
 import { claimsFrom, isMine, latestMarker, MARKER, ownUid, releaseNote, type Marker } from './claims';
@@ -24,7 +25,6 @@ export type ReleaseResult = { released: true } | { released: false; reason: 'reo
 
 type Caller = Pick<OdooTransport, 'call' | 'url' | 'db'>;
 
-const M2o = z.union([z.tuple([z.number().int(), z.string()]), z.literal(false)]);
 const PickingRow = z.object({ id: z.number().int(), state: z.string(), user_id: M2o });
 const NoteRow = z.object({ id: z.number().int(), res_id: z.number().int(), body: z.union([z.string(), z.literal(false)]) });
 

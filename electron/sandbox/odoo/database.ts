@@ -209,6 +209,9 @@ export class Orm {
   create(model: string, vals: unknown): number {
     const checked = this.checkVals(model, vals);
     for (const [name, field] of Object.entries(fieldsOf(this.state, model))) {
+      if (field.precompute && checked[name] === undefined) checked[name] = field.precompute(checked, this.state);
+    }
+    for (const [name, field] of Object.entries(fieldsOf(this.state, model))) {
       if ('required' in field && field.required && (checked[name] === undefined || checked[name] === false)) {
         throw new Fault(
           'odoo.exceptions.ValidationError',

@@ -20,6 +20,8 @@ interface Computed {
   compute?: (rec: Rec, db: Records) => SeedValue;
   /** Written value spread to other records (Odoo's inverse). */
   assign?: (rec: Rec, value: SeedValue, db: Records) => void;
+  /** Value a create without it gets, from the other values (Odoo's precomputed stored fields). */
+  precompute?: (vals: Record<string, SeedValue>, db: Records) => SeedValue;
 }
 
 export type Field = Computed &
@@ -100,9 +102,21 @@ export function modelsFor(version: SandboxVersion): Record<string, ModelDef> {
         };
   const lineQuantities: Record<string, Field> =
     version === 16 ? { reserved_uom_qty: float, qty_done: float } : { quantity: float, picked: bool };
+  // A move line's locations and unit: required on every version; 16 wants them in the values, 17+
+  // precomputes them from the move.
+  const fromMove = (field: string) =>
+    version === 16
+      ? {}
+      : { precompute: (vals: Record<string, SeedValue>, db: Records) => db.get('stock.move', idOf(vals.move_id) ?? 0)?.[field] ?? false };
+  const lineLocations: Record<string, Field> = {
+    location_id: { ...m2o('stock.location'), required: true, ...fromMove('location_id') },
+    location_dest_id: { ...m2o('stock.location'), required: true, ...fromMove('location_dest_id') },
+    product_uom_id: { ...m2o('uom.uom'), required: true, ...fromMove('product_uom') },
+  };
 
   const models: Record<string, ModelDef> = {
     'uom.uom': { description: 'Product Unit of Measure', order: 'id', fields: { name: char } },
+    'stock.location': { description: 'Inventory Locations', order: 'complete_name, id', fields: { name: char, complete_name: char, usage: selection } },
     'res.users': { description: 'User', order: 'id', fields: { name: char, login: char } },
     'res.country': { description: 'Country', order: 'name', fields: { name: char, code: char } },
     'res.country.state': {
@@ -202,7 +216,7 @@ export function modelsFor(version: SandboxVersion): Record<string, ModelDef> {
     'stock.lot': {
       description: 'Lot/Serial',
       order: 'name, id',
-      fields: { name: { type: 'char', required: true }, product_id: { ...m2o('product.product'), required: true } },
+      fields: { name: { type: 'char', required: true }, product_id: { ...m2o('product.product'), required: true }, company_id: m2o('res.company') },
     },
     'delivery.carrier': { description: 'Shipping Methods', order: 'id', fields: { name: char, delivery_type: selection } },
     [pkg]: {
@@ -251,6 +265,8 @@ export function modelsFor(version: SandboxVersion): Record<string, ModelDef> {
         product_uom_qty: float,
         ...moveQuantities,
         product_uom: m2o('uom.uom'),
+        location_id: { ...m2o('stock.location'), required: true },
+        location_dest_id: { ...m2o('stock.location'), required: true },
         move_line_ids: o2m('stock.move.line', 'move_id'),
         state: selection,
       },
@@ -263,6 +279,7 @@ export function modelsFor(version: SandboxVersion): Record<string, ModelDef> {
         picking_id: m2o('stock.picking'),
         product_id: m2o('product.product'),
         ...lineQuantities,
+        ...lineLocations,
         lot_id: m2o('stock.lot'),
         lot_name: char,
         result_package_id: m2o(pkg),

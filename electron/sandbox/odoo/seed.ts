@@ -127,6 +127,9 @@ const WAREHOUSES: { name: string; code: string }[] = [
   { name: 'Hamburg', code: 'WH' },
   { name: 'Berlin', code: 'BER' },
 ];
+export const CUSTOMERS_LOCATION_ID = 5;
+/** The stock location of warehouse N (1-based): 8 for the first, as in a fresh Odoo. */
+const stockLocationId = (warehouse: number) => (warehouse === 1 ? 8 : 100 + warehouse);
 /** The delivery orders type of warehouse N (1-based): types go receipts, deliveries per warehouse. */
 export const sandboxDeliveryTypeId = (warehouse: number) => warehouse * 2;
 /** Share of seeded deliveries that ship from the second warehouse. */
@@ -158,6 +161,11 @@ export function seedSandbox(count: number, version = 17): SeedData {
   const packageModel = version >= 19 ? 'stock.package' : 'stock.quant.package';
   const data: SeedData = {
     'uom.uom': [{ id: 1, name: 'Units' }],
+    // Odoo's own ids: Partners/Customers is 5, the first warehouse's stock 8.
+    'stock.location': [
+      { id: 5, name: 'Customers', complete_name: 'Partners/Customers', usage: 'customer' },
+      ...WAREHOUSES.map((w, i) => ({ id: stockLocationId(i + 1), name: 'Stock', complete_name: `${w.code}/Stock`, usage: 'internal' })),
+    ],
     'res.users': [{ id: SANDBOX_UID, name: 'Mitchell Admin', login: 'admin' }],
     'res.country': COUNTRIES.map(([code, name], i) => ({ id: i + 1, code, name })),
     'res.country.state': [],
@@ -175,7 +183,7 @@ export function seedSandbox(count: number, version = 17): SeedData {
       uom_id: 1,
     })),
     // One lot (or serial series) per tracked product; reservation put it on the move lines.
-    'stock.lot': PRODUCTS.flatMap((p, i) => (p.tracking === 'none' ? [] : [{ id: i + 1, name: `${p.code}-L2503`, product_id: i + 1 }])),
+    'stock.lot': PRODUCTS.flatMap((p, i) => (p.tracking === 'none' ? [] : [{ id: i + 1, name: `${p.code}-L2503`, product_id: i + 1, company_id: SANDBOX_COMPANY_ID }])),
     'delivery.carrier': CARRIERS.map((name, i) => ({ id: i + 1, name, delivery_type: 'fixed' })),
     'stock.warehouse': [],
     'stock.picking.type': WAREHOUSES.flatMap((w, i) => [
@@ -270,6 +278,8 @@ export function seedSandbox(count: number, version = 17): SeedData {
         product_id: productId,
         product_uom_qty: qty,
         product_uom: 1,
+        location_id: stockLocationId(warehouse),
+        location_dest_id: CUSTOMERS_LOCATION_ID,
         state: 'assigned',
         write_date: at,
         create_date: at,
@@ -281,6 +291,9 @@ export function seedSandbox(count: number, version = 17): SeedData {
         picking_id: n,
         product_id: productId,
         ...(version === 16 ? { reserved_uom_qty: qty, qty_done: 0 } : { quantity: qty, picked: false }),
+        location_id: stockLocationId(warehouse),
+        location_dest_id: CUSTOMERS_LOCATION_ID,
+        product_uom_id: 1,
         lot_id: PRODUCTS[productId - 1]!.tracking === 'none' ? false : productId,
         lot_name: false,
         result_package_id: false,

@@ -131,8 +131,10 @@ export class Stock {
       const product = this.state.get('product.product', productId);
       if (!product || product.tracking === 'none') continue;
       const name = l.lot_name.trim();
-      const existing = this.state.all('stock.lot').find((lot) => lot.product_id === productId && lot.name === name);
-      const lotId = existing?.id ?? this.state.insert('stock.lot', { name, product_id: productId });
+      // A lot name is unique per product and company.
+      const company = picking.company_id ?? false;
+      const existing = this.state.all('stock.lot').find((lot) => lot.product_id === productId && lot.name === name && lot.company_id === company);
+      const lotId = existing?.id ?? this.state.insert('stock.lot', { name, product_id: productId, company_id: company });
       this.state.update('stock.move.line', l.id, { lot_id: lotId });
     }
   }
@@ -181,6 +183,9 @@ export class Stock {
           picking_id: backorder,
           product_id: move.product_id!,
           ...(this.version === 16 ? { reserved_uom_qty: qty, qty_done: 0 } : { quantity: qty, picked: false }),
+          location_id: move.location_id!,
+          location_dest_id: move.location_dest_id!,
+          product_uom_id: move.product_uom!,
           lot_id: lot,
           lot_name: false,
           result_package_id: false,
