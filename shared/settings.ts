@@ -44,8 +44,11 @@ export const Settings = z.object({
       fallbackUri: PrinterUri.nullable().default(null),
       /** The print head's resolution: labels are drawn for it (a 203-dot label on a 300 dpi head prints at two-thirds size). */
       dpi: z.union([z.literal(203), z.literal(300)]).default(203),
+      /** What the printer speaks: ZPL (label printers) or ESC/POS (receipt printers, sent the label as an image). */
+      language: z.enum(['zpl', 'escpos']).default('zpl'),
+      fallbackLanguage: z.enum(['zpl', 'escpos']).default('zpl'),
     })
-    .default({ uri: null, fallbackUri: null, dpi: 203 }),
+    .default({ uri: null, fallbackUri: null, dpi: 203, language: 'zpl', fallbackLanguage: 'zpl' }),
   scale: z
     .object({
       path: z.string().min(1).nullable().default(null),

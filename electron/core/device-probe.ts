@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { PrinterEvent } from '../../shared/api';
 import { transportFor } from './devices/printer/transports';
+import type { PrinterLanguage } from './labels/carrier-label';
 
 export async function probeScalePath(path: string | null): Promise<{ ok: boolean; message: string }> {
   if (!path) return { ok: false, message: 'No scale is set up for this bench. Choose its port in Settings.' };
@@ -14,8 +15,9 @@ export async function probeScalePath(path: string | null): Promise<{ ok: boolean
  * The printer's status as the bench shows it, shown beside a test print (before and after it);
  * null when there is no printer or it cannot be asked (the test print itself says why).
  */
-export async function printerStatusNow(uri: string | null): Promise<PrinterEvent | null> {
-  if (!uri) return null;
+export async function printerStatusNow(uri: string | null, language: PrinterLanguage = 'zpl'): Promise<PrinterEvent | null> {
+  // Only a ZPL printer can be asked (~HS); an ESC/POS printer would print the question.
+  if (!uri || language !== 'zpl') return null;
   try {
     const status = await transportFor(uri).status();
     return status && { status: status.status, message: status.message };

@@ -89,7 +89,15 @@ export function createStation(config: StationConfig): Station {
   const secrets =
     config.secrets ??
     new LayeredSecretStore(new EnvSecretStore(), new FileSecretStore(join(config.dataDir, 'secrets.json')));
+  /** What the printer at `uri` speaks: the main and the fallback printer each have their setting. */
+  const printerOf = (uri: string) => {
+    const { printer } = effectiveSettings();
+    return uri === printer.uri || uri !== printer.fallbackUri
+      ? { language: printer.language, dpi: printer.dpi }
+      : { language: printer.fallbackLanguage, dpi: printer.dpi };
+  };
   const journal = new PrintJournal(db, clock, {
+    printerOf,
     fallbackUri: () => effectiveSettings().printer.fallbackUri,
     // Last resort when no printer takes a label: keep it as a file the lead can print elsewhere.
     saveDir: () => join(config.dataDir, 'unprinted-labels'),
@@ -294,10 +302,15 @@ export function createStation(config: StationConfig): Station {
       if (device === 'scale') return probeScalePath(current.scale.path);
       const uri = current.printer.uri;
       if (!uri) return testPrint(uri, current.bench.name);
-      // The printer's own word before and after the test label, for the lead to read beside the result.
-      const before = await printerStatusNow(uri);
-      const result = await testPrint(uri, current.bench.name);
-      const after = await printerStatusNow(uri);
+      const { language } = printerOf(uri);
+      // The printer's own word before and after the test label, for the lead to read beside the
+      // result; in the printer's turn, so it never cuts into a label going out.
+      const { before, result, after } = await journal.onPrinter(uri, async () => {
+        const before = await printerStatusNow(uri, language);
+        const result = await testPrint(uri, current.bench.name, { language });
+        const after = await printerStatusNow(uri, language);
+        return { before, result, after };
+      });
       if (after && !stopped) events.emit('printer', after);
       return { ...result, printer: { before, after } };
     },

@@ -238,6 +238,12 @@ export function SettingsPanel({
     </div>
   );
   const scope = odoo.scope;
+  const languageSelect = (path: 'printer.language' | 'printer.fallbackLanguage') => (
+    <select id={`setting-${path}`} value={draft[path]} onChange={(e) => edit(path, e.target.value)} data-testid={`setting-${path}`}>
+      <option value="zpl">ZPL (Zebra and other label printers)</option>
+      <option value="escpos">ESC/POS (receipt printers)</option>
+    </select>
+  );
 
   return (
     <aside className="settings-panel" aria-label="Settings" data-testid="settings-panel">
@@ -253,9 +259,15 @@ export function SettingsPanel({
           {field('printer.uri', input('printer.uri', { placeholder: 'tcp://192.168.1.50:9100' }), {
             note: overridden.has('printer.uri') ? undefined : `Such as ${PRINTER_FORMAT}.`,
           })}
+          {field(
+            'printer.language',
+            languageSelect('printer.language'),
+            { note: 'A receipt printer gets the label as a picture, 80 mm wide; only a ZPL printer can report paper out or head open.' },
+          )}
           {field('printer.fallbackUri', input('printer.fallbackUri', { placeholder: 'none' }), {
             note: 'Takes a label by itself when the printer is down and nothing was sent to it.',
           })}
+          {field('printer.fallbackLanguage', languageSelect('printer.fallbackLanguage'))}
           {field(
             'printer.dpi',
             <select

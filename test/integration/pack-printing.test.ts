@@ -12,6 +12,7 @@ import { tempDir } from '../support/temp-dir';
 import { unitScans } from '../support/unit-scans';
 import { waitForEvent } from '../support/wait';
 import { decodeBarcodes, renderZplToPng } from '../support/label-decode';
+import { escposRasterToPng } from '../support/escpos-raster';
 
 let dir: ReturnType<typeof tempDir>;
 let odoo: Awaited<ReturnType<typeof startSandboxOdoo>>;
@@ -124,5 +125,33 @@ describe('printing at the bench', () => {
     // (1220 x 1829 px); at 203 dpi it would be about 812 x 1218.
     expect(png.readUInt32BE(16)).toBeGreaterThanOrEqual(1200);
     expect(png.readUInt32BE(20)).toBeGreaterThanOrEqual(1800);
+  });
+
+  it('prints on a receipt printer (ESC/POS) when set so: the label as raster bands, barcode readable, no ZPL sent', async () => {
+    station.identities.addStaff({ badge: 'L-9', name: 'Lena', role: 'lead' });
+    const saved = await dispatch(station.handlers, 'updateSettings', { patch: { printer: { language: 'escpos' } }, approval: { badge: 'L-9' } });
+    expect(saved.ok).toBe(true);
+    await packAndWeigh();
+    const printed = await untilPrint('confirmed');
+    const job = printer.jobs[0]!;
+    // ESC @ to start, paper cut at the end; no ZPL, and the printer was never asked ~HS (it would print it).
+    expect(job.subarray(0, 2)).toEqual(Buffer.from([0x1b, 0x40]));
+    expect(job.includes(Buffer.from([0x1d, 0x56, 0x00]))).toBe(true);
+    expect(job.includes(Buffer.from('^XA'))).toBe(false);
+    expect(printer.statusAnswers).toBe(0);
+    const { png, bands, width } = escposRasterToPng(job);
+    expect(bands).toBeGreaterThan(3);
+    expect(width).toBeLessThanOrEqual(576);
+    expect((await decodeBarcodes(png)).map((c) => c.text)).toContain(printed.label!.trackingNumber);
+    // The label kept for Odoo and for reprints is still the ZPL label.
+    const label = station.db.prepare('SELECT format FROM labels').get() as { format: string };
+    expect(label.format).toBe('ZPL');
+
+    // The test print in settings speaks ESC/POS too.
+    const test = await dispatch(station.handlers, 'testDevice', { device: 'printer' });
+    expect(test).toMatchObject({ ok: true, value: { ok: true, printer: { before: null, after: null } } });
+    expect(printer.jobs).toHaveLength(2);
+    expect(printer.jobs[1]!.subarray(0, 2)).toEqual(Buffer.from([0x1b, 0x40]));
+    expect(printer.statusAnswers).toBe(0);
   });
 });

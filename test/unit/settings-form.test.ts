@@ -11,11 +11,12 @@ describe('SettingsPatch', () => {
     saved.packing.toleranceMinG = 80;
     saved.printer.uri = 'tcp://10.0.0.5:9100';
     saved.printer.dpi = 300;
+    saved.printer.language = 'escpos';
     const patch = SettingsPatch.parse({ packing: { tolerancePct: 12 }, printer: { fallbackUri: 'cups:spare' } });
     expect(patch).toEqual({ packing: { tolerancePct: 12 }, printer: { fallbackUri: 'cups:spare' } });
     const next = applySettingsPatch(saved, patch);
     expect(next.packing).toEqual({ verifyItems: true, tolerancePct: 12, toleranceMinG: 80, boxTareG: 150 });
-    expect(next.printer).toEqual({ uri: 'tcp://10.0.0.5:9100', fallbackUri: 'cups:spare', dpi: 300 });
+    expect(next.printer).toEqual({ uri: 'tcp://10.0.0.5:9100', fallbackUri: 'cups:spare', dpi: 300, language: 'escpos', fallbackLanguage: 'zpl' });
   });
 
   it('is what updateSettings carries, refusals included', () => {
@@ -36,7 +37,7 @@ describe('settings form', () => {
   });
 
   it('sends only the changed fields, typed as the schema takes them', () => {
-    const settings = { ...defaultSettings(), printer: { uri: 'tcp://10.0.0.5:9100', fallbackUri: null, dpi: 203 as const } };
+    const settings = { ...defaultSettings(), printer: { ...defaultSettings().printer, uri: 'tcp://10.0.0.5:9100' } };
     const draft = {
       ...draftOf(settings),
       'bench.name': '  Dock 7 ',
@@ -44,16 +45,17 @@ describe('settings form', () => {
       'packing.verifyItems': false,
       'printer.uri': '',
       'printer.dpi': '300',
+      'printer.language': 'escpos',
       'scale.protocol': 'toledo-8217',
     };
     const { patch, changed } = patchOf(settings, draft);
     expect(patch).toEqual({
       bench: { name: 'Dock 7' },
-      printer: { uri: null, dpi: 300 },
+      printer: { uri: null, dpi: 300, language: 'escpos' },
       scale: { protocol: 'toledo-8217' },
       packing: { verifyItems: false, tolerancePct: 12.5 },
     });
-    expect(changed).toEqual(['bench.name', 'printer.uri', 'printer.dpi', 'scale.protocol', 'packing.verifyItems', 'packing.tolerancePct']);
+    expect(changed).toEqual(['bench.name', 'printer.uri', 'printer.dpi', 'printer.language', 'scale.protocol', 'packing.verifyItems', 'packing.tolerancePct']);
     expect(SettingsPatch.safeParse(patch).success).toBe(true);
   });
 

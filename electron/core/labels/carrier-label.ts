@@ -39,10 +39,16 @@ async function toBitmaps(label: CarrierLabel, width: number, height: number, dpi
     case 'PDF':
       return rasterizePdf(label.bytes, { dpi, maxWidth: width, maxHeight: height });
     case 'ZPL': {
-      const png = await renderLabelPng(label.bytes.toString('utf8'), { dpi: 203 });
+      const png = await renderLabelPng(label.bytes.toString('utf8'), { dpi: zplDpi(label.bytes) });
       return [fitStock(monoFromPng(png), width, height)];
     }
   }
+}
+
+/** The resolution a ZPL label was made for, from its print width (4 in: 812 dots at 203 dpi, 1200 at 300). */
+export function zplDpi(zpl: Buffer): LabelDpi {
+  const width = /\^PW(\d+)/.exec(zpl.toString('latin1'))?.[1];
+  return width !== undefined && Number(width) > 1000 ? 300 : 203;
 }
 
 async function escposImages(pages: MonoBitmap[]): Promise<Buffer> {

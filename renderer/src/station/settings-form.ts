@@ -29,6 +29,8 @@ export const FIELDS = {
   'printer.uri': { label: 'Printer', kind: 'optional' },
   'printer.fallbackUri': { label: 'Fallback printer', kind: 'optional' },
   'printer.dpi': { label: 'Print head resolution', kind: 'numeric-choice' },
+  'printer.language': { label: 'Printer language', kind: 'choice' },
+  'printer.fallbackLanguage': { label: 'Fallback printer language', kind: 'choice' },
   'scale.path': { label: 'Scale port', kind: 'optional', problem: 'Enter the port the scale is on, such as /dev/ttyUSB0, or leave it empty.' },
   'scale.protocol': { label: 'Scale protocol', kind: 'optional', problem: 'Choose the protocol the scale speaks.' },
   'packing.verifyItems': { label: 'Scan every item before weighing', kind: 'boolean' },

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { PrinterEvent } from '../../../../shared/api';
 import { StationFault } from '../../../../shared/errors';
 import type { Clock } from '../../clock';
+import { toPrinterBytes, zplDpi, type PrinterLanguage } from '../../labels/carrier-label';
 import { labelPdfFromPng } from '../../labels/label-pdf';
 import { renderLabelPng } from '../../labels/label-png';
 import { appendAudit } from '../../store/audit';
@@ -82,6 +83,12 @@ export interface PrintJournalOptions {
   onStatus?: (uri: string, event: PrinterEvent) => void;
   /** Pause before the one retry after a connection dropped before any byte went out. Default 250 ms. */
   retryDelayMs?: number;
+  /**
+   * What the printer at `uri` speaks, and for ZPL its resolution. Default ZPL at 203 dpi. A label in
+   * another format is converted locally before any byte goes out (carrier-label.ts); ESC/POS
+   * printers are never sent a ZPL status query.
+   */
+  printerOf?: (uri: string) => { language: PrinterLanguage; dpi?: 203 | 300 };
 }
 
 interface JobRow {
@@ -305,6 +312,7 @@ export class PrintJournal {
 
   /** The printer's status, taking its turn with the jobs (one client at a time). Null when it cannot be asked. */
   async printerStatus(uri: string): Promise<PrinterStatus | null> {
+    if ((this.options.printerOf?.(uri).language ?? 'zpl') !== 'zpl') return null;
     return this.onPrinter(uri, async () => {
       let transport: PrinterTransport;
       try {
@@ -397,15 +405,28 @@ export class PrintJournal {
       return this.failed(id, error, null);
     }
     const status = (event: PrinterEvent) => this.options.onStatus?.(job.printerUri, event);
+    const printer = this.options.printerOf?.(job.printerUri) ?? { language: 'zpl' };
+    let bytes: Buffer;
+    try {
+      bytes = await toPrinterBytes({ format: label.format, bytes: label.bytes }, printer.language, { dpi: printer.dpi });
+    } catch (error) {
+      // Nothing left this machine: a fallback printer or the saved PDF may still take the label.
+      return this.failed(
+        id,
+        error,
+        null,
+        `The ${label.format} label could not be turned into ${printer.language === 'zpl' ? 'ZPL' : 'ESC/POS'} for this printer, so nothing was printed.`,
+      );
+    }
 
     for (let attempt = 1; ; attempt++) {
       this.db.prepare('UPDATE print_jobs SET attempts = attempts + 1, updated_at = ? WHERE id = ?').run(this.clock.now(), id);
       let wentOut = false;
       let result: SendResult;
       try {
-        result = await transport.send(label.bytes, {
+        result = await transport.send(bytes, {
           // Only a ZPL printer understands ~HS; another would print the query as text.
-          checkStatus: label.format === 'ZPL',
+          checkStatus: printer.language === 'zpl',
           title: `Packbench label ${job.labelId}`,
           beforeWrite: () => {
             status({ status: 'printing', message: null });
@@ -460,10 +481,11 @@ export class PrintJournal {
     }
   }
 
-  private failed(id: number, error: unknown, status: PrinterStatus | null): PrintOutcome {
+  private failed(id: number, error: unknown, status: PrinterStatus | null, packerMessage?: string): PrintOutcome {
     this.setState(id, 'failed', errorText(error));
     const message =
-      error instanceof PrinterError ? error.packerMessage : error instanceof StationFault ? error.message : 'The label did not reach the printer.';
+      packerMessage ??
+      (error instanceof PrinterError ? error.packerMessage : error instanceof StationFault ? error.message : 'The label did not reach the printer.');
     return status ? { ok: false, job: this.get(id)!, message, status } : { ok: false, job: this.get(id)!, message };
   }
 
@@ -500,8 +522,8 @@ export class PrintJournal {
     }
   }
 
-  /** Run `work` when the printer's previous job or status query has finished. */
-  private onPrinter<T>(uri: string, work: () => Promise<T>): Promise<T> {
+  /** Run `work` when the printer's previous job or status query has finished (a test print takes its turn too). */
+  onPrinter<T>(uri: string, work: () => Promise<T>): Promise<T> {
     const previous = this.printerQueues.get(uri) ?? Promise.resolve();
     const next = previous.then(work, work);
     const tail = next.catch(() => undefined);
@@ -511,12 +533,6 @@ export class PrintJournal {
     });
     return next;
   }
-}
-
-/** The resolution a ZPL label was made for, from its print width (4 in: 812 dots at 203 dpi, 1200 at 300). */
-function zplDpi(zpl: Buffer): 203 | 300 {
-  const width = /\^PW(\d+)/.exec(zpl.toString('latin1'))?.[1];
-  return width !== undefined && Number(width) > 1000 ? 300 : 203;
 }
 
 function errorText(error: unknown): string {

@@ -1,5 +1,7 @@
 // "Test print" from settings: a small label through the same transport as real labels, with the
-// printer's status before and after, so a lead sees at once whether labels will come out.
+// printer's status before and after, so a lead sees at once whether labels will come out. A receipt
+// printer (ESC/POS) gets the same label as a raster image, and no status query.
+import { toPrinterBytes, type PrinterLanguage } from '../../labels/carrier-label';
 import { escapeFieldData } from '../../labels/zpl-shipping-label';
 import { PrinterError } from './errors';
 import { transportFor } from './transports';
@@ -19,6 +21,7 @@ export function testLabelZpl(bench: string, at: Date): string {
 export async function testPrint(
   uri: string | null,
   bench: string,
+  printer: { language: PrinterLanguage } = { language: 'zpl' },
   now = new Date(),
 ): Promise<{ ok: boolean; message: string }> {
   if (!uri) return { ok: false, message: 'No printer is set up for this bench. Enter its address in Settings.' };
@@ -26,7 +29,11 @@ export async function testPrint(
     // Inside the try: an address this computer cannot use (a CUPS queue on Windows, an unknown
     // ?status= mode) is an answer for the lead too, not an internal error.
     const transport = transportFor(uri);
-    const result = await transport.send(Buffer.from(testLabelZpl(bench, now), 'utf8'));
+    const zpl = Buffer.from(testLabelZpl(bench, now), 'utf8');
+    const escpos = printer.language === 'escpos';
+    const bytes = escpos ? await toPrinterBytes({ format: 'ZPL', bytes: zpl }, 'escpos') : zpl;
+    // An ESC/POS printer would print a ZPL status query as text.
+    const result = await transport.send(bytes, { checkStatus: !escpos, title: 'Packbench test print' });
     if (result.after && result.after.status !== 'ready') {
       return { ok: false, message: `The test label was sent to ${transport.where}, but: ${result.after.message}` };
     }
