@@ -204,7 +204,7 @@ describe('events over the WebSocket', () => {
       await connect({ cookie, origin: 'http://evil.example' }),
       await connect({ cookie }),
       await connect({ origin }),
-      await connect({ origin, cookie: 'pb_session=guessed' }),
+      await connect({ origin, cookie: `pb_session_${host.port}=guessed` }),
       await connect({ origin, cookie, host: `evil.example:${host.port}` }),
     ];
     for (const outcome of refused) expect(outcome).toEqual({ open: false, status: 403 });
@@ -274,7 +274,7 @@ describe('renderer web transport', () => {
     const { env, replaced } = nodeEnvironment(`#token=${token}`, jar);
     const station = await connectWebStation(env);
     expect(replaced).toEqual(['/pack?bench=1']);
-    expect(jar.cookie).toMatch(/^pb_session=/);
+    expect(jar.cookie).toMatch(/^pb_session_\d+=/);
 
     expect(await station.call('getState', {})).toEqual({ ok: true, value: state });
     expect(await station.call('scan', { code: 'WH/OUT/1' })).toMatchObject({ ok: true, value: { kind: 'order' } });

@@ -3,6 +3,7 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StationState } from '../../shared/api';
@@ -167,7 +168,7 @@ describe('session', () => {
     const reply = await call('getState', {});
     expect(reply.status).toBe(401);
     expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
-    expect((await call('getState', {}, { cookie: 'pb_session=guessed' })).status).toBe(401);
+    expect((await call('getState', {}, { cookie: `pb_session_${host.port}=guessed` })).status).toBe(401);
   });
 
   it('refuses a wrong token with 403 without burning the real one', async () => {
@@ -181,14 +182,16 @@ describe('session', () => {
     const reply = await exchange(token);
     expect(reply.status).toBe(204);
     const setCookie = reply.headers['set-cookie']?.[0] ?? '';
-    expect(setCookie).toMatch(/^pb_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/$/);
+    expect(setCookie).toMatch(new RegExp(`^pb_session_${host.port}=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=/$`));
     expect(setCookie).not.toContain(token);
     const cookie = setCookie.split(';')[0]!;
 
     expect((await exchange(token)).status).toBe(403);
     expect((await send(host.port, { path: '/api/session', headers: { host: good.host, cookie } })).status).toBe(204);
-    // Another localhost app may add its own pb_session; ours still counts.
-    const mixed = `pb_session=other; theme=dark; ${cookie}`;
+    // Another localhost app (or another station on another port) may add its own; ours still counts,
+    // and another port's session never does.
+    const mixed = `pb_session_${host.port}=other; pb_session_${host.port + 1}=x; theme=dark; ${cookie}`;
+    expect((await call('getState', {}, { cookie: cookie.replace(`pb_session_${host.port}=`, `pb_session_${host.port + 1}=`) })).status).toBe(401);
     const ok = await call('getState', {}, { cookie: mixed });
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.body)).toEqual({ ok: true, value: state });
@@ -379,6 +382,15 @@ describe('headers and logs', () => {
     }
     expect(replies[2]!.headers['cache-control']).toBe('no-store');
     expect(replies[3]!.headers['cache-control']).toBe('no-store');
+  });
+
+  it("serves the real page with its meta CSP opened to this port's event socket only", async () => {
+    const page = readFileSync(path.join(__dirname, '..', '..', 'renderer', 'index.html'), 'utf8');
+    await writeFile(path.join(dir, 'static', 'index.html'), page);
+    const served = (await send(host.port, { path: '/', headers: { host: good.host } })).body;
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(served)?.[1] ?? '';
+    expect(meta).toContain(`connect-src 'self' ws://127.0.0.1:${host.port} ws://localhost:${host.port};`);
+    expect(meta).not.toContain(':*');
   });
 
   it('logs method, path and status, never the token, the cookie or the query', async () => {

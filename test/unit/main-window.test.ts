@@ -191,4 +191,7 @@ describe('the page the window loads', () => {
     expect(directives.get('base-uri')).toEqual(["'none'"]);
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*\.|https?:/);
   });
+  it('lets the desktop page open no connection of its own (it reaches the core over IPC only)', () => {
+    expect(directives.get('connect-src')).toEqual(["'self'"]);
+  });
 });

@@ -4,7 +4,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 
-export const SESSION_COOKIE = 'pb_session';
+/**
+ * The session cookie's name, one per port: cookies are not kept apart by port, so two stations on one
+ * computer (or a station restarted on another port) would otherwise overwrite each other's session.
+ */
+export const sessionCookieName = (port: number) => `pb_session_${port}`;
 
 /** 32 random bytes, base64url: the start token and session ids. */
 export function newSecret(): string {
@@ -57,9 +61,12 @@ export function cookieValues(header: string | undefined, name: string): string[]
   return values;
 }
 
-export function sessionCookie(id: string): string {
-  return `${SESSION_COOKIE}=${id}; HttpOnly; SameSite=Strict; Path=/`;
+export function sessionCookie(port: number, id: string): string {
+  return `${sessionCookieName(port)}=${id}; HttpOnly; SameSite=Strict; Path=/`;
 }
+
+/** The only connections the browser-mode page makes besides its own HTTP: the event socket. */
+export const connectSources = (port: number) => `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`;
 
 export function contentSecurityPolicy(port: number): string {
   return [
@@ -67,7 +74,7 @@ export function contentSecurityPolicy(port: number): string {
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data: blob:",
-    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
+    connectSources(port),
     "object-src 'none'",
     "base-uri 'none'",
     "frame-ancestors 'none'",
@@ -96,6 +103,8 @@ export function isJsonContentType(header: string | undefined): boolean {
 export class SessionGate {
   private token: string | null;
   private session: Buffer | null = null;
+  /** Set once the port is known (the gate is made before the server listens). */
+  cookieName = sessionCookieName(0);
 
   constructor(token: string) {
     this.token = token;
@@ -115,7 +124,7 @@ export class SessionGate {
   authorised(cookieHeader: string | undefined): boolean {
     const session = this.session;
     if (session === null) return false;
-    return cookieValues(cookieHeader, SESSION_COOKIE).some((value) => timingSafeEqual(digest(value), session));
+    return cookieValues(cookieHeader, this.cookieName).some((value) => timingSafeEqual(digest(value), session));
   }
 }
 

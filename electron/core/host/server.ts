@@ -17,7 +17,9 @@ import {
   newSecret,
   originAllowed,
   securityHeaders,
+  connectSources,
   sessionCookie,
+  sessionCookieName,
   staticPath,
 } from './security';
 
@@ -169,7 +171,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     // Client-side routes (no extension) get the app shell; a missing asset stays a 404.
     if (file === null && path.extname(target) === '') file = await fileIn(indexFile);
     if (file === null) return plain(res, 404, 'Not found');
-    const body = await readFile(file);
+    let body = await readFile(file);
+    // The page's own CSP (written for the desktop window, which needs no socket) must let this page
+    // reach its event socket on this port, and only that: a meta CSP and the header both apply.
+    if (file === indexFile) body = Buffer.from(body.toString('utf8').replace(/connect-src [^;"]*/, connectSources(port)), 'utf8');
     res.statusCode = 200;
     res.setHeader('Content-Type', CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream');
     res.setHeader('Content-Length', body.length);
@@ -186,7 +191,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       if (!body.ok) return;
       const id = gate.exchange((body.value as { token?: unknown } | null | undefined)?.token);
       if (id === null) return plain(res, 403, 'Forbidden');
-      res.setHeader('Set-Cookie', sessionCookie(id));
+      res.setHeader('Set-Cookie', sessionCookie(port, id));
       return empty(res, 204);
     }
     if (pathname === '/api/events') {
@@ -284,6 +289,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   });
   port = (server.address() as AddressInfo).port;
   baseHeaders = securityHeaders(port);
+  gate.cookieName = sessionCookieName(port);
   const url = `http://127.0.0.1:${port}/`;
 
   return {
