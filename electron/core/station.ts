@@ -292,8 +292,11 @@ export function createStation(config: StationConfig): Station {
     getSettings: () => settingsInForce(),
     updateSettings({ patch, approval }) {
       const lead = identities.approve(approval);
+      const scaleBefore = effectiveSettings().scale;
       settings.update(patch, actorOf(lead));
       if (patch.odoo?.scope) prefetcher?.kick(); // a new scope starts the cache over
+      const scaleNow = effectiveSettings().scale;
+      if (scaleNow.path !== scaleBefore.path || scaleNow.protocol !== scaleBefore.protocol) void replaceScale();
       publishState();
       return settingsInForce();
     },
@@ -382,6 +385,20 @@ export function createStation(config: StationConfig): Station {
     prefetcher.start();
   }
 
+  let scaleSwap: Promise<void> = Promise.resolve();
+  /** The scale settings changed: close the old port and open the new one now, not at the next start. */
+  function replaceScale(): Promise<void> {
+    scaleSwap = scaleSwap.then(async () => {
+      const old = scale;
+      scale = null;
+      await old?.stop();
+      if (stopped) return;
+      connectScale(effectiveSettings());
+      pack.scaleReplaced();
+    });
+    return scaleSwap;
+  }
+
   function connectScale(current: Settings): void {
     const { path, protocol } = current.scale;
     if (!path) {
@@ -434,6 +451,7 @@ export function createStation(config: StationConfig): Station {
       await prefetcher?.stop();
       // A label on its way to the printer finishes (and is journaled) before the file closes.
       await printing.catch(() => {});
+      await scaleSwap;
       await scale?.stop();
       db.close();
     },

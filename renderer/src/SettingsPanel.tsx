@@ -207,7 +207,7 @@ export function SettingsPanel({
       setDraft(draftOf(result.value));
       setRefusal(null);
       const scaleNote = changed.some((p) => p.startsWith('scale.'))
-        ? ' The scale uses its new port and protocol from the next start of Packbench.'
+        ? ' The scale is being opened on its new port; its reading shows on the bench screen.'
         : '';
       setNotice({ tone: 'success', text: `Saved: ${changed.map((p) => FIELDS[p].label).join(', ')}.${scaleNote}` });
     } else {
@@ -308,7 +308,7 @@ export function SettingsPanel({
             {
               note: overridden.has('scale.path')
                 ? undefined
-                : 'A new port or protocol is used from the next start of Packbench.',
+                : 'A new port or protocol is used as soon as it is saved.',
             },
           )}
           {testButton('scale', 'Test scale', 'Checking…', isChanged('scale.path'))}

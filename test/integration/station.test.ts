@@ -2,7 +2,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dispatch } from '../../shared/bridge';
 import { createStation, type Station } from '../../electron/core/station';
+import { startScaleSimulator } from '../../electron/sandbox/scale-simulator';
 import { tempDir } from '../support/temp-dir';
+import { waitForEvent } from '../support/wait';
 
 let dir: ReturnType<typeof tempDir>;
 let station: Station;
@@ -91,5 +93,37 @@ describe('station', () => {
       ok: true,
       value: { ok: false, message: 'No printer is set up for this bench. Enter its address in Settings.' },
     });
+  });
+});
+
+describe('changing the scale in settings', () => {
+  it('opens the new scale at once, with its own protocol, and closes the old port', async () => {
+    const [sics, cas] = await Promise.all([startScaleSimulator({ protocol: 'sics' }), startScaleSimulator({ protocol: 'cas', frameIntervalMs: 50 })]);
+    try {
+      sics.setWeight(1000);
+      cas.setWeight(2345);
+      const approval = { badge: 'L-1' };
+      const reading = (grams: number) =>
+        waitForEvent(station.events, 'scale', (r) => r.status === 'ok' && r.grams !== null && Math.abs(r.grams - grams) < 1, 10_000, `scale reads ${grams} g`);
+
+      const first = reading(1000);
+      expect(await call('updateSettings', { patch: { scale: { path: sics.appPath, protocol: 'sics' } }, approval })).toMatchObject({ ok: true });
+      await first;
+
+      const second = reading(2345);
+      expect(await call('updateSettings', { patch: { scale: { path: cas.appPath, protocol: 'cas' } }, approval })).toMatchObject({ ok: true });
+      await second;
+      // The MT-SICS scale is no longer polled: its port was closed.
+      const polls = sics.polls();
+      await new Promise((r) => setTimeout(r, 800));
+      expect(sics.polls()).toBe(polls);
+
+      // A port that is not there is said so, not kept quiet.
+      const missing = waitForEvent(station.events, 'scale', (r) => r.status !== 'ok', 10_000, 'scale not ok');
+      await call('updateSettings', { patch: { scale: { path: `${dir.path}/no-such-port` } }, approval });
+      expect((await missing).message).toBeTruthy();
+    } finally {
+      await Promise.all([sics.close(), cas.close()]);
+    }
   });
 });

@@ -1017,6 +1017,11 @@ export class PackSession {
   resume(): void {
     const interrupted = this.deps.journal.markInterruptedUncertain();
     if (interrupted > 0) this.deps.changed();
+    this.scaleReplaced();
+  }
+
+  /** Another scale took over (settings changed): it waits for the parcel if the order is being weighed. */
+  scaleReplaced(): void {
     if (this.activeRow()?.step === 'weighing') this.deps.scale()?.arm();
   }
 }
