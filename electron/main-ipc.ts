@@ -30,7 +30,9 @@ export interface CorePortLike {
 
 export type CoreMessage =
   | { type: 'reply'; id: number; result: unknown }
-  | { type: 'event'; event: string; payload: unknown };
+  | { type: 'event'; event: string; payload: unknown }
+  /** The core could not start (or stopped on an error): why, in words for the bench. */
+  | { type: 'fatal'; message: string };
 
 export interface RelayOptions {
   ipcMain: IpcMainLike;
@@ -75,8 +77,19 @@ export function trustedSender(webContentsId: () => number, rendererUrl: string):
     documentOf(event.senderFrame.url) === expected;
 }
 
+/** What a call gets while there is no core: why it stopped, when it said so before exiting. */
+function unavailable(failure: string | null): CallResult<never> {
+  if (failure === null) return restarting;
+  return {
+    ok: false,
+    error: { code: 'core_failed', message: `The station could not start: ${failure} It keeps trying by itself; if this stays, call the shift lead.` },
+  };
+}
+
 export function startIpcRelay(options: RelayOptions): IpcRelay {
   let nextId = 1;
+  /** The last core's own words on why it stopped; cleared as soon as a core answers again. */
+  let failure: string | null = null;
   const pending = new Map<number, { name: CommandName; resolve: (r: unknown) => void }>();
   const latest = new Map<string, unknown>();
   const timeoutMs = options.timeoutMs ?? 60_000;
@@ -84,6 +97,11 @@ export function startIpcRelay(options: RelayOptions): IpcRelay {
   options.core.on('message', (raw) => {
     // Electron's UtilityProcess passes the data directly; a MessagePortMain wraps it in { data }.
     const message = (raw && typeof raw === 'object' && 'data' in raw ? (raw as { data: unknown }).data : raw) as CoreMessage;
+    if (message?.type === 'fatal') {
+      failure = typeof message.message === 'string' ? message.message.slice(0, 500) : null;
+      return;
+    }
+    failure = null;
     if (message?.type === 'reply') {
       const waiter = pending.get(message.id);
       if (!waiter) return;
@@ -122,7 +140,7 @@ export function startIpcRelay(options: RelayOptions): IpcRelay {
       try {
         options.core.postMessage({ type: 'call', id, name: checked.name, request: checked.request });
       } catch {
-        pending.get(id)?.resolve(restarting);
+        pending.get(id)?.resolve(unavailable(failure));
         pending.delete(id);
       }
     });
@@ -133,7 +151,7 @@ export function startIpcRelay(options: RelayOptions): IpcRelay {
       latest.clear();
       const waiting = [...pending.values()];
       pending.clear();
-      for (const waiter of waiting) waiter.resolve(restarting);
+      for (const waiter of waiting) waiter.resolve(unavailable(failure));
     },
     stop() {
       options.ipcMain.removeHandler(CALL_CHANNEL);

@@ -30,5 +30,8 @@ async function main(port: ParentPort): Promise<void> {
 
 main(parentPort).catch((error: unknown) => {
   console.error(error);
-  process.exit(1);
+  // The window says why (a newer database, a data folder it cannot write, bad flags), not only "restarting".
+  parentPort.postMessage({ type: 'fatal', message: error instanceof Error ? error.message : String(error) });
+  // Let the message leave before the process does.
+  setTimeout(() => process.exit(1), 200);
 });

@@ -52,7 +52,8 @@ export function App({ station }: { station: StationApi }) {
   const syncShown = state !== null && state.odooLink !== 'none';
   const troubled =
     connectivity?.targets.filter((t) => t.status !== 'ok' && !(syncShown && t.target === 'odoo' && t.status === 'retrying')) ?? [];
-  const message = localMessage ?? state?.message ?? null;
+  const message =
+    localMessage ?? state?.message ?? (state === null && view.unavailable !== null ? { tone: 'error' as const, text: view.unavailable } : null);
 
   return (
     <div className={`app ${state?.mode === 'training' ? 'is-training' : ''}`}>
@@ -100,7 +101,7 @@ export function App({ station }: { station: StationApi }) {
       <main className="pack">
         <section className="step-panel" aria-label="Current step">
           <div className="step" data-testid="step">
-            {state ? STEP_LABELS[state.step] : 'Connecting…'}
+            {state ? STEP_LABELS[state.step] : view.unavailable ? 'Station not running' : 'Connecting…'}
           </div>
           <div className="next-action" data-testid="next-action">
             {state?.nextAction ?? ''}

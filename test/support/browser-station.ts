@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Handlers } from '../../shared/bridge';
+import type { StationEvents } from '../../electron/core/events';
 import { startHost } from '../../electron/core/host/server';
 import { createStation, type Station } from '../../electron/core/station';
 
@@ -24,6 +26,10 @@ export async function startBrowserStation(
     seed?: (station: Station) => void;
     /** Build the station another way (e.g. the sandbox boot); its close() runs at the end. */
     boot?: (dataDir: string) => Promise<{ station: Station; close(): Promise<void> }>;
+    /** What the page reaches instead of the station's own handlers (e.g. a station that is not up yet). */
+    handlers?: (station: Station) => Handlers;
+    /** The events the page gets instead of the station's own. */
+    events?: (station: Station) => StationEvents;
   } = {},
 ): Promise<BrowserStation> {
   const dataDir = mkdtempSync(join(tmpdir(), 'packbench-e2e-'));
@@ -40,8 +46,8 @@ export async function startBrowserStation(
     closeStation = () => station.stop();
   }
   const host = await startHost({
-    handlers: station.handlers,
-    events: station.events,
+    handlers: options.handlers?.(station) ?? station.handlers,
+    events: options.events?.(station) ?? station.events,
     staticDir: resolve(__dirname, '..', '..', 'dist', 'renderer'),
     port: 0,
   });

@@ -133,6 +133,29 @@ describe('IPC relay', () => {
     expect(Date.now() - started).toBeLessThan(150);
   });
 
+  it('says why the core could not start while it is down, until a core answers again', async () => {
+    let down = false;
+    const h = harness({ coreDown: () => down });
+    h.emitFromCore({ type: 'fatal', message: 'This bench data was written by a newer Packbench. Start that newer version; nothing was changed.' });
+    down = true;
+    h.relay.coreLost();
+    expect(await h.invoke(h.trusted, 'getState', {})).toEqual({
+      ok: false,
+      error: {
+        code: 'core_failed',
+        message:
+          'The station could not start: This bench data was written by a newer Packbench. Start that newer version; nothing was changed. ' +
+          'It keeps trying by itself; if this stays, call the shift lead.',
+      },
+    });
+    // A new core that speaks (any event or reply) has started: the old reason no longer holds.
+    down = false;
+    h.emitFromCore({ type: 'event', event: 'printer', payload: { status: 'ready', message: null } });
+    expect(await h.invoke(h.trusted, 'getState', {})).toEqual({ ok: true, value: sampleState });
+    down = true;
+    expect(await h.invoke(h.trusted, 'getState', {})).toMatchObject({ ok: false, error: { code: 'core_restarting' } });
+  });
+
   it('removes both handlers on stop', () => {
     const h = harness();
     h.relay.stop();

@@ -14,7 +14,12 @@ export interface StationView {
   printer: PrinterEvent | null;
   queue: QueueCounts | null;
   connectivity: Connectivity | null;
+  /** Why the station cannot be reached yet (it failed to start, or is starting again); null once it answers. */
+  unavailable: string | null;
 }
+
+/** How often to ask again while the station does not answer. */
+const RETRY_MS = 2000;
 
 /** Mirror the snapshots the core pushes; the UI keeps no station state of its own. */
 export function useStationView(station: StationApi): [StationView, (state: StationState) => void] {
@@ -23,18 +28,39 @@ export function useStationView(station: StationApi): [StationView, (state: Stati
   const [printer, setPrinter] = useState<PrinterEvent | null>(null);
   const [queue, setQueue] = useState<QueueCounts | null>(null);
   const [connectivity, setConnectivity] = useState<Connectivity | null>(null);
+  const [unavailable, setUnavailable] = useState<string | null>(null);
 
   useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let done = false;
+    const answered = (next: StationState) => {
+      done = true;
+      clearTimeout(timer);
+      setUnavailable(null);
+      setState(next);
+    };
+    // Until the station answers once, keep asking: a core that failed to start says why each time.
+    const load = () =>
+      void station.call('getState', {}).then((r) => {
+        if (done) return;
+        if (r.ok) return answered(r.value);
+        setUnavailable(r.error.message);
+        timer = setTimeout(load, RETRY_MS);
+      });
     const offs = [
-      station.on('state', setState),
+      station.on('state', answered),
       station.on('scale', setScale),
       station.on('printer', setPrinter),
       station.on('queue', setQueue),
       station.on('connectivity', setConnectivity),
     ];
-    void station.call('getState', {}).then((r) => r.ok && setState(r.value));
-    return () => offs.forEach((off) => off());
+    load();
+    return () => {
+      done = true;
+      clearTimeout(timer);
+      offs.forEach((off) => off());
+    };
   }, [station]);
 
-  return [{ state, scale, printer, queue, connectivity }, setState];
+  return [{ state, scale, printer, queue, connectivity, unavailable }, setState];
 }
