@@ -66,6 +66,10 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
   private readonly clock: Clock;
   private running = false;
   private port: SerialPort | null = null;
+  /** Settles when the last open attempt has had its answer (its port may then need closing). */
+  private opening: Promise<void> = Promise.resolve();
+  /** Ports being closed, so stop() can wait until nothing holds the device (a probe opens it next). */
+  private readonly closing = new Map<SerialPort, Promise<void>>();
   private parser: ScaleParser | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
@@ -122,7 +126,20 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
     const port = this.port;
     this.port = null;
     this.parser = null;
-    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+    // An open still in progress finishes first; then every port this service opened is closed.
+    await this.opening;
+    if (port) void this.release(port);
+    await Promise.all(this.closing.values());
+  }
+
+  /** Close a port once, however many paths ask; resolves when the device is free. */
+  private release(port: SerialPort): Promise<void> {
+    const pending = this.closing.get(port);
+    if (pending) return pending;
+    if (!port.isOpen) return Promise.resolve();
+    const closed = new Promise<void>((resolve) => port.close(() => resolve())).finally(() => this.closing.delete(port));
+    this.closing.set(port, closed);
+    return closed;
   }
 
   latest(): ScaleEvent {
@@ -172,9 +189,12 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
     port.on('data', (bytes: Buffer) => this.onData(port, bytes));
     port.on('close', () => this.onLost(port));
     port.on('error', () => this.onLost(port));
+    let opened = () => {};
+    this.opening = new Promise<void>((resolve) => (opened = resolve));
     port.open((err) => {
+      opened();
       if (err) return this.onLost(port);
-      if (port !== this.port) return void port.close(() => undefined);
+      if (port !== this.port) return void this.release(port);
       this.parser = this.opts.protocol.parser();
       this.lastFrameAt = this.clock.now();
       this.inFlightSince = null;
@@ -192,7 +212,7 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
     this.parser = null;
     this.run = null;
     this.stopPolling();
-    if (port.isOpen) port.close(() => undefined);
+    void this.release(port);
     this.setStatus({ status: 'disconnected', grams: null, stable: false, message: scaleMessages.disconnected });
     if (this.running) this.reconnectTimer = setTimeout(() => this.open(), this.opts.reconnectMs);
   }
