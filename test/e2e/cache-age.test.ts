@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanReply } from '../../shared/api';
 import { dispatch } from '../../shared/bridge';
-import { bootStation, parseFlags, TRAINING_PACKER_BADGE, type BootedStation } from '../../electron/core/boot';
-import { ARTIFACTS, startBrowserStation, type BrowserStation } from '../support/browser-station';
-import { PackPage } from './pages/pack-page';
+import { TRAINING_PACKER_BADGE, type BootedStation } from '../../electron/core/boot';
+import { ARTIFACTS, type BrowserStation } from '../support/browser-station';
+import { startSandboxBench } from '../support/sandbox-bench';
+import type { PackPage } from './pages/pack-page';
 
 describe('cache age in the status bar', () => {
   let bench: BrowserStation;
@@ -15,16 +16,7 @@ describe('cache age in the status bar', () => {
   let booted: BootedStation;
 
   beforeAll(async () => {
-    bench = await startBrowserStation({
-      boot: async (dataDir) =>
-        (booted = await bootStation(parseFlags(['--sandbox', '--data-dir', dataDir]), {
-          log: () => {},
-          identity: { scryptN: 1024 },
-          scaleOptions: { stableWindowMs: 300 },
-        })),
-    });
-    pack = new PackPage(bench.page);
-    await bench.page.getByTestId('training-badge').waitFor();
+    ({ bench, booted, pack } = await startSandboxBench());
   });
   afterAll(async () => {
     booted?.sandbox?.odoo.setChaos({});

@@ -3,10 +3,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootStation, parseFlags, TRAINING_PACKER_BADGE, type BootedStation } from '../../electron/core/boot';
-import { ARTIFACTS, startBrowserStation, type BrowserStation } from '../support/browser-station';
+import { TRAINING_PACKER_BADGE, type BootedStation } from '../../electron/core/boot';
+import { ARTIFACTS, type BrowserStation } from '../support/browser-station';
+import { startSandboxBench } from '../support/sandbox-bench';
 import { unitScans } from '../support/unit-scans';
-import { PackPage } from './pages/pack-page';
+import type { PackPage } from './pages/pack-page';
 
 describe('pack one order in the browser', () => {
   let bench: BrowserStation;
@@ -14,16 +15,7 @@ describe('pack one order in the browser', () => {
   let booted: BootedStation;
 
   beforeAll(async () => {
-    bench = await startBrowserStation({
-      boot: async (dataDir) =>
-        (booted = await bootStation(parseFlags(['--sandbox', '--data-dir', dataDir]), {
-          log: () => {},
-          identity: { scryptN: 1024 },
-          scaleOptions: { stableWindowMs: 300 },
-        })),
-    });
-    pack = new PackPage(bench.page);
-    await bench.page.getByTestId('training-badge').waitFor();
+    ({ bench, booted, pack } = await startSandboxBench());
   });
   afterAll(async () => bench?.close());
 

@@ -1,51 +1,29 @@
 // What the packer sees when things go wrong, typed scans only: Odoo unreachable (an unknown order,
 // then an order from the local copy), the parcel still swinging on the scale. Nothing already
 // accepted is lost: the items stay packed, the label prints, and Odoo is told once it is back.
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JsonRpcTransport } from '../../electron/core/odoo/json-rpc';
-import { createStation, type Station } from '../../electron/core/station';
-import { startSandboxOdoo, type SandboxOdoo } from '../../electron/sandbox/odoo/server';
-import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/printer-sink';
-import { startScaleSimulator, type ScaleSimulator } from '../../electron/sandbox/scale-simulator';
+import type { Station } from '../../electron/core/station';
 import { ARTIFACTS, startBrowserStation, type BrowserStation } from '../support/browser-station';
 import { expectedParcelWeight } from '../support/expected-weight';
+import { startSandboxDevices, startSandboxStation, type SandboxDevices } from '../support/sandbox-rig';
 import { unitScans } from '../support/unit-scans';
 import { waitForEvent } from '../support/wait';
 import { PackPage } from './pages/pack-page';
 
 describe('trouble on screen', () => {
-  const apiKey = randomBytes(16).toString('hex');
-  let odoo: SandboxOdoo;
-  let scale: ScaleSimulator;
-  let printer: PrinterSink;
+  let devices: SandboxDevices;
   let station: Station;
   let bench: BrowserStation;
   let pack: PackPage;
 
   beforeAll(async () => {
-    odoo = await startSandboxOdoo({ port: 0, apiKey, seed: 4 });
-    scale = await startScaleSimulator({});
-    printer = await startPrinterSink({ port: 0 });
+    devices = await startSandboxDevices({ seed: 4 });
     bench = await startBrowserStation({
       boot: async (dataDir) => {
-        station = createStation({
-          dataDir,
-          mode: 'live',
-          identity: { scryptN: 1024 },
-          log: () => {},
-          odooApiKey: apiKey,
-          overrides: {
-            odoo: { url: odoo.url, db: odoo.db, login: odoo.login },
-            printer: { uri: printer.uri },
-            scale: { path: scale.appPath, protocol: 'sics' },
-          },
-          scaleOptions: { stableWindowMs: 300, reconnectMs: 200 },
-        });
-        station.identities.addStaff({ badge: 'P-1', name: 'Pia', role: 'packer' });
-        await station.start();
+        station = await startSandboxStation(devices, dataDir, { mode: 'live' });
         return { station, close: () => station.stop() };
       },
     });
@@ -55,13 +33,14 @@ describe('trouble on screen', () => {
   });
   afterAll(async () => {
     await bench?.close();
-    await Promise.all([odoo?.close(), scale?.close(), printer?.close()]);
+    await devices?.close();
   });
 
   const shows = (text: string | RegExp, timeout = 10_000) => pack.message().filter({ hasText: text }).waitFor({ timeout });
   const tone = async () => (await pack.message().getAttribute('class'))?.match(/tone-(\w+)/)?.[1];
 
   it('says Odoo cannot be reached, packs from the local copy, and says the scale is still moving', async () => {
+    const { apiKey, odoo, scale, printer } = devices;
     await pack.scan('P-1');
     await shows('Hello, Pia');
     // The local copy is filled before Odoo goes away.

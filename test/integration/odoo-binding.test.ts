@@ -1,73 +1,43 @@
 // Outbox rows are bound to the Odoo (URL and database) they were written for. A bench packs an
 // order while its Odoo is away, and is then started against another Odoo: the waiting write-back
 // is never sent there; it goes to the shift lead's queue saying which Odoo it was packed for.
-import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ScanReply } from '../../shared/api';
-import { dispatch } from '../../shared/bridge';
 import { JsonRpcTransport } from '../../electron/core/odoo/json-rpc';
 import { ODOO_DISPATCH } from '../../electron/core/pack/pack-session';
-import { createStation, type Station } from '../../electron/core/station';
+import type { Station } from '../../electron/core/station';
 import { openDatabase } from '../../electron/core/store/db';
 import { startSandboxOdoo, type SandboxOdoo } from '../../electron/sandbox/odoo/server';
-import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/printer-sink';
-import { startScaleSimulator, type ScaleSimulator } from '../../electron/sandbox/scale-simulator';
 import { expectedParcelWeight } from '../support/expected-weight';
+import { openSandboxStation, scanOn, startSandboxDevices, startSandboxStation, type SandboxDevices } from '../support/sandbox-rig';
 import { tempDir } from '../support/temp-dir';
 import { unitScans } from '../support/unit-scans';
 import { waitForEvent } from '../support/wait';
 
 let dir: ReturnType<typeof tempDir>;
-let first: SandboxOdoo;
+let devices: SandboxDevices;
 let second: SandboxOdoo;
-let scale: ScaleSimulator;
-let printer: PrinterSink;
 let station: Station | null = null;
-const apiKey = randomBytes(16).toString('hex');
 
-function openStation(odoo: SandboxOdoo): Station {
-  return createStation({
-    dataDir: dir.path,
-    mode: 'live',
-    identity: { scryptN: 1024 },
-    log: () => {},
-    odooApiKey: apiKey,
-    overrides: {
-      odoo: { url: odoo.url, db: odoo.db, login: odoo.login },
-      printer: { uri: printer.uri },
-      scale: { path: scale.appPath, protocol: 'sics' },
-    },
-    scaleOptions: { stableWindowMs: 300, reconnectMs: 200 },
-  });
-}
-
-async function scan(code: string): Promise<ScanReply> {
-  const result = await dispatch(station!.handlers, 'scan', { code });
-  if (!result.ok) throw new Error(`scan ${code} failed: ${result.error.message}`);
-  return result.value as ScanReply;
-}
+const scan = (code: string) => scanOn(station!, code);
 
 beforeEach(async () => {
   dir = tempDir('packbench-binding-');
   // Two Odoos with the same seeded deliveries: the same picking ids and names exist in both.
-  first = await startSandboxOdoo({ port: 0, apiKey, seed: 3 });
-  second = await startSandboxOdoo({ port: 0, apiKey, seed: 3 });
-  scale = await startScaleSimulator({});
-  printer = await startPrinterSink({ port: 0 });
+  devices = await startSandboxDevices({ seed: 3 });
+  second = await startSandboxOdoo({ port: 0, apiKey: devices.apiKey, seed: 3 });
 });
 
 afterEach(async () => {
   await station?.stop();
   station = null;
-  await Promise.all([first.close(), second.close(), scale.close(), printer.close()]);
+  await Promise.all([devices.close(), second.close()]);
   dir.remove();
 });
 
 describe('outbox binding', () => {
   it('never sends a write-back packed for one Odoo to another; the lead is told which', async () => {
-    station = openStation(first);
-    station.identities.addStaff({ badge: 'P-1', name: 'Pia', role: 'packer' });
-    await station.start();
+    const { odoo: first, scale, apiKey } = devices;
+    station = await startSandboxStation(devices, dir.path, { mode: 'live' });
     await scan('P-1');
     const name = first.state.sampleNames()[0]!;
     const opened = await scan(name);
@@ -85,7 +55,7 @@ describe('outbox binding', () => {
     waiting.close();
 
     // The same bench, now set up for another Odoo.
-    station = openStation(second);
+    station = openSandboxStation({ ...devices, odoo: second }, dir.path, 'live');
     await station.start();
     const alert = await waitForEvent(station.events, 'queue', (q) => q.openExceptions > 0, 20_000, 'an exception');
     expect(alert.dead).toBe(1);

@@ -2,81 +2,24 @@
 // conflict (never overwritten), and the shift lead's "repack" frees the order so the packer scans it
 // again and gets a label for the new address, which then reaches Odoo. Real SQLite, pty scale, TCP
 // printer and the sandbox Odoo over HTTP.
-import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ScanReply, StationState } from '../../shared/api';
 import { dispatch } from '../../shared/bridge';
-import { JsonRpcTransport } from '../../electron/core/odoo/json-rpc';
-import { createStation, type Station } from '../../electron/core/station';
-import { startSandboxOdoo } from '../../electron/sandbox/odoo/server';
-import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/printer-sink';
-import { startScaleSimulator, type ScaleSimulator } from '../../electron/sandbox/scale-simulator';
-import { tempDir } from '../support/temp-dir';
+import { startSandboxRig, type SandboxRig } from '../support/sandbox-rig';
 import { unitScans } from '../support/unit-scans';
 import { expectedParcelWeight } from '../support/expected-weight';
 import { waitForEvent } from '../support/wait';
 
-type SandboxOdoo = Awaited<ReturnType<typeof startSandboxOdoo>>;
-
-let dir: ReturnType<typeof tempDir>;
-let odoo: SandboxOdoo;
-let scale: ScaleSimulator;
-let printer: PrinterSink;
-let station: Station;
-let rpc: JsonRpcTransport;
-const apiKey = randomBytes(16).toString('hex');
-
-function openStation(): Station {
-  return createStation({
-    dataDir: dir.path,
-    mode: 'training',
-    identity: { scryptN: 1024 },
-    log: () => {},
-    odooApiKey: apiKey,
-    overrides: {
-      odoo: { url: odoo.url, db: odoo.db, login: odoo.login },
-      printer: { uri: printer.uri },
-      scale: { path: scale.appPath, protocol: 'sics' },
-    },
-    scaleOptions: { stableWindowMs: 300, reconnectMs: 200 },
-  });
-}
-
-async function scan(code: string): Promise<ScanReply> {
-  const result = await dispatch(station.handlers, 'scan', { code });
-  if (!result.ok) throw new Error(`scan ${code} failed: ${result.error.message}`);
-  return result.value as ScanReply;
-}
-
-const untilStep = (step: StationState['step'], timeoutMs = 15_000) =>
-  waitForEvent(station.events, 'state', (s) => s.step === step, timeoutMs, `step ${step}`);
-
-async function readyPickings(): Promise<{ id: number; name: string }[]> {
-  return (await rpc.executeKw('stock.picking', 'search_read', [[['state', '=', 'assigned']]], {
-    fields: ['name'],
-    order: 'id asc',
-  })) as { id: number; name: string }[];
-}
+let rig: SandboxRig;
 
 beforeEach(async () => {
-  dir = tempDir();
-  odoo = await startSandboxOdoo({ port: 0, apiKey, seed: 6 });
-  rpc = new JsonRpcTransport({ url: odoo.url, db: odoo.db, login: odoo.login, apiKey });
-  scale = await startScaleSimulator({});
-  printer = await startPrinterSink({ port: 0 });
-  station = openStation();
-  station.identities.addStaff({ badge: 'P-1', name: 'Pia', role: 'packer' });
-  await station.start();
+  rig = await startSandboxRig({ seed: 6 });
 });
 
-afterEach(async () => {
-  await station.stop();
-  await Promise.all([odoo.close(), scale.close(), printer.close()]);
-  dir.remove();
-});
+afterEach(() => rig.close());
 
 describe('repack after an Odoo conflict', () => {
   it('a re-addressed delivery is held, repacked with a label for the new address, then shipped', async () => {
+    const { odoo, scale, printer, station, rpc, scan, untilStep, readyPickings } = rig;
     const [picking] = await readyPickings();
     await scan('P-1');
     const opened = await scan(picking!.name);

@@ -1,11 +1,11 @@
 // Every scale protocol end to end: simulator ↔ socat pty pair ↔ serialport ↔ ScaleService / probe.
 // Protocols run concurrently with short windows (100 ms frames, 300 ms stability) to stay quick.
 import { describe, expect, it } from 'vitest';
-import type { ScaleEvent } from '../../shared/api';
-import { protocolByName, scaleProtocolNames, type ScaleProtocolName } from '../../electron/core/devices/scale/protocols';
+import { scaleProtocolNames, type ScaleProtocolName } from '../../electron/core/devices/scale/protocols';
 import { probeScale } from '../../electron/core/devices/scale/scale-probe';
-import { scaleMessages, ScaleService, type ScaleServiceOptions } from '../../electron/core/devices/scale/scale-service';
-import { startScaleSimulator, type ScaleSimulator } from '../../electron/sandbox/scale-simulator';
+import { scaleMessages, type ScaleServiceOptions } from '../../electron/core/devices/scale/scale-service';
+import { startScaleSimulator } from '../../electron/sandbox/scale-simulator';
+import { nextCapture, okAt, startScaleRig, statusWhere, type ScaleRig } from '../support/scale-rig';
 import { tempDir } from '../support/temp-dir';
 
 const FRAME_MS = 100;
@@ -16,68 +16,12 @@ const CAPTURE_WITHIN_FRAMES = 6;
 const ADAM_CAPTURE_WITHIN_FRAMES = 1;
 const WAIT_MS = 8000;
 
-interface Rig {
-  sim: ScaleSimulator;
-  scale: ScaleService;
-  captures: number[];
-  close(): Promise<void>;
-}
-
-async function rig(protocol: ScaleProtocolName, options: Partial<ScaleServiceOptions> = {}): Promise<Rig> {
-  const dir = tempDir(`packbench-${protocol}-`);
-  const sim = await startScaleSimulator({ dir: dir.path, protocol, frameIntervalMs: FRAME_MS, seed: 7 });
-  const scale = new ScaleService({
-    path: sim.appPath,
-    protocol: protocolByName(protocol)!,
-    pollIntervalMs: FRAME_MS,
-    stableWindowMs: WINDOW_MS,
-    reconnectMs: 200,
-    ...options,
+const rig = (protocol: ScaleProtocolName, options: Partial<ScaleServiceOptions> = {}): Promise<ScaleRig> =>
+  startScaleRig({
+    prefix: `packbench-${protocol}-`,
+    simulator: { protocol, frameIntervalMs: FRAME_MS, seed: 7 },
+    service: { pollIntervalMs: FRAME_MS, stableWindowMs: WINDOW_MS, ...options },
   });
-  const captures: number[] = [];
-  scale.on('captured', (g) => captures.push(g));
-  scale.start();
-  return {
-    sim,
-    scale,
-    captures,
-    async close() {
-      await scale.stop();
-      await sim.close();
-      dir.remove();
-    },
-  };
-}
-
-/** The first status (current or coming) that matches; rejects after a bounded wait. */
-function statusWhere(scale: ScaleService, match: (e: ScaleEvent) => boolean, what: string): Promise<ScaleEvent> {
-  if (match(scale.latest())) return Promise.resolve(scale.latest());
-  return new Promise((resolve, reject) => {
-    const onReading = (e: ScaleEvent) => {
-      if (!match(e)) return;
-      clearTimeout(timer);
-      scale.off('reading', onReading);
-      resolve(e);
-    };
-    const timer = setTimeout(() => {
-      scale.off('reading', onReading);
-      reject(new Error(`no '${what}' status within ${WAIT_MS} ms; last: ${JSON.stringify(scale.latest())}`));
-    }, WAIT_MS);
-    scale.on('reading', onReading);
-  });
-}
-
-function nextCapture(scale: ScaleService): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no capture within ${WAIT_MS} ms`)), WAIT_MS);
-    scale.once('captured', (grams) => {
-      clearTimeout(timer);
-      resolve(grams);
-    });
-  });
-}
-
-const okAt = (scale: ScaleService, grams: number) => statusWhere(scale, (e) => e.status === 'ok' && e.grams === grams, `ok ${grams} g`);
 
 describe.each(scaleProtocolNames)('%s over a socat pty', (name) => {
   const adam = name === 'adam';

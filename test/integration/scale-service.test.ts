@@ -1,70 +1,31 @@
 // ScaleService against the simulated MT-SICS scale over a real socat pty pair.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ScaleEvent } from '../../shared/api';
-import { ScaleService } from '../../electron/core/devices/scale/scale-service';
-import { sicsProtocol } from '../../electron/core/devices/scale/sics';
-import { startScaleSimulator, type ScaleSimulator } from '../../electron/sandbox/scale-simulator';
-import { tempDir } from '../support/temp-dir';
+import type { ScaleService } from '../../electron/core/devices/scale/scale-service';
+import type { ScaleSimulator } from '../../electron/sandbox/scale-simulator';
+import { nextCapture as nextCaptureOn, okAt, startScaleRig, statusWhere as statusWhereOn, type ScaleRig } from '../support/scale-rig';
 
 /** Polls from a settled weight to its capture: the window is 600 ms at one SI per 250 ms, so the 4th
  *  stable frame captures; one more allows for the request already in flight when the weight changed. */
 const CAPTURE_WITHIN_POLLS = 5;
-const WAIT_MS = 8000;
 
-let dir: ReturnType<typeof tempDir>;
+let rig: ScaleRig;
 let sim: ScaleSimulator;
 let scale: ScaleService;
 let seen: ScaleEvent[];
 let captures: number[];
 
-/** Resolves with the first status (current or coming) that matches; rejects after a bounded wait. */
-function statusWhere(match: (e: ScaleEvent) => boolean, what: string): Promise<ScaleEvent> {
-  const now = scale.latest();
-  if (match(now)) return Promise.resolve(now);
-  return new Promise((resolve, reject) => {
-    const onReading = (e: ScaleEvent) => {
-      if (!match(e)) return;
-      clearTimeout(timer);
-      scale.off('reading', onReading);
-      resolve(e);
-    };
-    const timer = setTimeout(() => {
-      scale.off('reading', onReading);
-      reject(new Error(`no '${what}' status within ${WAIT_MS} ms; last: ${JSON.stringify(scale.latest())}`));
-    }, WAIT_MS);
-    scale.on('reading', onReading);
-  });
-}
-
-function nextCapture(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no capture within ${WAIT_MS} ms`)), WAIT_MS);
-    scale.once('captured', (grams) => {
-      clearTimeout(timer);
-      resolve(grams);
-    });
-  });
-}
-
-const settledAt = (grams: number) => statusWhere((e) => e.status === 'ok' && e.grams === grams, `ok ${grams} g`);
+const statusWhere = (match: (e: ScaleEvent) => boolean, what: string) => statusWhereOn(scale, match, what);
+const nextCapture = () => nextCaptureOn(scale);
+const settledAt = (grams: number) => okAt(scale, grams);
 
 beforeEach(async () => {
-  dir = tempDir('packbench-scale-');
-  sim = await startScaleSimulator({ dir: dir.path });
-  scale = new ScaleService({ path: sim.appPath, protocol: sicsProtocol, reconnectMs: 200 });
-  seen = [];
-  captures = [];
-  scale.on('reading', (e) => seen.push(e));
-  scale.on('captured', (g) => captures.push(g));
-  scale.start();
+  rig = await startScaleRig({ prefix: 'packbench-scale-' });
+  ({ sim, scale, readings: seen, captures } = rig);
   await settledAt(0);
 });
 
-afterEach(async () => {
-  await scale.stop();
-  await sim.close();
-  dir.remove();
-});
+afterEach(() => rig.close());
 
 describe('ScaleService over a socat pty with the MT-SICS simulator', () => {
   it(`captures a settled weight within ${CAPTURE_WITHIN_POLLS} polls, once`, async () => {

@@ -1,82 +1,26 @@
 // One order from scan to Odoo through real SQLite, a real pty serial port (socat + serialport),
 // a real TCP printer socket and the sandbox Odoo over HTTP. The label bytes the printer received
 // are rendered and decoded independently.
-import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ScanReply, StationState } from '../../shared/api';
 import { dispatch } from '../../shared/bridge';
-import { JsonRpcTransport } from '../../electron/core/odoo/json-rpc';
-import { createStation, type Station } from '../../electron/core/station';
-import { startSandboxOdoo } from '../../electron/sandbox/odoo/server';
-import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/printer-sink';
-import { startScaleSimulator, type ScaleSimulator } from '../../electron/sandbox/scale-simulator';
 import { decodeBarcodes, renderZplToPng } from '../support/label-decode';
-import { tempDir } from '../support/temp-dir';
+import { startSandboxRig, type SandboxRig } from '../support/sandbox-rig';
 import { unitScans } from '../support/unit-scans';
 import { expectedParcelWeight } from '../support/expected-weight';
 import { waitForEvent } from '../support/wait';
 
-type SandboxOdoo = Awaited<ReturnType<typeof startSandboxOdoo>>;
-
-let dir: ReturnType<typeof tempDir>;
-let odoo: SandboxOdoo;
-let scale: ScaleSimulator;
-let printer: PrinterSink;
-let station: Station;
-let rpc: JsonRpcTransport;
-const apiKey = randomBytes(16).toString('hex');
-
-function openStation(): Station {
-  return createStation({
-    dataDir: dir.path,
-    mode: 'training',
-    identity: { scryptN: 1024 },
-    log: () => {},
-    odooApiKey: apiKey,
-    overrides: {
-      odoo: { url: odoo.url, db: odoo.db, login: odoo.login },
-      printer: { uri: printer.uri },
-      scale: { path: scale.appPath, protocol: 'sics' },
-    },
-    scaleOptions: { stableWindowMs: 300, reconnectMs: 200 },
-  });
-}
-
-async function scan(code: string): Promise<ScanReply> {
-  const result = await dispatch(station.handlers, 'scan', { code });
-  if (!result.ok) throw new Error(`scan ${code} failed: ${result.error.message}`);
-  return result.value as ScanReply;
-}
-
-const untilStep = (step: StationState['step'], timeoutMs = 15_000) =>
-  waitForEvent(station.events, 'state', (s) => s.step === step, timeoutMs, `step ${step}`);
-
-async function readyPickings(): Promise<{ id: number; name: string }[]> {
-  return (await rpc.executeKw('stock.picking', 'search_read', [[['state', '=', 'assigned']]], {
-    fields: ['name'],
-    order: 'id asc',
-  })) as { id: number; name: string }[];
-}
+let rig: SandboxRig;
 
 beforeEach(async () => {
-  dir = tempDir();
-  odoo = await startSandboxOdoo({ port: 0, apiKey, seed: 6 });
-  rpc = new JsonRpcTransport({ url: odoo.url, db: odoo.db, login: odoo.login, apiKey });
-  scale = await startScaleSimulator({});
-  printer = await startPrinterSink({ port: 0 });
-  station = openStation();
-  station.identities.addStaff({ badge: 'P-1', name: 'Pia', role: 'packer' });
-  await station.start();
+  rig = await startSandboxRig({ seed: 6 });
 });
 
-afterEach(async () => {
-  await station.stop();
-  await Promise.all([odoo.close(), scale.close(), printer.close()]);
-  dir.remove();
-});
+afterEach(() => rig.close());
 
 describe('walking skeleton', () => {
   it('packs one order from scan to a printed, decodable label and a done picking in Odoo', async () => {
+    const { scale, printer, station, rpc, scan, untilStep, readyPickings } = rig;
     const [picking] = await readyPickings();
     await scan('P-1');
     const opened = await scan(picking!.name);
@@ -118,6 +62,7 @@ describe('walking skeleton', () => {
   });
 
   it('resumes the same order at the same step after a restart', async () => {
+    const { scan, readyPickings } = rig;
     const pickings = await readyPickings();
     await scan('P-1');
     // Pick an order with more than one item so a restart can land in the middle of it.
@@ -135,9 +80,7 @@ describe('walking skeleton', () => {
     const first = opened!.state.order!.lines[0]!;
     await scan(first.barcode!);
 
-    await station.stop();
-    station = openStation();
-    await station.start();
+    const station = await rig.restart();
 
     const state = (await dispatch(station.handlers, 'getState', {})) as { ok: true; value: StationState };
     expect(state.value.step).toBe('packing');
@@ -147,6 +90,7 @@ describe('walking skeleton', () => {
   });
 
   it('says so when the scale is still moving, and captures nothing', async () => {
+    const { scale, printer, station, scan, untilStep, readyPickings } = rig;
     const [picking] = await readyPickings();
     await scan('P-1');
     const opened = await scan(picking!.name);
@@ -161,6 +105,7 @@ describe('walking skeleton', () => {
   });
 
   it('keeps packing from the local copy when Odoo is unreachable, and sends later', async () => {
+    const { odoo, scale, station, scan, untilStep, readyPickings } = rig;
     const [picking] = await readyPickings();
     await scan('P-1');
     // Cache the order, then put it aside.
@@ -186,6 +131,7 @@ describe('walking skeleton', () => {
     await untilStep('done', 60_000);
   });
   it('an order put aside at the scale does not steal the next order’s weight', async () => {
+    const { scale, station, scan, untilStep, readyPickings } = rig;
     const [a, b] = await readyPickings();
     await scan('P-1');
     const first = await scan(a!.name);

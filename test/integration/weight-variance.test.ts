@@ -1,21 +1,16 @@
 // The variance gate inside a real station: held parcels, reweigh, lead override with a reason,
 // and manual weight entry, all audited. Sandbox Odoo over HTTP; weights come in as the scale
 // service would deliver them (pack.weighed), or typed by a lead (enterWeight).
-import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallResult, ExceptionView, StationState } from '../../shared/api';
 import { dispatch } from '../../shared/bridge';
-import { createStation, type Station } from '../../electron/core/station';
-import { startSandboxOdoo } from '../../electron/sandbox/odoo/server';
-import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/printer-sink';
-import { tempDir } from '../support/temp-dir';
+import type { Station } from '../../electron/core/station';
+import { startSandboxRig, type SandboxRig } from '../support/sandbox-rig';
 import { unitScans } from '../support/unit-scans';
 
-let dir: ReturnType<typeof tempDir>;
-let odoo: Awaited<ReturnType<typeof startSandboxOdoo>>;
-let printer: PrinterSink;
+let rig: SandboxRig<null>;
+/** The rig's station, for the helpers and tests below. */
 let station: Station;
-const apiKey = randomBytes(16).toString('hex');
 
 const call = async <T>(name: string, request: unknown): Promise<CallResult<T>> =>
   (await dispatch(station.handlers, name, request)) as CallResult<T>;
@@ -28,7 +23,7 @@ const ok = async <T>(name: string, request: unknown): Promise<T> => {
 /** Open the first sandbox order and scan all its items; returns the expected weight in grams. */
 async function packUntilWeighing(): Promise<number> {
   await ok('scan', { code: 'P-1' });
-  const opened = await ok<{ state: StationState }>('scan', { code: odoo.state.sampleNames()[0]! });
+  const opened = await ok<{ state: StationState }>('scan', { code: rig.odoo.state.sampleNames()[0]! });
   for (const code of unitScans(opened.state.order!.lines)) await ok('scan', { code });
   expect(station.pack.step()).toBe('weighing');
   const row = station.db
@@ -38,26 +33,10 @@ async function packUntilWeighing(): Promise<number> {
 }
 
 beforeEach(async () => {
-  dir = tempDir();
-  odoo = await startSandboxOdoo({ port: 0, apiKey, seed: 3 });
-  printer = await startPrinterSink({ port: 0 });
-  station = createStation({
-    dataDir: dir.path,
-    mode: 'training',
-    identity: { scryptN: 1024 },
-    log: () => {},
-    odooApiKey: apiKey,
-    overrides: { odoo: { url: odoo.url, db: odoo.db, login: odoo.login }, printer: { uri: printer.uri } },
-  });
-  station.identities.addStaff({ badge: 'P-1', name: 'Pia', role: 'packer' });
-  station.identities.addStaff({ badge: 'L-1', name: 'Lena', role: 'lead', pin: '482913' });
-  await station.start();
+  rig = await startSandboxRig({ seed: 3, scale: false, staff: [{ badge: 'L-1', name: 'Lena', role: 'lead', pin: '482913' }] });
+  station = rig.station;
 });
-afterEach(async () => {
-  await station.stop();
-  await Promise.all([odoo.close(), printer.close()]);
-  dir.remove();
-});
+afterEach(() => rig.close());
 
 const openHolds = () => station.exceptions.list('open').filter((e) => e.kind === 'weight_variance');
 
