@@ -240,6 +240,11 @@ export const commands = {
     request: z.object({ device: z.enum(['printer', 'scale']) }).strict(),
     reply: DeviceTestReply,
   },
+  /** Which protocol and speed the scale on the saved port answers in (the scale pauses meanwhile). */
+  detectScale: {
+    request: Empty,
+    reply: DeviceTestReply.extend({ found: z.object({ protocol: z.string(), baudRate: z.number().int() }).nullable() }),
+  },
   login: { request: z.object({ badge: z.string().min(1).max(128) }).strict(), reply: StationState },
   logout: { request: Empty, reply: StationState },
 } as const;

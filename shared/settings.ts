@@ -8,6 +8,10 @@ export const PrinterUri = z
     'A printer is tcp://host:port, file:PATH, serial:PATH?baud=9600 or cups:QUEUE',
   );
 
+/** The serial speeds scales use. */
+export const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400] as const;
+export const BaudRate = z.literal(BAUD_RATES);
+
 export const Settings = z.object({
   bench: z
     .object({
@@ -47,14 +51,25 @@ export const Settings = z.object({
       /** What the printer speaks: ZPL (label printers) or ESC/POS (receipt printers, sent the label as an image). */
       language: z.enum(['zpl', 'escpos']).default('zpl'),
       fallbackLanguage: z.enum(['zpl', 'escpos']).default('zpl'),
+      /**
+       * A Unicode TrueType font stored on the ZPL printer (e.g. E:NOTOSANS.TTF): names in any script are
+       * printed with it. None: Latin names in the printer's own font, other scripts drawn as pictures.
+       */
+      unicodeFont: z
+        .string()
+        .regex(/^[REBA]:[\w.-]+\.TTF$/i, 'A font on the printer is named like E:NOTOSANS.TTF')
+        .nullable()
+        .default(null),
     })
-    .default({ uri: null, fallbackUri: null, dpi: 203, language: 'zpl', fallbackLanguage: 'zpl' }),
+    .default({ uri: null, fallbackUri: null, dpi: 203, language: 'zpl', fallbackLanguage: 'zpl', unicodeFont: null }),
   scale: z
     .object({
       path: z.string().min(1).nullable().default(null),
       protocol: z.string().min(1).nullable().default(null),
+      /** Serial speed; null: the protocol's usual rate (devices.md). */
+      baudRate: BaudRate.nullable().default(null),
     })
-    .default({ path: null, protocol: null }),
+    .default({ path: null, protocol: null, baudRate: null }),
   packing: z
     .object({
       /** Scan every item before weighing (off: weigh straight after the order scan). */

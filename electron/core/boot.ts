@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { StationFault } from '../../shared/errors';
-import { defaultSettings, type SettingsPatch } from '../../shared/settings';
+import { BaudRate, defaultSettings, type SettingsPatch } from '../../shared/settings';
 import { startSandboxOdoo, type SandboxOdoo } from '../sandbox/odoo/server';
 import { startPrinterSink, type PrinterSink } from '../sandbox/printer-sink';
 import { startScaleSimulator, type ScaleSimulator } from '../sandbox/scale-simulator';
@@ -25,6 +25,7 @@ export const flagOptions = {
   printer: { type: 'string' },
   scale: { type: 'string' },
   'scale-protocol': { type: 'string' },
+  'scale-baud': { type: 'string' },
   'odoo-url': { type: 'string' },
   'odoo-db': { type: 'string' },
   'odoo-login': { type: 'string' },
@@ -38,6 +39,7 @@ export const Flags = z.object({
   printer: z.string().optional(),
   scale: z.string().optional(),
   scaleProtocol: z.string().optional(),
+  scaleBaud: z.coerce.number().pipe(BaudRate).optional(),
   odooUrl: z.url().optional(),
   odooDb: z.string().optional(),
   odooLogin: z.string().optional(),
@@ -54,6 +56,7 @@ export function parseFlags(argv: string[]): Flags {
     printer: values.printer,
     scale: values.scale,
     scaleProtocol: values['scale-protocol'],
+    scaleBaud: values['scale-baud'],
     odooUrl: values['odoo-url'],
     odooDb: values['odoo-db'],
     odooLogin: values['odoo-login'],
@@ -64,7 +67,9 @@ export function parseFlags(argv: string[]): Flags {
 export function overridesOf(flags: Flags): SettingsPatch {
   const patch: SettingsPatch = {};
   if (flags.printer) patch.printer = { uri: flags.printer };
-  if (flags.scale) patch.scale = { path: flags.scale, protocol: flags.scaleProtocol ?? 'sics' };
+  if (flags.scale) {
+    patch.scale = { path: flags.scale, protocol: flags.scaleProtocol ?? 'sics', ...(flags.scaleBaud ? { baudRate: flags.scaleBaud } : {}) };
+  }
   if (flags.odooUrl || flags.odooDb || flags.odooLogin) {
     patch.odoo = {
       ...(flags.odooUrl ? { url: flags.odooUrl } : {}),

@@ -13,6 +13,8 @@ import { renderLabelPng } from './labels/label-png';
 import { PrintJournal } from './devices/printer/print-journal';
 import { ScaleService, type ScaleServiceOptions } from './devices/scale/scale-service';
 import { protocolByName } from './devices/scale/protocols';
+import { probeScale } from './devices/scale/scale-probe';
+import { scaleProtocolLabel } from '../../shared/scale-protocols';
 import { StationEvents } from './events';
 import { authLatch } from './odoo/auth-latch';
 import { createOdooDispatchTarget, ODOO_TARGET } from './odoo/dispatch-target';
@@ -204,7 +206,10 @@ export function createStation(config: StationConfig): Station {
     kickSync: () => worker.kick(),
     changed: publishState,
     packing: () => effectiveSettings().packing,
-    labelDpi: () => effectiveSettings().printer.dpi,
+    labelOptions: () => {
+      const { dpi, unicodeFont } = effectiveSettings().printer;
+      return { dpi, unicodeText: unicodeFont ? { printerFont: unicodeFont } : 'auto' };
+    },
     outOfScope: (order) => scopeRefusal(order, effectiveSettings().odoo.scope),
   });
 
@@ -296,7 +301,9 @@ export function createStation(config: StationConfig): Station {
       settings.update(patch, actorOf(lead));
       if (patch.odoo?.scope) prefetcher?.kick(); // a new scope starts the cache over
       const scaleNow = effectiveSettings().scale;
-      if (scaleNow.path !== scaleBefore.path || scaleNow.protocol !== scaleBefore.protocol) void replaceScale();
+      if (scaleNow.path !== scaleBefore.path || scaleNow.protocol !== scaleBefore.protocol || scaleNow.baudRate !== scaleBefore.baudRate) {
+        void replaceScale();
+      }
       publishState();
       return settingsInForce();
     },
@@ -316,6 +323,24 @@ export function createStation(config: StationConfig): Station {
       });
       if (after && !stopped) events.emit('printer', after);
       return { ...result, printer: { before, after } };
+    },
+    async detectScale() {
+      const path = effectiveSettings().scale.path;
+      if (!path) return { ok: false, message: 'No scale port is set up for this bench. Enter the port first, save, then find its protocol.', found: null };
+      events.emit('scale', { status: 'absent', grams: null, stable: false, message: 'Finding the scale’s protocol…' });
+      const found = await replaceScale(() => probeScale(path));
+      if (!found) {
+        return {
+          ok: false,
+          message: `No scale answered on ${path} in any protocol Packbench knows. Check that the scale is on, the cable, and that the scale is set to send or answer over its serial port.`,
+          found: null,
+        };
+      }
+      return {
+        ok: true,
+        message: `The scale on ${path} answers in ${scaleProtocolLabel(found.protocol)} at ${found.baudRate} baud.`,
+        found,
+      };
     },
     login({ badge }) {
       identities.login(badge);
@@ -385,18 +410,27 @@ export function createStation(config: StationConfig): Station {
     prefetcher.start();
   }
 
-  let scaleSwap: Promise<void> = Promise.resolve();
-  /** The scale settings changed: close the old port and open the new one now, not at the next start. */
-  function replaceScale(): Promise<void> {
-    scaleSwap = scaleSwap.then(async () => {
+  let scaleSwap: Promise<unknown> = Promise.resolve();
+  /**
+   * Close the scale's port, run `between` (if any) while nothing holds it, then open the port the
+   * settings name now. One at a time.
+   */
+  function replaceScale<T>(between?: () => Promise<T>): Promise<T | undefined> {
+    const run = scaleSwap.then(async () => {
       const old = scale;
       scale = null;
       await old?.stop();
-      if (stopped) return;
-      connectScale(effectiveSettings());
-      pack.scaleReplaced();
+      try {
+        return between ? await between() : undefined;
+      } finally {
+        if (!stopped) {
+          connectScale(effectiveSettings());
+          pack.scaleReplaced();
+        }
+      }
     });
-    return scaleSwap;
+    scaleSwap = run.catch(() => undefined);
+    return run;
   }
 
   function connectScale(current: Settings): void {
@@ -410,7 +444,7 @@ export function createStation(config: StationConfig): Station {
       events.emit('scale', { status: 'error', grams: null, stable: false, message: `Unknown scale protocol "${protocol}".` });
       return;
     }
-    scale = new ScaleService({ ...config.scaleOptions, path, protocol: chosen, clock });
+    scale = new ScaleService({ ...config.scaleOptions, path, protocol: chosen, baudRate: current.scale.baudRate ?? undefined, clock });
     scale.on('reading', (reading) => events.emit('scale', reading));
     scale.on('captured', (grams) => {
       const outcome = pack.weighed(grams);

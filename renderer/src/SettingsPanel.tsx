@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import type { PrinterEvent, ScaleEvent, SettingsInForce, StationApi } from '../../shared/api';
+import { BAUD_RATES } from '../../shared/settings';
 import { useApproval } from './Approval';
 import { formatGrams } from './station/format';
 import {
@@ -18,6 +19,7 @@ type Device = 'printer' | 'scale';
 type TestResult =
   | { state: 'testing' }
   | { state: 'done'; ok: boolean; message: string; printer?: { before: PrinterEvent | null; after: PrinterEvent | null } };
+type Detection = { state: 'finding' } | { state: 'done'; ok: boolean; message: string; found: { protocol: string; baudRate: number } | null };
 
 const PRINTER_WORDS: Record<PrinterEvent['status'], string> = {
   absent: 'none set up',
@@ -53,6 +55,7 @@ export function SettingsPanel({
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [notice, setNotice] = useState<{ tone: 'success' | 'warning' | 'error'; text: string } | null>(null);
   const [saving, setSaving] = useState(false);
+  const [detection, setDetection] = useState<Detection | null>(null);
   const [approval, approvalFields, resetApproval] = useApproval();
   const burst = useRef(new ScanBurst());
 
@@ -195,6 +198,18 @@ export function SettingsPanel({
     </div>
   );
 
+  const detect = async () => {
+    setDetection({ state: 'finding' });
+    const result = await station.call('detectScale', {});
+    setDetection(result.ok ? { state: 'done', ...result.value } : { state: 'done', ok: false, message: result.error.message, found: null });
+  };
+
+  /** Put what the scale answered in into the form; saving it still needs a lead. */
+  const takeDetected = (found: { protocol: string; baudRate: number }) => {
+    edit('scale.protocol', found.protocol);
+    edit('scale.baudRate', String(found.baudRate));
+  };
+
   const save = async (event: FormEvent) => {
     event.preventDefault();
     if (!approval || changed.length === 0 || saving) return;
@@ -264,6 +279,9 @@ export function SettingsPanel({
             languageSelect('printer.language'),
             { note: 'A receipt printer gets the label as a picture, 80 mm wide; only a ZPL printer can report paper out or head open.' },
           )}
+          {field('printer.unicodeFont', input('printer.unicodeFont', { placeholder: 'none: other scripts print as pictures' }), {
+            note: 'Names in Greek, Cyrillic, Chinese and other scripts print with this font stored on the printer. The preview here cannot show it.',
+          })}
           {field('printer.fallbackUri', input('printer.fallbackUri', { placeholder: 'none' }), {
             note: 'Takes a label by itself when the printer is down and nothing was sent to it.',
           })}
@@ -311,8 +329,47 @@ export function SettingsPanel({
                 : 'A new port or protocol is used as soon as it is saved.',
             },
           )}
+          {field(
+            'scale.baudRate',
+            <select
+              id="setting-scale.baudRate"
+              value={draft['scale.baudRate']}
+              disabled={overridden.has('scale.path')}
+              onChange={(e) => edit('scale.baudRate', e.target.value)}
+              data-testid="setting-scale.baudRate"
+            >
+              <option value="">The protocol’s usual speed</option>
+              {BAUD_RATES.map((b) => (
+                <option key={b} value={String(b)}>
+                  {b} baud
+                </option>
+              ))}
+            </select>,
+            { note: 'Must match the scale’s own setting; a wrong speed shows as “check the scale’s serial settings”.' },
+          )}
           {testButton('scale', 'Test scale', 'Checking…', isChanged('scale.path'))}
           {testResult('scale')}
+          <div className="device-test">
+            <button type="button" onClick={() => void detect()} disabled={detection?.state === 'finding'} data-testid="detect-scale">
+              {detection?.state === 'finding' ? 'Listening to the scale…' : 'Find the scale’s protocol'}
+            </button>
+            <span className="field-note">Asks the scale on the saved port in each protocol and speed; weighing pauses meanwhile (up to half a minute when nothing answers).</span>
+          </div>
+          {detection?.state === 'done' && (
+            <div className={`test-result tone-${detection.ok ? 'success' : 'error'}`} role="status" data-testid="detect-scale-result">
+              <div>{detection.message}</div>
+              {detection.found &&
+                (draft['scale.protocol'] === detection.found.protocol && draft['scale.baudRate'] === String(detection.found.baudRate) ? (
+                  <div className="test-status">The form has these now: save to keep them.</div>
+                ) : (
+                  !overridden.has('scale.protocol') && (
+                    <button type="button" onClick={() => takeDetected(detection.found!)} data-testid="detect-scale-use">
+                      Use {detection.found.protocol} at {detection.found.baudRate} baud
+                    </button>
+                  )
+                ))}
+            </div>
+          )}
           <div className="field-note" data-testid="scale-now">
             Reading now: {scale ? `${formatGrams(scale.grams)}${scale.stable ? ', stable' : ''}` : '—'}
             {scale?.message && !scale.stable ? ` (${scale.message})` : ''}

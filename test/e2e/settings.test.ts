@@ -95,6 +95,21 @@ describe('settings in the browser', () => {
     await settings.testResult('scale').filter({ hasText: `The scale port ${booted.sandbox!.scale!.appPath} is there.` }).waitFor();
   });
 
+  it('finds the protocol the scale answers in, and weighs again after', async () => {
+    await bench.page.getByTestId('detect-scale').click();
+    const result = bench.page.getByTestId('detect-scale-result');
+    await result.filter({ hasText: `The scale on ${booted.sandbox!.scale!.appPath} answers in MT-SICS (Mettler Toledo) at 9600 baud.` }).waitFor();
+    expect(await result.getAttribute('class')).toContain('tone-success');
+    // The sandbox's scale settings are its own (read-only): nothing to take over into the form.
+    expect(await bench.page.getByTestId('detect-scale-use').count()).toBe(0);
+    await result.scrollIntoViewIfNeeded();
+    await bench.page.screenshot({ path: join(ARTIFACTS, 'settings-detect-scale.png') });
+    // The bench polls the scale again once the probe has let go of the port.
+    const polls = booted.sandbox!.scale!.polls();
+    await expect.poll(() => booted.sandbox!.scale!.polls(), { timeout: 10_000 }).toBeGreaterThan(polls + 2);
+    await bench.page.getByTestId('scale-now').filter({ hasText: /Reading now: \d/ }).waitFor({ timeout: 10_000 });
+  });
+
   it('refuses a change for a wrong PIN, then saves only what changed with the right one', async () => {
     await settings.field('bench.name').fill('Dock 7');
     await settings.field('packing.tolerancePct').fill('12,5');

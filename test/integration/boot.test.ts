@@ -24,7 +24,7 @@ describe('flags', () => {
     expect(
       parseFlags([
         '--browser', '--port', '4300', '--data-dir', '/srv/pb', '--printer', 'tcp://10.0.0.5:9100',
-        '--scale', '/dev/ttyUSB0', '--scale-protocol', 'toledo-8217',
+        '--scale', '/dev/ttyUSB0', '--scale-protocol', 'toledo-8217', '--scale-baud', '4800',
         '--odoo-url', 'https://odoo.example.com', '--odoo-db', 'prod', '--odoo-login', 'bench2',
       ]),
     ).toEqual({
@@ -35,6 +35,7 @@ describe('flags', () => {
       printer: 'tcp://10.0.0.5:9100',
       scale: '/dev/ttyUSB0',
       scaleProtocol: 'toledo-8217',
+      scaleBaud: 4800,
       odooUrl: 'https://odoo.example.com',
       odooDb: 'prod',
       odooLogin: 'bench2',
@@ -43,7 +44,7 @@ describe('flags', () => {
   });
 
   it('has no flag for the API key, and refuses unknown or malformed ones', () => {
-    for (const argv of [['--odoo-api-key', 'k'], ['--api-key', 'k'], ['--port', 'eighty'], ['--odoo-url', 'not a url'], ['stray']]) {
+    for (const argv of [['--odoo-api-key', 'k'], ['--api-key', 'k'], ['--port', 'eighty'], ['--odoo-url', 'not a url'], ['--scale-baud', '4801'], ['stray']]) {
       expect(() => parseFlags(argv), argv.join(' ')).toThrow();
     }
   });

@@ -1,17 +1,14 @@
 // Browser-mode bridge: commands through POST /api/call, events over the WebSocket, and the
 // renderer's web transport driven from Node against a real host on 127.0.0.1.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import type { QueueCounts, StationState } from '../../shared/api';
 import type { Handlers } from '../../shared/bridge';
 import { StationFault } from '../../shared/errors';
 import { defaultSettings } from '../../shared/settings';
-import { StationEvents } from '../../electron/core/events';
-import { startHost, type RunningHost } from '../../electron/core/host/server';
+import type { StationEvents } from '../../electron/core/events';
+import type { RunningHost } from '../../electron/core/host/server';
 import {
   NOT_CONNECTED_MESSAGE,
   connectWebStation,
@@ -19,20 +16,7 @@ import {
   type SocketHandlers,
   type WebEnvironment,
 } from '../../renderer/src/station/web-transport';
-
-const state: StationState = {
-  mode: 'training',
-  bench: 'Bench 1',
-  packer: null,
-  step: 'idle',
-  nextAction: 'Scan an order.',
-  message: null,
-  scans: 0,
-  order: null,
-  label: null,
-  cacheAge: null,
-  odooLink: 'none',
-};
+import { idleState as state, startHostRig, type HostRig } from '../support/host-rig';
 
 const queue: QueueCounts = { pending: 2, inFlight: 1, dead: 0, openExceptions: 0 };
 
@@ -55,13 +39,14 @@ function fakeHandlers(): Handlers {
     testDevice: () => {
       throw new Error('serial port exploded');
     },
+    detectScale: () => ({ ok: false, message: 'No scale port is set up.', found: null }),
     login: () => ({ ...state, packer: { id: 1, name: 'Ana', role: 'packer' } }),
     // Breaks the reply contract on purpose.
     logout: () => ({ nope: true }) as unknown as StationState,
   };
 }
 
-let dir: string;
+let rig: HostRig;
 let host: RunningHost;
 let events: StationEvents;
 let handlers: Handlers;
@@ -70,20 +55,12 @@ let token: string;
 let origin: string;
 
 beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'pb-bridge-'));
-  await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>Packbench</title>');
-  events = new StationEvents();
   handlers = fakeHandlers();
-  logs = [];
-  host = await startHost({ handlers, events, staticDir: dir, log: (l) => logs.push(l) });
-  token = new URLSearchParams(new URL(host.openUrl).hash.slice(1)).get('token')!;
-  origin = `http://127.0.0.1:${host.port}`;
+  rig = await startHostRig(handlers, { prefix: 'pb-bridge-', files: { 'index.html': '<!doctype html><title>Packbench</title>' } });
+  ({ host, events, logs, token, origin } = rig);
 });
 
-afterEach(async () => {
-  await host.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterEach(() => rig.close());
 
 function post(pathname: string, body: string, headers: OutgoingHttpHeaders): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {

@@ -1,30 +1,15 @@
 // Browser-mode host: the HTTP-level defences (token exchange, Host/Origin, body limits, static
 // path traversal, headers, logs) over real TCP on 127.0.0.1.
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
-import { tmpdir } from 'node:os';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { StationState } from '../../shared/api';
 import type { Handlers } from '../../shared/bridge';
 import { defaultSettings } from '../../shared/settings';
 import { StationEvents } from '../../electron/core/events';
 import { startHost, type RunningHost } from '../../electron/core/host/server';
-
-const state: StationState = {
-  mode: 'training',
-  bench: 'Bench 1',
-  packer: null,
-  step: 'idle',
-  nextAction: 'Scan an order.',
-  message: null,
-  scans: 0,
-  order: null,
-  label: null,
-  cacheAge: null,
-  odooLink: 'none',
-};
+import { idleState as state, startHostRig, type HostRig } from '../support/host-rig';
 
 function fakeHandlers(): Handlers {
   return {
@@ -43,6 +28,7 @@ function fakeHandlers(): Handlers {
     getSettings: () => defaultSettings(),
     updateSettings: () => defaultSettings(),
     testDevice: ({ device }) => ({ ok: true, message: `${device} answered` }),
+    detectScale: () => ({ ok: false, message: 'No scale port is set up.', found: null }),
     login: () => state,
     logout: () => state,
   };
@@ -84,6 +70,7 @@ function send(
   });
 }
 
+let rig: HostRig;
 let dir: string;
 let host: RunningHost;
 let logs: string[];
@@ -92,28 +79,26 @@ let good: { host: string; origin: string };
 let token: string;
 
 beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'pb-host-'));
-  const staticDir = path.join(dir, 'static');
-  await mkdir(path.join(staticDir, 'assets'), { recursive: true });
-  await writeFile(path.join(staticDir, 'index.html'), '<!doctype html><title>Packbench</title>');
-  await writeFile(path.join(staticDir, 'assets', 'app.js'), 'console.log(1);');
-  await writeFile(path.join(staticDir, 'assets', 'app.css'), 'body{}');
-  await writeFile(path.join(staticDir, 'assets', 'icon.svg'), '<svg/>');
-  await writeFile(path.join(staticDir, '.env'), SECRET);
-  // Files just outside staticDir that traversal would reach.
-  await writeFile(path.join(dir, 'package.json'), JSON.stringify({ secret: SECRET }));
-  await writeFile(path.join(dir, 'secret.txt'), SECRET);
-  logs = [];
   handlers = fakeHandlers();
-  host = await startHost({ handlers, events: new StationEvents(), staticDir, port: 0, log: (l) => logs.push(l) });
-  good = { host: `127.0.0.1:${host.port}`, origin: `http://127.0.0.1:${host.port}` };
-  token = new URLSearchParams(new URL(host.openUrl).hash.slice(1)).get('token')!;
+  rig = await startHostRig(handlers, {
+    prefix: 'pb-host-',
+    staticDir: 'static',
+    files: {
+      'static/index.html': '<!doctype html><title>Packbench</title>',
+      'static/assets/app.js': 'console.log(1);',
+      'static/assets/app.css': 'body{}',
+      'static/assets/icon.svg': '<svg/>',
+      'static/.env': SECRET,
+      // Files just outside staticDir that traversal would reach.
+      'package.json': JSON.stringify({ secret: SECRET }),
+      'secret.txt': SECRET,
+    },
+  });
+  ({ dir, host, logs, token } = rig);
+  good = { host: rig.authority, origin: rig.origin };
 });
 
-afterEach(async () => {
-  await host.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterEach(() => rig.close());
 
 function exchange(candidate: unknown, headers: OutgoingHttpHeaders = {}): Promise<Reply> {
   return send(host.port, {
@@ -158,7 +143,7 @@ describe('start', () => {
     const port = host.port;
     await host.close();
     await expect(send(port, { path: '/', headers: { host: good.host } })).rejects.toThrow();
-    host = await startHost({ handlers, events: new StationEvents(), staticDir: path.join(dir, 'static') });
+    rig.host = await startHost({ handlers, events: new StationEvents(), staticDir: path.join(dir, 'static') });
   });
 });
 

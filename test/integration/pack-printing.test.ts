@@ -1,35 +1,27 @@
 // The closed print loop at the bench: paper out blocks with a clear message, a print cut off after
 // the bytes went out is uncertain and the packer answers, reprints need a reason. Real TCP sink.
-import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ScanReply } from '../../shared/api';
 import { dispatch } from '../../shared/bridge';
-import { createStation, type Station } from '../../electron/core/station';
-import { startSandboxOdoo } from '../../electron/sandbox/odoo/server';
-import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/printer-sink';
+import type { Station } from '../../electron/core/station';
+import type { PrinterSink } from '../../electron/sandbox/printer-sink';
 import { expectedParcelWeight } from '../support/expected-weight';
-import { tempDir } from '../support/temp-dir';
+import { startSandboxRig, type SandboxRig } from '../support/sandbox-rig';
 import { unitScans } from '../support/unit-scans';
 import { waitForEvent } from '../support/wait';
 import { decodeBarcodes, renderZplToPng } from '../support/label-decode';
 import { escposRasterToPng } from '../support/escpos-raster';
 
-let dir: ReturnType<typeof tempDir>;
-let odoo: Awaited<ReturnType<typeof startSandboxOdoo>>;
-let printer: PrinterSink;
+let rig: SandboxRig<null>;
+/** The rig's station and printer sink, for the helpers and tests below. */
 let station: Station;
-const apiKey = randomBytes(16).toString('hex');
+let printer: PrinterSink;
 
-async function scan(code: string): Promise<ScanReply> {
-  const r = await dispatch(station.handlers, 'scan', { code });
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value as ScanReply;
-}
+const scan = (code: string) => rig.scan(code);
 
 /** Pack the first order up to the weight; the label goes to the printer after this. */
 async function packAndWeigh(): Promise<void> {
   await scan('P-1');
-  const opened = await scan(odoo.state.sampleNames()[0]!);
+  const opened = await scan(rig.odoo.state.sampleNames()[0]!);
   for (const code of unitScans(opened.state.order!.lines)) await scan(code);
   station.pack.weighed(expectedParcelWeight(station));
 }
@@ -38,25 +30,10 @@ const untilPrint = (state: 'confirmed') =>
   waitForEvent(station.events, 'state', (s) => s.label?.printState === state, 10_000, `print state ${state}`);
 
 beforeEach(async () => {
-  dir = tempDir();
-  odoo = await startSandboxOdoo({ port: 0, apiKey, seed: 2 });
-  printer = await startPrinterSink({ port: 0 });
-  station = createStation({
-    dataDir: dir.path,
-    mode: 'training',
-    identity: { scryptN: 1024 },
-    log: () => {},
-    odooApiKey: apiKey,
-    overrides: { odoo: { url: odoo.url, db: odoo.db, login: odoo.login }, printer: { uri: printer.uri } },
-  });
-  station.identities.addStaff({ badge: 'P-1', name: 'Pia', role: 'packer' });
-  await station.start();
+  rig = await startSandboxRig({ seed: 2, scale: false });
+  ({ station, printer } = rig);
 });
-afterEach(async () => {
-  await station.stop();
-  await Promise.all([odoo.close(), printer.close()]);
-  dir.remove();
-});
+afterEach(() => rig.close());
 
 describe('printing at the bench', () => {
   it('blocks the label when the printer is out of paper, and prints it after PRINT', async () => {
@@ -153,5 +130,35 @@ describe('printing at the bench', () => {
     expect(printer.jobs).toHaveLength(2);
     expect(printer.jobs[1]!.subarray(0, 2)).toEqual(Buffer.from([0x1b, 0x40]));
     expect(printer.statusAnswers).toBe(0);
+  });
+
+  it('prints names in other scripts with the font stored on the printer when one is set, as pictures otherwise', async () => {
+    const [firstName, secondName] = rig.odoo.state.sampleNames();
+    const picking = rig.odoo.state.all('stock.picking').find((p) => p.name === firstName)!;
+    rig.odoo.state.update('res.partner', picking.partner_id as number, { name: '王小明 Σοφία' });
+    await packAndWeigh();
+    await untilPrint('confirmed');
+    const drawn = printer.jobs[0]!.toString('utf8');
+    // No printer font: the name is a graphic, its text nowhere in the ZPL.
+    expect(drawn).not.toContain('^CW');
+    expect(drawn).not.toContain('王小明');
+    expect(drawn).toMatch(/\^GFA,/);
+
+    station.identities.addStaff({ badge: 'L-9', name: 'Lena', role: 'lead' });
+    const refused = await dispatch(station.handlers, 'updateSettings', { patch: { printer: { unicodeFont: 'NOTOSANS' } }, approval: { badge: 'L-9' } });
+    expect(refused).toMatchObject({ ok: false });
+    const saved = await dispatch(station.handlers, 'updateSettings', { patch: { printer: { unicodeFont: 'E:NOTOSANS.TTF' } }, approval: { badge: 'L-9' } });
+    expect(saved.ok).toBe(true);
+    await scan('*PB*CLOSE-ORDER');
+    const second = rig.odoo.state.all('stock.picking').find((p) => p.name === secondName)!;
+    rig.odoo.state.update('res.partner', second.partner_id as number, { name: '王小明 Σοφία' });
+    const opened = await scan(second.name as string);
+    for (const code of unitScans(opened.state.order!.lines)) await scan(code);
+    station.pack.weighed(expectedParcelWeight(station));
+    await waitForEvent(station.events, 'state', (s) => s.label?.printState === 'confirmed' && s.order?.name === second.name, 10_000, 'second label printed');
+    const withFont = printer.jobs.at(-1)!.toString('utf8');
+    // The font is assigned once, and the name goes to the printer as text in it.
+    expect(withFont).toContain('^CWJ,E:NOTOSANS.TTF');
+    expect(withFont).toMatch(/\^AJN,\d+,\d+\^FH\^FD王小明 Σοφία\^FS/);
   });
 });

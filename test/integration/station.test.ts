@@ -127,3 +127,43 @@ describe('changing the scale in settings', () => {
     }
   });
 });
+
+describe('finding the scale’s protocol from settings', () => {
+  it('pauses the scale, finds the protocol and speed that answer, then weighs again with what is saved', async () => {
+    const cas = await startScaleSimulator({ protocol: 'cas', frameIntervalMs: 50 });
+    try {
+      cas.setWeight(1500);
+      const approval = { badge: 'L-1' };
+      expect(await call('detectScale', {})).toMatchObject({ ok: true, value: { ok: false, found: null, message: expect.stringMatching(/No scale port/) } });
+
+      // Saved with the wrong protocol: the bench cannot read it.
+      await call('updateSettings', { patch: { scale: { path: cas.appPath, protocol: 'sics' } }, approval });
+      const reply = await call('detectScale', {});
+      expect(reply).toEqual({
+        ok: true,
+        value: { ok: true, found: { protocol: 'cas', baudRate: 9600 }, message: `The scale on ${cas.appPath} answers in CAS (continuous) at 9600 baud.` },
+      });
+
+      const reads = waitForEvent(station.events, 'scale', (r) => r.status === 'ok' && r.grams !== null && Math.abs(r.grams - 1500) < 1, 10_000, 'reads 1500 g');
+      await call('updateSettings', { patch: { scale: { protocol: 'cas', baudRate: 9600 } }, approval });
+      await reads;
+      const saved = await call('getSettings', {});
+      expect(saved).toMatchObject({ ok: true, value: { scale: { path: cas.appPath, protocol: 'cas', baudRate: 9600 } } });
+    } finally {
+      await cas.close();
+    }
+  });
+
+  it('says so when nothing answers on the port', async () => {
+    const sics = await startScaleSimulator({ protocol: 'sics' });
+    const path = sics.appPath;
+    await call('updateSettings', { patch: { scale: { path, protocol: 'sics' } }, approval: { badge: 'L-1' } });
+    await sics.unplug();
+    try {
+      const reply = await call('detectScale', {});
+      expect(reply).toMatchObject({ ok: true, value: { ok: false, found: null, message: expect.stringMatching(/^No scale answered on .* Check that the scale is on/) } });
+    } finally {
+      await sics.close();
+    }
+  });
+});

@@ -34,6 +34,7 @@ export function fakeHandlers(calls: string[] = []): Handlers {
     getSettings: () => (note('getSettings'), defaultSettings()),
     updateSettings: () => (note('updateSettings'), defaultSettings()),
     testDevice: () => (note('testDevice'), { ok: false, message: 'No printer is set up.' }),
+    detectScale: () => (note('detectScale'), { ok: false, message: 'No scale port is set up.', found: null }),
     login: () => (note('login'), sampleState),
     logout: () => (note('logout'), sampleState),
   };

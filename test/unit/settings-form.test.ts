@@ -16,7 +16,7 @@ describe('SettingsPatch', () => {
     expect(patch).toEqual({ packing: { tolerancePct: 12 }, printer: { fallbackUri: 'cups:spare' } });
     const next = applySettingsPatch(saved, patch);
     expect(next.packing).toEqual({ verifyItems: true, tolerancePct: 12, toleranceMinG: 80, boxTareG: 150 });
-    expect(next.printer).toEqual({ uri: 'tcp://10.0.0.5:9100', fallbackUri: 'cups:spare', dpi: 300, language: 'escpos', fallbackLanguage: 'zpl' });
+    expect(next.printer).toEqual({ uri: 'tcp://10.0.0.5:9100', fallbackUri: 'cups:spare', dpi: 300, language: 'escpos', fallbackLanguage: 'zpl', unicodeFont: null });
   });
 
   it('is what updateSettings carries, refusals included', () => {
@@ -57,6 +57,15 @@ describe('settings form', () => {
     });
     expect(changed).toEqual(['bench.name', 'printer.uri', 'printer.dpi', 'printer.language', 'scale.protocol', 'packing.verifyItems', 'packing.tolerancePct']);
     expect(SettingsPatch.safeParse(patch).success).toBe(true);
+  });
+
+  it('takes a scale speed from the list, and "usual speed" as none', () => {
+    const settings = defaultSettings();
+    expect(patchOf(settings, { ...draftOf(settings), 'scale.baudRate': '4800' }).patch).toEqual({ scale: { baudRate: 4800 } });
+    const set = { ...settings, scale: { ...settings.scale, baudRate: 4800 as const } };
+    expect(draftOf(set)['scale.baudRate']).toBe('4800');
+    expect(patchOf(set, { ...draftOf(set), 'scale.baudRate': '' }).patch).toEqual({ scale: { baudRate: null } });
+    expect(SettingsPatch.safeParse({ scale: { baudRate: 4801 } }).success).toBe(false);
   });
 
   it('turns refusals into words for the fields a lead changed', () => {

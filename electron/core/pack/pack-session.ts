@@ -11,7 +11,7 @@ import type { PackageType } from '../../../shared/package-type';
 import { ShipmentRequest } from '../../../shared/shipment';
 import type { Clock } from '../clock';
 import type { PrintJournal, PrintOutcome } from '../devices/printer/print-journal';
-import { renderShippingLabelZpl } from '../labels/zpl-shipping-label';
+import { renderShippingLabelZpl, type ShippingLabelOptions } from '../labels/zpl-shipping-label';
 import { appendAudit } from '../store/audit';
 import { inTransaction, type Db } from '../store/db';
 import type { ExceptionQueue } from '../store/exceptions';
@@ -114,7 +114,8 @@ export interface PackSessionDeps {
   /** Packing settings in force (item verification, weight-variance rule). */
   packing: () => { verifyItems: boolean } & VarianceRule;
   /** The printer's resolution (settings `printer.dpi`); default 203. */
-  labelDpi?: () => 203 | 300;
+  /** How labels are drawn for the bench's printer (resolution, Unicode text); default 203 dpi, auto. */
+  labelOptions?: () => ShippingLabelOptions;
   /** The bench's name (settings `bench.name`), for claims; defaults to the host name. */
   benchName?: () => string;
   /** Why an order is outside the bench's scope (company, warehouse, operation type), or null. */
@@ -742,7 +743,7 @@ export class PackSession {
       weightG: parcel.weightG,
       parcelIndex: 1,
       parcelCount: 1,
-    }, { dpi: this.deps.labelDpi?.() ?? 203 });
+    }, this.deps.labelOptions?.() ?? {});
     const bytes = Buffer.from(zpl, 'utf8');
     const now = this.deps.clock.now();
     db.prepare(`UPDATE shipments SET status = 'labelled', tracking_number = ?, updated_at = ? WHERE id = ?`).run(

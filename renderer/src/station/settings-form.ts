@@ -3,18 +3,9 @@
 import type { StationError } from '../../../shared/api';
 import type { Settings, SettingsPatch } from '../../../shared/settings';
 
-/** The scale protocols the core knows (electron/core/devices/scale/protocols.ts), by their setting name. */
-export const SCALE_PROTOCOLS = [
-  { name: 'sics', label: 'MT-SICS (Mettler Toledo)' },
-  { name: 'toledo-8217', label: 'Toledo 8217' },
-  { name: 'nci', label: 'NCI / Weigh-Tronix / Brecknell' },
-  { name: 'sma', label: 'SMA (SCP-0499)' },
-  { name: 'cas', label: 'CAS (continuous)' },
-  { name: 'adam', label: 'Adam Equipment' },
-  { name: 'ascii', label: 'Plain text lines (ASCII)' },
-] as const;
+export { SCALE_PROTOCOLS } from '../../../shared/scale-protocols';
 
-type Kind = 'text' | 'optional' | 'number' | 'integer' | 'boolean' | 'choice' | 'numeric-choice';
+type Kind = 'text' | 'optional' | 'number' | 'integer' | 'boolean' | 'choice' | 'numeric-choice' | 'optional-numeric-choice';
 
 interface FieldSpec {
   label: string;
@@ -30,9 +21,15 @@ export const FIELDS = {
   'printer.fallbackUri': { label: 'Fallback printer', kind: 'optional' },
   'printer.dpi': { label: 'Print head resolution', kind: 'numeric-choice' },
   'printer.language': { label: 'Printer language', kind: 'choice' },
+  'printer.unicodeFont': {
+    label: 'Unicode font on the printer',
+    kind: 'optional',
+    problem: 'Name a TrueType font stored on the printer, like E:NOTOSANS.TTF, or leave it empty.',
+  },
   'printer.fallbackLanguage': { label: 'Fallback printer language', kind: 'choice' },
   'scale.path': { label: 'Scale port', kind: 'optional', problem: 'Enter the port the scale is on, such as /dev/ttyUSB0, or leave it empty.' },
   'scale.protocol': { label: 'Scale protocol', kind: 'optional', problem: 'Choose the protocol the scale speaks.' },
+  'scale.baudRate': { label: 'Scale speed', kind: 'optional-numeric-choice', problem: 'Choose one of the listed speeds.' },
   'packing.verifyItems': { label: 'Scan every item before weighing', kind: 'boolean' },
   'packing.tolerancePct': { label: 'Weight tolerance', kind: 'number', problem: 'Enter a percentage from 0 to 100.' },
   'packing.toleranceMinG': { label: 'Minimum tolerance', kind: 'integer', problem: 'Enter whole grams, 0 or more.' },
@@ -75,6 +72,8 @@ function valueOf(path: FieldPath, draft: Draft): unknown {
       return text === '' ? null : text;
     case 'numeric-choice':
       return Number(text);
+    case 'optional-numeric-choice':
+      return text === '' ? null : Number(text);
     case 'number':
     case 'integer':
       // A comma is a decimal point too; empty or not a number stays NaN, which the schema refuses.
