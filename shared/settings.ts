@@ -48,9 +48,12 @@ export const Settings = z.object({
       fallbackUri: PrinterUri.nullable().default(null),
       /** The print head's resolution: labels are drawn for it (a 203-dot label on a 300 dpi head prints at two-thirds size). */
       dpi: z.union([z.literal(203), z.literal(300)]).default(203),
-      /** What the printer speaks: ZPL (label printers) or ESC/POS (receipt printers, sent the label as an image). */
-      language: z.enum(['zpl', 'escpos']).default('zpl'),
-      fallbackLanguage: z.enum(['zpl', 'escpos']).default('zpl'),
+      /**
+       * What the printer speaks: ZPL (label printers), ESC/POS (receipt printers, sent the label as an
+       * image) or PDF (office printers through the system queue, sent a 4x6 in PDF).
+       */
+      language: z.enum(['zpl', 'escpos', 'pdf']).default('zpl'),
+      fallbackLanguage: z.enum(['zpl', 'escpos', 'pdf']).default('zpl'),
       /**
        * A Unicode TrueType font stored on the ZPL printer (e.g. E:NOTOSANS.TTF): names in any script are
        * printed with it. None: Latin names in the printer's own font, other scripts drawn as pictures.

@@ -1,7 +1,7 @@
 // "Test device" for the scale from settings: is the port there? (The printer gets a test print.)
 import { existsSync } from 'node:fs';
 import type { PrinterEvent } from '../../shared/api';
-import { transportFor } from './devices/printer/transports';
+import { statusAskable, transportFor } from './devices/printer/transports';
 import type { PrinterLanguage } from './labels/carrier-label';
 
 export async function probeScalePath(path: string | null): Promise<{ ok: boolean; message: string }> {
@@ -16,8 +16,7 @@ export async function probeScalePath(path: string | null): Promise<{ ok: boolean
  * null when there is no printer or it cannot be asked (the test print itself says why).
  */
 export async function printerStatusNow(uri: string | null, language: PrinterLanguage = 'zpl'): Promise<PrinterEvent | null> {
-  // Only a ZPL printer can be asked (~HS); an ESC/POS printer would print the question.
-  if (!uri || language !== 'zpl') return null;
+  if (!uri || !statusAskable(uri, language)) return null;
   try {
     const status = await transportFor(uri).status();
     return status && { status: status.status, message: status.message };

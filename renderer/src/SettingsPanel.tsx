@@ -257,6 +257,7 @@ export function SettingsPanel({
     <select id={`setting-${path}`} value={draft[path]} onChange={(e) => edit(path, e.target.value)} data-testid={`setting-${path}`}>
       <option value="zpl">ZPL (Zebra and other label printers)</option>
       <option value="escpos">ESC/POS (receipt printers)</option>
+      <option value="pdf">PDF (office printers, through the system print queue)</option>
     </select>
   );
 

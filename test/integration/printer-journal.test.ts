@@ -1,7 +1,8 @@
 // The print journal against real SQLite and real TCP printer sinks: what reaches the printer,
 // how many copies, and what the journal and the audit log say about it.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import net from 'node:net';
 import { PDFDocument } from 'pdf-lib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -426,5 +427,41 @@ describe('print journal: status', () => {
     expect(events).toEqual([{ status: 'head_open', message: expect.stringMatching(/head is open/) }]);
     expect(await j.printerStatus(dir.file('lp0').replace(/^/, 'file:'))).toBeNull();
     expect(sink.jobs).toHaveLength(0);
+  });
+});
+
+describe('print journal: printers that do not speak ZPL', () => {
+  it('an office printer on the system queue gets the label as a 4x6 in PDF (not raw), barcodes readable; a receipt printer is never asked ~HS', async () => {
+    // A fake CUPS `lp` on PATH that keeps its arguments and what it was given.
+    const bin = dir.file('bin');
+    mkdirSync(bin);
+    writeFileSync(
+      join(bin, 'lp'),
+      `#!/bin/sh\nprintf '%s\\n' "$@" > '${dir.file('lp-argv')}'\ncat > '${dir.file('lp-stdin')}'\necho "request id is Office-7 (0 file(s))"\n`,
+    );
+    chmodSync(join(bin, 'lp'), 0o755);
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${bin}:${savedPath ?? ''}`;
+    cleanups.push(() => void (process.env.PATH = savedPath));
+
+    const languages: Record<string, 'pdf' | 'escpos'> = { 'cups:Office': 'pdf', [sink.uri]: 'escpos' };
+    const j = journal({ printerOf: (uri) => ({ language: languages[uri] ?? 'zpl' }) });
+    const zpl = Buffer.from(renderShippingLabelZpl(SHIPPING_LABEL), 'utf8');
+    const office = await j.print(j.queue(storeLabel(zpl), 'cups:Office', 'first print', 'system'));
+    expect(office).toMatchObject({ ok: true, job: { state: 'confirmed', format: 'ZPL' } });
+    expect(readFileSync(dir.file('lp-argv'), 'utf8').split('\n').slice(0, -1)).toEqual(['-d', 'Office', '-t', expect.stringMatching(/^Packbench label/)]);
+    const pdf = readFileSync(dir.file('lp-stdin'));
+    const doc = await PDFDocument.load(pdf);
+    expect(doc.getPage(0).getSize()).toEqual({ width: 288, height: 432 });
+    const [page] = await rasterizePdf(pdf, { dpi: 203, maxWidth: 812, maxHeight: 1218 });
+    const codes = await decodeSymbols(await renderLabelPng(zplImageLabel(page!)));
+    expect(codes).toContainEqual(expect.objectContaining({ format: 'Code128', text: SHIPPING_LABEL.trackingNumber }));
+
+    const receipt = await j.print(j.queue(storeLabel(zpl), sink.uri, 'first print', 'system'));
+    expect(receipt.ok).toBe(true);
+    expect(sink.jobs[0]!.subarray(0, 2)).toEqual(Buffer.from([0x1b, 0x40]));
+    expect(sink.statusAnswers).toBe(0);
+    expect(await j.printerStatus(sink.uri)).toBeNull();
+    expect(sink.statusAnswers).toBe(0);
   });
 });

@@ -1,7 +1,9 @@
-// Carrier-supplied labels to printer bytes, always converted here, never by an online service:
-// ZPL goes to a ZPL printer unchanged; PNG becomes a ^GFA image; PDF is rasterised (MuPDF)
-// then becomes ^GFA. ESC/POS printers get the label as raster images.
+// Labels (the bench's own ZPL, or a carrier's ZPL, PNG or PDF) to the bytes a printer takes, always
+// converted here, never by an online service: ZPL goes to a ZPL printer unchanged; PNG becomes a ^GFA
+// image; PDF is rasterised (MuPDF) then becomes ^GFA. ESC/POS printers get the label as raster
+// images. Office printers (through the system queue) get a 4x6 in PDF: a PDF label unchanged.
 import { PrinterTypes, ThermalPrinter } from 'node-thermal-printer';
+import { labelPdfFromPng } from './label-pdf';
 import { renderLabelPng } from './label-png';
 import { fitWithin, monoFromPng, monoToPng, rotateClockwise, sliceRows, type MonoBitmap } from './mono-bitmap';
 import { rasterizePdf } from './pdf-raster';
@@ -9,7 +11,7 @@ import { zplImageLabel } from './zpl-graphic';
 import { labelSize, type LabelDpi } from './zpl-shipping-label';
 
 export type CarrierLabelFormat = 'ZPL' | 'PNG' | 'PDF';
-export type PrinterLanguage = 'zpl' | 'escpos';
+export type PrinterLanguage = 'zpl' | 'escpos' | 'pdf';
 
 export interface CarrierLabel {
   format: CarrierLabelFormat;
@@ -75,6 +77,11 @@ export async function toPrinterBytes(
   opts: PrinterBytesOptions = {},
 ): Promise<Buffer> {
   if (label.bytes.length === 0) throw new Error(`The carrier's ${label.format} label is empty`);
+  if (printerLanguage === 'pdf') {
+    if (label.format === 'PDF') return label.bytes;
+    const png = label.format === 'PNG' ? label.bytes : await renderLabelPng(label.bytes.toString('utf8'), { dpi: zplDpi(label.bytes) });
+    return labelPdfFromPng(png, { title: 'Packbench label' });
+  }
   if (printerLanguage === 'zpl') {
     if (label.format === 'ZPL') return label.bytes;
     const dpi = opts.dpi ?? 203;

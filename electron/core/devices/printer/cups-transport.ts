@@ -1,5 +1,5 @@
 // The operating system's print queue: CUPS on Linux and macOS. `lp -d NAME -o raw` takes the label
-// on stdin, run with execFile (never a shell). "Sent" means CUPS accepted the job into its queue;
+// on stdin (a PDF for an office printer goes without `-o raw`, so CUPS prints it as a document), run with execFile (never a shell). "Sent" means CUPS accepted the job into its queue;
 // status comes from `lpstat -p NAME` (queue enabled or stopped), not from the printer itself.
 import { execFile } from 'node:child_process';
 import { PrinterError } from './errors';
@@ -57,7 +57,7 @@ export class CupsTransport implements PrinterTransport {
   }
 
   async send(bytes: Buffer, opts: SendOptions = {}): Promise<SendResult> {
-    const args = ['-d', this.queue, '-o', 'raw'];
+    const args = ['-d', this.queue, ...(opts.raw === false ? [] : ['-o', 'raw'])];
     if (opts.title) args.push('-t', opts.title);
     // No status query: a queue is not a printer, and the label bytes must stay raw.
     opts.beforeWrite?.();

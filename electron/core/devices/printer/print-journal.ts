@@ -21,7 +21,7 @@ import { inTransaction, type Db } from '../../store/db';
 import { PrinterError } from './errors';
 import { canPrint, type PrinterStatus, type PrinterStatusCode } from './host-status';
 import type { PrinterTransport, SendResult } from './transport';
-import { transportFor as defaultTransportFor } from './transports';
+import { statusAskable, transportFor as defaultTransportFor } from './transports';
 
 export type PrintJobState = 'queued' | 'sent' | 'confirmed' | 'failed' | 'uncertain';
 export type LabelFormat = 'ZPL' | 'PNG' | 'PDF';
@@ -111,6 +111,8 @@ interface JobRow {
   sha256: string;
   format: LabelFormat;
 }
+
+const LANGUAGE_WORDS: Record<PrinterLanguage, string> = { zpl: 'ZPL', escpos: 'ESC/POS', pdf: 'a PDF' };
 
 const JOB_SELECT = `SELECT j.*, l.sha256, l.format FROM print_jobs j JOIN labels l ON l.id = j.label_id`;
 
@@ -312,7 +314,7 @@ export class PrintJournal {
 
   /** The printer's status, taking its turn with the jobs (one client at a time). Null when it cannot be asked. */
   async printerStatus(uri: string): Promise<PrinterStatus | null> {
-    if ((this.options.printerOf?.(uri).language ?? 'zpl') !== 'zpl') return null;
+    if (!statusAskable(uri, this.options.printerOf?.(uri).language ?? 'zpl')) return null;
     return this.onPrinter(uri, async () => {
       let transport: PrinterTransport;
       try {
@@ -415,7 +417,7 @@ export class PrintJournal {
         id,
         error,
         null,
-        `The ${label.format} label could not be turned into ${printer.language === 'zpl' ? 'ZPL' : 'ESC/POS'} for this printer, so nothing was printed.`,
+        `The ${label.format} label could not be turned into ${LANGUAGE_WORDS[printer.language]} for this printer, so nothing was printed.`,
       );
     }
 
@@ -427,6 +429,7 @@ export class PrintJournal {
         result = await transport.send(bytes, {
           // Only a ZPL printer understands ~HS; another would print the query as text.
           checkStatus: printer.language === 'zpl',
+          raw: printer.language !== 'pdf',
           title: `Packbench label ${job.labelId}`,
           beforeWrite: () => {
             status({ status: 'printing', message: null });

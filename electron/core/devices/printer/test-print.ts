@@ -1,6 +1,7 @@
 // "Test print" from settings: a small label through the same transport as real labels, with the
 // printer's status before and after, so a lead sees at once whether labels will come out. A receipt
-// printer (ESC/POS) gets the same label as a raster image, and no status query.
+// printer (ESC/POS) gets the same label as a raster image, an office printer a PDF; neither is sent a
+// ZPL status query.
 import { toPrinterBytes, type PrinterLanguage } from '../../labels/carrier-label';
 import { escapeFieldData } from '../../labels/zpl-shipping-label';
 import { PrinterError } from './errors';
@@ -30,10 +31,13 @@ export async function testPrint(
     // ?status= mode) is an answer for the lead too, not an internal error.
     const transport = transportFor(uri);
     const zpl = Buffer.from(testLabelZpl(bench, now), 'utf8');
-    const escpos = printer.language === 'escpos';
-    const bytes = escpos ? await toPrinterBytes({ format: 'ZPL', bytes: zpl }, 'escpos') : zpl;
-    // An ESC/POS printer would print a ZPL status query as text.
-    const result = await transport.send(bytes, { checkStatus: !escpos, title: 'Packbench test print' });
+    const bytes = await toPrinterBytes({ format: 'ZPL', bytes: zpl }, printer.language);
+    // Any printer but a ZPL one would print a ZPL status query as text; a PDF is a document for the queue.
+    const result = await transport.send(bytes, {
+      checkStatus: printer.language === 'zpl',
+      raw: printer.language !== 'pdf',
+      title: 'Packbench test print',
+    });
     if (result.after && result.after.status !== 'ready') {
       return { ok: false, message: `The test label was sent to ${transport.where}, but: ${result.after.message}` };
     }

@@ -21,6 +21,11 @@ export interface SendOptions {
   beforeWrite?: () => void;
   /** Job name where the transport has one (the OS queue). */
   title?: string;
+  /**
+   * Bytes in the printer's own language, passed through untouched (default). False for a document
+   * the OS queue should print as such (a PDF on an office printer).
+   */
+  raw?: boolean;
 }
 
 export interface SendResult {

@@ -2,6 +2,7 @@
 import { CupsTransport } from './cups-transport';
 import { FileTransport, SerialTransport } from './device-transport';
 import { TcpTransport } from './tcp-transport';
+import type { PrinterLanguage } from '../../labels/carrier-label';
 import { invalidUri, type PrinterTransport, type TransportOptions } from './transport';
 
 export type { PrinterTransport, SendOptions, SendResult, TransportOptions } from './transport';
@@ -21,4 +22,12 @@ export function transportFor(uri: string, opts: TransportOptions = {}): PrinterT
     default:
       throw invalidUri(uri, 'Unsupported printer URI');
   }
+}
+
+/**
+ * Whether asking the printer at `uri` for its status is safe: a ZPL printer answers ~HS; any other
+ * printer on a raw connection would print the question. A system queue is asked through the OS.
+ */
+export function statusAskable(uri: string, language: PrinterLanguage): boolean {
+  return language === 'zpl' || uri.startsWith('cups:');
 }
