@@ -300,7 +300,7 @@ export function SettingsPanel({
             </select>,
             { note: 'Labels are drawn for it: a label drawn for 203 dpi prints at two-thirds size on a 300 dpi head.' },
           )}
-          {testButton('printer', 'Test print', 'Printing…', isChanged('printer.uri'))}
+          {testButton('printer', 'Test print', 'Printing…', changed.some((p) => p.startsWith('printer.') && !p.startsWith('printer.fallback')))}
           {testResult('printer')}
         </fieldset>
 
@@ -348,7 +348,7 @@ export function SettingsPanel({
             </select>,
             { note: 'Must match the scale’s own setting; a wrong speed shows as “check the scale’s serial settings”.' },
           )}
-          {testButton('scale', 'Test scale', 'Checking…', isChanged('scale.path'))}
+          {testButton('scale', 'Test scale', 'Checking…', changed.some((p) => p.startsWith('scale.')))}
           {testResult('scale')}
           <div className="device-test">
             <button type="button" onClick={() => void detect()} disabled={detection?.state === 'finding'} data-testid="detect-scale">
