@@ -58,6 +58,12 @@ export const Order = z.object({
       pickingTypeId: z.number().int().positive().nullable(),
       /** As Odoo names it, e.g. "Berlin: Delivery Orders". */
       pickingType: z.string().nullable(),
+      /**
+       * Which lots the operation type lets leave: 'create' (a new name becomes a lot), 'existing'
+       * (only lots Odoo has: Odoo's default for deliveries), 'free' (tracked products may leave
+       * without one). Absent when unknown.
+       */
+      lots: z.enum(['create', 'existing', 'free']).optional(),
     })
     .optional(),
 });

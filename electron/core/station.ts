@@ -198,6 +198,7 @@ export function createStation(config: StationConfig): Station {
           },
         ),
       claim: (order, bench) => orderSource.claim?.(order, bench) ?? Promise.resolve({ ok: true as const }),
+      lotExists: (order, productId, name) => orderSource.lotExists?.(order, productId, name) ?? Promise.resolve(null),
     },
     benchName: () => effectiveSettings().bench.name,
     scale: () => scale,
@@ -224,7 +225,18 @@ export function createStation(config: StationConfig): Station {
     return packer;
   };
 
-  async function scan(raw: string): Promise<ScanReply> {
+  /**
+   * One scan at a time, in the order they came: a scan that waits for Odoo (an order, a lot being
+   * checked) must not let the next one act on the state it is about to change.
+   */
+  let scanning: Promise<unknown> = Promise.resolve();
+  function scan(raw: string): Promise<ScanReply> {
+    const next = scanning.then(() => scanNow(raw));
+    scanning = next.catch(() => undefined);
+    return next;
+  }
+
+  async function scanNow(raw: string): Promise<ScanReply> {
     const scanned = classifyScan(raw, effectiveSettings().scanner.commandPrefix);
     const packer = identities.current();
     let outcome: ScanOutcome;

@@ -243,6 +243,81 @@ describe.each([16, 17, 19] as SandboxVersion[])('lots and serials at the bench, 
     expect(String(chatter[0]?.body)).toContain('ESP-B2 (2), FOOD-ESP-1K-L2503, SN-1001, SN-1002');
   });
 
+  /** Odoo's own default for deliveries: only lots Odoo has may leave (no new lots at validation). */
+  function existingLotsOnly(): void {
+    const picking = odoo.state.all('stock.picking').find((p) => p.name === ORDER)!;
+    odoo.state.update('stock.picking.type', picking.picking_type_id as number, { use_create_lots: false, use_existing_lots: true });
+  }
+
+  it('where only lots Odoo has may ship, refuses an unknown lot or serial at the scan and ships the known ones', async () => {
+    existingLotsOnly();
+    await start();
+    station.identities.addStaff({ badge: 'P-1', name: 'Pia', role: 'packer' });
+    await scan('P-1');
+    await scan(ORDER);
+    const lotsBefore = odoo.state.all('stock.lot').length;
+
+    // The answer to the question: refused, the question stays, nothing recorded.
+    await scan(String(espresso.barcode));
+    let r = await scan('ESP-NOT-IN-ODOO');
+    expect(r.message.tone).toBe('error');
+    expect(r.message.text).toBe(
+      'Lot ESP-NOT-IN-ODOO of Espresso Beans 1 kg is not in Odoo, and WH/OUT/00001 can only ship lot numbers Odoo has. ' +
+        'Check the lot number on the item and scan it again, or ask the shift lead. Scan the lot number of Espresso Beans 1 kg.',
+    );
+    expect(r.state.nextAction).toBe('Scan the lot number of Espresso Beans 1 kg');
+    r = await scan('FOOD-ESP-1K-L2503');
+    expect(r.message.tone).toBe('success');
+    // A GS1 code with an unknown lot: refused whole, the unit not counted.
+    r = await scan(`(01)${gtin(espresso)}(10)ESP-NOT-IN-ODOO`);
+    expect(r.message.tone).toBe('error');
+    expect(lineOf(r, espresso).packed).toBe(1);
+    await scan(`(01)${gtin(espresso)}(10)FOOD-ESP-1K-L2503`);
+    await scan(`(01)${gtin(espresso)}(10)FOOD-ESP-1K-L2503`);
+    // Serials: one Odoo does not have, then the two it has.
+    r = await scan(`(01)${gtin(speaker)}(21)SN-UNKNOWN`);
+    expect(r.message.text).toMatch(/^Serial number SN-UNKNOWN of Bluetooth Speaker is not in Odoo/);
+    await scan(`(01)${gtin(speaker)}(21)ELEC-SPK-01-L2503`);
+    r = await scan(`(01)${gtin(speaker)}(21)SPK-RES-2`);
+    expect(r.state.step).toBe('weighing');
+
+    station.pack.weighed(expectedParcelWeight(station));
+    await untilDone();
+    expect(odoo.state.all('stock.picking').find((p) => p.name === ORDER)!.state).toBe('done');
+    expect(shippedLots()).toEqual({ 'FOOD-ESP-1K-L2503': 3, 'ELEC-SPK-01-L2503': 1, 'SPK-RES-2': 1 });
+    expect(odoo.state.all('stock.lot').length).toBe(lotsBefore);
+  });
+
+  it('where only lots Odoo has may ship, a lot scanned while Odoo was unreachable is checked at dispatch: held, nothing written', async () => {
+    existingLotsOnly();
+    await start();
+    station.identities.addStaff({ badge: 'P-1', name: 'Pia', role: 'packer' });
+    await scan('P-1');
+    await scan(ORDER);
+    odoo.setOffline(true);
+    const r = await scan(`(01)${gtin(espresso)}(10)ESP-OFFLINE`);
+    expect(r.message.tone).toBe('warning');
+    expect(r.message.text).toMatch(/Odoo could not be asked whether it has lot number ESP-OFFLINE: it is checked when the order is sent\.$/);
+    await scan(`(01)${gtin(espresso)}(10)ESP-OFFLINE`);
+    await scan(`(01)${gtin(espresso)}(10)ESP-OFFLINE`);
+    await scan(`(01)${gtin(speaker)}(21)ELEC-SPK-01-L2503`);
+    await scan(`(01)${gtin(speaker)}(21)SPK-RES-2`);
+    odoo.setOffline(false);
+    const lotsBefore = odoo.state.all('stock.lot').length;
+    station.pack.weighed(expectedParcelWeight(station));
+    const held = await waitForEvent(station.events, 'queue', (q) => q.openExceptions > 0, 20_000, 'an exception');
+    expect(held.openExceptions).toBe(1);
+    const [exception] = station.exceptions.list('open');
+    expect(exception!.title).toBe(
+      'WH/OUT/00001 can only ship lots and serial numbers Odoo has, and these are not in Odoo: ESP-OFFLINE ([FOOD-ESP-1K] Espresso Beans 1 kg). ' +
+        'The shift lead creates them in Odoo (or corrects the order), then retries.',
+    );
+    const picking = odoo.state.all('stock.picking').find((p) => p.name === ORDER)!;
+    expect(picking.state).toBe('assigned');
+    expect(picking.carrier_tracking_ref).toBe(false);
+    expect(odoo.state.all('stock.lot').length).toBe(lotsBefore);
+  });
+
   it('keeps the question for the lot across a restart between the item and its lot', async () => {
     await start();
     station.identities.addStaff({ badge: 'P-1', name: 'Pia', role: 'packer' });
@@ -292,6 +367,29 @@ describe.each([16, 17, 19] as SandboxVersion[])('lots and serials at the bench, 
     expect(shippedLots()).toEqual({ 'FOOD-ESP-1K-L2503': 3, 'SN-NEW-1': 1, 'SPK-RES-2': 1 });
     // The existing lot was found by name; only the new serial became a stock.lot.
     expect(odoo.state.all('stock.lot').length).toBe(lotsBefore + 1);
+  });
+
+  it('the sandbox, like Odoo, takes a lot by name only where the operation type creates lots', async () => {
+    existingLotsOnly();
+    const { transport } = await connectOdoo({ url: odoo.url, db: odoo.db, login: odoo.login, apiKey });
+    const picking = odoo.state.all('stock.picking').find((p) => p.name === ORDER)!;
+    const lines = odoo.state.all('stock.move.line').filter((l) => l.picking_id === picking.id);
+    const [beans] = lines.filter((l) => l.product_id === espresso.id);
+    const packed = (qty: number) => (version === 16 ? { qty_done: qty } : { quantity: qty, picked: true });
+    const validate = () => transport.call('stock.picking', 'button_validate', { ids: [picking.id], context: { skip_backorder: true } });
+    for (const l of lines) await transport.call('stock.move.line', 'write', { ids: [l.id], vals: packed(Number(version === 16 ? l.reserved_uom_qty : l.quantity)) });
+    // Even a name Odoo has counts for nothing here: only lot_id does.
+    await transport.call('stock.move.line', 'write', { ids: [beans!.id], vals: { lot_id: false, lot_name: 'FOOD-ESP-1K-L2503' } });
+    const refused = await validate().then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(OdooError);
+    expect((refused as OdooError).message).toContain('You need to supply a Lot/Serial number for products:\n - [FOOD-ESP-1K] Espresso Beans 1 kg');
+    const lot = odoo.state.all('stock.lot').find((l) => l.name === 'FOOD-ESP-1K-L2503')!;
+    await transport.call('stock.move.line', 'write', { ids: [beans!.id], vals: { lot_id: lot.id } });
+    await validate();
+    expect(odoo.state.get('stock.picking', picking.id)!.state).toBe('done');
   });
 
   it('with item verification off, ships the lots Odoo reserved', async () => {

@@ -303,6 +303,8 @@ export function createOdooDispatchTarget(
     const needLot: string[] = [];
     let short = false;
     const knownLots = lotsOfCompany(snap.lots, idOf(snap.pickings.get(row.payload.pickingId)!.company_id));
+    const lotRule = row.payload.lotRule;
+    const notInOdoo: string[] = [];
     for (const l of row.payload.lines) {
       const move = snap.moves.get(l.moveId);
       const demand = move?.product_uom_qty ?? l.ordered ?? l.quantity;
@@ -320,6 +322,12 @@ export function createOdooDispatchTarget(
         }));
         // A line the bench adds needs what Odoo 16 does not fill in itself: the move's locations and unit.
         const newLine = move ? { location_id: idOf(move.location_id), location_dest_id: idOf(move.location_dest_id), product_uom_id: idOf(move.product_uom) } : {};
+        // A type that ships only lots Odoo has would refuse the whole validation for one unknown name.
+        const unknown = lotRule === 'existing' ? l.lots.filter((lot) => !knownLots.has(lotKey(product.id, lot.name))).map((lot) => lot.name) : [];
+        if (unknown.length > 0) {
+          notInOdoo.push(`${unknown.join(', ')} (${product.display_name})`);
+          continue;
+        }
         const planned = lotLineCommands(
           dialect,
           { moveId: l.moveId, productId: product.id, quantity: l.quantity, lots: l.lots, newLine },
@@ -330,7 +338,7 @@ export function createOdooDispatchTarget(
         else lineCommands.push(...planned);
         continue;
       }
-      if (l.quantity > 0 && product && product.tracking !== 'none') {
+      if (l.quantity > 0 && product && product.tracking !== 'none' && lotRule !== 'free') {
         if (own.length === 0 || own.some((x) => x.lot_id === false && x.lot_name === null)) needLot.push(product.display_name);
       }
       if (own.length === 0) {
@@ -342,6 +350,13 @@ export function createOdooDispatchTarget(
         const take = i === own.length - 1 ? left : Math.min(left, Number(x[reserved]) || 0);
         left -= take;
         lineCommands.push([1, x.id, dialect.major === 16 ? { qty_done: take } : { quantity: take, picked: true }]);
+      });
+    }
+    if (notInOdoo.length > 0) {
+      throw new OdooError({
+        kind: 'permanent',
+        message: `Delivery ${name} ships only lots Odoo has; not in Odoo: ${notInOdoo.join('; ')}`,
+        packerMessage: `${name} can only ship lots and serial numbers Odoo has, and these are not in Odoo: ${notInOdoo.join('; ')}. The shift lead creates them in Odoo (or corrects the order), then retries.`,
       });
     }
     if (needLot.length > 0) {

@@ -20,6 +20,23 @@ export function createOdooOrderSource(transport: OdooTransport): OrderSource {
         throw error;
       }
     },
+    async lotExists(order, productId, name) {
+      try {
+        const company = order.operation?.companyId ?? null;
+        const count = await transport.call('stock.lot', 'search_count', {
+          domain: [
+            ['product_id', '=', productId],
+            ['name', '=', name],
+            ['company_id', 'in', company === null ? [false] : [company, false]],
+          ],
+        });
+        return typeof count === 'number' ? count > 0 : null;
+      } catch (error) {
+        // Offline or refused: the lot is checked again when the order is sent.
+        if (error instanceof OdooError) return null;
+        throw error;
+      }
+    },
     async claim(order, bench) {
       try {
         const outcome = await claimPicking(transport, { id: order.pickingId, name: order.name }, bench, Date.now());

@@ -65,29 +65,35 @@ const PartnerRow = z.object({
 });
 const CodeRow = z.object({ id: z.number().int(), code: Text });
 const CompanyRow = z.object({ id: z.number().int(), partner_id: M2o });
-const PickingTypeRow = z.object({ id: z.number().int(), warehouse_id: M2o });
+const PickingTypeRow = z.object({
+  id: z.number().int(),
+  warehouse_id: M2o,
+  use_create_lots: z.boolean(),
+  use_existing_lots: z.boolean(),
+});
+type PickingTypeRow = z.infer<typeof PickingTypeRow>;
 
 /**
- * The warehouse of each operation type, remembered between batches (types seldom move; the
- * prefetch forgets them on each full pull). Asked with search_read, not read: a type of a company
- * outside `allowed_company_ids` is simply not known (warehouse unknown), never an AccessError.
+ * The warehouse and lot rules of each operation type, remembered between batches (types seldom
+ * change; the prefetch forgets them on each full pull). Asked with search_read, not read: a type of
+ * a company outside `allowed_company_ids` is simply not known (warehouse unknown), never an AccessError.
  */
-export class TypeWarehouses {
-  private readonly known = new Map<number, z.infer<typeof M2o>>();
+export class OperationTypes {
+  private readonly known = new Map<number, PickingTypeRow>();
 
   clear(): void {
     this.known.clear();
   }
 
-  async of(transport: OdooCaller, typeIds: number[]): Promise<Map<number, z.infer<typeof M2o>>> {
+  async of(transport: OdooCaller, typeIds: number[]): Promise<Map<number, PickingTypeRow>> {
     const missing = typeIds.filter((id) => !this.known.has(id));
     if (missing.length > 0) {
       const found = await readRows(transport, PickingTypeRow, 'stock.picking.type', 'search_read', {
         domain: [['id', 'in', missing]],
-        fields: ['warehouse_id'],
+        fields: fieldsOf(PickingTypeRow),
         context: { active_test: false },
       });
-      for (const t of found) this.known.set(t.id, t.warehouse_id);
+      for (const t of found) this.known.set(t.id, t);
     }
     return this.known;
   }
@@ -114,7 +120,7 @@ function read<S extends z.ZodObject>(
  * Odoo for them again.
  */
 export class ReferenceData {
-  readonly warehouses = new TypeWarehouses();
+  readonly types = new OperationTypes();
   private readonly known = new Map<string, Map<number, unknown>>();
 
   async read<S extends z.ZodObject>(t: OdooCaller, schema: S, model: string, ids: number[]): Promise<z.infer<S>[]> {
@@ -168,7 +174,7 @@ export async function pickingsToOrders(
   transport: OdooCaller,
   pickings: (z.infer<typeof PickingRow> & { carrier_tracking_ref?: string | null })[],
   source: { url: string; db: string },
-  options: { packages?: boolean; warehouses?: TypeWarehouses; reference?: ReferenceData } = {},
+  options: { packages?: boolean; types?: OperationTypes; reference?: ReferenceData } = {},
 ): Promise<{ orders: FetchedOrder[]; skipped: { pickingId: number; name: string; error: OdooError }[] }> {
   if (pickings.length === 0) return { orders: [], skipped: [] };
   const dialect = await dialectOf(transport);
@@ -180,10 +186,10 @@ export async function pickingsToOrders(
   const productIds = unique(moves.map((m) => idOf(m.product_id)));
   const companyIds = unique(pickings.map((p) => idOf(p.company_id)));
   const typeIds = unique(pickings.map((p) => idOf(p.picking_type_id)));
-  const [products, companies, warehouseOf, packageLines] = await Promise.all([
+  const [products, companies, typesById, packageLines] = await Promise.all([
     read(transport, ProductRow, 'product.product', productIds),
     reference.read(transport, CompanyRow, 'res.company', companyIds),
-    (options.warehouses ?? reference.warehouses).of(transport, typeIds),
+    (options.types ?? reference.types).of(transport, typeIds),
     options.packages
       ? readRows(transport, PackageLineRow, 'stock.move.line', 'search_read', {
           domain: [
@@ -252,7 +258,7 @@ export async function pickingsToOrders(
         ];
       }),
       writeDate: picking.write_date,
-      operation: operationOf(picking, warehouseOf),
+      operation: operationOf(picking, typesById),
     };
     const parsed = Order.safeParse(candidate);
     if (!parsed.success) {
@@ -280,10 +286,12 @@ export async function pickingsToOrders(
 const PackageLineRow = z.object({ id: z.number().int(), picking_id: M2o, result_package_id: M2o });
 
 /** Company, warehouse and operation type of a picking, as the bench's scope compares them. */
-function operationOf(picking: z.infer<typeof PickingRow>, warehouseOf: Map<number, z.infer<typeof M2o>>): Order['operation'] {
+function operationOf(picking: z.infer<typeof PickingRow>, types: Map<number, PickingTypeRow>): Order['operation'] {
   const typeId = idOf(picking.picking_type_id);
-  const warehouse = (typeId === null ? undefined : warehouseOf.get(typeId)) ?? false;
+  const type = typeId === null ? undefined : types.get(typeId);
+  const warehouse = type?.warehouse_id ?? false;
   return {
+    ...(type ? { lots: type.use_create_lots ? 'create' : type.use_existing_lots ? 'existing' : 'free' } : {}),
     companyId: idOf(picking.company_id),
     company: nameOf(picking.company_id),
     warehouseId: idOf(warehouse),

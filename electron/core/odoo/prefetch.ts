@@ -12,7 +12,7 @@ import { readPackageTypes } from './package-types';
 import {
   PREFETCH_PICKING_FIELDS,
   PrefetchPickingRow,
-  TypeWarehouses,
+  OperationTypes,
   pickingsToOrders,
   type OdooCaller,
   type OdooScope,
@@ -86,7 +86,7 @@ export class Prefetcher {
   /** When this prefetcher last re-read every ready picking. */
   private lastFullAt: number | null = null;
   /** Operation type → warehouse, for each order's `operation` (forgotten on each full pull). */
-  private readonly warehouses = new TypeWarehouses();
+  private readonly types = new OperationTypes();
 
   constructor(private readonly options: PrefetcherOptions) {
     this.batchSize = options.batchSize ?? 200;
@@ -164,7 +164,7 @@ export class Prefetcher {
     const full = restart || this.lastFullAt === null || now - this.lastFullAt >= (this.options.refreshEveryMs ?? 30 * 60_000);
     if (full) {
       this.unusable.clear();
-      this.warehouses.clear();
+      this.types.clear();
     }
     let cursor = restart ? { writeDate: null as string | null, pickingId: 0 } : { writeDate: stored.writeDate, pickingId: stored.pickingId };
     const result: PrefetchResult = { full, saved: 0, left: 0, skipped: [] };
@@ -263,7 +263,7 @@ export class Prefetcher {
       (p) => p.state === 'assigned' && this.unusable.get(p.id) !== p.write_date && (force || !cache.isCurrent(binding, p.id, p.write_date)),
     );
     for (const p of batch) if (p.state === 'assigned') seen.add(p.id);
-    const { orders, skipped } = await pickingsToOrders(this.options.transport, ready, binding, { packages: true, warehouses: this.warehouses });
+    const { orders, skipped } = await pickingsToOrders(this.options.transport, ready, binding, { packages: true, types: this.types });
     for (const s of skipped) {
       this.unusable.set(s.pickingId, ready.find((p) => p.id === s.pickingId)?.write_date ?? '');
       result.skipped.push(s.name);

@@ -35,6 +35,8 @@ export interface OrderSource {
    * reached, the claim is only local and is checked again before dispatch.
    */
   claim?(order: Order, bench: { name: string; packer: string }): Promise<{ ok: true; offline?: boolean } | { ok: false; message: string }>;
+  /** Whether Odoo has a lot or serial of this name for the product, in the order's company; null: cannot tell now. */
+  lotExists?(order: Order, productId: number, name: string): Promise<boolean | null>;
 }
 
 export class OrderSourceUnavailable extends Error {
@@ -83,6 +85,8 @@ export interface DispatchPayload {
   label?: { labelId: number; format: string; base64: string };
   /** The package type (Odoo stock.package.type id) the packer scanned for the parcel, if any. */
   packageTypeId?: number;
+  /** The operation type's lot rule when the order was cached (shared/order.ts); absent: unknown. */
+  lotRule?: 'create' | 'existing' | 'free';
 }
 
 export type ScanOutcome = {
@@ -310,7 +314,7 @@ export class PackSession {
   async scanCode(code: string, packer: Person): Promise<ScanOutcome> {
     const row = this.activeRow();
     if (row?.step === 'packing') {
-      const product = this.tryProduct(row, code, packer);
+      const product = await this.tryProduct(row, code, packer);
       if (product) return product;
     }
     if (row?.step === 'packing' || row?.step === 'weighing') {
@@ -318,7 +322,7 @@ export class PackSession {
       if (box) return box;
     }
     if (row?.step === 'packing') {
-      const lot = this.tryLot(row, code, packer);
+      const lot = await this.tryLot(row, code, packer);
       if (lot) return lot;
     }
     if (row && row.step !== 'done' && row.step !== 'printed') {
@@ -426,7 +430,7 @@ export class PackSession {
    * An item of the open order: its barcode or SKU, or a GS1 code whose GTIN is its barcode (which
    * may carry its lot or serial too). A lot- or serial-tracked item without one asks for it next.
    */
-  private tryProduct(row: SessionRow, code: string, packer: Person): ScanOutcome | null {
+  private async tryProduct(row: SessionRow, code: string, packer: Person): Promise<ScanOutcome | null> {
     const order = this.cache.get(row.order_id)!.order;
     const gs1 = parseGs1(code);
     const line = order.lines.find((l) => l.barcode === code || l.sku === code) ?? (gs1 ? lineOfGs1(order.lines, gs1) : null);
@@ -452,6 +456,8 @@ export class PackSession {
     if (tracking === 'serial' && scannedLot && this.lots.serialTaken(row.id, line.productId, scannedLot)) {
       return { kind: 'product', tone: 'error', text: duplicateSerialText(scannedLot, line.name, order.name) };
     }
+    const lotCheck = tracking && scannedLot ? await this.lotCheck(order, line, tracking, scannedLot) : null;
+    if (lotCheck && 'refusal' in lotCheck) return { kind: 'product', tone: 'error', text: lotCheck.refusal };
     let allDone = false;
     inTransaction(this.deps.db, () => {
       const now = this.deps.clock.now();
@@ -480,6 +486,7 @@ export class PackSession {
     if (tracking && !scannedLot) text = `${line.name}: ${count}. ${askForLot(line.name, tracking)}.`;
     else if (allDone) text = `${line.name}${lotNote}: all items packed. Put the parcel on the scale.`;
     else text = `${line.name}${lotNote}: ${count}.`;
+    if (lotCheck && 'unchecked' in lotCheck) return { kind: 'product', tone: 'warning', text: `${text} ${lotCheck.unchecked}` };
     return { kind: 'product', tone: 'success', text };
   }
 
@@ -487,7 +494,7 @@ export class PackSession {
    * The answer to "scan the lot/serial number of …": any scan that is not an item, a box (both
    * handled before) or an order. A serial already packed in this order is refused.
    */
-  private tryLot(row: SessionRow, code: string, packer: Person): ScanOutcome | null {
+  private async tryLot(row: SessionRow, code: string, packer: Person): Promise<ScanOutcome | null> {
     const asking = this.lotQuestion(row);
     if (!asking) return null;
     const order = this.cache.get(row.order_id)!.order;
@@ -503,6 +510,8 @@ export class PackSession {
     if (asking.tracking === 'serial' && this.lots.serialTaken(row.id, asking.line.productId, lot)) {
       return { kind: 'product', tone: 'error', text: duplicateSerialText(lot, asking.line.name, order.name) };
     }
+    const lotCheck = await this.lotCheck(order, asking.line, asking.tracking, lot);
+    if (lotCheck && 'refusal' in lotCheck) return { kind: 'product', tone: 'error', text: `${lotCheck.refusal} ${ask}.` };
     let allDone = false;
     inTransaction(this.deps.db, () => {
       this.lots.answer(asking.id, lot, this.deps.clock.now());
@@ -518,11 +527,32 @@ export class PackSession {
     if (allDone) this.deps.scale()?.arm();
     this.deps.changed();
     const what = `${asking.tracking === 'serial' ? 'Serial number' : 'Lot'} ${lot} for ${asking.line.name}`;
-    return {
-      kind: 'product',
-      tone: 'success',
-      text: allDone ? `${what}: all items packed. Put the parcel on the scale.` : `${what}. ${this.nextAction()}.`,
-    };
+    const text = allDone ? `${what}: all items packed. Put the parcel on the scale.` : `${what}. ${this.nextAction()}.`;
+    if (lotCheck && 'unchecked' in lotCheck) return { kind: 'product', tone: 'warning', text: `${text} ${lotCheck.unchecked}` };
+    return { kind: 'product', tone: 'success', text };
+  }
+
+  /**
+   * Where the order's operation type ships only lots Odoo has (Odoo's default for deliveries), why
+   * this one cannot go; null when it can, or when Odoo cannot be asked now (then the dispatch checks).
+   */
+  private async lotCheck(
+    order: Order,
+    line: Order['lines'][number],
+    tracking: 'lot' | 'serial',
+    lot: string,
+  ): Promise<{ refusal: string } | { unchecked: string } | null> {
+    if (order.operation?.lots !== 'existing') return null;
+    const known = await this.deps.orders.lotExists?.(order, line.productId, lot);
+    const word = lotWord(tracking);
+    // undefined: a source that cannot look lots up at all (no Odoo set up).
+    if (known === true || known === undefined) return null;
+    if (known === false) {
+      return {
+        refusal: `${tracking === 'serial' ? 'Serial number' : 'Lot'} ${lot} of ${line.name} is not in Odoo, and ${order.name} can only ship ${word}s Odoo has. Check the ${word} on the item and scan it again, or ask the shift lead.`,
+      };
+    }
+    return { unchecked: `Odoo could not be asked whether it has ${word} ${lot}: it is checked when the order is sent.` };
   }
 
   /** The lot or serial the bench is waiting for in this session, with its line. */
@@ -795,6 +825,7 @@ export class PackSession {
         label: { labelId: Number(label.lastInsertRowid), format: 'ZPL', base64: bytes.toString('base64') },
         // Odoo's package gets the scanned package type (absent: none was scanned).
         packageTypeId: this.packageTypeOf(shipment.session_id, order)?.typeId,
+        lotRule: order.operation?.lots,
       } satisfies DispatchPayload,
       idempotencyKey: `dispatch:${payload.request.idempotencyKey}`,
       binding: `${order.source.url}|${order.source.db}`,

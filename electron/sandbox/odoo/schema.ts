@@ -143,6 +143,11 @@ export function modelsFor(version: SandboxVersion): Record<string, ModelDef> {
         // 'ask' (default): a short validation returns the backorder wizard; 'always' / 'never'
         // decide without asking (and 'always' overrides picking_ids_not_to_backorder).
         create_backorder: selection,
+        // Lots at validation (stock.move.line._action_done): "create new" turns a lot_name into a
+        // lot (an existing one of that name first); without it only lot_id counts; with neither, a
+        // tracked product may leave without a lot.
+        use_create_lots: bool,
+        use_existing_lots: bool,
       },
       // "Hamburg: Delivery Orders": the warehouse first, when the type has one.
       displayName: (rec, db) => {

@@ -187,8 +187,10 @@ export function seedSandbox(count: number, version = 17): SeedData {
     'delivery.carrier': CARRIERS.map((name, i) => ({ id: i + 1, name, delivery_type: 'fixed' })),
     'stock.warehouse': [],
     'stock.picking.type': WAREHOUSES.flatMap((w, i) => [
-      { id: 2 * i + 1, name: 'Receipts', code: 'incoming', sequence_code: 'IN', sequence: 2 * i + 1, warehouse_id: i + 1, company_id: SANDBOX_COMPANY_ID, create_backorder: 'ask' },
-      { id: 2 * i + 2, name: 'Delivery Orders', code: 'outgoing', sequence_code: 'OUT', sequence: 2 * i + 2, warehouse_id: i + 1, company_id: SANDBOX_COMPANY_ID, create_backorder: 'ask' },
+      { id: 2 * i + 1, name: 'Receipts', code: 'incoming', sequence_code: 'IN', sequence: 2 * i + 1, warehouse_id: i + 1, company_id: SANDBOX_COMPANY_ID, create_backorder: 'ask', use_create_lots: true, use_existing_lots: false },
+      // A new Odoo warehouse's deliveries take existing lots only; the sandbox's also create new ones,
+      // so a trainee can scan any lot. Tests switch use_create_lots off for Odoo's default.
+      { id: 2 * i + 2, name: 'Delivery Orders', code: 'outgoing', sequence_code: 'OUT', sequence: 2 * i + 2, warehouse_id: i + 1, company_id: SANDBOX_COMPANY_ID, create_backorder: 'ask', use_create_lots: true, use_existing_lots: true },
     ]),
     'stock.package.type': PACKAGE_TYPES.map((t, i) => ({
       id: i + 1,

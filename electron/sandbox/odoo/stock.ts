@@ -99,13 +99,25 @@ export class Stock {
     return policy === 'always' || policy === 'never' ? policy : 'ask';
   }
 
-  /** Lot- or serial-tracked products must say which lot left. Checked before anything changes. */
+  /** The operation type's lot switches (Odoo's defaults when unset: both on). */
+  private lotRules(picking: Rec): { create: boolean; existing: boolean } {
+    const type = this.state.get('stock.picking.type', Number(picking.picking_type_id));
+    return { create: type?.use_create_lots !== false, existing: type?.use_existing_lots !== false };
+  }
+
+  /**
+   * Lot- or serial-tracked products must say which lot left: a lot_id, or a lot_name where the type
+   * creates lots (with neither switch on, nothing is asked). Checked before anything changes.
+   */
   private checkLots(pickings: Rec[], autoPick: (p: Rec) => boolean, processAll: Rec[]): void {
     const missing = new Set<string>();
     for (const p of pickings) {
+      const rules = this.lotRules(p);
+      if (!rules.create && !rules.existing) continue;
       for (const l of this.pickingLines(p.id)) {
         const qty = processAll.includes(p) ? Number(l.reserved_uom_qty) || 0 : this.processed(l, autoPick(p));
-        if (qty <= 0 || typeof l.lot_id === 'number' || (typeof l.lot_name === 'string' && l.lot_name.trim() !== '')) continue;
+        const named = typeof l.lot_name === 'string' && l.lot_name.trim() !== '';
+        if (qty <= 0 || typeof l.lot_id === 'number' || (rules.create && named)) continue;
         const product = this.state.get('product.product', Number(l.product_id));
         if (product && product.tracking !== 'none') missing.add(this.state.displayName('product.product', product));
       }
@@ -120,11 +132,12 @@ export class Stock {
   }
 
   /**
-   * Lines given a lot by name (`lot_name`) get that product's lot of this name, created when Odoo
-   * has none yet, as `_action_done` does. Kept simple: the operation type's "use existing lots" /
-   * "create new lots" switches are not emulated.
+   * Where the operation type creates lots, lines given a lot by name (`lot_name`) get that product's
+   * lot of this name, created when Odoo has none yet, as `_action_done` does. Elsewhere lot_name is
+   * ignored (checkLots refused what needed a lot).
    */
   private assignLots(picking: Rec): void {
+    if (!this.lotRules(picking).create) return;
     for (const l of this.pickingLines(picking.id)) {
       if (typeof l.lot_id === 'number' || typeof l.lot_name !== 'string' || l.lot_name.trim() === '' || this.processed(l, false) <= 0) continue;
       const productId = Number(l.product_id);
