@@ -3,17 +3,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { PDFDocument } from 'pdf-lib';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Party } from '../../shared/order';
 import { labelPdfFromPng } from '../../electron/core/labels/label-pdf';
 import { renderLabelPng } from '../../electron/core/labels/label-png';
 import { rasterizePdf } from '../../electron/core/labels/pdf-raster';
 import { zplImageLabel } from '../../electron/core/labels/zpl-graphic';
 import { renderShippingLabelZpl, type ShippingLabelData } from '../../electron/core/labels/zpl-shipping-label';
 import { decodeSymbols } from '../support/label-decode';
-
-function party(p: Partial<Party> & Pick<Party, 'name' | 'street1' | 'city' | 'postalCode' | 'country'>): Party {
-  return { company: null, street2: null, region: null, phone: null, email: null, ...p };
-}
+import { party } from '../support/label-data';
 
 const label: ShippingLabelData = {
   shipFrom: party({ name: 'Packbench Warehouse', street1: 'ul. Przemysłowa 12', city: 'Poznań', postalCode: '61-001', country: 'PL' }),

@@ -10,13 +10,13 @@
 // No OCR: this proves the right glyphs are on the label at a readable size, not that a reader reads them.
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Party } from '../../shared/order';
 import { fontFor } from '../../electron/core/labels/fonts';
 import { renderLabelPng } from '../../electron/core/labels/label-png';
 import { getDot, type MonoBitmap } from '../../electron/core/labels/mono-bitmap';
 import { renderTextBitmap } from '../../electron/core/labels/text-raster';
 import { escapeFieldData, labelSize, renderShippingLabelZpl, type LabelDpi } from '../../electron/core/labels/zpl-shipping-label';
 import { graphicFields } from '../support/zpl-graphic-decode';
+import { party } from '../support/label-data';
 
 const NAMES = {
   latin: 'Jonathan Smith',
@@ -26,10 +26,6 @@ const NAMES = {
 } as const;
 type Script = keyof typeof NAMES;
 const RESIDENT: Script[] = ['latin', 'polish'];
-
-function party(p: Partial<Party> & Pick<Party, 'name' | 'street1' | 'city' | 'postalCode' | 'country'>): Party {
-  return { company: null, street2: null, region: null, phone: null, email: null, ...p };
-}
 
 const base = {
   shipFrom: party({ name: 'Packbench Warehouse', street1: 'Industrial Way 12', city: 'Poznan', postalCode: '61-001', country: 'PL' }),

@@ -4,7 +4,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Party } from '../../shared/order';
 import { fontFor } from '../../electron/core/labels/fonts';
 import { renderLabelPng } from '../../electron/core/labels/label-png';
 import { getDot } from '../../electron/core/labels/mono-bitmap';
@@ -17,10 +16,7 @@ import {
   type ShippingLabelData,
 } from '../../electron/core/labels/zpl-shipping-label';
 import { decodeSymbols } from '../support/label-decode';
-
-function party(p: Partial<Party> & Pick<Party, 'name' | 'street1' | 'city' | 'postalCode' | 'country'>): Party {
-  return { company: null, street2: null, region: null, phone: null, email: null, ...p };
-}
+import { party } from '../support/label-data';
 
 const NAMES = {
   latin: 'Jonathan Smith',

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import net from 'node:net';
 import { PDFDocument } from 'pdf-lib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Party } from '../../shared/order';
 import { StationFault } from '../../shared/errors';
 import { ManualClock } from '../../electron/core/clock';
 import { PrintJournal, type PrintJournalOptions } from '../../electron/core/devices/printer/print-journal';
@@ -20,15 +19,8 @@ import { openDatabase, type Db } from '../../electron/core/store/db';
 import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/printer-sink';
 import { decodeSymbols } from '../support/label-decode';
 import { tempDir } from '../support/temp-dir';
+import { party } from '../support/label-data';
 
-const party = (p: Pick<Party, 'name' | 'street1' | 'city' | 'postalCode' | 'country'>): Party => ({
-  company: null,
-  street2: null,
-  region: null,
-  phone: null,
-  email: null,
-  ...p,
-});
 const SHIPPING_LABEL: ShippingLabelData = {
   shipFrom: party({ name: 'Packbench Warehouse', street1: 'Industrial Way 12', city: 'Poznan', postalCode: '61-001', country: 'PL' }),
   shipTo: party({ name: 'Ελένη Παπαδοπούλου', street1: 'Main Street 30', city: 'Lodz', postalCode: '90-001', country: 'PL' }),

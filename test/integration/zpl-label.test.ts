@@ -2,17 +2,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Party } from '../../shared/order';
 import { renderShippingLabelZpl, type ShippingLabelData } from '../../electron/core/labels/zpl-shipping-label';
 import { PrinterError } from '../../electron/core/devices/printer/errors';
 import { sendRaw } from '../../electron/core/devices/printer/raw-transport';
 import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/printer-sink';
 import { decodeBarcodes, renderZplToPng } from '../support/label-decode';
 import { tempDir } from '../support/temp-dir';
-
-function party(p: Partial<Party> & Pick<Party, 'name' | 'street1' | 'city' | 'postalCode' | 'country'>): Party {
-  return { company: null, street2: null, region: null, phone: null, email: null, ...p };
-}
+import { party } from '../support/label-data';
 
 const label: ShippingLabelData = {
   shipFrom: party({

@@ -1,15 +1,11 @@
 // ESC/POS bytes of the shipping label, checked against the command sequences a receipt
 // printer expects (Epson ESC/POS as node-thermal-printer writes it).
 import { describe, expect, it } from 'vitest';
-import type { Party } from '../../shared/order';
 import { renderShippingLabelEscPos } from '../../electron/core/labels/escpos-label';
 import { createMonoBitmap, type MonoBitmap } from '../../electron/core/labels/mono-bitmap';
 import { renderTextBitmap } from '../../electron/core/labels/text-raster';
 import type { ShippingLabelData } from '../../electron/core/labels/zpl-shipping-label';
-
-function party(p: Partial<Party> & Pick<Party, 'name' | 'street1' | 'city' | 'postalCode' | 'country'>): Party {
-  return { company: null, street2: null, region: null, phone: null, email: null, ...p };
-}
+import { party } from '../support/label-data';
 
 const label: ShippingLabelData = {
   shipFrom: party({ name: 'Packbench Warehouse', street1: 'Industrial Way 12', city: 'Poznan', postalCode: '61-001', country: 'PL' }),
