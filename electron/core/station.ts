@@ -91,12 +91,11 @@ export function createStation(config: StationConfig): Station {
   const secrets =
     config.secrets ??
     new LayeredSecretStore(new EnvSecretStore(), new FileSecretStore(join(config.dataDir, 'secrets.json')));
-  /** What the printer at `uri` speaks: the main and the fallback printer each have their setting. */
+  /** What the printer at `uri` speaks: the fallback printer has its own language, any other the main one's. */
   const printerOf = (uri: string) => {
     const { printer } = effectiveSettings();
-    return uri === printer.uri || uri !== printer.fallbackUri
-      ? { language: printer.language, dpi: printer.dpi }
-      : { language: printer.fallbackLanguage, dpi: printer.dpi };
+    const fallback = uri === printer.fallbackUri && uri !== printer.uri;
+    return { language: fallback ? printer.fallbackLanguage : printer.language, dpi: printer.dpi };
   };
   const journal = new PrintJournal(db, clock, {
     printerOf,

@@ -34,6 +34,13 @@ const PRINTER_WORDS: Record<PrinterEvent['status'], string> = {
 
 const printerWords = (event: PrinterEvent | null) => (event ? PRINTER_WORDS[event.status] : 'could not be asked');
 
+/** The printer languages, in the lead's words. */
+const LANGUAGES = [
+  ['zpl', 'ZPL (Zebra and other label printers)'],
+  ['escpos', 'ESC/POS (receipt printers)'],
+  ['pdf', 'PDF (office printers, through the system print queue)'],
+] as const;
+
 const PRINTER_FORMAT = 'tcp://host:9100, file:/dev/usb/lp0, serial:/dev/ttyUSB0?baud=9600 or cups:QUEUE';
 
 /** The bench's settings: what is in force, changed here with a shift lead's approval. */
@@ -253,11 +260,20 @@ export function SettingsPanel({
     </div>
   );
   const scope = odoo.scope;
-  const languageSelect = (path: 'printer.language' | 'printer.fallbackLanguage') => (
-    <select id={`setting-${path}`} value={draft[path]} onChange={(e) => edit(path, e.target.value)} data-testid={`setting-${path}`}>
-      <option value="zpl">ZPL (Zebra and other label printers)</option>
-      <option value="escpos">ESC/POS (receipt printers)</option>
-      <option value="pdf">PDF (office printers, through the system print queue)</option>
+  /** A setting chosen from a list: [value as the draft holds it, words for the lead]. */
+  const select = (path: Exclude<FieldPath, 'packing.verifyItems'>, choices: readonly (readonly [string, string])[], disabled?: boolean) => (
+    <select
+      id={`setting-${path}`}
+      value={draft[path]}
+      disabled={disabled}
+      onChange={(e) => edit(path, e.target.value)}
+      data-testid={`setting-${path}`}
+    >
+      {choices.map(([value, label]) => (
+        <option key={value} value={value}>
+          {label}
+        </option>
+      ))}
     </select>
   );
 
@@ -277,7 +293,7 @@ export function SettingsPanel({
           })}
           {field(
             'printer.language',
-            languageSelect('printer.language'),
+            select('printer.language', LANGUAGES),
             { note: 'A receipt printer gets the label as a picture, 80 mm wide; only a ZPL printer can report paper out or head open.' },
           )}
           {field('printer.unicodeFont', input('printer.unicodeFont', { placeholder: 'none: other scripts print as pictures' }), {
@@ -286,18 +302,13 @@ export function SettingsPanel({
           {field('printer.fallbackUri', input('printer.fallbackUri', { placeholder: 'none' }), {
             note: 'Takes a label by itself when the printer is down and nothing was sent to it.',
           })}
-          {field('printer.fallbackLanguage', languageSelect('printer.fallbackLanguage'))}
+          {field('printer.fallbackLanguage', select('printer.fallbackLanguage', LANGUAGES))}
           {field(
             'printer.dpi',
-            <select
-              id="setting-printer.dpi"
-              value={draft['printer.dpi']}
-              onChange={(e) => edit('printer.dpi', e.target.value)}
-              data-testid="setting-printer.dpi"
-            >
-              <option value="203">203 dpi (8 dots/mm, most desktop printers)</option>
-              <option value="300">300 dpi (12 dots/mm)</option>
-            </select>,
+            select('printer.dpi', [
+              ['203', '203 dpi (8 dots/mm, most desktop printers)'],
+              ['300', '300 dpi (12 dots/mm)'],
+            ]),
             { note: 'Labels are drawn for it: a label drawn for 203 dpi prints at two-thirds size on a 300 dpi head.' },
           )}
           {testButton('printer', 'Test print', 'Printing…', changed.some((p) => p.startsWith('printer.') && !p.startsWith('printer.fallback')))}
@@ -309,21 +320,15 @@ export function SettingsPanel({
           {field('scale.path', input('scale.path', { placeholder: '/dev/ttyUSB0' }))}
           {field(
             'scale.protocol',
-            <select
-              id="setting-scale.protocol"
-              value={protocol}
-              disabled={overridden.has('scale.protocol')}
-              onChange={(e) => edit('scale.protocol', e.target.value)}
-              data-testid="setting-scale.protocol"
-            >
-              <option value="">Not chosen (MT-SICS is used)</option>
-              {SCALE_PROTOCOLS.map((p) => (
-                <option key={p.name} value={p.name}>
-                  {p.name} — {p.label}
-                </option>
-              ))}
-              {!knownProtocol && <option value={protocol}>{protocol} (as saved)</option>}
-            </select>,
+            select(
+              'scale.protocol',
+              [
+                ['', 'Not chosen (MT-SICS is used)'],
+                ...SCALE_PROTOCOLS.map((p) => [p.name, `${p.name} — ${p.label}`] as const),
+                ...(knownProtocol ? [] : [[protocol, `${protocol} (as saved)`] as const]),
+              ],
+              overridden.has('scale.protocol'),
+            ),
             {
               note: overridden.has('scale.path')
                 ? undefined
@@ -332,20 +337,11 @@ export function SettingsPanel({
           )}
           {field(
             'scale.baudRate',
-            <select
-              id="setting-scale.baudRate"
-              value={draft['scale.baudRate']}
-              disabled={overridden.has('scale.path')}
-              onChange={(e) => edit('scale.baudRate', e.target.value)}
-              data-testid="setting-scale.baudRate"
-            >
-              <option value="">The protocol’s usual speed</option>
-              {BAUD_RATES.map((b) => (
-                <option key={b} value={String(b)}>
-                  {b} baud
-                </option>
-              ))}
-            </select>,
+            select(
+              'scale.baudRate',
+              [['', 'The protocol’s usual speed'], ...BAUD_RATES.map((b) => [String(b), `${b} baud`] as const)],
+              overridden.has('scale.path'),
+            ),
             { note: 'Must match the scale’s own setting; a wrong speed shows as “check the scale’s serial settings”.' },
           )}
           {testButton('scale', 'Test scale', 'Checking…', changed.some((p) => p.startsWith('scale.')))}
@@ -422,15 +418,10 @@ export function SettingsPanel({
           </dl>
           {field(
             'odoo.backorder',
-            <select
-              id="setting-odoo.backorder"
-              value={draft['odoo.backorder']}
-              onChange={(e) => edit('odoo.backorder', e.target.value)}
-              data-testid="setting-odoo.backorder"
-            >
-              <option value="create">Keep them as a backorder</option>
-              <option value="no_backorder">Cancel them (no backorder)</option>
-            </select>,
+            select('odoo.backorder', [
+              ['create', 'Keep them as a backorder'],
+              ['no_backorder', 'Cancel them (no backorder)'],
+            ]),
             { note: 'What Odoo does with quantities not packed when the delivery is validated.' },
           )}
           <p className="field-note" data-testid="api-key-note">
