@@ -10,6 +10,7 @@ import { findPickingByName, ReferenceData } from './pickings';
 export function createOdooOrderSource(transport: OdooTransport): OrderSource {
   const binding = { url: transport.url, db: transport.db };
   const reference = new ReferenceData();
+  const lotsSeen = new Set<string>();
   return {
     binding,
     async findByName(name: string): Promise<Order | null> {
@@ -21,8 +22,11 @@ export function createOdooOrderSource(transport: OdooTransport): OrderSource {
       }
     },
     async lotExists(order, productId, name) {
+      const company = order.operation?.companyId ?? null;
+      // A lot Odoo has stays there: each unit of the same lot is asked about once.
+      const key = `${company}|${productId}|${name}`;
+      if (lotsSeen.has(key)) return true;
       try {
-        const company = order.operation?.companyId ?? null;
         const count = await transport.call('stock.lot', 'search_count', {
           domain: [
             ['product_id', '=', productId],
@@ -30,7 +34,9 @@ export function createOdooOrderSource(transport: OdooTransport): OrderSource {
             ['company_id', 'in', company === null ? [false] : [company, false]],
           ],
         });
-        return typeof count === 'number' ? count > 0 : null;
+        if (typeof count !== 'number') return null;
+        if (count > 0) lotsSeen.add(key);
+        return count > 0;
       } catch (error) {
         // Offline or refused: the lot is checked again when the order is sent.
         if (error instanceof OdooError) return null;
