@@ -85,8 +85,8 @@ export interface PrintJournalOptions {
   retryDelayMs?: number;
   /**
    * What the printer at `uri` speaks, and for ZPL its resolution. Default ZPL at 203 dpi. A label in
-   * another format is converted locally before any byte goes out (carrier-label.ts); ESC/POS
-   * printers are never sent a ZPL status query.
+   * another format is converted locally before any byte goes out (carrier-label.ts); only a ZPL
+   * printer (or the OS queue) is asked for its status (transports.ts statusAskable).
    */
   printerOf?: (uri: string) => { language: PrinterLanguage; dpi?: 203 | 300 };
 }
