@@ -107,7 +107,10 @@ export async function startChildStation(config: ChildConfig, apiKey: string, tim
 
 export interface HoldingProxy {
   url: string;
-  /** While set, the reply to the first request whose body matches is swallowed (the call still runs). */
+  /**
+   * While set, the reply to the first request whose "<path> <body>" matches is swallowed (the call
+   * still runs). The path names the model and method on JSON-2 (Odoo 19), the body on JSON-RPC.
+   */
   holdReplyTo(pattern: RegExp | null): void;
   /** Resolves when a reply has been swallowed. */
   held(): Promise<void>;
@@ -127,7 +130,7 @@ export async function startHoldingProxy(target: string): Promise<HoldingProxy> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const hold = pattern !== null && pattern.test(body.toString('utf8'));
+      const hold = pattern !== null && pattern.test(`${req.url ?? ''} ${body.toString('utf8')}`);
       if (hold) pattern = null;
       const headers: IncomingHttpHeaders = { ...req.headers, host: upstream.host };
       const out = request(

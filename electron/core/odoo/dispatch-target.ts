@@ -459,16 +459,16 @@ export function createOdooDispatchTarget(
 
       // 2. Packages with the shipping weight (and the package type the packer scanned), one call for the batch.
       const toWrite = plans.filter((x) => !x.finishOnly);
-      // A row tried before may have had its package made in Odoo with the answer lost: reuse it
-      // (packages are named by the tracking ref) instead of leaving an empty twin behind.
-      const retried = toWrite.filter((x) => x.row.attempts > 0);
-      if (retried.length > 0) {
+      // Any earlier attempt may have had its package made in Odoo with the answer lost, even one
+      // the outbox never counted (the bench died mid-call): packages are named by the tracking ref,
+      // so the step looks for its own effect first and reuses it instead of making a twin.
+      if (toWrite.length > 0) {
         const found = await readRows(transport, PackageRow, dialect.packageModel, 'search_read', {
-          domain: [['name', 'in', retried.map((x) => x.row.payload.trackingRef)]],
+          domain: [['name', 'in', toWrite.map((x) => x.row.payload.trackingRef)]],
           fields: ['name'],
         });
         const byName = new Map(found.map((p) => [p.name, p.id]));
-        for (const x of retried) x.packageId = byName.get(x.row.payload.trackingRef);
+        for (const x of toWrite) x.packageId = byName.get(x.row.payload.trackingRef);
       }
       const toCreate = toWrite.filter((x) => x.packageId === undefined);
       if (toCreate.length > 0) {
@@ -637,26 +637,48 @@ export function createOdooDispatchTarget(
     }
   }
 
+  /**
+   * The reply was lost: which steps took effect in Odoo. Applied only when every step did (done with
+   * our tracking ref, the label attached, the chatter message posted); otherwise apply runs again and
+   * each step skips what is already there (package by name, attachment by name, message by its
+   * tracking ref, validation by state). A row written for another Odoo is never looked up here.
+   */
   async function lookup(row: Row): Promise<LookupResult> {
-    // The reply was lost. Done with our tracking ref, label attached: it took effect. Otherwise
-    // apply runs again and skips what is already there (a done picking only gets what it lacks).
-    // A row written for another Odoo is never looked up here: apply refuses it.
     if (row.binding !== null && row.binding !== binding) return { applied: false };
+    const p = row.payload;
     const [picking] = await readRows(transport, StateRow, 'stock.picking', 'read', {
-      ids: [row.payload.pickingId],
+      ids: [p.pickingId],
       fields: ['state', 'carrier_tracking_ref'],
     });
     if (!picking) return { applied: false };
-    if (picking.state !== 'done' || !hasRef(picking.carrier_tracking_ref, row.payload.trackingRef)) return { applied: false };
-    if (!row.payload.label) return { applied: true, result: { trackingRef: row.payload.trackingRef } };
-    const count = await transport.call('ir.attachment', 'search_count', {
-      domain: [
-        ['res_model', '=', 'stock.picking'],
-        ['res_id', '=', row.payload.pickingId],
-        ['name', '=', labelAttachmentName(row.payload, row.payload.label.format)],
-      ],
-    });
-    return typeof count === 'number' && count > 0 ? { applied: true, result: { trackingRef: row.payload.trackingRef } } : { applied: false };
+    const validated = picking.state === 'done' && hasRef(picking.carrier_tracking_ref, p.trackingRef);
+    if (!validated) return { applied: false, steps: { validated: false } };
+    const [attachments, messages] = await Promise.all([
+      p.label
+        ? transport.call('ir.attachment', 'search_count', {
+            domain: [
+              ['res_model', '=', 'stock.picking'],
+              ['res_id', '=', p.pickingId],
+              ['name', '=', labelAttachmentName(p, p.label.format)],
+            ],
+          })
+        : Promise.resolve(0),
+      transport.call('mail.message', 'search_count', {
+        domain: [
+          ['model', '=', 'stock.picking'],
+          ['res_id', '=', p.pickingId],
+          ['body', 'ilike', `Tracking ${p.trackingRef}`],
+        ],
+      }),
+    ]);
+    const steps = {
+      validated: true,
+      labelAttached: !p.label || (typeof attachments === 'number' && attachments > 0),
+      messagePosted: typeof messages === 'number' && messages > 0,
+    };
+    return steps.labelAttached && steps.messagePosted
+      ? { applied: true, result: { trackingRef: p.trackingRef }, steps }
+      : { applied: false, steps };
   }
 
   return {

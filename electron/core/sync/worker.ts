@@ -37,7 +37,11 @@ export type ApplyResult =
   /** Credentials refused: the whole target stops until a person resumes it. */
   | { status: 'auth'; error: string };
 
-export type LookupResult = { applied: true; result?: unknown } | { applied: false };
+/**
+ * What a lookup found after a lost reply. `steps` (optional) says which steps of a several-step
+ * effect already took effect; the row is applied only when all did, and apply then skips those.
+ */
+export type LookupResult = { applied: true; result?: unknown; steps?: Record<string, boolean> } | { applied: false; steps?: Record<string, boolean> };
 
 export interface SyncTarget<P = unknown> {
   target: string;
@@ -233,7 +237,7 @@ export class SyncWorker {
           actor: `sync:${row.target}`,
           action: 'outbox.recovered',
           subject: row.orderKey,
-          data: { outboxId: row.id, kind: row.kind, alreadyApplied: found.applied },
+          data: { outboxId: row.id, kind: row.kind, alreadyApplied: found.applied, ...(found.steps ? { steps: found.steps } : {}) },
         });
       });
       if (found.applied) summary.done++;
