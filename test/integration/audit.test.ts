@@ -221,7 +221,7 @@ describe('audit verify against its anchors', () => {
     db = openDatabase(dir.file('station.sqlite'));
   });
 
-  it('reports an edited log whose chain was recomputed as broken: the head file remembers the old hash', () => {
+  it('reports an edited log whose chain was recomputed as broken: the head file remembers the old hash', async () => {
     tamper(`UPDATE audit_log SET data = '{"code":"CODE-X"}' WHERE id = 2`);
     rehashFrom(db, 2);
     expect(verifyAudit(db)).toEqual({ ok: true, entries: 5 });
@@ -230,6 +230,15 @@ describe('audit verify against its anchors', () => {
     expect(result.stderr).toMatch(/^Audit log BROKEN: entry 5 is not the one audit-head.json recorded/);
     expect(result.stderr).toMatch(/rewritten/);
     expect(result.status).toBe(1);
+
+    // A station started on it records the rewrite before its own head file replaces the old one.
+    const station = createStation({ dataDir: dir.path, mode: 'live', identity: { scryptN: 1024 }, log: () => {} });
+    await station.start();
+    expect(listAudit(station.db).find((e) => e.action === 'audit_log_rewritten')).toMatchObject({ data: { logEnd: 5, anchorSeq: 5 } });
+    await station.stop();
+    const after = verify('--data-dir', dir.path);
+    expect(after.stderr).toMatch(/^Audit log BROKEN: entry 6 records that at a start .*entry 5 was not the one audit-head.json recorded/);
+    expect(after.status).toBe(1);
     db = openDatabase(dir.file('station.sqlite'));
   });
 

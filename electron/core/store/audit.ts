@@ -237,6 +237,7 @@ export function secureAuditLog(db: Db, clock: Clock): string[] {
     } else if (end > 0) {
       // First start with anchoring, or the file was deleted: say so in the log, start a new one.
       const why = head ? `could not be read (${head.unreadable})` : 'was missing';
+      if (head) renameSync(file, `${file.replace(/\.json$/, '')}-unreadable-${clock.now()}.json`);
       inTransaction(db, () => appendAudit(db, clock, { actor: 'system', action: 'audit_head_missing', data: { logEnd: end, why } }));
       lines.push(`audit: ${HEAD_FILE} ${why}; a new one starts at entry ${end + 1}`);
     }
