@@ -26,7 +26,8 @@ import { createOdooOrderSource, offlineOrderSource } from './odoo/order-source';
 import { OrderSourceUnavailable, PackSession, type OrderSource, type ScanOutcome } from './pack/pack-session';
 import { reopenedSince } from './pack/release-claim';
 import { classifyScan } from './pack/scan-code';
-import { appendAudit } from './store/audit';
+import { appendAudit, secureAuditLog } from './store/audit';
+import { auditHead, reportHeadErrors, writeAuditHead } from './store/audit-head';
 import { openDatabase, type Db } from './store/db';
 import { ExceptionQueue } from './store/exceptions';
 import { OrderCache } from './store/order-cache';
@@ -73,6 +74,8 @@ export function createStation(config: StationConfig): Station {
   const log = config.log ?? ((line: string) => console.log(line));
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const db = openDatabase(join(config.dataDir, 'station.sqlite'));
+  reportHeadErrors(db, log);
+  for (const line of secureAuditLog(db, clock)) log(line);
   const events = new StationEvents();
   const settings = new SettingsStore(db, clock, (section, issue) =>
     log(`settings: section "${section}" is invalid and was reset to defaults (${issue})`),
@@ -397,6 +400,7 @@ export function createStation(config: StationConfig): Station {
     orderSource = createOdooOrderSource(odoo);
     const dispatch = createOdooDispatchTarget(transport, (payload) => pack.dispatched(payload), {
       backorder: () => effectiveSettings().odoo.backorder,
+      auditHead: () => auditHead(db),
     });
     worker.register(dispatch.kind, dispatch.target);
     // Putting an order aside releases its claim, unless the bench opened it again since.
@@ -498,6 +502,7 @@ export function createStation(config: StationConfig): Station {
       await printing.catch(() => {});
       await scaleSwap;
       await scale?.stop();
+      writeAuditHead(db);
       db.close();
     },
   };

@@ -37,6 +37,8 @@ export interface OdooDispatchOptions {
   maxBatch?: number;
   /** Parallel per-picking calls within a batch; default 4. */
   concurrency?: number;
+  /** The bench's audit log head, written into each chatter message as an anchor outside the bench. */
+  auditHead?: () => { seq: number; hash: string } | null;
 }
 
 type Row = OutboxRow<DispatchPayload>;
@@ -369,6 +371,12 @@ export function createOdooDispatchTarget(
     return { lineCommands, moveCommands, short };
   }
 
+  /** Read as the message is sent; `audit verify --anchor SEQ:HASH` checks the bench's log against it. */
+  function auditAnchor(): string {
+    const head = options.auditHead?.();
+    return head ? `Audit log entry ${head.seq} (${head.hash.slice(0, 12)}).` : '';
+  }
+
   /** `backorder`: whether Odoo kept the rest as a backorder (read back; the operation type may override the bench). */
   function summary(plan: Plan, backorder: boolean): string {
     const p = plan.row.payload;
@@ -379,6 +387,7 @@ export function createOdooDispatchTarget(
       lotsText(p),
       plan.short ? (backorder ? 'Not everything was packed: the rest stays as a backorder.' : 'Not everything was packed: the rest was cancelled (no backorder).') : '',
       p.openedAt ? `Opened at ${clockTime(p.openedAt)}.` : '',
+      auditAnchor(),
     ].filter(Boolean);
     return `<p>${parts.map(escapeHtml).join('<br/>')}</p>`;
   }

@@ -1,5 +1,6 @@
 // The station's SQLite file: one writer connection per process, WAL, synchronous=FULL, foreign keys.
 import Database from 'better-sqlite3';
+import { auditCommitted } from './audit-head';
 import { migrate, type Migration } from './migrate';
 import { migrations as allMigrations } from './migrations/index';
 
@@ -23,7 +24,9 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   return db;
 }
 
-/** Run `fn` in one IMMEDIATE transaction (takes the write lock up front). */
+/** Run `fn` in one IMMEDIATE transaction (takes the write lock up front); the audit head file follows the commit. */
 export function inTransaction<T>(db: Db, fn: () => T): T {
-  return db.transaction(fn).immediate();
+  const result = db.transaction(fn).immediate();
+  auditCommitted(db);
+  return result;
 }
