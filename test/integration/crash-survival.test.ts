@@ -316,4 +316,23 @@ describe('kill -9 with the parcel still on the scale', () => {
     await waitForEvent(again.events, 'state', (s) => s.order?.name === b!.name && s.step !== 'weighing', 10_000, 'B weighed');
     expect(weighingsOfB().map((e) => [e.action, (e.data as { weightG: number }).weightG])).toEqual([['pack.weighed', weightB]]);
   });
+
+  it('still weighs the same order with its parcel when killed before the weight was recorded', async () => {
+    const [a] = await readyPickings();
+    await child!.call('scan', { code: 'P-1' });
+    await packToWeighing((code) => child!.call<ScanReply>('scan', { code }), a!.name);
+    await child!.waitFor('state', (s) => s.step === 'weighing', 15_000, 'A weighing');
+    const weightA = await child!.call<number>('__expectedWeight');
+    // The parcel is put down and still swinging when the power goes.
+    scale.setWeight(weightA, { motionMs: 60_000 });
+    await child!.waitFor('scale', (e) => e.status === 'motion', 10_000, 'scale in motion');
+    expect(await child!.kill9()).toBe('SIGKILL');
+    child = null;
+
+    const again = await restart();
+    expect((await dispatch(again.handlers, 'getState', {})) as { ok: true; value: StationState }).toMatchObject({ value: { step: 'weighing' } });
+    scale.setWeight(weightA);
+    await waitForEvent(again.events, 'state', (s) => s.step !== 'weighing', 10_000, 'A weighed');
+    expect(again.db.prepare('SELECT weight_g FROM parcels').pluck().all()).toEqual([weightA]);
+  });
 });
