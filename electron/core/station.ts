@@ -28,7 +28,8 @@ import { reopenedSince } from './pack/release-claim';
 import { classifyScan } from './pack/scan-code';
 import { appendAudit, secureAuditLog } from './store/audit';
 import { auditHead, reportHeadErrors, writeAuditHead } from './store/audit-head';
-import { openDatabase, type Db } from './store/db';
+import { inTransaction, openDatabase, type Db } from './store/db';
+import { markBackToZero, markCaptured, readScaleZero } from './store/scale-zero';
 import { ExceptionQueue } from './store/exceptions';
 import { OrderCache } from './store/order-cache';
 import { PackageTypeStore } from './store/package-types';
@@ -459,13 +460,27 @@ export function createStation(config: StationConfig): Station {
       events.emit('scale', { status: 'error', grams: null, stable: false, message: `Unknown scale protocol "${protocol}".` });
       return;
     }
-    scale = new ScaleService({ ...config.scaleOptions, path, protocol: chosen, baudRate: current.scale.baudRate ?? undefined, clock });
+    // A parcel captured before a restart (or before the port changed) may still be on the platform.
+    const kept = readScaleZero(db);
+    scale = new ScaleService({
+      ...config.scaleOptions,
+      path,
+      protocol: chosen,
+      baudRate: current.scale.baudRate ?? undefined,
+      clock,
+      awaitingZeroAfterG: kept.needsZero ? kept.lastCaptureG : null,
+    });
     scale.on('reading', (reading) => events.emit('scale', reading));
     scale.on('captured', (grams) => {
-      const outcome = pack.weighed(grams);
+      // "Take it off first" commits with the weight it follows, so a crash cannot keep one without the other.
+      const outcome = inTransaction(db, () => {
+        markCaptured(db, clock, grams);
+        return pack.weighed(grams);
+      });
       if (outcome) say(outcome.tone, outcome.text);
       publishState();
     });
+    scale.on('rearmed', () => markBackToZero(db, clock));
     scale.start();
   }
 

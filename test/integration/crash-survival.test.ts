@@ -5,6 +5,8 @@
 //   Odoo validated, reply lost:  the shipment, label and print are there; the dispatch is looked up,
 //                                finished once, and the label is not printed again
 //   label bytes at the printer:  the print is uncertain, never repeated by itself; the packer answers
+//   parcel left on the scale:    after the weight or the label of order A, the next order is not
+//                                weighed until the scale went back to zero and settled again
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -21,6 +23,7 @@ import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/print
 import { startScaleSimulator, type ScaleSimulator } from '../../electron/sandbox/scale-simulator';
 import { startChildStation, startHoldingProxy, type ChildStation, type HoldingProxy } from '../support/child-station';
 import { tempDir } from '../support/temp-dir';
+import { expectedParcelWeight } from '../support/expected-weight';
 import { unitScans } from '../support/unit-scans';
 import { waitForEvent } from '../support/wait';
 
@@ -251,5 +254,85 @@ describe('kill -9 mid-order', () => {
     expect(answered.state.label?.printState).toBe('confirmed');
     await waitForEvent(again.events, 'state', (s) => s.step === 'done', 30_000, 'step done');
     expect(printer.jobs).toHaveLength(1);
+  });
+});
+
+describe('kill -9 with the parcel still on the scale', () => {
+  /** Polls of the scale (250 ms each) well past the 300 ms stable window the bench needs to capture. */
+  const PAST_CAPTURE_POLLS = 12;
+
+  /** Open an order on the bench and scan every item: it waits for its weight. */
+  async function packToWeighing(scan: (code: string) => Promise<ScanReply>, name: string): Promise<void> {
+    const opened = await scan(name);
+    expect(opened.state.order?.name).toBe(name);
+    for (const code of unitScans(opened.state.order!.lines)) expect((await scan(code)).message.tone).toBe('success');
+  }
+
+  /** After the restart the first order runs to done; a print cut off by the kill is answered as printed. */
+  async function finishFirstOrder(again: Station): Promise<void> {
+    const settled = await waitForEvent(again.events, 'state', (s) => s.step === 'done' || s.label?.printState === 'uncertain', 30_000, 'order done or print uncertain');
+    if (settled.step !== 'done') await scanIn(again, '*PB*PRINTED');
+    await waitForEvent(again.events, 'state', (s) => s.step === 'done', 30_000, 'step done');
+  }
+
+  const killPoints = [
+    { when: 'as the weight is recorded', killAt: (s: StationState) => s.step === 'labelling' },
+    { when: 'once the label is printed', killAt: (s: StationState) => s.label?.printState === 'confirmed' },
+  ];
+
+  it.each(killPoints)('does not weigh the next order with the previous parcel when killed $when', async ({ killAt }) => {
+    const [a, b] = await readyPickings();
+    await child!.call('scan', { code: 'P-1' });
+    await packToWeighing((code) => child!.call<ScanReply>('scan', { code }), a!.name);
+    await child!.waitFor('state', (s) => s.step === 'weighing', 15_000, 'A weighing');
+    const weightA = await child!.call<number>('__expectedWeight');
+    scale.setWeight(weightA, { motionMs: 300 });
+    await child!.waitFor('state', killAt, 20_000, 'the kill point');
+    expect(await child!.kill9()).toBe('SIGKILL');
+    child = null;
+
+    // Started again; parcel A never left the platform.
+    const again = await restart();
+    await finishFirstOrder(again);
+    expect(again.db.prepare('SELECT weight_g FROM parcels').pluck().all()).toEqual([weightA]);
+
+    await packToWeighing((code) => scanIn(again, code), b!.name);
+    await waitForEvent(again.events, 'state', (s) => s.step === 'weighing' && s.order?.name === b!.name, 10_000, 'B weighing');
+    const weightB = expectedParcelWeight(again);
+    // The scale reads A's parcel, settled, for several capture windows: B must not take it.
+    await waitForEvent(again.events, 'scale', (e) => e.status === 'ok' && e.grams === weightA, 10_000, 'scale settled on parcel A');
+    await scale.waitForPolls(scale.polls() + PAST_CAPTURE_POLLS);
+    const weighingsOfB = () =>
+      listAudit(again.db, 1000).filter((e) => e.subject === b!.name && (e.action === 'pack.weighed' || e.action === 'pack.weight_held'));
+    expect(weighingsOfB()).toEqual([]);
+    expect((await dispatch(again.handlers, 'getState', {})) as { ok: true; value: StationState }).toMatchObject({
+      value: { step: 'weighing', order: { name: b!.name } },
+    });
+
+    // A is taken off (the scale reads zero), B goes on: B's own weight is captured.
+    scale.setWeight(0, { motionMs: 300 });
+    await waitForEvent(again.events, 'scale', (e) => e.status === 'ok' && e.grams === 0, 10_000, 'scale back at zero');
+    scale.setWeight(weightB, { motionMs: 300 });
+    await waitForEvent(again.events, 'state', (s) => s.order?.name === b!.name && s.step !== 'weighing', 10_000, 'B weighed');
+    expect(weighingsOfB().map((e) => [e.action, (e.data as { weightG: number }).weightG])).toEqual([['pack.weighed', weightB]]);
+  });
+
+  it('still weighs the same order with its parcel when killed before the weight was recorded', async () => {
+    const [a] = await readyPickings();
+    await child!.call('scan', { code: 'P-1' });
+    await packToWeighing((code) => child!.call<ScanReply>('scan', { code }), a!.name);
+    await child!.waitFor('state', (s) => s.step === 'weighing', 15_000, 'A weighing');
+    const weightA = await child!.call<number>('__expectedWeight');
+    // The parcel is put down and still swinging when the power goes.
+    scale.setWeight(weightA, { motionMs: 60_000 });
+    await child!.waitFor('scale', (e) => e.status === 'motion', 10_000, 'scale in motion');
+    expect(await child!.kill9()).toBe('SIGKILL');
+    child = null;
+
+    const again = await restart();
+    expect((await dispatch(again.handlers, 'getState', {})) as { ok: true; value: StationState }).toMatchObject({ value: { step: 'weighing' } });
+    scale.setWeight(weightA);
+    await waitForEvent(again.events, 'state', (s) => s.step !== 'weighing', 10_000, 'A weighed');
+    expect(again.db.prepare('SELECT weight_g FROM parcels').pluck().all()).toEqual([weightA]);
   });
 });

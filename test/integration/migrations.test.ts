@@ -233,3 +233,19 @@ describe('0120 packed lots', () => {
     db.close();
   });
 });
+
+describe('0170 scale zero', () => {
+  it('adds a STRICT one-row scale_zero table; a pending zero always names the weight it follows', () => {
+    const db = new Database(dir.file('0170.sqlite'));
+    migrate(db, migrations.filter((m) => m.version < 170));
+    expect(migrate(db, migrations.filter((m) => m.version <= 170)).at(-1)).toBe(170);
+    expect(tablesOf(db).find((t) => t.name === 'scale_zero')).toEqual({ name: 'scale_zero', strict: 1 });
+    const insert = db.prepare('INSERT INTO scale_zero (id, needs_zero, last_capture_g, updated_at) VALUES (?, ?, ?, 1)');
+    expect(() => insert.run(1, 1, null)).toThrow(/CHECK/);
+    expect(() => insert.run(1, 2, 500)).toThrow(/CHECK/);
+    expect(() => insert.run(2, 0, null)).toThrow(/CHECK/);
+    insert.run(1, 1, 1350);
+    expect(() => insert.run(1, 0, null)).toThrow(/UNIQUE|PRIMARY KEY/);
+    db.close();
+  });
+});

@@ -3,7 +3,9 @@
 // refusal each version makes: qty_done on 17+, stock.package on ≤18, mobile on 19, validation with
 // no quantities, lot-tracked products without a lot (plus a done delivery validated again); the
 // backorder wizard when the operation type asks; the production write-back (the outbox dispatch
-// target); and, last, a check that 19 was spoken to over JSON-2 only.
+// target); the fields read as Odoo computes them (picking weight, package_ids on 17–18 only,
+// mail.message.subtype_id, ir.attachment.file_size); and, last, a check that 19 was spoken to over
+// JSON-2 only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectOdoo, type OdooConnection } from '../../electron/core/odoo/connect';
 import { OdooError } from '../../electron/core/odoo/errors';
@@ -426,6 +428,60 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('Odoo %i', (version) => {
     expect(json2 ? Array.isArray(reply) : typeof reply === 'number').toBe(true);
     const [id] = idsOf(reply)!;
     expect(odoo.state.get('mail.message', id!)).toMatchObject({ res_id: p.id, body: 'Packed on bench 1' });
+  });
+
+  it('stock.picking.weight is the sum of its moves’ weights (product weight × quantity), as Odoo stores it', async () => {
+    const p = freshPicking((r) => movesOf(r.id).length > 1);
+    const moves = movesOf(p.id);
+    const expected = moves.map((m) => Number(productOf(m).weight) * Number(m.product_uom_qty));
+    const [picking] = (await call('stock.picking', 'read', { ids: [p.id], fields: ['weight'] })) as { weight: number }[];
+    expect(picking!.weight).toBeCloseTo(expected.reduce((a, b) => a + b, 0), 6);
+    expect(picking!.weight).toBeGreaterThan(0);
+    const read = (await call('stock.move', 'read', { ids: moves.map((m) => m.id), fields: ['weight'] })) as { id: number; weight: number }[];
+    for (const [i, m] of moves.entries()) expect(read.find((r) => r.id === m.id)!.weight).toBeCloseTo(expected[i]!, 6);
+    // Stored in Odoo, so a domain can use it.
+    const heavier = (await call('stock.picking', 'search', { domain: [['id', '=', p.id], ['weight', '>', 0]] })) as number[];
+    expect(heavier).toEqual([p.id]);
+  });
+
+  const hasPackageIds = version === 17 || version === 18;
+  it(`stock.picking.package_ids ${hasPackageIds ? 'lists the packages its move lines go into' : `is refused (not on ${version})`}`, async () => {
+    const p = freshPicking(untracked);
+    const read = call('stock.picking', 'read', { ids: [p.id], fields: ['package_ids'] });
+    if (!hasPackageIds) {
+      const error = await odooError(read);
+      expect(error.odooName).toBe('builtins.ValueError');
+      expect(error.message).toContain(`Invalid field 'package_ids' on model 'stock.picking'`);
+      return;
+    }
+    expect(await read).toEqual([{ id: p.id, package_ids: [] }]);
+    const [packageId] = idsOf(await call(odooConn.dialect.packageModel, 'create', { vals_list: [{ name: `PACK-${p.id}` }] }))!;
+    const lines = odoo.state.all('stock.move.line').filter((l) => l.picking_id === p.id);
+    await call('stock.move.line', 'write', { ids: lines.map((l) => l.id), vals: { result_package_id: packageId } });
+    expect(await call('stock.picking', 'read', { ids: [p.id], fields: ['package_ids'] })).toEqual([{ id: p.id, package_ids: [packageId] }]);
+  });
+
+  it('mail.message has subtype_id (a mail.message.subtype), set from message_post’s subtype_xmlid; no subtype_xmlid field', async () => {
+    const p = freshPicking();
+    const [note] = idsOf(await call('stock.picking', 'message_post', { ids: [p.id], body: 'Packed', message_type: 'comment', subtype_xmlid: 'mail.mt_note' }))!;
+    const [comment] = idsOf(await call('stock.picking', 'message_post', { ids: [p.id], body: 'Shipped', message_type: 'comment', subtype_xmlid: 'mail.mt_comment' }))!;
+    const read = (await call('mail.message', 'read', { ids: [note!, comment!], fields: ['subtype_id'] })) as { id: number; subtype_id: [number, string] }[];
+    const byId = new Map(read.map((r) => [r.id, r.subtype_id]));
+    expect(byId.get(note!)).toEqual([expect.any(Number), 'Note']);
+    expect(byId.get(comment!)).toEqual([expect.any(Number), 'Discussions']);
+    const [subtype] = (await call('mail.message.subtype', 'read', { ids: [byId.get(note!)![0]], fields: ['name', 'internal'] })) as Record<string, unknown>[];
+    expect(subtype).toMatchObject({ name: 'Note', internal: true });
+    const gone = await odooError(call('mail.message', 'read', { ids: [note!], fields: ['subtype_xmlid'] }));
+    expect(gone.odooName).toBe('builtins.ValueError');
+  });
+
+  it('ir.attachment.file_size is the stored file’s size in bytes (an integer)', async () => {
+    const bytes = Buffer.from('^XA^FO50,50^FDPB0123456789^FS^XZ\n', 'latin1');
+    const created = await call('ir.attachment', 'create', {
+      vals_list: [{ name: 'LabelShipping-local-PB0123456789.zpl', type: 'binary', datas: bytes.toString('base64'), mimetype: 'text/plain', res_model: 'stock.picking', res_id: 1 }],
+    });
+    const [id] = idsOf(created)!;
+    expect(await call('ir.attachment', 'read', { ids: [id!], fields: ['file_size'] })).toEqual([{ id, file_size: bytes.length }]);
   });
 
   // Runs last: every call the contract connection made above, on the wire.

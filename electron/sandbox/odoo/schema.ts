@@ -65,6 +65,37 @@ function pickingTypeCode(picking: Rec, db: Records): SeedValue {
 }
 
 const linesOf = (move: Rec, db: Records) => db.all('stock.move.line').filter((l) => l.move_id === move.id);
+const num = (value: SeedValue | undefined) => (typeof value === 'number' ? value : 0);
+
+/** stock.move.weight (stored in Odoo): product_qty × the product's weight (the sandbox has one unit of measure). */
+function moveWeight(move: Rec, db: Records): number {
+  const productId = idOf(move.product_id);
+  const product = productId === null ? undefined : db.get('product.product', productId);
+  return num(move.product_uom_qty) * num(product?.weight);
+}
+
+/** stock.picking.weight (stored, `_cal_weight`): the sum of its moves' weights, cancelled moves left out. */
+function pickingWeight(picking: Rec, db: Records): number {
+  return db
+    .all('stock.move')
+    .filter((m) => m.picking_id === picking.id && m.state !== 'cancel')
+    .reduce((total, m) => total + moveWeight(m, db), 0);
+}
+
+/** stock.picking.package_ids (17–18, not stored): the packages its move lines go into, in the package model's order (name). */
+function pickingPackages(pkg: string) {
+  return (picking: Rec, db: Records): number[] => {
+    const ids = new Set(db.all('stock.move.line').filter((l) => l.picking_id === picking.id).map((l) => idOf(l.result_package_id)));
+    ids.delete(null);
+    const packages = [...ids].map((id) => db.get(pkg, id!)).filter((r): r is Rec => r !== undefined);
+    return packages.sort((a, b) => String(a.name).localeCompare(String(b.name)) || a.id - b.id).map((r) => r.id);
+  };
+}
+
+/** ir.attachment.file_size (set from the data in Odoo): the size of the decoded `datas`, in bytes. */
+function fileSize(attachment: Rec): number {
+  return typeof attachment.datas === 'string' ? Buffer.from(attachment.datas, 'base64').length : 0;
+}
 const sum = (values: SeedValue[]) => values.reduce<number>((n, v) => n + (typeof v === 'number' ? v : 0), 0);
 
 /** Set a move's quantity through its lines: the first line takes it, the others are emptied. */
@@ -247,6 +278,9 @@ export function modelsFor(version: SandboxVersion): Record<string, ModelDef> {
         carrier_id: m2o('delivery.carrier'),
         carrier_tracking_ref: char,
         shipping_weight: float,
+        weight: { ...float, compute: pickingWeight },
+        // delivery / stock_delivery on 17 and 18 only (ref §3).
+        ...(version === 17 || version === 18 ? { package_ids: { type: 'many2many', relation: pkg, compute: pickingPackages(pkg) } as const } : {}),
         move_ids: o2m('stock.move', 'picking_id'),
         move_line_ids: o2m('stock.move.line', 'picking_id'),
         // Removed in 19 (no package levels; moves are not split by package any more).
@@ -273,6 +307,7 @@ export function modelsFor(version: SandboxVersion): Record<string, ModelDef> {
         location_id: { ...m2o('stock.location'), required: true },
         location_dest_id: { ...m2o('stock.location'), required: true },
         move_line_ids: o2m('stock.move.line', 'move_id'),
+        weight: { ...float, compute: moveWeight },
         state: selection,
       },
     },
@@ -301,7 +336,13 @@ export function modelsFor(version: SandboxVersion): Record<string, ModelDef> {
         mimetype: char,
         res_model: char,
         res_id: { type: 'integer' },
+        file_size: { ...integer, compute: fileSize },
       },
+    },
+    'mail.message.subtype': {
+      description: 'Message subtypes',
+      order: 'sequence, id',
+      fields: { name: { type: 'char', required: true }, internal: bool, default: bool, sequence: integer, res_model: char },
     },
     'mail.message': {
       description: 'Message',
@@ -311,7 +352,7 @@ export function modelsFor(version: SandboxVersion): Record<string, ModelDef> {
         model: char,
         res_id: { type: 'integer' },
         message_type: selection,
-        subtype_xmlid: char,
+        subtype_id: m2o('mail.message.subtype'),
         attachment_ids: { type: 'many2many', relation: 'ir.attachment' },
         author_id: m2o('res.partner'),
       },

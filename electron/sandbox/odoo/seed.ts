@@ -153,6 +153,13 @@ const PACKAGE_TYPES: BoxType[] = [
   { name: 'Mailer bag', barcode: 'PT-MAILER', dims: [350, 250, 30], base: 0.03, max: 1 },
 ];
 
+/** Odoo's own message subtypes, by external id (ids as a fresh database has them). */
+export const MESSAGE_SUBTYPES = [
+  { xmlid: 'mail.mt_comment', id: 1, name: 'Discussions', internal: false, default: true, sequence: 0 },
+  { xmlid: 'mail.mt_note', id: 2, name: 'Note', internal: true, default: false, sequence: 100 },
+  { xmlid: 'mail.mt_activities', id: 3, name: 'Activities', internal: true, default: true, sequence: 90 },
+] as const;
+
 export const SANDBOX_UID = 2;
 export const SANDBOX_COMPANY_ID = 1;
 
@@ -213,6 +220,7 @@ export function seedSandbox(count: number, version = 17): SeedData {
     [packageModel]: [],
     ...(version <= 18 ? { 'stock.package_level': [] } : {}),
     'ir.attachment': [],
+    'mail.message.subtype': MESSAGE_SUBTYPES.map(({ xmlid: _xmlid, ...subtype }) => ({ ...subtype, res_model: false })),
     'mail.message': [],
   };
   const countryId = (code: string) => COUNTRIES.findIndex(([c]) => c === code) + 1;

@@ -73,7 +73,7 @@ function methods(version: number): Record<string, MethodDef> {
       params: [],
       writes: true,
       models: ['stock.picking', 'res.partner'],
-      keywordOnly: ['body', 'message_type', 'subtype_xmlid', 'attachment_ids', 'body_is_html', 'subject', 'partner_ids'],
+      keywordOnly: ['body', 'message_type', 'subtype_xmlid', 'subtype_id', 'attachment_ids', 'body_is_html', 'subject', 'partner_ids'],
     },
     context_get: { record: false, params: [], writes: false, models: ['res.users'] },
   };

@@ -5,7 +5,7 @@
 import type { Orm, SandboxOdooState } from './database';
 import { typeError, userError, valueError } from './faults';
 import type { Rec } from './schema';
-import type { SeedValue } from './seed';
+import { MESSAGE_SUBTYPES, type SeedValue } from './seed';
 
 export const NO_QUANTITIES =
   'You cannot validate a transfer if no quantities are reserved nor done. You can use the info button on the ' +
@@ -232,12 +232,27 @@ export class Stock {
       model,
       res_id: rec.id,
       message_type: typeof kwargs.message_type === 'string' ? kwargs.message_type : 'notification',
-      subtype_xmlid: typeof kwargs.subtype_xmlid === 'string' ? kwargs.subtype_xmlid : 'mail.mt_note',
+      subtype_id: subtypeOf(kwargs),
       attachment_ids: attachments,
       author_id: false,
     });
     return this.version >= 19 ? [id] : id;
   }
+}
+
+/**
+ * message_post's subtype: subtype_id if given, else the external id subtype_xmlid (default
+ * mail.mt_note; "mt_note" means mail.mt_note). Odoo looks the external id up without raising, so an
+ * unknown one leaves the message without a subtype.
+ */
+function subtypeOf(kwargs: Record<string, unknown>): number | false {
+  if (typeof kwargs.subtype_id === 'number' && kwargs.subtype_id !== 0) {
+    if (!MESSAGE_SUBTYPES.some((s) => s.id === kwargs.subtype_id)) throw valueError(`Wrong value for mail.message.subtype_id: ${kwargs.subtype_id}`);
+    return kwargs.subtype_id;
+  }
+  const given = typeof kwargs.subtype_xmlid === 'string' && kwargs.subtype_xmlid !== '' ? kwargs.subtype_xmlid : 'mail.mt_note';
+  const xmlid = given.includes('.') ? given : `mail.${given}`;
+  return MESSAGE_SUBTYPES.find((s) => s.xmlid === xmlid)?.id ?? false;
 }
 
 /** The wizard action a validation returns: plain data the web client would open. */

@@ -31,15 +31,22 @@ export interface ScaleServiceOptions {
   /** Bytes keep arriving but no frame parses for this many reads (and bytes): a wrong baud rate or parity. */
   misframeReads?: number;
   misframeBytes?: number;
+  /**
+   * The last capture not yet followed by a return to zero, as the station kept it across a restart:
+   * the parcel may still be on the platform, so the next capture waits for zero as it would have.
+   */
+  awaitingZeroAfterG?: number | null;
 }
 
-type Settings = Required<Omit<ScaleServiceOptions, 'clock'>>;
+type Settings = Required<Omit<ScaleServiceOptions, 'clock' | 'awaitingZeroAfterG'>>;
 
 export interface ScaleServiceEvents {
   /** The status changed (ScaleEvent shape, never 'absent'). */
   reading: [ScaleEvent];
   /** An armed, stable weight above minCaptureG, in grams; once per arm and per parcel. */
   captured: [number];
+  /** After a capture, the scale went back to zero (or, without zero, saw a new parcel): capture is possible again. */
+  rearmed: [];
 }
 
 export const scaleMessages = {
@@ -89,7 +96,7 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
 
   constructor(options: ScaleServiceOptions) {
     super();
-    const { protocol, path, clock = systemClock } = options;
+    const { protocol, path, clock = systemClock, awaitingZeroAfterG = null } = options;
     const serial = protocol.serial;
     this.clock = clock;
     this.opts = {
@@ -110,6 +117,10 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
       misframeReads: options.misframeReads ?? 6,
       misframeBytes: options.misframeBytes ?? 48,
     };
+    if (awaitingZeroAfterG !== null) {
+      this.needsZero = true;
+      this.lastCapture = { grams: awaitingZeroAfterG, at: clock.now() };
+    }
   }
 
   start(): void {
@@ -289,7 +300,7 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
     else if (!this.run || Math.abs(grams - this.run.anchor) > stableToleranceG) this.run = { anchor: grams, since: now };
     // Stable = the device says so (where it can) AND our own window agrees (a resting hand can fool the flag).
     const stable = reading.stable !== false && this.run !== null && now - this.run.since >= window;
-    if (Math.abs(grams) <= zeroBandG) this.needsZero = false;
+    if (Math.abs(grams) <= zeroBandG) this.clearNeedsZero();
     else if (protocol.reportsZero === false && this.lastCapture) this.rearmWithoutZero(grams, silentFor);
     let message: string | null = null;
     if (!stable) message = scaleMessages.motion;
@@ -311,7 +322,13 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
   private rearmWithoutZero(grams: number, silentFor: number): void {
     const last = this.lastCapture;
     if (!last) return;
-    if (Math.abs(grams - last.grams) >= this.opts.rearmChangeG || silentFor >= this.opts.rearmAfterMs) this.needsZero = false;
+    if (Math.abs(grams - last.grams) >= this.opts.rearmChangeG || silentFor >= this.opts.rearmAfterMs) this.clearNeedsZero();
+  }
+
+  private clearNeedsZero(): void {
+    if (!this.needsZero) return;
+    this.needsZero = false;
+    this.emit('rearmed');
   }
 
   private setStatus(next: ScaleEvent): void {
