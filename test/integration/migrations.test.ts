@@ -5,6 +5,8 @@ import { StationFault } from '../../shared/errors';
 import { openDatabase } from '../../electron/core/store/db';
 import { assertOrdered, migrate, schemaVersion, type Migration } from '../../electron/core/store/migrate';
 import { migrations } from '../../electron/core/store/migrations/index';
+import { EXCEPTIONS_IN_STATE_SQL } from '../../electron/core/store/exceptions';
+import { DUE_HEADS_SQL, PENDING_HEAD_TIMES_SQL } from '../../electron/core/sync/outbox';
 import { PACKAGE_TYPE_BY_BARCODE_SQL } from '../../electron/core/store/package-types';
 import { LOTS_OF_SESSION_SQL, OPEN_LOT_QUESTION_SQL, SERIAL_TAKEN_SQL } from '../../electron/core/store/packed-lots';
 import { tempDir } from '../support/temp-dir';
@@ -124,12 +126,19 @@ describe('migration runner', () => {
 
   it('finds open exceptions and open outbox rows through their indexes', () => {
     const db = openDatabase(dir.file('plan.sqlite'));
-    const plan = (sql: string) =>
-      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
-    expect(plan(`SELECT * FROM exceptions WHERE state = 'open' ORDER BY raised_at`)).toMatch(/exceptions_open/);
-    expect(
-      plan(`SELECT order_key, min(seq) FROM outbox WHERE state IN ('pending','in_flight','dead') GROUP BY order_key`),
-    ).toMatch(/outbox_open/);
+    const plan = (sql: string, ...args: unknown[]) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((r) => r.detail).join(' | ');
+    // The queries the exceptions queue and the outbox worker run, not look-alikes.
+    const exceptions = plan(EXCEPTIONS_IN_STATE_SQL, 'open');
+    expect(exceptions).toMatch(/SEARCH exceptions USING INDEX exceptions_open \(state=\?\)/);
+    expect(exceptions).not.toMatch(/TEMP B-TREE/);
+    for (const sql of [DUE_HEADS_SQL, PENDING_HEAD_TIMES_SQL]) {
+      const heads = plan(sql, ...(sql === DUE_HEADS_SQL ? [0] : []));
+      // Only open rows are read for the heads (the partial index), never the whole history of done rows.
+      expect(heads).toMatch(/SCAN outbox USING (COVERING )?INDEX outbox_open/);
+      expect(heads).toMatch(/SEARCH o USING INDEX sqlite_autoindex_outbox_\d \(order_key=\? AND seq=\?\)/);
+      expect(heads).not.toMatch(/SCAN o\b/);
+    }
     expect(plan(`SELECT * FROM orders WHERE name = 'WH/OUT/00001'`)).toMatch(/orders_name/);
     expect(plan(`SELECT * FROM order_lines WHERE barcode = '4006381333931'`)).toMatch(/order_lines_barcode/);
     expect(plan(`SELECT * FROM pack_sessions WHERE active = 1`)).toMatch(/pack_sessions_one_active/);

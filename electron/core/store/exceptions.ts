@@ -44,6 +44,9 @@ export type ResolutionHandler = (
 
 const DEFAULT_CHOICES = ['done'];
 
+/** The lead's list of open (or resolved) exceptions, oldest first; through the index exceptions_open. */
+export const EXCEPTIONS_IN_STATE_SQL = 'SELECT * FROM exceptions WHERE state = ? ORDER BY raised_at, id';
+
 export class ExceptionQueue {
   /** Per kind, the modules that offer resolutions (e.g. the sync worker's retry/discard, the pack session's repack). */
   private readonly handlers = new Map<ExceptionKind, { choices: string[]; handle: ResolutionHandler }[]>();
@@ -128,7 +131,7 @@ export class ExceptionQueue {
     const rows = (
       state === 'all'
         ? this.db.prepare('SELECT * FROM exceptions ORDER BY raised_at, id').all()
-        : this.db.prepare('SELECT * FROM exceptions WHERE state = ? ORDER BY raised_at, id').all(state)
+        : this.db.prepare(EXCEPTIONS_IN_STATE_SQL).all(state)
     ) as ExceptionRow[];
     return rows.map((r) => this.toView(r));
   }

@@ -213,31 +213,30 @@ function moveDead(
  * discarded. A head that is in flight or dead holds back the rest of its order.
  */
 export function dueHeads(db: Db, now: number): OutboxRow[] {
-  const rows = db
-    .prepare(
-      `SELECT o.* FROM outbox o
-       JOIN (SELECT order_key, min(seq) AS seq FROM outbox
-             WHERE state IN ('pending', 'in_flight', 'dead') GROUP BY order_key) h
+  return (db.prepare(DUE_HEADS_SQL).all(now) as DbRow[]).map(toRow);
+}
+
+/** The head of each open order: only rows not yet settled, through the partial index outbox_open. */
+const OPEN_HEADS = `SELECT order_key, min(seq) AS seq FROM outbox
+             WHERE state IN ('pending', 'in_flight', 'dead') GROUP BY order_key`;
+
+/** dueHeads' query (exported for the query-plan test): parameter 1 is now. */
+export const DUE_HEADS_SQL = `SELECT o.* FROM outbox o
+       JOIN (${OPEN_HEADS}) h
          ON o.order_key = h.order_key AND o.seq = h.seq
        WHERE o.state = 'pending' AND o.next_attempt_at <= ?
-       ORDER BY o.next_attempt_at, o.id`,
-    )
-    .all(now) as DbRow[];
-  return rows.map(toRow);
-}
+       ORDER BY o.next_attempt_at, o.id`;
+
+/** pendingHeadTimes' query (exported for the query-plan test). */
+export const PENDING_HEAD_TIMES_SQL = `SELECT o.target, o.kind, min(o.next_attempt_at) AS nextAttemptAt FROM outbox o
+       JOIN (${OPEN_HEADS}) h
+         ON o.order_key = h.order_key AND o.seq = h.seq
+       WHERE o.state = 'pending'
+       GROUP BY o.target, o.kind`;
 
 /** The earliest next attempt among pending heads, per target and kind (for the worker's sleep). */
 export function pendingHeadTimes(db: Db): { target: string; kind: string; nextAttemptAt: number }[] {
-  return db
-    .prepare(
-      `SELECT o.target, o.kind, min(o.next_attempt_at) AS nextAttemptAt FROM outbox o
-       JOIN (SELECT order_key, min(seq) AS seq FROM outbox
-             WHERE state IN ('pending', 'in_flight', 'dead') GROUP BY order_key) h
-         ON o.order_key = h.order_key AND o.seq = h.seq
-       WHERE o.state = 'pending'
-       GROUP BY o.target, o.kind`,
-    )
-    .all() as { target: string; kind: string; nextAttemptAt: number }[];
+  return db.prepare(PENDING_HEAD_TIMES_SQL).all() as { target: string; kind: string; nextAttemptAt: number }[];
 }
 
 export function inFlightRows(db: Db): OutboxRow[] {
