@@ -20,6 +20,7 @@ import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/print
 import { decodeSymbols } from '../support/label-decode';
 import { tempDir } from '../support/temp-dir';
 import { party } from '../support/label-data';
+import { watchLoopStall } from '../support/loop-stall';
 
 const SHIPPING_LABEL: ShippingLabelData = {
   shipFrom: party({ name: 'Packbench Warehouse', street1: 'Industrial Way 12', city: 'Poznan', postalCode: '61-001', country: 'PL' }),
@@ -395,6 +396,24 @@ describe('print journal: when the printer is down', () => {
     expect(codes).toContainEqual(expect.objectContaining({ symbologyIdentifier: ']C1', text: '(00)095287654321012346' }));
     expect(audit('print.saved_to_file').map((a) => a.data.format)).toEqual(['ZPL', 'PDF']);
     expect(sink.jobs).toHaveLength(0);
+  });
+
+  it('last resort: drawing and saving the PDF does not hold up the event loop (the scale and sockets keep being served)', async () => {
+    const saveDir = dir.file('saved');
+    const j = journal({ saveDir: () => saveDir });
+    sink.setStatus('head_open');
+    const zpl = Buffer.from(renderShippingLabelZpl(SHIPPING_LABEL), 'utf8');
+    const id = j.queue(storeLabel(zpl), sink.uri, 'first print', 'system');
+    const stall = watchLoopStall();
+    const outcome = await j.print(id);
+    const worstMs = stall.stop();
+    console.log(`last-resort PDF: event loop held up at most ${worstMs} ms`);
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect(outcome.savedPath).toMatch(/\.pdf$/);
+    expect((await PDFDocument.load(readFileSync(outcome.savedPath!))).getPageCount()).toBe(1);
+    // Before: 400-850 ms here (1.5-1.9 s on a busy bench), the label drawn on the core's own thread.
+    expect(worstMs).toBeLessThan(150);
   });
 
   it('last resort for a label that cannot be drawn: its own bytes are saved', async () => {
