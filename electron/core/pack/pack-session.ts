@@ -898,6 +898,10 @@ export class PackSession {
           subject: info.name,
           data: { job: jobId, reason: outcome.job.reason },
         });
+        // The label is out: its print failures (any job of it, e.g. before a fallback took over) are settled.
+        for (const open of this.openPrintFailures(outcome.job.labelId)) {
+          this.deps.exceptions.settle(open.id, 'printed', 'system', `The label printed (print job ${jobId}).`);
+        }
       });
       this.deps.changed();
       const notice = 'notice' in outcome && outcome.notice ? ` ${outcome.notice}` : '';
@@ -908,7 +912,7 @@ export class PackSession {
         kind: 'print_failure',
         orderRef: info.name,
         title: `The label for ${info.name} did not print: ${outcome.message}`,
-        context: { job: jobId, state: outcome.job.state, error: outcome.job.error },
+        context: { job: jobId, labelId: outcome.job.labelId, state: outcome.job.state, error: outcome.job.error },
         dedupeKey: `print:${jobId}`,
       });
     });
@@ -918,6 +922,16 @@ export class PackSession {
         ? `The printer stopped mid-label for ${info.name}. Did a whole label come out? Scan PRINTED if yes, PRINT if not.`
         : `The label for ${info.name} did not print: ${outcome.message} Fix it, then scan PRINT.`;
     return { kind: 'command', tone: 'error', text };
+  }
+
+  /** Open print-failure exceptions raised for any print job of this label. */
+  private openPrintFailures(labelId: number): { id: number }[] {
+    return this.deps.db
+      .prepare(
+        `SELECT id FROM exceptions WHERE kind = 'print_failure' AND state = 'open'
+           AND json_extract(context, '$.job') IN (SELECT id FROM print_jobs WHERE label_id = ?)`,
+      )
+      .all(labelId) as { id: number }[];
   }
 
   /** Odoo has the tracking ref, quantities and weight; with the label printed, the order is done. Runs in the worker's transaction. */
