@@ -91,11 +91,18 @@ export function createStation(config: StationConfig): Station {
   const secrets =
     config.secrets ??
     new LayeredSecretStore(new EnvSecretStore(), new FileSecretStore(join(config.dataDir, 'secrets.json')));
-  /** What the printer at `uri` speaks: the fallback printer has its own language, any other the main one's. */
+  /**
+   * What the printer at `uri` speaks and whether it is asked for its status: the fallback printer has
+   * its own settings, any other the main one's.
+   */
   const printerOf = (uri: string) => {
     const { printer } = effectiveSettings();
     const fallback = uri === printer.fallbackUri && uri !== printer.uri;
-    return { language: fallback ? printer.fallbackLanguage : printer.language, dpi: printer.dpi };
+    return {
+      language: fallback ? printer.fallbackLanguage : printer.language,
+      dpi: printer.dpi,
+      askStatus: (fallback ? printer.fallbackStatusQuery : printer.statusQuery) === 'ask',
+    };
   };
   const journal = new PrintJournal(db, clock, {
     printerOf,
@@ -323,13 +330,13 @@ export function createStation(config: StationConfig): Station {
       if (device === 'scale') return probeScalePath(current.scale.path);
       const uri = current.printer.uri;
       if (!uri) return testPrint(uri, current.bench.name);
-      const { language } = printerOf(uri);
+      const { language, askStatus } = printerOf(uri);
       // The printer's own word before and after the test label, for the lead to read beside the
       // result; in the printer's turn, so it never cuts into a label going out.
       const { before, result, after } = await journal.onPrinter(uri, async () => {
-        const before = await printerStatusNow(uri, language);
-        const result = await testPrint(uri, current.bench.name, { language });
-        const after = await printerStatusNow(uri, language);
+        const before = await printerStatusNow(uri, language, askStatus);
+        const result = await testPrint(uri, current.bench.name, { language, askStatus });
+        const after = await printerStatusNow(uri, language, askStatus);
         return { before, result, after };
       });
       if (after && !stopped) events.emit('printer', after);

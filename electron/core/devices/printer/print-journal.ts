@@ -69,6 +69,13 @@ export type PrintOutcome =
       savedPath?: string;
     };
 
+/** What a printer speaks, its resolution, and whether it is asked for its status (default: asked). */
+export interface PrinterOf {
+  language: PrinterLanguage;
+  dpi?: 203 | 300;
+  askStatus?: boolean;
+}
+
 export interface PrintJournalOptions {
   /** Build the transport for a printer URI. Default: transportFor() (TCP, device file, serial, CUPS). */
   transportFor?: (uri: string) => PrinterTransport;
@@ -88,7 +95,7 @@ export interface PrintJournalOptions {
    * another format is converted locally before any byte goes out (carrier-label.ts); only a ZPL
    * printer (or the OS queue) is asked for its status (transports.ts statusAskable).
    */
-  printerOf?: (uri: string) => { language: PrinterLanguage; dpi?: 203 | 300 };
+  printerOf?: (uri: string) => PrinterOf;
 }
 
 interface JobRow {
@@ -314,7 +321,8 @@ export class PrintJournal {
 
   /** The printer's status, taking its turn with the jobs (one client at a time). Null when it cannot be asked. */
   async printerStatus(uri: string): Promise<PrinterStatus | null> {
-    if (!statusAskable(uri, this.options.printerOf?.(uri).language ?? 'zpl')) return null;
+    const printer = this.options.printerOf?.(uri);
+    if (!statusAskable(uri, printer?.language ?? 'zpl', printer?.askStatus)) return null;
     return this.onPrinter(uri, async () => {
       let transport: PrinterTransport;
       try {
@@ -407,7 +415,7 @@ export class PrintJournal {
       return this.failed(id, error, null);
     }
     const status = (event: PrinterEvent) => this.options.onStatus?.(job.printerUri, event);
-    const printer = this.options.printerOf?.(job.printerUri) ?? { language: 'zpl' };
+    const printer: PrinterOf = this.options.printerOf?.(job.printerUri) ?? { language: 'zpl' };
     let bytes: Buffer;
     try {
       bytes = await toPrinterBytes({ format: label.format, bytes: label.bytes }, printer.language, { dpi: printer.dpi });
@@ -427,8 +435,8 @@ export class PrintJournal {
       let result: SendResult;
       try {
         result = await transport.send(bytes, {
-          // Only a ZPL printer understands ~HS; another would print the query as text.
-          checkStatus: printer.language === 'zpl',
+          // Only a ZPL printer understands ~HS (another would print the query as text), and not every one answers.
+          checkStatus: printer.language === 'zpl' && printer.askStatus !== false,
           raw: printer.language !== 'pdf',
           title: `Packbench label ${job.labelId}`,
           beforeWrite: () => {
