@@ -11,6 +11,7 @@ import { printerStatusNow, probeScalePath } from './device-probe';
 import { testPrint } from './devices/printer/test-print';
 import { renderLabelPng } from './labels/label-png';
 import { PrintJournal } from './devices/printer/print-journal';
+import { PrinterRecheck } from './devices/printer/printer-recheck';
 import { ScaleService, type ScaleServiceOptions } from './devices/scale/scale-service';
 import { protocolByName } from './devices/scale/protocols';
 import { probeScale } from './devices/scale/scale-probe';
@@ -48,6 +49,8 @@ export interface StationConfig {
   overrides?: SettingsPatch;
   /** The sandbox passes its Odoo key in memory; a real bench reads it from the secret store. */
   odooApiKey?: string;
+  /** How often a printer that reported a fault is asked again until it is ready. Default 3 s. */
+  printerRecheckMs?: number;
   /** Tests shorten the scale's stability window and reconnect delay. */
   scaleOptions?: Partial<Omit<ScaleServiceOptions, 'path' | 'protocol'>>;
 }
@@ -109,8 +112,22 @@ export function createStation(config: StationConfig): Station {
     fallbackUri: () => effectiveSettings().printer.fallbackUri,
     // Last resort when no printer takes a label: keep it as a file the lead can print elsewhere.
     saveDir: () => join(config.dataDir, 'unprinted-labels'),
-    onStatus: (_uri, event) => {
-      if (!stopped) events.emit('printer', event);
+    onStatus: (uri, event) => {
+      if (stopped) return;
+      events.emit('printer', event);
+      if (event.status !== 'ready' && event.status !== 'printing') recheck.watch(uri);
+    },
+  });
+  // After a fault: ask again until ready, then tell the packer PRINT will work (never print by itself).
+  const recheck = new PrinterRecheck({
+    everyMs: config.printerRecheckMs ?? 3000,
+    ask: (uri) => journal.printerStatus(uri),
+    onReady: () => {
+      const printState = pack.labelView()?.printState;
+      if (printState === 'failed') say('info', 'Printer ready — scan PRINT.');
+      else if (printState === 'uncertain') say('info', 'Printer ready. Did a whole label come out? Scan PRINTED if yes, PRINT if not.');
+      else return;
+      publishState();
     },
   });
 
@@ -499,6 +516,7 @@ export function createStation(config: StationConfig): Station {
     },
     async stop() {
       stopped = true;
+      recheck.stop();
       await worker.stop();
       await prefetcher?.stop();
       // A label on its way to the printer finishes (and is journaled) before the file closes.
