@@ -65,6 +65,8 @@ export interface Station {
   readonly worker: SyncWorker;
   readonly secrets: SecretStore;
   readonly pack: PackSession;
+  /** Where labels no printer took are saved (browser mode serves their PDFs to the page). */
+  readonly lastResortDir: string;
   /** The settings in force: stored settings plus command-line overrides. */
   effectiveSettings(): Settings;
   start(): Promise<void>;
@@ -94,6 +96,7 @@ export function createStation(config: StationConfig): Station {
   const secrets =
     config.secrets ??
     new LayeredSecretStore(new EnvSecretStore(), new FileSecretStore(join(config.dataDir, 'secrets.json')));
+  const lastResortDir = join(config.dataDir, 'unprinted-labels');
   /**
    * What the printer at `uri` speaks and whether it is asked for its status: the fallback printer has
    * its own settings, any other the main one's.
@@ -111,7 +114,7 @@ export function createStation(config: StationConfig): Station {
     printerOf,
     fallbackUri: () => effectiveSettings().printer.fallbackUri,
     // Last resort when no printer takes a label: keep it as a file the lead can print elsewhere.
-    saveDir: () => join(config.dataDir, 'unprinted-labels'),
+    saveDir: () => lastResortDir,
     onStatus: (uri, event) => {
       if (stopped) return;
       events.emit('printer', event);
@@ -141,8 +144,8 @@ export function createStation(config: StationConfig): Station {
   let stopped = false;
   const previews = new Map<string, string>();
 
-  const say = (tone: BenchMessage['tone'], text: string): BenchMessage => {
-    message = { tone, text, at: clock.now() };
+  const say = (tone: BenchMessage['tone'], text: string, link?: BenchMessage['link']): BenchMessage => {
+    message = link ? { tone, text, at: clock.now(), link } : { tone, text, at: clock.now() };
     return message;
   };
 
@@ -178,7 +181,7 @@ export function createStation(config: StationConfig): Station {
     printing = printing.then(async () => {
       if (stopped) return;
       const outcome = await pack.printQueued();
-      if (outcome) say(outcome.tone, outcome.text);
+      if (outcome) say(outcome.tone, outcome.text, outcome.link);
       publishState();
       publishQueue();
     });
@@ -289,7 +292,7 @@ export function createStation(config: StationConfig): Station {
       data: { code: raw.slice(0, 512), kind: badgeOwner ? 'badge' : scanned.kind === 'malformed' ? 'malformed' : outcome.kind },
     });
     scans++;
-    const reply = say(outcome.tone, outcome.text);
+    const reply = say(outcome.tone, outcome.text, outcome.link);
     publishState();
     return { kind: badgeOwner ? 'badge' : outcome.kind, message: reply, state: state() };
   }
@@ -499,6 +502,7 @@ export function createStation(config: StationConfig): Station {
     worker,
     secrets,
     pack,
+    lastResortDir,
     effectiveSettings,
     async start() {
       const current = effectiveSettings();
