@@ -2,6 +2,7 @@
 //   dist/renderer/        the React UI, served by Electron (file) or the browser-mode host (HTTP)
 //   dist/core/cli.mjs     browser mode and administration, plain Node
 //   dist/core/audit.mjs   `audit verify`: checks a bench's hash-chained audit log, read-only
+//   dist/core/label-pdf-worker.mjs  the worker thread that draws a label as a PDF
 //   dist/core/utility.cjs the core inside Electron's utility process
 //   dist/electron/*.cjs   the Electron main process and the sandboxed preload
 import { build as esbuild } from 'esbuild';
@@ -18,6 +19,8 @@ if (only !== 'renderer') {
   await Promise.all([
     esbuild({ ...common, entryPoints: ['electron/core/cli.ts'], outfile: 'dist/core/cli.mjs', format: 'esm', packages: 'external' }),
     esbuild({ ...common, entryPoints: ['electron/core/store/audit-cli.ts'], outfile: 'dist/core/audit.mjs', format: 'esm', packages: 'external' }),
+    // The worker thread that draws a label as a PDF (label-pdf-thread.ts finds it beside the core bundle).
+    esbuild({ ...common, entryPoints: ['electron/core/labels/label-pdf-worker.ts'], outfile: 'dist/core/label-pdf-worker.mjs', format: 'esm', packages: 'external' }),
     esbuild({
       ...common,
       entryPoints: ['electron/core/utility.ts'],

@@ -28,7 +28,11 @@ export type Person = z.infer<typeof Person>;
 export const Tone = z.enum(['info', 'success', 'warning', 'error']);
 
 /** A line shown to the packer after every scan: what happened, in their words. */
-export const BenchMessage = z.object({ tone: Tone, text: z.string(), at: z.number() });
+/** A page the station hands out with a message, e.g. `/files/last-resort/label-7-0123abcd.pdf`: same-origin paths only. */
+export const BenchLink = z.object({ href: z.string().regex(/^\/files\/[\w./-]+$/).refine((h) => !h.includes('..')), text: z.string().min(1) });
+export type BenchLink = z.infer<typeof BenchLink>;
+
+export const BenchMessage = z.object({ tone: Tone, text: z.string(), at: z.number(), link: BenchLink.optional() });
 export type BenchMessage = z.infer<typeof BenchMessage>;
 
 export const PackStep = z.enum(['idle', 'packing', 'weighing', 'labelling', 'printed', 'done']);

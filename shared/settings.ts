@@ -8,6 +8,10 @@ export const PrinterUri = z
     'A printer is tcp://host:port, file:PATH, serial:PATH?baud=9600 or cups:QUEUE',
   );
 
+/** Ask a ZPL printer for its status (~HS) around each label, or send the label without asking. */
+export const StatusQuery = z.enum(['ask', 'do_not_ask']);
+export type StatusQuery = z.infer<typeof StatusQuery>;
+
 /** The serial speeds scales use. */
 export const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400] as const;
 export const BaudRate = z.literal(BAUD_RATES);
@@ -55,6 +59,13 @@ export const Settings = z.object({
       language: z.enum(['zpl', 'escpos', 'pdf']).default('zpl'),
       fallbackLanguage: z.enum(['zpl', 'escpos', 'pdf']).default('zpl'),
       /**
+       * Whether a ZPL printer is asked for its status (~HS) before and after each label. Many
+       * ZPL-compatible printers never answer it; asked, such a printer could never print. The test
+       * print detects one. Main and fallback printer each have their own.
+       */
+      statusQuery: StatusQuery.default('ask'),
+      fallbackStatusQuery: StatusQuery.default('ask'),
+      /**
        * A Unicode TrueType font stored on the ZPL printer (e.g. E:NOTOSANS.TTF): names in any script are
        * printed with it. None: Latin names in the printer's own font, other scripts drawn as pictures.
        */
@@ -64,7 +75,16 @@ export const Settings = z.object({
         .nullable()
         .default(null),
     })
-    .default({ uri: null, fallbackUri: null, dpi: 203, language: 'zpl', fallbackLanguage: 'zpl', unicodeFont: null }),
+    .default({
+      uri: null,
+      fallbackUri: null,
+      dpi: 203,
+      language: 'zpl',
+      fallbackLanguage: 'zpl',
+      statusQuery: 'ask',
+      fallbackStatusQuery: 'ask',
+      unicodeFont: null,
+    }),
   scale: z
     .object({
       path: z.string().min(1).nullable().default(null),

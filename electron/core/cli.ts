@@ -18,6 +18,7 @@ async function serve(argv: string[]): Promise<void> {
     handlers: booted.station.handlers,
     events: booted.station.events,
     staticDir: rendererDir(),
+    lastResortDir: booted.station.lastResortDir,
     port: flags.port,
     log: (line) => console.log(line),
   });

@@ -15,8 +15,8 @@ export async function probeScalePath(path: string | null): Promise<{ ok: boolean
  * The printer's status as the bench shows it, shown beside a test print (before and after it);
  * null when there is no printer or it cannot be asked (the test print itself says why).
  */
-export async function printerStatusNow(uri: string | null, language: PrinterLanguage = 'zpl'): Promise<PrinterEvent | null> {
-  if (!uri || !statusAskable(uri, language)) return null;
+export async function printerStatusNow(uri: string | null, language: PrinterLanguage = 'zpl', askStatus = true): Promise<PrinterEvent | null> {
+  if (!uri || !statusAskable(uri, language, askStatus)) return null;
   try {
     const status = await transportFor(uri).status();
     return status && { status: status.status, message: status.message };

@@ -11,6 +11,7 @@ import { printerStatusNow, probeScalePath } from './device-probe';
 import { testPrint } from './devices/printer/test-print';
 import { renderLabelPng } from './labels/label-png';
 import { PrintJournal } from './devices/printer/print-journal';
+import { PrinterRecheck } from './devices/printer/printer-recheck';
 import { ScaleService, type ScaleServiceOptions } from './devices/scale/scale-service';
 import { protocolByName } from './devices/scale/protocols';
 import { probeScale } from './devices/scale/scale-probe';
@@ -50,6 +51,8 @@ export interface StationConfig {
   overrides?: SettingsPatch;
   /** The sandbox passes its Odoo key in memory; a real bench reads it from the secret store. */
   odooApiKey?: string;
+  /** How often a printer that reported a fault is asked again until it is ready. Default 3 s. */
+  printerRecheckMs?: number;
   /** Tests shorten the scale's stability window and reconnect delay. */
   scaleOptions?: Partial<Omit<ScaleServiceOptions, 'path' | 'protocol'>>;
 }
@@ -64,6 +67,8 @@ export interface Station {
   readonly worker: SyncWorker;
   readonly secrets: SecretStore;
   readonly pack: PackSession;
+  /** Where labels no printer took are saved (browser mode serves their PDFs to the page). */
+  readonly lastResortDir: string;
   /** The settings in force: stored settings plus command-line overrides. */
   effectiveSettings(): Settings;
   start(): Promise<void>;
@@ -95,19 +100,41 @@ export function createStation(config: StationConfig): Station {
   const secrets =
     config.secrets ??
     new LayeredSecretStore(new EnvSecretStore(), new FileSecretStore(join(config.dataDir, 'secrets.json')));
-  /** What the printer at `uri` speaks: the fallback printer has its own language, any other the main one's. */
+  const lastResortDir = join(config.dataDir, 'unprinted-labels');
+  /**
+   * What the printer at `uri` speaks and whether it is asked for its status: the fallback printer has
+   * its own settings, any other the main one's.
+   */
   const printerOf = (uri: string) => {
     const { printer } = effectiveSettings();
     const fallback = uri === printer.fallbackUri && uri !== printer.uri;
-    return { language: fallback ? printer.fallbackLanguage : printer.language, dpi: printer.dpi };
+    return {
+      language: fallback ? printer.fallbackLanguage : printer.language,
+      dpi: printer.dpi,
+      askStatus: (fallback ? printer.fallbackStatusQuery : printer.statusQuery) === 'ask',
+    };
   };
   const journal = new PrintJournal(db, clock, {
     printerOf,
     fallbackUri: () => effectiveSettings().printer.fallbackUri,
     // Last resort when no printer takes a label: keep it as a file the lead can print elsewhere.
-    saveDir: () => join(config.dataDir, 'unprinted-labels'),
-    onStatus: (_uri, event) => {
-      if (!stopped) events.emit('printer', event);
+    saveDir: () => lastResortDir,
+    onStatus: (uri, event) => {
+      if (stopped) return;
+      events.emit('printer', event);
+      if (event.status !== 'ready' && event.status !== 'printing') recheck.watch(uri);
+    },
+  });
+  // After a fault: ask again until ready, then tell the packer PRINT will work (never print by itself).
+  const recheck = new PrinterRecheck({
+    everyMs: config.printerRecheckMs ?? 3000,
+    ask: (uri) => journal.printerStatus(uri),
+    onReady: () => {
+      const printState = pack.labelView()?.printState;
+      if (printState === 'failed') say('info', 'Printer ready — scan PRINT.');
+      else if (printState === 'uncertain') say('info', 'Printer ready. Did a whole label come out? Scan PRINTED if yes, PRINT if not.');
+      else return;
+      publishState();
     },
   });
 
@@ -121,8 +148,8 @@ export function createStation(config: StationConfig): Station {
   let stopped = false;
   const previews = new Map<string, string>();
 
-  const say = (tone: BenchMessage['tone'], text: string): BenchMessage => {
-    message = { tone, text, at: clock.now() };
+  const say = (tone: BenchMessage['tone'], text: string, link?: BenchMessage['link']): BenchMessage => {
+    message = link ? { tone, text, at: clock.now(), link } : { tone, text, at: clock.now() };
     return message;
   };
 
@@ -158,7 +185,7 @@ export function createStation(config: StationConfig): Station {
     printing = printing.then(async () => {
       if (stopped) return;
       const outcome = await pack.printQueued();
-      if (outcome) say(outcome.tone, outcome.text);
+      if (outcome) say(outcome.tone, outcome.text, outcome.link);
       publishState();
       publishQueue();
     });
@@ -269,7 +296,7 @@ export function createStation(config: StationConfig): Station {
       data: { code: raw.slice(0, 512), kind: badgeOwner ? 'badge' : scanned.kind === 'malformed' ? 'malformed' : outcome.kind },
     });
     scans++;
-    const reply = say(outcome.tone, outcome.text);
+    const reply = say(outcome.tone, outcome.text, outcome.link);
     publishState();
     return { kind: badgeOwner ? 'badge' : outcome.kind, message: reply, state: state() };
   }
@@ -327,13 +354,13 @@ export function createStation(config: StationConfig): Station {
       if (device === 'scale') return probeScalePath(current.scale.path);
       const uri = current.printer.uri;
       if (!uri) return testPrint(uri, current.bench.name);
-      const { language } = printerOf(uri);
+      const { language, askStatus } = printerOf(uri);
       // The printer's own word before and after the test label, for the lead to read beside the
       // result; in the printer's turn, so it never cuts into a label going out.
       const { before, result, after } = await journal.onPrinter(uri, async () => {
-        const before = await printerStatusNow(uri, language);
-        const result = await testPrint(uri, current.bench.name, { language });
-        const after = await printerStatusNow(uri, language);
+        const before = await printerStatusNow(uri, language, askStatus);
+        const result = await testPrint(uri, current.bench.name, { language, askStatus });
+        const after = await printerStatusNow(uri, language, askStatus);
         return { before, result, after };
       });
       if (after && !stopped) events.emit('printer', after);
@@ -494,6 +521,7 @@ export function createStation(config: StationConfig): Station {
     worker,
     secrets,
     pack,
+    lastResortDir,
     effectiveSettings,
     async start() {
       const current = effectiveSettings();
@@ -511,6 +539,7 @@ export function createStation(config: StationConfig): Station {
     },
     async stop() {
       stopped = true;
+      recheck.stop();
       await worker.stop();
       await prefetcher?.stop();
       // A label on its way to the printer finishes (and is journaled) before the file closes.

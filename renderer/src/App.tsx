@@ -113,6 +113,14 @@ export function App({ station }: { station: StationApi }) {
             data-testid="message"
           >
             {message?.text ?? 'Waiting for a scan.'}
+            {message && 'link' in message && message.link && (
+              <>
+                {' '}
+                <a href={message.link.href} target="_blank" rel="noopener noreferrer" data-testid="message-link">
+                  {message.link.text}
+                </a>
+              </>
+            )}
           </div>
           {state?.order && <OrderPanel order={state.order} />}
           {state?.step === 'weighing' && <ManualWeight station={station} />}

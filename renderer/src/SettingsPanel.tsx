@@ -41,6 +41,12 @@ const LANGUAGES = [
   ['pdf', 'PDF (office printers, through the system print queue)'],
 ] as const;
 
+/** Whether a ZPL printer is asked for its status (~HS), in the lead's words. */
+const STATUS_QUERIES = [
+  ['ask', 'Ask (paper out, head open… before and after each label)'],
+  ['do_not_ask', 'Do not ask (printers that never answer ~HS)'],
+] as const;
+
 const PRINTER_FORMAT = 'tcp://host:9100, file:/dev/usb/lp0, serial:/dev/ttyUSB0?baud=9600 or cups:QUEUE';
 
 /** The bench's settings: what is in force, changed here with a shift lead's approval. */
@@ -296,6 +302,9 @@ export function SettingsPanel({
             select('printer.language', LANGUAGES),
             { note: 'A receipt printer gets the label as a picture, 80 mm wide; only a ZPL printer can report paper out or head open.' },
           )}
+          {field('printer.statusQuery', select('printer.statusQuery', STATUS_QUERIES), {
+            note: 'Many ZPL-compatible printers never answer the status question; the test print tells. Not asked, such a printer still prints, but paper out shows only on the printer.',
+          })}
           {field('printer.unicodeFont', input('printer.unicodeFont', { placeholder: 'none: other scripts print as pictures' }), {
             note: 'Names in Greek, Cyrillic, Chinese and other scripts print with this font stored on the printer. The preview here cannot show it.',
           })}
@@ -303,6 +312,7 @@ export function SettingsPanel({
             note: 'Takes a label by itself when the printer is down and nothing was sent to it.',
           })}
           {field('printer.fallbackLanguage', select('printer.fallbackLanguage', LANGUAGES))}
+          {field('printer.fallbackStatusQuery', select('printer.fallbackStatusQuery', STATUS_QUERIES))}
           {field(
             'printer.dpi',
             select('printer.dpi', [

@@ -92,7 +92,12 @@ beforeEach(async () => {
       // Files just outside staticDir that traversal would reach.
       'package.json': JSON.stringify({ secret: SECRET }),
       'secret.txt': SECRET,
+      // A label saved as the last resort, and what else lies in or beside its folder.
+      'saved/label-7-0123abcd.pdf': '%PDF-1.7 label 7',
+      'saved/label-7-0123abcd.zpl': '^XA^XZ',
+      'saved/notes.pdf': SECRET,
     },
+    lastResortDir: 'saved',
   });
   ({ dir, host, logs, token } = rig);
   good = { host: rig.authority, origin: rig.origin };
@@ -391,6 +396,37 @@ describe('headers and logs', () => {
     for (const line of logs) {
       expect(line).not.toContain(token);
       expect(line).not.toContain(sessionId);
+    }
+  });
+});
+
+describe('last-resort label files', () => {
+  const get = (p: string, cookie?: string) => send(host.port, { path: p, headers: { host: good.host, ...(cookie ? { cookie } : {}) } });
+
+  it('serves a saved label PDF to the page that holds the session cookie, and nothing else', async () => {
+    const href = '/files/last-resort/label-7-0123abcd.pdf';
+    const anonymous = await get(href);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body).not.toContain('%PDF');
+
+    const cookie = await login();
+    const served = await get(href, cookie);
+    expect(served.status).toBe(200);
+    expect(served.headers['content-type']).toBe('application/pdf');
+    expect(served.body).toBe('%PDF-1.7 label 7');
+
+    for (const bad of [
+      '/files/last-resort/label-7-0123abcd.zpl',
+      '/files/last-resort/notes.pdf',
+      '/files/last-resort/../secret.txt',
+      '/files/last-resort/..%2Fsecret.txt',
+      '/files/last-resort/%2e%2e/static/.env',
+      '/files/last-resort/label-7-0123abcd.pdf/..%2F..%2Fsecret.txt',
+      '/files/last-resort/label-8-0123abcd.pdf',
+    ]) {
+      const reply = await get(bad, cookie);
+      expect([bad, reply.status]).toEqual([bad, 404]);
+      expect(reply.body).not.toContain(SECRET);
     }
   });
 });

@@ -30,7 +30,8 @@ const untilPrint = (state: 'confirmed') =>
   waitForEvent(station.events, 'state', (s) => s.label?.printState === state, 10_000, `print state ${state}`);
 
 beforeEach(async () => {
-  rig = await startSandboxRig({ seed: 2, scale: false });
+  // A faulty printer is asked again every 100 ms here, not every few seconds.
+  rig = await startSandboxRig({ seed: 2, scale: false, tuning: { printerRecheckMs: 100 } });
   ({ station, printer } = rig);
 });
 afterEach(() => rig.close());
@@ -160,5 +161,86 @@ describe('printing at the bench', () => {
     // The font is assigned once, and the name goes to the printer as text in it.
     expect(withFont).toContain('^CWJ,E:NOTOSANS.TTF');
     expect(withFont).toMatch(/\^AJN,\d+,\d+\^FH\^FD王小明 Σοφία\^FS/);
+  });
+});
+
+describe('the print loop after a fault', () => {
+  const openPrintFailures = () => station.exceptions.list('open').filter((e) => e.kind === 'print_failure');
+  const untilFailed = (text: RegExp = /did not print/) =>
+    waitForEvent(station.events, 'state', (s) => s.label?.printState === 'failed' && text.test(s.message?.text ?? ''), 20_000, 'print failed');
+
+  it('resolves the print-failure exception by itself, audited, when that label prints', async () => {
+    printer.setStatus('paper_out');
+    await packAndWeigh();
+    await untilFailed();
+    const [raised] = openPrintFailures();
+    expect(raised).toBeDefined();
+
+    printer.setStatus('ok');
+    expect((await scan('*PB*PRINT')).message.tone).toBe('success');
+    expect(printer.jobs).toHaveLength(1);
+    expect(openPrintFailures()).toEqual([]);
+    expect(station.exceptions.get(raised!.id)).toMatchObject({ state: 'resolved', resolution: 'printed', resolvedBy: 'system' });
+    const audit = station.db.prepare(`SELECT actor, data FROM audit_log WHERE action = 'exception.resolved'`).all() as { actor: string; data: string }[];
+    expect(audit.map((a) => ({ actor: a.actor, data: JSON.parse(a.data) as unknown }))).toEqual([
+      { actor: 'system', data: expect.objectContaining({ id: raised!.id, kind: 'print_failure', resolution: 'printed' }) },
+    ]);
+  });
+
+  it('asks the printer again every few seconds after a fault, shows it, and says "Printer ready — scan PRINT" without reprinting', async () => {
+    printer.setStatus('head_open');
+    await packAndWeigh();
+    await untilFailed();
+    const asked = printer.statusAnswers;
+    // The bench keeps asking while the head is open, and shows what the printer says.
+    let told = 0;
+    const still = await waitForEvent(station.events, 'printer', (p) => p.status === 'head_open' && ++told >= 3, 10_000, 'the printer asked again');
+    expect(still.message).toMatch(/head is open/);
+    expect(printer.statusAnswers).toBeGreaterThan(asked + 1);
+
+    printer.setStatus('ok');
+    const ready = await waitForEvent(station.events, 'state', (s) => /Printer ready — scan PRINT/.test(s.message?.text ?? ''), 10_000, 'printer ready');
+    expect((await waitForEvent(station.events, 'printer', () => true)).status).toBe('ready');
+    // It never prints by itself: the label waits for the packer's PRINT.
+    expect(ready.label?.printState).toBe('failed');
+    expect(printer.jobs).toHaveLength(0);
+    expect((await scan('*PB*PRINT')).message.tone).toBe('success');
+    expect(printer.jobs).toHaveLength(1);
+  });
+
+  it('prints on a ZPL printer that never answers ~HS once its status is set to "do not ask"; the test print detects such a printer', async () => {
+    printer.setStatus('silent');
+    station.identities.addStaff({ badge: 'L-9', name: 'Lena', role: 'lead' });
+    const test = await dispatch(station.handlers, 'testDevice', { device: 'printer' });
+    expect(test).toMatchObject({ ok: true, value: { ok: false } });
+    const said = (test as { ok: true; value: { message: string } }).value.message;
+    expect(said).toMatch(/does not answer status questions/);
+    expect(said).toMatch(/Printer status.*Do not ask/);
+    expect(printer.jobs).toHaveLength(1); // the test label went out without the question
+
+    const saved = await dispatch(station.handlers, 'updateSettings', { patch: { printer: { statusQuery: 'do_not_ask' } }, approval: { badge: 'L-9' } });
+    expect(saved.ok).toBe(true);
+    const answersBefore = printer.statusAnswers;
+    await packAndWeigh();
+    await untilPrint('confirmed');
+    expect(printer.jobs).toHaveLength(2);
+    expect(printer.jobs[1]!.toString('utf8')).toContain('^XA');
+    const again = await dispatch(station.handlers, 'testDevice', { device: 'printer' });
+    expect(again).toMatchObject({ ok: true, value: { ok: true, printer: { before: null, after: null } } });
+    expect(printer.statusAnswers).toBe(answersBefore);
+  });
+
+  it('with no printer left, offers the saved PDF as a link the page can open (not a file path) and says "scan PRINT" once', async () => {
+    printer.setStatus('head_open');
+    await packAndWeigh();
+    const failed = await untilFailed(/PDF/);
+    const message = failed.message!;
+    expect(message.text).not.toContain(rig.dir.path);
+    expect(message.text).not.toMatch(/\.pdf/);
+    expect(message.text.match(/scan PRINT/gi)).toHaveLength(1);
+    expect(message.link).toEqual({
+      href: expect.stringMatching(/^\/files\/last-resort\/label-\d+-[0-9a-f]{8}\.pdf$/),
+      text: expect.stringMatching(/PDF/),
+    });
   });
 });

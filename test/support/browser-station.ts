@@ -49,6 +49,7 @@ export async function startBrowserStation(
     handlers: options.handlers?.(station) ?? station.handlers,
     events: options.events?.(station) ?? station.events,
     staticDir: resolve(__dirname, '..', '..', 'dist', 'renderer'),
+    lastResortDir: station.lastResortDir,
     port: 0,
   });
   const browser = await chromium.launch({

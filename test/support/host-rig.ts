@@ -41,6 +41,8 @@ export async function startHostRig(
     files: Record<string, string>;
     /** Where the static files are, relative to the folder; files outside it are what must never be served. Default the folder itself. */
     staticDir?: string;
+    /** Where the station keeps last-resort label files (served under /files/last-resort/), relative to the folder. */
+    lastResortDir?: string;
   },
 ): Promise<HostRig> {
   const dir = await mkdtemp(path.join(tmpdir(), options.prefix));
@@ -51,7 +53,8 @@ export async function startHostRig(
   }
   const events = new StationEvents();
   const logs: string[] = [];
-  const host = await startHost({ handlers, events, staticDir, port: 0, log: (l) => logs.push(l) });
+  const lastResortDir = options.lastResortDir === undefined ? undefined : path.join(dir, options.lastResortDir);
+  const host = await startHost({ handlers, events, staticDir, lastResortDir, port: 0, log: (l) => logs.push(l) });
   const rig: HostRig = {
     dir,
     staticDir,

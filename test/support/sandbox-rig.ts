@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { ScanReply, StationState } from '../../shared/api';
 import { dispatch } from '../../shared/bridge';
 import { JsonRpcTransport } from '../../electron/core/odoo/json-rpc';
-import { createStation, type Station } from '../../electron/core/station';
+import { createStation, type Station, type StationConfig } from '../../electron/core/station';
 import { startSandboxOdoo, type SandboxOdoo } from '../../electron/sandbox/odoo/server';
 import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/printer-sink';
 import { startScaleSimulator, type ScaleSimulator } from '../../electron/sandbox/scale-simulator';
@@ -52,10 +52,19 @@ export async function startSandboxDevices(options: {
   }
 }
 
+/** Station settings a test may shorten (how often a faulty printer is asked again). */
+export type StationTuning = Pick<StationConfig, 'printerRecheckMs'>;
+
 /** A station on dataDir wired to the devices (a SICS scale with a short stability window); not started. */
-export function openSandboxStation(devices: Omit<SandboxDevices<ScaleSimulator | null>, 'close'>, dataDir: string, mode: Mode): Station {
+export function openSandboxStation(
+  devices: Omit<SandboxDevices<ScaleSimulator | null>, 'close'>,
+  dataDir: string,
+  mode: Mode,
+  tuning: StationTuning = {},
+): Station {
   const { odoo, scale, printer } = devices;
   return createStation({
+    ...tuning,
     dataDir,
     mode,
     identity: { scryptN: 1024 },
@@ -74,9 +83,9 @@ export function openSandboxStation(devices: Omit<SandboxDevices<ScaleSimulator |
 export async function startSandboxStation(
   devices: Omit<SandboxDevices<ScaleSimulator | null>, 'close'>,
   dataDir: string,
-  options: { mode: Mode; staff?: NewStaff[] },
+  options: { mode: Mode; staff?: NewStaff[]; tuning?: StationTuning },
 ): Promise<Station> {
-  const station = openSandboxStation(devices, dataDir, options.mode);
+  const station = openSandboxStation(devices, dataDir, options.mode, options.tuning);
   for (const person of [PACKER, ...(options.staff ?? [])]) station.identities.addStaff(person);
   await station.start();
   return station;
@@ -112,6 +121,7 @@ export interface SandboxRigOptions {
   mode?: Mode;
   /** Staff added besides the packer P-1 (Pia), before the station starts. */
   staff?: NewStaff[];
+  tuning?: StationTuning;
 }
 
 /** Devices, then a started station on a fresh temp folder; close() stops the station and all the rest. */
@@ -128,7 +138,7 @@ export async function startSandboxRig(options: SandboxRigOptions & { scale?: boo
   const rpc = new JsonRpcTransport({ url: odoo.url, db: odoo.db, login: odoo.login, apiKey });
   let station: Station;
   try {
-    station = await startSandboxStation(devices, dir.path, { mode, staff: options.staff });
+    station = await startSandboxStation(devices, dir.path, { mode, staff: options.staff, tuning: options.tuning });
   } catch (error) {
     await devices.close();
     dir.remove();
@@ -151,7 +161,7 @@ export async function startSandboxRig(options: SandboxRigOptions & { scale?: boo
     },
     async restart() {
       await station.stop();
-      station = openSandboxStation(devices, dir.path, mode);
+      station = openSandboxStation(devices, dir.path, mode, options.tuning);
       await station.start();
       return station;
     },

@@ -16,7 +16,7 @@ describe('SettingsPatch', () => {
     expect(patch).toEqual({ packing: { tolerancePct: 12 }, printer: { fallbackUri: 'cups:spare' } });
     const next = applySettingsPatch(saved, patch);
     expect(next.packing).toEqual({ verifyItems: true, tolerancePct: 12, toleranceMinG: 80, boxTareG: 150 });
-    expect(next.printer).toEqual({ uri: 'tcp://10.0.0.5:9100', fallbackUri: 'cups:spare', dpi: 300, language: 'escpos', fallbackLanguage: 'zpl', unicodeFont: null });
+    expect(next.printer).toEqual({ uri: 'tcp://10.0.0.5:9100', fallbackUri: 'cups:spare', dpi: 300, language: 'escpos', fallbackLanguage: 'zpl', statusQuery: 'ask', fallbackStatusQuery: 'ask', unicodeFont: null });
   });
 
   it('is what updateSettings carries, refusals included', () => {

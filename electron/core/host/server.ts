@@ -9,6 +9,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { EventName } from '../../../shared/api';
 import { dispatch, type Handlers } from '../../../shared/bridge';
 import type { StationEvents } from '../events';
+import { isLastResortName, LAST_RESORT_PREFIX } from './files';
 import {
   SessionGate,
   hostAllowed,
@@ -28,6 +29,8 @@ export interface HostOptions {
   events: StationEvents;
   /** The built renderer (index.html and its assets). */
   staticDir: string;
+  /** Where the station saves labels no printer took: their PDFs are served under /files/last-resort/ to the session's page. */
+  lastResortDir?: string;
   /** 0 picks a free port. */
   port?: number;
   host?: '127.0.0.1';
@@ -182,6 +185,31 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     res.end(method === 'HEAD' ? undefined : body);
   }
 
+  /**
+   * A label saved as a PDF, for the page holding the session cookie only. Only names the journal
+   * writes (no decoding, so no `..` or `%2F` can match), and only a regular file inside the folder.
+   */
+  async function serveLastResort(req: IncomingMessage, res: ServerResponse, method: string, pathname: string): Promise<void> {
+    res.setHeader('Cache-Control', 'no-store');
+    if (!gate.authorised(req.headers.cookie)) return plain(res, 401, UNAUTHORISED.message);
+    const name = pathname.slice(LAST_RESORT_PREFIX.length);
+    if (!options.lastResortDir || !isLastResortName(name)) return plain(res, 404, 'Not found');
+    let file: string;
+    try {
+      const dir = await realpath(options.lastResortDir);
+      file = await realpath(path.join(dir, name));
+      if (!isInside(dir, file) || !(await stat(file)).isFile()) return plain(res, 404, 'Not found');
+    } catch {
+      return plain(res, 404, 'Not found');
+    }
+    const body = await readFile(file);
+    res.statusCode = 200;
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', `inline; filename="${name}"`);
+    res.setHeader('Content-Length', body.length);
+    res.end(method === 'HEAD' ? undefined : body);
+  }
+
   async function serveApi(req: IncomingMessage, res: ServerResponse, method: string, pathname: string): Promise<void> {
     if (pathname === '/api/session') {
       if (method === 'GET' || method === 'HEAD') return empty(res, gate.authorised(req.headers.cookie) ? 204 : 401);
@@ -233,6 +261,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
     if (api) return serveApi(req, res, method, pathname);
     if (!safe) return methodNotAllowed(res, 'GET, HEAD');
+    if (pathname.startsWith(LAST_RESORT_PREFIX)) return serveLastResort(req, res, method, pathname);
     return serveStatic(res, method, pathname);
   }
 

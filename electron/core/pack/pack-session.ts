@@ -4,13 +4,15 @@
 // only shows the result.
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { ExceptionView, LabelView, OrderView, PackStep, Person, ScaleEvent } from '../../../shared/api';
+import { basename } from 'node:path';
+import type { BenchLink, ExceptionView, LabelView, OrderView, PackStep, Person, ScaleEvent } from '../../../shared/api';
 import { StationFault } from '../../../shared/errors';
 import type { Order } from '../../../shared/order';
 import type { PackageType } from '../../../shared/package-type';
 import { ShipmentRequest } from '../../../shared/shipment';
 import type { Clock } from '../clock';
 import type { PrintJournal, PrintOutcome } from '../devices/printer/print-journal';
+import { lastResortHref } from '../host/files';
 import { renderShippingLabelZpl, type ShippingLabelOptions } from '../labels/zpl-shipping-label';
 import { appendAudit } from '../store/audit';
 import { inTransaction, type Db } from '../store/db';
@@ -93,6 +95,8 @@ export type ScanOutcome = {
   kind: 'order' | 'product' | 'package_type' | 'command' | 'unknown';
   tone: 'info' | 'success' | 'warning' | 'error';
   text: string;
+  /** Something the page can open, e.g. the label saved as a PDF when no printer took it. */
+  link?: BenchLink;
 };
 
 interface SessionRow {
@@ -898,6 +902,10 @@ export class PackSession {
           subject: info.name,
           data: { job: jobId, reason: outcome.job.reason },
         });
+        // The label is out: its print failures (any job of it, e.g. before a fallback took over) are settled.
+        for (const open of this.openPrintFailures(outcome.job.labelId)) {
+          this.deps.exceptions.settle(open.id, 'printed', 'system', `The label printed (print job ${jobId}).`);
+        }
       });
       this.deps.changed();
       const notice = 'notice' in outcome && outcome.notice ? ` ${outcome.notice}` : '';
@@ -908,16 +916,37 @@ export class PackSession {
         kind: 'print_failure',
         orderRef: info.name,
         title: `The label for ${info.name} did not print: ${outcome.message}`,
-        context: { job: jobId, state: outcome.job.state, error: outcome.job.error },
+        context: { job: jobId, labelId: outcome.job.labelId, state: outcome.job.state, error: outcome.job.error },
         dedupeKey: `print:${jobId}`,
       });
     });
     this.deps.changed();
-    const text =
-      outcome.job.state === 'uncertain'
-        ? `The printer stopped mid-label for ${info.name}. Did a whole label come out? Scan PRINTED if yes, PRINT if not.`
-        : `The label for ${info.name} did not print: ${outcome.message} Fix it, then scan PRINT.`;
-    return { kind: 'command', tone: 'error', text };
+    if (outcome.job.state === 'uncertain') {
+      return {
+        kind: 'command',
+        tone: 'error',
+        text: `The printer stopped mid-label for ${info.name}. Did a whole label come out? Scan PRINTED if yes, PRINT if not.`,
+      };
+    }
+    // The printer's own words often end "…, then scan PRINT." already: say it once.
+    const fix = /scan PRINT\b/.test(outcome.message) ? '' : ' Fix it, then scan PRINT.';
+    const href = outcome.savedPath ? lastResortHref(basename(outcome.savedPath)) : null;
+    return {
+      kind: 'command',
+      tone: 'error',
+      text: `The label for ${info.name} did not print: ${outcome.message}${fix}`,
+      ...(href ? { link: { href, text: 'Open the label as a PDF' } } : {}),
+    };
+  }
+
+  /** Open print-failure exceptions raised for any print job of this label. */
+  private openPrintFailures(labelId: number): { id: number }[] {
+    return this.deps.db
+      .prepare(
+        `SELECT id FROM exceptions WHERE kind = 'print_failure' AND state = 'open'
+           AND json_extract(context, '$.job') IN (SELECT id FROM print_jobs WHERE label_id = ?)`,
+      )
+      .all(labelId) as { id: number }[];
   }
 
   /** Odoo has the tracking ref, quantities and weight; with the label printed, the order is done. Runs in the worker's transaction. */

@@ -142,6 +142,19 @@ export class ExceptionQueue {
 
   /** Resolve with one of the kind's choices; runs its handler and audits, all in one transaction. */
   resolve(id: number, resolution: string, actor: string, note?: string): ExceptionView {
+    return this.resolveWith(id, resolution, actor, note, true);
+  }
+
+  /**
+   * The problem went away by itself (e.g. the label printed after all): resolve the open exception
+   * with `resolution`, which is not one a person chooses, and audit it. Call inside the transaction
+   * of the change that settled it.
+   */
+  settle(id: number, resolution: string, actor: string, note?: string): ExceptionView {
+    return this.resolveWith(id, resolution, actor, note, false);
+  }
+
+  private resolveWith(id: number, resolution: string, actor: string, note: string | undefined, chosen: boolean): ExceptionView {
     return this.db
       .transaction(() => {
         const current = this.get(id);
@@ -149,6 +162,7 @@ export class ExceptionQueue {
         if (current.state !== 'open') {
           throw new StationFault('already_resolved', `Exception ${id} was already resolved by ${current.resolvedBy}.`);
         }
+        if (!chosen) return this.close(current, resolution, actor, note);
         if (!current.choices.includes(resolution)) {
           throw new StationFault(
             'bad_resolution',
@@ -159,22 +173,27 @@ export class ExceptionQueue {
           .get(current.kind)
           ?.find((h) => h.choices.includes(resolution))
           ?.handle(current, resolution, { actor, note: note ?? null });
-        this.db
-          .prepare(
-            `UPDATE exceptions SET state = 'resolved', resolution = ?, note = ?, resolved_at = ?, resolved_by = ?
-             WHERE id = ?`,
-          )
-          .run(resolution, note ?? null, this.clock.now(), actor, id);
-        appendAudit(this.db, this.clock, {
-          actor,
-          action: 'exception.resolved',
-          subject: current.orderRef,
-          data: { id, kind: current.kind, resolution, note: note ?? null },
-        });
-        this.notify();
-        return this.get(id)!;
+        return this.close(current, resolution, actor, note);
       })
       .immediate();
+  }
+
+  private close(current: ExceptionView, resolution: string, actor: string, note: string | undefined): ExceptionView {
+    const id = current.id;
+    this.db
+      .prepare(
+        `UPDATE exceptions SET state = 'resolved', resolution = ?, note = ?, resolved_at = ?, resolved_by = ?
+         WHERE id = ?`,
+      )
+      .run(resolution, note ?? null, this.clock.now(), actor, id);
+    appendAudit(this.db, this.clock, {
+      actor,
+      action: 'exception.resolved',
+      subject: current.orderRef,
+      data: { id, kind: current.kind, resolution, note: note ?? null },
+    });
+    this.notify();
+    return this.get(id)!;
   }
 
   private toView(row: ExceptionRow): ExceptionView {

@@ -27,6 +27,8 @@ export const FIELDS = {
     problem: 'Name a TrueType font stored on the printer, like E:NOTOSANS.TTF, or leave it empty.',
   },
   'printer.fallbackLanguage': { label: 'Fallback printer language', kind: 'choice' },
+  'printer.statusQuery': { label: 'Printer status', kind: 'choice' },
+  'printer.fallbackStatusQuery': { label: 'Fallback printer status', kind: 'choice' },
   'scale.path': { label: 'Scale port', kind: 'optional', problem: 'Enter the port the scale is on, such as /dev/ttyUSB0, or leave it empty.' },
   'scale.protocol': { label: 'Scale protocol', kind: 'optional', problem: 'Choose the protocol the scale speaks.' },
   'scale.baudRate': { label: 'Scale speed', kind: 'optional-numeric-choice', problem: 'Choose one of the listed speeds.' },

@@ -14,8 +14,7 @@ import type { PrinterEvent } from '../../../../shared/api';
 import { StationFault } from '../../../../shared/errors';
 import type { Clock } from '../../clock';
 import { toPrinterBytes, zplDpi, type PrinterLanguage } from '../../labels/carrier-label';
-import { labelPdfFromPng } from '../../labels/label-pdf';
-import { renderLabelPng } from '../../labels/label-png';
+import { labelPdfOffThread } from '../../labels/label-pdf-thread';
 import { appendAudit } from '../../store/audit';
 import { inTransaction, type Db } from '../../store/db';
 import { PrinterError } from './errors';
@@ -69,6 +68,13 @@ export type PrintOutcome =
       savedPath?: string;
     };
 
+/** What a printer speaks, its resolution, and whether it is asked for its status (default: asked). */
+export interface PrinterOf {
+  language: PrinterLanguage;
+  dpi?: 203 | 300;
+  askStatus?: boolean;
+}
+
 export interface PrintJournalOptions {
   /** Build the transport for a printer URI. Default: transportFor() (TCP, device file, serial, CUPS). */
   transportFor?: (uri: string) => PrinterTransport;
@@ -88,7 +94,7 @@ export interface PrintJournalOptions {
    * another format is converted locally before any byte goes out (carrier-label.ts); only a ZPL
    * printer (or the OS queue) is asked for its status (transports.ts statusAskable).
    */
-  printerOf?: (uri: string) => { language: PrinterLanguage; dpi?: 203 | 300 };
+  printerOf?: (uri: string) => PrinterOf;
 }
 
 interface JobRow {
@@ -314,7 +320,8 @@ export class PrintJournal {
 
   /** The printer's status, taking its turn with the jobs (one client at a time). Null when it cannot be asked. */
   async printerStatus(uri: string): Promise<PrinterStatus | null> {
-    if (!statusAskable(uri, this.options.printerOf?.(uri).language ?? 'zpl')) return null;
+    const printer = this.options.printerOf?.(uri);
+    if (!statusAskable(uri, printer?.language ?? 'zpl', printer?.askStatus)) return null;
     return this.onPrinter(uri, async () => {
       let transport: PrinterTransport;
       try {
@@ -358,9 +365,10 @@ export class PrintJournal {
     if (dir) {
       try {
         const saved = await this.saveForAnyPrinter(outcome.job.id, dir);
+        // Where it is saved is for the page's link (savedPath), not for the packer to read.
         const message = saved.pdf
-          ? `${outcome.message} The label is saved as a PDF that any printer can print: ${saved.path}.`
-          : `${outcome.message} The label is saved as ${saved.path}.`;
+          ? `${outcome.message} The label is saved as a PDF that any printer can print.`
+          : `${outcome.message} The label is saved as a file the shift lead can print elsewhere.`;
         return { ...outcome, job: this.get(outcome.job.id)!, savedPath: saved.path, message };
       } catch {
         // A full disk must not hide the print failure itself.
@@ -381,8 +389,11 @@ export class PrintJournal {
     if (label.format === 'PDF') return { path: own, pdf: true };
     let pdf: Buffer;
     try {
-      const png = label.format === 'PNG' ? label.bytes : await renderLabelPng(label.bytes.toString('utf8'), { dpi: zplDpi(label.bytes) });
-      pdf = await labelPdfFromPng(png, { title: `Packbench label ${job.labelId}` });
+      // Drawn on a worker thread: on this one it held the core up for 0.4-1.9 s (scale, sockets, page).
+      const title = `Packbench label ${job.labelId}`;
+      pdf = await labelPdfOffThread(
+        label.format === 'PNG' ? { png: label.bytes, title } : { zpl: label.bytes.toString('utf8'), dpi: zplDpi(label.bytes), title },
+      );
     } catch {
       return { path: own, pdf: false };
     }
@@ -407,7 +418,7 @@ export class PrintJournal {
       return this.failed(id, error, null);
     }
     const status = (event: PrinterEvent) => this.options.onStatus?.(job.printerUri, event);
-    const printer = this.options.printerOf?.(job.printerUri) ?? { language: 'zpl' };
+    const printer: PrinterOf = this.options.printerOf?.(job.printerUri) ?? { language: 'zpl' };
     let bytes: Buffer;
     try {
       bytes = await toPrinterBytes({ format: label.format, bytes: label.bytes }, printer.language, { dpi: printer.dpi });
@@ -427,8 +438,8 @@ export class PrintJournal {
       let result: SendResult;
       try {
         result = await transport.send(bytes, {
-          // Only a ZPL printer understands ~HS; another would print the query as text.
-          checkStatus: printer.language === 'zpl',
+          // Only a ZPL printer understands ~HS (another would print the query as text), and not every one answers.
+          checkStatus: printer.language === 'zpl' && printer.askStatus !== false,
           raw: printer.language !== 'pdf',
           title: `Packbench label ${job.labelId}`,
           beforeWrite: () => {

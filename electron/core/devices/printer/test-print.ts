@@ -22,7 +22,7 @@ export function testLabelZpl(bench: string, at: Date): string {
 export async function testPrint(
   uri: string | null,
   bench: string,
-  printer: { language: PrinterLanguage } = { language: 'zpl' },
+  printer: { language: PrinterLanguage; askStatus?: boolean } = { language: 'zpl' },
   now = new Date(),
 ): Promise<{ ok: boolean; message: string }> {
   if (!uri) return { ok: false, message: 'No printer is set up for this bench. Enter its address in Settings.' };
@@ -33,11 +33,24 @@ export async function testPrint(
     const zpl = Buffer.from(testLabelZpl(bench, now), 'utf8');
     const bytes = await toPrinterBytes({ format: 'ZPL', bytes: zpl }, printer.language);
     // Any printer but a ZPL one would print a ZPL status query as text; a PDF is a document for the queue.
-    const result = await transport.send(bytes, {
-      checkStatus: printer.language === 'zpl',
-      raw: printer.language !== 'pdf',
-      title: 'Packbench test print',
-    });
+    const send = (checkStatus: boolean) => transport.send(bytes, { checkStatus, raw: printer.language !== 'pdf', title: 'Packbench test print' });
+    const asking = printer.language === 'zpl' && printer.askStatus !== false;
+    let result;
+    try {
+      result = await send(asking);
+    } catch (error) {
+      // It took the connection but never answered ~HS, and nothing was sent: many ZPL-compatible
+      // printers do not answer it. Send the test label without the question, so the lead can see.
+      if (!(asking && error instanceof PrinterError && error.kind === 'no_status' && error.delivery === 'none')) throw error;
+      await send(false);
+      return {
+        ok: false,
+        message:
+          `The printer at ${transport.where} does not answer status questions (~HS), as many ZPL-compatible printers do not. ` +
+          'A test label was sent without asking: if it came out, set Printer status to "Do not ask" and save. ' +
+          'If it did not, look at the printer’s display for paper, ribbon or an open head.',
+      };
+    }
     if (result.after && result.after.status !== 'ready') {
       return { ok: false, message: `The test label was sent to ${transport.where}, but: ${result.after.message}` };
     }

@@ -25,9 +25,10 @@ export function transportFor(uri: string, opts: TransportOptions = {}): PrinterT
 }
 
 /**
- * Whether asking the printer at `uri` for its status is safe: a ZPL printer answers ~HS; any other
- * printer on a raw connection would print the question. A system queue is asked through the OS.
+ * Whether to ask the printer at `uri` for its status: a ZPL printer answers ~HS (unless set not to be
+ * asked: many compatible printers never answer); any other printer on a raw connection would print
+ * the question. A system queue is asked through the OS.
  */
-export function statusAskable(uri: string, language: PrinterLanguage): boolean {
-  return language === 'zpl' || uri.startsWith('cups:');
+export function statusAskable(uri: string, language: PrinterLanguage, ask = true): boolean {
+  return ask && (language === 'zpl' || uri.startsWith('cups:'));
 }
