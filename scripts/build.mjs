@@ -17,13 +17,13 @@ if (only !== 'node') {
 if (only !== 'renderer') {
   const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
   await Promise.all([
-    esbuild({ ...common, entryPoints: ['electron/core/cli.ts'], outfile: 'dist/core/cli.mjs', format: 'esm', packages: 'external' }),
-    esbuild({ ...common, entryPoints: ['electron/core/store/audit-cli.ts'], outfile: 'dist/core/audit.mjs', format: 'esm', packages: 'external' }),
+    esbuild({ ...common, entryPoints: ['electron/core/entry/cli.ts'], outfile: 'dist/core/cli.mjs', format: 'esm', packages: 'external' }),
+    esbuild({ ...common, entryPoints: ['electron/core/entry/audit-cli.ts'], outfile: 'dist/core/audit.mjs', format: 'esm', packages: 'external' }),
     // The worker thread that draws a label as a PDF (label-pdf-thread.ts finds it beside the core bundle).
     esbuild({ ...common, entryPoints: ['electron/core/labels/label-pdf-worker.ts'], outfile: 'dist/core/label-pdf-worker.mjs', format: 'esm', packages: 'external' }),
     esbuild({
       ...common,
-      entryPoints: ['electron/core/utility.ts'],
+      entryPoints: ['electron/core/entry/utility.ts'],
       outfile: 'dist/core/utility.cjs',
       format: 'cjs',
       packages: 'external',

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanReply } from '../../shared/api';
 import { dispatch } from '../../shared/bridge';
-import { TRAINING_PACKER_BADGE, type BootedStation } from '../../electron/core/boot';
+import { TRAINING_PACKER_BADGE, type BootedStation } from '../../electron/core/entry/boot';
 import { ARTIFACTS, type BrowserStation } from '../support/browser-station';
 import { startSandboxBench } from '../support/sandbox-bench';
 import type { PackPage } from './pages/pack-page';

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRAINING_PACKER_BADGE, type BootedStation } from '../../electron/core/boot';
+import { TRAINING_PACKER_BADGE, type BootedStation } from '../../electron/core/entry/boot';
 import { ARTIFACTS, type BrowserStation } from '../support/browser-station';
 import { startSandboxBench } from '../support/sandbox-bench';
 import { unitScans } from '../support/unit-scans';

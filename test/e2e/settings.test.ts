@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootStation, parseFlags, TRAINING_LEAD_PIN, TRAINING_PACKER_BADGE, type BootedStation } from '../../electron/core/boot';
+import { bootStation, parseFlags, TRAINING_LEAD_PIN, TRAINING_PACKER_BADGE, type BootedStation } from '../../electron/core/entry/boot';
 import type { SettingsInForce } from '../../shared/api';
 import { dispatch } from '../../shared/bridge';
 import { ARTIFACTS, startBrowserStation, type BrowserStation } from '../support/browser-station';

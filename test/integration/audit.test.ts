@@ -102,7 +102,7 @@ describe('audit log', () => {
 });
 
 const verify = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'electron/core/store/audit-cli.ts', 'verify', ...args], { encoding: 'utf8' });
+  spawnSync(process.execPath, ['--import', 'tsx', 'electron/core/entry/audit-cli.ts', 'verify', ...args], { encoding: 'utf8' });
 
 describe('audit verify command', () => {
   it('says the log is intact and exits 0; names the first broken entry and exits 1; leaves the file as it was', () => {
@@ -126,7 +126,7 @@ describe('audit verify command', () => {
     const missing = verify('--data-dir', dir.file('nowhere'));
     expect(missing.stderr).toMatch(/No bench data at/);
     expect(missing.status).toBe(2);
-    const wrong = spawnSync(process.execPath, ['--import', 'tsx', 'electron/core/store/audit-cli.ts', 'repair'], { encoding: 'utf8' });
+    const wrong = spawnSync(process.execPath, ['--import', 'tsx', 'electron/core/entry/audit-cli.ts', 'repair'], { encoding: 'utf8' });
     expect(wrong.stderr).toMatch(/usage: audit verify/);
     expect(wrong.status).toBe(2);
   });

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StationFault } from '../../shared/errors';
-import { bootStation, parseFlags, TRAINING_PACKER_BADGE, type BootedStation } from '../../electron/core/boot';
+import { bootStation, parseFlags, TRAINING_PACKER_BADGE, type BootedStation } from '../../electron/core/entry/boot';
 import { createStation } from '../../electron/core/station';
 import { tempDir } from '../support/temp-dir';
 

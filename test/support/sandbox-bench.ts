@@ -1,7 +1,7 @@
 // An e2e bench booted as `--sandbox` does it (training mode, the sandbox's own Odoo, scale and printer)
 // in a headless browser, with the pack page open and showing training mode. For the e2e tests that
 // work against the whole sandbox rather than a rig of their own.
-import { bootStation, parseFlags, type BootedStation } from '../../electron/core/boot';
+import { bootStation, parseFlags, type BootedStation } from '../../electron/core/entry/boot';
 import { PackPage } from '../e2e/pages/pack-page';
 import { startBrowserStation, type BrowserStation } from './browser-station';
 

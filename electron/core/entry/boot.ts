@@ -6,16 +6,16 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { StationFault } from '../../shared/errors';
-import { BaudRate, defaultSettings, type SettingsPatch } from '../../shared/settings';
-import { startSandboxOdoo, type SandboxOdoo } from '../sandbox/odoo/server';
-import { startPrinterSink, type PrinterSink } from '../sandbox/printer-sink';
-import { startScaleSimulator, type ScaleSimulator } from '../sandbox/scale-simulator';
-import { defaultDataDir } from './paths';
-import { createStation, type Station, type StationConfig } from './station';
-import { openDatabase } from './store/db';
-import { SettingsStore } from './store/settings-store';
-import { systemClock } from './clock';
+import { StationFault } from '../../../shared/errors';
+import { BaudRate, defaultSettings, type SettingsPatch } from '../../../shared/settings';
+import { startSandboxOdoo, type SandboxOdoo } from '../../sandbox/odoo/server';
+import { startPrinterSink, type PrinterSink } from '../../sandbox/printer-sink';
+import { startScaleSimulator, type ScaleSimulator } from '../../sandbox/scale-simulator';
+import { defaultDataDir } from '../paths';
+import { createStation, type Station, type StationConfig } from '../station';
+import { openDatabase } from '../store/db';
+import { SettingsStore } from '../store/settings-store';
+import { systemClock } from '../clock';
 
 export const flagOptions = {
   browser: { type: 'boolean', default: false },

@@ -4,12 +4,12 @@
 //   packbench staff add --badge B --name N --role packer|lead [--pin-env VAR] [--data-dir DIR]
 // The Odoo API key never comes from a flag: PACKBENCH_SECRET_ODOO_API_KEY or the secrets file.
 import { parseArgs } from 'node:util';
-import { Role } from '../../shared/api';
-import { StationFault } from '../../shared/errors';
+import { Role } from '../../../shared/api';
+import { StationFault } from '../../../shared/errors';
 import { bootStation, parseFlags } from './boot';
-import { startHost } from './host/server';
-import { defaultDataDir, rendererDir } from './paths';
-import { createStation } from './station';
+import { startHost } from '../host/server';
+import { defaultDataDir, rendererDir } from '../paths';
+import { createStation } from '../station';
 
 async function serve(argv: string[]): Promise<void> {
   const flags = parseFlags(argv);

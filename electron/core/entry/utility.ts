@@ -1,7 +1,7 @@
 // Entry of the core when it runs in Electron's utility process: the same station as browser mode,
 // reached over the parent port instead of HTTP. Uses Electron's process.parentPort global but never
 // imports 'electron'.
-import { dispatch } from '../../shared/bridge';
+import { dispatch } from '../../../shared/bridge';
 import { bootStation, parseFlags } from './boot';
 
 interface ParentPort {

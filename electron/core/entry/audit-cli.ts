@@ -7,9 +7,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../paths';
-import { describeAuditVerdict, verifyAudit, type AuditAnchor } from './audit';
-import { HEAD_FILE, readHeadFile } from './audit-head';
-import { openDatabase } from './db';
+import { describeAuditVerdict, verifyAudit, type AuditAnchor } from '../store/audit';
+import { HEAD_FILE, readHeadFile } from '../store/audit-head';
+import { openDatabase } from '../store/db';
 
 const ANCHOR = /^(\d+):([0-9a-f]{8,64})$/i;
 
