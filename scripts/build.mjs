@@ -1,6 +1,7 @@
 // Builds everything the app runs from: the renderer (vite) and the Node/Electron bundles (esbuild).
 //   dist/renderer/        the React UI, served by Electron (file) or the browser-mode host (HTTP)
 //   dist/core/cli.mjs     browser mode and administration, plain Node
+//   dist/core/sandbox.mjs the training sandbox, loaded by the entry points only when a bench trains
 //   dist/core/audit.mjs   `audit verify`: checks a bench's hash-chained audit log, read-only
 //   dist/core/label-pdf-worker.mjs  the worker thread that draws a label as a PDF
 //   dist/core/utility.cjs the core inside Electron's utility process
@@ -15,9 +16,18 @@ if (only !== 'node') {
 }
 
 if (only !== 'renderer') {
-  const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
+  // The entry points load the sandbox at run time from beside their bundle (entry/sandbox-loader.ts).
+  const common = {
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    sourcemap: true,
+    logLevel: 'warning',
+    define: { PACKBENCH_SANDBOX_BUNDLE: JSON.stringify('./sandbox.mjs') },
+  };
   await Promise.all([
     esbuild({ ...common, entryPoints: ['electron/core/entry/cli.ts'], outfile: 'dist/core/cli.mjs', format: 'esm', packages: 'external' }),
+    esbuild({ ...common, entryPoints: ['electron/sandbox/index.ts'], outfile: 'dist/core/sandbox.mjs', format: 'esm', packages: 'external' }),
     esbuild({ ...common, entryPoints: ['electron/core/entry/audit-cli.ts'], outfile: 'dist/core/audit.mjs', format: 'esm', packages: 'external' }),
     // The worker thread that draws a label as a PDF (label-pdf-thread.ts finds it beside the core bundle).
     esbuild({ ...common, entryPoints: ['electron/core/labels/label-pdf-worker.ts'], outfile: 'dist/core/label-pdf-worker.mjs', format: 'esm', packages: 'external' }),
@@ -28,7 +38,7 @@ if (only !== 'renderer') {
       format: 'cjs',
       packages: 'external',
       // import.meta.url does not exist in CommonJS; derive it from __filename.
-      define: { 'import.meta.url': '__packbenchModuleUrl' },
+      define: { ...common.define, 'import.meta.url': '__packbenchModuleUrl' },
       banner: { js: "const __packbenchModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     }),
     esbuild({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs', external: ['electron'] }),

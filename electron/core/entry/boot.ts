@@ -8,14 +8,13 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { StationFault } from '../../../shared/errors';
 import { BaudRate, defaultSettings, type SettingsPatch } from '../../../shared/settings';
-import { startSandboxOdoo, type SandboxOdoo } from '../../sandbox/odoo/server';
-import { startPrinterSink, type PrinterSink } from '../../sandbox/printer-sink';
-import { startScaleSimulator, type ScaleSimulator } from '../../sandbox/scale-simulator';
+import type { PrinterSink, SandboxOdoo, ScaleSimulator } from '../../sandbox/index';
 import { defaultDataDir } from '../paths';
 import { createStation, type Station, type StationConfig } from '../station';
 import { openDatabase } from '../store/db';
 import { SettingsStore } from '../store/settings-store';
 import { systemClock } from '../clock';
+import { loadSandbox } from './sandbox-loader';
 
 export const flagOptions = {
   browser: { type: 'boolean', default: false },
@@ -127,6 +126,7 @@ export async function bootStation(
   const dataDir = flags.dataDir ? join(flags.dataDir, 'training') : defaultDataDir('training');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const apiKey = randomBytes(24).toString('base64url');
+  const { startSandboxOdoo, startScaleSimulator, startPrinterSink } = await loadSandbox();
   const odoo = await startSandboxOdoo({ port: 0, apiKey, seed: 40 });
   const scaleSim = flags.scale ? null : await startScaleSimulator({});
   const sink = flags.printer ? null : await startPrinterSink({ port: 0 });
