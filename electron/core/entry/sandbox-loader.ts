@@ -3,8 +3,9 @@
 // the bundle (scripts/build.mjs defines PACKBENCH_SANDBOX_BUNDLE); from source (tsx, tests), the
 // TypeScript module itself.
 import { fileURLToPath } from 'node:url';
+import type * as SandboxModule from '../../sandbox/index';
 
-type Sandbox = typeof import('../../sandbox/index');
+type Sandbox = typeof SandboxModule;
 
 declare const PACKBENCH_SANDBOX_BUNDLE: string | undefined;
 
