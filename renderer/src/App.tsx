@@ -1,5 +1,6 @@
 import { useCallback, useState, type FormEvent } from 'react';
 import type { BenchMessage, StationApi } from '../../shared/api';
+import { ApprovalOffers, type OfferedBadge } from './Approval';
 import { useWedgeScanner } from './scanner/use-wedge-scanner';
 import { LeadPanel } from './LeadPanel';
 import { ManualWeight } from './ManualWeight';
@@ -26,12 +27,19 @@ export function App({ station }: { station: StationApi }) {
   const [panel, setPanel] = useState<'lead' | 'settings' | null>(null);
   const toggle = (which: 'lead' | 'settings') => setPanel((open) => (open === which ? null : which));
 
+  // A lead's badge scanned mid-order: the bench asks "Approve as Lena?"; yes offers it to the approval form.
+  const [offer, setOffer] = useState<OfferedBadge | null>(null);
+  const [offered, setOffered] = useState<OfferedBadge | null>(null);
+  const offerTaken = useCallback(() => setOffered(null), []);
+
   const scan = useCallback(
-    async (code: string) => {
+    async (code: string, via: 'scan' | 'typed') => {
       const result = await station.call('scan', { code });
       if (result.ok) {
         setLocalMessage(null);
         setState(result.value.state);
+        const lead = result.value.approvalOffer;
+        setOffer(lead ? { badge: code, via, name: lead.name } : null);
       } else {
         setLocalMessage({ tone: 'error', text: result.error.message, at: Date.now() });
       }
@@ -43,8 +51,16 @@ export function App({ station }: { station: StationApi }) {
   const submitTyped = (event: FormEvent) => {
     event.preventDefault();
     const code = typed.trim();
-    if (code) void scan(code);
+    if (code) void scan(code, 'typed');
     setTyped('');
+  };
+
+  const acceptOffer = () => {
+    setOffered(offer);
+    setOffer(null);
+    // An open approval form (the typed weight, settings) takes it; else the lead's queue opens, where
+    // the badge approves one decision.
+    if (panel === null && !document.querySelector('form[data-approval-form]')) setPanel('lead');
   };
 
   const { state, scale, printer, queue, connectivity } = view;
@@ -56,109 +72,122 @@ export function App({ station }: { station: StationApi }) {
     localMessage ?? state?.message ?? (state === null && view.unavailable !== null ? { tone: 'error' as const, text: view.unavailable } : null);
 
   return (
-    <div className={`app ${state?.mode === 'training' ? 'is-training' : ''}`}>
-      <header className="topbar">
-        <span className="brand">Packbench</span>
-        <span className="bench" data-testid="bench-name">{state?.bench ?? '…'}</span>
-        {state?.mode === 'training' && (
-          <span className="training-badge" data-testid="training-badge">
-            TRAINING — nothing is shipped
+    <ApprovalOffers offered={offered} onTaken={offerTaken}>
+      <div className={`app ${state?.mode === 'training' ? 'is-training' : ''}`}>
+        <header className="topbar">
+          <span className="brand">Packbench</span>
+          <span className="bench" data-testid="bench-name">{state?.bench ?? '…'}</span>
+          {state?.mode === 'training' && (
+            <span className="training-badge" data-testid="training-badge">
+              TRAINING — nothing is shipped
+            </span>
+          )}
+          <span className="spacer" />
+          {state && <OrderSync state={state} connectivity={connectivity} />}
+          <span className="chip" data-testid="queue">
+            To send: {queue ? queue.pending + queue.inFlight : '…'}
+            {queue && queue.dead > 0 && <strong className="chip-alert"> · stuck: {queue.dead}</strong>}
           </span>
-        )}
-        <span className="spacer" />
-        {state && <OrderSync state={state} connectivity={connectivity} />}
-        <span className="chip" data-testid="queue">
-          To send: {queue ? queue.pending + queue.inFlight : '…'}
-          {queue && queue.dead > 0 && <strong className="chip-alert"> · stuck: {queue.dead}</strong>}
-        </span>
-        {troubled.map((t) => (
-          <span key={t.target} className="chip chip-warn" data-testid="connectivity" title={t.message ?? ''}>
-            {t.target === 'odoo' ? 'Odoo' : t.target}: {t.status === 'stopped' ? 'stopped' : 'offline, retrying'}
-          </span>
-        ))}
-        <button
-          type="button"
-          className={`chip ${queue && queue.openExceptions > 0 ? 'chip-warn' : ''}`}
-          data-testid="exceptions"
-          onClick={() => toggle('lead')}
-        >
-          Need a lead: {queue?.openExceptions ?? '…'}
-        </button>
-        <button
-          type="button"
-          className={`chip ${panel === 'settings' ? 'chip-open' : ''}`}
-          data-testid="settings-open"
-          aria-expanded={panel === 'settings'}
-          onClick={() => toggle('settings')}
-        >
-          Settings
-        </button>
-        <span className="packer" data-testid="packer">
-          {state?.packer ? `${state.packer.name}${state.packer.role === 'lead' ? ' (lead)' : ''}` : 'Nobody logged in'}
-        </span>
-      </header>
-
-      <main className="pack">
-        <section className="step-panel" aria-label="Current step">
-          <div className="step" data-testid="step">
-            {state ? STEP_LABELS[state.step] : view.unavailable ? 'Station not running' : 'Connecting…'}
-          </div>
-          <div className="next-action" data-testid="next-action">
-            {state?.nextAction ?? ''}
-          </div>
-          <div
-            className={`message tone-${message?.tone ?? 'info'}`}
-            role="status"
-            aria-live="assertive"
-            data-testid="message"
+          {troubled.map((t) => (
+            <span key={t.target} className="chip chip-warn" data-testid="connectivity" title={t.message ?? ''}>
+              {t.target === 'odoo' ? 'Odoo' : t.target}: {t.status === 'stopped' ? 'stopped' : 'offline, retrying'}
+            </span>
+          ))}
+          <button
+            type="button"
+            className={`chip ${queue && queue.openExceptions > 0 ? 'chip-warn' : ''}`}
+            data-testid="exceptions"
+            onClick={() => toggle('lead')}
           >
-            {message?.text ?? 'Waiting for a scan.'}
-          </div>
-          {state?.order && <OrderPanel order={state.order} />}
-          {state?.step === 'weighing' && <ManualWeight station={station} />}
-          <form className="typed-scan" onSubmit={submitTyped}>
-            <label htmlFor="typed-code">Barcode will not scan? Type it:</label>
-            <input
-              id="typed-code"
-              value={typed}
-              onChange={(e) => setTyped(e.target.value)}
-              autoComplete="off"
-              spellCheck={false}
-            />
-            <button type="submit">Enter</button>
-          </form>
-        </section>
+            Need a lead: {queue?.openExceptions ?? '…'}
+          </button>
+          <button
+            type="button"
+            className={`chip ${panel === 'settings' ? 'chip-open' : ''}`}
+            data-testid="settings-open"
+            aria-expanded={panel === 'settings'}
+            onClick={() => toggle('settings')}
+          >
+            Settings
+          </button>
+          <span className="packer" data-testid="packer">
+            {state?.packer ? `${state.packer.name}${state.packer.role === 'lead' ? ' (lead)' : ''}` : 'Nobody logged in'}
+          </span>
+        </header>
 
-        <aside className="devices" aria-label="Devices">
-          <div className={`device scale-${scale?.status ?? 'absent'}`} data-testid="scale">
-            <h2>Scale</h2>
-            <div className="weight">{formatGrams(scale?.grams ?? null)}</div>
-            <div className="device-status">
-              {scale?.stable ? 'Stable' : (scale?.message ?? 'No reading')}
+        <main className="pack">
+          <section className="step-panel" aria-label="Current step">
+            <div className="step" data-testid="step">
+              {state ? STEP_LABELS[state.step] : view.unavailable ? 'Station not running' : 'Connecting…'}
             </div>
-          </div>
-          {state?.label && <LabelPreview label={state.label} station={station} />}
-          <div className={`device printer-${printer?.status ?? 'absent'}`} data-testid="printer">
-            <h2>Printer</h2>
-            <div className="device-status">{printer?.message ?? printer?.status ?? 'Unknown'}</div>
-          </div>
-          <div className="device" data-testid="scan-count">
-            <h2>Scans this station</h2>
-            <div className="weight">{state?.scans ?? 0}</div>
-          </div>
-        </aside>
-      </main>
-      {panel === 'lead' && (
-        <LeadPanel station={station} onClose={() => setPanel(null)} refreshKey={queue?.openExceptions ?? 0} />
-      )}
-      {panel === 'settings' && (
-        <SettingsPanel
-          station={station}
-          mode={state?.mode ?? 'live'}
-          scale={scale}
-          onClose={() => setPanel(null)}
-        />
-      )}
-    </div>
+            <div className="next-action" data-testid="next-action">
+              {state?.nextAction ?? ''}
+            </div>
+            <div
+              className={`message tone-${message?.tone ?? 'info'}`}
+              role="status"
+              aria-live="assertive"
+              data-testid="message"
+            >
+              {message?.text ?? 'Waiting for a scan.'}
+            </div>
+            {offer && (
+              <div className="approval-offer" role="alertdialog" aria-label={`Approve as ${offer.name}?`} data-testid="approval-offer">
+                <span>Approve as {offer.name}?</span>
+                <button type="button" onClick={acceptOffer} data-testid="approval-offer-yes">
+                  Yes, approve
+                </button>
+                <button type="button" onClick={() => setOffer(null)}>
+                  No
+                </button>
+              </div>
+            )}
+            {state?.order && <OrderPanel order={state.order} />}
+            {state?.step === 'weighing' && <ManualWeight station={station} />}
+            <form className="typed-scan" onSubmit={submitTyped}>
+              <label htmlFor="typed-code">Barcode will not scan? Type it:</label>
+              <input
+                id="typed-code"
+                value={typed}
+                onChange={(e) => setTyped(e.target.value)}
+                autoComplete="off"
+                spellCheck={false}
+              />
+              <button type="submit">Enter</button>
+            </form>
+          </section>
+
+          <aside className="devices" aria-label="Devices">
+            <div className={`device scale-${scale?.status ?? 'absent'}`} data-testid="scale">
+              <h2>Scale</h2>
+              <div className="weight">{formatGrams(scale?.grams ?? null)}</div>
+              <div className="device-status">
+                {scale?.stable ? 'Stable' : (scale?.message ?? 'No reading')}
+              </div>
+            </div>
+            {state?.label && <LabelPreview label={state.label} station={station} />}
+            <div className={`device printer-${printer?.status ?? 'absent'}`} data-testid="printer">
+              <h2>Printer</h2>
+              <div className="device-status">{printer?.message ?? printer?.status ?? 'Unknown'}</div>
+            </div>
+            <div className="device" data-testid="scan-count">
+              <h2>Scans this station</h2>
+              <div className="weight">{state?.scans ?? 0}</div>
+            </div>
+          </aside>
+        </main>
+        {panel === 'lead' && (
+          <LeadPanel station={station} onClose={() => setPanel(null)} refreshKey={queue?.openExceptions ?? 0} />
+        )}
+        {panel === 'settings' && (
+          <SettingsPanel
+            station={station}
+            mode={state?.mode ?? 'live'}
+            scale={scale}
+            onClose={() => setPanel(null)}
+          />
+        )}
+      </div>
+    </ApprovalOffers>
   );
 }
