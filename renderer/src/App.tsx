@@ -133,7 +133,7 @@ export function App({ station }: { station: StationApi }) {
             </div>
             {offer && (
               <div className="approval-offer" role="alertdialog" aria-label={`Approve as ${offer.name}?`} data-testid="approval-offer">
-                <span>Approve as {offer.name}?</span>
+                <span>{offer.name}’s badge was scanned.</span>
                 <button type="button" onClick={acceptOffer} data-testid="approval-offer-yes">
                   Yes, approve
                 </button>

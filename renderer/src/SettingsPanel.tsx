@@ -432,6 +432,18 @@ export function SettingsPanel({
           </p>
         </fieldset>
 
+        <fieldset>
+          <legend>Security</legend>
+          {field(
+            'security.approvalRequires',
+            select('security.approvalRequires', [
+              ['badge_or_pin', 'Badge scan or PIN'],
+              ['badge_and_pin', 'Badge scan and PIN'],
+            ]),
+            { note: 'What a shift lead gives to approve a protected action. A badge counts only when it is scanned.' },
+          )}
+        </fieldset>
+
         <footer className="settings-save">
           <div>
             <span className="changes" data-testid="settings-changes">

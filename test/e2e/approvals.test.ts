@@ -58,9 +58,12 @@ describe('a shift lead’s approval at the bench', () => {
     await bench.page.mouse.click(900, 700); // nothing focused
     await pack.scan(TRAINING_LEAD_BADGE);
     const offer = bench.page.getByTestId('approval-offer');
-    await offer.filter({ hasText: 'Approve as Trainee Lead?' }).waitFor();
+    await offer.filter({ hasText: 'Trainee Lead’s badge was scanned.' }).waitFor();
+    expect(await pack.message().textContent()).toBe('Approve as Trainee Lead? Trainee Packer stays logged in.');
     expect(await pack.packer().textContent()).toBe('Trainee Packer');
     expect(await bench.page.getByTestId('order-name').count()).toBe(1);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await bench.page.screenshot({ path: join(ARTIFACTS, 'approval-offer.png') });
     await offer.getByRole('button', { name: 'No' }).click();
     await offer.waitFor({ state: 'detached' });
   });
@@ -94,14 +97,19 @@ describe('a shift lead’s approval at the bench', () => {
   it('a lead resolves an exception and walks away: the packer finds the lead panel empty, and a replay is refused', async () => {
     const resolve = recordCalls(bench.page, 'resolveException');
     const spare = bench.station.exceptions.raise({ kind: 'print_failure', orderRef: 'WH/OUT/09999', title: 'The label for WH/OUT/09999 did not print.' });
-    await bench.page.getByTestId('exceptions').click();
+    // The lead comes to the bench and scans their badge: yes, approve; the lead's queue opens with it.
+    await bench.page.mouse.click(900, 700);
+    await pack.scan(TRAINING_LEAD_BADGE);
+    await bench.page.getByTestId('approval-offer-yes').click();
     const held = bench.page.getByTestId('exception').filter({ hasText: 'weight' });
     await held.getByRole('button', { name: 'Ship anyway' }).click();
+    await bench.page.getByTestId('approval-offered').filter({ hasText: 'Approving as Trainee Lead' }).waitFor();
     await bench.page.getByTestId('resolve-note').fill('Heavy books, checked by hand');
-    await bench.page.getByTestId('approval-pin').fill(TRAINING_LEAD_PIN);
     await bench.page.getByTestId('resolve-submit').click();
     await held.waitFor({ state: 'detached' });
     expect(resolve).toHaveLength(1);
+    expect(resolve[0]).toMatchObject({ resolution: 'override', approval: { badge: TRAINING_LEAD_BADGE, via: 'scan' } });
+    expect(await pack.packer().textContent()).toBe('Trainee Packer');
 
     // The panel is still open when the packer gets to it: every approval field is empty.
     const other = bench.page.getByTestId('exception').filter({ hasText: 'WH/OUT/09999' });

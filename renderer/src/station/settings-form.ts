@@ -35,6 +35,7 @@ export const FIELDS = {
   'packing.toleranceMinG': { label: 'Minimum tolerance', kind: 'integer', problem: 'Enter whole grams, 0 or more.' },
   'packing.boxTareG': { label: 'Box tare', kind: 'integer', problem: 'Enter whole grams, 0 or more.' },
   'odoo.backorder': { label: 'Items not packed', kind: 'choice' },
+  'security.approvalRequires': { label: 'Shift lead approval', kind: 'choice' },
 } as const satisfies Record<string, FieldSpec>;
 
 export type FieldPath = keyof typeof FIELDS;
