@@ -71,123 +71,127 @@ export function App({ station }: { station: StationApi }) {
   const message =
     localMessage ?? state?.message ?? (state === null && view.unavailable !== null ? { tone: 'error' as const, text: view.unavailable } : null);
 
+  const page = (
+    <div className={`app ${state?.mode === 'training' ? 'is-training' : ''}`}>
+      <header className="topbar">
+        <span className="brand">Packbench</span>
+        <span className="bench" data-testid="bench-name">{state?.bench ?? '…'}</span>
+        {state?.mode === 'training' && (
+          <span className="training-badge" data-testid="training-badge">
+            TRAINING — nothing is shipped
+          </span>
+        )}
+        <span className="spacer" />
+        {state && <OrderSync state={state} connectivity={connectivity} />}
+        <span className="chip" data-testid="queue">
+          To send: {queue ? queue.pending + queue.inFlight : '…'}
+          {queue && queue.dead > 0 && <strong className="chip-alert"> · stuck: {queue.dead}</strong>}
+        </span>
+        {troubled.map((t) => (
+          <span key={t.target} className="chip chip-warn" data-testid="connectivity" title={t.message ?? ''}>
+            {t.target === 'odoo' ? 'Odoo' : t.target}: {t.status === 'stopped' ? 'stopped' : 'offline, retrying'}
+          </span>
+        ))}
+        <button
+          type="button"
+          className={`chip ${queue && queue.openExceptions > 0 ? 'chip-warn' : ''}`}
+          data-testid="exceptions"
+          onClick={() => toggle('lead')}
+        >
+          Need a lead: {queue?.openExceptions ?? '…'}
+        </button>
+        <button
+          type="button"
+          className={`chip ${panel === 'settings' ? 'chip-open' : ''}`}
+          data-testid="settings-open"
+          aria-expanded={panel === 'settings'}
+          onClick={() => toggle('settings')}
+        >
+          Settings
+        </button>
+        <span className="packer" data-testid="packer">
+          {state?.packer ? `${state.packer.name}${state.packer.role === 'lead' ? ' (lead)' : ''}` : 'Nobody logged in'}
+        </span>
+      </header>
+
+      <main className="pack">
+        <section className="step-panel" aria-label="Current step">
+          <div className="step" data-testid="step">
+            {state ? STEP_LABELS[state.step] : view.unavailable ? 'Station not running' : 'Connecting…'}
+          </div>
+          <div className="next-action" data-testid="next-action">
+            {state?.nextAction ?? ''}
+          </div>
+          <div
+            className={`message tone-${message?.tone ?? 'info'}`}
+            role="status"
+            aria-live="assertive"
+            data-testid="message"
+          >
+            {message?.text ?? 'Waiting for a scan.'}
+          </div>
+          {offer && (
+            <div className="approval-offer" role="alertdialog" aria-label={`Approve as ${offer.name}?`} data-testid="approval-offer">
+              <span>{offer.name}’s badge was scanned.</span>
+              <button type="button" onClick={acceptOffer} data-testid="approval-offer-yes">
+                Yes, approve
+              </button>
+              <button type="button" onClick={() => setOffer(null)}>
+                No
+              </button>
+            </div>
+          )}
+          {state?.order && <OrderPanel order={state.order} />}
+          {state?.step === 'weighing' && <ManualWeight station={station} />}
+          <form className="typed-scan" onSubmit={submitTyped}>
+            <label htmlFor="typed-code">Barcode will not scan? Type it:</label>
+            <input
+              id="typed-code"
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+              autoComplete="off"
+              spellCheck={false}
+            />
+            <button type="submit">Enter</button>
+          </form>
+        </section>
+
+        <aside className="devices" aria-label="Devices">
+          <div className={`device scale-${scale?.status ?? 'absent'}`} data-testid="scale">
+            <h2>Scale</h2>
+            <div className="weight">{formatGrams(scale?.grams ?? null)}</div>
+            <div className="device-status">
+              {scale?.stable ? 'Stable' : (scale?.message ?? 'No reading')}
+            </div>
+          </div>
+          {state?.label && <LabelPreview label={state.label} station={station} />}
+          <div className={`device printer-${printer?.status ?? 'absent'}`} data-testid="printer">
+            <h2>Printer</h2>
+            <div className="device-status">{printer?.message ?? printer?.status ?? 'Unknown'}</div>
+          </div>
+          <div className="device" data-testid="scan-count">
+            <h2>Scans this station</h2>
+            <div className="weight">{state?.scans ?? 0}</div>
+          </div>
+        </aside>
+      </main>
+      {panel === 'lead' && (
+        <LeadPanel station={station} onClose={() => setPanel(null)} refreshKey={queue?.openExceptions ?? 0} />
+      )}
+      {panel === 'settings' && (
+        <SettingsPanel
+          station={station}
+          mode={state?.mode ?? 'live'}
+          scale={scale}
+          onClose={() => setPanel(null)}
+        />
+      )}
+    </div>
+  );
+  // The approval forms below take a lead's badge the bench offered them ("Approve as …?").
   return (
     <ApprovalOffers offered={offered} onTaken={offerTaken}>
-      <div className={`app ${state?.mode === 'training' ? 'is-training' : ''}`}>
-        <header className="topbar">
-          <span className="brand">Packbench</span>
-          <span className="bench" data-testid="bench-name">{state?.bench ?? '…'}</span>
-          {state?.mode === 'training' && (
-            <span className="training-badge" data-testid="training-badge">
-              TRAINING — nothing is shipped
-            </span>
-          )}
-          <span className="spacer" />
-          {state && <OrderSync state={state} connectivity={connectivity} />}
-          <span className="chip" data-testid="queue">
-            To send: {queue ? queue.pending + queue.inFlight : '…'}
-            {queue && queue.dead > 0 && <strong className="chip-alert"> · stuck: {queue.dead}</strong>}
-          </span>
-          {troubled.map((t) => (
-            <span key={t.target} className="chip chip-warn" data-testid="connectivity" title={t.message ?? ''}>
-              {t.target === 'odoo' ? 'Odoo' : t.target}: {t.status === 'stopped' ? 'stopped' : 'offline, retrying'}
-            </span>
-          ))}
-          <button
-            type="button"
-            className={`chip ${queue && queue.openExceptions > 0 ? 'chip-warn' : ''}`}
-            data-testid="exceptions"
-            onClick={() => toggle('lead')}
-          >
-            Need a lead: {queue?.openExceptions ?? '…'}
-          </button>
-          <button
-            type="button"
-            className={`chip ${panel === 'settings' ? 'chip-open' : ''}`}
-            data-testid="settings-open"
-            aria-expanded={panel === 'settings'}
-            onClick={() => toggle('settings')}
-          >
-            Settings
-          </button>
-          <span className="packer" data-testid="packer">
-            {state?.packer ? `${state.packer.name}${state.packer.role === 'lead' ? ' (lead)' : ''}` : 'Nobody logged in'}
-          </span>
-        </header>
-
-        <main className="pack">
-          <section className="step-panel" aria-label="Current step">
-            <div className="step" data-testid="step">
-              {state ? STEP_LABELS[state.step] : view.unavailable ? 'Station not running' : 'Connecting…'}
-            </div>
-            <div className="next-action" data-testid="next-action">
-              {state?.nextAction ?? ''}
-            </div>
-            <div
-              className={`message tone-${message?.tone ?? 'info'}`}
-              role="status"
-              aria-live="assertive"
-              data-testid="message"
-            >
-              {message?.text ?? 'Waiting for a scan.'}
-            </div>
-            {offer && (
-              <div className="approval-offer" role="alertdialog" aria-label={`Approve as ${offer.name}?`} data-testid="approval-offer">
-                <span>{offer.name}’s badge was scanned.</span>
-                <button type="button" onClick={acceptOffer} data-testid="approval-offer-yes">
-                  Yes, approve
-                </button>
-                <button type="button" onClick={() => setOffer(null)}>
-                  No
-                </button>
-              </div>
-            )}
-            {state?.order && <OrderPanel order={state.order} />}
-            {state?.step === 'weighing' && <ManualWeight station={station} />}
-            <form className="typed-scan" onSubmit={submitTyped}>
-              <label htmlFor="typed-code">Barcode will not scan? Type it:</label>
-              <input
-                id="typed-code"
-                value={typed}
-                onChange={(e) => setTyped(e.target.value)}
-                autoComplete="off"
-                spellCheck={false}
-              />
-              <button type="submit">Enter</button>
-            </form>
-          </section>
-
-          <aside className="devices" aria-label="Devices">
-            <div className={`device scale-${scale?.status ?? 'absent'}`} data-testid="scale">
-              <h2>Scale</h2>
-              <div className="weight">{formatGrams(scale?.grams ?? null)}</div>
-              <div className="device-status">
-                {scale?.stable ? 'Stable' : (scale?.message ?? 'No reading')}
-              </div>
-            </div>
-            {state?.label && <LabelPreview label={state.label} station={station} />}
-            <div className={`device printer-${printer?.status ?? 'absent'}`} data-testid="printer">
-              <h2>Printer</h2>
-              <div className="device-status">{printer?.message ?? printer?.status ?? 'Unknown'}</div>
-            </div>
-            <div className="device" data-testid="scan-count">
-              <h2>Scans this station</h2>
-              <div className="weight">{state?.scans ?? 0}</div>
-            </div>
-          </aside>
-        </main>
-        {panel === 'lead' && (
-          <LeadPanel station={station} onClose={() => setPanel(null)} refreshKey={queue?.openExceptions ?? 0} />
-        )}
-        {panel === 'settings' && (
-          <SettingsPanel
-            station={station}
-            mode={state?.mode ?? 'live'}
-            scale={scale}
-            onClose={() => setPanel(null)}
-          />
-        )}
-      </div>
+      {page}
     </ApprovalOffers>
   );
 }
