@@ -12,11 +12,22 @@ export const StationError = z.object({
 });
 export type StationError = z.infer<typeof StationError>;
 
-/** Shift-lead approval: a badge scan or a PIN typed at the bench. */
-export const Approval = z.union([
-  z.object({ badge: z.string().min(1).max(128) }),
-  z.object({ pin: z.string().regex(/^\d{4,12}$/, 'A PIN is 4 to 12 digits') }),
-]);
+/**
+ * Shift-lead approval: a badge scanned at the bench, a PIN typed there, or both where the site asks for
+ * both (`security.approvalRequires`). An approval is good for one action: `nonce` is made fresh by
+ * the screen for each approval given, and the core refuses a nonce it has already used.
+ */
+export const Approval = z
+  .object({
+    badge: z.string().min(1).max(128).optional(),
+    /** How the badge reached the screen: only a scan (scanner keystroke timing) counts. */
+    via: z.enum(['scan', 'typed']).optional(),
+    pin: z.string().regex(/^\d{4,12}$/, 'A PIN is 4 to 12 digits').optional(),
+    nonce: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'An approval carries a fresh one-time code'),
+  })
+  .strict()
+  .refine((a) => a.badge !== undefined || a.pin !== undefined, 'A shift lead scans their badge or types their PIN')
+  .refine((a) => a.badge === undefined || a.via !== undefined, 'Say how the badge was given: scanned or typed');
 export type Approval = z.infer<typeof Approval>;
 
 export const Role = z.enum(['packer', 'lead']);
@@ -112,6 +123,11 @@ export const ScanReply = z.object({
   kind: z.enum(['badge', 'command', 'order', 'product', 'package_type', 'unknown']),
   message: BenchMessage,
   state: StationState,
+  /**
+   * A shift lead's badge scanned while a packer has an order open: the packer stays logged in and
+   * the screen asks "Approve as Lena?"; the badge is offered to the approval the lead gives next.
+   */
+  approvalOffer: z.object({ name: z.string() }).optional(),
 });
 export type ScanReply = z.infer<typeof ScanReply>;
 

@@ -104,6 +104,12 @@ export const Settings = z.object({
       boxTareG: z.number().int().min(0).default(150),
     })
     .default({ verifyItems: true, tolerancePct: 10, toleranceMinG: 50, boxTareG: 150 }),
+  security: z
+    .object({
+      /** What a shift lead's approval needs: a scanned badge or the PIN, or (stricter sites) both. */
+      approvalRequires: z.enum(['badge_or_pin', 'badge_and_pin']).default('badge_or_pin'),
+    })
+    .default({ approvalRequires: 'badge_or_pin' }),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -127,6 +133,7 @@ export const SettingsPatch = z
     printer: sectionPatch(Settings.shape.printer.unwrap()).optional(),
     scale: sectionPatch(Settings.shape.scale.unwrap()).optional(),
     packing: sectionPatch(Settings.shape.packing.unwrap()).optional(),
+    security: sectionPatch(Settings.shape.security.unwrap()).optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;

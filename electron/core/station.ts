@@ -1,7 +1,7 @@
 // Composition root: builds and wires the station's services. Nothing else constructs them.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BenchMessage, ExceptionView, Person, ScanReply, SettingsInForce, StationState } from '../../shared/api';
+import type { Approval, BenchMessage, ExceptionView, Person, ScanReply, SettingsInForce, StationState } from '../../shared/api';
 import type { Handlers } from '../../shared/bridge';
 import { StationFault } from '../../shared/errors';
 import { applySettingsPatch, type Settings, type SettingsPatch } from '../../shared/settings';
@@ -256,6 +256,19 @@ export function createStation(config: StationConfig): Station {
   };
 
   /**
+   * A protected action: the shift lead's approval is checked (wrong PINs and unknown badges count
+   * whatever happens next), then spent on this one action in the transaction that makes the change,
+   * so the same approval sent again is refused and a change that fails leaves it unspent.
+   */
+  function withApproval<T>(approval: Approval, action: string, subject: string, change: (lead: Person) => T): T {
+    const lead = identities.approve(approval, effectiveSettings().security.approvalRequires);
+    return inTransaction(db, () => {
+      identities.useApproval(approval, lead, action, subject);
+      return change(lead);
+    });
+  }
+
+  /**
    * One scan at a time, in the order they came: a scan that waits for Odoo (an order, a lot being
    * checked) must not let the next one act on the state it is about to change.
    */
@@ -270,12 +283,26 @@ export function createStation(config: StationConfig): Station {
     const scanned = classifyScan(raw, effectiveSettings().scanner.commandPrefix);
     const packer = identities.current();
     let outcome: ScanOutcome;
+    let approvalOffer: ScanReply['approvalOffer'];
     const badgeOwner = scanned.kind === 'code' ? identities.findByBadge(scanned.code) : null;
     if (scanned.kind === 'malformed') {
       outcome = { kind: 'unknown', tone: 'error', text: 'That barcode could not be read cleanly. Scan it again.' };
+    } else if (badgeOwner && badgeOwner.role === 'lead' && packer && packer.id !== badgeOwner.id && pack.orderView()) {
+      // A lead called to the bench mid-order: the packer stays; the screen asks whether the lead approves.
+      approvalOffer = { name: badgeOwner.name };
+      outcome = { kind: 'unknown', tone: 'info', text: `Approve as ${badgeOwner.name}? ${packer.name} stays logged in.` };
     } else if (badgeOwner && scanned.kind === 'code') {
-      identities.login(scanned.code);
-      outcome = { kind: 'unknown', tone: 'success', text: `Hello, ${badgeOwner.name}. ${pack.nextAction()}.` };
+      try {
+        identities.login(scanned.code);
+        outcome = { kind: 'unknown', tone: 'success', text: `Hello, ${badgeOwner.name}. ${pack.nextAction()}.` };
+      } catch (error) {
+        if (!(error instanceof StationFault)) throw error;
+        outcome = { kind: 'unknown', tone: 'error', text: error.message };
+      }
+    } else if (!packer && scanned.kind === 'code') {
+      // Nobody is logged in, so this code was offered as a badge: an unknown one counts as a guess.
+      const refusal = identities.unknownBadgeScanned();
+      outcome = { kind: 'unknown', tone: refusal ? 'error' : 'warning', text: refusal?.message ?? 'Scan your badge first, then the order.' };
     } else if (scanned.kind === 'unknown_command') {
       outcome = { kind: 'command', tone: 'error', text: `"${scanned.text}" is not a bench command. Use the command sheet.` };
     } else if (scanned.kind === 'command' && scanned.command === 'LOGOUT') {
@@ -298,7 +325,7 @@ export function createStation(config: StationConfig): Station {
     scans++;
     const reply = say(outcome.tone, outcome.text, outcome.link);
     publishState();
-    return { kind: badgeOwner ? 'badge' : outcome.kind, message: reply, state: state() };
+    return { kind: badgeOwner ? 'badge' : outcome.kind, message: reply, state: state(), ...(approvalOffer ? { approvalOffer } : {}) };
   }
 
   const handlers: Handlers = {
@@ -306,8 +333,9 @@ export function createStation(config: StationConfig): Station {
     getState: () => state(),
     listExceptions: ({ state: which }) => ({ items: exceptions.list(which) }),
     resolveException({ id, resolution, note, approval }): ExceptionView {
-      const lead = identities.approve(approval);
-      const resolved = exceptions.resolve(id, resolution, actorOf(lead), note);
+      const resolved = withApproval(approval, 'resolveException', `exception:${id}:${resolution}`, (lead) =>
+        exceptions.resolve(id, resolution, actorOf(lead), note),
+      );
       publishQueue();
       publishState();
       return resolved;
@@ -315,10 +343,13 @@ export function createStation(config: StationConfig): Station {
     enterWeight({ grams, reason, approval }) {
       requirePacker();
       // Typing a weight bypasses the scale, so only a shift lead may do it, and it is audited.
-      const lead = identities.approve(approval);
       if (pack.step() !== 'weighing') throw new StationFault('not_weighing', `Not now: ${pack.nextAction()}.`);
-      const outcome = pack.weighed(grams, actorOf(lead), { reason });
-      if (!outcome) throw new StationFault('not_weighing', `Not now: ${pack.nextAction()}.`);
+      const outcome = withApproval(approval, 'enterWeight', `order:${pack.orderView()?.name ?? ''}:${grams}`, (lead) => {
+        const weighed = pack.weighed(grams, actorOf(lead), { reason });
+        // Not weighing after all: nothing changed, so the approval stays unspent.
+        if (!weighed) throw new StationFault('not_weighing', `Not now: ${pack.nextAction()}.`);
+        return weighed;
+      });
       say(outcome.tone, outcome.text);
       publishState();
       return state();
@@ -338,9 +369,8 @@ export function createStation(config: StationConfig): Station {
     },
     getSettings: () => settingsInForce(),
     updateSettings({ patch, approval }) {
-      const lead = identities.approve(approval);
       const scaleBefore = effectiveSettings().scale;
-      settings.update(patch, actorOf(lead));
+      withApproval(approval, 'updateSettings', 'settings', (lead) => settings.update(patch, actorOf(lead)));
       if (patch.odoo?.scope) prefetcher?.kick(); // a new scope starts the cache over
       const scaleNow = effectiveSettings().scale;
       if (scaleNow.path !== scaleBefore.path || scaleNow.protocol !== scaleBefore.protocol || scaleNow.baudRate !== scaleBefore.baudRate) {

@@ -1,5 +1,6 @@
 import { useCallback, useState, type FormEvent } from 'react';
 import type { BenchMessage, StationApi } from '../../shared/api';
+import { ApprovalOffers, type OfferedBadge } from './Approval';
 import { useWedgeScanner } from './scanner/use-wedge-scanner';
 import { LeadPanel } from './LeadPanel';
 import { ManualWeight } from './ManualWeight';
@@ -26,12 +27,19 @@ export function App({ station }: { station: StationApi }) {
   const [panel, setPanel] = useState<'lead' | 'settings' | null>(null);
   const toggle = (which: 'lead' | 'settings') => setPanel((open) => (open === which ? null : which));
 
+  // A lead's badge scanned mid-order: the bench asks "Approve as Lena?"; yes offers it to the approval form.
+  const [offer, setOffer] = useState<OfferedBadge | null>(null);
+  const [offered, setOffered] = useState<OfferedBadge | null>(null);
+  const offerTaken = useCallback(() => setOffered(null), []);
+
   const scan = useCallback(
-    async (code: string) => {
+    async (code: string, via: 'scan' | 'typed') => {
       const result = await station.call('scan', { code });
       if (result.ok) {
         setLocalMessage(null);
         setState(result.value.state);
+        const lead = result.value.approvalOffer;
+        setOffer(lead ? { badge: code, via, name: lead.name } : null);
       } else {
         setLocalMessage({ tone: 'error', text: result.error.message, at: Date.now() });
       }
@@ -43,8 +51,16 @@ export function App({ station }: { station: StationApi }) {
   const submitTyped = (event: FormEvent) => {
     event.preventDefault();
     const code = typed.trim();
-    if (code) void scan(code);
+    if (code) void scan(code, 'typed');
     setTyped('');
+  };
+
+  const acceptOffer = () => {
+    setOffered(offer);
+    setOffer(null);
+    // An open approval form (the typed weight, settings) takes it; else the lead's queue opens, where
+    // the badge approves one decision.
+    if (panel === null && !document.querySelector('form[data-approval-form]')) setPanel('lead');
   };
 
   const { state, scale, printer, queue, connectivity } = view;
@@ -55,7 +71,7 @@ export function App({ station }: { station: StationApi }) {
   const message =
     localMessage ?? state?.message ?? (state === null && view.unavailable !== null ? { tone: 'error' as const, text: view.unavailable } : null);
 
-  return (
+  const page = (
     <div className={`app ${state?.mode === 'training' ? 'is-training' : ''}`}>
       <header className="topbar">
         <span className="brand">Packbench</span>
@@ -122,6 +138,17 @@ export function App({ station }: { station: StationApi }) {
               </>
             )}
           </div>
+          {offer && (
+            <div className="approval-offer" role="alertdialog" aria-label={`Approve as ${offer.name}?`} data-testid="approval-offer">
+              <span>{offer.name}’s badge was scanned.</span>
+              <button type="button" onClick={acceptOffer} data-testid="approval-offer-yes">
+                Yes, approve
+              </button>
+              <button type="button" onClick={() => setOffer(null)}>
+                No
+              </button>
+            </div>
+          )}
           {state?.order && <OrderPanel order={state.order} />}
           {state?.step === 'weighing' && <ManualWeight station={station} />}
           <form className="typed-scan" onSubmit={submitTyped}>
@@ -168,5 +195,11 @@ export function App({ station }: { station: StationApi }) {
         />
       )}
     </div>
+  );
+  // The approval forms below take a lead's badge the bench offered them ("Approve as …?").
+  return (
+    <ApprovalOffers offered={offered} onTaken={offerTaken}>
+      {page}
+    </ApprovalOffers>
   );
 }

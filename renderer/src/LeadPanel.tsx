@@ -26,7 +26,7 @@ export function LeadPanel({ station, onClose, refreshKey }: { station: StationAp
   const [active, setActive] = useState<{ id: number; choice: string } | null>(null);
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [approval, approvalFields] = useApproval();
+  const { approval, fields: approvalFields, reset: resetApproval, formProps } = useApproval();
 
   const load = useCallback(async () => {
     const result = await station.call('listExceptions', { state: 'open' });
@@ -44,12 +44,19 @@ export function LeadPanel({ station, onClose, refreshKey }: { station: StationAp
       ...(note.trim() ? { note: note.trim() } : {}),
       approval,
     });
+    // An approval is used once: nothing of it stays on screen for the next person. (A request the
+    // core could not read never reached the approval check.)
+    if (result.ok || result.error.code !== 'bad_request') resetApproval();
     if (result.ok) {
       setActive(null);
       setNote('');
       setError(null);
       await load();
     } else setError(result.error.message);
+  };
+  const choose = (id: number, choice: string) => {
+    setActive({ id, choice });
+    setNote('');
   };
 
   return (
@@ -95,13 +102,13 @@ export function LeadPanel({ station, onClose, refreshKey }: { station: StationAp
             )}
             <div className="exception-choices">
               {item.choices.map((choice) => (
-                <button key={choice} type="button" onClick={() => setActive({ id: item.id, choice })}>
+                <button key={choice} type="button" onClick={() => choose(item.id, choice)}>
                   {CHOICE_LABELS[choice] ?? choice}
                 </button>
               ))}
             </div>
             {active?.id === item.id && (
-              <form className="resolve" onSubmit={submit}>
+              <form className="resolve" onSubmit={submit} {...formProps}>
                 <label>
                   Reason {active.choice === 'override' ? '(required)' : '(optional)'}
                   <input value={note} onChange={(e) => setNote(e.target.value)} data-testid="resolve-note" />

@@ -8,8 +8,17 @@ export function ManualWeight({ station }: { station: StationApi }) {
   const [kgText, setKgText] = useState('');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [approval, approvalFields] = useApproval();
+  const { approval, fields: approvalFields, reset: resetApproval, formProps } = useApproval(open);
   const grams = Math.round(Number(kgText.replace(',', '.')) * 1000);
+
+  /** Close the form with nothing left in it: the weight, the reason and the lead's approval. */
+  const close = () => {
+    setOpen(false);
+    setKgText('');
+    setReason('');
+    setError(null);
+    resetApproval();
+  };
 
   if (!open) {
     return (
@@ -22,11 +31,14 @@ export function ManualWeight({ station }: { station: StationApi }) {
     event.preventDefault();
     if (!approval || !(grams > 0)) return;
     const result = await station.call('enterWeight', { grams, reason, approval });
-    if (result.ok) setOpen(false);
-    else setError(result.error.message);
+    if (result.ok) close();
+    else {
+      if (result.error.code !== 'bad_request') resetApproval(); // used or refused: the lead gives it again
+      setError(result.error.message);
+    }
   };
   return (
-    <form className="manual-weight" onSubmit={submit} data-testid="manual-weight">
+    <form className="manual-weight" onSubmit={submit} data-testid="manual-weight" {...formProps}>
       <label>
         Weight in kg
         <input inputMode="decimal" value={kgText} onChange={(e) => setKgText(e.target.value)} data-testid="manual-kg" />
@@ -40,7 +52,7 @@ export function ManualWeight({ station }: { station: StationApi }) {
       <button type="submit" disabled={!approval || !(grams > 0) || reason.trim().length < 3}>
         Use this weight
       </button>
-      <button type="button" onClick={() => setOpen(false)}>
+      <button type="button" onClick={close}>
         Cancel
       </button>
     </form>

@@ -69,7 +69,7 @@ export function SettingsPanel({
   const [notice, setNotice] = useState<{ tone: 'success' | 'warning' | 'error'; text: string } | null>(null);
   const [saving, setSaving] = useState(false);
   const [detection, setDetection] = useState<Detection | null>(null);
-  const [approval, approvalFields, resetApproval] = useApproval();
+  const { approval, fields: approvalFields, reset: resetApproval, formProps: approvalKeys } = useApproval();
   const burst = useRef(new ScanBurst());
 
   useEffect(() => {
@@ -442,6 +442,18 @@ export function SettingsPanel({
           </p>
         </fieldset>
 
+        <fieldset>
+          <legend>Security</legend>
+          {field(
+            'security.approvalRequires',
+            select('security.approvalRequires', [
+              ['badge_or_pin', 'Badge scan or PIN'],
+              ['badge_and_pin', 'Badge scan and PIN'],
+            ]),
+            { note: 'What a shift lead gives to approve a protected action. A badge counts only when it is scanned.' },
+          )}
+        </fieldset>
+
         <footer className="settings-save">
           <div>
             <span className="changes" data-testid="settings-changes">
@@ -449,7 +461,8 @@ export function SettingsPanel({
             </span>
             {changed.length > 0 && <span className="field-note"> A shift lead approves every change.</span>}
           </div>
-          {changed.length > 0 && approvalFields}
+          {/* Only the approval's own fields take a badge scan; a scan in a setting is kept out (onFieldKey). */}
+          {changed.length > 0 && <div {...approvalKeys}>{approvalFields}</div>}
           {notice && (
             <p className={`message tone-${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'} data-testid="settings-notice">
               {notice.text}

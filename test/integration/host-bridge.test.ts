@@ -17,6 +17,7 @@ import {
   type WebEnvironment,
 } from '../../renderer/src/station/web-transport';
 import { idleState as state, startHostRig, type HostRig } from '../support/host-rig';
+import { leadPin } from '../support/approval';
 
 const queue: QueueCounts = { pending: 2, inFlight: 1, dead: 0, openExceptions: 0 };
 
@@ -130,7 +131,7 @@ describe('commands over POST /api/call', () => {
   it('carries faults as errors and hides internal failures', async () => {
     const cookie = await login();
     expect(
-      await call('resolveException', { id: 1, resolution: 'retry', approval: { pin: '1234' } }, cookie),
+      await call('resolveException', { id: 1, resolution: 'retry', approval: leadPin('1234') }, cookie),
     ).toEqual({ ok: false, error: { code: 'not_found', message: 'That exception is no longer open.' } });
     const crashed = (await call('testDevice', { device: 'scale' }, cookie)) as { ok: false; error: { code: string; message: string } };
     expect(crashed.error.code).toBe('internal');

@@ -1,4 +1,5 @@
 // Badge login and shift-lead approval, with PIN lockout, on a real database file.
+import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StationFault } from '../../shared/errors';
 import { ManualClock } from '../../electron/core/clock';
@@ -10,6 +11,10 @@ let dir: ReturnType<typeof tempDir>;
 let db: Db;
 let clock: ManualClock;
 let ids: Identities;
+
+/** A fresh approval, as the screen makes one each time a lead gives it (a badge arrives as a scan). */
+const scanned = (badge: string) => ({ badge, via: 'scan' as const, nonce: randomUUID() });
+const pinOf = (pin: string) => ({ pin, nonce: randomUUID() });
 
 function faultOf(fn: () => unknown): StationFault {
   try {
@@ -75,45 +80,59 @@ describe('badge login', () => {
 
 describe('shift-lead approval', () => {
   it('accepts a lead badge and refuses a packer badge', () => {
-    expect(ids.approve({ badge: 'L-1' }).name).toBe('Lena');
-    expect(faultOf(() => ids.approve({ badge: 'P-1' })).code).toBe('not_a_lead');
+    expect(ids.approve(scanned('L-1')).name).toBe('Lena');
+    expect(faultOf(() => ids.approve(scanned('P-1'))).code).toBe('not_a_lead');
   });
 
   it('accepts the right PIN', () => {
-    expect(ids.approve({ pin: '482913' }).name).toBe('Lena');
+    expect(ids.approve(pinOf('482913')).name).toBe('Lena');
   });
 
   it('counts wrong PINs down and then locks PIN approval', () => {
     for (let left = 4; left >= 1; left--) {
-      const fault = faultOf(() => ids.approve({ pin: '000000' }));
+      const fault = faultOf(() => ids.approve(pinOf('000000')));
       expect(fault.code).toBe('wrong_pin');
       expect(fault.message).toContain(`${left} attempt`);
     }
-    const locked = faultOf(() => ids.approve({ pin: '000000' }));
+    const locked = faultOf(() => ids.approve(pinOf('000000')));
     expect(locked.code).toBe('pin_locked');
     // Locked means locked: even the right PIN is refused, and the message offers the badge instead.
-    const still = faultOf(() => ids.approve({ pin: '482913' }));
+    const still = faultOf(() => ids.approve(pinOf('482913')));
     expect(still.code).toBe('pin_locked');
     expect(still.message).toMatch(/scan their badge/);
-    expect(ids.approve({ badge: 'L-1' }).name).toBe('Lena');
+    expect(ids.approve(scanned('L-1')).name).toBe('Lena');
     clock.advance(5 * 60_000 + 1);
-    expect(ids.approve({ pin: '482913' }).name).toBe('Lena');
+    expect(ids.approve(pinOf('482913')).name).toBe('Lena');
     const audit = db.prepare(`SELECT action FROM audit_log WHERE action LIKE 'approval.%'`).all();
     expect(audit).toContainEqual({ action: 'approval.locked' });
   });
 
   it('keeps the lockout across a restart', () => {
-    for (let i = 0; i < 5; i++) faultOf(() => ids.approve({ pin: '111111' }));
+    for (let i = 0; i < 5; i++) faultOf(() => ids.approve(pinOf('111111')));
     db.close();
     db = openDatabase(dir.file('i.sqlite'));
     const again = new Identities(db, clock, { scryptN: 1024 });
-    expect(faultOf(() => again.approve({ pin: '482913' })).code).toBe('pin_locked');
+    expect(faultOf(() => again.approve(pinOf('482913'))).code).toBe('pin_locked');
+  });
+
+  it('keeps counting wrong PINs through a lockout: the next wrong PIN after it locks again at once, for longer', () => {
+    for (let i = 0; i < 5; i++) faultOf(() => ids.approve(pinOf('111111')));
+    clock.advance(5 * 60_000 + 1);
+    const again = faultOf(() => ids.approve(pinOf('222222')));
+    expect(again.code).toBe('pin_locked');
+    expect(again.message).toMatch(/locked for 10 minutes/);
+    clock.advance(10 * 60_000 + 1);
+    expect(faultOf(() => ids.approve(pinOf('333333'))).message).toMatch(/locked for 20 minutes/);
+    clock.advance(20 * 60_000 + 1);
+    // The right PIN still works once the lock is over, and clears the count.
+    expect(ids.approve(pinOf('482913')).name).toBe('Lena');
+    expect(faultOf(() => ids.approve(pinOf('111111'))).message).toContain('4 attempts');
   });
 
   it('a correct PIN resets the failure count', () => {
-    faultOf(() => ids.approve({ pin: '111111' }));
-    faultOf(() => ids.approve({ pin: '111111' }));
-    ids.approve({ pin: '482913' });
-    expect(faultOf(() => ids.approve({ pin: '111111' })).message).toContain('4 attempts');
+    faultOf(() => ids.approve(pinOf('111111')));
+    faultOf(() => ids.approve(pinOf('111111')));
+    ids.approve(pinOf('482913'));
+    expect(faultOf(() => ids.approve(pinOf('111111'))).message).toContain('4 attempts');
   });
 });

@@ -110,6 +110,7 @@ describe('migration runner', () => {
       80: [],
       90: ['order_codes', 'prefetch_cursors'],
       120: ['packed_lots'],
+      130: ['approval_uses', 'badge_guard'],
     };
     let seen = new Set<string>();
     for (let i = 0; i < migrations.length; i++) {

@@ -7,6 +7,7 @@ import { dispatch } from '../../shared/bridge';
 import { createStation, type Station } from '../../electron/core/station';
 import { startSandboxOdoo } from '../../electron/sandbox/odoo/server';
 import { tempDir } from '../support/temp-dir';
+import { leadPin } from '../support/approval';
 
 type SandboxOdoo = Awaited<ReturnType<typeof startSandboxOdoo>>;
 
@@ -91,7 +92,7 @@ describe('a refused Odoo login', () => {
     const resumed = await dispatch(station.handlers, 'resolveException', {
       id: alerts[0]!.id,
       resolution: 'resume',
-      approval: { pin: '482913' },
+      approval: leadPin('482913'),
     });
     expect(resumed.ok).toBe(true);
     const again = await scan(name);

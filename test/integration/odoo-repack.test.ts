@@ -8,6 +8,7 @@ import { startSandboxRig, type SandboxRig } from '../support/sandbox-rig';
 import { unitScans } from '../support/unit-scans';
 import { expectedParcelWeight } from '../support/expected-weight';
 import { waitForEvent } from '../support/wait';
+import { leadPin } from '../support/approval';
 
 let rig: SandboxRig;
 
@@ -47,7 +48,7 @@ describe('repack after an Odoo conflict', () => {
       id: conflict!.id,
       resolution: 'repack',
       note: 'customer moved',
-      approval: { pin: '482913' },
+      approval: leadPin('482913'),
     });
     expect(resolved.ok).toBe(true);
     expect(station.pack.step()).toBe('idle');

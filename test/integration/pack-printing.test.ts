@@ -10,6 +10,7 @@ import { unitScans } from '../support/unit-scans';
 import { waitForEvent } from '../support/wait';
 import { decodeBarcodes, renderZplToPng } from '../support/label-decode';
 import { escposRasterToPng } from '../support/escpos-raster';
+import { leadBadge } from '../support/approval';
 
 let rig: SandboxRig<null>;
 /** The rig's station and printer sink, for the helpers and tests below. */
@@ -86,9 +87,9 @@ describe('printing at the bench', () => {
     expect(audit.some((a) => a.actor === 'staff:1' && a.data.includes('label damaged'))).toBe(true);
   });
   it('draws the label for a 300 dpi printer when set so: full 4x6 size, barcode readable, preview to match', async () => {
-    const lead = { badge: 'L-9' };
+    const lead = () => leadBadge('L-9');
     station.identities.addStaff({ badge: 'L-9', name: 'Lena', role: 'lead' });
-    const saved = await dispatch(station.handlers, 'updateSettings', { patch: { printer: { dpi: 300 } }, approval: lead });
+    const saved = await dispatch(station.handlers, 'updateSettings', { patch: { printer: { dpi: 300 } }, approval: lead() });
     expect(saved.ok).toBe(true);
     await packAndWeigh();
     const printed = await untilPrint('confirmed');
@@ -107,7 +108,7 @@ describe('printing at the bench', () => {
 
   it('prints on a receipt printer (ESC/POS) when set so: the label as raster bands, barcode readable, no ZPL sent', async () => {
     station.identities.addStaff({ badge: 'L-9', name: 'Lena', role: 'lead' });
-    const saved = await dispatch(station.handlers, 'updateSettings', { patch: { printer: { language: 'escpos' } }, approval: { badge: 'L-9' } });
+    const saved = await dispatch(station.handlers, 'updateSettings', { patch: { printer: { language: 'escpos' } }, approval: leadBadge('L-9') });
     expect(saved.ok).toBe(true);
     await packAndWeigh();
     const printed = await untilPrint('confirmed');
@@ -146,9 +147,9 @@ describe('printing at the bench', () => {
     expect(drawn).toMatch(/\^GFA,/);
 
     station.identities.addStaff({ badge: 'L-9', name: 'Lena', role: 'lead' });
-    const refused = await dispatch(station.handlers, 'updateSettings', { patch: { printer: { unicodeFont: 'NOTOSANS' } }, approval: { badge: 'L-9' } });
+    const refused = await dispatch(station.handlers, 'updateSettings', { patch: { printer: { unicodeFont: 'NOTOSANS' } }, approval: leadBadge('L-9') });
     expect(refused).toMatchObject({ ok: false });
-    const saved = await dispatch(station.handlers, 'updateSettings', { patch: { printer: { unicodeFont: 'E:NOTOSANS.TTF' } }, approval: { badge: 'L-9' } });
+    const saved = await dispatch(station.handlers, 'updateSettings', { patch: { printer: { unicodeFont: 'E:NOTOSANS.TTF' } }, approval: leadBadge('L-9') });
     expect(saved.ok).toBe(true);
     await scan('*PB*CLOSE-ORDER');
     const second = rig.odoo.state.all('stock.picking').find((p) => p.name === secondName)!;
@@ -218,7 +219,7 @@ describe('the print loop after a fault', () => {
     expect(said).toMatch(/Printer status.*Do not ask/);
     expect(printer.jobs).toHaveLength(1); // the test label went out without the question
 
-    const saved = await dispatch(station.handlers, 'updateSettings', { patch: { printer: { statusQuery: 'do_not_ask' } }, approval: { badge: 'L-9' } });
+    const saved = await dispatch(station.handlers, 'updateSettings', { patch: { printer: { statusQuery: 'do_not_ask' } }, approval: leadBadge('L-9') });
     expect(saved.ok).toBe(true);
     const answersBefore = printer.statusAnswers;
     await packAndWeigh();

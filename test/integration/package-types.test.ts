@@ -22,6 +22,7 @@ import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/print
 import { dispatchRig } from '../support/dispatch-rig';
 import { tempDir } from '../support/temp-dir';
 import { waitForEvent } from '../support/wait';
+import { leadPin } from '../support/approval';
 
 const apiKey = randomBytes(16).toString('hex');
 let dir: ReturnType<typeof tempDir>;
@@ -302,7 +303,7 @@ describe('packing with a package type', () => {
       id: hold!.id,
       resolution: 'override',
       note: 'Reinforced mailer, carrier accepts it',
-      approval: { pin: '482913' },
+      approval: leadPin('482913'),
     });
     expect(done).toMatchObject({ ok: true, value: { state: 'resolved', resolution: 'override' } });
     expect(station.pack.step()).toBe('labelling');

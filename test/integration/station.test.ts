@@ -5,6 +5,7 @@ import { createStation, type Station } from '../../electron/core/station';
 import { startScaleSimulator } from '../../electron/sandbox/scale-simulator';
 import { tempDir } from '../support/temp-dir';
 import { waitForEvent } from '../support/wait';
+import { leadPin, leadBadge } from '../support/approval';
 
 let dir: ReturnType<typeof tempDir>;
 let station: Station;
@@ -60,11 +61,11 @@ describe('station', () => {
   });
 
   it('changes settings only with a shift-lead approval, and audits who did it', async () => {
-    const refused = await call('updateSettings', { patch: { bench: { name: 'Dock 3' } }, approval: { badge: 'P-1' } });
+    const refused = await call('updateSettings', { patch: { bench: { name: 'Dock 3' } }, approval: leadBadge('P-1') });
     expect(refused).toMatchObject({ ok: false, error: { code: 'not_a_lead' } });
-    const wrongPin = await call('updateSettings', { patch: { bench: { name: 'Dock 3' } }, approval: { pin: '000000' } });
+    const wrongPin = await call('updateSettings', { patch: { bench: { name: 'Dock 3' } }, approval: leadPin('000000') });
     expect(wrongPin).toMatchObject({ ok: false, error: { code: 'wrong_pin' } });
-    const ok = await call('updateSettings', { patch: { bench: { name: 'Dock 3' } }, approval: { pin: '482913' } });
+    const ok = await call('updateSettings', { patch: { bench: { name: 'Dock 3' } }, approval: leadPin('482913') });
     expect(ok).toMatchObject({ ok: true, value: { bench: { name: 'Dock 3' } } });
     expect(await call('getState', {})).toMatchObject({ value: { bench: 'Dock 3' } });
     const audit = station.db.prepare(`SELECT actor FROM audit_log WHERE action = 'settings.updated'`).all();
@@ -74,16 +75,16 @@ describe('station', () => {
   it('resolves an exception only with an approval and a valid choice', async () => {
     const id = station.exceptions.raise({ kind: 'print_failure', orderRef: 'WH/OUT/1', title: 'The label did not print.' });
     expect(await call('listExceptions', {})).toMatchObject({ ok: true, value: { items: [{ id, state: 'open' }] } });
-    expect(await call('resolveException', { id, resolution: 'done', approval: { badge: 'P-1' } })).toMatchObject({
+    expect(await call('resolveException', { id, resolution: 'done', approval: leadBadge('P-1') })).toMatchObject({
       ok: false,
       error: { code: 'not_a_lead' },
     });
-    expect(await call('resolveException', { id, resolution: 'shrug', approval: { badge: 'L-1' } })).toMatchObject({
+    expect(await call('resolveException', { id, resolution: 'shrug', approval: leadBadge('L-1') })).toMatchObject({
       ok: false,
       error: { code: 'bad_resolution' },
     });
     expect(
-      await call('resolveException', { id, resolution: 'done', note: 'Reprinted by hand', approval: { badge: 'L-1' } }),
+      await call('resolveException', { id, resolution: 'done', note: 'Reprinted by hand', approval: leadBadge('L-1') }),
     ).toMatchObject({ ok: true, value: { state: 'resolved', resolvedBy: 'staff:2', note: 'Reprinted by hand' } });
     expect(await call('listExceptions', { state: 'open' })).toMatchObject({ value: { items: [] } });
   });
@@ -102,16 +103,16 @@ describe('changing the scale in settings', () => {
     try {
       sics.setWeight(1000);
       cas.setWeight(2345);
-      const approval = { badge: 'L-1' };
+      const approval = () => leadBadge('L-1');
       const reading = (grams: number) =>
         waitForEvent(station.events, 'scale', (r) => r.status === 'ok' && r.grams !== null && Math.abs(r.grams - grams) < 1, 10_000, `scale reads ${grams} g`);
 
       const first = reading(1000);
-      expect(await call('updateSettings', { patch: { scale: { path: sics.appPath, protocol: 'sics' } }, approval })).toMatchObject({ ok: true });
+      expect(await call('updateSettings', { patch: { scale: { path: sics.appPath, protocol: 'sics' } }, approval: approval() })).toMatchObject({ ok: true });
       await first;
 
       const second = reading(2345);
-      expect(await call('updateSettings', { patch: { scale: { path: cas.appPath, protocol: 'cas' } }, approval })).toMatchObject({ ok: true });
+      expect(await call('updateSettings', { patch: { scale: { path: cas.appPath, protocol: 'cas' } }, approval: approval() })).toMatchObject({ ok: true });
       await second;
       // The MT-SICS scale is no longer polled: its port was closed.
       const polls = sics.polls();
@@ -120,7 +121,7 @@ describe('changing the scale in settings', () => {
 
       // A port that is not there is said so, not kept quiet.
       const missing = waitForEvent(station.events, 'scale', (r) => r.status !== 'ok', 10_000, 'scale not ok');
-      await call('updateSettings', { patch: { scale: { path: `${dir.path}/no-such-port` } }, approval });
+      await call('updateSettings', { patch: { scale: { path: `${dir.path}/no-such-port` } }, approval: approval() });
       expect((await missing).message).toBeTruthy();
     } finally {
       await Promise.all([sics.close(), cas.close()]);
@@ -133,11 +134,11 @@ describe('finding the scale’s protocol from settings', () => {
     const cas = await startScaleSimulator({ protocol: 'cas', frameIntervalMs: 50 });
     try {
       cas.setWeight(1500);
-      const approval = { badge: 'L-1' };
+      const approval = () => leadBadge('L-1');
       expect(await call('detectScale', {})).toMatchObject({ ok: true, value: { ok: false, found: null, message: expect.stringMatching(/No scale port/) } });
 
       // Saved with the wrong protocol: the bench cannot read it.
-      await call('updateSettings', { patch: { scale: { path: cas.appPath, protocol: 'sics' } }, approval });
+      await call('updateSettings', { patch: { scale: { path: cas.appPath, protocol: 'sics' } }, approval: approval() });
       const reply = await call('detectScale', {});
       expect(reply).toEqual({
         ok: true,
@@ -145,7 +146,7 @@ describe('finding the scale’s protocol from settings', () => {
       });
 
       const reads = waitForEvent(station.events, 'scale', (r) => r.status === 'ok' && r.grams !== null && Math.abs(r.grams - 1500) < 1, 10_000, 'reads 1500 g');
-      await call('updateSettings', { patch: { scale: { protocol: 'cas', baudRate: 9600 } }, approval });
+      await call('updateSettings', { patch: { scale: { protocol: 'cas', baudRate: 9600 } }, approval: approval() });
       await reads;
       const saved = await call('getSettings', {});
       expect(saved).toMatchObject({ ok: true, value: { scale: { path: cas.appPath, protocol: 'cas', baudRate: 9600 } } });
@@ -157,7 +158,7 @@ describe('finding the scale’s protocol from settings', () => {
   it('says so when nothing answers on the port', async () => {
     const sics = await startScaleSimulator({ protocol: 'sics' });
     const path = sics.appPath;
-    await call('updateSettings', { patch: { scale: { path, protocol: 'sics' } }, approval: { badge: 'L-1' } });
+    await call('updateSettings', { patch: { scale: { path, protocol: 'sics' } }, approval: leadBadge('L-1') });
     await sics.unplug();
     try {
       const reply = await call('detectScale', {});

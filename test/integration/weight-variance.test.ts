@@ -7,6 +7,7 @@ import { dispatch } from '../../shared/bridge';
 import type { Station } from '../../electron/core/station';
 import { startSandboxRig, type SandboxRig } from '../support/sandbox-rig';
 import { unitScans } from '../support/unit-scans';
+import { leadPin, leadBadge } from '../support/approval';
 
 let rig: SandboxRig<null>;
 /** The rig's station, for the helpers and tests below. */
@@ -73,9 +74,9 @@ describe('weight-variance gate in the pack session', () => {
     const expected = await packUntilWeighing();
     station.pack.weighed(expected + 900);
     const [hold] = openHolds();
-    const byPacker = await call('resolveException', { id: hold!.id, resolution: 'override', note: 'looks fine', approval: { badge: 'P-1' } });
+    const byPacker = await call('resolveException', { id: hold!.id, resolution: 'override', note: 'looks fine', approval: leadBadge('P-1') });
     expect(byPacker).toMatchObject({ ok: false, error: { code: 'not_a_lead' } });
-    const noReason = await call('resolveException', { id: hold!.id, resolution: 'override', approval: { badge: 'L-1' } });
+    const noReason = await call('resolveException', { id: hold!.id, resolution: 'override', approval: leadBadge('L-1') });
     expect(noReason).toMatchObject({ ok: false, error: { code: 'reason_required' } });
     expect(station.pack.step()).toBe('weighing');
 
@@ -83,7 +84,7 @@ describe('weight-variance gate in the pack session', () => {
       id: hold!.id,
       resolution: 'override',
       note: 'Customer added a cast-iron pan by phone',
-      approval: { pin: '482913' },
+      approval: leadPin('482913'),
     });
     expect(done).toMatchObject({ ok: true, value: { state: 'resolved', resolution: 'override', resolvedBy: 'staff:2' } });
     expect(station.pack.step()).toBe('labelling');
@@ -99,11 +100,11 @@ describe('weight-variance gate in the pack session', () => {
 
   it('accepts a typed weight only with a lead approval and a reason, audited', async () => {
     const expected = await packUntilWeighing();
-    const noApproval = await call('enterWeight', { grams: expected, reason: 'Scale broken', approval: { badge: 'P-1' } });
+    const noApproval = await call('enterWeight', { grams: expected, reason: 'Scale broken', approval: leadBadge('P-1') });
     expect(noApproval).toMatchObject({ ok: false, error: { code: 'not_a_lead' } });
-    const noReason = await call('enterWeight', { grams: expected, reason: '', approval: { badge: 'L-1' } });
+    const noReason = await call('enterWeight', { grams: expected, reason: '', approval: leadBadge('L-1') });
     expect(noReason).toMatchObject({ ok: false, error: { code: 'bad_request' } });
-    const typed = await call<StationState>('enterWeight', { grams: expected, reason: 'Scale cable cut', approval: { badge: 'L-1' } });
+    const typed = await call<StationState>('enterWeight', { grams: expected, reason: 'Scale cable cut', approval: leadBadge('L-1') });
     expect(typed).toMatchObject({ ok: true, value: { step: 'labelling' } });
     const audit = station.db
       .prepare(`SELECT actor, data FROM audit_log WHERE action = 'pack.weighed' ORDER BY id DESC LIMIT 1`)

@@ -4,6 +4,7 @@ import { scaleProtocolNames } from '../../electron/core/devices/scale/protocols'
 import { applySettingsPatch, defaultSettings, SettingsPatch } from '../../shared/settings';
 import { commands } from '../../shared/api';
 import { draftOf, patchOf, refusalOf, SCALE_PROTOCOLS, ScanBurst } from '../../renderer/src/station/settings-form';
+import { leadPin } from '../support/approval';
 
 describe('SettingsPatch', () => {
   it('holds only the fields it names: the rest of a section stays as saved', () => {
@@ -20,9 +21,9 @@ describe('SettingsPatch', () => {
   });
 
   it('is what updateSettings carries, refusals included', () => {
-    const request = commands.updateSettings.request.parse({ patch: { bench: { name: 'Dock 3' } }, approval: { pin: '1234' } });
+    const request = commands.updateSettings.request.parse({ patch: { bench: { name: 'Dock 3' } }, approval: leadPin('1234') });
     expect(request.patch).toEqual({ bench: { name: 'Dock 3' } });
-    expect(commands.updateSettings.request.safeParse({ patch: { printer: { uri: 'http://x' } }, approval: { pin: '1234' } }).success).toBe(false);
+    expect(commands.updateSettings.request.safeParse({ patch: { printer: { uri: 'http://x' } }, approval: leadPin('1234') }).success).toBe(false);
   });
 });
 
@@ -71,7 +72,7 @@ describe('settings form', () => {
   it('turns refusals into words for the fields a lead changed', () => {
     const draft = { ...draftOf(defaultSettings()), 'printer.fallbackUri': 'http://printer', 'packing.boxTareG': '' };
     const { patch } = patchOf(defaultSettings(), draft);
-    const parsed = commands.updateSettings.request.safeParse({ patch, approval: { pin: '1234' } });
+    const parsed = commands.updateSettings.request.safeParse({ patch, approval: leadPin('1234') });
     expect(parsed.success).toBe(false);
     const issues = parsed.error!.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
     const refusal = refusalOf({ code: 'bad_request', message: 'That request was not understood, so nothing was changed.', detail: { issues } });

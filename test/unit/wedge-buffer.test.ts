@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ScanBurst } from '../../renderer/src/scanner/scan-burst';
 import { WedgeBuffer } from '../../renderer/src/scanner/wedge-buffer';
 
 function typeAt(buffer: WedgeBuffer, text: string, start: number, gap: number): (string | null)[] {
@@ -30,5 +31,32 @@ describe('WedgeBuffer', () => {
     b.key('Shift', 1002);
     b.key('B', 1004);
     expect(b.key('Enter', 1006)).toBe('AB');
+  });
+});
+
+describe('WedgeBuffer: scanned or typed by hand', () => {
+  it('tells a scanner burst from the same code typed by hand, so a typed badge is never an approval', () => {
+    const b = new WedgeBuffer();
+    expect(typeAt(b, 'TRAIN-LEAD\n', 0, 5).at(-1)).toBe('TRAIN-LEAD');
+    expect(b.scanned).toBe(true);
+    expect(typeAt(b, 'TRAIN-LEAD\n', 10_000, 140).at(-1)).toBe('TRAIN-LEAD');
+    expect(b.scanned).toBe(false);
+  });
+
+  it('keeps a scan a scan when a busy machine stalls it once', () => {
+    const b = new WedgeBuffer();
+    b.key('B', 0);
+    expect(typeAt(b, 'ADGE-7\n', 300, 5).at(-1)).toBe('BADGE-7');
+    expect(b.scanned).toBe(true);
+  });
+});
+
+describe('ScanBurst in an approval form', () => {
+  it('gives the scanned code and what the field held before it', () => {
+    const burst = new ScanBurst();
+    const text = 'TRAIN-LEAD\n';
+    const seen = [...text].map((ch, i) => burst.key(ch === '\n' ? 'Enter' : ch, 1000 + i * 5, `Scale cut${text.slice(0, i)}`)).at(-1);
+    expect(seen).toEqual({ scanned: true, restore: 'Scale cut' });
+    expect(burst.code).toBe('TRAIN-LEAD');
   });
 });

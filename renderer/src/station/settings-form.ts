@@ -37,6 +37,7 @@ export const FIELDS = {
   'packing.toleranceMinG': { label: 'Minimum tolerance', kind: 'integer', problem: 'Enter whole grams, 0 or more.' },
   'packing.boxTareG': { label: 'Box tare', kind: 'integer', problem: 'Enter whole grams, 0 or more.' },
   'odoo.backorder': { label: 'Items not packed', kind: 'choice' },
+  'security.approvalRequires': { label: 'Shift lead approval', kind: 'choice' },
 } as const satisfies Record<string, FieldSpec>;
 
 export type FieldPath = keyof typeof FIELDS;
@@ -127,33 +128,5 @@ export function refusalOf(error: StationError): Refusal {
   return { fields, summary: error.message };
 }
 
-/**
- * Tells a keyboard-wedge scan from typing in a settings field: a scanner types a burst of keys,
- * each within a few milliseconds, and ends it with Enter; no person types four keys that fast.
- * Fed every key with the field's text before it; when Enter ends a burst it returns the text to
- * put back, so a scan never ends up in a setting.
- */
-export class ScanBurst {
-  private keys = 0;
-  private lastAt = -Infinity;
-  private before = '';
-
-  constructor(private readonly options = { maxGapMs: 50, minKeys: 4 }) {}
-
-  key(key: string, at: number, textBefore: string): { scanned: true; restore: string } | { scanned: false } {
-    const inBurst = at - this.lastAt <= this.options.maxGapMs;
-    this.lastAt = at;
-    if (key === 'Enter') {
-      const scanned = inBurst && this.keys >= this.options.minKeys;
-      this.keys = 0;
-      return scanned ? { scanned: true, restore: this.before } : { scanned: false };
-    }
-    if (key.length !== 1) return { scanned: false }; // Shift, arrows: neither part of nor the end of a burst
-    if (!inBurst) {
-      this.keys = 0;
-      this.before = textBefore;
-    }
-    this.keys++;
-    return { scanned: false };
-  }
-}
+// Telling a scan from typing in a field lives with the scanner; the settings form uses it too.
+export { ScanBurst } from '../scanner/scan-burst';
