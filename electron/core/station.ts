@@ -260,6 +260,9 @@ export function createStation(config: StationConfig): Station {
    * whatever happens next), then spent on this one action in the transaction that makes the change,
    * so the same approval sent again is refused and a change that fails leaves it unspent.
    */
+  /** The local copy of Odoo's orders, to tell an order or item scanned before login from a badge. */
+  const localCopy = new OrderCache(db, clock);
+
   function withApproval<T>(approval: Approval, action: string, subject: string, change: (lead: Person) => T): T {
     const lead = identities.approve(approval, effectiveSettings().security.approvalRequires);
     return inTransaction(db, () => {
@@ -299,8 +302,9 @@ export function createStation(config: StationConfig): Station {
         if (!(error instanceof StationFault)) throw error;
         outcome = { kind: 'unknown', tone: 'error', text: error.message };
       }
-    } else if (!packer && scanned.kind === 'code') {
-      // Nobody is logged in, so this code was offered as a badge: an unknown one counts as a guess.
+    } else if (!packer && scanned.kind === 'code' && localCopy.lookup(scanned.code).kind === 'none') {
+      // Nobody is logged in, and the code is no order or item the bench knows: it was offered as a
+      // badge, and an unknown one counts as a guess. (A packer who forgot to log in is not locked out.)
       const refusal = identities.unknownBadgeScanned();
       outcome = { kind: 'unknown', tone: refusal ? 'error' : 'warning', text: refusal?.message ?? 'Scan your badge first, then the order.' };
     } else if (scanned.kind === 'unknown_command') {

@@ -10,6 +10,7 @@ import { createStation, type Station } from '../../electron/core/station';
 import { startSandboxRig, type SandboxRig } from '../support/sandbox-rig';
 import { tempDir } from '../support/temp-dir';
 import { unitScans } from '../support/unit-scans';
+import { waitForEvent } from '../support/wait';
 
 let station: Station;
 const call = async <T>(name: string, request: unknown): Promise<CallResult<T>> =>
@@ -155,6 +156,22 @@ describe('a lead’s badge at the bench mid-order', () => {
       value: { kind: 'badge', approvalOffer: { name: 'Lena' }, state: { packer: { name: 'Pia' }, order: { name } } },
     });
     expect(reply.ok && reply.value.message.text).toMatch(/^Approve as Lena\?/);
+  });
+
+  it('does not count orders and items scanned before anyone logged in as badge guesses', async () => {
+    await waitForEvent(station.events, 'state', (s) => s.cacheAge !== null, 15_000, 'the first order sync');
+    const names = rig.odoo.state.sampleNames();
+    const opened = await call<ScanReply>('scan', { code: 'P-1' }).then(() => call<ScanReply>('scan', { code: names[0]! }));
+    const barcodes = (opened.ok ? opened.value.state.order!.lines : []).flatMap((l) => (l.barcode ? [l.barcode] : []));
+    await call('scan', { code: '*PB*CANCEL' });
+    await call('scan', { code: '*PB*LOGOUT' });
+    // A packer who forgot to log in scans a dozen orders and items: each is answered, none locks the bench.
+    const codes = [...names, ...barcodes, '*PB*PRINT'];
+    for (let i = 0; i < 12; i++) {
+      const reply = await call<ScanReply>('scan', { code: codes[i % codes.length]! });
+      expect(reply).toMatchObject({ ok: true, value: { message: { tone: 'warning', text: 'Scan your badge first, then the order.' } } });
+    }
+    expect(await call('login', { badge: 'P-1' })).toMatchObject({ ok: true, value: { packer: { name: 'Pia' } } });
   });
 
   it('spends a typed weight’s approval once', async () => {
