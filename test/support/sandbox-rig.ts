@@ -52,8 +52,16 @@ export async function startSandboxDevices(options: {
   }
 }
 
+/** What a station is wired to: any sandbox Odoo (in this process or a child's), a scale or none, a printer sink. */
+export interface StationDevices {
+  apiKey: string;
+  odoo: Pick<SandboxOdoo, 'url' | 'db' | 'login'>;
+  scale: ScaleSimulator | null;
+  printer: PrinterSink;
+}
+
 /** A station on dataDir wired to the devices (a SICS scale with a short stability window); not started. */
-export function openSandboxStation(devices: Omit<SandboxDevices<ScaleSimulator | null>, 'close'>, dataDir: string, mode: Mode): Station {
+export function openSandboxStation(devices: StationDevices, dataDir: string, mode: Mode): Station {
   const { odoo, scale, printer } = devices;
   return createStation({
     dataDir,
@@ -72,7 +80,7 @@ export function openSandboxStation(devices: Omit<SandboxDevices<ScaleSimulator |
 
 /** openSandboxStation, with the packer P-1 (Pia) and any other staff added, then started. */
 export async function startSandboxStation(
-  devices: Omit<SandboxDevices<ScaleSimulator | null>, 'close'>,
+  devices: StationDevices,
   dataDir: string,
   options: { mode: Mode; staff?: NewStaff[] },
 ): Promise<Station> {
