@@ -167,7 +167,7 @@ describe('re-scanning an order labelled while Odoo is unreachable', () => {
       .get(name) as { n: number };
     expect(sessions.n).toBe(1);
     // Scanning its items again is not packing it again.
-    const item = unitScans(again.state.order!.lines)[0]!;
+    const item = again.state.order!.lines[0]!.barcode!;
     const stray = await rig.scan(item);
     expect(stray.state.step).toBe('printed');
 
