@@ -386,7 +386,8 @@ export function createStation(config: StationConfig): Station {
     // Every request tells the link whether Odoo answers; when it answers again after being offline,
     // what waits in the outbox for it goes at once.
     const link = new OdooLink((now, before) => {
-      odooLink = now;
+      // "Connecting" lasts until the first sync has run (its onRun below), so online comes with a cache age.
+      if (!(odooLink === 'connecting' && now === 'online')) odooLink = now;
       if (now === 'online' && before === 'offline') worker.reachable(ODOO_TARGET);
       publishState();
     });
