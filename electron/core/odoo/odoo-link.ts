@@ -26,20 +26,19 @@ export class OdooLink {
     return this.why;
   }
 
-  /** Odoo answered (a result, or a refusal: either way it is there). */
+  /** Odoo answered a request. */
   answered(): void {
     this.set('online');
   }
 
-  /** Odoo could not be reached or did not answer in time. Other failures say nothing about the link. */
+  /**
+   * Odoo could not be reached or did not answer in time. Other failures say nothing about the link
+   * (a refused key may not even have been sent: see auth-latch.ts).
+   */
   failed(error: unknown): void {
-    if (!(error instanceof OdooError)) return;
-    if (error.kind === 'network' || error.kind === 'timeout') {
-      this.why = error.packerMessage;
-      this.set('offline');
-    } else if (error.kind !== 'retryable' && error.kind !== 'protocol') {
-      this.answered();
-    }
+    if (!(error instanceof OdooError) || (error.kind !== 'network' && error.kind !== 'timeout')) return;
+    this.why = error.packerMessage;
+    this.set('offline');
   }
 
   /** The same transport, reporting every call's outcome to this link. */
