@@ -20,6 +20,7 @@ import { StationEvents } from './events';
 import { authLatch } from './odoo/auth-latch';
 import { createOdooDispatchTarget, ODOO_TARGET } from './odoo/dispatch-target';
 import { lazyOdooTransport } from './odoo/lazy-transport';
+import { OdooLink } from './odoo/odoo-link';
 import { scopeRefusal, scopedOdooTransport } from './odoo/pickings';
 import { Prefetcher } from './odoo/prefetch';
 import { createOdooReleaseTarget } from './odoo/release-target';
@@ -447,8 +448,16 @@ export function createStation(config: StationConfig): Station {
     const scope = () => effectiveSettings().odoo.scope;
     // One latch under every Odoo user: after a refused login nothing asks again until a lead resumes.
     const stopped = worker.status().some((t) => t.target === ODOO_TARGET && t.status === 'stopped');
+    // Every request tells the link whether Odoo answers; when it answers again after being offline,
+    // what waits in the outbox for it goes at once.
+    const link = new OdooLink((now, before) => {
+      // "Connecting" lasts until the first sync has run (its onRun below), so online comes with a cache age.
+      if (!(odooLink === 'connecting' && now === 'online')) odooLink = now;
+      if (now === 'online' && before === 'offline') worker.reachable(ODOO_TARGET);
+      publishState();
+    });
     const odoo = authLatch(
-      lazyOdooTransport({ url, db: odooDb, login, apiKey }),
+      link.watch(lazyOdooTransport({ url, db: odooDb, login, apiKey })),
       (error) => worker.stopTarget(ODOO_TARGET, error.message),
       stopped,
     );
@@ -459,7 +468,8 @@ export function createStation(config: StationConfig): Station {
     const transport = scopedOdooTransport(odoo, scope);
     // A scan looks the name up in all of the user's companies and warehouses, so that a delivery
     // out of scope is refused by name (outOfScope in the pack session) instead of "not found".
-    orderSource = createOdooOrderSource(odoo);
+    // A scan waits for Odoo at most a short budget, and not at all while the link is offline.
+    orderSource = createOdooOrderSource(odoo, { link });
     const dispatch = createOdooDispatchTarget(transport, (payload) => pack.dispatched(payload), {
       backorder: () => effectiveSettings().odoo.backorder,
       auditHead: () => auditHead(db),

@@ -173,3 +173,70 @@ export async function startHoldingProxy(target: string): Promise<HoldingProxy> {
       }),
   };
 }
+
+export interface ChildOdoo {
+  readonly pid: number;
+  url: string;
+  db: string;
+  login: string;
+  apiKey: string;
+  /** SIGSTOP: the kernel still accepts connections, the process never answers them. */
+  hang(): void;
+  /** SIGCONT: it answers again, queued requests first. */
+  resume(): void;
+  /** SIGCONT then SIGTERM; resolves once the process is gone. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * The sandbox Odoo in a process of its own (`npm run sandbox:odoo`, i.e. electron/sandbox/odoo/cli.ts
+ * under tsx), so a test can freeze it with SIGSTOP as a hung Odoo: connected, never answering.
+ */
+export async function startChildOdoo(options: { apiKey: string; seed: number }, timeoutMs = 30_000): Promise<ChildOdoo> {
+  const cli = join(__dirname, '..', '..', 'electron', 'sandbox', 'odoo', 'cli.ts');
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', cli, '--port', '0', '--api-key', options.apiKey, '--seed', String(options.seed), '--login-cooldown', 'off'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let errors = '';
+  child.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString('utf8')));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const fields = new Map<string, string>();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`the sandbox Odoo did not start in ${timeoutMs} ms:\n${errors}`)), timeoutMs);
+      void exited.then(() => reject(new Error(`the sandbox Odoo exited before it was ready:\n${errors}`)));
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        const m = /^\s+(URL|database|login):\s+(\S+)/.exec(line);
+        if (m) fields.set(m[1]!, m[2]!);
+        if (fields.has('URL') && fields.has('database') && fields.has('login')) resolve();
+      });
+    });
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  return {
+    pid: child.pid!,
+    url: fields.get('URL')!,
+    db: fields.get('database')!,
+    login: fields.get('login')!,
+    apiKey: options.apiKey,
+    hang: () => process.kill(child.pid!, 'SIGSTOP'),
+    resume: () => {
+      if (alive()) process.kill(child.pid!, 'SIGCONT');
+    },
+    async close() {
+      if (alive()) {
+        process.kill(child.pid!, 'SIGCONT');
+        child.kill('SIGTERM');
+      }
+      await exited;
+    },
+  };
+}

@@ -55,13 +55,16 @@ export async function startSandboxDevices(options: {
 /** Station settings a test may shorten (how often a faulty printer is asked again). */
 export type StationTuning = Pick<StationConfig, 'printerRecheckMs'>;
 
+/** What a station is wired to: any sandbox Odoo (in this process or a child's), a scale or none, a printer sink. */
+export interface StationDevices {
+  apiKey: string;
+  odoo: Pick<SandboxOdoo, 'url' | 'db' | 'login'>;
+  scale: ScaleSimulator | null;
+  printer: PrinterSink;
+}
+
 /** A station on dataDir wired to the devices (a SICS scale with a short stability window); not started. */
-export function openSandboxStation(
-  devices: Omit<SandboxDevices<ScaleSimulator | null>, 'close'>,
-  dataDir: string,
-  mode: Mode,
-  tuning: StationTuning = {},
-): Station {
+export function openSandboxStation(devices: StationDevices, dataDir: string, mode: Mode, tuning: StationTuning = {}): Station {
   const { odoo, scale, printer } = devices;
   return createStation({
     ...tuning,
@@ -81,7 +84,7 @@ export function openSandboxStation(
 
 /** openSandboxStation, with the packer P-1 (Pia) and any other staff added, then started. */
 export async function startSandboxStation(
-  devices: Omit<SandboxDevices<ScaleSimulator | null>, 'close'>,
+  devices: StationDevices,
   dataDir: string,
   options: { mode: Mode; staff?: NewStaff[]; tuning?: StationTuning },
 ): Promise<Station> {

@@ -1,21 +1,63 @@
 // The pack session's view of Odoo: find a picking by the scanned name. A failure to reach Odoo
-// becomes OrderSourceUnavailable so the bench falls back to its local copy.
+// becomes OrderSourceUnavailable so the bench falls back to its local copy. The packer waits for
+// Odoo at most a short budget per question; a slower answer goes on in the background (it only
+// tells the link that Odoo is back), and while the link is offline a scan does not ask and wait.
 import type { Order } from '../../../shared/order';
 import { OrderSourceUnavailable, type OrderSource } from '../pack/pack-session';
 import { OdooError } from './errors';
+import { OdooLink } from './odoo-link';
 import type { OdooTransport } from './transport';
 import { claimPicking } from './claims';
 import { findPickingByName, ReferenceData } from './pickings';
 
-export function createOdooOrderSource(transport: OdooTransport): OrderSource {
+/** How long a scan waits for Odoo before it uses the local copy. */
+export const SCAN_BUDGET_MS = 1_500;
+
+export interface OdooOrderSourceOptions {
+  /** Whether Odoo answers (shared with the rest of the station); default: a link of its own. */
+  link?: OdooLink;
+  budgetMs?: number;
+}
+
+const LATE = Symbol('late');
+
+/** The request's outcome if it comes within `ms`, else LATE; the request goes on, its outcome unread. */
+function withinBudget<T>(request: Promise<T>, ms: number): Promise<T | typeof LATE> {
+  request.catch(() => {}); // a late failure is the link's business (OdooLink.watch), not an unhandled rejection
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(() => resolve(LATE), ms)));
+  return Promise.race([request, late]).finally(() => clearTimeout(timer));
+}
+
+export function createOdooOrderSource(transport: OdooTransport, options: OdooOrderSourceOptions = {}): OrderSource {
   const binding = { url: transport.url, db: transport.db };
   const reference = new ReferenceData();
   const lotsSeen = new Set<string>();
+  const link = options.link ?? new OdooLink();
+  const budgetMs = options.budgetMs ?? SCAN_BUDGET_MS;
+  /** A late answer counts as no answer now: Odoo is offline until a request succeeds. */
+  const tooSlow = () => {
+    link.failed(new OdooError({ kind: 'timeout', message: `Odoo did not answer within ${budgetMs} ms` }));
+    return new OrderSourceUnavailable(link.reason());
+  };
+  /** While offline, one lookup at a time goes out in the background, so the bench notices Odoo is back. */
+  let probing: Promise<unknown> | null = null;
+  const probe = (name: string) => {
+    probing ??= findPickingByName(transport, name, binding, reference)
+      .catch(() => {})
+      .finally(() => (probing = null));
+  };
   return {
     binding,
     async findByName(name: string): Promise<Order | null> {
+      if (link.offline) {
+        probe(name);
+        throw new OrderSourceUnavailable(link.reason());
+      }
       try {
-        return await findPickingByName(transport, name, binding, reference);
+        const found = await withinBudget(findPickingByName(transport, name, binding, reference), budgetMs);
+        if (found === LATE) throw tooSlow();
+        return found;
       } catch (error) {
         if (error instanceof OdooError) throw new OrderSourceUnavailable(error.packerMessage);
         throw error;
@@ -26,14 +68,22 @@ export function createOdooOrderSource(transport: OdooTransport): OrderSource {
       // A lot Odoo has stays there: each unit of the same lot is asked about once.
       const key = `${company}|${productId}|${name}`;
       if (lotsSeen.has(key)) return true;
+      if (link.offline) return null;
       try {
-        const count = await transport.call('stock.lot', 'search_count', {
-          domain: [
-            ['product_id', '=', productId],
-            ['name', '=', name],
-            ['company_id', 'in', company === null ? [false] : [company, false]],
-          ],
-        });
+        const count = await withinBudget(
+          transport.call('stock.lot', 'search_count', {
+            domain: [
+              ['product_id', '=', productId],
+              ['name', '=', name],
+              ['company_id', 'in', company === null ? [false] : [company, false]],
+            ],
+          }),
+          budgetMs,
+        );
+        if (count === LATE) {
+          tooSlow();
+          return null;
+        }
         if (typeof count !== 'number') return null;
         if (count > 0) lotsSeen.add(key);
         return count > 0;
@@ -44,8 +94,14 @@ export function createOdooOrderSource(transport: OdooTransport): OrderSource {
       }
     },
     async claim(order, bench) {
+      if (link.offline) return { ok: true, offline: true };
       try {
-        const outcome = await claimPicking(transport, { id: order.pickingId, name: order.name }, bench, Date.now());
+        // Not answered in time: packed on a local claim, as offline (the late claim still lands).
+        const outcome = await withinBudget(claimPicking(transport, { id: order.pickingId, name: order.name }, bench, Date.now()), budgetMs);
+        if (outcome === LATE) {
+          tooSlow();
+          return { ok: true, offline: true };
+        }
         return outcome.ok ? { ok: true } : { ok: false, message: outcome.message };
       } catch (error) {
         // Unreachable or busy: pack on a local claim, checked again before dispatch. A refusal

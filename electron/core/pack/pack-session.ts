@@ -345,6 +345,9 @@ export class PackSession {
 
   private async openOrder(code: string, packer: Person): Promise<ScanOutcome> {
     const binding = this.deps.orders.binding;
+    // Before asking Odoo: until its dispatch gets there, Odoo (and the cache) still say "ready".
+    const packedHere = this.packedHere(code, packer);
+    if (packedHere) return packedHere;
     let order: Order | null = null;
     let offlineNote: string | null = null;
     try {
@@ -427,6 +430,56 @@ export class PackSession {
       kind: 'order',
       tone: offlineNote ? 'warning' : 'success',
       text: `${offlineNote ? `${offlineNote} ` : ''}${order.name} for ${order.shipTo.name}: scan the ${lines === 1 ? 'item' : `${lines} kinds of items`}.`,
+    };
+  }
+
+  /**
+   * An order this bench has labelled whose dispatch has not reached Odoo yet (Odoo offline or the
+   * outbox still busy): shown again as packed, with its label to reprint, never opened a second
+   * time (a second session would wait for a label behind the first one's dispatch, and CANCEL
+   * would refuse it).
+   */
+  private packedHere(code: string, packer: Person): ScanOutcome | null {
+    const binding = this.deps.orders.binding;
+    const found = this.cache.lookup(code, binding);
+    if (found.kind !== 'order') return null;
+    const cached = this.cache.findByName(found.order.name, binding);
+    if (!cached) return null;
+    const db = this.deps.db;
+    const packed = db
+      .prepare(
+        `SELECT s.id AS session_id, s.active, sh.status, sh.tracking_number FROM pack_sessions s
+         JOIN shipments sh ON sh.session_id = s.id
+         WHERE s.order_id = ? AND s.step != 'cancelled' AND sh.status != 'cancelled' AND sh.dispatched_at IS NULL
+         ORDER BY s.id DESC LIMIT 1`,
+      )
+      .get(cached.id) as { session_id: number; active: number; status: string; tracking_number: string | null } | undefined;
+    if (!packed) return null;
+    const name = found.order.name;
+    if (!packed.active) {
+      // Back on screen, so that a reprint asked for now is this order's label.
+      inTransaction(db, () => {
+        const now = this.deps.clock.now();
+        db.prepare(`UPDATE pack_sessions SET active = 0, updated_at = ? WHERE active = 1`).run(now);
+        db.prepare(`UPDATE pack_sessions SET active = 1, updated_at = ? WHERE id = ?`).run(now, packed.session_id);
+        appendAudit(db, this.deps.clock, {
+          actor: actorOf(packer),
+          action: 'pack.reshown',
+          subject: name,
+          data: { session: packed.session_id, trackingNumber: packed.tracking_number },
+        });
+      });
+      this.deps.scale()?.disarm();
+      this.deps.changed();
+    }
+    if (packed.status === 'awaiting_label' || !packed.tracking_number) {
+      return { kind: 'order', tone: 'warning', text: `${name} is already packed here; its label is on its way. Do not pack it again.` };
+    }
+    const reprint = REPRINT_REASONS.map((r) => r.command).join(', ');
+    return {
+      kind: 'order',
+      tone: 'warning',
+      text: `${name} is already packed here (tracking ${packed.tracking_number}). Do not pack it again. For another copy of its label, scan ${reprint}.`,
     };
   }
 

@@ -245,6 +245,16 @@ export function inFlightRows(db: Db): OutboxRow[] {
   );
 }
 
+/**
+ * The target answered: its pending rows waiting out a backoff are due now (their attempts are
+ * kept). Returns how many were brought forward.
+ */
+export function reviveTarget(db: Db, target: string, now: number): number {
+  return db
+    .prepare(`UPDATE outbox SET next_attempt_at = ?, updated_at = ? WHERE target = ? AND state = 'pending' AND next_attempt_at > ?`)
+    .run(now, now, target, now).changes;
+}
+
 /** Pending → in_flight; returns the ids actually moved (a row changed meanwhile is left out). */
 export function markInFlight(db: Db, clock: Clock, ids: readonly number[]): Set<number> {
   const update = db.prepare(

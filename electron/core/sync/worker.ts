@@ -1,6 +1,8 @@
 // The sync worker, generic over targets: applies outbox rows in order per order key, retries with
 // backoff, turns permanent failures into dead letters, stops a target on an auth failure, and after
-// a crash looks a row up before it is ever sent again.
+// a crash looks a row up before it is ever sent again. Each target has a lane of its own: a target
+// that hangs (Odoo accepting connections and never answering) never holds back another's rows
+// (the local carrier's label). A target's first success ends the backoff of all its waiting rows.
 import type { Connectivity, ExceptionKind, ExceptionView } from '../../../shared/api';
 import type { Clock } from '../clock';
 import { appendAudit } from '../store/audit';
@@ -16,6 +18,7 @@ import {
   markInFlight,
   markPending,
   pendingHeadTimes,
+  reviveTarget,
   requeueDead,
   retryingSummary,
   type OutboxRow,
@@ -107,6 +110,14 @@ interface ErrorHints {
 
 const MINUTE = 60_000;
 
+interface Lane {
+  /** Passes of this target, one after another. */
+  chain: Promise<unknown>;
+  loop: Promise<void> | null;
+  wake: (() => void) | null;
+  kicked: boolean;
+}
+
 function isAuthError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as ErrorHints).kind === 'auth';
 }
@@ -129,13 +140,19 @@ export class SyncWorker {
   private readonly handlers = new Map<string, SyncTarget>();
   /** Stopped targets and the reason shown in status(). */
   private readonly stopped = new Map<string, string>();
+  /**
+   * Targets whose last attempts all failed to go through (Odoo down or hung). The first success
+   * after that ends the backoff of every waiting row of the target. A row that fails while others
+   * of its target go through keeps its own backoff.
+   */
+  private readonly down = new Set<string>();
 
-  /** runOnce/recover never overlap: a row must not be looked up while it is being applied. */
-  private chain: Promise<unknown> = Promise.resolve();
-  private loop: Promise<void> | null = null;
+  /**
+   * One lane per target: passes of one target never overlap (a row must not be looked up while it
+   * is being applied); passes of different targets do.
+   */
+  private readonly lanes = new Map<string, Lane>();
   private running = false;
-  private wake: (() => void) | null = null;
-  private kicked = false;
 
   constructor(options: SyncWorkerOptions) {
     this.db = options.db;
@@ -157,6 +174,11 @@ export class SyncWorker {
       }
     }
 
+    // Rows still waiting out a backoff from before a restart: the target was failing then.
+    for (const row of this.db.prepare(`SELECT DISTINCT target FROM outbox WHERE state = 'pending' AND attempts > 0`).all() as { target: string }[]) {
+      this.down.add(row.target);
+    }
+
     // A row a target refused for good, whatever kind of exception it raised, is sent again once the
     // cause is fixed (the target checks again: a conflict still there comes back) or dropped.
     for (const kind of DEAD_ROW_KINDS) {
@@ -171,42 +193,63 @@ export class SyncWorker {
   register<P>(kind: string, handler: SyncTarget<P>): void {
     if (this.handlers.has(kind)) throw new Error(`Sync kind "${kind}" is already registered`);
     this.handlers.set(kind, handler as SyncTarget);
+    if (this.running) this.startLane(handler.target);
   }
 
   // ---- One pass ----
 
   /**
-   * One pass: look up rows left in flight, then apply every due head. A thrown apply counts as
-   * "retry" for each row of the batch, except an error with `permanent: true`: a batch of several
-   * rows is then split and applied row by row, and a single row goes dead.
+   * One pass of every target, side by side: look up rows left in flight, then apply every due head.
+   * A thrown apply counts as "retry" for each row of the batch, except an error with
+   * `permanent: true`: a batch of several rows is then split and applied row by row, and a single
+   * row goes dead.
    */
-  runOnce(): Promise<RunSummary> {
-    return this.exclusive(async () => {
-      await this.recoverNow();
-      const summary: RunSummary = { applied: 0, retried: 0, dead: 0, authStopped: [] };
-      for (const [kind, rows] of this.groupByKind(dueHeads(this.db, this.clock.now()))) {
-        const handler = this.handlers.get(kind)!;
-        const size = Math.max(1, Math.floor(handler.maxBatch ?? 1));
-        for (let i = 0; i < rows.length; i += size) {
-          const batch = rows.slice(i, i + size).filter((r) => !this.stopped.has(r.target));
-          if (batch.length === 0) continue;
-          const moved = inTransaction(this.db, () => markInFlight(this.db, this.clock, batch.map((r) => r.id)));
-          this.notify();
-          await this.applyInFlight(handler, batch.filter((r) => moved.has(r.id)), summary);
-        }
+  async runOnce(): Promise<RunSummary> {
+    const passes = await Promise.all([...this.targets()].map((target) => this.exclusive(target, () => this.pass(target))));
+    return passes.reduce(
+      (all, one) => ({
+        applied: all.applied + one.applied,
+        retried: all.retried + one.retried,
+        dead: all.dead + one.dead,
+        authStopped: [...all.authStopped, ...one.authStopped],
+      }),
+      { applied: 0, retried: 0, dead: 0, authStopped: [] },
+    );
+  }
+
+  /** One target's pass (in its lane). */
+  private async pass(target: string): Promise<RunSummary> {
+    await this.recoverNow(target);
+    const summary: RunSummary = { applied: 0, retried: 0, dead: 0, authStopped: [] };
+    const due = dueHeads(this.db, this.clock.now()).filter((r) => r.target === target);
+    for (const [kind, rows] of this.groupByKind(due)) {
+      const handler = this.handlers.get(kind)!;
+      const size = Math.max(1, Math.floor(handler.maxBatch ?? 1));
+      for (let i = 0; i < rows.length; i += size) {
+        const batch = rows.slice(i, i + size).filter((r) => !this.stopped.has(r.target));
+        if (batch.length === 0) continue;
+        const moved = inTransaction(this.db, () => markInFlight(this.db, this.clock, batch.map((r) => r.id)));
+        this.notify();
+        await this.applyInFlight(handler, batch.filter((r) => moved.has(r.id)), summary);
       }
-      return summary;
-    });
+    }
+    // What was applied may have queued rows for other targets (a label → its Odoo dispatch).
+    if (summary.applied > 0) this.kick();
+    return summary;
   }
 
   /** Look up every row left in flight (after a crash) and settle it: done, or due again. */
-  recover(): Promise<RecoverSummary> {
-    return this.exclusive(() => this.recoverNow());
+  async recover(): Promise<RecoverSummary> {
+    const all = await Promise.all([...this.targets()].map((target) => this.exclusive(target, () => this.recoverNow(target))));
+    return all.reduce(
+      (sum, one) => ({ done: sum.done + one.done, requeued: sum.requeued + one.requeued, unresolved: sum.unresolved + one.unresolved }),
+      { done: 0, requeued: 0, unresolved: 0 },
+    );
   }
 
-  private async recoverNow(): Promise<RecoverSummary> {
+  private async recoverNow(target: string): Promise<RecoverSummary> {
     const summary: RecoverSummary = { done: 0, requeued: 0, unresolved: 0 };
-    for (const row of inFlightRows(this.db)) {
+    for (const row of inFlightRows(this.db).filter((r) => r.target === target)) {
       const handler = this.handlers.get(row.kind);
       // A stopped target is not even asked: its credentials are known to be refused.
       if (!handler || this.stopped.has(row.target)) continue;
@@ -215,6 +258,7 @@ export class SyncWorker {
         found = await handler.lookup(row);
       } catch (error) {
         summary.unresolved++;
+        this.down.add(row.target);
         if (isAuthError(error)) {
           // Refused credentials: asking again on every pass would get the bench's address locked out.
           const title = inTransaction(this.db, () => this.raiseAuth(handler, row, errorMessage(error)));
@@ -232,6 +276,7 @@ export class SyncWorker {
         if (found.applied) {
           markDone(this.db, this.clock, row.id, found.result);
           handler.onApplied?.(row, found.result);
+          this.backUp(row.target);
         } else markPending(this.db, this.clock, row.id, this.clock.now());
         appendAudit(this.db, this.clock, {
           actor: `sync:${row.target}`,
@@ -298,6 +343,8 @@ export class SyncWorker {
           case 'done':
             markDone(this.db, this.clock, row.id, result.result);
             handler.onApplied?.(row, result.result);
+            // The target answers again after failing: its other rows stop waiting out their backoff.
+            this.backUp(row.target);
             counts.applied++;
             break;
           case 'permanent':
@@ -327,6 +374,7 @@ export class SyncWorker {
         }
       });
     });
+    if (counts.applied === 0 && counts.retried > 0) for (const row of rows) this.down.add(row.target);
     // Only after the commit: a rolled-back transaction must not leave a target stopped.
     for (const [target, message] of newlyStopped) {
       this.stopped.set(target, message);
@@ -407,6 +455,26 @@ export class SyncWorker {
     this.notify();
   }
 
+  /**
+   * The target answered a request made outside the outbox (a scan, the prefetch): its rows waiting
+   * out a backoff are due now, and go at once.
+   */
+  reachable(target: string): void {
+    if (this.stopped.has(target)) return;
+    this.down.add(target);
+    const revived = inTransaction(this.db, () => this.backUp(target));
+    if (revived > 0) {
+      this.notify();
+      this.kick();
+    }
+  }
+
+  /** Inside a transaction: a success of a target that was down makes its waiting rows due now. */
+  private backUp(target: string): number {
+    if (!this.down.delete(target)) return 0;
+    return reviveTarget(this.db, target, this.clock.now());
+  }
+
   /** Lift an auth stop (the 'resume' resolution of a sync_auth alert calls this). */
   resumeTarget(target: string): void {
     if (!this.stopped.delete(target)) return;
@@ -439,73 +507,96 @@ export class SyncWorker {
 
   // ---- Loop ----
 
-  /** Run in the background: a pass (which first settles rows left in flight), then sleep until due. */
+  /** Run in the background, a loop per target: a pass (which first settles rows left in flight), then sleep until due. */
   start(): void {
-    if (this.loop) return;
+    if (this.running) return;
     this.running = true;
-    this.loop = this.runLoop().finally(() => {
-      this.loop = null;
+    for (const target of this.targets()) this.startLane(target);
+  }
+
+  /** Stop the loops; resolves once the passes under way have finished. */
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const lane of this.lanes.values()) lane.wake?.();
+    await Promise.all([...this.lanes.values()].map((lane) => lane.loop));
+  }
+
+  /** Something new may be due: every target runs now instead of at the end of its current sleep. */
+  kick(): void {
+    for (const lane of this.lanes.values()) {
+      if (lane.wake) lane.wake();
+      else lane.kicked = true;
+    }
+  }
+
+  private startLane(target: string): void {
+    const lane = this.lane(target);
+    if (lane.loop) return;
+    lane.loop = this.runLoop(target, lane).finally(() => {
+      lane.loop = null;
     });
   }
 
-  /** Stop the loop; resolves once a pass that is under way has finished. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
-  }
-
-  /** Something new may be due: run now instead of at the end of the current sleep. */
-  kick(): void {
-    if (this.wake) this.wake();
-    else this.kicked = true;
-  }
-
-  private async runLoop(): Promise<void> {
+  private async runLoop(target: string, lane: Lane): Promise<void> {
     while (this.running) {
       let delay: number;
       try {
-        await this.runOnce();
-        delay = this.nextDelay();
+        await this.exclusive(target, () => this.pass(target));
+        delay = this.nextDelay(target);
       } catch (error) {
         this.onError(error);
         delay = this.baseDelayMs;
       }
       if (!this.running) break;
-      await this.sleep(delay);
+      await this.sleep(lane, delay);
     }
   }
 
-  /** Time until the earliest head the worker could apply (registered kind, target not stopped). */
-  private nextDelay(): number {
+  /** Time until the target's earliest head the worker could apply (registered kind, target not stopped). */
+  private nextDelay(target: string): number {
     let earliest = Infinity;
     for (const h of pendingHeadTimes(this.db)) {
-      if (this.handlers.has(h.kind) && !this.stopped.has(h.target)) earliest = Math.min(earliest, h.nextAttemptAt);
+      if (h.target === target && this.handlers.has(h.kind) && !this.stopped.has(h.target)) earliest = Math.min(earliest, h.nextAttemptAt);
     }
     return Math.max(0, Math.min(this.maxIdleMs, earliest - this.clock.now()));
   }
 
-  private sleep(ms: number): Promise<void> {
-    if (this.kicked) {
-      this.kicked = false;
+  private sleep(lane: Lane, ms: number): Promise<void> {
+    if (lane.kicked) {
+      lane.kicked = false;
       return Promise.resolve();
     }
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.wake = null;
+        lane.wake = null;
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.wake = done;
+      lane.wake = done;
     });
   }
 
   // ---- Helpers ----
 
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.chain.then(fn);
-    this.chain = next.catch(() => undefined);
+  /** The targets of the registered handlers. */
+  private targets(): Set<string> {
+    return new Set([...this.handlers.values()].map((h) => h.target));
+  }
+
+  private lane(target: string): Lane {
+    let lane = this.lanes.get(target);
+    if (!lane) {
+      lane = { chain: Promise.resolve(), loop: null, wake: null, kicked: false };
+      this.lanes.set(target, lane);
+    }
+    return lane;
+  }
+
+  private exclusive<T>(target: string, fn: () => Promise<T>): Promise<T> {
+    const lane = this.lane(target);
+    const next = lane.chain.then(fn);
+    lane.chain = next.catch(() => undefined);
     return next;
   }
 
