@@ -11,8 +11,7 @@
 // The order of the work: snapshot (snapshot.ts) → checks and commands per row (plan.ts, pure;
 // conflicts.ts: a picking changed in Odoo is never overwritten) → the steps (steps.ts), each
 // looking for its own effect first so any prefix can be replayed → message text (chatter.ts).
-import type { DispatchPayload } from '../../pack/pack-session';
-import { ODOO_DISPATCH } from '../../pack/pack-session';
+import { ODOO_DISPATCH, type DispatchPayload } from '../../pack/pack-session';
 import type { ApplyResult, LookupResult, OutboxRow, SyncTarget } from '../../sync/worker';
 import { ownUid } from '../claims';
 import { applyResultOf, OdooError } from '../errors';
