@@ -18,7 +18,7 @@ import { probeScale } from './devices/scale/scale-probe';
 import { scaleProtocolLabel } from '../../shared/scale-protocols';
 import { StationEvents } from './events';
 import { authLatch } from './odoo/auth-latch';
-import { createOdooDispatchTarget, ODOO_TARGET } from './odoo/dispatch-target';
+import { createOdooDispatchTarget, ODOO_TARGET } from './odoo/dispatch/target';
 import { lazyOdooTransport } from './odoo/lazy-transport';
 import { OdooLink } from './odoo/odoo-link';
 import { scopeRefusal, scopedOdooTransport } from './odoo/pickings';

@@ -3,13 +3,13 @@
 // refusal each version makes: qty_done on 17+, stock.package on ≤18, mobile on 19, validation with
 // no quantities, lot-tracked products without a lot (plus a done delivery validated again); the
 // backorder wizard when the operation type asks; the production write-back (the outbox dispatch
-// target); the fields read as Odoo computes them (picking weight, package_ids on 17–18 only,
+// target, driven through the worker and through apply/lookup); the fields read as Odoo computes them (picking weight, package_ids on 17–18 only,
 // mail.message.subtype_id, ir.attachment.file_size); and, last, a check that 19 was spoken to over
 // JSON-2 only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectOdoo, type OdooConnection } from '../../electron/core/odoo/connect';
 import { OdooError } from '../../electron/core/odoo/errors';
-import { findPickingByName, readPickingForLookup, writeBackPicking } from '../../electron/core/odoo/pickings';
+import { findPickingByName } from '../../electron/core/odoo/pickings';
 import type { OdooParams } from '../../electron/core/odoo/transport';
 import { idsOf } from '../../electron/core/odoo/versions';
 import { startSandboxOdoo, type Rec, type SandboxOdoo, type SandboxVersion } from '../../electron/sandbox/odoo/server';
@@ -97,32 +97,42 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('Odoo %i', (version) => {
     expect(await findPickingByName(odooConn.transport, 'WH/OUT/99999', source())).toBeNull();
   });
 
-  it('writes a packed delivery back with the version’s fields, then re-sending is one read', async () => {
+  it('writes a packed delivery back with the version’s fields (the dispatch target), then sending it again writes nothing', async () => {
     const p = freshPicking(untracked);
-    const order = (await findPickingByName(odooConn.transport, String(p.name), source()))!;
-    const input = {
-      pickingId: order.pickingId,
-      trackingRef: `TRK-${version}-1`,
-      weightG: 2500,
-      lines: order.lines.map((l) => ({ moveId: l.moveId, quantity: l.quantity })),
-    };
-    const start = odoo.rpcLog.length;
-    await writeBackPicking(odooConn.transport, input);
-    const methods = odoo.rpcLog.slice(start).map((e) => `${e.model ?? ''}.${e.method}`);
-    expect(methods).toContain('stock.picking.button_validate');
-    // 16 records done quantities on move lines; 17+ on moves with `picked`.
-    expect(methods).toContain(version === 16 ? 'stock.move.line.write' : 'stock.move.write');
-    expect(await readPickingForLookup(odooConn.transport, order.pickingId)).toEqual({ state: 'done', carrierTrackingRef: `TRK-${version}-1` });
-    const fields = version === 16 ? ['quantity_done', 'state'] : ['quantity', 'picked', 'state'];
-    const moves = (await call('stock.move', 'read', { ids: input.lines.map((l) => l.moveId), fields })) as Record<string, unknown>[];
-    for (const line of input.lines) {
-      const move = moves.find((m) => m.id === line.moveId)!;
-      expect(move.state).toBe('done');
-      expect(move[version === 16 ? 'quantity_done' : 'quantity']).toBe(line.quantity);
+    const rig = await dispatchRig(odoo, { transport: odooConn.transport });
+    try {
+      const order = (await findPickingByName(odooConn.transport, String(p.name), source()))!;
+      const row = rig.row(order, { trackingRef: `TRK-${version}-1`, weightG: 2500, lines: order.lines.map((l) => ({ moveId: l.moveId, quantity: l.quantity })) });
+      const start = odoo.rpcLog.length;
+      expect(await rig.target.apply([row])).toEqual([{ status: 'done', result: { trackingRef: `TRK-${version}-1` } }]);
+      const methods = odoo.rpcLog.slice(start).map((e) => `${e.model ?? ''}.${e.method}`);
+      expect(methods).toContain('stock.picking.button_validate');
+      // Quantities go in the picking's one write, as one2many commands on its move lines (or moves).
+      expect(methods).toContain('stock.picking.write');
+      expect(await call('stock.picking', 'read', { ids: [order.pickingId], fields: ['state', 'carrier_tracking_ref', 'shipping_weight'] })).toEqual([
+        { id: order.pickingId, state: 'done', carrier_tracking_ref: `TRK-${version}-1`, shipping_weight: 2.5 },
+      ]);
+      // 16 records done quantities in qty_done; 17+ in quantity with picked.
+      const fields = version === 16 ? ['quantity_done', 'state'] : ['quantity', 'picked', 'state'];
+      const moves = (await call('stock.move', 'read', { ids: order.lines.map((l) => l.moveId), fields })) as Record<string, unknown>[];
+      for (const line of order.lines) {
+        const move = moves.find((m) => m.id === line.moveId)!;
+        expect(move.state).toBe('done');
+        expect(move[version === 16 ? 'quantity_done' : 'quantity']).toBe(line.quantity);
+      }
+      // The reply lost: the lookup finds every step done; sent again anyway, it only reads.
+      expect(await rig.target.lookup(row)).toEqual({
+        applied: true,
+        result: { trackingRef: `TRK-${version}-1` },
+        steps: { validated: true, labelAttached: true, messagePosted: true },
+      });
+      const again = odoo.rpcLog.length;
+      expect(await rig.target.apply([row])).toEqual([{ status: 'done', result: { trackingRef: `TRK-${version}-1` } }]);
+      expect(odoo.rpcLog.slice(again).filter((e) => !['read', 'search_read', 'search_count'].includes(e.method))).toEqual([]);
+      expect(odoo.state.all('mail.message').filter((m) => m.model === 'stock.picking' && m.res_id === p.id && String(m.body).includes('Tracking'))).toHaveLength(1);
+    } finally {
+      rig.close();
     }
-    const again = odoo.rpcLog.length;
-    await writeBackPicking(odooConn.transport, input);
-    expect(odoo.rpcLog.slice(again).map((e) => e.method)).toEqual(['read']);
   });
 
   it('the production write-back (the outbox dispatch target) uses this version’s package model and quantity fields', async () => {
@@ -166,19 +176,12 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('Odoo %i', (version) => {
   });
 
   it('returns the backorder wizard for a short pack; skip_backorder keeps a backorder', async () => {
-    const p = freshPicking((r) => untracked(r) && (movesOf(r.id)[0]?.product_uom_qty as number) > 1);
+    const shortable = (r: Rec) => untracked(r) && (movesOf(r.id)[0]?.product_uom_qty as number) > 1;
+    const p = freshPicking(shortable);
     const order = (await findPickingByName(odooConn.transport, String(p.name), source()))!;
-    const [first, ...rest] = order.lines;
-    const error = await odooError(
-      writeBackPicking(odooConn.transport, {
-        pickingId: order.pickingId,
-        trackingRef: 'SHORT',
-        weightG: 300,
-        lines: [{ moveId: first!.moveId, quantity: first!.quantity - 1 }, ...rest.map((l) => ({ moveId: l.moveId, quantity: l.quantity }))],
-      }),
-    );
-    expect(error.kind).toBe('permanent');
-    expect(error.message).toMatch(/backorder/);
+    const [first] = order.lines;
+    const qty = first!.quantity - 1;
+    await call('stock.move', 'write', { ids: [first!.moveId], vals: version === 16 ? { quantity_done: qty } : { quantity: qty, picked: true } });
     const action = await call('stock.picking', 'button_validate', { ids: [order.pickingId] });
     expect(action).toMatchObject({
       type: 'ir.actions.act_window',
@@ -192,6 +195,33 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('Odoo %i', (version) => {
       fields: ['state', 'move_ids'],
     })) as { state: string; move_ids: number[] }[];
     expect(backorders).toEqual([{ id: expect.any(Number), state: 'assigned', move_ids: [expect.any(Number)] }]);
+  });
+
+  it('the dispatch target never leaves the backorder question open: a short pack is validated with the rest as a backorder', async () => {
+    const shortable = (r: Rec) => untracked(r) && (movesOf(r.id)[0]?.product_uom_qty as number) > 1;
+    const p = freshPicking(shortable);
+    const rig = await dispatchRig(odoo, { transport: odooConn.transport });
+    try {
+      const order = await rig.cache(String(p.name));
+      const [first, ...rest] = order.lines;
+      const row = rig.row(order, {
+        lines: [
+          { moveId: first!.moveId, quantity: first!.quantity - 1, ordered: first!.quantity },
+          ...rest.map((l) => ({ moveId: l.moveId, quantity: l.quantity, ordered: l.quantity })),
+        ],
+      });
+      expect(await rig.target.apply([row])).toEqual([{ status: 'done', result: { trackingRef: row.payload.trackingRef } }]);
+      expect(odoo.state.get('stock.picking', p.id)).toMatchObject({ state: 'done', carrier_tracking_ref: row.payload.trackingRef });
+      const backorders = (await call('stock.picking', 'search_read', {
+        domain: [['backorder_id', '=', order.pickingId]],
+        fields: ['state', 'move_ids'],
+      })) as { state: string; move_ids: number[] }[];
+      expect(backorders).toEqual([{ id: expect.any(Number), state: 'assigned', move_ids: [expect.any(Number)] }]);
+      const [message] = odoo.state.all('mail.message').filter((m) => m.model === 'stock.picking' && m.res_id === p.id && String(m.body).includes('Tracking'));
+      expect(String(message!.body)).toContain('Not everything was packed: the rest stays as a backorder.');
+    } finally {
+      rig.close();
+    }
   });
 
   it('the backorder question follows the operation type: ask returns the wizard; always and never decide without asking', async () => {

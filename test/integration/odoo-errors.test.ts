@@ -5,7 +5,7 @@
 // target after one refused call, as the sandbox's RPC record shows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectOdoo } from '../../electron/core/odoo/connect';
-import { createOdooDispatchTarget } from '../../electron/core/odoo/dispatch-target';
+import { createOdooDispatchTarget } from '../../electron/core/odoo/dispatch/target';
 import { OdooError, classifyOdooFailure } from '../../electron/core/odoo/errors';
 import { Json2Transport } from '../../electron/core/odoo/json-2';
 import { JsonRpcTransport } from '../../electron/core/odoo/json-rpc';

@@ -391,7 +391,7 @@ interface Spoiler {
 
 /**
  * Fields a client may lack without being wrong: product `tracking` reads an unknown value as
- * "none" (pickings.ts, dispatch-target.ts: `.catch('none')`), partner `mobile` is optional because
+ * "none" (models/partner.ts: `.catch('none')`), partner `mobile` is optional because
  * 19 has none. Spoiling these can leave the Order as is or change it, so they are not spoiled.
  */
 const LENIENT_FIELDS = new Set(['tracking', 'mobile']);

@@ -1,13 +1,14 @@
-// The Odoo client against the sandbox Odoo over real HTTP: auth, mapping, write-back, validation,
-// and every way a reply can go wrong (HTML, truncated JSON, offline, timeout).
+// The Odoo client against the sandbox Odoo over real HTTP: auth, mapping, write-back (the outbox
+// dispatch target), validation, and every way a reply can go wrong (HTML, truncated JSON, offline, timeout).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OdooError, classifyOdooFailure } from '../../electron/core/odoo/errors';
 import { JsonRpcTransport } from '../../electron/core/odoo/json-rpc';
-import { findPickingByName, readPickingForLookup, writeBackPicking } from '../../electron/core/odoo/pickings';
+import { findPickingByName } from '../../electron/core/odoo/pickings';
 import { ean13, seedSandbox } from '../../electron/sandbox/odoo/seed';
 import { startSandboxOdoo, type SandboxOdoo } from '../../electron/sandbox/odoo/server';
+import { dispatchRig } from '../support/dispatch-rig';
 
 const API_KEY = 'sandbox-key-0123456789';
 
@@ -269,66 +270,71 @@ describe('writing', () => {
   });
 
   it('writes back a packed delivery: quantities, tracking ref, weight, done', async () => {
-    const order = (await findPickingByName(rpc, 'WH/OUT/00006', { url: odoo.url, db: odoo.db }))!;
-    const start = odoo.rpcLog.length;
-    await writeBackPicking(rpc, {
-      pickingId: order.pickingId,
-      trackingRef: 'JD0146000012345',
-      weightG: 1234,
-      lines: order.lines.map((l) => ({ moveId: l.moveId, quantity: l.quantity })),
-    });
-    expect(odoo.rpcLog.slice(start).map((e) => e.method)).toContain('button_validate');
-    const after = await pickingRecord('WH/OUT/00006');
-    expect(after).toMatchObject({ state: 'done', carrier_tracking_ref: 'JD0146000012345' });
-    expect(after.shipping_weight).toBeCloseTo(1.234, 6);
-    const moves = (await rpc.executeKw('stock.move', 'read', [order.lines.map((l) => l.moveId), ['quantity', 'picked', 'state']])) as {
-      id: number;
-    }[];
-    for (const line of order.lines) {
-      expect(moves.find((m) => m.id === line.moveId)).toMatchObject({ quantity: line.quantity, picked: true, state: 'done' });
-    }
-    expect(await readPickingForLookup(rpc, order.pickingId)).toEqual({ state: 'done', carrierTrackingRef: 'JD0146000012345' });
+    const rig = await dispatchRig(odoo, { transport: rpc });
+    try {
+      const order = (await findPickingByName(rpc, 'WH/OUT/00006', { url: odoo.url, db: odoo.db }))!;
+      const row = rig.row(order, { trackingRef: 'JD0146000012345', weightG: 1234 });
+      const start = odoo.rpcLog.length;
+      expect(await rig.target.apply([row])).toEqual([{ status: 'done', result: { trackingRef: 'JD0146000012345' } }]);
+      expect(odoo.rpcLog.slice(start).map((e) => e.method)).toContain('button_validate');
+      const after = await pickingRecord('WH/OUT/00006');
+      expect(after).toMatchObject({ state: 'done', carrier_tracking_ref: 'JD0146000012345' });
+      expect(after.shipping_weight).toBeCloseTo(1.234, 6);
+      const moves = (await rpc.executeKw('stock.move', 'read', [order.lines.map((l) => l.moveId), ['quantity', 'picked', 'state']])) as {
+        id: number;
+      }[];
+      for (const line of order.lines) {
+        expect(moves.find((m) => m.id === line.moveId)).toMatchObject({ quantity: line.quantity, picked: true, state: 'done' });
+      }
+      expect(await rig.target.lookup(row)).toMatchObject({ applied: true, result: { trackingRef: 'JD0146000012345' } });
 
-    // Sent again (reply lost): already done with our ref counts as success and changes nothing.
-    const calls = odoo.rpcLog.length;
-    await writeBackPicking(rpc, {
-      pickingId: order.pickingId,
-      trackingRef: 'JD0146000012345',
-      weightG: 1234,
-      lines: order.lines.map((l) => ({ moveId: l.moveId, quantity: l.quantity })),
-    });
-    expect(odoo.rpcLog.slice(calls).map((e) => e.method)).toEqual(['read']);
+      // Sent again (reply lost): already done with our ref counts as success and writes nothing.
+      const calls = odoo.rpcLog.length;
+      expect(await rig.target.apply([row])).toEqual([{ status: 'done', result: { trackingRef: 'JD0146000012345' } }]);
+      expect(odoo.rpcLog.slice(calls).filter((e) => !['read', 'search_read', 'search_count'].includes(e.method))).toEqual([]);
+      expect((await pickingRecord('WH/OUT/00006')).write_date).toBe(after.write_date);
+    } finally {
+      rig.close();
+    }
   });
 
-  it('does not answer the backorder question for a short pack', async () => {
-    // A delivery (not used by other tests) whose first line asks for more than one item.
-    const candidate = odoo.state
+  it('answers the backorder question with the bench’s policy for a short pack (the rest stays as a backorder)', async () => {
+    // Deliveries (not used by other tests) whose first line asks for more than one item.
+    const [candidate, raw] = odoo.state
       .all('stock.picking')
       .filter((p) => p.id > 10)
-      .find((p) => (odoo.state.all('stock.move').find((m) => m.picking_id === p.id)?.product_uom_qty as number) > 1)!;
-    const order = (await findPickingByName(rpc, String(candidate.name), { url: odoo.url, db: odoo.db }))!;
-    const [first, ...rest] = order.lines;
-    const error = await odooError(
-      writeBackPicking(rpc, {
-        pickingId: order.pickingId,
+      .filter((p) => (odoo.state.all('stock.move').find((m) => m.picking_id === p.id)?.product_uom_qty as number) > 1);
+    const rig = await dispatchRig(odoo, { transport: rpc });
+    try {
+      const order = await rig.cache(String(candidate!.name));
+      const [first, ...rest] = order.lines;
+      const row = rig.row(order, {
         trackingRef: 'SHORT-1',
         weightG: 500,
         lines: [
-          { moveId: first!.moveId, quantity: first!.quantity - 1 },
-          ...rest.map((l) => ({ moveId: l.moveId, quantity: l.quantity })),
+          { moveId: first!.moveId, quantity: first!.quantity - 1, ordered: first!.quantity },
+          ...rest.map((l) => ({ moveId: l.moveId, quantity: l.quantity, ordered: l.quantity })),
         ],
-      }),
-    );
-    expect(error.kind).toBe('permanent');
-    expect(error.permanent).toBe(true);
-    expect(error.message).toMatch(/backorder/);
-    expect((await readPickingForLookup(rpc, order.pickingId)).state).toBe('assigned');
+      });
+      expect(await rig.target.apply([row])).toEqual([{ status: 'done', result: { trackingRef: 'SHORT-1' } }]);
+      expect((await pickingRecord(order.name)).state).toBe('done');
+      const backorders = (await rpc.executeKw('stock.picking', 'search_read', [[['backorder_id', '=', order.pickingId]]], {
+        fields: ['state', 'move_ids'],
+      })) as { state: string; move_ids: number[] }[];
+      expect(backorders).toHaveLength(1);
+    } finally {
+      rig.close();
+    }
 
-    // The wizard is a plain action dict; skip_backorder creates the backorder.
+    // Asked without a policy, Odoo answers with its wizard, a plain action dict; skip_backorder creates the backorder.
+    const order = (await findPickingByName(rpc, String(raw!.name), { url: odoo.url, db: odoo.db }))!;
+    const [first] = order.lines;
+    await rpc.executeKw('stock.move', 'write', [[first!.moveId], { quantity: first!.quantity - 1, picked: true }]);
     const action = (await rpc.executeKw('stock.picking', 'button_validate', [[order.pickingId]])) as Record<string, unknown>;
     expect(action).toMatchObject({ type: 'ir.actions.act_window', res_model: 'stock.backorder.confirmation', target: 'new' });
+    expect((await pickingRecord(order.name)).state).toBe('assigned');
     await rpc.executeKw('stock.picking', 'button_validate', [[order.pickingId]], { context: { skip_backorder: true } });
-    expect((await readPickingForLookup(rpc, order.pickingId)).state).toBe('done');
+    expect((await pickingRecord(order.name)).state).toBe('done');
     const backorders = (await rpc.executeKw('stock.picking', 'search_read', [[['backorder_id', '=', order.pickingId]]], {
       fields: ['state', 'move_ids'],
     })) as { state: string; move_ids: number[] }[];

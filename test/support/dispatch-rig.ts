@@ -1,16 +1,18 @@
 // A bench's outbox, worker and Odoo dispatch target against a sandbox Odoo, without the rest of
 // the station: queue dispatch rows the way the pack session does (from the order as cached) and
-// drain them. Used by the write-back, conflict and claim tests and the write-back bench.
+// drain them, or hand a row straight to the target's apply/lookup. Used by the write-back,
+// conflict, claim and contract tests and the write-back bench.
 import { ManualClock } from '../../electron/core/clock';
 import { connectOdoo } from '../../electron/core/odoo/connect';
-import { createOdooDispatchTarget, odooBinding, type BackorderPolicy } from '../../electron/core/odoo/dispatch-target';
+import type { BackorderPolicy } from '../../electron/core/odoo/dispatch/steps';
+import { createOdooDispatchTarget, odooBinding } from '../../electron/core/odoo/dispatch/target';
 import { findPickingByName } from '../../electron/core/odoo/pickings';
 import type { OdooTransport } from '../../electron/core/odoo/transport';
 import { ODOO_DISPATCH, type DispatchPayload } from '../../electron/core/pack/pack-session';
 import { inTransaction, openDatabase, type Db } from '../../electron/core/store/db';
 import { ExceptionQueue } from '../../electron/core/store/exceptions';
-import { enqueue, getOutboxRow } from '../../electron/core/sync/outbox';
-import { SyncWorker } from '../../electron/core/sync/worker';
+import { enqueue, getOutboxRow, type OutboxRow } from '../../electron/core/sync/outbox';
+import { SyncWorker, type SyncTarget } from '../../electron/core/sync/worker';
 import type { Order } from '../../shared/order';
 import type { SandboxOdoo } from '../../electron/sandbox/odoo/server';
 import { tempDir } from './temp-dir';
@@ -21,11 +23,15 @@ export interface DispatchRig {
   exceptions: ExceptionQueue;
   worker: SyncWorker;
   transport: OdooTransport;
+  /** The dispatch target the worker drains into (for apply/lookup without the outbox). */
+  target: SyncTarget<DispatchPayload>;
   dispatched: DispatchPayload[];
   /** Read the order as the bench caches it when a packer opens it. */
   cache(name: string): Promise<Order>;
   /** Queue the dispatch row labelIssued would queue for this order; returns the outbox id. */
   queue(order: Order, overrides?: Partial<DispatchPayload>): number;
+  /** The same row, not queued: for `target.apply([row])` / `target.lookup(row)`. */
+  row(order: Order, overrides?: Partial<DispatchPayload>): OutboxRow<DispatchPayload>;
   state(id: number): string | undefined;
   /** Run the worker until nothing is due. */
   drain(): Promise<void>;
@@ -53,12 +59,47 @@ export async function dispatchRig(
   worker.register(target.kind, target.target);
   const bench = options.bench ?? 'Bench 1';
   let seq = 0;
+  /** The row labelIssued queues for this order (as cached), with a fresh tracking ref. */
+  const dispatchRow = (order: Order, overrides: Partial<DispatchPayload>) => {
+    seq++;
+    const trackingRef = `PB${String(order.pickingId).padStart(6, '0')}${String(seq).padStart(4, '0')}`;
+    const payload: DispatchPayload = {
+      sessionId: seq,
+      pickingId: order.pickingId,
+      pickingName: order.name,
+      trackingRef,
+      weightG: 1250,
+      lines: order.lines.map((l) => ({ moveId: l.moveId, quantity: l.quantity, ordered: l.quantity })),
+      shipTo: {
+        name: order.shipTo.name,
+        street1: order.shipTo.street1,
+        street2: order.shipTo.street2 ?? null,
+        postalCode: order.shipTo.postalCode,
+        city: order.shipTo.city,
+        country: order.shipTo.country,
+      },
+      bench,
+      openedAt: clock.now(),
+      carrier: 'local',
+      label: { labelId: seq, format: 'ZPL', base64: Buffer.from(`^XA^FD${trackingRef}^FS^XZ`).toString('base64') },
+      ...overrides,
+    };
+    return {
+      target: 'odoo',
+      kind: ODOO_DISPATCH,
+      orderKey: `odoo:${odoo.db}:picking:${order.pickingId}`,
+      payload,
+      idempotencyKey: `dispatch:${payload.trackingRef}`,
+      binding: odooBinding(transport),
+    };
+  };
   return {
     db,
     clock,
     exceptions,
     worker,
     transport,
+    target: target.target,
     dispatched,
     async cache(name) {
       const order = await findPickingByName(transport, name, { url: odoo.url, db: odoo.db });
@@ -66,39 +107,12 @@ export async function dispatchRig(
       return order;
     },
     queue(order, overrides = {}) {
-      seq++;
-      const trackingRef = `PB${String(order.pickingId).padStart(6, '0')}${String(seq).padStart(4, '0')}`;
-      const payload: DispatchPayload = {
-        sessionId: seq,
-        pickingId: order.pickingId,
-        pickingName: order.name,
-        trackingRef,
-        weightG: 1250,
-        lines: order.lines.map((l) => ({ moveId: l.moveId, quantity: l.quantity, ordered: l.quantity })),
-        shipTo: {
-          name: order.shipTo.name,
-          street1: order.shipTo.street1,
-          street2: order.shipTo.street2 ?? null,
-          postalCode: order.shipTo.postalCode,
-          city: order.shipTo.city,
-          country: order.shipTo.country,
-        },
-        bench,
-        openedAt: clock.now(),
-        carrier: 'local',
-        label: { labelId: seq, format: 'ZPL', base64: Buffer.from(`^XA^FD${trackingRef}^FS^XZ`).toString('base64') },
-        ...overrides,
-      };
-      return inTransaction(db, () =>
-        enqueue(db, clock, {
-          target: 'odoo',
-          kind: ODOO_DISPATCH,
-          orderKey: `odoo:${odoo.db}:picking:${order.pickingId}`,
-          payload,
-          idempotencyKey: `dispatch:${payload.trackingRef}`,
-          binding: odooBinding(transport),
-        }),
-      ).id;
+      const row = dispatchRow(order, overrides);
+      return inTransaction(db, () => enqueue(db, clock, row)).id;
+    },
+    row(order, overrides = {}) {
+      const row = dispatchRow(order, overrides);
+      return { ...row, id: -seq, seq: 1, attempts: 0 };
     },
     state: (id) => getOutboxRow(db, id)?.state,
     async drain() {

@@ -26,7 +26,9 @@
 // claim locally (the pack session and its `pack.opened` audit entry, with `claim: 'offline'`), and
 // its dispatch refuses to write if another bench claimed or shipped the delivery meanwhile.
 import { z } from 'zod';
-import { M2o } from './read-rows';
+import { NoteRow } from './models/mail';
+import { ClaimPickingRow } from './models/picking';
+import { fieldsOf, readRows, type M2o } from './read-rows';
 import { OdooError } from './errors';
 import type { OdooTransport } from './transport';
 
@@ -49,9 +51,6 @@ export interface ClaimHolder {
 }
 
 export type ClaimOutcome = { ok: true; holder: ClaimHolder; already: boolean } | { ok: false; holder: ClaimHolder; message: string };
-
-const PickingClaimRow = z.object({ id: z.number().int(), name: z.string(), state: z.string(), user_id: M2o });
-const NoteRow = z.object({ id: z.number().int(), res_id: z.number().int(), body: z.union([z.string(), z.literal(false)]) });
 
 /** Searched for in chatter: matches claim and release notes alike. */
 export const MARKER = 'Packbench claim';
@@ -142,11 +141,33 @@ export function ownUid(transport: Caller): Promise<number> {
  * and the marker notes). Pickings nobody claimed are absent from the map.
  */
 export async function readClaims(transport: Caller, pickingIds: number[]): Promise<Map<number, ClaimHolder>> {
-  const holders = new Map<number, ClaimHolder>();
-  if (pickingIds.length === 0) return holders;
+  if (pickingIds.length === 0) return new Map();
+  const { pickings, notes } = await readClaimSnapshot(transport, pickingIds, ClaimPickingRow, 'read');
+  return claimsFrom(pickings, notes);
+}
+
+/**
+ * What a claim is read from, in two parallel reads: the pickings (with whatever other fields
+ * `schema` asks for; it must have user_id) and their marker notes, newest first. `read` by id
+ * fails on a picking that is gone or hidden; `search_read` leaves it out (and a scoped transport
+ * narrows it to the scope). Used by readClaims, the release target and the dispatch snapshot.
+ */
+export async function readClaimSnapshot<S extends z.ZodObject<{ id: z.ZodNumber; user_id: typeof M2o }>>(
+  transport: Caller,
+  pickingIds: number[],
+  schema: S,
+  method: 'read' | 'search_read',
+): Promise<{ pickings: z.infer<S>[]; notes: z.infer<typeof NoteRow>[] }> {
+  const fields = fieldsOf(schema);
   const [pickings, notes] = await Promise.all([
-    transport.call('stock.picking', 'read', { ids: pickingIds, fields: ['name', 'state', 'user_id'] }),
-    transport.call('mail.message', 'search_read', {
+    readRows(
+      transport,
+      schema,
+      'stock.picking',
+      method,
+      method === 'read' ? { ids: pickingIds, fields } : { domain: [['id', 'in', pickingIds]], fields },
+    ),
+    readRows(transport, NoteRow, 'mail.message', 'search_read', {
       domain: [
         ['model', '=', 'stock.picking'],
         ['res_id', 'in', pickingIds],
@@ -156,10 +177,7 @@ export async function readClaims(transport: Caller, pickingIds: number[]): Promi
       order: 'id desc',
     }),
   ]);
-  const p = z.array(PickingClaimRow).safeParse(pickings);
-  const n = z.array(NoteRow).safeParse(notes);
-  if (!p.success || !n.success) throw new OdooError({ kind: 'protocol', message: 'Unexpected reply from Odoo while reading claims' });
-  return claimsFrom(p.data, n.data);
+  return { pickings, notes };
 }
 
 /** From user_id and marker notes (newest first, claims and releases) to the claims in force. */

@@ -6,7 +6,7 @@
 //   - reserved lines left over are set to nothing, so only what was packed is processed.
 // The scanned lots win over the reservation. Units packed beyond them (not expected from the bench)
 // come from the reserved lines that carry a lot; null when there is none.
-import { packedLineValues, type OdooDialect } from './versions';
+import type { OdooDialect } from './versions';
 
 /** A stock.move.line Odoo reserved for the move. */
 export interface ReservedLine {
@@ -38,7 +38,7 @@ export function lotLineCommands(
   reserved: readonly ReservedLine[],
   knownLots: ReadonlyMap<string, number>,
 ): LineCommand[] | null {
-  const values = (quantity: number) => packedLineValues(dialect, quantity);
+  const values = (quantity: number) => dialect.packedLine(quantity);
   const free = [...reserved];
   const takeFree = (test: (r: ReservedLine) => boolean): ReservedLine | null => {
     const i = free.findIndex(test);
@@ -72,6 +72,6 @@ export function lotLineCommands(
     else commands.push([0, 0, { ...line.newLine, move_id: line.moveId, product_id: line.productId, ...values(lot.quantity), ...lotValues }]);
   }
   // What Odoo reserved beyond what was packed is not processed.
-  for (const r of free) commands.push([1, r.id, dialect.major === 16 ? { qty_done: 0 } : { quantity: 0, picked: false }]);
+  for (const r of free) commands.push([1, r.id, dialect.unpackedLine()]);
   return commands;
 }

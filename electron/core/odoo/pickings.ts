@@ -1,12 +1,15 @@
 // Delivery orders: an Odoo stock.picking (16–19) read and mapped into the canonical Order, and the
-// packed result written back (quantities, tracking ref, weight, validate). Version differences
+// bench's scope. The packed result goes back through the outbox (dispatch/). Version differences
 // come from the dialect of the detected version (versions.ts), never from checks here.
-import { z } from 'zod';
+import type { z } from 'zod';
 import { Order, type Party } from '../../../shared/order';
 import { OdooError } from './errors';
-import { M2o, Text, fieldsOf, idOf, readRows } from './read-rows';
+import { OrderPartnerRow, CodeRow, CompanyRow, OrderProductRow } from './models/partner';
+import { OrderPickingRow, PickingTypeRow } from './models/picking';
+import { OrderMoveRow, PackageLineRow } from './models/stock';
+import { fieldsOf, idOf, readRows, unique, type M2o } from './read-rows';
 import type { OdooParams, OdooTransport } from './transport';
-import { dialectFor, lineReservedField, packedLineValues, packedMoveValues, type OdooDialect } from './versions';
+import { dialectFor, type OdooDialect } from './versions';
 
 /** What these calls need from a transport: named calls and the server version (JSON-RPC or JSON-2). */
 export type OdooCaller = Pick<OdooTransport, 'call' | 'version'>;
@@ -15,62 +18,9 @@ async function dialectOf(t: OdooCaller): Promise<OdooDialect> {
   return dialectFor(await t.version());
 }
 
-// ---- Odoo read shapes (empty values are `false`, many2one is [id, name]) ----
+// ---- Odoo read shapes: models/ (empty values are `false`, many2one is [id, name]) ----
 
 const nameOf = (m: z.infer<typeof M2o>) => (m === false ? null : m[1]);
-
-const PickingRow = z.object({
-  id: z.number().int(),
-  name: z.string(),
-  origin: Text,
-  state: z.string(),
-  partner_id: M2o,
-  carrier_id: M2o,
-  company_id: M2o,
-  picking_type_id: M2o,
-  move_ids: z.array(z.number().int()),
-  write_date: z.string(),
-});
-const MoveRow = z.object({
-  id: z.number().int(),
-  product_id: M2o,
-  product_uom_qty: z.number(),
-  product_uom: M2o,
-  state: z.string(),
-});
-const ProductRow = z.object({
-  id: z.number().int(),
-  name: Text,
-  display_name: z.string(),
-  default_code: Text,
-  barcode: Text,
-  weight: z.number(),
-  tracking: z.enum(['none', 'lot', 'serial']).catch('none'),
-});
-const PartnerRow = z.object({
-  id: z.number().int(),
-  name: Text,
-  street: Text,
-  street2: Text,
-  city: Text,
-  zip: Text,
-  state_id: M2o,
-  country_id: M2o,
-  phone: Text,
-  /** ≤18 only: merged into phone in 19. */
-  mobile: Text.optional(),
-  email: Text,
-  is_company: z.boolean(),
-  parent_id: M2o,
-});
-const CodeRow = z.object({ id: z.number().int(), code: Text });
-const CompanyRow = z.object({ id: z.number().int(), partner_id: M2o });
-const PickingTypeRow = z.object({
-  id: z.number().int(),
-  warehouse_id: M2o,
-  use_create_lots: z.boolean(),
-  use_existing_lots: z.boolean(),
-});
 type PickingTypeRow = z.infer<typeof PickingTypeRow>;
 
 /**
@@ -98,10 +48,7 @@ export class OperationTypes {
     return this.known;
   }
 }
-const LookupRow = z.object({ id: z.number().int(), state: z.string(), carrier_tracking_ref: Text });
-const PickingState = LookupRow.extend({ name: z.string(), move_ids: z.array(z.number().int()) });
-
-type PartnerRow = z.infer<typeof PartnerRow>;
+type PartnerRow = z.infer<typeof OrderPartnerRow>;
 
 function read<S extends z.ZodObject>(
   t: OdooCaller,
@@ -141,9 +88,9 @@ export async function findPickingByName(
   source: { url: string; db: string },
   reference?: ReferenceData,
 ): Promise<Order | null> {
-  const [picking] = await readRows(transport, PickingRow, 'stock.picking', 'search_read', {
+  const [picking] = await readRows(transport, OrderPickingRow, 'stock.picking', 'search_read', {
     domain: [['name', '=', name]],
-    fields: fieldsOf(PickingRow),
+    fields: fieldsOf(OrderPickingRow),
     limit: 1,
   });
   if (!picking) return null;
@@ -151,11 +98,6 @@ export async function findPickingByName(
   if (skipped[0]) throw skipped[0].error;
   return orders[0]?.order ?? null;
 }
-
-/** stock.picking as the prefetch reads it: PickingRow plus what a scan may look it up by. */
-export const PrefetchPickingRow = PickingRow.extend({ carrier_tracking_ref: Text });
-export type PrefetchPickingRow = z.infer<typeof PrefetchPickingRow>;
-export const PREFETCH_PICKING_FIELDS = fieldsOf(PrefetchPickingRow);
 
 export interface FetchedOrder {
   order: Order;
@@ -172,14 +114,14 @@ export interface FetchedOrder {
  */
 export async function pickingsToOrders(
   transport: OdooCaller,
-  pickings: (z.infer<typeof PickingRow> & { carrier_tracking_ref?: string | null })[],
+  pickings: (z.infer<typeof OrderPickingRow> & { carrier_tracking_ref?: string | null })[],
   source: { url: string; db: string },
   options: { packages?: boolean; types?: OperationTypes; reference?: ReferenceData } = {},
 ): Promise<{ orders: FetchedOrder[]; skipped: { pickingId: number; name: string; error: OdooError }[] }> {
   if (pickings.length === 0) return { orders: [], skipped: [] };
   const dialect = await dialectOf(transport);
   const reference = options.reference ?? new ReferenceData();
-  const moves = (await read(transport, MoveRow, 'stock.move', pickings.flatMap((p) => p.move_ids))).filter(
+  const moves = (await read(transport, OrderMoveRow, 'stock.move', pickings.flatMap((p) => p.move_ids))).filter(
     (m) => m.state !== 'cancel' && m.product_uom_qty > 0 && m.product_id !== false,
   );
   const moveById = new Map(moves.map((m) => [m.id, m]));
@@ -187,7 +129,7 @@ export async function pickingsToOrders(
   const companyIds = unique(pickings.map((p) => idOf(p.company_id)));
   const typeIds = unique(pickings.map((p) => idOf(p.picking_type_id)));
   const [products, companies, typesById, packageLines] = await Promise.all([
-    read(transport, ProductRow, 'product.product', productIds),
+    read(transport, OrderProductRow, 'product.product', productIds),
     reference.read(transport, CompanyRow, 'res.company', companyIds),
     (options.types ?? reference.types).of(transport, typeIds),
     options.packages
@@ -201,9 +143,9 @@ export async function pickingsToOrders(
       : Promise.resolve([]),
   ]);
   const companyPartner = new Map(companies.map((c) => [c.id, idOf(c.partner_id)]));
-  const partnerFields = [...fieldsOf(PartnerRow).filter((f) => f !== 'phone' && f !== 'mobile'), ...dialect.partnerPhoneFields];
+  const partnerFields = [...fieldsOf(OrderPartnerRow).filter((f) => f !== 'phone' && f !== 'mobile'), ...dialect.partnerPhoneFields];
   const partnerIds = unique([...pickings.map((p) => idOf(p.partner_id)), ...companyPartner.values()]);
-  const partners = await read(transport, PartnerRow, 'res.partner', partnerIds, partnerFields);
+  const partners = await read(transport, OrderPartnerRow, 'res.partner', partnerIds, partnerFields);
   const [countries, states] = await Promise.all([
     reference.read(transport, CodeRow, 'res.country', unique(partners.map((p) => idOf(p.country_id)))),
     reference.read(transport, CodeRow, 'res.country.state', unique(partners.map((p) => idOf(p.state_id)))),
@@ -283,10 +225,8 @@ export async function pickingsToOrders(
   return { orders, skipped };
 }
 
-const PackageLineRow = z.object({ id: z.number().int(), picking_id: M2o, result_package_id: M2o });
-
 /** Company, warehouse and operation type of a picking, as the bench's scope compares them. */
-function operationOf(picking: z.infer<typeof PickingRow>, types: Map<number, PickingTypeRow>): Order['operation'] {
+function operationOf(picking: z.infer<typeof OrderPickingRow>, types: Map<number, PickingTypeRow>): Order['operation'] {
   const typeId = idOf(picking.picking_type_id);
   const type = typeId === null ? undefined : types.get(typeId);
   const warehouse = type?.warehouse_id ?? false;
@@ -341,157 +281,6 @@ function describeMissing(issues: z.core.$ZodIssue[]): string {
       .join(' '),
   );
   return unique(parts).slice(0, 3).join('; ');
-}
-
-function unique<T>(values: (T | null | undefined)[]): T[] {
-  return [...new Set(values.filter((v): v is T => v !== null && v !== undefined))];
-}
-
-// ---- Write back ----
-
-export interface PickingWriteBack {
-  pickingId: number;
-  /** Carrier tracking number(s); several parcels joined with ",". */
-  trackingRef: string;
-  weightG: number;
-  lines: { moveId: number; quantity: number }[];
-}
-
-/**
- * Tell Odoo what was packed (16: `qty_done` on move lines; 17+: move `quantity` + `picked`), the
- * tracking ref and weight, then validate. Done already with this ref counts as success; a
- * backorder question is never answered here: it throws OdooError kind "permanent" for a person.
- */
-export async function writeBackPicking(transport: OdooCaller, input: PickingWriteBack): Promise<void> {
-  const dialect = await dialectOf(transport);
-  const [before] = await read(transport, PickingState, 'stock.picking', [input.pickingId]);
-  if (!before) throw missing(input.pickingId);
-  if (before.state === 'done') {
-    if (hasRef(before.carrier_tracking_ref, input.trackingRef)) return;
-    throw conflict(before.name, 'was already validated in Odoo with another tracking number');
-  }
-  if (before.state === 'cancel') throw conflict(before.name, 'was cancelled in Odoo');
-  const foreign = input.lines.filter((l) => !before.move_ids.includes(l.moveId));
-  if (foreign.length > 0) {
-    throw conflict(before.name, `no longer has the lines ${foreign.map((l) => l.moveId).join(', ')} in Odoo`);
-  }
-
-  if (dialect.packedOn === 'stock.move') {
-    // One write per distinct quantity keeps the calls per parcel low.
-    for (const [quantity, ids] of groupByQuantity(input.lines.map((l) => ({ id: l.moveId, quantity: l.quantity })))) {
-      await transport.call('stock.move', 'write', { ids, vals: packedMoveValues(dialect, quantity) });
-    }
-  } else {
-    await writePackedLines(transport, dialect, input.lines);
-  }
-  await transport.call('stock.picking', 'write', {
-    ids: [input.pickingId],
-    vals: { carrier_tracking_ref: input.trackingRef, shipping_weight: Math.round(input.weightG) / 1000 },
-  });
-
-  const reply = await transport.call('stock.picking', 'button_validate', { ids: [input.pickingId] });
-  const action = z.looseObject({ type: z.string(), res_model: z.string().optional() }).safeParse(reply);
-  if (action.success && action.data.res_model === 'stock.immediate.transfer') {
-    throw conflict(before.name, 'was not validated: Odoo found no packed quantities on it');
-  }
-  if (action.success && action.data.res_model === 'stock.backorder.confirmation') {
-    throw new OdooError({
-      kind: 'permanent',
-      message: `Odoo asks whether to keep a backorder for ${before.name}: packed quantities are below the demand`,
-      packerMessage: `Fewer items were packed than ordered for ${before.name}. The shift lead decides in Odoo whether the rest follows later.`,
-    });
-  }
-  // Never infer success from the reply: read the state back.
-  const after = await readPickingForLookup(transport, input.pickingId);
-  if (after.state !== 'done') {
-    const what = action.success ? ` (Odoo opened ${action.data.res_model ?? action.data.type})` : '';
-    throw conflict(before.name, `was not validated by Odoo: it is "${after.state}"${what}`);
-  }
-}
-
-function groupByQuantity(items: { id: number; quantity: number }[]): Map<number, number[]> {
-  const groups = new Map<number, number[]>();
-  for (const { id, quantity } of items) groups.set(quantity, [...(groups.get(quantity) ?? []), id]);
-  return groups;
-}
-
-const LineRow = z.object({ id: z.number().int(), move_id: M2o, reserved: z.number() });
-
-/**
- * Odoo 16: done quantities live on move lines (`qty_done`), where the reservation put the lots.
- * Each move's packed quantity fills its reserved lines in order; the last line takes any excess.
- */
-async function writePackedLines(
-  transport: OdooCaller,
-  dialect: OdooDialect,
-  lines: { moveId: number; quantity: number }[],
-): Promise<void> {
-  const reservedField = lineReservedField(dialect);
-  const reply = await transport.call('stock.move.line', 'search_read', {
-    domain: [['move_id', 'in', lines.map((l) => l.moveId)]],
-    fields: ['move_id', reservedField],
-    order: 'id',
-  });
-  const parsed = z.array(z.looseObject({ id: z.number().int(), move_id: M2o })).safeParse(reply);
-  if (!parsed.success) throw new OdooError({ kind: 'protocol', message: 'Unexpected stock.move.line.search_read reply from Odoo' });
-  const moveLines = parsed.data.map((r) => LineRow.parse({ id: r.id, move_id: r.move_id, reserved: Number(r[reservedField]) || 0 }));
-  const writes: { id: number; quantity: number }[] = [];
-  const unreserved: { id: number; quantity: number }[] = [];
-  for (const line of lines) {
-    const own = moveLines.filter((l) => idOf(l.move_id) === line.moveId);
-    if (own.length === 0) {
-      unreserved.push({ id: line.moveId, quantity: line.quantity });
-      continue;
-    }
-    let left = line.quantity;
-    own.forEach((l, i) => {
-      const take = i === own.length - 1 ? left : Math.min(left, l.reserved);
-      writes.push({ id: l.id, quantity: take });
-      left -= take;
-    });
-  }
-  for (const [quantity, ids] of groupByQuantity(writes)) {
-    await transport.call('stock.move.line', 'write', { ids, vals: packedLineValues(dialect, quantity) });
-  }
-  // No reservation: the move's own done quantity (16's inverse creates the line).
-  for (const [quantity, ids] of groupByQuantity(unreserved)) {
-    await transport.call('stock.move', 'write', { ids, vals: { quantity_done: quantity } });
-  }
-}
-
-function hasRef(current: string | null, ref: string): boolean {
-  if (!current) return false;
-  const refs = current.split(/[,+]/).map((r) => r.trim());
-  return ref.split(',').every((r) => refs.includes(r.trim()));
-}
-
-function conflict(name: string, what: string): OdooError {
-  return new OdooError({
-    kind: 'permanent',
-    message: `Delivery ${name} ${what}`,
-    packerMessage: `Delivery ${name} ${what}. The shift lead sorts it out; go on with the next order.`,
-  });
-}
-
-function missing(pickingId: number): OdooError {
-  return new OdooError({
-    kind: 'permanent',
-    odooName: 'odoo.exceptions.MissingError',
-    message: `Picking ${pickingId} no longer exists in Odoo`,
-    packerMessage: 'This delivery was deleted in Odoo. The shift lead sorts it out; go on with the next order.',
-  });
-}
-
-// ---- Lookup ----
-
-/** State and tracking ref, to see whether an earlier write-back took effect. */
-export async function readPickingForLookup(
-  transport: OdooCaller,
-  pickingId: number,
-): Promise<{ state: string; carrierTrackingRef: string | null }> {
-  const [row] = await read(transport, LookupRow, 'stock.picking', [pickingId]);
-  if (!row) throw missing(pickingId);
-  return { state: row.state, carrierTrackingRef: row.carrier_tracking_ref };
 }
 
 // ---- Scope ----

@@ -9,15 +9,9 @@ import type { OrderCache, OrderSourceBinding } from '../store/order-cache';
 import type { PackageTypeStore } from '../store/package-types';
 import { OdooError } from './errors';
 import { readPackageTypes } from './package-types';
-import {
-  PREFETCH_PICKING_FIELDS,
-  PrefetchPickingRow,
-  OperationTypes,
-  pickingsToOrders,
-  type OdooCaller,
-  type OdooScope,
-  type PrefetchPickingRow as PickingRow,
-} from './pickings';
+import { PickingWriteDateRow, PrefetchPickingRow } from './models/picking';
+import { OperationTypes, pickingsToOrders, type OdooCaller, type OdooScope } from './pickings';
+import { fieldsOf } from './read-rows';
 
 export interface PrefetcherOptions {
   /** A scoped transport (scopedOdooTransport): searches are narrowed to the bench's scope. */
@@ -72,7 +66,9 @@ const READY: unknown[] = [
 const OUTGOING: unknown[] = [['picking_type_code', '=', 'outgoing']];
 
 const Ids = z.array(z.number().int());
-const StateRow = z.object({ id: z.number().int(), state: z.string(), write_date: z.string() });
+type PickingRow = z.infer<typeof PrefetchPickingRow>;
+const PREFETCH_PICKING_FIELDS = fieldsOf(PrefetchPickingRow);
+const StateRow = PickingWriteDateRow;
 
 export class Prefetcher {
   private readonly batchSize: number;

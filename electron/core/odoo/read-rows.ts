@@ -13,6 +13,11 @@ export const Text = z.union([z.string(), z.literal(false)]).transform((v) => (v 
 /** The fields a row schema reads (for `fields: [...]`), id left out as Odoo always returns it. */
 export const fieldsOf = (schema: z.ZodObject) => Object.keys(schema.shape).filter((f) => f !== 'id');
 
+/** Each value once, nulls left out: the ids for one read of many rows' many2ones. */
+export function unique<T>(values: (T | null | undefined)[]): T[] {
+  return [...new Set(values.filter((v): v is T => v !== null && v !== undefined))];
+}
+
 export async function readRows<S extends z.ZodType>(
   t: Pick<OdooTransport, 'call'>,
   schema: S,

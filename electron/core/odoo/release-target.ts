@@ -6,13 +6,14 @@
 // Nothing to release is not a failure: a picking shipped, cancelled or deleted, claimed by another
 // bench, opened again at this bench since, or never claimed in Odoo (opened offline) is done
 // without a write.
-import { z } from 'zod';
-import { M2o } from './read-rows';
+import type { z } from 'zod';
 import { ODOO_RELEASE, ReleasePayload } from '../pack/release-claim';
 import type { ApplyResult, LookupResult, OutboxRow, SyncTarget } from '../sync/worker';
-import { claimsFrom, isMine, latestMarker, MARKER, ownUid, releaseNote, type Marker } from './claims';
-import { odooBinding, ODOO_TARGET } from './dispatch-target';
-import { applyResultOf, OdooError } from './errors';
+import { claimsFrom, isMine, latestMarker, ownUid, readClaimSnapshot, releaseNote, type Marker } from './claims';
+import { odooBinding, ODOO_TARGET } from './dispatch/target';
+import { applyResultOf } from './errors';
+import type { NoteRow } from './models/mail';
+import { ReleasePickingRow } from './models/picking';
 import type { OdooTransport } from './transport';
 
 export interface OdooReleaseOptions {
@@ -25,11 +26,8 @@ export type ReleaseResult = { released: true } | { released: false; reason: 'reo
 
 type Caller = Pick<OdooTransport, 'call' | 'url' | 'db'>;
 
-const PickingRow = z.object({ id: z.number().int(), state: z.string(), user_id: M2o });
-const NoteRow = z.object({ id: z.number().int(), res_id: z.number().int(), body: z.union([z.string(), z.literal(false)]) });
-
 interface Snapshot {
-  picking: z.infer<typeof PickingRow> | null;
+  picking: z.infer<typeof ReleasePickingRow> | null;
   notes: z.infer<typeof NoteRow>[];
 }
 
@@ -42,22 +40,8 @@ export function createOdooReleaseTarget(
 
   /** The picking (null if deleted) and its marker notes, newest first: two reads. */
   async function snapshot(pickingId: number): Promise<Snapshot> {
-    const [pickings, notes] = await Promise.all([
-      transport.call('stock.picking', 'search_read', { domain: [['id', '=', pickingId]], fields: ['state', 'user_id'] }),
-      transport.call('mail.message', 'search_read', {
-        domain: [
-          ['model', '=', 'stock.picking'],
-          ['res_id', '=', pickingId],
-          ['body', 'ilike', MARKER],
-        ],
-        fields: ['res_id', 'body'],
-        order: 'id desc',
-      }),
-    ]);
-    const p = z.array(PickingRow).safeParse(pickings);
-    const n = z.array(NoteRow).safeParse(notes);
-    if (!p.success || !n.success) throw new OdooError({ kind: 'protocol', message: 'Unexpected reply from Odoo while reading a claim to release' });
-    return { picking: p.data[0] ?? null, notes: n.data };
+    const { pickings, notes } = await readClaimSnapshot(transport, [pickingId], ReleasePickingRow, 'search_read');
+    return { picking: pickings[0] ?? null, notes };
   }
 
   const isOwnRelease = (marker: Marker | null, uid: number, bench: string) =>

@@ -60,6 +60,14 @@ export interface OdooDialect {
   protocol: OdooProtocol;
   /** Where packed quantities are written: 16 on move lines (`qty_done`), 17+ on moves (`quantity` + `picked`). */
   packedOn: 'stock.move.line' | 'stock.move';
+  /** stock.move.line's reserved quantity: `reserved_uom_qty` in 16 (reserved and done kept apart), `quantity` from 17. */
+  lineReservedField: 'reserved_uom_qty' | 'quantity';
+  /** Values that mark a stock.move.line as packed with `quantity`: 16 `qty_done`; 17+ `quantity` + `picked`. */
+  packedLine(quantity: number): Record<string, unknown>;
+  /** Values for a reserved stock.move.line nothing was packed from, so validation does not process it. */
+  unpackedLine(): Record<string, unknown>;
+  /** Values that mark a stock.move with no move line as packed: 16 `quantity_done` (its inverse makes the line); 17+ `quantity` + `picked`. */
+  packedMove(quantity: number): Record<string, unknown>;
   /** 16: validating with nothing done opens the immediate-transfer wizard. */
   immediateTransferWizard: boolean;
   /** `stock.quant.package` up to 18, `stock.package` from 19. */
@@ -86,11 +94,17 @@ export function dialectFor(version: OdooServerVersion): OdooDialect {
     });
   }
   const major = Math.min(version.major, 19) as OdooMajor;
+  // 16 keeps done apart from reserved (`qty_done`, `quantity_done`); 17 merged them into `quantity` + `picked`.
+  const qtyDone = major === 16;
   return {
     version,
     major,
     protocol: major >= 19 ? 'json-2' : 'json-rpc',
-    packedOn: major === 16 ? 'stock.move.line' : 'stock.move',
+    packedOn: qtyDone ? 'stock.move.line' : 'stock.move',
+    lineReservedField: qtyDone ? 'reserved_uom_qty' : 'quantity',
+    packedLine: (quantity) => (qtyDone ? { qty_done: quantity } : { quantity, picked: true }),
+    unpackedLine: () => (qtyDone ? { qty_done: 0 } : { quantity: 0, picked: false }),
+    packedMove: (quantity) => (qtyDone ? { quantity_done: quantity } : { quantity, picked: true }),
     immediateTransferWizard: major === 16,
     packageModel: major >= 19 ? 'stock.package' : 'stock.quant.package',
     packageLevels: major <= 18,
@@ -98,22 +112,6 @@ export function dialectFor(version: OdooServerVersion): OdooDialect {
     returnMethod: major >= 18 || (major === 17 && version.minor >= 3) ? 'action_create_returns' : 'create_returns',
     nameSearchDomainParam: major >= 19 ? 'domain' : 'args',
   };
-}
-
-/** Values that mark a stock.move as packed with `quantity` (17+). */
-export function packedMoveValues(dialect: OdooDialect, quantity: number): Record<string, unknown> {
-  if (dialect.packedOn !== 'stock.move') throw new Error(`Odoo ${dialect.major} records packed quantities on move lines`);
-  return { quantity, picked: true };
-}
-
-/** Values that mark a stock.move.line as packed with `quantity`. */
-export function packedLineValues(dialect: OdooDialect, quantity: number): Record<string, unknown> {
-  return dialect.major === 16 ? { qty_done: quantity } : { quantity, picked: true };
-}
-
-/** The reserved quantity field of stock.move.line (16 keeps reserved and done apart). */
-export function lineReservedField(dialect: OdooDialect): 'reserved_uom_qty' | 'quantity' {
-  return dialect.major === 16 ? 'reserved_uom_qty' : 'quantity';
 }
 
 /** A method that returns records answers an int (≤18 `@api.returns` downgrade) or a list of ids (19, JSON-2). */

@@ -1,0 +1,168 @@
+// From Odoo as it is now (the snapshot) and what the bench packed (the rows) to, per row, either
+// why nothing is written (a conflict, a refusal, or wait for another update) or exactly what is
+// written: the move-line and move commands of one stock.picking write. Pure: no I/O, so every
+// version's commands are golden-tested (test/unit/odoo-dispatch-plan.test.ts).
+import type { DispatchPayload } from '../../pack/pack-session';
+import type { ApplyResult } from '../../sync/worker';
+import { applyResultOf, OdooError } from '../errors';
+import { lotKey, lotLineCommands, type LineCommand } from '../lot-lines';
+import { idOf } from '../read-rows';
+import type { OdooDialect } from '../versions';
+import { conflictOf, conflictResult, deletedConflict, hasRef } from './conflicts';
+import type { LotRow, Snapshot } from './snapshot';
+
+/** A row that passed the checks: what will be written for it. */
+export interface Plan {
+  /** The row's position in the planned list. */
+  index: number;
+  payload: DispatchPayload;
+  name: string;
+  /** Done already with our tracking ref (an earlier attempt): only attachment/message may be missing. */
+  finishOnly: boolean;
+  /** Nobody holds the picking in Odoo (opened offline): the write sets the bench's user as Responsible. */
+  claimNow: boolean;
+  lineCommands: LineCommand[];
+  moveCommands: LineCommand[];
+  /** carrier_tracking_ref to write: Odoo's own with ours appended, or ours. */
+  trackingRef: string;
+  /** Fewer packed than demanded on some line: Odoo keeps or cancels the rest. */
+  short: boolean;
+}
+
+/** Per row, in order: the plan, or the result it ends with without a write. */
+export type Decision = { plan: Plan } | { result: ApplyResult };
+
+/** `uid`: the bench's Odoo user (claims). */
+export function planDispatch(dialect: OdooDialect, uid: number, payloads: readonly DispatchPayload[], snap: Snapshot): Decision[] {
+  const seen = new Set<number>();
+  return payloads.map((p, index): Decision => {
+    const picking = snap.pickings.get(p.pickingId);
+    if (!picking) return { result: conflictResult(deletedConflict(p)) };
+    if (seen.has(p.pickingId)) {
+      // Two rows for one picking in one batch cannot happen (one head per order key); be safe.
+      return { result: { status: 'retry', error: 'another update of this delivery goes first' } };
+    }
+    seen.add(p.pickingId);
+    const base = { index, payload: p, name: picking.name, claimNow: false, lineCommands: [], moveCommands: [], trackingRef: p.trackingRef, short: false };
+    if (picking.state === 'done' && hasRef(picking.carrier_tracking_ref, p.trackingRef)) return { plan: { ...base, finishOnly: true } };
+    const conflict = conflictOf(p, snap, uid);
+    if (conflict) return { result: conflictResult(conflict) };
+    const quantities = planQuantities(dialect, p, snap, picking.name);
+    if (quantities instanceof OdooError) return { result: applyResultOf(quantities) };
+    const ref = picking.carrier_tracking_ref;
+    return {
+      plan: {
+        ...base,
+        finishOnly: false,
+        claimNow: !snap.claims.has(p.pickingId),
+        ...quantities,
+        // Odoo appends a second parcel's ref with ","; ours is kept if it is there already.
+        trackingRef: ref && !hasRef(ref, p.trackingRef) ? `${ref},${p.trackingRef}` : p.trackingRef,
+      },
+    };
+  });
+}
+
+/** The stock.picking write of a plan: tracking ref, weight, claim, move lines (quantities, package). */
+export function pickingWrite(plan: Plan, packageId: number | undefined, uid: number): Record<string, unknown> {
+  const vals: Record<string, unknown> = {
+    carrier_tracking_ref: plan.trackingRef,
+    shipping_weight: shippingWeightKg(plan.payload),
+    move_line_ids: plan.lineCommands.map(([c, id, v]) => [c, id, { ...v, result_package_id: packageId }]),
+  };
+  if (plan.moveCommands.length > 0) vals.move_ids = plan.moveCommands;
+  if (plan.claimNow) vals.user_id = uid;
+  return vals;
+}
+
+/** Odoo weighs in kg; the bench in whole grams. */
+export function shippingWeightKg(p: Pick<DispatchPayload, 'weightG'>): number {
+  return Math.round(p.weightG) / 1000;
+}
+
+/**
+ * stock.lot ids by product and name for a picking of `company`. A name is unique per product and
+ * company in Odoo: the company's own lot wins over one shared by all companies, another company's
+ * lot is never used; the oldest wins among equals.
+ */
+function lotsOfCompany(lots: readonly LotRow[], company: number | null): Map<string, number> {
+  const rank = (l: LotRow) => (l.company_id === false ? 1 : 0);
+  const usable = lots.filter((l) => l.product_id !== false && (l.company_id === false || idOf(l.company_id) === company));
+  // Worst first, so the best candidate is set last.
+  usable.sort((a, b) => rank(b) - rank(a) || b.id - a.id);
+  return new Map(usable.map((l) => [lotKey(idOf(l.product_id)!, l.name), l.id]));
+}
+
+/** Move-line (and move) commands for the packed quantities; the refusal when Odoo needs a lot we do not have. */
+function planQuantities(
+  dialect: OdooDialect,
+  payload: DispatchPayload,
+  snap: Snapshot,
+  name: string,
+): Pick<Plan, 'lineCommands' | 'moveCommands' | 'short'> | OdooError {
+  const lineCommands: LineCommand[] = [];
+  const moveCommands: LineCommand[] = [];
+  const reserved = dialect.lineReservedField;
+  const needLot: string[] = [];
+  let short = false;
+  const knownLots = lotsOfCompany(snap.lots, idOf(snap.pickings.get(payload.pickingId)!.company_id));
+  const lotRule = payload.lotRule;
+  const notInOdoo: string[] = [];
+  for (const l of payload.lines) {
+    const move = snap.moves.get(l.moveId);
+    const demand = move?.product_uom_qty ?? l.ordered ?? l.quantity;
+    if (l.quantity < demand) short = true;
+    const own = snap.lines.filter((x) => idOf(x.move_id) === l.moveId);
+    const productId = move ? idOf(move.product_id) : null;
+    const product = productId === null ? undefined : snap.products.get(productId);
+    if (l.quantity > 0 && product && product.tracking !== 'none' && l.lots && l.lots.length > 0) {
+      // The lots or serials scanned at the bench win over what Odoo reserved.
+      const onReserve = own.map((x) => ({
+        id: x.id,
+        lotId: idOf(x.lot_id),
+        lotName: x.lot_id === false ? x.lot_name : x.lot_id[1],
+        reserved: Number(x[reserved]) || 0,
+      }));
+      // A line the bench adds needs what Odoo 16 does not fill in itself: the move's locations and unit.
+      const newLine = move ? { location_id: idOf(move.location_id), location_dest_id: idOf(move.location_dest_id), product_uom_id: idOf(move.product_uom) } : {};
+      // A type that ships only lots Odoo has would refuse the whole validation for one unknown name.
+      const unknown = lotRule === 'existing' ? l.lots.filter((lot) => !knownLots.has(lotKey(product.id, lot.name))).map((lot) => lot.name) : [];
+      if (unknown.length > 0) {
+        notInOdoo.push(`${unknown.join(', ')} (${product.display_name})`);
+        continue;
+      }
+      const planned = lotLineCommands(dialect, { moveId: l.moveId, productId: product.id, quantity: l.quantity, lots: l.lots, newLine }, onReserve, knownLots);
+      if (planned === null) needLot.push(product.display_name);
+      else lineCommands.push(...planned);
+      continue;
+    }
+    if (l.quantity > 0 && product && product.tracking !== 'none' && lotRule !== 'free') {
+      if (own.length === 0 || own.some((x) => x.lot_id === false && x.lot_name === null)) needLot.push(product.display_name);
+    }
+    if (own.length === 0) {
+      moveCommands.push([1, l.moveId, dialect.packedMove(l.quantity)]);
+      continue;
+    }
+    let left = l.quantity;
+    own.forEach((x, i) => {
+      const take = i === own.length - 1 ? left : Math.min(left, Number(x[reserved]) || 0);
+      left -= take;
+      lineCommands.push([1, x.id, dialect.packedLine(take)]);
+    });
+  }
+  if (notInOdoo.length > 0) {
+    return new OdooError({
+      kind: 'permanent',
+      message: `Delivery ${name} ships only lots Odoo has; not in Odoo: ${notInOdoo.join('; ')}`,
+      packerMessage: `${name} can only ship lots and serial numbers Odoo has, and these are not in Odoo: ${notInOdoo.join('; ')}. The shift lead creates them in Odoo (or corrects the order), then retries.`,
+    });
+  }
+  if (needLot.length > 0) {
+    return new OdooError({
+      kind: 'permanent',
+      message: `Delivery ${name} needs a lot/serial number for ${needLot.join(', ')} and the bench recorded none`,
+      packerMessage: `${name} needs a lot or serial number in Odoo for ${needLot.join(', ')}. The shift lead enters it in Odoo, then retries.`,
+    });
+  }
+  return { lineCommands, moveCommands, short };
+}

@@ -1,0 +1,277 @@
+// The dispatch's steps against Odoo, in order: packages, one write per picking, validation, state
+// read-back, backorders, label attachment, chatter message. Each step that makes something looks
+// for its own effect first (package by name, attachment by name, message by its tracking marker,
+// validation by state), so any prefix of the steps can be replayed after a crash. `results` is
+// indexed by Plan.index: a step records a row's failure there, and later steps skip that row.
+import { z } from 'zod';
+import type { DispatchPayload } from '../../pack/pack-session';
+import type { ApplyResult } from '../../sync/worker';
+import { applyResultOf, OdooError } from '../errors';
+import { AttachmentRow, NoteRow } from '../models/mail';
+import { BackorderRow, PickingStateRow } from '../models/picking';
+import { PackageRow } from '../models/stock';
+import { fieldsOf, readRows } from '../read-rows';
+import type { OdooTransport } from '../transport';
+import type { OdooDialect } from '../versions';
+import { dispatchMessage, labelAttachmentName, labelMimetype, messageMarker, type MessageFacts } from './chatter';
+import { hasRef } from './conflicts';
+import { pickingWrite, shippingWeightKg, type Plan } from './plan';
+
+type Caller = Pick<OdooTransport, 'call'>;
+export type Results = (ApplyResult | undefined)[];
+export type BackorderPolicy = 'create' | 'no_backorder';
+
+/** Run fn over items, at most `limit` at a time. */
+async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+function createdIds(reply: unknown, count: number, what: string): number[] {
+  const ids = z.array(z.number().int()).length(count).safeParse(reply);
+  if (!ids.success) throw new OdooError({ kind: 'protocol', message: `Unexpected ${what}.create reply from Odoo` });
+  return ids.data;
+}
+
+/**
+ * 2. Packages with the shipping weight (and the package type the packer scanned), one call for the
+ * batch. Any earlier attempt may have had its package made with the answer lost, even one the
+ * outbox never counted (the bench died mid-call): packages are named by the tracking ref, so they
+ * are looked up first and reused instead of making a twin. Returns the package id of each plan.
+ */
+export async function findOrCreatePackages(transport: Caller, dialect: OdooDialect, plans: Plan[]): Promise<Map<Plan, number>> {
+  const packages = new Map<Plan, number>();
+  if (plans.length === 0) return packages;
+  const found = await readRows(transport, PackageRow, dialect.packageModel, 'search_read', {
+    domain: [['name', 'in', plans.map((x) => x.payload.trackingRef)]],
+    fields: fieldsOf(PackageRow),
+  });
+  const byName = new Map(found.map((p) => [p.name, p.id]));
+  for (const x of plans) {
+    const id = byName.get(x.payload.trackingRef);
+    if (id !== undefined) packages.set(x, id);
+  }
+  const toCreate = plans.filter((x) => !packages.has(x));
+  if (toCreate.length > 0) {
+    const reply = await transport.call(dialect.packageModel, 'create', {
+      vals_list: toCreate.map((x) => ({
+        name: x.payload.trackingRef,
+        shipping_weight: shippingWeightKg(x.payload),
+        ...(x.payload.packageTypeId ? { package_type_id: x.payload.packageTypeId } : {}),
+      })),
+    });
+    createdIds(reply, toCreate.length, dialect.packageModel).forEach((id, i) => packages.set(toCreate[i]!, id));
+  }
+  return packages;
+}
+
+/** 3. One write per picking (pickingWrite). Returns the plans written; a refusal is that row's result. */
+export async function writePickings(
+  transport: Caller,
+  plans: Plan[],
+  packages: Map<Plan, number>,
+  uid: number,
+  concurrency: number,
+  results: Results,
+): Promise<Plan[]> {
+  const written: Plan[] = [];
+  await eachLimited(plans, concurrency, async (x) => {
+    try {
+      await transport.call('stock.picking', 'write', { ids: [x.payload.pickingId], vals: pickingWrite(x, packages.get(x), uid) });
+      written.push(x);
+    } catch (error) {
+      results[x.index] = applyResultOf(error);
+    }
+  });
+  return written;
+}
+
+/**
+ * 4. Validate them together with the backorder policy; if Odoo refuses, find which one(s) by
+ * validating each. Whether each took effect is read back after (readStates), never inferred.
+ */
+export async function validatePickings(transport: Caller, written: Plan[], backorder: BackorderPolicy, concurrency: number, results: Results): Promise<void> {
+  if (written.length === 0) return;
+  const context: Record<string, unknown> = { skip_backorder: true };
+  const validate = async (group: Plan[]) => {
+    const ids = group.map((x) => x.payload.pickingId);
+    await transport.call('stock.picking', 'button_validate', {
+      ids,
+      context: backorder === 'no_backorder' ? { ...context, picking_ids_not_to_backorder: ids } : context,
+    });
+  };
+  try {
+    await validate(written);
+  } catch (error) {
+    if (!(error instanceof OdooError && error.permanent) || written.length === 1) {
+      for (const x of written) results[x.index] = applyResultOf(error);
+      return;
+    }
+    await eachLimited(written, concurrency, async (x) => {
+      try {
+        await validate([x]);
+      } catch (single) {
+        results[x.index] = applyResultOf(single);
+      }
+    });
+  }
+}
+
+/** 5. The states read back: the plans now done (finishOnly ones were done already); the rest fail. */
+export async function confirmDone(transport: Caller, plans: Plan[], results: Results): Promise<Plan[]> {
+  const candidates = plans.filter((x) => !results[x.index]);
+  const states = await readRows(transport, PickingStateRow, 'stock.picking', 'read', {
+    ids: candidates.filter((x) => !x.finishOnly).map((x) => x.payload.pickingId),
+    fields: ['state', 'carrier_tracking_ref'],
+  });
+  const stateOf = new Map(states.map((s) => [s.id, s.state]));
+  const done: Plan[] = [];
+  for (const x of candidates) {
+    const state = x.finishOnly ? 'done' : stateOf.get(x.payload.pickingId);
+    if (state === 'done') done.push(x);
+    else {
+      results[x.index] = {
+        status: 'permanent',
+        error: `Delivery ${x.name} was not validated by Odoo: it is "${state ?? 'missing'}"`,
+        title: `${x.name} was not validated in Odoo (it is "${state ?? 'missing'}"). The shift lead checks it in Odoo.`,
+      };
+    }
+  }
+  return done;
+}
+
+/**
+ * What an earlier attempt left on pickings found done with our ref: the label attachment (by
+ * name) and the chatter message (by its tracking marker).
+ */
+export async function findEarlierFinish(transport: Caller, recovering: Plan[]): Promise<{ attachments: Map<number, number>; posted: Set<number> }> {
+  const attachments = new Map<number, number>();
+  const posted = new Set<number>();
+  if (recovering.length === 0) return { attachments, posted };
+  const pickingIds = recovering.map((x) => x.payload.pickingId);
+  const names = recovering.flatMap((x) => (x.payload.label ? [labelAttachmentName(x.payload, x.payload.label.format)] : []));
+  const found = await readRows(transport, AttachmentRow, 'ir.attachment', 'search_read', {
+    domain: [
+      ['res_model', '=', 'stock.picking'],
+      ['res_id', 'in', pickingIds],
+      ['name', 'in', names],
+    ],
+    fields: fieldsOf(AttachmentRow),
+  });
+  for (const a of found) attachments.set(a.res_id, a.id);
+  const messages = await readRows(transport, NoteRow, 'mail.message', 'search_read', {
+    domain: [
+      ['model', '=', 'stock.picking'],
+      ['res_id', 'in', pickingIds],
+      // Every dispatch message; the ref is matched below (one search for the batch).
+      ['body', 'ilike', messageMarker('')],
+    ],
+    fields: fieldsOf(NoteRow),
+  });
+  for (const m of messages) {
+    const x = recovering.find((r) => r.payload.pickingId === m.res_id);
+    if (x && typeof m.body === 'string' && m.body.includes(x.payload.trackingRef)) posted.add(m.res_id);
+  }
+  return { attachments, posted };
+}
+
+/** 6. What Odoo did with what was not packed: the pickings that got a backorder (the operation type may override the bench's policy). */
+export async function readBackordered(transport: Caller, shortPickingIds: number[]): Promise<Set<number>> {
+  if (shortPickingIds.length === 0) return new Set();
+  const rows = await readRows(transport, BackorderRow, 'stock.picking', 'search_read', {
+    domain: [['backorder_id', 'in', shortPickingIds]],
+    fields: ['backorder_id'],
+  });
+  return new Set(rows.flatMap((b) => (b.backorder_id === false ? [] : [b.backorder_id[0]])));
+}
+
+/** 7. The label as an attachment, one create for the batch, for pickings that have none yet (`attachments`, added to). */
+export async function attachLabels(transport: Caller, finishing: Plan[], attachments: Map<number, number>): Promise<void> {
+  const need = finishing.filter((x) => x.payload.label && !attachments.has(x.payload.pickingId));
+  if (need.length === 0) return;
+  const reply = await transport.call('ir.attachment', 'create', {
+    vals_list: need.map((x) => {
+      const label = x.payload.label!;
+      return {
+        name: labelAttachmentName(x.payload, label.format),
+        type: 'binary',
+        datas: label.base64,
+        mimetype: labelMimetype(label.format),
+        res_model: 'stock.picking',
+        res_id: x.payload.pickingId,
+      };
+    }),
+  });
+  createdIds(reply, need.length, 'ir.attachment').forEach((id, i) => attachments.set(need[i]!.payload.pickingId, id));
+}
+
+/** 8. One chatter message per picking not `posted` yet, with its label attached; then the row is done. */
+export async function postMessages(
+  transport: Caller,
+  finishing: Plan[],
+  found: { attachments: Map<number, number>; posted: Set<number> },
+  facts: (x: Plan) => MessageFacts,
+  concurrency: number,
+  results: Results,
+): Promise<void> {
+  await eachLimited(finishing, concurrency, async (x) => {
+    const pickingId = x.payload.pickingId;
+    try {
+      if (!found.posted.has(pickingId)) {
+        const attachment = found.attachments.get(pickingId);
+        await transport.call('stock.picking', 'message_post', {
+          ids: [pickingId],
+          body: dispatchMessage(x.payload, facts(x)),
+          body_is_html: true,
+          message_type: 'comment',
+          subtype_xmlid: 'mail.mt_note',
+          ...(attachment === undefined ? {} : { attachment_ids: [attachment] }),
+        });
+      }
+      results[x.index] = { status: 'done', result: { trackingRef: x.payload.trackingRef } };
+    } catch (error) {
+      // Validated already: the lookup on the next try sees it and only the message is redone.
+      results[x.index] = applyResultOf(error);
+    }
+  });
+}
+
+/**
+ * Which steps of one dispatch took effect in Odoo (lookup after a lost reply): validated (done with
+ * our ref), then label attached and message posted; null when the picking is gone.
+ */
+export async function stepsTaken(transport: Caller, p: DispatchPayload): Promise<Record<string, boolean> | null> {
+  const [picking] = await readRows(transport, PickingStateRow, 'stock.picking', 'read', {
+    ids: [p.pickingId],
+    fields: ['state', 'carrier_tracking_ref'],
+  });
+  if (!picking) return null;
+  const validated = picking.state === 'done' && hasRef(picking.carrier_tracking_ref, p.trackingRef);
+  if (!validated) return { validated: false };
+  const [attachments, messages] = await Promise.all([
+    p.label
+      ? transport.call('ir.attachment', 'search_count', {
+          domain: [
+            ['res_model', '=', 'stock.picking'],
+            ['res_id', '=', p.pickingId],
+            ['name', '=', labelAttachmentName(p, p.label.format)],
+          ],
+        })
+      : Promise.resolve(0),
+    transport.call('mail.message', 'search_count', {
+      domain: [
+        ['model', '=', 'stock.picking'],
+        ['res_id', '=', p.pickingId],
+        ['body', 'ilike', messageMarker(p.trackingRef)],
+      ],
+    }),
+  ]);
+  return {
+    validated: true,
+    labelAttached: !p.label || (typeof attachments === 'number' && attachments > 0),
+    messagePosted: typeof messages === 'number' && messages > 0,
+  };
+}

@@ -1,0 +1,154 @@
+// Outbox target that tells Odoo a picking was packed: quantities (and lots), a package with the
+// shipping weight, the tracking ref, validation with the configured backorder policy, the label as
+// an attachment and one chatter message. Rows are bound to the Odoo (URL + database) they were
+// written for and never sent elsewhere.
+//
+// Batched: a batch of rows costs a fixed number of calls (the snapshot's reads; one package
+// search and create, one validation, one state re-read, one attachment create) plus two per
+// picking (its write with the move lines as one2many commands, and its chatter message): under 3
+// calls per picking when draining a backlog.
+//
+// The order of the work: snapshot (snapshot.ts) → checks and commands per row (plan.ts, pure;
+// conflicts.ts: a picking changed in Odoo is never overwritten) → the steps (steps.ts), each
+// looking for its own effect first so any prefix can be replayed → message text (chatter.ts).
+import { ODOO_DISPATCH, type DispatchPayload } from '../../pack/pack-session';
+import type { ApplyResult, LookupResult, OutboxRow, SyncTarget } from '../../sync/worker';
+import { ownUid } from '../claims';
+import { applyResultOf, OdooError } from '../errors';
+import { unique } from '../read-rows';
+import type { OdooTransport } from '../transport';
+import { dialectFor } from '../versions';
+import { planDispatch, type Plan } from './plan';
+import { readDispatchSnapshot } from './snapshot';
+import {
+  attachLabels,
+  confirmDone,
+  findEarlierFinish,
+  findOrCreatePackages,
+  postMessages,
+  readBackordered,
+  stepsTaken,
+  validatePickings,
+  writePickings,
+  type BackorderPolicy,
+  type Results,
+} from './steps';
+
+export const ODOO_TARGET = 'odoo';
+
+export function odooBinding(transport: { url: string; db: string }): string {
+  return `${transport.url}|${transport.db}`;
+}
+
+export interface OdooDispatchOptions {
+  /** Setting `odoo.backorder`, read at each batch; default 'create'. */
+  backorder?: () => BackorderPolicy;
+  /** Rows per apply call; default 25. */
+  maxBatch?: number;
+  /** Parallel per-picking calls within a batch; default 4. */
+  concurrency?: number;
+  /** The bench's audit log head, written into each chatter message as an anchor outside the bench. */
+  auditHead?: () => { seq: number; hash: string } | null;
+}
+
+type Row = OutboxRow<DispatchPayload>;
+
+export function createOdooDispatchTarget(
+  transport: OdooTransport,
+  onDispatched: (payload: DispatchPayload) => void,
+  options: OdooDispatchOptions = {},
+): { kind: string; target: SyncTarget<DispatchPayload> } {
+  const binding = odooBinding(transport);
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  // Country codes never change under a bench: read each once.
+  const countryCodes = new Map<number, string | null>();
+
+  /** The rows bound to this Odoo, all at once; `results` is indexed like `payloads`. */
+  async function dispatch(payloads: DispatchPayload[], results: Results): Promise<void> {
+    const dialect = dialectFor(await transport.version());
+    const uid = await ownUid(transport);
+    const backorder = options.backorder?.() ?? 'create';
+    const lotNames = unique(payloads.flatMap((p) => p.lines.flatMap((l) => (l.lots ?? []).map((lot) => lot.name))));
+    const snap = await readDispatchSnapshot(transport, dialect, unique(payloads.map((p) => p.pickingId)), lotNames, countryCodes);
+
+    // 1. Checks and commands: nothing is written for a row that conflicts.
+    const plans: Plan[] = [];
+    planDispatch(dialect, uid, payloads, snap).forEach((d, i) => {
+      if ('plan' in d) plans.push(d.plan);
+      else results[i] = d.result;
+    });
+    const toWrite = plans.filter((x) => !x.finishOnly);
+    // 2–5. Packages, writes, validation, states read back.
+    const packages = await findOrCreatePackages(transport, dialect, toWrite);
+    const written = await writePickings(transport, toWrite, packages, uid, concurrency, results);
+    await validatePickings(transport, written, backorder, concurrency, results);
+    const finishing = await confirmDone(transport, plans, results);
+    // 6–8. The label as an attachment and one chatter message, skipping what an earlier attempt left.
+    const found = await findEarlierFinish(transport, finishing.filter((x) => x.finishOnly));
+    const backordered = await readBackordered(transport, finishing.filter((x) => x.short).map((x) => x.payload.pickingId));
+    await attachLabels(transport, finishing, found.attachments);
+    // The audit head is read as each message is sent.
+    const facts = (x: Plan) => ({ short: x.short, backordered: backordered.has(x.payload.pickingId), auditHead: options.auditHead?.() ?? null });
+    await postMessages(transport, finishing, found, facts, concurrency, results);
+  }
+
+  async function apply(batch: Row[]): Promise<ApplyResult[]> {
+    const results: Results = batch.map((row) =>
+      row.binding === binding
+        ? undefined
+        : {
+            status: 'permanent',
+            error: `row written for ${row.binding}, bench now uses ${binding}`,
+            title: `${row.payload.pickingName} was packed for another Odoo (${row.binding?.split('|')[0]}); it was not sent to this one.`,
+          },
+    );
+    const live = batch.flatMap((row, index) => (results[index] ? [] : [{ row, index }]));
+    if (live.length === 0) return results as ApplyResult[];
+    const liveResults: Results = live.map(() => undefined);
+    const merged = () => live.forEach((x, i) => (results[x.index] = liveResults[i]));
+    try {
+      await dispatch(
+        live.map((x) => x.row.payload),
+        liveResults,
+      );
+      merged();
+      return results.map((r) => r ?? { status: 'retry', error: 'not applied in this batch' });
+    } catch (error) {
+      // A refusal of a whole-batch call: the worker splits the batch so one bad row cannot block the others.
+      if (error instanceof OdooError && error.permanent && live.length > 1) throw error;
+      merged();
+      const result = applyResultOf(error);
+      return results.map((r) => r ?? result);
+    }
+  }
+
+  /**
+   * The reply was lost: which steps took effect in Odoo. Applied only when every step did (done with
+   * our tracking ref, the label attached, the chatter message posted); otherwise apply runs again and
+   * each step skips what is already there (package by name, attachment by name, message by its
+   * tracking ref, validation by state). A row written for another Odoo is never looked up here.
+   */
+  async function lookup(row: Row): Promise<LookupResult> {
+    if (row.binding !== null && row.binding !== binding) return { applied: false };
+    const steps = await stepsTaken(transport, row.payload);
+    if (!steps) return { applied: false };
+    return steps.validated && steps.labelAttached && steps.messagePosted
+      ? { applied: true, result: { trackingRef: row.payload.trackingRef }, steps }
+      : { applied: false, steps };
+  }
+
+  return {
+    kind: ODOO_DISPATCH,
+    target: {
+      target: ODOO_TARGET,
+      label: 'Odoo',
+      maxBatch: Math.max(1, options.maxBatch ?? 25),
+      orderName: (row) => row.payload.pickingName,
+      apply,
+      lookup,
+      onApplied(row) {
+        onDispatched(row.payload);
+      },
+    },
+  };
+}

@@ -1,0 +1,8 @@
+// mail.message and ir.attachment as the bench reads them back from a picking's chatter.
+import { z } from 'zod';
+
+/** A chatter message (claim notes, dispatch messages): its body is false when empty. */
+export const NoteRow = z.object({ id: z.number().int(), res_id: z.number().int(), body: z.union([z.string(), z.literal(false)]) });
+
+/** A label attached to a picking, found by name. */
+export const AttachmentRow = z.object({ id: z.number().int(), name: z.string(), res_id: z.number().int() });
