@@ -225,7 +225,7 @@ export function createStation(config: StationConfig): Station {
 
   // A label prints as soon as its job is queued (the journal wakes the scheduler after the commit),
   // not on the sync worker's news; the packer is told how it went.
-  const printer = new PrintScheduler({
+  const printScheduler = new PrintScheduler({
     journal,
     onOutcome: (outcome) => {
       const told = pack.afterPrint(outcome);
@@ -527,13 +527,13 @@ export function createStation(config: StationConfig): Station {
       publishState();
       publishQueue();
       worker.start();
-      printer.wake(); // labels queued before a restart
+      printScheduler.wake(); // labels queued before a restart
     },
     async stop() {
       stopped = true;
       recheck.stop();
       // A label on its way to the printer finishes (and is journaled) before the file closes.
-      const printed = printer.stop();
+      const printed = printScheduler.stop();
       await worker.stop();
       await prefetcher?.stop();
       await printed;
