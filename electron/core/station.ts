@@ -9,8 +9,11 @@ import { createLocalCarrier } from './carriers/local/index';
 import { systemClock, type Clock } from './clock';
 import { printerStatusNow, probeScalePath } from './device-probe';
 import { testPrint } from './devices/printer/test-print';
+import { createLabelEncoder } from './labels/label-encoder';
 import { renderLabelPng } from './labels/label-png';
+import { printerAt } from './devices/printer/fallback-policy';
 import { PrintJournal } from './devices/printer/print-journal';
+import { PrintScheduler } from './devices/printer/print-scheduler';
 import { PrinterRecheck } from './devices/printer/printer-recheck';
 import { ScaleService, type ScaleServiceOptions } from './devices/scale/scale-service';
 import { protocolByName } from './devices/scale/protocols';
@@ -102,20 +105,11 @@ export function createStation(config: StationConfig): Station {
     config.secrets ??
     new LayeredSecretStore(new EnvSecretStore(), new FileSecretStore(join(config.dataDir, 'secrets.json')));
   const lastResortDir = join(config.dataDir, 'unprinted-labels');
-  /**
-   * What the printer at `uri` speaks and whether it is asked for its status: the fallback printer has
-   * its own settings, any other the main one's.
-   */
-  const printerOf = (uri: string) => {
-    const { printer } = effectiveSettings();
-    const fallback = uri === printer.fallbackUri && uri !== printer.uri;
-    return {
-      language: fallback ? printer.fallbackLanguage : printer.language,
-      dpi: printer.dpi,
-      askStatus: (fallback ? printer.fallbackStatusQuery : printer.statusQuery) === 'ask',
-    };
-  };
+  const printerOf = (uri: string) => printerAt(uri, effectiveSettings().printer);
+  // The label side of printing (conversions, the last-resort PDF), so devices/ never imports labels/.
+  const labelEncoder = createLabelEncoder();
   const journal = new PrintJournal(db, clock, {
+    encoder: labelEncoder,
     printerOf,
     fallbackUri: () => effectiveSettings().printer.fallbackUri,
     // Last resort when no printer takes a label: keep it as a file the lead can print elsewhere.
@@ -179,20 +173,6 @@ export function createStation(config: StationConfig): Station {
     events.emit('connectivity', { targets: worker.status() });
   };
 
-  /** Print whatever the journal has queued and tell the packer how it went. */
-  let printing: Promise<void> = Promise.resolve();
-  const printQueued = () => {
-    if (stopped) return printing;
-    printing = printing.then(async () => {
-      if (stopped) return;
-      const outcome = await pack.printQueued();
-      if (outcome) say(outcome.tone, outcome.text, outcome.link);
-      publishState();
-      publishQueue();
-    });
-    return printing;
-  };
-
   const worker = new SyncWorker({
     db,
     clock,
@@ -200,7 +180,6 @@ export function createStation(config: StationConfig): Station {
     onChange: () => {
       publishQueue();
       publishState();
-      void printQueued();
     },
     onError: (error: unknown) => log(`sync: ${error instanceof Error ? error.message : String(error)}`),
     onResumed: (target) => {
@@ -243,6 +222,19 @@ export function createStation(config: StationConfig): Station {
       return { dpi, unicodeText: unicodeFont ? { printerFont: unicodeFont } : 'auto' };
     },
     outOfScope: (order) => scopeRefusal(order, effectiveSettings().odoo.scope),
+  });
+
+  // A label prints as soon as its job is queued (the journal wakes the scheduler after the commit),
+  // not on the sync worker's news; the packer is told how it went.
+  const printScheduler = new PrintScheduler({
+    journal,
+    onOutcome: (outcome) => {
+      const told = pack.afterPrint(outcome);
+      say(told.tone, told.text, told.link);
+      publishState();
+      publishQueue();
+    },
+    onError: (error) => log(`printing: ${error instanceof Error ? error.message : String(error)}`),
   });
 
   exceptions.onChanged(publishQueue);
@@ -388,13 +380,13 @@ export function createStation(config: StationConfig): Station {
       const current = effectiveSettings();
       if (device === 'scale') return probeScalePath(current.scale.path);
       const uri = current.printer.uri;
-      if (!uri) return testPrint(uri, current.bench.name);
+      if (!uri) return testPrint(uri, current.bench.name, labelEncoder);
       const { language, askStatus } = printerOf(uri);
       // The printer's own word before and after the test label, for the lead to read beside the
       // result; in the printer's turn, so it never cuts into a label going out.
       const { before, result, after } = await journal.onPrinter(uri, async () => {
         const before = await printerStatusNow(uri, language, askStatus);
-        const result = await testPrint(uri, current.bench.name, { language, askStatus });
+        const result = await testPrint(uri, current.bench.name, labelEncoder, { language, askStatus });
         const after = await printerStatusNow(uri, language, askStatus);
         return { before, result, after };
       });
@@ -579,15 +571,16 @@ export function createStation(config: StationConfig): Station {
       publishState();
       publishQueue();
       worker.start();
-      void printQueued();
+      printScheduler.wake(); // labels queued before a restart
     },
     async stop() {
       stopped = true;
       recheck.stop();
+      // A label on its way to the printer finishes (and is journaled) before the file closes.
+      const printed = printScheduler.stop();
       await worker.stop();
       await prefetcher?.stop();
-      // A label on its way to the printer finishes (and is journaled) before the file closes.
-      await printing.catch(() => {});
+      await printed;
       await scaleSwap;
       await scale?.stop();
       writeAuditHead(db);

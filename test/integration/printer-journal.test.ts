@@ -8,14 +8,16 @@ import { PDFDocument } from 'pdf-lib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StationFault } from '../../shared/errors';
 import { ManualClock } from '../../electron/core/clock';
-import { PrintJournal, type PrintJournalOptions } from '../../electron/core/devices/printer/print-journal';
+import { PrintJournal, type PrintJournalOptions, type PrintOutcome } from '../../electron/core/devices/printer/print-journal';
+import { PrintScheduler } from '../../electron/core/devices/printer/print-scheduler';
 import { transportFor } from '../../electron/core/devices/printer/transports';
+import { createLabelEncoder } from '../../electron/core/labels/label-encoder';
 import { renderLabelPng } from '../../electron/core/labels/label-png';
 import { rasterizePdf } from '../../electron/core/labels/pdf-raster';
 import { zplImageLabel } from '../../electron/core/labels/zpl-graphic';
 import { renderShippingLabelZpl, type ShippingLabelData } from '../../electron/core/labels/zpl-shipping-label';
 import { verifyAudit } from '../../electron/core/store/audit';
-import { openDatabase, type Db } from '../../electron/core/store/db';
+import { inTransaction, openDatabase, type Db } from '../../electron/core/store/db';
 import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/printer-sink';
 import { decodeSymbols } from '../support/label-decode';
 import { tempDir } from '../support/temp-dir';
@@ -68,8 +70,9 @@ function storeLabel(bytes = LABEL, format: 'ZPL' | 'PNG' | 'PDF' = 'ZPL', sha256
   return Number(label.lastInsertRowid);
 }
 
-function journal(opts: PrintJournalOptions = {}): PrintJournal {
+function journal(opts: Partial<PrintJournalOptions> = {}): PrintJournal {
   return new PrintJournal(db, clock, {
+    encoder: createLabelEncoder(),
     transportFor: (uri) => transportFor(uri, { timeoutMs: 3000, statusTimeoutMs: 300 }),
     retryDelayMs: 10,
     ...opts,
@@ -477,5 +480,109 @@ describe('print journal: printers that do not speak ZPL', () => {
     expect(sink.statusAnswers).toBe(0);
     expect(await j.printerStatus(sink.uri)).toBeNull();
     expect(sink.statusAnswers).toBe(0);
+  });
+});
+
+describe('print scheduler: a queued label prints as soon as its transaction commits', () => {
+  /** A scheduler on the journal, its outcomes kept; each next() resolves with the next outcome in order. */
+  function scheduled(j: PrintJournal) {
+    const outcomes: PrintOutcome[] = [];
+    const waiters: ((o: PrintOutcome) => void)[] = [];
+    const errors: unknown[] = [];
+    const scheduler = new PrintScheduler({
+      journal: j,
+      onOutcome: (o) => {
+        outcomes.push(o);
+        waiters.shift()?.(o);
+      },
+      onError: (e) => errors.push(e),
+    });
+    cleanups.push(() => scheduler.stop());
+    let taken = 0;
+    const next = () => {
+      const i = taken++;
+      return i < outcomes.length ? Promise.resolve(outcomes[i]!) : new Promise<PrintOutcome>((r) => waiters.push(r));
+    };
+    return { scheduler, outcomes, errors, next };
+  }
+
+  it('commit first, print second: the job goes out once its transaction commits, never from one rolled back', async () => {
+    const j = journal();
+    const { outcomes, errors, next } = scheduled(j);
+    // Stored and queued in one transaction that then fails: nothing may reach the printer.
+    expect(() =>
+      inTransaction(db, () => {
+        j.queue(storeLabel(), sink.uri, 'first print', 'system');
+        throw new Error('the carrier row could not be marked done');
+      }),
+    ).toThrow(/could not be marked done/);
+    const id = inTransaction(db, () => {
+      const queued = j.queue(storeLabel(), sink.uri, 'first print', 'system');
+      expect(sink.connections).toBe(0); // nothing leaves before the commit
+      return queued;
+    });
+    const outcome = await next();
+    expect(outcome).toMatchObject({ ok: true, job: { id, state: 'confirmed' } });
+    expect(sink.jobs).toHaveLength(1);
+    expect(j.historyForLabel(outcome.job.labelId)).toHaveLength(1);
+    expect(outcomes).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('prints every label queued while one goes out, in order, each once', async () => {
+    const j = journal();
+    const { next } = scheduled(j);
+    const labels = [storeLabel(), storeLabel(), storeLabel()];
+    const ids = labels.map((labelId) => inTransaction(db, () => j.queue(labelId, sink.uri, 'first print', 'system')));
+    const done = [await next(), await next(), await next()];
+    expect(done.map((o) => [o.job.id, o.ok])).toEqual(ids.map((id) => [id, true]));
+    expect(sink.jobs).toHaveLength(3);
+  });
+
+  it('leaves a reprint going out to the one who asked: one more copy, no failure reported', async () => {
+    const j = journal();
+    const { scheduler, outcomes, next } = scheduled(j);
+    const labelId = storeLabel();
+    inTransaction(db, () => j.queue(labelId, sink.uri, 'first print', 'system'));
+    expect((await next()).ok).toBe(true);
+    // The reprint is queued (which wakes the scheduler) and sent by reprint() itself.
+    const reprinted = await j.reprint(labelId, { reason: 'label damaged', actor: 'staff:3', printerUri: sink.uri });
+    await scheduler.idle();
+    expect(reprinted).toMatchObject({ ok: true, job: { state: 'confirmed' } });
+    expect(outcomes).toHaveLength(1);
+    expect(sink.jobs).toHaveLength(2);
+  });
+
+  it('never prints a failed or uncertain job again by itself', async () => {
+    const j = journal();
+    const { next } = scheduled(j);
+    sink.setStatus('paper_out');
+    const failed = await (inTransaction(db, () => j.queue(storeLabel(), sink.uri, 'first print', 'system')), next());
+    expect(failed).toMatchObject({ ok: false, job: { state: 'failed' } });
+    sink.setStatus('ok');
+    sink.failNext('reset_after_read');
+    const uncertain = await (inTransaction(db, () => j.queue(storeLabel(), sink.uri, 'first print', 'system')), next());
+    expect(uncertain).toMatchObject({ ok: false, job: { state: 'uncertain' } });
+    // Another label, the printer fine again: only that one goes out.
+    const third = await (inTransaction(db, () => j.queue(storeLabel(), sink.uri, 'first print', 'system')), next());
+    expect(third.ok).toBe(true);
+    expect(j.get(failed.job.id)!.state).toBe('failed');
+    expect(j.get(uncertain.job.id)!.state).toBe('uncertain');
+    expect(sink.jobs).toHaveLength(2); // the uncertain one's bytes and the third label
+  });
+
+  it('stopped: the label going out finishes and is journaled; a label queued afterwards waits', async () => {
+    const j = journal();
+    const { scheduler, outcomes } = scheduled(j);
+    const first = inTransaction(db, () => j.queue(storeLabel(), sink.uri, 'first print', 'system'));
+    await Promise.resolve(); // the wake-up after the commit
+    await scheduler.stop();
+    expect(j.get(first)!.state).toBe('confirmed');
+    const second = inTransaction(db, () => j.queue(storeLabel(), sink.uri, 'first print', 'system'));
+    await Promise.resolve();
+    await scheduler.idle();
+    expect(j.get(second)!.state).toBe('queued');
+    expect(outcomes).toHaveLength(1);
+    expect(sink.jobs).toHaveLength(1);
   });
 });

@@ -168,7 +168,6 @@ export class PackSession {
   private readonly packageTypes: PackageTypeStore;
   private readonly lots: PackedLots;
   private readonly minWeightG: number;
-  private printing = false;
 
   constructor(private readonly deps: PackSessionDeps) {
     this.cache = new OrderCache(deps.db, deps.clock);
@@ -903,32 +902,15 @@ export class PackSession {
     }
   }
 
-  /** Print every queued label from the journal, then move its session on. */
-  async printQueued(): Promise<ScanOutcome | null> {
-    if (this.printing) return null;
-    this.printing = true;
-    try {
-      let last: ScanOutcome | null = null;
-      // Re-read each time: a label may be queued while another prints. Each job is tried once per
-      // pass, so a job another caller is already printing (still queued) cannot spin this loop.
-      const tried = new Set<number>();
-      const next = () => this.deps.journal.queued().find((j) => !tried.has(j.id));
-      for (let job = next(); job; job = next()) {
-        tried.add(job.id);
-        last = await this.printJob(job.id);
-      }
-      return last;
-    } finally {
-      this.printing = false;
-    }
-  }
-
   private async printJob(jobId: number): Promise<ScanOutcome> {
     return this.afterPrint(await this.deps.journal.print(jobId));
   }
 
-  /** Move the session on after a print attempt, or raise the failure for the packer and the lead. */
-  private afterPrint(outcome: PrintOutcome): ScanOutcome {
+  /**
+   * Move the session on after a print attempt, or raise the failure for the packer and the lead.
+   * The print scheduler calls it for the labels it prints; PRINT and REPRINT for theirs.
+   */
+  afterPrint(outcome: PrintOutcome): ScanOutcome {
     const jobId = outcome.job.id;
     const info = this.deps.db
       .prepare(

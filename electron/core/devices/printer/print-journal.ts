@@ -6,24 +6,26 @@
 // finds the job sent at restart and marks it uncertain. A reset before any byte left is retried
 // exactly once; a reprint needs a reason and is audited; when the job's printer is down and
 // nothing was sent, a fallback printer can take the job, and a PDF of the label (which any office
-// printer takes) is the last resort.
+// printer takes) is the last resort (fallback-policy.ts). Labels are converted by the injected
+// LabelEncoder (label-encoder.ts). Every new job tells the listeners of onQueued() once the
+// transaction that queued it has ended: the print scheduler (print-scheduler.ts) prints it then.
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PrinterEvent } from '../../../../shared/api';
 import { StationFault } from '../../../../shared/errors';
 import type { Clock } from '../../clock';
-import { toPrinterBytes, zplDpi, type PrinterLanguage } from '../../labels/carrier-label';
-import { labelPdfOffThread } from '../../labels/label-pdf-thread';
 import { appendAudit } from '../../store/audit';
 import { inTransaction, type Db } from '../../store/db';
 import { PrinterError } from './errors';
+import { takeOver as takeOverFailed, type FallbackPolicyOptions, type TakeOverSteps } from './fallback-policy';
 import { canPrint, type PrinterStatus, type PrinterStatusCode } from './host-status';
+import type { LabelEncoder, LabelFormat, PrinterLanguage } from './label-encoder';
 import type { PrinterTransport, SendResult } from './transport';
 import { statusAskable, transportFor as defaultTransportFor } from './transports';
 
 export type PrintJobState = 'queued' | 'sent' | 'confirmed' | 'failed' | 'uncertain';
-export type LabelFormat = 'ZPL' | 'PNG' | 'PDF';
+export type { LabelFormat } from './label-encoder';
 
 export interface PrintJob {
   id: number;
@@ -52,9 +54,6 @@ export interface PrintJob {
   savedPath: string | null;
 }
 
-/** Legacy seam: a bare "send these bytes there" function, wrapped as a transport without status. */
-export type SendBytes = (uri: string, bytes: Buffer) => Promise<{ bytesSent: number }>;
-
 export type PrintOutcome =
   | { ok: true; job: PrintJob; /** Something the packer should know although it printed (e.g. it went to the fallback printer). */ notice?: string }
   | {
@@ -75,23 +74,18 @@ export interface PrinterOf {
   askStatus?: boolean;
 }
 
-export interface PrintJournalOptions {
+export interface PrintJournalOptions extends FallbackPolicyOptions {
+  /** Converts labels for printers and draws the last-resort PDF (built from labels/ by the composition root). */
+  encoder: LabelEncoder;
   /** Build the transport for a printer URI. Default: transportFor() (TCP, device file, serial, CUPS). */
   transportFor?: (uri: string) => PrinterTransport;
-  /** A second printer that takes a job automatically when its own printer is down and nothing was sent. */
-  fallbackUri?: () => string | null;
-  /**
-   * Last resort when no printer could take the job: save the label in this folder, as its own bytes
-   * and as a 4x6 in PDF that any printer can print.
-   */
-  saveDir?: () => string | null;
   /** The printer's state around each job, for the bench's `printer` event. */
   onStatus?: (uri: string, event: PrinterEvent) => void;
   /** Pause before the one retry after a connection dropped before any byte went out. Default 250 ms. */
   retryDelayMs?: number;
   /**
    * What the printer at `uri` speaks, and for ZPL its resolution. Default ZPL at 203 dpi. A label in
-   * another format is converted locally before any byte goes out (carrier-label.ts); only a ZPL
+   * another format is converted locally before any byte goes out (the encoder); only a ZPL
    * printer (or the OS queue) is asked for its status (transports.ts statusAskable).
    */
   printerOf?: (uri: string) => PrinterOf;
@@ -142,35 +136,32 @@ export class PrintJournal {
   private readonly inFlight = new Set<number>();
   /** One job at a time per printer: raw printers take one client at a time. */
   private readonly printerQueues = new Map<string, Promise<unknown>>();
+  private readonly queuedListeners = new Set<() => void>();
+  private readonly takeOverSteps: TakeOverSteps = {
+    printVia: (jobId, uri, by) => this.printVia(jobId, uri, by),
+    saveForAnyPrinter: (jobId, dir) => this.saveForAnyPrinter(jobId, dir),
+    get: (jobId) => this.get(jobId),
+    where: (uri) => this.where(uri),
+  };
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-    private readonly opts: PrintJournalOptions | SendBytes = {},
+    private readonly options: PrintJournalOptions,
   ) {
-    if (typeof opts === 'function') {
-      const send = opts;
-      this.transportFor = (uri) => ({
-        kind: 'tcp',
-        uri,
-        where: uri,
-        async send(bytes, sendOpts) {
-          sendOpts?.beforeWrite?.();
-          const { bytesSent } = await send(uri, bytes);
-          return { bytesSent, before: null, after: null };
-        },
-        status: () => Promise.resolve(null),
-      });
-    } else {
-      this.transportFor = opts.transportFor ?? ((uri) => defaultTransportFor(uri));
-    }
-  }
-
-  private get options(): PrintJournalOptions {
-    return typeof this.opts === 'function' ? {} : this.opts;
+    this.transportFor = options.transportFor ?? ((uri) => defaultTransportFor(uri));
   }
 
   // ---- the journal ---------------------------------------------------------------------------
+
+  /**
+   * Call `listener` after a job is queued, once the transaction that queued it has ended (committed,
+   * or rolled back: the listener finds no job then). Returns a function that stops the calls.
+   */
+  onQueued(listener: () => void): () => void {
+    this.queuedListeners.add(listener);
+    return () => this.queuedListeners.delete(listener);
+  }
 
   /** Queue a label for printing. Call inside the transaction that stored the label. */
   queue(labelId: number, printerUri: string, reason: string, actor: string): number {
@@ -195,6 +186,11 @@ export class PrintJournal {
   /** Jobs waiting to go out, oldest first. */
   queued(): PrintJob[] {
     return (this.db.prepare(`${JOB_SELECT} WHERE j.state = 'queued' ORDER BY j.id`).all() as JobRow[]).map(toJob);
+  }
+
+  /** Queued jobs nobody is printing yet (a reprint or a fallback job goes out as soon as it is queued), oldest first. */
+  waiting(): PrintJob[] {
+    return this.queued().filter((job) => !this.inFlight.has(job.id));
   }
 
   /** After a restart: a job marked sent may or may not have printed. */
@@ -350,31 +346,8 @@ export class PrintJournal {
       this.inFlight.delete(id);
     }
     if (outcome.ok || outcome.job.state !== 'failed' || !takeOver) return outcome;
-
     // Nothing left this machine: another printer, then a file, may take over without a double.
-    const fallback = this.options.fallbackUri?.() ?? null;
-    if (fallback && fallback !== job.printerUri) {
-      const via = await this.printVia(id, fallback, { actor: 'system', reason: outcome.message });
-      if (via.ok) {
-        return { ...via, notice: `${outcome.message} The label printed on the fallback printer instead (${this.where(fallback)}).` };
-      }
-      outcome = { ...via, message: `${outcome.message} The fallback printer did not print it either: ${via.message}` };
-      if (via.job.state !== 'failed') return outcome;
-    }
-    const dir = this.options.saveDir?.() ?? null;
-    if (dir) {
-      try {
-        const saved = await this.saveForAnyPrinter(outcome.job.id, dir);
-        // Where it is saved is for the page's link (savedPath), not for the packer to read.
-        const message = saved.pdf
-          ? `${outcome.message} The label is saved as a PDF that any printer can print.`
-          : `${outcome.message} The label is saved as a file the shift lead can print elsewhere.`;
-        return { ...outcome, job: this.get(outcome.job.id)!, savedPath: saved.path, message };
-      } catch {
-        // A full disk must not hide the print failure itself.
-      }
-    }
-    return outcome;
+    return takeOverFailed(outcome, this.options, this.takeOverSteps);
   }
 
   /**
@@ -390,10 +363,7 @@ export class PrintJournal {
     let pdf: Buffer;
     try {
       // Drawn on a worker thread: on this one it held the core up for 0.4-1.9 s (scale, sockets, page).
-      const title = `Packbench label ${job.labelId}`;
-      pdf = await labelPdfOffThread(
-        label.format === 'PNG' ? { png: label.bytes, title } : { zpl: label.bytes.toString('utf8'), dpi: zplDpi(label.bytes), title },
-      );
+      pdf = await this.options.encoder.pdfOffThread(label, `Packbench label ${job.labelId}`);
     } catch {
       return { path: own, pdf: false };
     }
@@ -421,7 +391,7 @@ export class PrintJournal {
     const printer: PrinterOf = this.options.printerOf?.(job.printerUri) ?? { language: 'zpl' };
     let bytes: Buffer;
     try {
-      bytes = await toPrinterBytes({ format: label.format, bytes: label.bytes }, printer.language, { dpi: printer.dpi });
+      bytes = await this.options.encoder.forPrinter(label, printer.language, { dpi: printer.dpi });
     } catch (error) {
       // Nothing left this machine: a fallback printer or the saved PDF may still take the label.
       return this.failed(
@@ -513,6 +483,8 @@ export class PrintJournal {
       .run(labelId, printerUri, reason, actor, replaces, now, now);
     const id = Number(info.lastInsertRowid);
     if (audit) appendAudit(this.db, this.clock, { actor, action: audit, subject: `label:${labelId}`, data: { job: id, reason } });
+    // better-sqlite3 transactions are synchronous: a microtask runs once the caller's transaction has ended.
+    if (this.queuedListeners.size > 0) queueMicrotask(() => this.notifyQueued());
     return id;
   }
 
@@ -526,6 +498,10 @@ export class PrintJournal {
 
   private setState(id: number, state: PrintJobState, error: string | null): void {
     this.db.prepare(`UPDATE print_jobs SET state = ?, error = ?, updated_at = ? WHERE id = ?`).run(state, error, this.clock.now(), id);
+  }
+
+  private notifyQueued(): void {
+    for (const listener of this.queuedListeners) listener();
   }
 
   private where(uri: string): string {

@@ -2,7 +2,7 @@
 import { CupsTransport } from './cups-transport';
 import { FileTransport, SerialTransport } from './device-transport';
 import { TcpTransport } from './tcp-transport';
-import type { PrinterLanguage } from '../../labels/carrier-label';
+import type { PrinterLanguage } from './label-encoder';
 import { invalidUri, type PrinterTransport, type TransportOptions } from './transport';
 
 export type { PrinterTransport, SendOptions, SendResult, TransportOptions } from './transport';

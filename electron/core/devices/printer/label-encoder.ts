@@ -1,0 +1,29 @@
+// What printing needs from the label side, as one interface: the printer code never draws or
+// converts a label itself (files under devices/ import nothing from labels/). The composition root
+// builds the encoder from labels/ (labels/label-encoder.ts) and hands it to the journal and the test print.
+
+/** What a printer speaks: a label printer ZPL, a receipt printer ESC/POS, an office queue PDF. */
+export type PrinterLanguage = 'zpl' | 'escpos' | 'pdf';
+
+/** How a label is stored: the bench's own and most carriers' labels are ZPL; some carriers send PNG or PDF. */
+export type LabelFormat = 'ZPL' | 'PNG' | 'PDF';
+
+export interface EncodableLabel {
+  format: LabelFormat;
+  bytes: Buffer;
+}
+
+export interface LabelEncoder {
+  /**
+   * The bytes for a printer that speaks `language` (at `dpi` for ZPL; default 203), converted on
+   * this computer, never by an online service. Rejects when the label cannot be converted.
+   */
+  forPrinter(label: EncodableLabel, language: PrinterLanguage, opts?: { dpi?: 203 | 300 }): Promise<Buffer>;
+  /**
+   * The label as a 4x6 in PDF any printer takes, drawn off the core's event loop (drawing holds a
+   * thread for 0.3-2 s, during which the scale, sockets and page would go unanswered).
+   */
+  pdfOffThread(label: EncodableLabel, title: string): Promise<Buffer>;
+  /** The small ZPL label a test print sends, naming the bench. */
+  testLabel(bench: string, at: Date): EncodableLabel;
+}
