@@ -25,6 +25,16 @@
 // catches claims made offline: a bench that opens an order while Odoo is unreachable records the
 // claim locally (the pack session and its `pack.opened` audit entry, with `claim: 'offline'`), and
 // its dispatch refuses to write if another bench claimed or shipped the delivery meanwhile.
+//
+// Why the claim is written at the scan and not through the outbox (the one write to Odoo that is):
+// the claim's whole job is to answer the packer *now* — "Bench 3 has been packing this since 14:05"
+// is worth something only before the parcel is packed. Queued, it would land after the packing and
+// two benches would each pack the order, one parcel to be unpacked later. So the scan asks Odoo
+// within a budget (order-source.ts: 1.5 s); past it, or offline, the bench packs on a local claim,
+// which is exactly the outbox's guarantee anyway: checked again before anything is dispatched. The
+// write is idempotent (the latest marker of this bench and user is the claim), so a claim whose
+// answer was lost and is made again changes nothing. Releases have no such urgency and go through
+// the outbox (release-target.ts).
 import { z } from 'zod';
 import { NoteRow } from './models/mail';
 import { ClaimPickingRow } from './models/picking';
