@@ -1,19 +1,19 @@
-// The label side of printing, as the printer code sees it (devices/printer/label-encoder.ts):
-// built once by the composition root and injected, so devices/ never imports labels/.
-import type { LabelEncoder } from '../devices/printer/label-encoder';
-import { toPrinterBytes, zplDpi } from './carrier-label';
+// The label side of printing, built once by the composition root and injected into the print journal
+// and the test print, so devices/ never imports labels/. It matches devices/printer/label-encoder.ts's
+// LabelEncoder by shape (checked where station.ts hands it over); labels/ knows nothing of devices/.
+import { toPrinterBytes, zplDpi, type CarrierLabel } from './carrier-label';
 import { labelPdfOffThread } from './label-pdf-thread';
 import { testLabelZpl } from './test-label';
 
-export function createLabelEncoder(): LabelEncoder {
+export function createLabelEncoder() {
   return {
-    forPrinter: (label, language, opts = {}) => toPrinterBytes(label, language, opts),
-    pdfOffThread: (label, title) =>
+    forPrinter: (...args: Parameters<typeof toPrinterBytes>) => toPrinterBytes(...args),
+    pdfOffThread: (label: CarrierLabel, title: string) =>
       labelPdfOffThread(
         label.format === 'PNG'
           ? { png: label.bytes, title }
           : { zpl: label.bytes.toString('utf8'), dpi: zplDpi(label.bytes), title },
       ),
-    testLabel: (bench, at) => ({ format: 'ZPL', bytes: Buffer.from(testLabelZpl(bench, at), 'utf8') }),
+    testLabel: (bench: string, at: Date): CarrierLabel => ({ format: 'ZPL', bytes: Buffer.from(testLabelZpl(bench, at), 'utf8') }),
   };
 }
