@@ -19,6 +19,10 @@ export const packageClasses: Record<string, PackageClass> = {
   'pdf-lib': 'core',
   mupdf: 'core',
   ws: 'core',
+  // the carrier sandboxes check every request and reply against the providers' OpenAPI documents
+  ajv: 'core',
+  'ajv-formats': 'core',
+  yaml: 'core',
   react: 'renderer',
   'react-dom': 'renderer',
   zod: 'shared',
