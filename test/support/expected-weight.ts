@@ -1,8 +1,9 @@
 import type { Station } from '../../electron/core/station';
+import { stationDb } from './station-db';
 
 /** What the open parcel should weigh: products × quantities + the configured box tare. */
 export function expectedParcelWeight(station: Station): number {
-  const row = station.db
+  const row = stationDb(station)
     .prepare(
       `SELECT coalesce(sum(l.unit_weight_g * l.quantity), 0) AS g FROM order_lines l
        JOIN pack_sessions s ON s.order_id = l.order_id WHERE s.active = 1`,
