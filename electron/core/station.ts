@@ -1,20 +1,15 @@
 // Composition root: builds and wires the station's services. Nothing else constructs them.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BenchMessage, ExceptionView, SettingsInForce, StationState } from '../../shared/api';
+import type { ExceptionView, StationState } from '../../shared/api';
 import type { Handlers } from '../../shared/bridge';
-import { StationFault } from '../../shared/errors';
-import { applySettingsPatch, type Settings, type SettingsPatch } from '../../shared/settings';
+import type { Settings, SettingsPatch } from '../../shared/settings';
 import { createLocalCarrier } from './carriers/local/index';
 import { systemClock, type Clock } from './clock';
-import { DeviceManager } from './devices/device-manager';
-import { printerAt } from './devices/printer/fallback-policy';
-import { PrintJournal } from './devices/printer/print-journal';
-import { PrintScheduler } from './devices/printer/print-scheduler';
-import type { ScaleServiceOptions } from './devices/scale/scale-service';
+import { DeviceManager, type DeviceManagerDeps } from './devices/device-manager';
 import { StationEvents } from './events';
 import { createLabelEncoder } from './labels/label-encoder';
-import { renderLabelPng } from './labels/label-png';
+import { LabelPreview } from './labels/label-preview';
 import { OdooConnection } from './odoo/connection';
 import { ODOO_TARGET } from './odoo/dispatch/target';
 import { scopeRefusal } from './odoo/pickings';
@@ -27,7 +22,7 @@ import { openDatabase } from './store/db';
 import { ExceptionQueue } from './store/exceptions';
 import { actorOf, Identities, type IdentityOptions } from './store/identities';
 import { EnvSecretStore, FileSecretStore, LayeredSecretStore, type SecretStore } from './store/secret-store';
-import { SettingsStore } from './store/settings-store';
+import { settingsForRun, SettingsStore } from './store/settings-store';
 import { queueCounts } from './sync/outbox';
 import { SyncWorker } from './sync/worker';
 
@@ -45,7 +40,7 @@ export interface StationConfig {
   /** How often a printer that reported a fault is asked again until it is ready. Default 3 s. */
   printerRecheckMs?: number;
   /** Tests shorten the scale's stability window and reconnect delay. */
-  scaleOptions?: Partial<Omit<ScaleServiceOptions, 'path' | 'protocol'>>;
+  scaleOptions?: DeviceManagerDeps['scaleOptions'];
 }
 
 export interface Station {
@@ -78,41 +73,15 @@ export function createStation(config: StationConfig): Station {
   const settings = new SettingsStore(db, clock, (section, issue) =>
     log(`settings: section "${section}" is invalid and was reset to defaults (${issue})`),
   );
-  const effectiveSettings = () =>
-    config.overrides ? applySettingsPatch(settings.get(), config.overrides) : settings.get();
-  // What the settings screen shows: the settings in force, and which fields this run's flags set.
-  const overridden = Object.entries(config.overrides ?? {}).flatMap(([section, fields]) =>
-    Object.entries((fields ?? {}) as Record<string, unknown>)
-      .filter(([, value]) => value !== undefined)
-      .map(([field]) => `${section}.${field}`),
-  );
-  const settingsInForce = (): SettingsInForce => ({ ...effectiveSettings(), overridden });
+  const { effective: effectiveSettings, inForce: settingsInForce } = settingsForRun(settings, config.overrides);
   const identities = new Identities(db, clock, config.identity);
   const exceptions = new ExceptionQueue(db, clock);
   const secrets =
     config.secrets ??
     new LayeredSecretStore(new EnvSecretStore(), new FileSecretStore(join(config.dataDir, 'secrets.json')));
   const lastResortDir = join(config.dataDir, 'unprinted-labels');
-  const printerOf = (uri: string) => printerAt(uri, effectiveSettings().printer);
-  // The label side of printing (conversions, the last-resort PDF), so devices/ never imports labels/.
-  const labelEncoder = createLabelEncoder();
-  const journal = new PrintJournal(db, clock, {
-    encoder: labelEncoder,
-    printerOf,
-    fallbackUri: () => effectiveSettings().printer.fallbackUri,
-    // Last resort when no printer takes a label: keep it as a file the lead can print elsewhere.
-    saveDir: () => lastResortDir,
-    onStatus: (uri, event) => devices.printerStatus(uri, event),
-  });
-
-  let message: BenchMessage | null = null;
   let stopped = false;
-  const previews = new Map<string, string>();
-
-  const say = (tone: BenchMessage['tone'], text: string, link?: BenchMessage['link']): BenchMessage => {
-    message = link ? { tone, text, at: clock.now(), link } : { tone, text, at: clock.now() };
-    return message;
-  };
+  const preview = new LabelPreview();
 
   const state = (): StationState => {
     const packer = identities.current();
@@ -122,7 +91,7 @@ export function createStation(config: StationConfig): Station {
       packer,
       step: pack.step(),
       nextAction: packer ? pack.nextAction() : 'Scan your badge to start',
-      message,
+      message: bench.message,
       scans: bench.scans,
       order: pack.orderView(),
       label: pack.labelView(),
@@ -171,25 +140,20 @@ export function createStation(config: StationConfig): Station {
     clock,
     events,
     settings: effectiveSettings,
-    journal,
-    labelEncoder,
-    printerOf,
+    // The label side of printing (conversions, the last-resort PDF), so devices/ never imports labels/.
+    labelEncoder: createLabelEncoder(),
+    lastResortDir,
     printerRecheckMs: config.printerRecheckMs ?? 3000,
     scaleOptions: config.scaleOptions,
     weighed: (grams) => pack.weighed(grams),
-    afterWeighed: (told) => {
-      if (told) say(told.tone, told.text);
-      publishState();
-    },
+    afterWeighed: (told) => bench.tell(told),
     scaleReplaced: () => pack.scaleReplaced(),
-    // After a fault the printer is ready again: tell the packer PRINT will work (never print by itself).
-    printerReady: () => {
-      const printState = pack.labelView()?.printState;
-      if (printState === 'failed') say('info', 'Printer ready — scan PRINT.');
-      else if (printState === 'uncertain') say('info', 'Printer ready. Did a whole label come out? Scan PRINTED if yes, PRINT if not.');
-      else return;
-      publishState();
+    printerReady: () => bench.printerReady(),
+    printed: (outcome) => {
+      bench.tell(pack.afterPrint(outcome));
+      publishQueue();
     },
+    log,
   });
 
   const pack: PackSession = new PackSession({
@@ -218,7 +182,7 @@ export function createStation(config: StationConfig): Station {
     benchName: () => effectiveSettings().bench.name,
     scale: () => devices.scale,
     printerUri: () => effectiveSettings().printer.uri,
-    journal,
+    journal: devices.journal,
     kickSync: () => worker.kick(),
     changed: publishState,
     packing: () => effectiveSettings().packing,
@@ -227,19 +191,6 @@ export function createStation(config: StationConfig): Station {
       return { dpi, unicodeText: unicodeFont ? { printerFont: unicodeFont } : 'auto' };
     },
     outOfScope: (order) => scopeRefusal(order, effectiveSettings().odoo.scope),
-  });
-
-  // A label prints as soon as its job is queued (the journal wakes the scheduler after the commit),
-  // not on the sync worker's news; the packer is told how it went.
-  const printScheduler = new PrintScheduler({
-    journal,
-    onOutcome: (outcome) => {
-      const told = pack.afterPrint(outcome);
-      say(told.tone, told.text, told.link);
-      publishState();
-      publishQueue();
-    },
-    onError: (error) => log(`printing: ${error instanceof Error ? error.message : String(error)}`),
   });
 
   exceptions.onChanged(publishQueue);
@@ -255,7 +206,6 @@ export function createStation(config: StationConfig): Station {
     pack,
     commandPrefix: () => effectiveSettings().scanner.commandPrefix,
     approvalRequires: () => effectiveSettings().security.approvalRequires,
-    say,
     changed: publishState,
     state,
   });
@@ -272,33 +222,8 @@ export function createStation(config: StationConfig): Station {
       publishState();
       return resolved;
     },
-    enterWeight({ grams, reason, approval }) {
-      bench.requirePacker();
-      // Typing a weight bypasses the scale, so only a shift lead may do it, and it is audited.
-      if (pack.step() !== 'weighing') throw new StationFault('not_weighing', `Not now: ${pack.nextAction()}.`);
-      const outcome = bench.withApproval(approval, 'enterWeight', `order:${pack.orderView()?.name ?? ''}:${grams}`, (lead) => {
-        const weighed = pack.weighed(grams, actorOf(lead), { reason });
-        // Not weighing after all: nothing changed, so the approval stays unspent.
-        if (!weighed) throw new StationFault('not_weighing', `Not now: ${pack.nextAction()}.`);
-        return weighed;
-      });
-      say(outcome.tone, outcome.text);
-      publishState();
-      return state();
-    },
-    async labelImage() {
-      const label = pack.currentLabel();
-      if (!label) return { png: null };
-      let png = previews.get(label.sha256);
-      if (!png) {
-        // Drawn at the resolution the label was made for (its print width says which).
-        const dpi = /\^PW1200\b/.test(label.zpl) ? 300 : 203;
-        png = `data:image/png;base64,${(await renderLabelPng(label.zpl, { dpi })).toString('base64')}`;
-        previews.clear(); // one label on screen at a time
-        previews.set(label.sha256, png);
-      }
-      return { png };
-    },
+    enterWeight: ({ grams, reason, approval }) => bench.enterWeight(grams, reason, approval),
+    labelImage: () => preview.image(pack.currentLabel()),
     getSettings: () => settingsInForce(),
     updateSettings({ patch, approval }) {
       const scaleBefore = effectiveSettings().scale;
@@ -333,17 +258,15 @@ export function createStation(config: StationConfig): Station {
       publishState();
       publishQueue();
       worker.start();
-      printScheduler.wake(); // labels queued before a restart
+      devices.printQueued();
     },
     async stop() {
       stopped = true;
-      // Devices first stop telling (no printer news, no new scale); the scale closes after any swap.
+      // Devices stop telling at once; a label on its way to the printer finishes (and is journaled)
+      // before the file closes.
       const devicesStopped = devices.stop();
-      // A label on its way to the printer finishes (and is journaled) before the file closes.
-      const printed = printScheduler.stop();
       await worker.stop();
       await odoo.stop();
-      await printed;
       await devicesStopped;
       writeAuditHead(db);
       db.close();

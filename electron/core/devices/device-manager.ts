@@ -1,6 +1,7 @@
 // The bench's devices as the station sees them: the scale (opened from the settings in force,
 // swapped when they change, paused while its protocol is found), the "take it off first" flag that
-// survives a restart, the device tests from Settings, and the printer's status after a fault.
+// survives a restart, the printers (the print journal, the scheduler that prints queued jobs, the
+// status recheck after a fault) and the device tests from Settings.
 // The label side of printing comes in as a LabelEncoder, so devices/ never imports labels/.
 import type { BenchMessage, CommandReply, PrinterEvent } from '../../../shared/api';
 import type { Settings } from '../../../shared/settings';
@@ -12,7 +13,9 @@ import { inTransaction, type Db } from '../store/db';
 import { markBackToZero, markCaptured, readScaleZero } from '../store/scale-zero';
 import { printerStatusNow, probeScalePath } from './device-probe';
 import type { LabelEncoder } from './printer/label-encoder';
-import type { PrintJournal, PrinterOf } from './printer/print-journal';
+import { printerAt } from './printer/fallback-policy';
+import { PrintJournal, type PrintOutcome, type PrinterOf } from './printer/print-journal';
+import { PrintScheduler } from './printer/print-scheduler';
 import { PrinterRecheck } from './printer/printer-recheck';
 import { testPrint } from './printer/test-print';
 import { protocolByName } from './scale/protocols';
@@ -28,9 +31,9 @@ export interface DeviceManagerDeps {
   events: StationEvents;
   /** The settings in force. */
   settings: () => Settings;
-  journal: Pick<PrintJournal, 'printerStatus' | 'onPrinter'>;
   labelEncoder: LabelEncoder;
-  printerOf: (uri: string) => PrinterOf;
+  /** Where a label no printer took is saved as a PDF. */
+  lastResortDir: string;
   /** How often a printer that reported a fault is asked again until it is ready. */
   printerRecheckMs: number;
   /** Tests shorten the scale's stability window and reconnect delay. */
@@ -43,6 +46,9 @@ export interface DeviceManagerDeps {
   scaleReplaced: () => void;
   /** A printer that had a fault says it is ready. */
   printerReady: () => void;
+  /** A queued label was printed (or failed): move the order on, tell the packer. */
+  printed: (outcome: PrintOutcome) => void;
+  log: (line: string) => void;
 }
 
 export class DeviceManager {
@@ -50,14 +56,32 @@ export class DeviceManager {
   /** Close, (probe,) reopen: one swap at a time. */
   private readonly swaps = new SerialQueue();
   private readonly recheck: PrinterRecheck;
+  private readonly scheduler: PrintScheduler;
+  /** Every label sent to a printer, and each printer's turn. */
+  readonly journal: PrintJournal;
   private stopped = false;
 
   constructor(private readonly deps: DeviceManagerDeps) {
+    this.journal = new PrintJournal(deps.db, deps.clock, {
+      encoder: deps.labelEncoder,
+      printerOf: (uri) => this.printerOf(uri),
+      fallbackUri: () => deps.settings().printer.fallbackUri,
+      // Last resort when no printer takes a label: keep it as a file the lead can print elsewhere.
+      saveDir: () => deps.lastResortDir,
+      onStatus: (uri, event) => this.printerStatus(uri, event),
+    });
     // After a fault: ask again until ready, then tell the packer PRINT will work (never print by itself).
     this.recheck = new PrinterRecheck({
       everyMs: deps.printerRecheckMs,
-      ask: (uri) => deps.journal.printerStatus(uri),
+      ask: (uri) => this.journal.printerStatus(uri),
       onReady: () => deps.printerReady(),
+    });
+    // A label prints as soon as its job is queued (the journal wakes the scheduler after the commit),
+    // not on the sync worker's news.
+    this.scheduler = new PrintScheduler({
+      journal: this.journal,
+      onOutcome: deps.printed,
+      onError: (error) => deps.log(`printing: ${error instanceof Error ? error.message : String(error)}`),
     });
   }
 
@@ -75,8 +99,18 @@ export class DeviceManager {
     });
   }
 
+  /** Print the labels queued before a restart (later ones wake the scheduler themselves). */
+  printQueued(): void {
+    this.scheduler.wake();
+  }
+
+  /** What the printer at `uri` speaks, as the settings in force say (main or fallback). */
+  printerOf(uri: string): PrinterOf {
+    return printerAt(uri, this.deps.settings().printer);
+  }
+
   /** What a printer said (the journal's news): show it, and after a fault keep asking until it is ready. */
-  printerStatus(uri: string, event: PrinterEvent): void {
+  private printerStatus(uri: string, event: PrinterEvent): void {
     if (this.stopped) return;
     this.deps.events.emit('printer', event);
     if (event.status !== 'ready' && event.status !== 'printing') this.recheck.watch(uri);
@@ -94,10 +128,10 @@ export class DeviceManager {
     const uri = current.printer.uri;
     const { labelEncoder } = this.deps;
     if (!uri) return testPrint(uri, current.bench.name, labelEncoder);
-    const { language, askStatus } = this.deps.printerOf(uri);
+    const { language, askStatus } = this.printerOf(uri);
     // The printer's own word before and after the test label, for the lead to read beside the
     // result; in the printer's turn, so it never cuts into a label going out.
-    const { before, result, after } = await this.deps.journal.onPrinter(uri, async () => {
+    const { before, result, after } = await this.journal.onPrinter(uri, async () => {
       const before = await printerStatusNow(uri, language, askStatus);
       const result = await testPrint(uri, current.bench.name, labelEncoder, { language, askStatus });
       const after = await printerStatusNow(uri, language, askStatus);
@@ -126,11 +160,14 @@ export class DeviceManager {
     };
   }
 
+  /** Tell nothing more; resolves once the label going out (if any) is journaled and the scale is closed. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.recheck.stop();
+    const printed = this.scheduler.stop();
     await this.swaps.idle();
     await this.current?.stop();
+    await printed;
   }
 
   /**

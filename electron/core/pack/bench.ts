@@ -17,18 +17,18 @@ export interface BenchDeps {
   db: Db;
   clock: Clock;
   identities: Identities;
-  pack: Pick<PackSession, 'orderView' | 'nextAction' | 'command' | 'scanCode'>;
+  pack: Pick<PackSession, 'orderView' | 'labelView' | 'nextAction' | 'command' | 'scanCode' | 'step' | 'weighed'>;
   /** The settings in force: the scanner's command prefix and what an approval needs. */
   commandPrefix: () => string;
   approvalRequires: () => ApprovalRequires;
-  /** Put a message on the bench's message line; returns it as shown. */
-  say: (tone: BenchMessage['tone'], text: string, link?: BenchMessage['link']) => BenchMessage;
   /** Something the screen shows changed. */
   changed: () => void;
   state: () => StationState;
 }
 
 export class Bench {
+  /** The bench's message line: the last thing the packer was told. */
+  private told: BenchMessage | null = null;
   /** Scans recorded in the audit log, restarts included. */
   private scanCount: number;
   /** A scan that waits for Odoo (an order, a lot being checked) must not let the next act on the state it is about to change. */
@@ -45,6 +45,17 @@ export class Bench {
     return this.scanCount;
   }
 
+  get message(): BenchMessage | null {
+    return this.told;
+  }
+
+  /** Put a message on the bench's message line; returns it as shown. */
+  say(tone: BenchMessage['tone'], text: string, link?: BenchMessage['link']): BenchMessage {
+    const now = this.deps.clock.now();
+    this.told = link ? { tone, text, at: now, link } : { tone, text, at: now };
+    return this.told;
+  }
+
   /** One scan at a time, in the order they came. */
   scan(raw: string): Promise<ScanReply> {
     return this.scanning.run(() => this.scanNow(raw));
@@ -59,14 +70,14 @@ export class Bench {
 
   login(badge: string): StationState {
     this.deps.identities.login(badge);
-    this.deps.say('success', `Hello, ${this.requirePacker().name}. ${this.deps.pack.nextAction()}.`);
+    this.say('success', `Hello, ${this.requirePacker().name}. ${this.deps.pack.nextAction()}.`);
     this.deps.changed();
     return this.deps.state();
   }
 
   logout(): StationState {
     this.deps.identities.logout();
-    this.deps.say('info', 'Logged out. Scan your badge to start.');
+    this.say('info', 'Logged out. Scan your badge to start.');
     this.deps.changed();
     return this.deps.state();
   }
@@ -83,6 +94,34 @@ export class Bench {
       identities.useApproval(approval, lead, action, subject);
       return change(lead);
     });
+  }
+
+  /** Tell the packer how something went (a weight taken, a label printed), if there is anything to say. */
+  tell(told: Pick<BenchMessage, 'tone' | 'text' | 'link'> | null): void {
+    if (told) this.say(told.tone, told.text, told.link);
+    this.deps.changed();
+  }
+
+  /** A printer that had a fault is ready: say what to scan if the label is still to come out. */
+  printerReady(): void {
+    const printState = this.deps.pack.labelView()?.printState;
+    if (printState === 'failed') this.tell({ tone: 'info', text: 'Printer ready — scan PRINT.' });
+    else if (printState === 'uncertain') this.tell({ tone: 'info', text: 'Printer ready. Did a whole label come out? Scan PRINTED if yes, PRINT if not.' });
+  }
+
+  /** Typing a weight bypasses the scale, so only a shift lead may do it, and it is audited. */
+  enterWeight(grams: number, reason: string, approval: Approval): StationState {
+    const { pack } = this.deps;
+    this.requirePacker();
+    if (pack.step() !== 'weighing') throw new StationFault('not_weighing', `Not now: ${pack.nextAction()}.`);
+    const outcome = this.withApproval(approval, 'enterWeight', `order:${pack.orderView()?.name ?? ''}:${grams}`, (lead) => {
+      const weighed = pack.weighed(grams, actorOf(lead), { reason });
+      // Not weighing after all: nothing changed, so the approval stays unspent.
+      if (!weighed) throw new StationFault('not_weighing', `Not now: ${pack.nextAction()}.`);
+      return weighed;
+    });
+    this.tell({ tone: outcome.tone, text: outcome.text });
+    return this.deps.state();
   }
 
   private async scanNow(raw: string): Promise<ScanReply> {
@@ -131,7 +170,7 @@ export class Bench {
       data: { code: raw.slice(0, 512), kind: badgeOwner ? 'badge' : scanned.kind === 'malformed' ? 'malformed' : outcome.kind },
     });
     this.scanCount++;
-    const reply = this.deps.say(outcome.tone, outcome.text, outcome.link);
+    const reply = this.say(outcome.tone, outcome.text, outcome.link);
     this.deps.changed();
     return { kind: badgeOwner ? 'badge' : outcome.kind, message: reply, state: this.deps.state(), ...(approvalOffer ? { approvalOffer } : {}) };
   }
