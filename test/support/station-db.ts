@@ -16,9 +16,7 @@ export function stationDb(station: { dataDir: string }): Db {
   const file = join(station.dataDir, 'station.sqlite');
   let db = open.get(file);
   if (!db?.open) {
-    db = new Database(file, { fileMustExist: true });
-    db.pragma('busy_timeout = 5000');
-    db.pragma('foreign_keys = ON');
+    db = connect(station);
     open.set(file, db);
     const mine = db;
     onTestFinished(() => {
@@ -26,5 +24,22 @@ export function stationDb(station: { dataDir: string }): Db {
       if (open.get(file) === mine) open.delete(file);
     });
   }
+  return db;
+}
+
+/** Run `read` on a connection of its own, closed at once: for code that runs outside a test (a crash child). */
+export function withStationDb<T>(station: { dataDir: string }, read: (db: Db) => T): T {
+  const db = connect(station);
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+}
+
+function connect(station: { dataDir: string }): Db {
+  const db = new Database(join(station.dataDir, 'station.sqlite'), { fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
   return db;
 }
