@@ -10,6 +10,7 @@ import { dispatch } from '../../shared/bridge';
 import { ARTIFACTS, startBrowserStation, type BrowserStation } from '../support/browser-station';
 import { PackPage } from './pages/pack-page';
 import { SettingsPage } from './pages/settings-page';
+import { stationDb } from '../support/station-db';
 
 const URI_MESSAGE = 'A printer is tcp://host:port, file:PATH, serial:PATH?baud=9600 or cups:QUEUE';
 
@@ -131,7 +132,7 @@ describe('settings in the browser', () => {
     expect(await settings.changes().textContent()).toBe('No changes.');
     expect(await bench.page.getByTestId('approval-pin').count()).toBe(0); // no approval left on screen
     // The audit names the lead and holds only the two fields that changed.
-    const audit = bench.station.db
+    const audit = stationDb(bench.station)
       .prepare(`SELECT actor, data FROM audit_log WHERE action = 'settings.updated' ORDER BY id DESC LIMIT 1`)
       .get() as { actor: string; data: string };
     expect(audit.actor).toMatch(/^staff:\d+$/);

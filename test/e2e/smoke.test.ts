@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, startBrowserStation, type BrowserStation } from '../support/browser-station';
 import { PackPage } from './pages/pack-page';
+import { stationDb } from '../support/station-db';
 
 describe('browser mode smoke', () => {
   let bench: BrowserStation;
@@ -86,7 +87,7 @@ describe('browser mode smoke', () => {
   });
 
   it('recorded every scan in the station database', async () => {
-    const rows = bench.station.db
+    const rows = stationDb(bench.station)
       .prepare(`SELECT json_extract(data, '$.code') AS code FROM audit_log WHERE action = 'scan' ORDER BY id`)
       .all() as { code: string }[];
     expect(rows.map((r) => r.code)).toEqual(['BADGE-0007', 'NO-SUCH-THING-42']);

@@ -12,6 +12,7 @@ import { startSandboxDevices, startSandboxStation, type SandboxDevices } from '.
 import { unitScans } from '../support/unit-scans';
 import { waitForEvent } from '../support/wait';
 import { PackPage } from './pages/pack-page';
+import { stationDb } from '../support/station-db';
 
 describe('trouble on screen', () => {
   let devices: SandboxDevices;
@@ -78,7 +79,7 @@ describe('trouble on screen', () => {
     // Nothing already accepted was lost: every item is still packed, on screen and in the file.
     const packedOnScreen = await bench.page.getByTestId('order-line').allInnerTexts();
     expect(packedOnScreen.every((row) => /(\d+) \/ \1/.test(row))).toBe(true);
-    const packed = station.db
+    const packed = stationDb(station)
       .prepare('SELECT sum(packed) FROM packed_lines p JOIN pack_sessions s ON s.id = p.session_id WHERE s.active = 1')
       .pluck()
       .get();

@@ -11,6 +11,7 @@ import { startSandboxRig, type SandboxRig } from '../support/sandbox-rig';
 import { tempDir } from '../support/temp-dir';
 import { unitScans } from '../support/unit-scans';
 import { waitForEvent } from '../support/wait';
+import { stationDb } from '../support/station-db';
 
 let station: Station;
 const call = async <T>(name: string, request: unknown): Promise<CallResult<T>> =>
@@ -21,7 +22,7 @@ const errorOf = async (name: string, request: unknown) => {
   return result.error;
 };
 const audited = (action: string) =>
-  (station.db.prepare('SELECT count(*) AS n FROM audit_log WHERE action = ?').get(action) as { n: number }).n;
+  (stationDb(station).prepare('SELECT count(*) AS n FROM audit_log WHERE action = ?').get(action) as { n: number }).n;
 /** A fresh approval, as the screen makes one each time a lead gives it. */
 const approval = (given: { pin?: string; badge?: string; via?: 'scan' | 'typed' }) => ({ ...given, nonce: randomUUID() });
 

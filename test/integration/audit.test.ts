@@ -14,6 +14,7 @@ import { startSandboxRig } from '../support/sandbox-rig';
 import { tempDir } from '../support/temp-dir';
 import { unitScans } from '../support/unit-scans';
 import { waitForEvent } from '../support/wait';
+import { stationDb } from '../support/station-db';
 
 let dir: ReturnType<typeof tempDir>;
 let db: Db;
@@ -161,16 +162,16 @@ describe('audit guards at start', () => {
     db.close();
     let station: Station = await start();
     try {
-      expect(() => station.db.exec(`UPDATE audit_log SET actor = 'x' WHERE id = 2`)).toThrow(/append-only/);
-      expect(() => station.db.exec('DELETE FROM audit_log WHERE id = 2')).toThrow(/append-only/);
-      const restored = listAudit(station.db).filter((e) => e.action === 'audit_guards_restored');
+      expect(() => stationDb(station).exec(`UPDATE audit_log SET actor = 'x' WHERE id = 2`)).toThrow(/append-only/);
+      expect(() => stationDb(station).exec('DELETE FROM audit_log WHERE id = 2')).toThrow(/append-only/);
+      const restored = listAudit(stationDb(station)).filter((e) => e.action === 'audit_guards_restored');
       expect(restored).toHaveLength(1);
       expect(restored[0]).toMatchObject({ actor: 'system', data: { triggers: ['audit_log_no_update', 'audit_log_no_delete'] } });
-      expect(verifyAudit(station.db)).toMatchObject({ ok: true });
+      expect(verifyAudit(stationDb(station))).toMatchObject({ ok: true });
       // Intact guards are left alone, and not reported again.
       await station.stop();
       station = await start();
-      expect(listAudit(station.db).filter((e) => e.action === 'audit_guards_restored')).toHaveLength(1);
+      expect(listAudit(stationDb(station)).filter((e) => e.action === 'audit_guards_restored')).toHaveLength(1);
     } finally {
       await station.stop();
       db = openDatabase(dir.file('station.sqlite'));
@@ -234,7 +235,7 @@ describe('audit verify against its anchors', () => {
     // A station started on it records the rewrite before its own head file replaces the old one.
     const station = createStation({ dataDir: dir.path, mode: 'live', identity: { scryptN: 1024 }, log: () => {} });
     await station.start();
-    expect(listAudit(station.db).find((e) => e.action === 'audit_log_rewritten')).toMatchObject({ data: { logEnd: 5, anchorSeq: 5 } });
+    expect(listAudit(stationDb(station)).find((e) => e.action === 'audit_log_rewritten')).toMatchObject({ data: { logEnd: 5, anchorSeq: 5 } });
     await station.stop();
     const after = verify('--data-dir', dir.path);
     expect(after.stderr).toMatch(/^Audit log BROKEN: entry 6 records that at a start .*entry 5 was not the one audit-head.json recorded/);
@@ -267,7 +268,7 @@ describe('audit verify against its anchors', () => {
     db.close();
     const station = createStation({ dataDir: dir.path, mode: 'live', identity: { scryptN: 1024 }, log: () => {} });
     await station.start();
-    const cut = listAudit(station.db).find((e) => e.action === 'audit_log_cut');
+    const cut = listAudit(stationDb(station)).find((e) => e.action === 'audit_log_cut');
     expect(cut).toMatchObject({ actor: 'system', data: { logEnd: 3, anchorSeq: 5 } });
     await station.stop();
     const result = verify('--data-dir', dir.path);
@@ -299,7 +300,7 @@ describe('audit head in Odoo', () => {
       const anchored = bodies.map((b) => /Audit log entry (\d+) \(([0-9a-f]{12})\)/.exec(b)).find(Boolean);
       expect(anchored, bodies.join('\n')).toBeTruthy();
       const [, seq, short] = anchored!;
-      expect(hashOf(station.db, Number(seq)).startsWith(short!)).toBe(true);
+      expect(hashOf(stationDb(station), Number(seq)).startsWith(short!)).toBe(true);
 
       await rig.station.stop();
       running = false;

@@ -26,6 +26,7 @@ import { tempDir } from '../support/temp-dir';
 import { expectedParcelWeight } from '../support/expected-weight';
 import { unitScans } from '../support/unit-scans';
 import { waitForEvent } from '../support/wait';
+import { stationDb } from '../support/station-db';
 
 let dir: ReturnType<typeof tempDir>;
 let odoo: SandboxOdoo;
@@ -212,8 +213,8 @@ describe('kill -9 mid-order', () => {
     })) as { body: string }[];
     expect(notes.filter((n) => n.body.includes(tracking))).toHaveLength(1);
     expect(odoo.rpcLog.filter((e) => e.method === 'button_validate')).toHaveLength(1);
-    expect(listAudit(again.db, 1000).some((a) => a.action === 'outbox.recovered')).toBe(true);
-    expect(verifyAudit(again.db).ok).toBe(true);
+    expect(listAudit(stationDb(again), 1000).some((a) => a.action === 'outbox.recovered')).toBe(true);
+    expect(verifyAudit(stationDb(again)).ok).toBe(true);
   });
 
   it('never prints a label twice by itself when it dies while the label goes to the printer; the packer is asked', async () => {
@@ -294,7 +295,7 @@ describe('kill -9 with the parcel still on the scale', () => {
     // Started again; parcel A never left the platform.
     const again = await restart();
     await finishFirstOrder(again);
-    expect(again.db.prepare('SELECT weight_g FROM parcels').pluck().all()).toEqual([weightA]);
+    expect(stationDb(again).prepare('SELECT weight_g FROM parcels').pluck().all()).toEqual([weightA]);
 
     await packToWeighing((code) => scanIn(again, code), b!.name);
     await waitForEvent(again.events, 'state', (s) => s.step === 'weighing' && s.order?.name === b!.name, 10_000, 'B weighing');
@@ -303,7 +304,7 @@ describe('kill -9 with the parcel still on the scale', () => {
     await waitForEvent(again.events, 'scale', (e) => e.status === 'ok' && e.grams === weightA, 10_000, 'scale settled on parcel A');
     await scale.waitForPolls(scale.polls() + PAST_CAPTURE_POLLS);
     const weighingsOfB = () =>
-      listAudit(again.db, 1000).filter((e) => e.subject === b!.name && (e.action === 'pack.weighed' || e.action === 'pack.weight_held'));
+      listAudit(stationDb(again), 1000).filter((e) => e.subject === b!.name && (e.action === 'pack.weighed' || e.action === 'pack.weight_held'));
     expect(weighingsOfB()).toEqual([]);
     expect((await dispatch(again.handlers, 'getState', {})) as { ok: true; value: StationState }).toMatchObject({
       value: { step: 'weighing', order: { name: b!.name } },
@@ -333,6 +334,6 @@ describe('kill -9 with the parcel still on the scale', () => {
     expect((await dispatch(again.handlers, 'getState', {})) as { ok: true; value: StationState }).toMatchObject({ value: { step: 'weighing' } });
     scale.setWeight(weightA);
     await waitForEvent(again.events, 'state', (s) => s.step !== 'weighing', 10_000, 'A weighed');
-    expect(again.db.prepare('SELECT weight_g FROM parcels').pluck().all()).toEqual([weightA]);
+    expect(stationDb(again).prepare('SELECT weight_g FROM parcels').pluck().all()).toEqual([weightA]);
   });
 });

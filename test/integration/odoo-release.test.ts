@@ -22,6 +22,7 @@ import { SyncWorker } from '../../electron/core/sync/worker';
 import { startSandboxOdoo, type Rec, type SandboxOdoo, type SandboxVersion } from '../../electron/sandbox/odoo/server';
 import { tempDir } from '../support/temp-dir';
 import { waitForEvent } from '../support/wait';
+import { stationDb } from '../support/station-db';
 
 const ADMIN_KEY = 'release-admin-key-0123456789';
 const BENCH2_KEY = 'release-bench2-key-0123456789';
@@ -289,8 +290,8 @@ describe('the station', () => {
       expect(userOf(picking!.id)).toBe(odoo.users[0]!.uid);
 
       expect((await scan('*PB*CANCEL')).message.text).toBe('Order put aside. Scan the next order.');
-      const id = station.db.prepare('SELECT id FROM outbox WHERE kind = ?').pluck().get(ODOO_RELEASE) as number;
-      await waitForEvent(station.events, 'queue', () => getOutboxRow(station.db, id)?.state === 'done', 15_000, 'the release row done');
+      const id = stationDb(station).prepare('SELECT id FROM outbox WHERE kind = ?').pluck().get(ODOO_RELEASE) as number;
+      await waitForEvent(station.events, 'queue', () => getOutboxRow(stationDb(station), id)?.state === 'done', 15_000, 'the release row done');
       expect(notesOf(picking!.id).at(-1)).toMatch(RELEASE_NOTE);
       expect(userOf(picking!.id)).toBe(false);
     } finally {

@@ -9,6 +9,7 @@ import { unitScans } from '../support/unit-scans';
 import { expectedParcelWeight } from '../support/expected-weight';
 import { waitForEvent } from '../support/wait';
 import { leadPin } from '../support/approval';
+import { stationDb } from '../support/station-db';
 
 let rig: SandboxRig;
 
@@ -52,7 +53,7 @@ describe('repack after an Odoo conflict', () => {
     });
     expect(resolved.ok).toBe(true);
     expect(station.pack.step()).toBe('idle');
-    expect(station.db.prepare(`SELECT state FROM outbox WHERE id = ?`).get(conflict!.context.outboxId)).toEqual({ state: 'discarded' });
+    expect(stationDb(station).prepare(`SELECT state FROM outbox WHERE id = ?`).get(conflict!.context.outboxId)).toEqual({ state: 'discarded' });
 
     // Scanned again: the order comes from Odoo as it is now, and the new label carries the new street.
     scale.setWeight(0);

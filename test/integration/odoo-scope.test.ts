@@ -19,6 +19,7 @@ import { seedSandbox } from '../../electron/sandbox/odoo/seed';
 import { startSandboxOdoo, type Rec, type SandboxOdoo } from '../../electron/sandbox/odoo/server';
 import { tempDir } from '../support/temp-dir';
 import { waitForEvent } from '../support/wait';
+import { stationDb } from '../support/station-db';
 
 const SEEDED = 40;
 const apiKey = randomBytes(16).toString('hex');
@@ -287,7 +288,7 @@ describe('a scoped bench', () => {
   }
 
   const readyCached = () =>
-    (station.db.prepare('SELECT picking_id FROM orders WHERE ready = 1 ORDER BY picking_id').pluck().all() as number[]);
+    (stationDb(station).prepare('SELECT picking_id FROM orders WHERE ready = 1 ORDER BY picking_id').pluck().all() as number[]);
   const claimNotes = (pickingId: number) =>
     odoo.state.all('mail.message').filter((m) => m.res_id === pickingId && String(m.body).includes('Packbench claim'));
   const nameOf = (id: number) => String(odoo.state.get('stock.picking', id)!.name);

@@ -16,6 +16,7 @@ import { scanOn, startSandboxRig, startSandboxStation, type SandboxRig } from '.
 import { tempDir } from '../support/temp-dir';
 import { unitScans } from '../support/unit-scans';
 import { waitForEvent } from '../support/wait';
+import { stationDb } from '../support/station-db';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -83,7 +84,7 @@ describe('a hung Odoo (accepts the connection, never answers)', () => {
     const station = await startSandboxStation({ apiKey, odoo, scale, printer }, dir.path, { mode: 'training' });
     cleanups.push(() => station.stop());
     await waitForEvent(station.events, 'state', (s) => s.odooLink === 'online' && s.cacheAge !== null, 30_000, 'the first sync');
-    const names = (station.db.prepare('SELECT name FROM orders WHERE ready = 1 ORDER BY name LIMIT 5').all() as { name: string }[]).map(
+    const names = (stationDb(station).prepare('SELECT name FROM orders WHERE ready = 1 ORDER BY name LIMIT 5').all() as { name: string }[]).map(
       (r) => r.name,
     );
     expect(names).toHaveLength(5);
@@ -117,17 +118,17 @@ describe('Odoo back after an outage', () => {
     cleanups.push(() => rig.close());
     const { station, odoo } = rig;
     await waitForEvent(station.events, 'state', (s) => s.odooLink === 'online' && s.cacheAge !== null, 30_000, 'the first sync');
-    const names = (station.db.prepare('SELECT name FROM orders WHERE ready = 1 ORDER BY name').all() as { name: string }[]).map((r) => r.name);
+    const names = (stationDb(station).prepare('SELECT name FROM orders WHERE ready = 1 ORDER BY name').all() as { name: string }[]).map((r) => r.name);
     expect(names.length).toBeGreaterThanOrEqual(16);
     await rig.scan('P-1');
 
     odoo.setOffline(true);
     for (const name of names.slice(0, 15)) await packOne(rig, name);
     const queued = () =>
-      (station.db.prepare(`SELECT count(*) AS n FROM outbox WHERE kind = 'odoo.dispatch_picking' AND state != 'done'`).get() as { n: number }).n;
+      (stationDb(station).prepare(`SELECT count(*) AS n FROM outbox WHERE kind = 'odoo.dispatch_picking' AND state != 'done'`).get() as { n: number }).n;
     expect(queued()).toBe(15);
     // They have each failed and are waiting out a backoff.
-    expect((station.db.prepare(`SELECT min(attempts) AS n FROM outbox WHERE kind = 'odoo.dispatch_picking'`).get() as { n: number }).n).toBeGreaterThan(0);
+    expect((stationDb(station).prepare(`SELECT min(attempts) AS n FROM outbox WHERE kind = 'odoo.dispatch_picking'`).get() as { n: number }).n).toBeGreaterThan(0);
 
     odoo.setOffline(false);
     const back = performance.now();
@@ -147,7 +148,7 @@ describe('re-scanning an order labelled while Odoo is unreachable', () => {
     cleanups.push(() => rig.close());
     const { station, odoo, printer } = rig;
     await waitForEvent(station.events, 'state', (s) => s.odooLink === 'online' && s.cacheAge !== null, 30_000, 'the first sync');
-    const [name] = (station.db.prepare('SELECT name FROM orders WHERE ready = 1 ORDER BY name LIMIT 1').all() as { name: string }[]).map((r) => r.name);
+    const [name] = (stationDb(station).prepare('SELECT name FROM orders WHERE ready = 1 ORDER BY name LIMIT 1').all() as { name: string }[]).map((r) => r.name);
     await rig.scan('P-1');
     odoo.setOffline(true);
     await packOne(rig, name!);
@@ -162,7 +163,7 @@ describe('re-scanning an order labelled while Odoo is unreachable', () => {
     expect(again.state.step).toBe('printed');
     expect(again.state.label?.trackingNumber).toBe(tracking);
 
-    const sessions = station.db
+    const sessions = stationDb(station)
       .prepare('SELECT count(*) AS n FROM pack_sessions s JOIN orders o ON o.id = s.order_id WHERE o.name = ?')
       .get(name) as { n: number };
     expect(sessions.n).toBe(1);
@@ -178,7 +179,7 @@ describe('re-scanning an order labelled while Odoo is unreachable', () => {
     expect(second.equals(printer.jobs[0]!)).toBe(true);
     expect(printer.jobs).toHaveLength(2);
 
-    const outbox = station.db.prepare(`SELECT kind, count(*) AS n FROM outbox GROUP BY kind ORDER BY kind`).all();
+    const outbox = stationDb(station).prepare(`SELECT kind, count(*) AS n FROM outbox GROUP BY kind ORDER BY kind`).all();
     expect(outbox).toEqual([
       { kind: 'carrier.create_label', n: 1 },
       { kind: 'odoo.dispatch_picking', n: 1 },

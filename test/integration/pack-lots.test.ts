@@ -18,6 +18,7 @@ import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/print
 import { expectedParcelWeight } from '../support/expected-weight';
 import { tempDir } from '../support/temp-dir';
 import { waitForEvent } from '../support/wait';
+import { stationDb } from '../support/station-db';
 
 const apiKey = randomBytes(16).toString('hex');
 const ORDER = 'WH/OUT/00001';
@@ -204,7 +205,7 @@ describe.each([16, 17, 19] as SandboxVersion[])('lots and serials at the bench, 
     ]);
 
     // Each lot was committed with its audit entry.
-    const audited = station.db
+    const audited = stationDb(station)
       .prepare(`SELECT action, json_extract(data, '$.lot') AS lot FROM audit_log WHERE action IN ('pack.item', 'pack.lot') ORDER BY id`)
       .all() as { action: string; lot: string | null }[];
     expect(audited.filter((a) => a.lot !== null).map((a) => a.lot)).toEqual(['ESP-B2', 'ESP-B2', 'FOOD-ESP-1K-L2503', 'SN-1001', 'SN-1002']);
@@ -214,7 +215,7 @@ describe.each([16, 17, 19] as SandboxVersion[])('lots and serials at the bench, 
 
     // The dispatch carried the lots, and Odoo shipped exactly them: no reserved lot that was not scanned.
     const payload = JSON.parse(
-      (station.db.prepare('SELECT payload FROM outbox WHERE kind = ?').get(ODOO_DISPATCH) as { payload: string }).payload,
+      (stationDb(station).prepare('SELECT payload FROM outbox WHERE kind = ?').get(ODOO_DISPATCH) as { payload: string }).payload,
     ) as DispatchPayload;
     expect(payload.lines.map((l) => l.lots)).toEqual([
       [
@@ -337,7 +338,7 @@ describe.each([16, 17, 19] as SandboxVersion[])('lots and serials at the bench, 
     const answered = await scan('ESP-AFTER-RESTART');
     expect(answered.message.text).toBe('Lot ESP-AFTER-RESTART for Espresso Beans 1 kg. Scan each item: 4 left.');
     expect(lineOf(answered, espresso).lots).toEqual([{ name: 'ESP-AFTER-RESTART', quantity: 1 }]);
-    expect(station.db.prepare('SELECT lot_name FROM packed_lots').all()).toEqual([{ lot_name: 'ESP-AFTER-RESTART' }]);
+    expect(stationDb(station).prepare('SELECT lot_name FROM packed_lots').all()).toEqual([{ lot_name: 'ESP-AFTER-RESTART' }]);
   });
 
   it('the sandbox takes a lot by name (an existing one or a new one) and still refuses a line with none', async () => {
@@ -401,7 +402,7 @@ describe.each([16, 17, 19] as SandboxVersion[])('lots and serials at the bench, 
     station.pack.weighed(expectedParcelWeight(station));
     await untilDone();
     const payload = JSON.parse(
-      (station.db.prepare('SELECT payload FROM outbox WHERE kind = ?').get(ODOO_DISPATCH) as { payload: string }).payload,
+      (stationDb(station).prepare('SELECT payload FROM outbox WHERE kind = ?').get(ODOO_DISPATCH) as { payload: string }).payload,
     ) as DispatchPayload;
     expect(payload.lines.every((l) => l.lots === undefined)).toBe(true);
     expect(shippedLots()).toEqual({ 'FOOD-ESP-1K-L2503': 3, 'ELEC-SPK-01-L2503': 1, 'SPK-RES-2': 1 });

@@ -11,6 +11,7 @@ import { waitForEvent } from '../support/wait';
 import { decodeBarcodes, renderZplToPng } from '../support/label-decode';
 import { escposRasterToPng } from '../support/escpos-raster';
 import { leadBadge } from '../support/approval';
+import { stationDb } from '../support/station-db';
 
 let rig: SandboxRig<null>;
 /** The rig's station and printer sink, for the helpers and tests below. */
@@ -65,7 +66,7 @@ describe('printing at the bench', () => {
     const answered = await scan('*PB*PRINTED');
     expect(answered.state.label?.printState).toBe('confirmed');
     expect(printer.jobs.length).toBe(before);
-    const audit = station.db.prepare(`SELECT actor FROM audit_log WHERE action = 'print.confirmed_by_packer'`).all();
+    const audit = stationDb(station).prepare(`SELECT actor FROM audit_log WHERE action = 'print.confirmed_by_packer'`).all();
     expect(audit).toEqual([{ actor: 'staff:1' }]);
   });
 
@@ -80,7 +81,7 @@ describe('printing at the bench', () => {
     expect(reprinted.message.tone).toBe('success');
     expect(printer.jobs).toHaveLength(2);
     expect(printer.jobs[1]!.equals(printer.jobs[0]!)).toBe(true);
-    const audit = station.db
+    const audit = stationDb(station)
       .prepare(`SELECT actor, data FROM audit_log WHERE action LIKE 'print.reprint%' OR (action = 'print.queued' AND data LIKE '%damaged%')`)
       .all() as { actor: string; data: string }[];
     expect(audit.length).toBeGreaterThan(0);
@@ -123,7 +124,7 @@ describe('printing at the bench', () => {
     expect(width).toBeLessThanOrEqual(576);
     expect((await decodeBarcodes(png)).map((c) => c.text)).toContain(printed.label!.trackingNumber);
     // The label kept for Odoo and for reprints is still the ZPL label.
-    const label = station.db.prepare('SELECT format FROM labels').get() as { format: string };
+    const label = stationDb(station).prepare('SELECT format FROM labels').get() as { format: string };
     expect(label.format).toBe('ZPL');
 
     // The test print in settings speaks ESC/POS too.
@@ -182,7 +183,7 @@ describe('the print loop after a fault', () => {
     expect(printer.jobs).toHaveLength(1);
     expect(openPrintFailures()).toEqual([]);
     expect(station.exceptions.get(raised!.id)).toMatchObject({ state: 'resolved', resolution: 'printed', resolvedBy: 'system' });
-    const audit = station.db.prepare(`SELECT actor, data FROM audit_log WHERE action = 'exception.resolved'`).all() as { actor: string; data: string }[];
+    const audit = stationDb(station).prepare(`SELECT actor, data FROM audit_log WHERE action = 'exception.resolved'`).all() as { actor: string; data: string }[];
     expect(audit.map((a) => ({ actor: a.actor, data: JSON.parse(a.data) as unknown }))).toEqual([
       { actor: 'system', data: expect.objectContaining({ id: raised!.id, kind: 'print_failure', resolution: 'printed' }) },
     ]);

@@ -23,6 +23,7 @@ import { dispatchRig } from '../support/dispatch-rig';
 import { tempDir } from '../support/temp-dir';
 import { waitForEvent } from '../support/wait';
 import { leadPin } from '../support/approval';
+import { stationDb } from '../support/station-db';
 
 const apiKey = randomBytes(16).toString('hex');
 let dir: ReturnType<typeof tempDir>;
@@ -235,7 +236,7 @@ describe('packing with a package type', () => {
 
   const openHolds = () => station.exceptions.list('open').filter((e) => e.kind === 'weight_variance');
   const shipmentRequest = () =>
-    ShipmentRequest.parse(JSON.parse((station.db.prepare('SELECT request FROM shipments ORDER BY id DESC LIMIT 1').get() as { request: string }).request));
+    ShipmentRequest.parse(JSON.parse((stationDb(station).prepare('SELECT request FROM shipments ORDER BY id DESC LIMIT 1').get() as { request: string }).request));
 
   it('weighs against the box’s tare, puts its size on the shipment and its type on Odoo’s package', async () => {
     const order = lightOrder(2500);
@@ -284,7 +285,7 @@ describe('packing with a package type', () => {
       title: `${order.name} weighs 1.400 kg, over the 1.000 kg a Mailer bag may carry.`,
       context: { actualG: heavy, maxWeightG: 1000, overG: 400, packageType: 'Mailer bag', packageTypeId: 4 },
     });
-    const audit = station.db.prepare(`SELECT data FROM audit_log WHERE action = 'pack.weight_held' ORDER BY id DESC LIMIT 1`).pluck().get() as string;
+    const audit = stationDb(station).prepare(`SELECT data FROM audit_log WHERE action = 'pack.weight_held' ORDER BY id DESC LIMIT 1`).pluck().get() as string;
     expect(JSON.parse(audit)).toMatchObject({ actualG: heavy, maxWeightG: 1000, packageTypeId: 4 });
 
     await scan('PT-BOX-M');

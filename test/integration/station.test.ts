@@ -6,6 +6,7 @@ import { startScaleSimulator } from '../../electron/sandbox/scale-simulator';
 import { tempDir } from '../support/temp-dir';
 import { waitForEvent } from '../support/wait';
 import { leadPin, leadBadge } from '../support/approval';
+import { stationDb } from '../support/station-db';
 
 let dir: ReturnType<typeof tempDir>;
 let station: Station;
@@ -68,7 +69,7 @@ describe('station', () => {
     const ok = await call('updateSettings', { patch: { bench: { name: 'Dock 3' } }, approval: leadPin('482913') });
     expect(ok).toMatchObject({ ok: true, value: { bench: { name: 'Dock 3' } } });
     expect(await call('getState', {})).toMatchObject({ value: { bench: 'Dock 3' } });
-    const audit = station.db.prepare(`SELECT actor FROM audit_log WHERE action = 'settings.updated'`).all();
+    const audit = stationDb(station).prepare(`SELECT actor FROM audit_log WHERE action = 'settings.updated'`).all();
     expect(audit).toEqual([{ actor: 'staff:2' }]);
   });
 

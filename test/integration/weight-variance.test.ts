@@ -8,6 +8,7 @@ import type { Station } from '../../electron/core/station';
 import { startSandboxRig, type SandboxRig } from '../support/sandbox-rig';
 import { unitScans } from '../support/unit-scans';
 import { leadPin, leadBadge } from '../support/approval';
+import { stationDb } from '../support/station-db';
 
 let rig: SandboxRig<null>;
 /** The rig's station, for the helpers and tests below. */
@@ -27,7 +28,7 @@ async function packUntilWeighing(): Promise<number> {
   const opened = await ok<{ state: StationState }>('scan', { code: rig.odoo.state.sampleNames()[0]! });
   for (const code of unitScans(opened.state.order!.lines)) await ok('scan', { code });
   expect(station.pack.step()).toBe('weighing');
-  const row = station.db
+  const row = stationDb(station)
     .prepare(`SELECT sum(unit_weight_g * quantity) AS g FROM order_lines l JOIN pack_sessions s ON s.order_id = l.order_id WHERE s.active = 1`)
     .get() as { g: number };
   return Math.round(row.g) + 150;
@@ -88,7 +89,7 @@ describe('weight-variance gate in the pack session', () => {
     });
     expect(done).toMatchObject({ ok: true, value: { state: 'resolved', resolution: 'override', resolvedBy: 'staff:2' } });
     expect(station.pack.step()).toBe('labelling');
-    const audit = station.db
+    const audit = stationDb(station)
       .prepare(`SELECT actor, data FROM audit_log WHERE action = 'pack.weighed' ORDER BY id DESC LIMIT 1`)
       .get() as { actor: string; data: string };
     expect(audit.actor).toBe('staff:2');
@@ -106,7 +107,7 @@ describe('weight-variance gate in the pack session', () => {
     expect(noReason).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     const typed = await call<StationState>('enterWeight', { grams: expected, reason: 'Scale cable cut', approval: leadBadge('L-1') });
     expect(typed).toMatchObject({ ok: true, value: { step: 'labelling' } });
-    const audit = station.db
+    const audit = stationDb(station)
       .prepare(`SELECT actor, data FROM audit_log WHERE action = 'pack.weighed' ORDER BY id DESC LIMIT 1`)
       .get() as { actor: string; data: string };
     expect(audit.actor).toBe('staff:2');

@@ -11,7 +11,7 @@ import { BaudRate, defaultSettings, type SettingsPatch } from '../../../shared/s
 import type { PrinterSink, SandboxOdoo, ScaleSimulator } from '../../sandbox/index';
 import { defaultDataDir } from '../paths';
 import { createStation, type Station, type StationConfig } from '../station';
-import { openDatabase } from '../store/db';
+import { openDatabase, type Db } from '../store/db';
 import { SettingsStore } from '../store/settings-store';
 import { systemClock } from '../clock';
 import { loadSandbox } from './sandbox-loader';
@@ -188,28 +188,37 @@ function simulateParcels(
   station: Station,
   sim: { setWeight(grams: number, opts?: { motionMs?: number }): void },
 ): () => void {
+  // The order's product weights are read beside the station's own connection (WAL: a reader never
+  // blocks it); the station does not hand its connection out.
+  const db = openDatabase(join(station.dataDir, 'station.sqlite'), { readonly: true });
   let loaded = false;
-  return station.events.subscribe((event, payload) => {
+  const unsubscribe = station.events.subscribe((event, payload) => {
     if (event !== 'state') return;
     const state = payload as { step: string; order: { lines: { quantity: number; moveId: number }[] } | null };
     if (state.step === 'weighing' && !loaded) {
       loaded = true;
-      sim.setWeight(expectedParcelGrams(station), { motionMs: 700 });
+      sim.setWeight(expectedParcelGrams(db) + station.effectiveSettings().packing.boxTareG + 25, { motionMs: 700 });
     } else if (state.step !== 'weighing' && loaded) {
       loaded = false;
       sim.setWeight(0, { motionMs: 300 });
     }
   });
+  return () => {
+    unsubscribe();
+    db.close();
+  };
 }
 
-/** Product weights × quantities plus a box: what the simulated parcel weighs. */
-function expectedParcelGrams(station: Station): number {
-  const row = station.db
+/**
+ * Product weights × quantities of the open order; the caller adds a box, a little over the expected
+ * weight as real boxes are, well within the variance gate.
+ */
+function expectedParcelGrams(db: Db): number {
+  const row = db
     .prepare(
       `SELECT coalesce(sum(l.unit_weight_g * l.quantity), 0) AS grams FROM pack_sessions s
        JOIN order_lines l ON l.order_id = s.order_id WHERE s.active = 1`,
     )
     .get() as { grams: number };
-  // A little over the expected weight, as real boxes are, well within the variance gate.
-  return Math.round(row.grams) + station.effectiveSettings().packing.boxTareG + 25;
+  return Math.round(row.grams);
 }

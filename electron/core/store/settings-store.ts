@@ -1,4 +1,5 @@
 // Settings persisted per section and validated by zod on every read and write.
+import type { SettingsInForce } from '../../../shared/api';
 import { applySettingsPatch, Settings, SettingsPatch } from '../../../shared/settings';
 import type { Clock } from '../clock';
 import { appendAudit } from './audit';
@@ -45,4 +46,18 @@ export class SettingsStore {
       })
       .immediate();
   }
+}
+
+/**
+ * The settings in force for this run: the stored ones with the command-line flags over them (the
+ * flags are never persisted), and for the settings screen which fields the flags set.
+ */
+export function settingsForRun(store: SettingsStore, overrides: SettingsPatch | undefined): { effective(): Settings; inForce(): SettingsInForce } {
+  const effective = () => (overrides ? applySettingsPatch(store.get(), overrides) : store.get());
+  const overridden = Object.entries(overrides ?? {}).flatMap(([section, fields]) =>
+    Object.entries((fields ?? {}) as Record<string, unknown>)
+      .filter(([, value]) => value !== undefined)
+      .map(([field]) => `${section}.${field}`),
+  );
+  return { effective, inForce: () => ({ ...effective(), overridden }) };
 }

@@ -5,6 +5,7 @@
 // (the local carrier's label). A target's first success ends the backoff of all its waiting rows.
 import type { Connectivity, ExceptionKind, ExceptionView } from '../../../shared/api';
 import type { Clock } from '../clock';
+import { SerialQueue } from '../serial-queue';
 import { appendAudit } from '../store/audit';
 import { inTransaction, type Db } from '../store/db';
 import type { ExceptionQueue } from '../store/exceptions';
@@ -112,7 +113,7 @@ const MINUTE = 60_000;
 
 interface Lane {
   /** Passes of this target, one after another. */
-  chain: Promise<unknown>;
+  queue: SerialQueue;
   loop: Promise<void> | null;
   wake: (() => void) | null;
   kicked: boolean;
@@ -587,7 +588,7 @@ export class SyncWorker {
   private lane(target: string): Lane {
     let lane = this.lanes.get(target);
     if (!lane) {
-      lane = { chain: Promise.resolve(), loop: null, wake: null, kicked: false };
+      lane = { queue: new SerialQueue(), loop: null, wake: null, kicked: false };
       this.lanes.set(target, lane);
     }
     return lane;
@@ -595,9 +596,7 @@ export class SyncWorker {
 
   private exclusive<T>(target: string, fn: () => Promise<T>): Promise<T> {
     const lane = this.lane(target);
-    const next = lane.chain.then(fn);
-    lane.chain = next.catch(() => undefined);
-    return next;
+    return lane.queue.run(fn);
   }
 
   /** Due heads the worker may apply now, grouped by kind (first-due order kept). */

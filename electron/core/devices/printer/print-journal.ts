@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { PrinterEvent } from '../../../../shared/api';
 import { StationFault } from '../../../../shared/errors';
 import type { Clock } from '../../clock';
+import { SerialQueue } from '../../serial-queue';
 import { appendAudit } from '../../store/audit';
 import { inTransaction, type Db } from '../../store/db';
 import { PrinterError } from './errors';
@@ -135,7 +136,7 @@ export class PrintJournal {
   private readonly transportFor: (uri: string) => PrinterTransport;
   private readonly inFlight = new Set<number>();
   /** One job at a time per printer: raw printers take one client at a time. */
-  private readonly printerQueues = new Map<string, Promise<unknown>>();
+  private readonly printerQueues = new Map<string, SerialQueue>();
   private readonly queuedListeners = new Set<() => void>();
   private readonly takeOverSteps: TakeOverSteps = {
     printVia: (jobId, uri, by) => this.printVia(jobId, uri, by),
@@ -514,14 +515,13 @@ export class PrintJournal {
 
   /** Run `work` when the printer's previous job or status query has finished (a test print takes its turn too). */
   onPrinter<T>(uri: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.printerQueues.get(uri) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const tail = next.catch(() => undefined);
-    this.printerQueues.set(uri, tail);
-    void tail.then(() => {
-      if (this.printerQueues.get(uri) === tail) this.printerQueues.delete(uri);
+    let queue = this.printerQueues.get(uri);
+    if (!queue) this.printerQueues.set(uri, (queue = new SerialQueue()));
+    const turn = queue;
+    return turn.run(work).finally(() => {
+      // A printer nobody is waiting for keeps no queue.
+      if (turn.size === 0 && this.printerQueues.get(uri) === turn) this.printerQueues.delete(uri);
     });
-    return next;
   }
 }
 

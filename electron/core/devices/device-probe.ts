@@ -1,8 +1,8 @@
 // "Test device" for the scale from settings: is the port there? (The printer gets a test print.)
 import { existsSync } from 'node:fs';
-import type { PrinterEvent } from '../../shared/api';
-import { statusAskable, transportFor } from './devices/printer/transports';
-import type { PrinterLanguage } from './labels/carrier-label';
+import type { PrinterEvent } from '../../../shared/api';
+import { statusAskable, transportFor } from './printer/transports';
+import type { PrinterLanguage } from './printer/label-encoder';
 
 export async function probeScalePath(path: string | null): Promise<{ ok: boolean; message: string }> {
   if (!path) return { ok: false, message: 'No scale is set up for this bench. Choose its port in Settings.' };
