@@ -13,7 +13,8 @@ import { createOdooOrderSource } from '../../electron/core/odoo/order-source';
 import { createOdooReleaseTarget } from '../../electron/core/odoo/release-target';
 import type { OdooParams, OdooTransport } from '../../electron/core/odoo/transport';
 import { PackSession } from '../../electron/core/pack/pack-session';
-import { ODOO_RELEASE, reopenedSince } from '../../electron/core/pack/release-claim';
+import { ODOO_RELEASE, ReleasePayload } from '../../electron/core/pack/effects';
+import { reopenedSince } from '../../electron/core/pack/release-claim';
 import { createStation } from '../../electron/core/station';
 import { openDatabase, type Db } from '../../electron/core/store/db';
 import { ExceptionQueue } from '../../electron/core/store/exceptions';
@@ -59,7 +60,7 @@ interface Bench {
   session: PackSession;
   worker: SyncWorker;
   /** The bench's outbox rows that release claims. */
-  releases(): OutboxRecord[];
+  releases(): (OutboxRecord & { payload: ReleasePayload })[];
   /** Run the worker until nothing is due. */
   drain(): Promise<void>;
 }
@@ -97,7 +98,10 @@ function bench(transport: OdooTransport, name: string): Bench {
     session,
     worker,
     releases: () =>
-      (db.prepare('SELECT id FROM outbox WHERE kind = ? ORDER BY id').pluck().all(ODOO_RELEASE) as number[]).map((id) => getOutboxRow(db, id)!),
+      (db.prepare('SELECT id FROM outbox WHERE kind = ? ORDER BY id').pluck().all(ODOO_RELEASE) as number[]).map((id) => {
+        const row = getOutboxRow(db, id)!;
+        return { ...row, payload: ReleasePayload.parse(row.payload) };
+      }),
     async drain() {
       for (let i = 0; i < 100; i++) {
         const run = await worker.runOnce();
@@ -156,7 +160,7 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('releasing a claim in Odoo %
     expect(userOf(picking!.id)).toBe(odoo.users[1]!.uid);
     expect((await readClaims(admin, [picking!.id])).get(picking!.id)).toMatchObject({ bench: 'Bench 2', uid: odoo.users[1]!.uid });
     // A's release, looked up again (say after a crash), is not taken for done over B's claim.
-    expect(await (createOdooReleaseTarget(admin).target.lookup(getOutboxRow(a.db, row!.id)!))).toEqual({ applied: false });
+    expect(await (createOdooReleaseTarget(admin).target.lookup({ ...getOutboxRow(a.db, row!.id)!, payload: row!.payload }))).toEqual({ applied: false });
   });
 
   it("a release does not remove bench B's newer claim", async () => {

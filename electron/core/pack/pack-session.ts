@@ -22,7 +22,7 @@ import { OrderCache, type LookupResult } from '../store/order-cache';
 import { PackageTypeStore } from '../store/package-types';
 import { PackedLots } from '../store/packed-lots';
 import { discardDead, enqueue } from '../sync/outbox';
-import { releaseRow } from './release-claim';
+import { createLabelRow, dispatchRow, releaseRow, type CreateLabelPayload, type DispatchPayload } from './effects';
 import { parseGs1 } from './gs1';
 import { askForLot, duplicateSerialText, lineOfGs1, lotFromScan, lotOfGs1, lotWord } from './lot-capture';
 import { REPRINT_REASONS, type BenchCommand } from './scan-code';
@@ -54,41 +54,6 @@ export interface WeighingScale {
   arm(): void;
   /** Stop waiting for a weight (the order was put aside or is not at the scale yet). */
   disarm(): void;
-}
-
-export const CARRIER_CREATE_LABEL = 'carrier.create_label';
-export const ODOO_DISPATCH = 'odoo.dispatch_picking';
-
-export interface CreateLabelPayload {
-  shipmentId: number;
-  request: ShipmentRequest;
-}
-
-export interface DispatchPayload {
-  sessionId: number;
-  pickingId: number;
-  pickingName: string;
-  trackingRef: string;
-  weightG: number;
-  /**
-   * `ordered`: the demand when the order was cached (absent in rows queued by older builds).
-   * `lots`: the lots or serials scanned at the bench for a tracked line (absent: none scanned, Odoo's
-   * reservation stands).
-   */
-  lines: { moveId: number; quantity: number; ordered?: number; lots?: { name: string; quantity: number }[] }[];
-  /** The address the label was made for, to notice a delivery re-addressed in Odoo since. */
-  shipTo?: { name: string; street1: string; street2: string | null; postalCode: string; city: string; country: string };
-  /** The bench that packed it (its claim), and when the order was opened. */
-  bench?: string;
-  openedAt?: number;
-  /** Carrier code for the attachment name (`LabelShipping-<carrier>-<ref>.<ext>`). */
-  carrier?: string;
-  /** The stored label (labels table), base64, attached to the picking. */
-  label?: { labelId: number; format: string; base64: string };
-  /** The package type (Odoo stock.package.type id) the packer scanned for the parcel, if any. */
-  packageTypeId?: number;
-  /** The operation type's lot rule when the order was cached (shared/order.ts); absent: unknown. */
-  lotRule?: 'create' | 'existing' | 'free';
 }
 
 export type ScanOutcome = {
@@ -131,16 +96,6 @@ export interface PackSessionDeps {
 }
 
 const MIN_WEIGHT_G = 20;
-
-function orderKey(order: Order): string {
-  return `odoo:${order.source.db}:picking:${order.pickingId}`;
-}
-
-/** A tracking-style reference the local carrier derives from the idempotency key (stable on retry). */
-export function localTrackingNumber(idempotencyKey: string): string {
-  const digest = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 10).toUpperCase();
-  return `PB${digest}`;
-}
 
 function addressLines(order: Order): string[] {
   const p = order.shipTo;
@@ -784,14 +739,7 @@ export class PackSession {
       const shipmentId = Number(shipment.lastInsertRowid);
       this.deps.db.prepare('INSERT INTO parcels (shipment_id, seq, weight_g) VALUES (?, 1, ?)').run(shipmentId, weightG);
       this.setStep(row.id, 'labelling');
-      enqueue(this.deps.db, this.deps.clock, {
-        target: 'carrier:local',
-        kind: CARRIER_CREATE_LABEL,
-        orderKey: orderKey(order),
-        payload: { shipmentId, request } satisfies CreateLabelPayload,
-        idempotencyKey: `label:${idempotencyKey}`,
-        binding: `${order.source.url}|${order.source.db}`,
-      });
+      enqueue(this.deps.db, this.deps.clock, createLabelRow(order, { shipmentId, request }));
       appendAudit(this.deps.db, this.deps.clock, {
         actor,
         action: 'pack.weighed',
@@ -847,45 +795,23 @@ export class PackSession {
     const packed = this.packed(shipment.session_id);
     const lots = this.lots.ofSession(shipment.session_id);
     const opened = db.prepare('SELECT opened_at FROM pack_sessions WHERE id = ?').get(shipment.session_id) as { opened_at: number };
-    enqueue(db, this.deps.clock, {
-      target: 'odoo',
-      kind: ODOO_DISPATCH,
-      orderKey: orderKey(order),
-      payload: {
+    enqueue(
+      db,
+      this.deps.clock,
+      dispatchRow(order, {
         sessionId: shipment.session_id,
-        pickingId: order.pickingId,
-        pickingName: order.name,
+        shipmentKey: payload.request.idempotencyKey,
         trackingRef: trackingNumber,
         weightG: parcel.weightG,
-        lines: order.lines.map((l) => {
-          const scanned = lots.get(l.moveId);
-          return {
-            moveId: l.moveId,
-            quantity: packed.get(l.moveId) ?? l.quantity,
-            ordered: l.quantity,
-            // The lots or serials the packer scanned win over Odoo's reservation.
-            ...(scanned && scanned.length > 0 ? { lots: scanned } : {}),
-          };
-        }),
-        shipTo: {
-          name: order.shipTo.name,
-          street1: order.shipTo.street1,
-          street2: order.shipTo.street2 ?? null,
-          postalCode: order.shipTo.postalCode,
-          city: order.shipTo.city,
-          country: order.shipTo.country,
-        },
+        packed,
+        lots,
         bench: this.benchName(),
         openedAt: opened.opened_at,
         carrier: payload.request.service.carrier,
-        label: { labelId: Number(label.lastInsertRowid), format: 'ZPL', base64: bytes.toString('base64') },
-        // Odoo's package gets the scanned package type (absent: none was scanned).
+        label: { labelId: Number(label.lastInsertRowid), format: 'ZPL', bytes },
         packageTypeId: this.packageTypeOf(shipment.session_id, order)?.typeId,
-        lotRule: order.operation?.lots,
-      } satisfies DispatchPayload,
-      idempotencyKey: `dispatch:${payload.request.idempotencyKey}`,
-      binding: `${order.source.url}|${order.source.db}`,
-    });
+      }),
+    );
     appendAudit(db, this.deps.clock, {
       actor: 'system',
       action: 'label.stored',
@@ -1062,7 +988,7 @@ export class PackSession {
           enqueue(
             this.deps.db,
             this.deps.clock,
-            releaseRow(order, { orderKey: orderKey(order), sessionId: row.id, bench: this.benchName(), packer: packer.name, at: now }),
+            releaseRow(order, { sessionId: row.id, bench: this.benchName(), packer: packer.name, at: now }),
           );
         });
         this.deps.scale()?.disarm();

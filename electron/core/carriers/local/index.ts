@@ -1,10 +1,16 @@
 // The local carrier: the bench's own delivery service. It issues tracking numbers itself, derived
 // from the shipment's idempotency key, so a retried request always gets the same number.
-import type { CreateLabelPayload } from '../../pack/pack-session';
-import { CARRIER_CREATE_LABEL, localTrackingNumber } from '../../pack/pack-session';
+import { createHash } from 'node:crypto';
+import { CARRIER_CREATE_LABEL, CreateLabelPayload } from '../../pack/effects';
 import type { SyncTarget } from '../../sync/worker';
 
 export const LOCAL_CARRIER_TARGET = 'carrier:local';
+
+/** A tracking-style reference the local carrier derives from the idempotency key (stable on retry). */
+export function localTrackingNumber(idempotencyKey: string): string {
+  const digest = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 10).toUpperCase();
+  return `PB${digest}`;
+}
 
 export interface LocalCarrierResult {
   trackingNumber: string;
@@ -21,6 +27,7 @@ export function createLocalCarrier(options: {
     target: {
       target: LOCAL_CARRIER_TARGET,
       label: 'Local delivery',
+      payload: CreateLabelPayload,
       maxBatch: 20,
       orderName: (row) => row.payload.request.source.pickingName,
       async apply(rows) {
