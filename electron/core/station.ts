@@ -29,7 +29,6 @@ import { Prefetcher } from './odoo/prefetch';
 import { createOdooReleaseTarget } from './odoo/release-target';
 import { createOdooOrderSource, offlineOrderSource } from './odoo/order-source';
 import { OrderSourceUnavailable, PackSession, type OrderSource, type ScanOutcome } from './pack/pack-session';
-import { reopenedSince } from './pack/release-claim';
 import { classifyScan } from './pack/scan-code';
 import { appendAudit, secureAuditLog } from './store/audit';
 import { auditHead, reportHeadErrors, writeAuditHead } from './store/audit-head';
@@ -150,16 +149,18 @@ export function createStation(config: StationConfig): Station {
 
   const state = (): StationState => {
     const packer = identities.current();
+    // The pack screen's parts from one read of the session.
+    const screen = pack.screen();
     return {
       mode: config.mode,
       bench: effectiveSettings().bench.name,
       packer,
-      step: pack.step(),
-      nextAction: packer ? pack.nextAction() : 'Scan your badge to start',
+      step: screen.step,
+      nextAction: packer ? screen.nextAction : 'Scan your badge to start',
       message,
       scans,
-      order: pack.orderView(),
-      label: pack.labelView(),
+      order: screen.order,
+      label: screen.label,
       cacheAge: prefetcher?.age() ?? null,
       odooLink,
     };
@@ -468,7 +469,7 @@ export function createStation(config: StationConfig): Station {
     });
     worker.register(dispatch.kind, dispatch.target);
     // Putting an order aside releases its claim, unless the bench opened it again since.
-    const release = createOdooReleaseTarget(transport, { reopened: (payload) => reopenedSince(db, payload.sessionId) });
+    const release = createOdooReleaseTarget(transport, { reopened: (payload) => pack.reopenedSince(payload.sessionId) });
     worker.register(release.kind, release.target);
     const binding = { url, db: odooDb };
     prefetcher = new Prefetcher({

@@ -14,9 +14,9 @@ import { createOdooReleaseTarget } from '../../electron/core/odoo/release-target
 import type { OdooParams, OdooTransport } from '../../electron/core/odoo/transport';
 import { PackSession } from '../../electron/core/pack/pack-session';
 import { ODOO_RELEASE, ReleasePayload } from '../../electron/core/pack/effects';
-import { reopenedSince } from '../../electron/core/pack/release-claim';
 import { createStation } from '../../electron/core/station';
 import { openDatabase, type Db } from '../../electron/core/store/db';
+import { PackSessions } from '../../electron/core/store/pack-sessions';
 import { ExceptionQueue } from '../../electron/core/store/exceptions';
 import { getOutboxRow, type OutboxRecord } from '../../electron/core/sync/outbox';
 import { SyncWorker } from '../../electron/core/sync/worker';
@@ -72,7 +72,7 @@ function bench(transport: OdooTransport, name: string): Bench {
   const clock = new ManualClock(Date.now());
   const exceptions = new ExceptionQueue(db, clock);
   const worker = new SyncWorker({ db, clock, exceptions, baseDelayMs: 1000, random: () => 0.5, onError: () => {} });
-  const release = createOdooReleaseTarget(transport, { reopened: (p) => reopenedSince(db, p.sessionId) });
+  const release = createOdooReleaseTarget(transport, { reopened: (p) => new PackSessions(db, clock).reopenedSince(p.sessionId) });
   worker.register(release.kind, release.target);
   const session = new PackSession({
     db,
@@ -203,7 +203,7 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('releasing a claim in Odoo %
         return admin.call(model, method, params);
       },
     };
-    const release = createOdooReleaseTarget(racing, { reopened: (p) => reopenedSince(a.db, p.sessionId) });
+    const release = createOdooReleaseTarget(racing, { reopened: (p) => new PackSessions(a.db, a.clock).reopenedSince(p.sessionId) });
     const [row] = a.releases();
     expect(await release.target.apply([row!])).toEqual([{ status: 'done', result: { released: true } }]);
 
