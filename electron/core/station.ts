@@ -5,7 +5,8 @@ import type { Approval, BenchMessage, ExceptionView, Person, ScanReply, Settings
 import type { Handlers } from '../../shared/bridge';
 import { StationFault } from '../../shared/errors';
 import { applySettingsPatch, type Settings, type SettingsPatch } from '../../shared/settings';
-import { createLocalCarrier } from './carriers/local/index';
+import { localCarrier } from './carriers/local/index';
+import { CarrierRegistry } from './carriers/registry';
 import { systemClock, type Clock } from './clock';
 import { printerStatusNow, probeScalePath } from './device-probe';
 import { testPrint } from './devices/printer/test-print';
@@ -188,6 +189,16 @@ export function createStation(config: StationConfig): Station {
     },
   });
 
+  // The carriers the bench ships with; the local carrier draws labels for the bench's printer.
+  const carriers = new CarrierRegistry([
+    localCarrier({
+      labelOptions: () => {
+        const { dpi, unicodeFont } = effectiveSettings().printer;
+        return { dpi, unicodeText: unicodeFont ? { printerFont: unicodeFont } : 'auto' };
+      },
+    }),
+  ]);
+
   const pack: PackSession = new PackSession({
     db,
     clock,
@@ -218,10 +229,7 @@ export function createStation(config: StationConfig): Station {
     kickSync: () => worker.kick(),
     changed: publishState,
     packing: () => effectiveSettings().packing,
-    labelOptions: () => {
-      const { dpi, unicodeFont } = effectiveSettings().printer;
-      return { dpi, unicodeText: unicodeFont ? { printerFont: unicodeFont } : 'auto' };
-    },
+    carriers,
     outOfScope: (order) => scopeRefusal(order, effectiveSettings().odoo.scope),
   });
 
@@ -240,8 +248,8 @@ export function createStation(config: StationConfig): Station {
 
   exceptions.onChanged(publishQueue);
 
-  const local = createLocalCarrier({ onLabel: (payload, result) => pack.labelIssued(payload, result.trackingNumber) });
-  worker.register(local.kind, local.target);
+  const labels = carriers.target((payload, created) => pack.labelIssued(payload, created));
+  worker.register(labels.kind, labels.target);
 
   const requirePacker = (): Person => {
     const packer = identities.current();

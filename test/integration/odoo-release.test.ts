@@ -12,6 +12,8 @@ import { connectOdoo } from '../../electron/core/odoo/connect';
 import { createOdooOrderSource } from '../../electron/core/odoo/order-source';
 import { createOdooReleaseTarget } from '../../electron/core/odoo/release-target';
 import type { OdooParams, OdooTransport } from '../../electron/core/odoo/transport';
+import { localCarrier } from '../../electron/core/carriers/local/index';
+import { CarrierRegistry } from '../../electron/core/carriers/registry';
 import { PackSession } from '../../electron/core/pack/pack-session';
 import { ODOO_RELEASE, ReleasePayload } from '../../electron/core/pack/effects';
 import { createStation } from '../../electron/core/station';
@@ -81,6 +83,7 @@ function bench(transport: OdooTransport, name: string): Bench {
     orders: createOdooOrderSource(transport),
     scale: () => null,
     printerUri: () => null,
+    carriers: new CarrierRegistry([localCarrier()]),
     // Not reached when an order is opened or put aside.
     journal: {} as PrintJournal,
     kickSync: () => {},

@@ -13,7 +13,8 @@ import {
   type OutboxRow,
 } from '../../electron/core/sync/outbox';
 import { SyncWorker, type ApplyResult, type LookupResult, type SyncTarget } from '../../electron/core/sync/worker';
-import { createLocalCarrier, localTrackingNumber } from '../../electron/core/carriers/local/index';
+import { localCarrier, localTrackingNumber } from '../../electron/core/carriers/local/index';
+import { CarrierRegistry } from '../../electron/core/carriers/registry';
 import { createLabelRow, type CreateLabelPayload } from '../../electron/core/pack/effects';
 import { ShipmentRequest } from '../../shared/shipment';
 import { party } from '../support/label-data';
@@ -501,7 +502,7 @@ describe('SyncWorker', () => {
       return inTransaction(db, () => enqueue(db, clock, createLabelRow({ source, pickingId }, { shipmentId: pickingId, request })));
     };
     const carrier = (labelled: CreateLabelPayload[]) =>
-      createLocalCarrier({ onLabel: (payload) => labelled.push(payload) });
+      new CarrierRegistry([localCarrier()]).target((payload) => labelled.push(payload));
 
     it('is a dead letter with the reason, never handed to the target, while the other rows go on', async () => {
       const worker = newWorker();
@@ -518,7 +519,7 @@ describe('SyncWorker', () => {
       expect(await worker.runOnce()).toEqual({ applied: 2, retried: 0, dead: 1, authStopped: [] });
       expect(apply.mock.calls.flat(2).map((r) => r.id)).toEqual([good1.id, good2.id]);
       expect(labelled.map((p) => p.shipmentId)).toEqual([11, 13]);
-      expect(row(good1.id)).toMatchObject({ state: 'done', result: { trackingNumber: localTrackingNumber(labelled[0]!.request.idempotencyKey) } });
+      expect(row(good1.id)).toMatchObject({ state: 'done', result: { parcels: [{ trackingNumber: localTrackingNumber(labelled[0]!.request.idempotencyKey), label: { format: 'ZPL' } }] } });
       expect(row(good2.id).state).toBe('done');
       expect(row(broken.id)).toMatchObject({ state: 'dead', attempts: 1 });
       expect(row(broken.id).lastError).toMatch(/^unreadable carrier\.create_label row: request\.parcels\.0\.weightG: .*number/i);

@@ -6,7 +6,7 @@ import type { Order } from '../../../shared/order';
 import type { PackageType } from '../../../shared/package-type';
 import type { Clock } from '../clock';
 import type { PrintJournal } from '../devices/printer/print-journal';
-import type { ShippingLabelOptions } from '../labels/zpl-shipping-label';
+import type { CarrierService } from '../carriers/registry';
 import type { OrderSource } from '../odoo/order-source';
 import type { Db } from '../store/db';
 import type { ExceptionQueue } from '../store/exceptions';
@@ -50,8 +50,8 @@ export interface PackSessionDeps {
   minWeightG?: number;
   /** Packing settings in force (item verification, weight-variance rule). */
   packing: () => { verifyItems: boolean } & VarianceRule;
-  /** How labels are drawn for the bench's printer (resolution, Unicode text); default 203 dpi, auto. */
-  labelOptions?: () => ShippingLabelOptions;
+  /** The carriers (carriers/registry.ts): which service a shipment goes with. Labels come through the outbox. */
+  carriers: { serviceFor(order: Order): CarrierService };
   /** The bench's name (settings `bench.name`), for claims; defaults to the host name. */
   benchName?: () => string;
   /** Why an order is outside the bench's scope (company, warehouse, operation type), or null. */

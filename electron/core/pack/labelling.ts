@@ -2,9 +2,9 @@
 // the sync worker's transaction), a print outcome moves the session on, and Odoo's answer ends it.
 import { basename } from 'node:path';
 import type { ExceptionView } from '../../../shared/api';
+import type { CreatedLabels } from '../carriers/registry';
 import type { PrintOutcome } from '../devices/printer/print-journal';
 import { lastResortHref } from '../host/files';
-import { renderShippingLabelZpl } from '../labels/zpl-shipping-label';
 import { appendAudit } from '../store/audit';
 import { inTransaction } from '../store/db';
 import { discardDead, enqueue } from '../sync/outbox';
@@ -12,35 +12,23 @@ import type { PackContext, ScanOutcome } from './context';
 import { dispatchRow, type CreateLabelPayload, type DispatchPayload } from './effects';
 
 /**
- * The carrier issued a tracking number: store the label, queue its print and the Odoo dispatch.
- * Runs inside the sync worker's transaction that marks the carrier row done.
+ * The carrier made the shipment's labels: store them (one per parcel), queue their print and the
+ * Odoo dispatch. Runs inside the sync worker's transaction that marks the carrier row done.
  */
-export function labelIssued(ctx: PackContext, payload: CreateLabelPayload, trackingNumber: string): void {
+export function labelIssued(ctx: PackContext, payload: CreateLabelPayload, created: CreatedLabels): void {
   const { deps } = ctx;
   const shipment = ctx.shipments.byId(payload.shipmentId);
   if (!shipment || shipment.status !== 'awaiting_label') return;
-  const session = ctx.sessions.byId(shipment.session_id)!;
-  const order = ctx.orderOf(session);
-  const parcel = payload.request.parcels[0]!;
-  const zpl = renderShippingLabelZpl(
-    {
-      shipFrom: payload.request.shipper,
-      shipTo: payload.request.recipient,
-      carrier: 'Local delivery',
-      service: 'Standard',
-      trackingNumber,
-      reference: order.name,
-      weightG: parcel.weightG,
-      parcelIndex: 1,
-      parcelCount: 1,
-    },
-    deps.labelOptions?.() ?? {},
-  );
-  const bytes = Buffer.from(zpl, 'utf8');
-  const parcelId = ctx.shipments.labelled(shipment.id, 1, trackingNumber);
-  const label = ctx.labels.store(parcelId, 'ZPL', bytes);
+  const order = ctx.orderOf(ctx.sessions.byId(shipment.session_id)!);
   const printerUri = deps.printerUri();
-  if (printerUri) deps.journal.queue(label.id, printerUri, 'first print', 'system');
+  const stored = created.parcels.map((parcel, i) => {
+    const parcelId = ctx.shipments.labelled(shipment.id, i + 1, parcel.trackingNumber);
+    const label = ctx.labels.store(parcelId, parcel.label.format, parcel.label.bytes);
+    if (printerUri) deps.journal.queue(label.id, printerUri, 'first print', 'system');
+    return { ...parcel, labelId: label.id, sha256: label.sha256 };
+  });
+  const first = stored[0]!;
+  const trackingNumber = first.trackingNumber;
   enqueue(
     deps.db,
     deps.clock,
@@ -48,13 +36,13 @@ export function labelIssued(ctx: PackContext, payload: CreateLabelPayload, track
       sessionId: shipment.session_id,
       shipmentKey: payload.request.idempotencyKey,
       trackingRef: trackingNumber,
-      weightG: parcel.weightG,
+      weightG: payload.request.parcels[0]!.weightG,
       packed: ctx.sessions.packed(shipment.session_id),
       lots: ctx.lots.ofSession(shipment.session_id),
       bench: ctx.benchName(),
       openedAt: ctx.sessions.openedAt(shipment.session_id),
       carrier: payload.request.service.carrier,
-      label: { labelId: label.id, format: 'ZPL', bytes },
+      label: { labelId: first.labelId, format: first.label.format, bytes: first.label.bytes },
       packageTypeId: ctx.packageTypeOf(shipment.session_id, order)?.typeId,
     }),
   );
@@ -62,7 +50,7 @@ export function labelIssued(ctx: PackContext, payload: CreateLabelPayload, track
     actor: 'system',
     action: 'label.stored',
     subject: order.name,
-    data: { trackingNumber, shipmentId: shipment.id, sha256: label.sha256 },
+    data: { trackingNumber, shipmentId: shipment.id, sha256: first.sha256 },
   });
   if (!printerUri) {
     deps.exceptions.raise({

@@ -4,6 +4,7 @@
 // only shows the result. This class is the session's face; each job lives in its own module:
 // open-order, item-scans, weighing, labelling, commands; views builds what the screen shows.
 import type { LabelView, OrderView, PackStep, Person } from '../../../shared/api';
+import type { CreatedLabels } from '../carriers/registry';
 import type { PrintOutcome } from '../devices/printer/print-journal';
 import { command } from './commands';
 import { PackContext, type PackSessionDeps, type ScanOutcome } from './context';
@@ -103,9 +104,9 @@ export class PackSession {
     return weighed(this.ctx, grams, actor, manual);
   }
 
-  /** The carrier issued a tracking number (runs in the sync worker's transaction). */
-  labelIssued(payload: CreateLabelPayload, trackingNumber: string): void {
-    labelIssued(this.ctx, payload, trackingNumber);
+  /** The carrier made the shipment's labels (runs in the sync worker's transaction). */
+  labelIssued(payload: CreateLabelPayload, created: CreatedLabels): void {
+    labelIssued(this.ctx, payload, created);
   }
 
   /** Move the session on after a print attempt (the print scheduler's, PRINT's, REPRINT's). */

@@ -84,6 +84,7 @@ function ship(ctx: PackContext, row: SessionRow, weightG: number, actor: string,
   const { deps } = ctx;
   const order = ctx.orderOf(row);
   const idempotencyKey = `${order.source.url}|${order.source.db}|${order.pickingId}|session:${row.id}`;
+  const service = deps.carriers.serviceFor(order);
   const request = ShipmentRequest.parse({
     idempotencyKey,
     source: {
@@ -94,7 +95,7 @@ function ship(ctx: PackContext, row: SessionRow, weightG: number, actor: string,
       pickingName: order.name,
       saleOrder: order.origin,
     },
-    service: { carrier: 'local', serviceCode: 'standard' },
+    service: { carrier: service.carrier, serviceCode: service.serviceCode },
     shipper: order.shipFrom,
     recipient: order.shipTo,
     parcels: [
@@ -108,7 +109,7 @@ function ship(ctx: PackContext, row: SessionRow, weightG: number, actor: string,
     ],
   });
   inTransaction(deps.db, () => {
-    const shipmentId = ctx.shipments.create(row.id, { carrier: 'Local delivery', service: 'Standard' }, request, weightG);
+    const shipmentId = ctx.shipments.create(row.id, { carrier: service.carrierName, service: service.serviceName }, request, weightG);
     ctx.sessions.setStep(row.id, 'labelling');
     enqueue(deps.db, deps.clock, createLabelRow(order, { shipmentId, request }));
     appendAudit(deps.db, deps.clock, {
