@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { ExceptionView, StationState } from '../../shared/api';
 import type { Handlers } from '../../shared/bridge';
 import type { Settings, SettingsPatch } from '../../shared/settings';
-import { createLocalCarrier } from './carriers/local/index';
+import { localCarrier } from './carriers/local/index';
+import { CarrierRegistry } from './carriers/registry';
 import { systemClock, type Clock } from './clock';
 import { DeviceManager, type DeviceManagerDeps } from './devices/device-manager';
 import { StationEvents } from './events';
@@ -15,7 +16,6 @@ import { ODOO_TARGET } from './odoo/dispatch/target';
 import { scopeRefusal } from './odoo/pickings';
 import { Bench } from './pack/bench';
 import { OrderSourceUnavailable, PackSession } from './pack/pack-session';
-import { reopenedSince } from './pack/release-claim';
 import { reportHeadErrors, writeAuditHead } from './store/audit-head';
 import { secureAuditLog } from './store/audit';
 import { openDatabase } from './store/db';
@@ -85,16 +85,18 @@ export function createStation(config: StationConfig): Station {
 
   const state = (): StationState => {
     const packer = identities.current();
+    // The pack screen's parts from one read of the session.
+    const screen = pack.screen();
     return {
       mode: config.mode,
       bench: effectiveSettings().bench.name,
       packer,
-      step: pack.step(),
-      nextAction: packer ? pack.nextAction() : 'Scan your badge to start',
+      step: screen.step,
+      nextAction: packer ? screen.nextAction : 'Scan your badge to start',
       message: bench.message,
       scans: bench.scans,
-      order: pack.orderView(),
-      label: pack.labelView(),
+      order: screen.order,
+      label: screen.label,
       cacheAge: odoo.cacheAge(),
       odooLink: odoo.linkState,
     };
@@ -132,7 +134,7 @@ export function createStation(config: StationConfig): Station {
     log,
     changed: publishState,
     dispatched: (payload) => pack.dispatched(payload),
-    reopened: (payload) => reopenedSince(db, payload.sessionId),
+    reopened: (payload) => pack.reopenedSince(payload.sessionId),
   });
 
   const devices = new DeviceManager({
@@ -155,6 +157,16 @@ export function createStation(config: StationConfig): Station {
     },
     log,
   });
+
+  // The carriers the bench ships with; the local carrier draws labels for the bench's printer.
+  const carriers = new CarrierRegistry([
+    localCarrier({
+      labelOptions: () => {
+        const { dpi, unicodeFont } = effectiveSettings().printer;
+        return { dpi, unicodeText: unicodeFont ? { printerFont: unicodeFont } : 'auto' };
+      },
+    }),
+  ]);
 
   const pack: PackSession = new PackSession({
     db,
@@ -186,17 +198,14 @@ export function createStation(config: StationConfig): Station {
     kickSync: () => worker.kick(),
     changed: publishState,
     packing: () => effectiveSettings().packing,
-    labelOptions: () => {
-      const { dpi, unicodeFont } = effectiveSettings().printer;
-      return { dpi, unicodeText: unicodeFont ? { printerFont: unicodeFont } : 'auto' };
-    },
+    carriers,
     outOfScope: (order) => scopeRefusal(order, effectiveSettings().odoo.scope),
   });
 
   exceptions.onChanged(publishQueue);
 
-  const local = createLocalCarrier({ onLabel: (payload, result) => pack.labelIssued(payload, result.trackingNumber) });
-  worker.register(local.kind, local.target);
+  const labels = carriers.target((payload, created) => pack.labelIssued(payload, created));
+  worker.register(labels.kind, labels.target);
 
   // Scanning and badges, and the lead's approval of protected actions.
   const bench = new Bench({

@@ -15,7 +15,7 @@ import { dispatch } from '../../shared/bridge';
 import { JsonRpcTransport } from '../../electron/core/odoo/json-rpc';
 import { createStation, type Station } from '../../electron/core/station';
 import { listAudit, verifyAudit } from '../../electron/core/store/audit';
-import { ODOO_DISPATCH } from '../../electron/core/pack/pack-session';
+import { ODOO_DISPATCH } from '../../electron/core/pack/effects';
 import { openDatabase } from '../../electron/core/store/db';
 import { EnvSecretStore } from '../../electron/core/store/secret-store';
 import { startSandboxOdoo, type SandboxOdoo } from '../../electron/sandbox/odoo/server';

@@ -3,7 +3,7 @@
 // is never sent there; it goes to the shift lead's queue saying which Odoo it was packed for.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JsonRpcTransport } from '../../electron/core/odoo/json-rpc';
-import { ODOO_DISPATCH } from '../../electron/core/pack/pack-session';
+import { ODOO_DISPATCH } from '../../electron/core/pack/effects';
 import type { Station } from '../../electron/core/station';
 import { openDatabase } from '../../electron/core/store/db';
 import { startSandboxOdoo, type SandboxOdoo } from '../../electron/sandbox/odoo/server';

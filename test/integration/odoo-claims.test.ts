@@ -9,6 +9,8 @@ import { claimPicking, readClaims } from '../../electron/core/odoo/claims';
 import { connectOdoo } from '../../electron/core/odoo/connect';
 import { createOdooOrderSource } from '../../electron/core/odoo/order-source';
 import type { OdooTransport } from '../../electron/core/odoo/transport';
+import { localCarrier } from '../../electron/core/carriers/local/index';
+import { CarrierRegistry } from '../../electron/core/carriers/registry';
 import { PackSession } from '../../electron/core/pack/pack-session';
 import { openDatabase } from '../../electron/core/store/db';
 import { ExceptionQueue } from '../../electron/core/store/exceptions';
@@ -97,6 +99,7 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('claims against Odoo %i', (v
         orders: createOdooOrderSource(transport),
         scale: () => null,
         printerUri: () => null,
+        carriers: new CarrierRegistry([localCarrier()]),
         // Not reached when an order is opened.
         journal: {} as PrintJournal,
         kickSync: () => {},

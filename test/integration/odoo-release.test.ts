@@ -12,10 +12,13 @@ import { connectOdoo } from '../../electron/core/odoo/connect';
 import { createOdooOrderSource } from '../../electron/core/odoo/order-source';
 import { createOdooReleaseTarget } from '../../electron/core/odoo/release-target';
 import type { OdooParams, OdooTransport } from '../../electron/core/odoo/transport';
+import { localCarrier } from '../../electron/core/carriers/local/index';
+import { CarrierRegistry } from '../../electron/core/carriers/registry';
 import { PackSession } from '../../electron/core/pack/pack-session';
-import { ODOO_RELEASE, reopenedSince } from '../../electron/core/pack/release-claim';
+import { ODOO_RELEASE, ReleasePayload } from '../../electron/core/pack/effects';
 import { createStation } from '../../electron/core/station';
 import { openDatabase, type Db } from '../../electron/core/store/db';
+import { PackSessions } from '../../electron/core/store/pack-sessions';
 import { ExceptionQueue } from '../../electron/core/store/exceptions';
 import { getOutboxRow, type OutboxRecord } from '../../electron/core/sync/outbox';
 import { SyncWorker } from '../../electron/core/sync/worker';
@@ -60,7 +63,7 @@ interface Bench {
   session: PackSession;
   worker: SyncWorker;
   /** The bench's outbox rows that release claims. */
-  releases(): OutboxRecord[];
+  releases(): (OutboxRecord & { payload: ReleasePayload })[];
   /** Run the worker until nothing is due. */
   drain(): Promise<void>;
 }
@@ -72,7 +75,7 @@ function bench(transport: OdooTransport, name: string): Bench {
   const clock = new ManualClock(Date.now());
   const exceptions = new ExceptionQueue(db, clock);
   const worker = new SyncWorker({ db, clock, exceptions, baseDelayMs: 1000, random: () => 0.5, onError: () => {} });
-  const release = createOdooReleaseTarget(transport, { reopened: (p) => reopenedSince(db, p.sessionId) });
+  const release = createOdooReleaseTarget(transport, { reopened: (p) => new PackSessions(db, clock).reopenedSince(p.sessionId) });
   worker.register(release.kind, release.target);
   const session = new PackSession({
     db,
@@ -81,6 +84,7 @@ function bench(transport: OdooTransport, name: string): Bench {
     orders: createOdooOrderSource(transport),
     scale: () => null,
     printerUri: () => null,
+    carriers: new CarrierRegistry([localCarrier()]),
     // Not reached when an order is opened or put aside.
     journal: {} as PrintJournal,
     kickSync: () => {},
@@ -98,7 +102,10 @@ function bench(transport: OdooTransport, name: string): Bench {
     session,
     worker,
     releases: () =>
-      (db.prepare('SELECT id FROM outbox WHERE kind = ? ORDER BY id').pluck().all(ODOO_RELEASE) as number[]).map((id) => getOutboxRow(db, id)!),
+      (db.prepare('SELECT id FROM outbox WHERE kind = ? ORDER BY id').pluck().all(ODOO_RELEASE) as number[]).map((id) => {
+        const row = getOutboxRow(db, id)!;
+        return { ...row, payload: ReleasePayload.parse(row.payload) };
+      }),
     async drain() {
       for (let i = 0; i < 100; i++) {
         const run = await worker.runOnce();
@@ -157,7 +164,7 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('releasing a claim in Odoo %
     expect(userOf(picking!.id)).toBe(odoo.users[1]!.uid);
     expect((await readClaims(admin, [picking!.id])).get(picking!.id)).toMatchObject({ bench: 'Bench 2', uid: odoo.users[1]!.uid });
     // A's release, looked up again (say after a crash), is not taken for done over B's claim.
-    expect(await (createOdooReleaseTarget(admin).target.lookup(getOutboxRow(a.db, row!.id)!))).toEqual({ applied: false });
+    expect(await (createOdooReleaseTarget(admin).target.lookup({ ...getOutboxRow(a.db, row!.id)!, payload: row!.payload }))).toEqual({ applied: false });
   });
 
   it("a release does not remove bench B's newer claim", async () => {
@@ -200,7 +207,7 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('releasing a claim in Odoo %
         return admin.call(model, method, params);
       },
     };
-    const release = createOdooReleaseTarget(racing, { reopened: (p) => reopenedSince(a.db, p.sessionId) });
+    const release = createOdooReleaseTarget(racing, { reopened: (p) => new PackSessions(a.db, a.clock).reopenedSince(p.sessionId) });
     const [row] = a.releases();
     expect(await release.target.apply([row!])).toEqual([{ status: 'done', result: { released: true } }]);
 

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ScanReply, StationState } from '../../shared/api';
 import type { SettingsPatch } from '../../shared/settings';
 import { dispatch } from '../../shared/bridge';
-import { ODOO_DISPATCH, type DispatchPayload } from '../../electron/core/pack/pack-session';
+import { ODOO_DISPATCH, type DispatchPayload } from '../../electron/core/pack/effects';
 import { connectOdoo } from '../../electron/core/odoo/connect';
 import { OdooError } from '../../electron/core/odoo/errors';
 import { GS } from '../../electron/core/pack/gs1';

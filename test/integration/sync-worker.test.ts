@@ -1,5 +1,6 @@
 // The sync worker against a real SQLite file: ordering, backoff, dead letters, auth stop, crash recovery.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { ManualClock } from '../../electron/core/clock';
 import { listAudit, verifyAudit } from '../../electron/core/store/audit';
 import { inTransaction, openDatabase, type Db } from '../../electron/core/store/db';
@@ -12,6 +13,11 @@ import {
   type OutboxRow,
 } from '../../electron/core/sync/outbox';
 import { SyncWorker, type ApplyResult, type LookupResult, type SyncTarget } from '../../electron/core/sync/worker';
+import { localCarrier, localTrackingNumber } from '../../electron/core/carriers/local/index';
+import { CarrierRegistry } from '../../electron/core/carriers/registry';
+import { createLabelRow, type CreateLabelPayload } from '../../electron/core/pack/effects';
+import { ShipmentRequest } from '../../shared/shipment';
+import { party } from '../support/label-data';
 import { tempDir } from '../support/temp-dir';
 
 const BASE = 1000;
@@ -55,6 +61,7 @@ function fakeTarget(
   const lookups: number[] = [];
   const handler: SyncTarget = {
     target: options.target ?? 'odoo',
+    payload: z.unknown(),
     label: options.target === 'carrier' ? 'The carrier' : 'Odoo',
     maxBatch: options.maxBatch ?? 10,
     apply: vi.fn(async (rows: OutboxRow[]) => {
@@ -359,6 +366,7 @@ describe('SyncWorker', () => {
     const applyStarted = new Promise<void>((resolve) => (reached = resolve));
     crashed.register('odoo.validate', {
       target: 'odoo',
+      payload: z.unknown(),
       maxBatch: 10,
       apply: () => {
         reached();
@@ -477,5 +485,63 @@ describe('SyncWorker', () => {
     expect(changes).toHaveBeenCalled();
     await worker.stop();
     expect(target.calls).toEqual([[id]]);
+  });
+
+  describe('a row whose payload cannot be read', () => {
+    const source = { url: 'http://odoo.test', db: 'shop' };
+    /** The create-label row the pack session queues for a picking (built by the same builder). */
+    const queueLabel = (pickingId: number) => {
+      const request = ShipmentRequest.parse({
+        idempotencyKey: `${source.url}|${source.db}|${pickingId}|session:${pickingId}`,
+        source: { system: 'odoo', ...source, pickingId, pickingName: `WH/OUT/${pickingId}`, saleOrder: null },
+        service: { carrier: 'local', serviceCode: 'standard' },
+        shipper: party({ name: 'Warehouse', street1: 'Dock 1', city: 'Berlin', postalCode: '10115', country: 'DE' }),
+        recipient: party({ name: 'Ada', street1: 'Main St 1', city: 'Hamburg', postalCode: '20095', country: 'DE' }),
+        parcels: [{ reference: `WH/OUT/${pickingId}`, weightG: 1200, items: [] }],
+      });
+      return inTransaction(db, () => enqueue(db, clock, createLabelRow({ source, pickingId }, { shipmentId: pickingId, request })));
+    };
+    const carrier = (labelled: CreateLabelPayload[]) =>
+      new CarrierRegistry([localCarrier()]).target((payload) => labelled.push(payload));
+
+    it('is a dead letter with the reason, never handed to the target, while the other rows go on', async () => {
+      const worker = newWorker();
+      const good1 = queueLabel(11);
+      const broken = queueLabel(12);
+      const good2 = queueLabel(13);
+      // Damaged on disk (another build, a bad restore): the weight is no number any more.
+      open().prepare(`UPDATE outbox SET payload = json_set(payload, '$.request.parcels[0].weightG', 'heavy') WHERE id = ?`).run(broken.id);
+      const labelled: CreateLabelPayload[] = [];
+      const local = carrier(labelled);
+      const apply = vi.spyOn(local.target, 'apply');
+      worker.register(local.kind, local.target);
+
+      expect(await worker.runOnce()).toEqual({ applied: 2, retried: 0, dead: 1, authStopped: [] });
+      expect(apply.mock.calls.flat(2).map((r) => r.id)).toEqual([good1.id, good2.id]);
+      expect(labelled.map((p) => p.shipmentId)).toEqual([11, 13]);
+      expect(row(good1.id)).toMatchObject({ state: 'done', result: { parcels: [{ trackingNumber: localTrackingNumber(labelled[0]!.request.idempotencyKey), label: { format: 'ZPL' } }] } });
+      expect(row(good2.id).state).toBe('done');
+      expect(row(broken.id)).toMatchObject({ state: 'dead', attempts: 1 });
+      expect(row(broken.id).lastError).toMatch(/^unreadable carrier\.create_label row: request\.parcels\.0\.weightG: .*number/i);
+      const [dead] = exceptions.list('open');
+      expect(dead).toMatchObject({ kind: 'dead_letter', orderRef: 'odoo:shop:picking:12', context: { outboxId: broken.id } });
+      expect(dead!.title).toMatch(/^An update for Local delivery about odoo:shop:picking:12 cannot be read, so it was not sent \(request\.parcels\.0\.weightG: /);
+      expect(listAudit(db).filter((a) => a.action === 'outbox.dead')).toHaveLength(1);
+    });
+
+    it('left in flight by a crash, is a dead letter at recovery instead of being looked up', async () => {
+      const worker = newWorker();
+      const broken = queueLabel(21);
+      open().prepare(`UPDATE outbox SET state = 'in_flight', payload = '{"shipmentId":"21"}' WHERE id = ?`).run(broken.id);
+      const local = carrier([]);
+      const lookup = vi.spyOn(local.target, 'lookup');
+      worker.register(local.kind, local.target);
+
+      expect(await worker.recover()).toEqual({ done: 0, requeued: 0, unresolved: 0 });
+      expect(lookup).not.toHaveBeenCalled();
+      expect(row(broken.id)).toMatchObject({ state: 'dead' });
+      expect(row(broken.id).lastError).toMatch(/shipmentId: .*number/i);
+      expect(exceptions.list('open').map((e) => e.kind)).toEqual(['dead_letter']);
+    });
   });
 });

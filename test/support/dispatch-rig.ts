@@ -5,10 +5,10 @@
 import { ManualClock } from '../../electron/core/clock';
 import { connectOdoo } from '../../electron/core/odoo/connect';
 import type { BackorderPolicy } from '../../electron/core/odoo/dispatch/steps';
-import { createOdooDispatchTarget, odooBinding } from '../../electron/core/odoo/dispatch/target';
+import { createOdooDispatchTarget } from '../../electron/core/odoo/dispatch/target';
 import { findPickingByName } from '../../electron/core/odoo/pickings';
 import type { OdooTransport } from '../../electron/core/odoo/transport';
-import { ODOO_DISPATCH, type DispatchPayload } from '../../electron/core/pack/pack-session';
+import { DispatchPayload, dispatchRow as buildDispatchRow } from '../../electron/core/pack/effects';
 import { inTransaction, openDatabase, type Db } from '../../electron/core/store/db';
 import { ExceptionQueue } from '../../electron/core/store/exceptions';
 import { enqueue, getOutboxRow, type OutboxRow } from '../../electron/core/sync/outbox';
@@ -59,39 +59,27 @@ export async function dispatchRig(
   worker.register(target.kind, target.target);
   const bench = options.bench ?? 'Bench 1';
   let seq = 0;
-  /** The row labelIssued queues for this order (as cached), with a fresh tracking ref. */
+  /** The row labelIssued queues for this order (as cached), with a fresh tracking ref; `overrides` vary its payload. */
   const dispatchRow = (order: Order, overrides: Partial<DispatchPayload>) => {
     seq++;
     const trackingRef = `PB${String(order.pickingId).padStart(6, '0')}${String(seq).padStart(4, '0')}`;
-    const payload: DispatchPayload = {
-      sessionId: seq,
-      pickingId: order.pickingId,
-      pickingName: order.name,
-      trackingRef,
-      weightG: 1250,
-      lines: order.lines.map((l) => ({ moveId: l.moveId, quantity: l.quantity, ordered: l.quantity })),
-      shipTo: {
-        name: order.shipTo.name,
-        street1: order.shipTo.street1,
-        street2: order.shipTo.street2 ?? null,
-        postalCode: order.shipTo.postalCode,
-        city: order.shipTo.city,
-        country: order.shipTo.country,
+    // Bound to the Odoo the transport speaks to (a test transport may sit in front of the sandbox).
+    const row = buildDispatchRow(
+      { ...order, source: { url: transport.url, db: transport.db } },
+      {
+        sessionId: seq,
+        shipmentKey: overrides.trackingRef ?? trackingRef,
+        trackingRef,
+        weightG: 1250,
+        packed: new Map(),
+        lots: new Map(),
+        bench,
+        openedAt: clock.now(),
+        carrier: 'local',
+        label: { labelId: seq, format: 'ZPL', bytes: Buffer.from(`^XA^FD${trackingRef}^FS^XZ`) },
       },
-      bench,
-      openedAt: clock.now(),
-      carrier: 'local',
-      label: { labelId: seq, format: 'ZPL', base64: Buffer.from(`^XA^FD${trackingRef}^FS^XZ`).toString('base64') },
-      ...overrides,
-    };
-    return {
-      target: 'odoo',
-      kind: ODOO_DISPATCH,
-      orderKey: `odoo:${odoo.db}:picking:${order.pickingId}`,
-      payload,
-      idempotencyKey: `dispatch:${payload.trackingRef}`,
-      binding: odooBinding(transport),
-    };
+    );
+    return { ...row, payload: DispatchPayload.parse({ ...(row.payload as DispatchPayload), ...overrides }) };
   };
   return {
     db,
@@ -112,7 +100,7 @@ export async function dispatchRig(
     },
     row(order, overrides = {}) {
       const row = dispatchRow(order, overrides);
-      return { ...row, id: -seq, seq: 1, attempts: 0 };
+      return { ...row, idempotencyKey: row.idempotencyKey!, binding: row.binding ?? null, id: -seq, seq: 1, attempts: 0 };
     },
     state: (id) => getOutboxRow(db, id)?.state,
     async drain() {

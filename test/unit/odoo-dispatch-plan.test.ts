@@ -7,7 +7,7 @@ import type { ClaimHolder } from '../../electron/core/odoo/claims';
 import { planDispatch, pickingWrite, type Decision, type Plan } from '../../electron/core/odoo/dispatch/plan';
 import type { LineRow, LotRow, MoveRow, PartnerRow, PickingRow, ProductRow, Snapshot } from '../../electron/core/odoo/dispatch/snapshot';
 import { dialectFor, parseServerVersion, type OdooDialect } from '../../electron/core/odoo/versions';
-import type { DispatchPayload } from '../../electron/core/pack/pack-session';
+import type { DispatchPayload } from '../../electron/core/pack/effects';
 
 const UID = 2;
 const dialectOf = (major: number) => dialectFor(parseServerVersion(`${major}.0`, [major, 0])!);

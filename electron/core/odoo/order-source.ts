@@ -3,12 +3,31 @@
 // Odoo at most a short budget per question; a slower answer goes on in the background (it only
 // tells the link that Odoo is back), and while the link is offline a scan does not ask and wait.
 import type { Order } from '../../../shared/order';
-import { OrderSourceUnavailable, type OrderSource } from '../pack/pack-session';
 import { OdooError } from './errors';
 import { OdooLink } from './odoo-link';
 import type { OdooTransport } from './transport';
 import { claimPicking } from './claims';
 import { findPickingByName, ReferenceData } from './pickings';
+
+/** Where orders come from when the network is up (Odoo); throws when it cannot be reached. */
+export interface OrderSource {
+  readonly binding: { url: string; db: string };
+  findByName(name: string): Promise<Order | null>;
+  /**
+   * Claim the order for this bench in Odoo, or say who holds it. `offline`: Odoo could not be
+   * reached, the claim is only local and is checked again before dispatch.
+   */
+  claim?(order: Order, bench: { name: string; packer: string }): Promise<{ ok: true; offline?: boolean } | { ok: false; message: string }>;
+  /** Whether Odoo has a lot or serial of this name for the product, in the order's company; null: cannot tell now. */
+  lotExists?(order: Order, productId: number, name: string): Promise<boolean | null>;
+}
+
+/** Odoo cannot be reached: the pack session falls back to its local copy. */
+export class OrderSourceUnavailable extends Error {
+  constructor(readonly packerMessage: string) {
+    super(packerMessage);
+  }
+}
 
 /** How long a scan waits for Odoo before it uses the local copy. */
 export const SCAN_BUDGET_MS = 1_500;

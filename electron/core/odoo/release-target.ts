@@ -7,10 +7,10 @@
 // bench, opened again at this bench since, or never claimed in Odoo (opened offline) is done
 // without a write.
 import type { z } from 'zod';
-import { ODOO_RELEASE, ReleasePayload } from '../pack/release-claim';
+import { odooBinding, ODOO_RELEASE, ReleasePayload } from '../pack/effects';
 import type { ApplyResult, LookupResult, OutboxRow, SyncTarget } from '../sync/worker';
 import { claimsFrom, isMine, latestMarker, ownUid, readClaimSnapshot, releaseNote, type Marker } from './claims';
-import { odooBinding, ODOO_TARGET } from './dispatch/target';
+import { ODOO_TARGET } from './dispatch/target';
 import { applyResultOf } from './errors';
 import type { NoteRow } from './models/mail';
 import { ReleasePickingRow } from './models/picking';
@@ -35,7 +35,7 @@ interface Snapshot {
 export function createOdooReleaseTarget(
   transport: Caller,
   options: OdooReleaseOptions = {},
-): { kind: string; target: SyncTarget<unknown> } {
+): { kind: string; target: SyncTarget<ReleasePayload> } {
   const binding = odooBinding(transport);
 
   /** The picking (null if deleted) and its marker notes, newest first: two reads. */
@@ -80,15 +80,11 @@ export function createOdooReleaseTarget(
     return { released: true };
   }
 
-  async function apply(rows: OutboxRow<unknown>[]): Promise<ApplyResult[]> {
+  // Rows come parsed by the worker with ReleasePayload: one that does not parse never gets here.
+  async function apply(rows: OutboxRow<ReleasePayload>[]): Promise<ApplyResult[]> {
     const results: ApplyResult[] = [];
     for (const row of rows) {
-      const parsed = ReleasePayload.safeParse(row.payload);
-      if (!parsed.success) {
-        results.push({ status: 'permanent', error: `Malformed release row: ${parsed.error.issues[0]?.message ?? ''}` });
-        continue;
-      }
-      const payload = parsed.data;
+      const payload = row.payload;
       if (row.binding !== binding) {
         results.push({
           status: 'permanent',
@@ -111,22 +107,26 @@ export function createOdooReleaseTarget(
     return results;
   }
 
-  async function lookup(row: OutboxRow<unknown>): Promise<LookupResult> {
+  async function lookup(row: OutboxRow<ReleasePayload>): Promise<LookupResult> {
     // Released if the latest marker is this bench's release and Responsible no longer names it;
     // otherwise apply runs again and does what is missing.
-    const parsed = ReleasePayload.safeParse(row.payload);
-    if (!parsed.success || row.binding !== binding) return { applied: false };
+    if (row.binding !== binding) return { applied: false };
     const uid = await ownUid(transport);
-    const snap = await snapshot(parsed.data.pickingId);
-    const released = isOwnRelease(latestMarker(parsed.data.pickingId, snap.notes), uid, parsed.data.bench) && userOf(snap) !== uid;
+    const snap = await snapshot(row.payload.pickingId);
+    const released = isOwnRelease(latestMarker(row.payload.pickingId, snap.notes), uid, row.payload.bench) && userOf(snap) !== uid;
     return released ? { applied: true, result: { released: true } satisfies ReleaseResult } : { applied: false };
   }
 
-  // Payloads are parsed where they are used: one written by another build names nothing.
-  const orderName = (row: OutboxRow): string => ReleasePayload.safeParse(row.payload).data?.pickingName ?? row.orderKey;
-
   return {
     kind: ODOO_RELEASE,
-    target: { target: ODOO_TARGET, label: 'Odoo', maxBatch: 1, orderName, apply, lookup },
+    target: {
+      target: ODOO_TARGET,
+      label: 'Odoo',
+      payload: ReleasePayload,
+      maxBatch: 1,
+      orderName: (row) => row.payload.pickingName,
+      apply,
+      lookup,
+    },
   };
 }

@@ -3,6 +3,7 @@
 // a crash looks a row up before it is ever sent again. Each target has a lane of its own: a target
 // that hangs (Odoo accepting connections and never answering) never holds back another's rows
 // (the local carrier's label). A target's first success ends the backoff of all its waiting rows.
+import type { z } from 'zod';
 import type { Connectivity, ExceptionKind, ExceptionView } from '../../../shared/api';
 import type { Clock } from '../clock';
 import { SerialQueue } from '../serial-queue';
@@ -49,6 +50,12 @@ export type LookupResult = { applied: true; result?: unknown; steps?: Record<str
 
 export interface SyncTarget<P = unknown> {
   target: string;
+  /**
+   * The schema of the rows' payload (pack/effects.ts). The worker parses every row with it before
+   * apply or lookup: a row that does not parse (written by another build, or damaged) goes dead
+   * with the reason and never reaches the target.
+   */
+  payload: z.ZodType<P>;
   /** Name a shift lead knows ("Odoo", "DHL"); defaults to `target`. */
   label?: string;
   /** How a person names the row's order ("WH/OUT/00012"); defaults to the row's order key. */
@@ -231,7 +238,8 @@ export class SyncWorker {
         if (batch.length === 0) continue;
         const moved = inTransaction(this.db, () => markInFlight(this.db, this.clock, batch.map((r) => r.id)));
         this.notify();
-        await this.applyInFlight(handler, batch.filter((r) => moved.has(r.id)), summary);
+        const parsed = this.parsed(handler, batch.filter((r) => moved.has(r.id)), summary);
+        await this.applyInFlight(handler, parsed, summary);
       }
     }
     // What was applied may have queued rows for other targets (a label → its Odoo dispatch).
@@ -254,9 +262,11 @@ export class SyncWorker {
       const handler = this.handlers.get(row.kind);
       // A stopped target is not even asked: its credentials are known to be refused.
       if (!handler || this.stopped.has(row.target)) continue;
+      const [parsedRow] = this.parsed(handler, [row], { applied: 0, retried: 0, dead: 0, authStopped: [] });
+      if (!parsedRow) continue;
       let found: LookupResult;
       try {
-        found = await handler.lookup(row);
+        found = await handler.lookup(parsedRow);
       } catch (error) {
         summary.unresolved++;
         this.down.add(row.target);
@@ -276,7 +286,7 @@ export class SyncWorker {
       inTransaction(this.db, () => {
         if (found.applied) {
           markDone(this.db, this.clock, row.id, found.result);
-          handler.onApplied?.(row, found.result);
+          handler.onApplied?.(parsedRow, found.result);
           this.backUp(row.target);
         } else markPending(this.db, this.clock, row.id, this.clock.now());
         appendAudit(this.db, this.clock, {
@@ -291,6 +301,33 @@ export class SyncWorker {
       this.notify();
     }
     return summary;
+  }
+
+  /**
+   * Rows in flight with their payload parsed by the target's schema. A row that does not parse is
+   * a dead letter at once (it would fail the same way every time), with the reason for the lead;
+   * the others go on.
+   */
+  private parsed(handler: SyncTarget, rows: OutboxRow[], summary: RunSummary): OutboxRow[] {
+    const good: OutboxRow[] = [];
+    const bad: { row: OutboxRow; reason: string }[] = [];
+    for (const row of rows) {
+      const result = handler.payload.safeParse(row.payload);
+      if (result.success) good.push({ ...row, payload: result.data });
+      else bad.push({ row, reason: payloadProblem(result.error) });
+    }
+    if (bad.length === 0) return good;
+    inTransaction(this.db, () => {
+      for (const { row, reason } of bad) {
+        const error = `unreadable ${row.kind} row: ${reason}`;
+        // orderName reads the payload: an unreadable one is named by its order key.
+        const title = `An update for ${labelOf(handler)} about ${row.orderKey} cannot be read, so it was not sent (${reason}).`;
+        this.deadLetter({ ...handler, orderName: undefined }, row, error, title);
+      }
+    });
+    summary.dead += bad.length;
+    this.notify();
+    return good;
   }
 
   /** Rows already marked in flight: apply them and commit what the target said. */
@@ -407,7 +444,7 @@ export class SyncWorker {
   }
 
   /** Raise (or find the open) auth alert; returns the message for status(). */
-  private raiseAuth(handler: SyncTarget, row: Pick<OutboxRow, 'target' | 'kind' | 'id'> | { target: string; kind: null; id: null }, error: string): string {
+  private raiseAuth(handler: Pick<SyncTarget, 'target' | 'label'>, row: Pick<OutboxRow, 'target' | 'kind' | 'id'> | { target: string; kind: null; id: null }, error: string): string {
     const label = labelOf(handler);
     const title =
       `${label} refused the bench's credentials, so nothing is being sent to ${label}. ` +
@@ -450,7 +487,7 @@ export class SyncWorker {
    */
   stopTarget(target: string, error: string): void {
     if (this.stopped.has(target)) return;
-    const handler = [...this.handlers.values()].find((h) => h.target === target) ?? { target, apply: async () => [], lookup: async () => ({ applied: false as const }) };
+    const handler = [...this.handlers.values()].find((h) => h.target === target) ?? { target };
     const title = inTransaction(this.db, () => this.raiseAuth(handler, { target, kind: null, id: null }, error));
     this.stopped.set(target, title);
     this.notify();
@@ -629,7 +666,15 @@ export class SyncWorker {
   }
 }
 
-function labelOf(handler: SyncTarget): string {
+/** A zod error in words: the first few problems with where they are. */
+function payloadProblem(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
+
+function labelOf(handler: Pick<SyncTarget, 'target' | 'label'>): string {
   return handler.label ?? handler.target;
 }
 

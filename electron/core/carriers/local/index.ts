@@ -1,38 +1,48 @@
 // The local carrier: the bench's own delivery service. It issues tracking numbers itself, derived
-// from the shipment's idempotency key, so a retried request always gets the same number.
-import type { CreateLabelPayload } from '../../pack/pack-session';
-import { CARRIER_CREATE_LABEL, localTrackingNumber } from '../../pack/pack-session';
-import type { SyncTarget } from '../../sync/worker';
+// from the shipment's idempotency key, so a retried request always gets the same number, and draws
+// its labels as ZPL for the bench's printer (resolution and Unicode text as set for it).
+import { createHash } from 'node:crypto';
+import { renderShippingLabelZpl, type ShippingLabelOptions } from '../../labels/zpl-shipping-label';
+import type { CarrierProvider } from '../registry';
 
-export const LOCAL_CARRIER_TARGET = 'carrier:local';
-
-export interface LocalCarrierResult {
-  trackingNumber: string;
+/** A tracking-style reference the local carrier derives from the idempotency key (stable on retry). */
+export function localTrackingNumber(idempotencyKey: string): string {
+  const digest = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 10).toUpperCase();
+  return `PB${digest}`;
 }
 
-export function createLocalCarrier(options: {
-  onLabel(payload: CreateLabelPayload, result: LocalCarrierResult): void;
-}): { kind: string; target: SyncTarget<CreateLabelPayload> } {
-  const issue = (payload: CreateLabelPayload): LocalCarrierResult => ({
-    trackingNumber: localTrackingNumber(payload.request.idempotencyKey),
-  });
+const NAME = 'Local delivery';
+const SERVICES = [{ code: 'standard', name: 'Standard' }] as const;
+
+export function localCarrier(options: { labelOptions?: () => ShippingLabelOptions } = {}): CarrierProvider {
   return {
-    kind: CARRIER_CREATE_LABEL,
-    target: {
-      target: LOCAL_CARRIER_TARGET,
-      label: 'Local delivery',
-      maxBatch: 20,
-      orderName: (row) => row.payload.request.source.pickingName,
-      async apply(rows) {
-        return rows.map((row) => ({ status: 'done' as const, result: issue(row.payload) }));
-      },
-      // Nothing remote to ask: the same key gives the same number, so applying again is safe.
-      async lookup() {
-        return { applied: false };
-      },
-      onApplied(row, result) {
-        options.onLabel(row.payload, result as LocalCarrierResult);
-      },
+    code: 'local',
+    name: NAME,
+    services: SERVICES,
+    async createLabel(shipment) {
+      const service = SERVICES.find((s) => s.code === shipment.service.serviceCode) ?? SERVICES[0];
+      const count = shipment.parcels.length;
+      return {
+        parcels: shipment.parcels.map((parcel, i) => {
+          // The first parcel keeps the number the shipment always had; the others get one of their own.
+          const trackingNumber = localTrackingNumber(i === 0 ? shipment.idempotencyKey : `${shipment.idempotencyKey}|parcel:${i + 1}`);
+          const zpl = renderShippingLabelZpl(
+            {
+              shipFrom: shipment.shipper,
+              shipTo: shipment.recipient,
+              carrier: NAME,
+              service: service.name,
+              trackingNumber,
+              reference: parcel.reference,
+              weightG: parcel.weightG,
+              parcelIndex: i + 1,
+              parcelCount: count,
+            },
+            options.labelOptions?.() ?? {},
+          );
+          return { trackingNumber, label: { format: 'ZPL' as const, bytes: Buffer.from(zpl, 'utf8') } };
+        }),
+      };
     },
   };
 }

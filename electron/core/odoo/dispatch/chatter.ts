@@ -1,7 +1,7 @@
 // What the dispatch leaves in the picking's chatter: the label attachment's name and type, and the
 // one message. The message carries "Tracking <ref>", the marker by which a retry (and lookup)
 // finds it, and the bench's audit log head as an anchor outside the bench. Pure.
-import type { DispatchPayload } from '../../pack/pack-session';
+import type { DispatchPayload } from '../../pack/effects';
 import { clockTime } from '../claims';
 
 const EXTENSIONS: Record<string, { ext: string; mimetype: string }> = {

@@ -3,7 +3,7 @@
 // quantities is never overwritten; its row becomes an odoo_conflict exception with what changed,
 // cached vs current. Pure: decided from the snapshot alone.
 import type { ExceptionKind } from '../../../../shared/api';
-import type { DispatchPayload } from '../../pack/pack-session';
+import type { DispatchPayload } from '../../pack/effects';
 import type { ApplyResult } from '../../sync/worker';
 import { claimedElsewhere, isMine } from '../claims';
 import { idOf, unique } from '../read-rows';

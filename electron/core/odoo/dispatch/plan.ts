@@ -2,7 +2,7 @@
 // why nothing is written (a conflict, a refusal, or wait for another update) or exactly what is
 // written: the move-line and move commands of one stock.picking write. Pure: no I/O, so every
 // version's commands are golden-tested (test/unit/odoo-dispatch-plan.test.ts).
-import type { DispatchPayload } from '../../pack/pack-session';
+import type { DispatchPayload } from '../../pack/effects';
 import type { ApplyResult } from '../../sync/worker';
 import { applyResultOf, OdooError } from '../errors';
 import { lotKey, lotLineCommands, type LineCommand } from '../lot-lines';

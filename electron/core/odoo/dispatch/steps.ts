@@ -4,7 +4,7 @@
 // validation by state), so any prefix of the steps can be replayed after a crash. `results` is
 // indexed by Plan.index: a step records a row's failure there, and later steps skip that row.
 import { z } from 'zod';
-import type { DispatchPayload } from '../../pack/pack-session';
+import type { DispatchPayload } from '../../pack/effects';
 import type { ApplyResult } from '../../sync/worker';
 import { applyResultOf, OdooError } from '../errors';
 import { AttachmentRow, NoteRow } from '../models/mail';

@@ -11,7 +11,7 @@
 // The order of the work: snapshot (snapshot.ts) → checks and commands per row (plan.ts, pure;
 // conflicts.ts: a picking changed in Odoo is never overwritten) → the steps (steps.ts), each
 // looking for its own effect first so any prefix can be replayed → message text (chatter.ts).
-import { ODOO_DISPATCH, type DispatchPayload } from '../../pack/pack-session';
+import { DispatchPayload, odooBinding, ODOO_DISPATCH } from '../../pack/effects';
 import type { ApplyResult, LookupResult, OutboxRow, SyncTarget } from '../../sync/worker';
 import { ownUid } from '../claims';
 import { applyResultOf, OdooError } from '../errors';
@@ -36,9 +36,6 @@ import {
 
 export const ODOO_TARGET = 'odoo';
 
-export function odooBinding(transport: { url: string; db: string }): string {
-  return `${transport.url}|${transport.db}`;
-}
 
 export interface OdooDispatchOptions {
   /** Setting `odoo.backorder`, read at each batch; default 'create'. */
@@ -142,6 +139,7 @@ export function createOdooDispatchTarget(
     target: {
       target: ODOO_TARGET,
       label: 'Odoo',
+      payload: DispatchPayload,
       maxBatch: Math.max(1, options.maxBatch ?? 25),
       orderName: (row) => row.payload.pickingName,
       apply,

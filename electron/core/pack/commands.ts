@@ -1,0 +1,79 @@
+// Bench command barcodes on the open session: close the parcel, print, answer an uncertain print,
+// reprint with a reason, put the order aside.
+import type { Person } from '../../../shared/api';
+import { appendAudit } from '../store/audit';
+import { inTransaction } from '../store/db';
+import { actorOf } from '../store/identities';
+import { enqueue } from '../sync/outbox';
+import type { PackContext, ScanOutcome } from './context';
+import { releaseRow } from './effects';
+import { afterPrint } from './labelling';
+import { REPRINT_REASONS, type BenchCommand } from './scan-code';
+import { nextAction } from './views';
+import { weighed } from './weighing';
+
+export async function command(ctx: PackContext, command: BenchCommand, packer: Person): Promise<ScanOutcome> {
+  const { deps } = ctx;
+  const row = ctx.sessions.active();
+  const say = (tone: ScanOutcome['tone'], text: string): ScanOutcome => ({ kind: 'command', tone, text });
+  if (!row) return say('warning', 'No order is open. Scan an order barcode first.');
+  switch (command) {
+    case 'CLOSE-ORDER':
+    case 'NEW-PARCEL': {
+      if (row.step !== 'weighing') return say('warning', `Not yet: ${nextAction(ctx, row)}.`);
+      const reading = deps.scale()?.latest();
+      if (!reading || reading.status === 'absent' || reading.status === 'disconnected') {
+        return say('error', 'No scale reading. Check the scale cable, or ask the shift lead to enter the weight.');
+      }
+      if (!reading.stable || reading.status === 'motion') {
+        return say('warning', 'The scale is still moving. Let the parcel settle, then scan again.');
+      }
+      return weighed(ctx, reading.grams ?? 0, actorOf(packer)) ?? say('warning', nextAction(ctx));
+    }
+    case 'PRINT': {
+      const label = ctx.labelOfSession(row.id);
+      const job = label ? deps.journal.latestForLabel(label.id) : null;
+      if (!job) return say('warning', row.step === 'labelling' ? 'The label is not ready yet.' : 'There is no label to print.');
+      if (job.state === 'confirmed') return say('info', 'This label was printed already. Scan REPRINT for another copy.');
+      // After an uncertain print, scanning PRINT is the packer's answer: no label came out.
+      if (job.state === 'uncertain') deps.journal.answerUncertain(job.id, 'not_printed', actorOf(packer));
+      return afterPrint(ctx, await deps.journal.print(job.id));
+    }
+    case 'PRINTED': {
+      const label = ctx.labelOfSession(row.id);
+      const job = label ? deps.journal.latestForLabel(label.id) : null;
+      if (job?.state !== 'uncertain') return say('info', 'There is no label waiting for your answer.');
+      const answered = deps.journal.answerUncertain(job.id, 'printed', actorOf(packer));
+      return afterPrint(ctx, { ok: true, job: answered });
+    }
+    case 'REPRINT':
+      return say('warning', `Why reprint? Scan ${REPRINT_REASONS.map((r) => r.command).join(', ')} from the command sheet.`);
+    case 'REPRINT-DAMAGED':
+    case 'REPRINT-JAMMED':
+    case 'REPRINT-LOST': {
+      const label = ctx.labelOfSession(row.id);
+      const uri = deps.printerUri();
+      if (!label || !uri) return say('warning', 'There is no label to reprint.');
+      const reason = REPRINT_REASONS.find((r) => r.command === command)!.reason;
+      return afterPrint(ctx, await deps.journal.reprint(label.id, { reason, actor: actorOf(packer), printerUri: uri }));
+    }
+    case 'CANCEL': {
+      if (row.step !== 'packing' && row.step !== 'weighing') {
+        return say('warning', 'A label exists for this order: ask the shift lead to cancel it.');
+      }
+      const order = ctx.orderOf(row);
+      inTransaction(deps.db, () => {
+        ctx.sessions.cancel(row.id);
+        appendAudit(deps.db, deps.clock, { actor: actorOf(packer), action: 'pack.cancelled', subject: String(row.id) });
+        // Another bench may pack it now: the claim in Odoo is released when Odoo answers.
+        enqueue(deps.db, deps.clock, releaseRow(order, { sessionId: row.id, bench: ctx.benchName(), packer: packer.name, at: deps.clock.now() }));
+      });
+      deps.scale()?.disarm();
+      deps.kickSync();
+      deps.changed();
+      return say('info', 'Order put aside. Scan the next order.');
+    }
+    case 'LOGOUT':
+      return say('info', '');
+  }
+}

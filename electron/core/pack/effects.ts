@@ -1,0 +1,199 @@
+// Every outbox row the pack session writes: one zod schema per kind, and the builder that makes the
+// row (target, kind, order key, idempotency key, binding). A payload is read back from JSON, maybe
+// written by another build, so the sync worker parses it with the target's schema before the target
+// sees it (a row that does not parse becomes a dead letter with the reason). Test rigs build their
+// rows here too, never by hand. Odoo and carrier adapters import from pack/ only this file.
+import { z } from 'zod';
+import type { Order } from '../../../shared/order';
+import { ShipmentRequest } from '../../../shared/shipment';
+import type { EnqueueInput } from '../sync/outbox';
+
+export const CARRIER_CREATE_LABEL = 'carrier.create_label';
+export const ODOO_DISPATCH = 'odoo.dispatch_picking';
+export const ODOO_RELEASE = 'odoo.release_picking';
+
+/** Where an order came from: the Odoo URL and database its effects are bound to. */
+type Source = { source: { url: string; db: string } };
+
+/** Rows with the same order key apply one after another: one key per picking. */
+export function orderKey(order: Source & { pickingId: number }): string {
+  return `odoo:${order.source.db}:picking:${order.pickingId}`;
+}
+
+/** The Odoo (URL + database) a row was written for; a row is never sent to another. */
+export function odooBinding(source: { url: string; db: string }): string {
+  return `${source.url}|${source.db}`;
+}
+
+// ---- carrier: create the label ----------------------------------------------------------------
+
+export const CreateLabelPayload = z.object({
+  /** The shipments row the label is for. */
+  shipmentId: z.number().int().positive(),
+  request: ShipmentRequest,
+});
+export type CreateLabelPayload = z.infer<typeof CreateLabelPayload>;
+
+/** The outbox target of a carrier (`carrier:<code>`, the code of the request's service). */
+export function carrierTarget(carrier: string): string {
+  return `carrier:${carrier}`;
+}
+
+/** The row that asks the shipment's carrier for its label. */
+export function createLabelRow(order: Source & { pickingId: number }, payload: CreateLabelPayload): EnqueueInput {
+  return {
+    target: carrierTarget(payload.request.service.carrier),
+    kind: CARRIER_CREATE_LABEL,
+    orderKey: orderKey(order),
+    payload: CreateLabelPayload.parse(payload),
+    idempotencyKey: `label:${payload.request.idempotencyKey}`,
+    binding: odooBinding(order.source),
+  };
+}
+
+// ---- Odoo: dispatch the picking ---------------------------------------------------------------
+
+const Address = z.object({
+  name: z.string(),
+  street1: z.string(),
+  street2: z.string().nullable(),
+  postalCode: z.string(),
+  city: z.string(),
+  country: z.string(),
+});
+
+export const DispatchPayload = z.object({
+  sessionId: z.number().int(),
+  pickingId: z.number().int().positive(),
+  pickingName: z.string().min(1),
+  trackingRef: z.string().min(1),
+  weightG: z.number().nonnegative(),
+  /**
+   * `ordered`: the demand when the order was cached (absent in rows queued by older builds).
+   * `lots`: the lots or serials scanned at the bench for a tracked line (absent: none scanned, Odoo's
+   * reservation stands).
+   */
+  lines: z.array(
+    z.object({
+      moveId: z.number().int().positive(),
+      quantity: z.number().nonnegative(),
+      ordered: z.number().nonnegative().optional(),
+      lots: z.array(z.object({ name: z.string().min(1), quantity: z.number().nonnegative() })).optional(),
+    }),
+  ),
+  /** The address the label was made for, to notice a delivery re-addressed in Odoo since. */
+  shipTo: Address.optional(),
+  /** The bench that packed it (its claim), and when the order was opened. */
+  bench: z.string().optional(),
+  openedAt: z.number().optional(),
+  /** Carrier code for the attachment name (`LabelShipping-<carrier>-<ref>.<ext>`). */
+  carrier: z.string().optional(),
+  /** The stored label (labels table), base64, attached to the picking. */
+  label: z.object({ labelId: z.number().int(), format: z.string().min(1), base64: z.string() }).optional(),
+  /** The package type (Odoo stock.package.type id) the packer scanned for the parcel, if any. */
+  packageTypeId: z.number().int().positive().optional(),
+  /** The operation type's lot rule when the order was cached (shared/order.ts); absent: unknown. */
+  lotRule: z.enum(['create', 'existing', 'free']).optional(),
+});
+export type DispatchPayload = z.infer<typeof DispatchPayload>;
+
+/** What the bench knows of a labelled parcel, beyond the order as cached. */
+export interface DispatchFacts {
+  sessionId: number;
+  /** The shipment's idempotency key: one dispatch per shipment. */
+  shipmentKey: string;
+  trackingRef: string;
+  weightG: number;
+  /** Units packed per move (absent: the ordered quantity). */
+  packed: ReadonlyMap<number, number>;
+  /** Lots or serials scanned per move. */
+  lots: ReadonlyMap<number, { name: string; quantity: number }[]>;
+  bench: string;
+  openedAt: number;
+  carrier: string;
+  label: { labelId: number; format: string; bytes: Buffer };
+  packageTypeId?: number | undefined;
+}
+
+/** The row that tells Odoo the picking was packed, weighed and labelled. */
+export function dispatchRow(order: Order, facts: DispatchFacts): EnqueueInput {
+  const payload: DispatchPayload = {
+    sessionId: facts.sessionId,
+    pickingId: order.pickingId,
+    pickingName: order.name,
+    trackingRef: facts.trackingRef,
+    weightG: facts.weightG,
+    lines: order.lines.map((l) => {
+      const scanned = facts.lots.get(l.moveId);
+      return {
+        moveId: l.moveId,
+        quantity: facts.packed.get(l.moveId) ?? l.quantity,
+        ordered: l.quantity,
+        // The lots or serials the packer scanned win over Odoo's reservation.
+        ...(scanned && scanned.length > 0 ? { lots: scanned } : {}),
+      };
+    }),
+    shipTo: {
+      name: order.shipTo.name,
+      street1: order.shipTo.street1,
+      street2: order.shipTo.street2 ?? null,
+      postalCode: order.shipTo.postalCode,
+      city: order.shipTo.city,
+      country: order.shipTo.country,
+    },
+    bench: facts.bench,
+    openedAt: facts.openedAt,
+    carrier: facts.carrier,
+    label: { labelId: facts.label.labelId, format: facts.label.format, base64: facts.label.bytes.toString('base64') },
+    // Odoo's package gets the scanned package type (absent: none was scanned).
+    packageTypeId: facts.packageTypeId,
+    lotRule: order.operation?.lots,
+  };
+  return {
+    target: 'odoo',
+    kind: ODOO_DISPATCH,
+    orderKey: orderKey(order),
+    payload: DispatchPayload.parse(payload),
+    idempotencyKey: `dispatch:${facts.shipmentKey}`,
+    binding: odooBinding(order.source),
+  };
+}
+
+// ---- Odoo: release the claim of an order put aside ------------------------------------------
+
+export const ReleasePayload = z.object({
+  /** The pack session that was put aside. */
+  sessionId: z.number().int().positive(),
+  pickingId: z.number().int().positive(),
+  pickingName: z.string().min(1),
+  /** The bench whose claim is released (its name in the claim marker). */
+  bench: z.string().min(1),
+  /** Who put it aside, for the note. */
+  packer: z.string().min(1),
+  /** When it was put aside (ms since epoch). */
+  at: z.number().int().nonnegative(),
+});
+export type ReleasePayload = z.infer<typeof ReleasePayload>;
+
+/** The outbox row that releases the claim on an order put aside. */
+export function releaseRow(
+  order: Source & { pickingId: number; name: string },
+  input: { sessionId: number; bench: string; packer: string; at: number },
+): EnqueueInput {
+  const binding = odooBinding(order.source);
+  return {
+    target: 'odoo',
+    kind: ODOO_RELEASE,
+    orderKey: orderKey(order),
+    payload: ReleasePayload.parse({
+      sessionId: input.sessionId,
+      pickingId: order.pickingId,
+      pickingName: order.name,
+      bench: input.bench,
+      packer: input.packer,
+      at: input.at,
+    }),
+    idempotencyKey: `release:${binding}|${order.pickingId}|session:${input.sessionId}`,
+    binding,
+  };
+}

@@ -1,0 +1,172 @@
+// Scans while an order is open: its items (barcode, SKU or GS1 code, maybe with the lot), the lot
+// or serial the bench asked for, and a package type's barcode (the box the parcel goes in).
+import type { Person } from '../../../shared/api';
+import type { Order } from '../../../shared/order';
+import { appendAudit } from '../store/audit';
+import { inTransaction } from '../store/db';
+import { actorOf } from '../store/identities';
+import type { SessionRow } from '../store/pack-sessions';
+import type { PackContext, ScanOutcome } from './context';
+import { parseGs1 } from './gs1';
+import { askForLot, duplicateSerialText, lineOfGs1, lotFromScan, lotOfGs1, lotWord } from './lot-capture';
+import { lotQuestion, nextAction } from './views';
+import { kg } from './weight-variance';
+
+/**
+ * An item of the open order: its barcode or SKU, or a GS1 code whose GTIN is its barcode (which
+ * may carry its lot or serial too). A lot- or serial-tracked item without one asks for it next.
+ */
+export async function tryProduct(ctx: PackContext, row: SessionRow, code: string, packer: Person): Promise<ScanOutcome | null> {
+  const { deps } = ctx;
+  const order = ctx.orderOf(row);
+  const gs1 = parseGs1(code);
+  const line = order.lines.find((l) => l.barcode === code || l.sku === code) ?? (gs1 ? lineOfGs1(order.lines, gs1) : null);
+  if (!line) return null;
+  const asking = lotQuestion(ctx, row);
+  if (asking) {
+    return {
+      kind: 'product',
+      tone: 'warning',
+      text: `First the ${lotWord(asking.tracking)} of the ${asking.line.name} you just packed. ${askForLot(asking.line.name, asking.tracking)}.`,
+    };
+  }
+  const packed = ctx.sessions.packed(row.id).get(line.moveId) ?? 0;
+  if (packed >= line.quantity) {
+    return { kind: 'product', tone: 'error', text: `All ${line.quantity} of ${line.name} are already packed. Take this one out.` };
+  }
+  const tracking = line.tracking === 'none' ? null : line.tracking;
+  const scannedLot = tracking && gs1 ? lotOfGs1(gs1, tracking) : null;
+  if (tracking === 'serial' && scannedLot && ctx.lots.serialTaken(row.id, line.productId, scannedLot)) {
+    return { kind: 'product', tone: 'error', text: duplicateSerialText(scannedLot, line.name, order.name) };
+  }
+  const lotCheck = tracking && scannedLot ? await checkLot(ctx, order, line, tracking, scannedLot) : null;
+  if (lotCheck && 'refusal' in lotCheck) return { kind: 'product', tone: 'error', text: lotCheck.refusal };
+  let allDone = false;
+  inTransaction(deps.db, () => {
+    ctx.sessions.countItem(row.id, line.moveId);
+    // The unit's lot, or the question for it, commits with the count and its audit entry.
+    if (tracking) ctx.lots.add({ sessionId: row.id, moveId: line.moveId, productId: line.productId, tracking, lot: scannedLot }, deps.clock.now());
+    allDone = allPacked(ctx, row, order);
+    if (allDone) ctx.sessions.setStep(row.id, 'weighing');
+    appendAudit(deps.db, deps.clock, {
+      actor: actorOf(packer),
+      action: 'pack.item',
+      subject: order.name,
+      data: { moveId: line.moveId, code, packed: packed + 1, of: line.quantity, ...(tracking ? { tracking, lot: scannedLot } : {}) },
+    });
+  });
+  if (allDone) deps.scale()?.arm();
+  deps.changed();
+  const count = `${packed + 1} of ${line.quantity}`;
+  const lotNote = tracking && scannedLot ? ` (${tracking === 'serial' ? 'serial' : 'lot'} ${scannedLot})` : '';
+  let text: string;
+  if (tracking && !scannedLot) text = `${line.name}: ${count}. ${askForLot(line.name, tracking)}.`;
+  else if (allDone) text = `${line.name}${lotNote}: all items packed. Put the parcel on the scale.`;
+  else text = `${line.name}${lotNote}: ${count}.`;
+  if (lotCheck && 'unchecked' in lotCheck) return { kind: 'product', tone: 'warning', text: `${text} ${lotCheck.unchecked}` };
+  return { kind: 'product', tone: 'success', text };
+}
+
+/**
+ * The answer to "scan the lot/serial number of …": any scan that is not an item, a box (both
+ * handled before) or an order. A serial already packed in this order is refused.
+ */
+export async function tryLot(ctx: PackContext, row: SessionRow, code: string, packer: Person): Promise<ScanOutcome | null> {
+  const { deps } = ctx;
+  const asking = lotQuestion(ctx, row);
+  if (!asking) return null;
+  const order = ctx.orderOf(row);
+  const ask = askForLot(asking.line.name, asking.tracking);
+  const lookup = ctx.cache.lookup(code, deps.orders.binding);
+  if (lookup.kind !== 'none') {
+    return { kind: 'unknown', tone: 'warning', text: `"${code}" is an order or item barcode, not a ${lotWord(asking.tracking)}. ${ask}.` };
+  }
+  const scanned = lotFromScan(code, asking.tracking);
+  if (!scanned) return null; // a GS1 item of another order: not a lot
+  if (!scanned.ok) return { kind: 'unknown', tone: 'error', text: `${scanned.text} ${ask}.` };
+  const lot = scanned.lot;
+  if (asking.tracking === 'serial' && ctx.lots.serialTaken(row.id, asking.line.productId, lot)) {
+    return { kind: 'product', tone: 'error', text: duplicateSerialText(lot, asking.line.name, order.name) };
+  }
+  const lotCheck = await checkLot(ctx, order, asking.line, asking.tracking, lot);
+  if (lotCheck && 'refusal' in lotCheck) return { kind: 'product', tone: 'error', text: `${lotCheck.refusal} ${ask}.` };
+  let allDone = false;
+  inTransaction(deps.db, () => {
+    ctx.lots.answer(asking.id, lot, deps.clock.now());
+    allDone = allPacked(ctx, row, order);
+    if (allDone) ctx.sessions.setStep(row.id, 'weighing');
+    appendAudit(deps.db, deps.clock, {
+      actor: actorOf(packer),
+      action: 'pack.lot',
+      subject: order.name,
+      data: { moveId: asking.line.moveId, tracking: asking.tracking, lot },
+    });
+  });
+  if (allDone) deps.scale()?.arm();
+  deps.changed();
+  const what = `${asking.tracking === 'serial' ? 'Serial number' : 'Lot'} ${lot} for ${asking.line.name}`;
+  const text = allDone ? `${what}: all items packed. Put the parcel on the scale.` : `${what}. ${nextAction(ctx)}.`;
+  if (lotCheck && 'unchecked' in lotCheck) return { kind: 'product', tone: 'warning', text: `${text} ${lotCheck.unchecked}` };
+  return { kind: 'product', tone: 'success', text };
+}
+
+/**
+ * Where the order's operation type ships only lots Odoo has (Odoo's default for deliveries), why
+ * this one cannot go; null when it can, or when Odoo cannot be asked now (then the dispatch checks).
+ */
+async function checkLot(
+  ctx: PackContext,
+  order: Order,
+  line: Order['lines'][number],
+  tracking: 'lot' | 'serial',
+  lot: string,
+): Promise<{ refusal: string } | { unchecked: string } | null> {
+  if (order.operation?.lots !== 'existing') return null;
+  const known = await ctx.deps.orders.lotExists?.(order, line.productId, lot);
+  const word = lotWord(tracking);
+  // undefined: a source that cannot look lots up at all (no Odoo set up).
+  if (known === true || known === undefined) return null;
+  if (known === false) {
+    return {
+      refusal: `${tracking === 'serial' ? 'Serial number' : 'Lot'} ${lot} of ${line.name} is not in Odoo, and ${order.name} can only ship ${word}s Odoo has. Check the ${word} on the item and scan it again, or ask the shift lead.`,
+    };
+  }
+  return { unchecked: `Odoo could not be asked whether it has ${word} ${lot}: it is checked when the order is sent.` };
+}
+
+/** Every unit counted and no lot or serial still to scan. */
+function allPacked(ctx: PackContext, row: SessionRow, order: Order): boolean {
+  const counts = ctx.sessions.packed(row.id);
+  return order.lines.every((l) => (counts.get(l.moveId) ?? 0) >= l.quantity) && ctx.lots.open(row.id) === null;
+}
+
+/**
+ * A package type's barcode while an order is open: the parcel goes in that box. Its empty weight
+ * replaces the bench's box tare at the weight gate, its limit holds a heavier parcel, its size
+ * goes on the shipment, and Odoo's package gets the type. From the local copy (works offline).
+ */
+export function tryPackageType(ctx: PackContext, row: SessionRow, code: string, packer: Person): ScanOutcome | null {
+  const { deps } = ctx;
+  const order = ctx.orderOf(row);
+  const box = ctx.packageTypes.byBarcode(code, order.source);
+  if (!box) return null;
+  inTransaction(deps.db, () => {
+    ctx.sessions.setPackageType(row.id, box.typeId);
+    appendAudit(deps.db, deps.clock, {
+      actor: actorOf(packer),
+      action: 'pack.package_type',
+      subject: order.name,
+      data: { session: row.id, packageTypeId: box.typeId, name: box.name, baseWeightG: box.baseWeightG, maxWeightG: box.maxWeightG },
+    });
+  });
+  // While weighing, the parcel goes (back) on the scale in this box: the next stable weight counts.
+  if (row.step === 'weighing') deps.scale()?.arm();
+  deps.changed();
+  const facts = [
+    box.dimsMm ? `${box.dimsMm.l}×${box.dimsMm.w}×${box.dimsMm.h} mm` : null,
+    `${kg(box.baseWeightG)} empty`,
+    box.maxWeightG === null ? null : `up to ${kg(box.maxWeightG)}`,
+  ].filter((f): f is string => f !== null);
+  const next = row.step === 'weighing' ? 'Put the parcel on the scale.' : `${nextAction(ctx)}.`;
+  return { kind: 'package_type', tone: 'success', text: `${box.name} (${facts.join(', ')}) for ${order.name}. ${next}` };
+}

@@ -1,0 +1,155 @@
+// After the weight: the carrier's label is stored and queued for print with the Odoo dispatch (in
+// the sync worker's transaction), a print outcome moves the session on, and Odoo's answer ends it.
+import { basename } from 'node:path';
+import type { ExceptionView } from '../../../shared/api';
+import type { CreatedLabels } from '../carriers/registry';
+import type { PrintOutcome } from '../devices/printer/print-journal';
+import { lastResortHref } from '../host/files';
+import { appendAudit } from '../store/audit';
+import { inTransaction } from '../store/db';
+import { discardDead, enqueue } from '../sync/outbox';
+import type { PackContext, ScanOutcome } from './context';
+import { dispatchRow, type CreateLabelPayload, type DispatchPayload } from './effects';
+
+/**
+ * The carrier made the shipment's labels: store them (one per parcel), queue their print and the
+ * Odoo dispatch. Runs inside the sync worker's transaction that marks the carrier row done.
+ */
+export function labelIssued(ctx: PackContext, payload: CreateLabelPayload, created: CreatedLabels): void {
+  const { deps } = ctx;
+  const shipment = ctx.shipments.byId(payload.shipmentId);
+  if (!shipment || shipment.status !== 'awaiting_label') return;
+  const order = ctx.orderOf(ctx.sessions.byId(shipment.session_id)!);
+  const printerUri = deps.printerUri();
+  const stored = created.parcels.map((parcel, i) => {
+    const parcelId = ctx.shipments.labelled(shipment.id, i + 1, parcel.trackingNumber);
+    const label = ctx.labels.store(parcelId, parcel.label.format, parcel.label.bytes);
+    if (printerUri) deps.journal.queue(label.id, printerUri, 'first print', 'system');
+    return { ...parcel, labelId: label.id, sha256: label.sha256 };
+  });
+  const first = stored[0]!;
+  const trackingNumber = first.trackingNumber;
+  enqueue(
+    deps.db,
+    deps.clock,
+    dispatchRow(order, {
+      sessionId: shipment.session_id,
+      shipmentKey: payload.request.idempotencyKey,
+      trackingRef: trackingNumber,
+      weightG: payload.request.parcels[0]!.weightG,
+      packed: ctx.sessions.packed(shipment.session_id),
+      lots: ctx.lots.ofSession(shipment.session_id),
+      bench: ctx.benchName(),
+      openedAt: ctx.sessions.openedAt(shipment.session_id),
+      carrier: payload.request.service.carrier,
+      label: { labelId: first.labelId, format: first.label.format, bytes: first.label.bytes },
+      packageTypeId: ctx.packageTypeOf(shipment.session_id, order)?.typeId,
+    }),
+  );
+  appendAudit(deps.db, deps.clock, {
+    actor: 'system',
+    action: 'label.stored',
+    subject: order.name,
+    data: { trackingNumber, shipmentId: shipment.id, sha256: first.sha256 },
+  });
+  if (!printerUri) {
+    deps.exceptions.raise({
+      kind: 'print_failure',
+      orderRef: order.name,
+      title: `The label for ${order.name} is ready but no printer is set up for this bench.`,
+      context: { trackingNumber },
+    });
+  }
+}
+
+/**
+ * Move the session on after a print attempt, or raise the failure for the packer and the lead.
+ * The print scheduler calls it for the labels it prints; PRINT and REPRINT for theirs.
+ */
+export function afterPrint(ctx: PackContext, outcome: PrintOutcome): ScanOutcome {
+  const { deps } = ctx;
+  const jobId = outcome.job.id;
+  const info = ctx.labels.owner(outcome.job.labelId);
+  if (outcome.ok) {
+    inTransaction(deps.db, () => {
+      // Done needs both the printed label and Odoo's answer; either may come first.
+      const dispatched = ctx.shipments.printed(info.shipment_id);
+      ctx.sessions.advance(info.session_id, 'labelling', dispatched ? 'done' : 'printed');
+      appendAudit(deps.db, deps.clock, {
+        actor: 'system',
+        action: 'label.printed',
+        subject: info.name,
+        data: { job: jobId, reason: outcome.job.reason },
+      });
+      // The label is out: its print failures (any job of it, e.g. before a fallback took over) are settled.
+      for (const open of ctx.labels.openPrintFailures(outcome.job.labelId)) {
+        deps.exceptions.settle(open.id, 'printed', 'system', `The label printed (print job ${jobId}).`);
+      }
+    });
+    deps.changed();
+    const notice = 'notice' in outcome && outcome.notice ? ` ${outcome.notice}` : '';
+    return { kind: 'command', tone: notice ? 'warning' : 'success', text: `Label printed for ${info.name}.${notice} Stick it on and scan the next order.` };
+  }
+  inTransaction(deps.db, () => {
+    deps.exceptions.raise({
+      kind: 'print_failure',
+      orderRef: info.name,
+      title: `The label for ${info.name} did not print: ${outcome.message}`,
+      context: { job: jobId, labelId: outcome.job.labelId, state: outcome.job.state, error: outcome.job.error },
+      dedupeKey: `print:${jobId}`,
+    });
+  });
+  deps.changed();
+  if (outcome.job.state === 'uncertain') {
+    return {
+      kind: 'command',
+      tone: 'error',
+      text: `The printer stopped mid-label for ${info.name}. Did a whole label come out? Scan PRINTED if yes, PRINT if not.`,
+    };
+  }
+  // The printer's own words often end "…, then scan PRINT." already: say it once.
+  const fix = /scan PRINT\b/.test(outcome.message) ? '' : ' Fix it, then scan PRINT.';
+  const href = outcome.savedPath ? lastResortHref(basename(outcome.savedPath)) : null;
+  return {
+    kind: 'command',
+    tone: 'error',
+    text: `The label for ${info.name} did not print: ${outcome.message}${fix}`,
+    ...(href ? { link: { href, text: 'Open the label as a PDF' } } : {}),
+  };
+}
+
+/** Odoo has the tracking ref, quantities and weight; with the label printed, the order is done. Runs in the worker's transaction. */
+export function dispatched(ctx: PackContext, payload: DispatchPayload): void {
+  const { deps } = ctx;
+  ctx.shipments.dispatched(payload.sessionId);
+  ctx.sessions.advance(payload.sessionId, 'printed', 'done');
+  appendAudit(deps.db, deps.clock, {
+    actor: 'sync:odoo',
+    action: 'pack.dispatched',
+    subject: payload.pickingName,
+    data: { trackingRef: payload.trackingRef },
+  });
+}
+
+/** Runs inside the resolve transaction: drop the refused dispatch and free the order to be scanned again. */
+export function repack(ctx: PackContext, exception: ExceptionView, by: { actor: string; note: string | null }): void {
+  const { db, clock } = ctx.deps;
+  const outboxId = exception.context.outboxId;
+  if (typeof outboxId === 'number') discardDead(db, clock, outboxId, by.actor, { exceptionId: exception.id, repack: true });
+  const payload = exception.context.payload;
+  const sessionId =
+    typeof payload === 'object' && payload !== null && typeof (payload as { sessionId?: unknown }).sessionId === 'number'
+      ? (payload as { sessionId: number }).sessionId
+      : null;
+  if (sessionId !== null) {
+    ctx.sessions.cancel(sessionId);
+    ctx.shipments.cancelOfSession(sessionId);
+  }
+  appendAudit(db, clock, {
+    actor: by.actor,
+    action: 'pack.repack',
+    subject: exception.orderRef,
+    data: { exceptionId: exception.id, session: sessionId, outboxId: typeof outboxId === 'number' ? outboxId : null, note: by.note },
+  });
+  setImmediate(() => ctx.deps.changed()); // after the resolve commits
+}

@@ -1,0 +1,152 @@
+// Opening an order: a scanned name, reference or item found in Odoo (or the local copy when Odoo
+// cannot be reached), checked for scope and state, claimed for the bench, and a new session opened.
+import type { Person } from '../../../shared/api';
+import type { Order } from '../../../shared/order';
+import { OrderSourceUnavailable } from '../odoo/order-source';
+import { appendAudit } from '../store/audit';
+import { inTransaction } from '../store/db';
+import { actorOf } from '../store/identities';
+import type { LookupResult } from '../store/order-cache';
+import type { PackContext, ScanOutcome } from './context';
+import { REPRINT_REASONS } from './scan-code';
+
+/** A code that matches several orders: the packer scans the one they hold instead. */
+function chooseOrder(code: string, found: Extract<LookupResult, { kind: 'choose' }>): ScanOutcome {
+  const shown = found.orders.slice(0, 5).map((o) => (o.partner ? `${o.name} (${o.partner})` : o.name));
+  const more = found.total > shown.length ? `, and ${found.total - shown.length} more` : '';
+  const list = `${shown.join(', ')}${more}`;
+  const text =
+    found.via === 'barcode'
+      ? `This item is in ${found.total} orders: ${list}. Scan the order's barcode.`
+      : found.via === 'origin'
+        ? `${code} has ${found.total} deliveries: ${list}. Scan the delivery's barcode.`
+        : `"${code}" matches ${found.total} orders: ${list}. Scan the order's barcode.`;
+  return { kind: 'order', tone: 'warning', text };
+}
+
+export async function openOrder(ctx: PackContext, code: string, packer: Person): Promise<ScanOutcome> {
+  const { deps, cache } = ctx;
+  const binding = deps.orders.binding;
+  // Before asking Odoo: until its dispatch gets there, Odoo (and the cache) still say "ready".
+  const packedHere = showPackedHere(ctx, code, packer);
+  if (packedHere) return packedHere;
+  let order: Order | null = null;
+  let offlineNote: string | null = null;
+  try {
+    order = await deps.orders.findByName(code);
+    if (!order) {
+      // Not a delivery name: its sale order, tracking ref, package or a product, from the local copy.
+      const found = cache.lookup(code, binding);
+      if (found.kind === 'choose') return chooseOrder(code, found);
+      if (found.kind === 'order') order = await deps.orders.findByName(found.order.name);
+    }
+    // Out of the bench's scope: refused below, and not cached as if it were this bench's.
+    if (order && !deps.outOfScope?.(order)) cache.save(order);
+  } catch (error) {
+    if (!(error instanceof OrderSourceUnavailable)) throw error;
+    const found = cache.lookup(code, binding);
+    if (found.kind === 'choose') return chooseOrder(code, found);
+    order = found.kind === 'order' ? found.order : null;
+    if (!order) {
+      return {
+        kind: 'unknown',
+        tone: 'error',
+        text: `${error.packerMessage} "${code}" is not in the local copy either, so it cannot be packed now.`,
+      };
+    }
+    offlineNote = 'Odoo is offline: using the local copy.';
+  }
+  if (!order) {
+    return { kind: 'unknown', tone: 'error', text: `Nothing matches "${code}". Check the barcode and scan it again.` };
+  }
+  const refused = deps.outOfScope?.(order);
+  if (refused) return { kind: 'order', tone: 'error', text: refused };
+  if (order.state === 'done') {
+    return { kind: 'order', tone: 'error', text: `${order.name} has already been shipped. Put it aside for the shift lead.` };
+  }
+  if (order.state === 'cancel') {
+    return { kind: 'order', tone: 'error', text: `${order.name} was cancelled in Odoo. Do not ship it; tell the shift lead.` };
+  }
+  if (order.state !== 'assigned') {
+    return { kind: 'order', tone: 'error', text: `${order.name} is not ready to pack yet (Odoo says "${order.state}").` };
+  }
+  // Offline: the claim is local only (audited below) and checked again before dispatch.
+  const claim = offlineNote
+    ? { ok: true as const, offline: true }
+    : ((await deps.orders.claim?.(order, { name: ctx.benchName(), packer: packer.name })) ?? { ok: true as const });
+  if (!claim.ok) return { kind: 'order', tone: 'error', text: claim.message };
+  const orderId = cache.findByName(order.name, binding)!.id;
+  const verify = deps.packing().verifyItems;
+  const opened = order;
+  inTransaction(deps.db, () => {
+    // A finished session stays on screen until the next order replaces it.
+    const session = ctx.sessions.open(orderId, actorOf(packer), verify ? 'packing' : 'weighing');
+    appendAudit(deps.db, deps.clock, {
+      actor: actorOf(packer),
+      action: 'pack.opened',
+      subject: opened.name,
+      data: {
+        session,
+        pickingId: opened.pickingId,
+        offline: offlineNote !== null,
+        claim: 'offline' in claim && claim.offline ? 'offline' : 'odoo',
+      },
+    });
+  });
+  // A weight waited for by an order put aside must not be taken for this one's.
+  if (!verify) deps.scale()?.arm();
+  else deps.scale()?.disarm();
+  deps.changed();
+  const lines = order.lines.length;
+  const note = offlineNote ? `${offlineNote} ` : '';
+  const tone = offlineNote ? 'warning' : 'success';
+  if (!verify) {
+    return { kind: 'order', tone, text: `${note}${order.name} for ${order.shipTo.name}: pack it and put the parcel on the scale.` };
+  }
+  return {
+    kind: 'order',
+    tone,
+    text: `${note}${order.name} for ${order.shipTo.name}: scan the ${lines === 1 ? 'item' : `${lines} kinds of items`}.`,
+  };
+}
+
+/**
+ * An order this bench has labelled whose dispatch has not reached Odoo yet (Odoo offline or the
+ * outbox still busy): shown again as packed, with its label to reprint, never opened a second
+ * time (a second session would wait for a label behind the first one's dispatch, and CANCEL
+ * would refuse it).
+ */
+function showPackedHere(ctx: PackContext, code: string, packer: Person): ScanOutcome | null {
+  const { deps } = ctx;
+  const binding = deps.orders.binding;
+  const found = ctx.cache.lookup(code, binding);
+  if (found.kind !== 'order') return null;
+  const cached = ctx.cache.findByName(found.order.name, binding);
+  if (!cached) return null;
+  const packed = ctx.shipments.undispatchedOf(cached.id);
+  if (!packed) return null;
+  const name = found.order.name;
+  if (!packed.active) {
+    // Back on screen, so that a reprint asked for now is this order's label.
+    inTransaction(deps.db, () => {
+      ctx.sessions.show(packed.session_id);
+      appendAudit(deps.db, deps.clock, {
+        actor: actorOf(packer),
+        action: 'pack.reshown',
+        subject: name,
+        data: { session: packed.session_id, trackingNumber: packed.tracking_number },
+      });
+    });
+    deps.scale()?.disarm();
+    deps.changed();
+  }
+  if (packed.status === 'awaiting_label' || !packed.tracking_number) {
+    return { kind: 'order', tone: 'warning', text: `${name} is already packed here; its label is on its way. Do not pack it again.` };
+  }
+  const reprint = REPRINT_REASONS.map((r) => r.command).join(', ');
+  return {
+    kind: 'order',
+    tone: 'warning',
+    text: `${name} is already packed here (tracking ${packed.tracking_number}). Do not pack it again. For another copy of its label, scan ${reprint}.`,
+  };
+}

@@ -1,0 +1,117 @@
+// Pack sessions (table pack_sessions) and their packed item counts (packed_lines): one active
+// session per bench. The pack session decides the transitions; this is where they are written.
+// Callers run the writes inside the transaction of the transition and its audit entry.
+import type { PackStep } from '../../../shared/api';
+import type { Clock } from '../clock';
+import type { Db } from './db';
+
+export type SessionStep = PackStep | 'cancelled';
+
+export interface SessionRow {
+  id: number;
+  order_id: number;
+  packer: string;
+  step: SessionStep;
+}
+
+export class PackSessions {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The session on screen, if any. */
+  active(): SessionRow | null {
+    return (this.db.prepare('SELECT id, order_id, packer, step FROM pack_sessions WHERE active = 1').get() as SessionRow | undefined) ?? null;
+  }
+
+  byId(id: number): SessionRow | null {
+    return (this.db.prepare('SELECT id, order_id, packer, step FROM pack_sessions WHERE id = ?').get(id) as SessionRow | undefined) ?? null;
+  }
+
+  openedAt(id: number): number {
+    return (this.db.prepare('SELECT opened_at FROM pack_sessions WHERE id = ?').get(id) as { opened_at: number }).opened_at;
+  }
+
+  /** A new session for the order, on screen in place of the one before (which stays as it is). */
+  open(orderId: number, packer: string, step: PackStep): number {
+    const now = this.clock.now();
+    this.db.prepare(`UPDATE pack_sessions SET active = 0, updated_at = ? WHERE active = 1`).run(now);
+    const info = this.db
+      .prepare(`INSERT INTO pack_sessions (order_id, packer, step, opened_at, updated_at) VALUES (?, ?, ?, ?, ?)`)
+      .run(orderId, packer, step, now, now);
+    return Number(info.lastInsertRowid);
+  }
+
+  /** An earlier session back on screen. */
+  show(id: number): void {
+    const now = this.clock.now();
+    this.db.prepare(`UPDATE pack_sessions SET active = 0, updated_at = ? WHERE active = 1`).run(now);
+    this.db.prepare(`UPDATE pack_sessions SET active = 1, updated_at = ? WHERE id = ?`).run(now, id);
+  }
+
+  setStep(id: number, step: PackStep): void {
+    this.db.prepare('UPDATE pack_sessions SET step = ?, updated_at = ? WHERE id = ?').run(step, this.clock.now(), id);
+  }
+
+  /** Move on only from `from` (the label printed and Odoo's answer may come in either order). */
+  advance(id: number, from: PackStep, to: PackStep): void {
+    this.db.prepare(`UPDATE pack_sessions SET step = ?, updated_at = ? WHERE id = ? AND step = ?`).run(to, this.clock.now(), id, from);
+  }
+
+  /** Put aside (or dropped for a repack): off screen for good. */
+  cancel(id: number): void {
+    this.db.prepare(`UPDATE pack_sessions SET step = 'cancelled', active = 0, updated_at = ? WHERE id = ?`).run(this.clock.now(), id);
+  }
+
+  setPackageType(id: number, typeId: number): void {
+    this.db.prepare('UPDATE pack_sessions SET package_type_id = ?, updated_at = ? WHERE id = ?').run(typeId, this.clock.now(), id);
+  }
+
+  /** The package type chosen for the session's parcel (kept across restarts), or null. */
+  packageTypeId(id: number): number | null {
+    const row = this.db.prepare('SELECT package_type_id FROM pack_sessions WHERE id = ?').get(id) as { package_type_id: number | null } | undefined;
+    return row?.package_type_id ?? null;
+  }
+
+  /** Units packed per move of the session. */
+  packed(id: number): Map<number, number> {
+    const rows = this.db.prepare('SELECT move_id, packed FROM packed_lines WHERE session_id = ?').all(id) as { move_id: number; packed: number }[];
+    return new Map(rows.map((r) => [r.move_id, r.packed]));
+  }
+
+  /** One more unit of the move packed. */
+  countItem(id: number, moveId: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO packed_lines (session_id, move_id, packed) VALUES (?, ?, 1)
+         ON CONFLICT (session_id, move_id) DO UPDATE SET packed = packed + 1`,
+      )
+      .run(id, moveId);
+  }
+
+  /**
+   * Was the order of this session opened again at this bench after it was put aside? Then a
+   * release of its claim is stale: the bench holds the order again (or a later release covers it).
+   */
+  reopenedSince(id: number): boolean {
+    return (
+      this.db
+        .prepare(
+          `SELECT 1 FROM pack_sessions later JOIN pack_sessions aside ON aside.order_id = later.order_id
+           WHERE aside.id = ? AND later.id > aside.id LIMIT 1`,
+        )
+        .get(id) !== undefined
+    );
+  }
+
+  /** The open weight hold (a weight_variance exception) of the session, if any. */
+  weightHold(id: number): { id: number } | null {
+    return (this.db
+      .prepare(
+        `SELECT id FROM exceptions WHERE kind = 'weight_variance' AND state = 'open'
+         AND json_extract(context, '$.sessionId') = ? ORDER BY id DESC LIMIT 1`,
+      )
+      .get(id) as { id: number } | undefined) ?? null;
+  }
+}

@@ -1,0 +1,88 @@
+// Shipments and their parcels (tables shipments, parcels): one shipment per pack session, made
+// when the weight is accepted, labelled when the carrier answers, dispatched when Odoo has it.
+// Callers run the writes inside the transaction of the transition and its audit entry.
+import type { Clock } from '../clock';
+import type { Db } from './db';
+
+export type ShipmentStatus = 'awaiting_label' | 'labelled' | 'printed' | 'cancelled';
+
+export interface ShipmentRow {
+  id: number;
+  session_id: number;
+  carrier: string;
+  service: string;
+  /** The ShipmentRequest as JSON. */
+  request: string;
+  status: ShipmentStatus;
+  tracking_number: string | null;
+  dispatched_at: number | null;
+}
+
+const COLUMNS = 'id, session_id, carrier, service, request, status, tracking_number, dispatched_at';
+
+export class Shipments {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  byId(id: number): ShipmentRow | null {
+    return (this.db.prepare(`SELECT ${COLUMNS} FROM shipments WHERE id = ?`).get(id) as ShipmentRow | undefined) ?? null;
+  }
+
+  ofSession(sessionId: number): ShipmentRow | null {
+    return (this.db.prepare(`SELECT ${COLUMNS} FROM shipments WHERE session_id = ?`).get(sessionId) as ShipmentRow | undefined) ?? null;
+  }
+
+  /** The shipment of a weighed session with its one parcel, waiting for its label. Returns its id. */
+  create(sessionId: number, names: { carrier: string; service: string }, request: unknown, weightG: number): number {
+    const now = this.clock.now();
+    const info = this.db
+      .prepare(
+        `INSERT INTO shipments (session_id, carrier, service, request, status, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'awaiting_label', ?, ?)`,
+      )
+      .run(sessionId, names.carrier, names.service, JSON.stringify(request), now, now);
+    const shipmentId = Number(info.lastInsertRowid);
+    this.db.prepare('INSERT INTO parcels (shipment_id, seq, weight_g) VALUES (?, 1, ?)').run(shipmentId, weightG);
+    return shipmentId;
+  }
+
+  /** The carrier's tracking number on the shipment and its parcel number `seq`; returns the parcel's id. */
+  labelled(id: number, seq: number, trackingNumber: string): number {
+    const now = this.clock.now();
+    if (seq === 1) {
+      this.db.prepare(`UPDATE shipments SET status = 'labelled', tracking_number = ?, updated_at = ? WHERE id = ?`).run(trackingNumber, now, id);
+    }
+    const parcel = this.db.prepare('SELECT id FROM parcels WHERE shipment_id = ? AND seq = ?').get(id, seq) as { id: number };
+    this.db.prepare('UPDATE parcels SET tracking_number = ? WHERE id = ?').run(trackingNumber, parcel.id);
+    return parcel.id;
+  }
+
+  /** The label is out; returns whether Odoo has it already (then the order is done). */
+  printed(id: number): boolean {
+    this.db.prepare(`UPDATE shipments SET status = 'printed', updated_at = ? WHERE id = ?`).run(this.clock.now(), id);
+    return this.byId(id)?.dispatched_at !== null;
+  }
+
+  dispatched(sessionId: number): void {
+    const now = this.clock.now();
+    this.db.prepare('UPDATE shipments SET dispatched_at = ?, updated_at = ? WHERE session_id = ?').run(now, now, sessionId);
+  }
+
+  cancelOfSession(sessionId: number): void {
+    this.db.prepare(`UPDATE shipments SET status = 'cancelled', updated_at = ? WHERE session_id = ?`).run(this.clock.now(), sessionId);
+  }
+
+  /** The latest session of the order that was packed here and whose dispatch has not reached Odoo yet. */
+  undispatchedOf(orderId: number): { session_id: number; active: number; status: string; tracking_number: string | null } | null {
+    return (this.db
+      .prepare(
+        `SELECT s.id AS session_id, s.active, sh.status, sh.tracking_number FROM pack_sessions s
+         JOIN shipments sh ON sh.session_id = s.id
+         WHERE s.order_id = ? AND s.step != 'cancelled' AND sh.status != 'cancelled' AND sh.dispatched_at IS NULL
+         ORDER BY s.id DESC LIMIT 1`,
+      )
+      .get(orderId) as { session_id: number; active: number; status: string; tracking_number: string | null } | undefined) ?? null;
+  }
+}
