@@ -96,11 +96,11 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 export async function startCarrierServer(
   spec: CarrierServerSpec,
-  options: { port?: number; knobs?: CarrierKnobs },
+  options: { port?: number; knobs?: CarrierKnobs; files?: Map<string, { type: string; bytes: Buffer }> },
 ): Promise<CarrierServer> {
   const knobs: CarrierKnobs = { ...options.knobs };
   const contractFailures: string[] = [];
-  const files = new Map<string, { type: string; bytes: Buffer }>();
+  const files = options.files ?? new Map<string, { type: string; bytes: Buffer }>();
   const sockets = new Set<Socket>();
 
   /** Replies only what the document allows; a reply of ours that does not is a sandbox bug, made loud. */

@@ -44,8 +44,7 @@ export async function startSandboxShipEngine(options: SandboxShipEngineOptions):
   const purchases: Purchase[] = [];
   let serial = 0;
   let base = '';
-  // Declared before the server so route() can reach its file store.
-  let server: CarrierServer;
+  const files = new Map<string, { type: string; bytes: Buffer }>();
 
   const buy = async (body: Obj, knobs: CarrierKnobs): Promise<ApiReply> => {
     const shipment = body.shipment as Obj;
@@ -70,7 +69,7 @@ export async function startSandboxShipEngine(options: SandboxShipEngineOptions):
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const trackingNumbers = packages.map((_p, i) => sandboxTrackingNumber('9400', serial * 100 + i + 1));
     const ext = (shipment.external_shipment_id as string | null | undefined) ?? null;
-    const files: Buffer[] = [];
+    const pieces: Buffer[] = [];
     const packageBodies: Obj[] = [];
     for (const [i, pkg] of packages.entries()) {
       const weight = pkg.weight as { value: number; unit: string };
@@ -86,8 +85,8 @@ export async function startSandboxShipEngine(options: SandboxShipEngineOptions):
         parcelCount: packages.length,
       });
       const name = `${labelId}-${i + 1}.${format}`;
-      server.files.set(name, file);
-      files.push(file.bytes);
+      files.set(name, file);
+      pieces.push(file.bytes);
       const href = `${base}/labels/${name}`;
       packageBodies.push({
         package_id: i + 1,
@@ -108,7 +107,7 @@ export async function startSandboxShipEngine(options: SandboxShipEngineOptions):
     }
     // The label's own download holds every package's label, one after the other (ZPL) or the first (PDF).
     const whole = `${labelId}.${format}`;
-    server.files.set(whole, { type: format === 'zpl' ? 'application/zpl' : 'application/pdf', bytes: format === 'zpl' ? Buffer.concat(files) : files[0]! });
+    files.set(whole, { type: format === 'zpl' ? 'application/zpl' : 'application/pdf', bytes: format === 'zpl' ? Buffer.concat(pieces) : pieces[0]! });
     const href = `${base}/labels/${whole}`;
     const label: Obj = {
       label_id: labelId,
@@ -215,7 +214,7 @@ export async function startSandboxShipEngine(options: SandboxShipEngineOptions):
     }
   };
 
-  server = await startCarrierServer(
+  const server = await startCarrierServer(
     {
       name: 'Sandbox ShipEngine',
       checker,
@@ -240,7 +239,7 @@ export async function startSandboxShipEngine(options: SandboxShipEngineOptions):
       },
       route,
     },
-    { port: options.port, knobs: options.knobs },
+    { port: options.port, knobs: options.knobs, files },
   );
   base = server.url;
   return Object.assign(server, { apiKey: options.apiKey, purchases });

@@ -66,7 +66,7 @@ export async function startSandboxShippo(options: SandboxShippoOptions): Promise
   const purchases: Purchase[] = [];
   let serial = 0;
   let base = '';
-  let server: CarrierServer;
+  const files = new Map<string, { type: string; bytes: Buffer }>();
 
   const address = (a: Obj): Obj => ({ ...a, object_id: id(), object_owner: OWNER, object_created: stamp(), object_updated: stamp(), is_complete: true, test: true });
 
@@ -176,7 +176,7 @@ export async function startSandboxShippo(options: SandboxShippoOptions): Promise
         parcelCount: parcels.length,
       });
       const name = `${trackingNumber}.${format === 'ZPLII' ? 'zpl' : 'pdf'}`;
-      server.files.set(name, file);
+      files.set(name, file);
       bought.push(
         transaction({
           status: 'SUCCESS',
@@ -248,7 +248,7 @@ export async function startSandboxShippo(options: SandboxShippoOptions): Promise
     }
   };
 
-  server = await startCarrierServer(
+  const server = await startCarrierServer(
     {
       name: 'Sandbox Shippo',
       checker,
@@ -270,7 +270,7 @@ export async function startSandboxShippo(options: SandboxShippoOptions): Promise
       },
       route,
     },
-    { port: options.port, knobs: options.knobs },
+    { port: options.port, knobs: options.knobs, files },
   );
   base = server.url;
   return Object.assign(server, { apiKey: options.apiKey, purchases });
