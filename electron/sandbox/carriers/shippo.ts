@@ -46,9 +46,11 @@ function fieldErrors(messages: string[]): Obj {
   for (const message of messages) {
     const path = (/^\$(\S*)/.exec(message)?.[1] ?? '').split(/[.[\]]+/).filter(Boolean);
     if (path.length === 0) path.push('non_field_errors');
+    // The deepest field wins: "parcels[0] must be string" (a oneOf branch) yields to "parcels[0].weight …".
     let node = out;
     for (const key of path.slice(0, -1)) node = (node[key] = isObj(node[key]) ? node[key] : {}) as Obj;
     const last = path[path.length - 1]!;
+    if (isObj(node[last])) continue;
     node[last] = [...(Array.isArray(node[last]) ? (node[last] as string[]) : []), message];
   }
   return out;
@@ -214,6 +216,10 @@ export async function startSandboxShippo(options: SandboxShippoOptions): Promise
         const results = all.slice((page - 1) * size, page * size);
         const next = page * size < all.length ? `${base}/transactions?page=${page + 1}&results=${size}${rate ? `&rate=${rate}` : ''}` : '';
         return { status: 200, body: { next, previous: page > 1 ? `${base}/transactions?page=${page - 1}&results=${size}` : '', results } };
+      }
+      case 'GET /transactions/{TransactionId}': {
+        const t = transactions.find((x) => x.object_id === req.params.TransactionId);
+        return t ? { status: 200, body: t } : { status: 404, body: { detail: 'Not found.' } };
       }
       case 'POST /refunds': {
         const body = req.body as Obj;
