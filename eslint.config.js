@@ -7,6 +7,50 @@ const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'net', 'htt
 const nodeOnlyPackages = ['better-sqlite3', 'serialport', '@serialport/*', 'node-thermal-printer', 'ws', 'bwip-js/node'];
 const electronOnly = { name: 'electron', message: "Only electron/main* and electron/preload* may import 'electron'." };
 
+const corePatterns = [
+  { group: ['react', 'react-dom', 'react-dom/*'], message: 'The core has no UI.' },
+  { group: ['**/renderer/**'], message: 'The core never imports renderer code.' },
+];
+// Imports of another room, from a file one to three folders deep in electron/core.
+const into = (names) => names.flatMap((n) => ['../', '../../', '../../../'].map((up) => `${up}${n}/*`));
+const room = (names, message) => ({ group: [...into([...names, 'entry']), '../station', '../../station'], message });
+const labelsRoom = into(['labels']);
+const coreRooms = [
+  {
+    files: ['electron/core/store/**/*.ts', 'electron/core/labels/**/*.ts'],
+    patterns: [room(['sync', 'devices', 'host', 'odoo', 'carriers', 'pack', 'sandbox'], 'store/ and labels/ import nothing above them.')],
+  },
+  {
+    files: ['electron/core/sync/**/*.ts', 'electron/core/host/**/*.ts'],
+    patterns: [room(['odoo', 'carriers', 'pack', 'sandbox'], 'sync/ and host/ import nothing above them.')],
+  },
+  {
+    files: ['electron/core/devices/**/*.ts'],
+    patterns: [
+      room(['odoo', 'carriers', 'pack', 'sandbox'], 'devices/ imports nothing above it.'),
+      { group: labelsRoom, message: 'devices/ never imports labels/: the journal gets a label encoder.' },
+    ],
+  },
+  {
+    files: ['electron/core/odoo/**/*.ts', 'electron/core/carriers/**/*.ts'],
+    patterns: [
+      room(['sandbox'], 'Adapters import nothing above them.'),
+      { group: [...into(['pack']), '!**/pack/effects'], message: 'Adapters import from pack/ only pack/effects.' },
+    ],
+  },
+  {
+    files: ['electron/core/pack/**/*.ts'],
+    patterns: [
+      room(['sandbox'], 'pack/ imports nothing above it.'),
+      { group: labelsRoom, message: 'pack/ never draws a label: it asks the carrier registry.' },
+    ],
+  },
+  {
+    files: ['electron/core/*.ts'],
+    patterns: [{ group: ['../sandbox/*', '../sandbox/**'], message: 'Only the entry points load the sandbox (with import()).' }],
+  },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test/fixtures/**'] },
   js.configs.recommended,
@@ -21,19 +65,14 @@ export default tseslint.config(
   },
   {
     files: ['electron/core/**/*.ts', 'electron/sandbox/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [electronOnly],
-          patterns: [
-            { group: ['react', 'react-dom', 'react-dom/*'], message: 'The core has no UI.' },
-            { group: ['**/renderer/**'], message: 'The core never imports renderer code.' },
-          ],
-        },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', { paths: [electronOnly], patterns: corePatterns }] },
   },
+  // Rooms inside the core (ARCHITECTURE.md, "Inside the core"): a lower room never imports a higher
+  // one. test/unit/boundaries.test.ts checks the same rules from test/support/import-rules.ts.
+  ...coreRooms.map(({ files, patterns }) => ({
+    files,
+    rules: { 'no-restricted-imports': ['error', { paths: [electronOnly], patterns: [...corePatterns, ...patterns] }] },
+  })),
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     languageOptions: { globals: { ...globals.browser } },

@@ -84,6 +84,13 @@ export function importsOf(source: string): string[] {
   return [...found];
 }
 
+/** Type-only imports: no run-time edge, but a dependency between rooms of the core all the same. */
+export function typeImportsOf(source: string): string[] {
+  const found = new Set<string>();
+  for (const m of source.matchAll(/\b(?:import|export)\s+type\b[^'";]*?\sfrom\s*['"]([^'"]+)['"]/g)) found.add(m[1]!);
+  return [...found];
+}
+
 function packageName(specifier: string): string {
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
@@ -91,10 +98,56 @@ function packageName(specifier: string): string {
 
 const builtins = new Set(builtinModules);
 
+/**
+ * The rooms inside the core (ARCHITECTURE.md, "Inside the core"), lowest first. A room may import
+ * its own and lower rooms, never a higher one; a few pairs are refused on top of that (below).
+ */
+const ROOM_LEVEL: Record<string, number> = {
+  base: 0, // clock, paths, events, serial-queue: imported by anyone
+  store: 1,
+  labels: 1,
+  sync: 2,
+  devices: 2,
+  host: 2,
+  odoo: 3,
+  carriers: 3,
+  pack: 4,
+  station: 5, // the composition root (station.ts) and what it alone uses
+  entry: 6,
+};
+
+/** Which room of the core a repo path is in; null outside electron/core and electron/sandbox. */
+export function roomOf(path: string): string | null {
+  if (path.startsWith('electron/sandbox/')) return 'sandbox';
+  const m = /^electron\/core\/(?:([^/]+)\/.+|([^/]+))$/.exec(path);
+  if (!m) return null;
+  if (m[1]) return m[1] in ROOM_LEVEL ? m[1] : 'station';
+  return /^(clock|paths|events|serial-queue)(\.ts)?$/.test(m[2]!) ? 'base' : 'station';
+}
+
+/** Problems with a relative import from one room of the core to another. */
+function checkRoom(file: string, target: string): string[] {
+  const from = roomOf(file);
+  const to = roomOf(target.replace(/\.(ts|js|mjs|cjs)$/, '') + '.ts');
+  if (!from || !to || from === to) return [];
+  if (to === 'sandbox') return from === 'entry' ? [] : [`${file}: only the entry points load the sandbox (${target})`];
+  // The sandbox stands in for other systems; it may reuse the core's drawing and device formats only.
+  if (from === 'sandbox') return ['base', 'devices', 'labels'].includes(to) ? [] : [`${file}: the sandbox imports ${target}`];
+  if ((from === 'odoo' || from === 'carriers') && to === 'pack') {
+    return /^electron\/core\/pack\/effects(\.ts)?$/.test(target) ? [] : [`${file}: adapters import from pack/ only pack/effects (${target})`];
+  }
+  if (from === 'devices' && to === 'labels') return [`${file}: devices never import labels; the journal gets an encoder (${target})`];
+  if (from === 'pack' && to === 'labels') return [`${file}: pack never draws a label; it asks the carrier registry (${target})`];
+  if (ROOM_LEVEL[to]! > ROOM_LEVEL[from]!) return [`${file}: ${from}/ imports the higher room ${to}/ (${target})`];
+  return [];
+}
+
 /** Problems with one import of one file, as readable sentences; empty when it is allowed. */
-export function checkImport(file: string, specifier: string, resolvedRepoPath: string | null): string[] {
+export function checkImport(file: string, specifier: string, resolvedRepoPath: string | null, typeOnly = false): string[] {
   const side = sideOf(file);
   if (!side) return [];
+  // A type-only import crosses no process boundary; it still ties one room of the core to another.
+  if (typeOnly) return side === 'core' && specifier.startsWith('.') && resolvedRepoPath ? checkRoom(file, resolvedRepoPath) : [];
   const problems: string[] = [];
   if (specifier.startsWith('.')) {
     const target = resolvedRepoPath ? sideOf(resolvedRepoPath) : null;
@@ -105,6 +158,7 @@ export function checkImport(file: string, specifier: string, resolvedRepoPath: s
     if (side === 'core' && target && ['renderer', 'main', 'preload'].includes(target)) {
       problems.push(`${file}: core imports ${resolvedRepoPath}`);
     }
+    if (side === 'core' && resolvedRepoPath) problems.push(...checkRoom(file, resolvedRepoPath));
     return problems;
   }
   if (specifier.startsWith('node:') || builtins.has(specifier.split('/')[0]!)) {

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkImport, importsOf, packageClasses } from '../support/import-rules';
+import { checkImport, importsOf, packageClasses, typeImportsOf } from '../support/import-rules';
 
 const repo = resolve(__dirname, '..', '..');
 
@@ -19,12 +19,15 @@ function sourceFiles(dir: string): string[] {
 }
 
 function violations(files: string[], read: (f: string) => string): string[] {
-  return files.flatMap((file) =>
-    importsOf(read(file)).flatMap((specifier) => {
-      const resolved = specifier.startsWith('.') ? relative(repo, resolve(repo, dirname(file), specifier)) : null;
-      return checkImport(file, specifier, resolved);
-    }),
-  );
+  const resolved = (file: string, specifier: string) =>
+    specifier.startsWith('.') ? relative(repo, resolve(repo, dirname(file), specifier)) : null;
+  return files.flatMap((file) => {
+    const source = read(file);
+    return [
+      ...importsOf(source).flatMap((specifier) => checkImport(file, specifier, resolved(file, specifier))),
+      ...typeImportsOf(source).flatMap((specifier) => checkImport(file, specifier, resolved(file, specifier), true)),
+    ];
+  });
 }
 
 describe('process boundaries', () => {
@@ -61,6 +64,13 @@ describe('process boundaries', () => {
       'renderer/src/bad.tsx': "import { readFileSync } from 'node:fs';\nimport Database from 'better-sqlite3';\nimport { x } from '../../electron/core/station';",
       'shared/bad.ts': "import { join } from 'path';\nimport leftpad from 'left-pad';",
       'electron/preload-bad.ts': "import { readFileSync } from 'node:fs';",
+      // Rooms inside the core.
+      'electron/core/store/bad.ts': "import { PackSession } from '../pack/pack-session';",
+      'electron/core/odoo/dispatch/bad.ts': "import { dispatchRow } from '../../pack/effects';\nimport type { Bench } from '../../pack/bench';",
+      'electron/core/devices/printer/bad.ts': "import { zplDpi } from '../../labels/carrier-label';",
+      'electron/core/pack/bad.ts': "import { renderShippingLabelZpl } from '../labels/zpl-shipping-label';",
+      'electron/core/wiring-bad.ts': "import { startPrinterSink } from '../sandbox/printer-sink';",
+      'electron/core/entry/good.ts': "import { loadSandbox } from './sandbox-loader';\nimport type { SandboxOdoo } from '../../sandbox/index';",
     };
     const found = violations(Object.keys(fake), (f) => fake[f]!);
     expect(found).toEqual([
@@ -72,6 +82,11 @@ describe('process boundaries', () => {
       'shared/bad.ts: shared code imports the Node module path',
       'shared/bad.ts: imports left-pad, which is not classed in test/support/import-rules.ts',
       'electron/preload-bad.ts: a sandboxed preload cannot import node:fs',
+      'electron/core/store/bad.ts: store/ imports the higher room pack/ (electron/core/pack/pack-session)',
+      'electron/core/odoo/dispatch/bad.ts: adapters import from pack/ only pack/effects (electron/core/pack/bench)',
+      'electron/core/devices/printer/bad.ts: devices never import labels; the journal gets an encoder (electron/core/labels/carrier-label)',
+      'electron/core/pack/bad.ts: pack never draws a label; it asks the carrier registry (electron/core/labels/zpl-shipping-label)',
+      'electron/core/wiring-bad.ts: only the entry points load the sandbox (electron/sandbox/printer-sink)',
     ]);
   });
 });
