@@ -3,19 +3,10 @@
 import type { Party } from '../../../shared/order';
 import { labelPdfFromPng } from '../../core/labels/label-pdf';
 import { renderLabelPng } from '../../core/labels/label-png';
-import { renderShippingLabelZpl } from '../../core/labels/zpl-shipping-label';
+import { renderShippingLabelZpl, type ShippingLabelData } from '../../core/labels/zpl-shipping-label';
 
-export interface SandboxLabel {
-  shipFrom: Party;
-  shipTo: Party;
-  carrier: string;
-  service: string;
-  trackingNumber: string;
-  reference: string;
-  weightG: number;
-  parcelIndex: number;
-  parcelCount: number;
-}
+/** What a sandbox carrier prints on its label: the bench's own label fields. */
+export type SandboxLabel = ShippingLabelData;
 
 export async function sandboxLabelFile(format: 'zpl' | 'pdf', label: SandboxLabel): Promise<{ type: string; bytes: Buffer }> {
   const zpl = renderShippingLabelZpl(label, { code2d: 'none' });
