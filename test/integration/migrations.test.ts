@@ -111,6 +111,7 @@ describe('migration runner', () => {
       90: ['order_codes', 'prefetch_cursors'],
       120: ['packed_lots'],
       130: ['approval_uses', 'badge_guard'],
+      180: ['pack_parcel_lines', 'pack_parcels'],
     };
     let seen = new Set<string>();
     for (let i = 0; i < migrations.length; i++) {
