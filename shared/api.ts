@@ -80,7 +80,7 @@ export const OrderView = z.object({
     .default(null),
   /**
    * An order packed in several parcels (NEW-PARCEL): each closed parcel with its weight and box,
-   * then the open one (weight null). Empty while the order is one parcel.
+   * then the open one (weight null until the order is weighed). Empty while the order is one parcel.
    */
   parcels: z
     .array(

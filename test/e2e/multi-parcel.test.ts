@@ -80,6 +80,7 @@ describe('pack one order in three parcels in the browser', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     // The last parcel is weighed once everything is in; the order goes to Odoo.
     await waitForEvent(bench.station.events, 'state', (s) => s.step === 'done', 60_000, 'step done');
+    await parcelRows.filter({ hasText: /^Parcel 3: \d+ items · Box L · \d+\.\d{3} kg ✓$/ }).waitFor();
     await bench.page.screenshot({ path: join(ARTIFACTS, 'multi-parcel-done.png') });
 
     // One purchase for the three parcels: one create-label row, the shipment with three parcels.

@@ -65,9 +65,12 @@ function parcelViews(ctx: PackContext, row: SessionRow, order: Order): OrderView
   if (closed.length === 0) return [];
   const boxName = (typeId: number | null) => (typeId ? (ctx.packageTypes.byId(typeId, order.source)?.name ?? null) : null);
   const count = (units: ReadonlyMap<number, number>) => [...units.values()].reduce((n, u) => n + u, 0);
+  const shipment = ctx.shipments.ofSession(row.id);
+  const lastWeight = shipment ? (ShipmentRequest.parse(JSON.parse(shipment.request)).parcels.at(-1)?.weightG ?? null) : null;
   return [
     ...closed.map((p) => ({ seq: p.seq, weightG: p.weightG, box: boxName(p.packageTypeId), items: count(p.units), open: false })),
-    { seq: open.seq, weightG: null, box: boxName(open.packageTypeId), items: count(open.units), open: true },
+    // Once the order is weighed, the last parcel's weight is the shipment's.
+    { seq: open.seq, weightG: lastWeight, box: boxName(open.packageTypeId), items: count(open.units), open: lastWeight === null },
   ];
 }
 
