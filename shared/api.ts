@@ -78,6 +78,21 @@ export const OrderView = z.object({
     })
     .nullable()
     .default(null),
+  /**
+   * An order packed in several parcels (NEW-PARCEL): each closed parcel with its weight and box,
+   * then the open one (weight null until the order is weighed). Empty while the order is one parcel.
+   */
+  parcels: z
+    .array(
+      z.object({
+        seq: z.number().int().positive(),
+        weightG: z.number().int().positive().nullable(),
+        box: z.string().nullable(),
+        items: z.number().nonnegative(),
+        open: z.boolean(),
+      }),
+    )
+    .default([]),
 });
 export type OrderView = z.infer<typeof OrderView>;
 
@@ -87,7 +102,10 @@ export const LabelView = z.object({
   trackingNumber: z.string().nullable(),
   carrier: z.string(),
   service: z.string(),
+  /** The whole shipment's weight. */
   weightG: z.number().int().positive(),
+  /** How many parcels (labels) the shipment has. */
+  parcelCount: z.number().int().positive().default(1),
   /** Address block as printed, one line per entry. */
   shipTo: z.array(z.string()),
   reference: z.string(),

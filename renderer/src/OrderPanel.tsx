@@ -56,6 +56,17 @@ export function OrderPanel({ order }: { order: OrderView }) {
           })}
         </tbody>
       </table>
+      {order.parcels.length > 0 && (
+        <ol className="parcels" aria-label="Parcels" data-testid="parcels">
+          {order.parcels.map((p) => (
+            <li key={p.seq} className={p.open ? 'parcel-open' : 'parcel-closed'} data-testid="parcel">
+              Parcel {p.seq}: {p.items} item{p.items === 1 ? '' : 's'}
+              {p.box && ` · ${p.box}`}
+              {p.weightG !== null ? ` · ${(p.weightG / 1000).toFixed(3)} kg ✓` : ' · packing now'}
+            </li>
+          ))}
+        </ol>
+      )}
     </section>
   );
 }
@@ -99,7 +110,7 @@ export function LabelPreview({ label, station }: { label: LabelView; station: St
             {label.trackingNumber ?? 'Waiting for the carrier…'}
           </div>
           <div className="label-foot">
-            {label.reference} · {(label.weightG / 1000).toFixed(3)} kg · Parcel 1 of 1
+            {label.reference} · {(label.weightG / 1000).toFixed(3)} kg · {label.parcelCount === 1 ? 'Parcel 1 of 1' : `${label.parcelCount} parcels`}
           </div>
         </div>
       )}

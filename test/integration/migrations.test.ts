@@ -111,6 +111,7 @@ describe('migration runner', () => {
       90: ['order_codes', 'prefetch_cursors'],
       120: ['packed_lots'],
       130: ['approval_uses', 'badge_guard'],
+      180: ['pack_parcel_lines', 'pack_parcels'],
     };
     let seen = new Set<string>();
     for (let i = 0; i < migrations.length; i++) {
@@ -256,6 +257,28 @@ describe('0170 scale zero', () => {
     expect(() => insert.run(2, 0, null)).toThrow(/CHECK/);
     insert.run(1, 1, 1350);
     expect(() => insert.run(1, 0, null)).toThrow(/UNIQUE|PRIMARY KEY/);
+    db.close();
+  });
+});
+
+describe('0180 pack parcels', () => {
+  it('adds STRICT pack_parcels and pack_parcel_lines; a parcel line belongs to a closed parcel and counts units', () => {
+    const db = new Database(dir.file('0180.sqlite'));
+    db.pragma('foreign_keys = ON');
+    expect(migrate(db, migrations.filter((m) => m.version <= 180)).at(-1)).toBe(180);
+    const tables = tablesOf(db).filter((t) => t.name.startsWith('pack_parcel'));
+    expect(tables).toEqual([
+      { name: 'pack_parcel_lines', strict: 1 },
+      { name: 'pack_parcels', strict: 1 },
+    ]);
+    db.exec(`INSERT INTO orders (id, source_url, source_db, picking_id, name, state, data, write_date, fetched_at) VALUES (1, 'u', 'd', 1, 'WH/OUT/1', 'assigned', '{}', 'x', 1)`);
+    db.exec(`INSERT INTO pack_sessions (id, order_id, packer, step, opened_at, updated_at) VALUES (1, 1, 'p', 'packing', 1, 1)`);
+    const line = db.prepare('INSERT INTO pack_parcel_lines (session_id, seq, move_id, units) VALUES (1, 1, ?, ?)');
+    expect(() => line.run(7, 1)).toThrow(/FOREIGN KEY/);
+    db.exec(`INSERT INTO pack_parcels (session_id, seq, weight_g, package_type_id, closed_at) VALUES (1, 1, 900, NULL, 1)`);
+    expect(() => db.exec(`INSERT INTO pack_parcels (session_id, seq, weight_g, closed_at) VALUES (1, 2, 0, 1)`)).toThrow(/CHECK/);
+    line.run(7, 2);
+    expect(() => line.run(8, 0)).toThrow(/CHECK/);
     db.close();
   });
 });

@@ -2,7 +2,7 @@
 // and manual weight entry, all audited. Sandbox Odoo over HTTP; weights come in as the scale
 // service would deliver them (pack.weighed), or typed by a lead (enterWeight).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CallResult, ExceptionView, StationState } from '../../shared/api';
+import type { CallResult, ExceptionView, OrderView, StationState } from '../../shared/api';
 import { dispatch } from '../../shared/bridge';
 import type { Station } from '../../electron/core/station';
 import { startSandboxRig, type SandboxRig } from '../support/sandbox-rig';
@@ -112,5 +112,76 @@ describe('weight-variance gate in the pack session', () => {
       .get() as { actor: string; data: string };
     expect(audit.actor).toBe('staff:2');
     expect(JSON.parse(audit.data)).toMatchObject({ manual: { reason: 'Scale cable cut' } });
+  });
+});
+
+describe('an order in several parcels (NEW-PARCEL)', () => {
+  /** Unit weights (g) of the open order's moves. */
+  const unitWeights = () =>
+    new Map(
+      (
+        stationDb(station)
+          .prepare(`SELECT l.move_id, l.unit_weight_g FROM order_lines l JOIN pack_sessions s ON s.order_id = l.order_id WHERE s.active = 1`)
+          .all() as { move_id: number; unit_weight_g: number }[]
+      ).map((r) => [r.move_id, r.unit_weight_g]),
+    );
+
+  it('weighs each parcel against the items in it, holds one that is off, and resumes mid-order after a restart', async () => {
+    await ok('scan', { code: 'P-1' });
+    // An order of two units or more.
+    let lines: OrderView['lines'] = [];
+    for (const name of rig.odoo.state.sampleNames()) {
+      const opened = await ok<{ state: StationState }>('scan', { code: name });
+      lines = opened.state.order!.lines;
+      if (lines.reduce((n, l) => n + l.quantity, 0) >= 2) break;
+      await ok('scan', { code: '*PB*CANCEL' });
+    }
+    const [first, ...rest] = unitScans(lines);
+    const weights = unitWeights();
+    await ok('scan', { code: first! });
+    const newParcel = await ok<{ message: { text: string } }>('scan', { code: '*PB*NEW-PARCEL' });
+    expect(newParcel.message.text).toBe('Parcel 1: put it on the scale.');
+    expect(station.pack.step()).toBe('weighing');
+
+    // Parcel 1 holds one unit of the first line: that, with the box, is what it should weigh.
+    const expected1 = Math.round(weights.get(lines[0]!.moveId)!) + 150;
+    const held = station.pack.weighed(expected1 + 600);
+    expect(held?.text).toMatch(new RegExp(`600 g above the expected ${(expected1 / 1000).toFixed(3)} kg`));
+    expect(openHolds()).toHaveLength(1);
+    expect(openHolds()[0]!.context).toMatchObject({ parcel: 1, actualG: expected1 + 600 });
+
+    const closed = station.pack.weighed(expected1 + 10);
+    expect(closed?.text).toMatch(/^Parcel 1 closed at \d+\.\d{3} kg\. Pack parcel 2: Scan each item: \d+ left\.$/);
+    expect(station.pack.step()).toBe('packing');
+    expect(openHolds()).toEqual([]);
+
+    // A restart finds parcel 1 closed and parcel 2 open.
+    station = await rig.restart();
+    expect(station.pack.step()).toBe('packing');
+    expect(station.pack.orderView()!.parcels).toEqual([
+      { seq: 1, weightG: expected1 + 10, box: null, items: 1, open: false },
+      { seq: 2, weightG: null, box: null, items: 0, open: true },
+    ]);
+
+    for (const code of rest) await ok('scan', { code });
+    expect(station.pack.step()).toBe('weighing');
+    const all = lines.reduce((g, l) => g + weights.get(l.moveId)! * l.quantity, 0);
+    const expected2 = Math.round(all - weights.get(lines[0]!.moveId)!) + 150;
+    const shipped = station.pack.weighed(expected2 + 20);
+    expect(shipped?.text).toMatch(/^Parcel 2 of 2: \d+\.\d{3} kg captured\. Getting 2 labels…$/);
+    expect(station.pack.step()).toBe('labelling');
+    const parcels = stationDb(station).prepare('SELECT seq, weight_g FROM parcels ORDER BY seq').all();
+    expect(parcels).toEqual([
+      { seq: 1, weight_g: expected1 + 10 },
+      { seq: 2, weight_g: expected2 + 20 },
+    ]);
+  });
+
+  it('refuses NEW-PARCEL on an empty parcel', async () => {
+    await ok('scan', { code: 'P-1' });
+    await ok('scan', { code: rig.odoo.state.sampleNames()[0]! });
+    const reply = await ok<{ message: { text: string } }>('scan', { code: '*PB*NEW-PARCEL' });
+    expect(reply.message.text).toBe('Parcel 1 is empty. Scan its items first.');
+    expect(station.pack.step()).toBe('packing');
   });
 });

@@ -81,3 +81,13 @@ async function read(png: Buffer, textMode: 'Plain' | 'HRI'): Promise<DecodedSymb
     .filter((r) => r.isValid)
     .map((r) => ({ format: r.format, text: r.text, symbologyIdentifier: r.symbologyIdentifier }));
 }
+
+/** The text of every ^FH^FD field of a ZPL label, with `_hh` escapes decoded as UTF-8 bytes. */
+export function zplFieldTexts(zpl: string): string[] {
+  return [...zpl.matchAll(/\^FH\^FD(.*?)\^FS/gs)].map(([, data]) => {
+    const parts = (data ?? '').split(/_([0-9A-Fa-f]{2})/);
+    // split() with a capture group alternates literal text and hex byte codes.
+    const bytes = parts.map((part, i) => (i % 2 === 1 ? Buffer.from([parseInt(part, 16)]) : Buffer.from(part, 'utf8')));
+    return Buffer.concat(bytes).toString('utf8');
+  });
+}

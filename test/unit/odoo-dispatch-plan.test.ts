@@ -267,6 +267,56 @@ describe.each([16, 17, 18, 19])('the dispatch plan for Odoo %i', (major) => {
     });
   });
 
+  describe('several parcels: one package each, the move lines dealt out to them', () => {
+    // Parcel 1: one unit of move 100 and move 102's unit; parcel 2: the other unit of move 100 and
+    // the three lot-tracked units of move 101.
+    const parcels: NonNullable<DispatchPayload['parcels']> = [
+      { trackingRef: 'PB0000100001', weightG: 700, packageTypeId: 3, lines: [{ moveId: 100, quantity: 1 }, { moveId: 102, quantity: 1 }] },
+      { trackingRef: 'PB0000100002', weightG: 550, lines: [{ moveId: 100, quantity: 1 }, { moveId: 101, quantity: 3, lots: [{ name: 'L-B', quantity: 3 }] }] },
+    ];
+    const newLine = (moveId: number, productId: number) => ({ move_id: moveId, product_id: productId, location_id: 8, location_dest_id: 5, product_uom_id: 1 });
+
+    it('a move in two parcels is split across two lines; a move with no line gets one in its parcel; the refs are joined by ","', () => {
+      const plan = onlyPlan(planDispatch(d, UID, [payload({ parcels })], snapshot(d, { lots: [lot(77, 'L-B', 6)] })));
+      expect(plan.parcels).toEqual([
+        { trackingRef: 'PB0000100001', weightG: 700, packageTypeId: 3 },
+        { trackingRef: 'PB0000100002', weightG: 550, packageTypeId: undefined },
+      ]);
+      expect(plan.trackingRef).toBe('PB0000100001,PB0000100002');
+      expect(pickingWrite(plan, [55, 56], UID)).toEqual({
+        carrier_tracking_ref: 'PB0000100001,PB0000100002',
+        shipping_weight: 1.25,
+        move_line_ids: [
+          [1, 1000, { ...g.line(1), result_package_id: 55 }],
+          [0, 0, { ...newLine(100, 5), ...g.line(1), result_package_id: 56 }],
+          [1, 1001, { ...g.line(3), lot_id: 77, result_package_id: 56 }],
+          [0, 0, { ...newLine(102, 8), ...g.line(1), result_package_id: 55 }],
+        ],
+      });
+    });
+
+    it('a reserved lot line split across parcels keeps its lot on both parts', () => {
+      const split: NonNullable<DispatchPayload['parcels']> = [
+        { trackingRef: 'PB1', weightG: 600, lines: [{ moveId: 100, quantity: 2 }, { moveId: 101, quantity: 1 }] },
+        { trackingRef: 'PB2', weightG: 650, lines: [{ moveId: 101, quantity: 2 }, { moveId: 102, quantity: 1 }] },
+      ];
+      const p = payload({ parcels: split, lines: [{ moveId: 100, quantity: 2 }, { moveId: 101, quantity: 3 }, { moveId: 102, quantity: 1 }] });
+      const plan = onlyPlan(planDispatch(d, UID, [p], snapshot(d)));
+      expect(pickingWrite(plan, [55, 56], UID).move_line_ids).toEqual([
+        [1, 1000, { ...g.line(2), result_package_id: 55 }],
+        [1, 1001, { ...g.line(1), result_package_id: 55 }],
+        [0, 0, { ...newLine(101, 6), lot_id: 40, ...g.line(2), result_package_id: 56 }],
+        [0, 0, { ...newLine(102, 8), ...g.line(1), result_package_id: 56 }],
+      ]);
+    });
+
+    it('a row without parcels (queued by an older build) is one parcel with every line', () => {
+      const plan = onlyPlan(planDispatch(d, UID, [payload({ packageTypeId: 3 })], snapshot(d, { lots: [lot(77, 'L-B', 6)] })));
+      expect(plan.parcels).toEqual([{ trackingRef: 'PB0000100001', weightG: 1250, packageTypeId: 3 }]);
+      expect(plan.linePackages).toEqual([0, 0]);
+    });
+  });
+
   it('a second row for the same picking in one batch waits for the first', () => {
     const decisions = planDispatch(d, UID, [payload(), payload({ trackingRef: 'PB0000100002' })], snapshot(d, { lots: [lot(77, 'L-B', 6)] }));
     expect('plan' in decisions[0]!).toBe(true);

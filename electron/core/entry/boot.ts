@@ -197,7 +197,7 @@ function simulateParcels(
     const state = payload as { step: string; order: { lines: { quantity: number; moveId: number }[] } | null };
     if (state.step === 'weighing' && !loaded) {
       loaded = true;
-      sim.setWeight(expectedParcelGrams(db) + station.effectiveSettings().packing.boxTareG + 25, { motionMs: 700 });
+      sim.setWeight(expectedParcelGrams(db, station.effectiveSettings().packing.boxTareG) + 25, { motionMs: 700 });
     } else if (state.step !== 'weighing' && loaded) {
       loaded = false;
       sim.setWeight(0, { motionMs: 300 });
@@ -210,15 +210,23 @@ function simulateParcels(
 }
 
 /**
- * Product weights × quantities of the open order; the caller adds a box, a little over the expected
- * weight as real boxes are, well within the variance gate.
+ * Product weights × units in the open parcel (the whole order when nothing was counted), and its
+ * box: the scanned package type's empty weight, else the bench's tare. The caller adds a little
+ * over the expected weight, as real boxes are, well within the variance gate.
  */
-function expectedParcelGrams(db: Db): number {
+function expectedParcelGrams(db: Db, boxTareG: number): number {
   const row = db
     .prepare(
-      `SELECT coalesce(sum(l.unit_weight_g * l.quantity), 0) AS grams FROM pack_sessions s
-       JOIN order_lines l ON l.order_id = s.order_id WHERE s.active = 1`,
+      `SELECT coalesce(sum(l.unit_weight_g * CASE
+           WHEN NOT EXISTS (SELECT 1 FROM packed_lines x WHERE x.session_id = s.id) THEN l.quantity
+           ELSE coalesce(p.packed, 0) - coalesce((SELECT sum(c.units) FROM pack_parcel_lines c
+                                                  WHERE c.session_id = s.id AND c.move_id = l.move_id), 0)
+         END), 0) AS grams,
+         (SELECT t.base_weight_g FROM package_types t WHERE t.type_id = s.package_type_id LIMIT 1) AS box
+       FROM pack_sessions s JOIN order_lines l ON l.order_id = s.order_id
+       LEFT JOIN packed_lines p ON p.session_id = s.id AND p.move_id = l.move_id
+       WHERE s.active = 1`,
     )
-    .get() as { grams: number };
-  return Math.round(row.grams);
+    .get() as { grams: number; box: number | null };
+  return Math.round(row.grams) + (row.box ?? boxTareG);
 }

@@ -11,6 +11,8 @@ import { afterPrint } from './labelling';
 import { REPRINT_REASONS, type BenchCommand } from './scan-code';
 import { nextAction } from './views';
 import { weighed } from './weighing';
+import type { SessionRow } from '../store/pack-sessions';
+import { lotQuestion } from './views';
 
 export async function command(ctx: PackContext, command: BenchCommand, packer: Person): Promise<ScanOutcome> {
   const { deps } = ctx;
@@ -20,6 +22,7 @@ export async function command(ctx: PackContext, command: BenchCommand, packer: P
   switch (command) {
     case 'CLOSE-ORDER':
     case 'NEW-PARCEL': {
+      if (command === 'NEW-PARCEL' && row.step === 'packing') return newParcel(ctx, row, packer);
       if (row.step !== 'weighing') return say('warning', `Not yet: ${nextAction(ctx, row)}.`);
       const reading = deps.scale()?.latest();
       if (!reading || reading.status === 'absent' || reading.status === 'disconnected') {
@@ -76,4 +79,24 @@ export async function command(ctx: PackContext, command: BenchCommand, packer: P
     case 'LOGOUT':
       return say('info', '');
   }
+}
+
+/**
+ * NEW-PARCEL while packing: the parcel packed so far goes on the scale; its stable weight closes
+ * it (weighing.ts) and packing goes on with the next. The rest of the order is still to pack.
+ */
+function newParcel(ctx: PackContext, row: SessionRow, packer: Person): ScanOutcome {
+  const { deps } = ctx;
+  const say = (tone: ScanOutcome['tone'], text: string): ScanOutcome => ({ kind: 'command', tone, text });
+  if (lotQuestion(ctx, row)) return say('warning', `Not yet: ${nextAction(ctx, row)}.`);
+  const { open } = ctx.parcelsOf(row.id);
+  if (open.units.size === 0) return say('warning', `Parcel ${open.seq} is empty. Scan its items first.`);
+  const order = ctx.orderOf(row);
+  inTransaction(deps.db, () => {
+    ctx.sessions.setStep(row.id, 'weighing');
+    appendAudit(deps.db, deps.clock, { actor: actorOf(packer), action: 'pack.new_parcel', subject: order.name, data: { parcel: open.seq } });
+  });
+  deps.scale()?.arm();
+  deps.changed();
+  return say('info', `Parcel ${open.seq}: put it on the scale.`);
 }

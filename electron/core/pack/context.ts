@@ -13,6 +13,7 @@ import type { ExceptionQueue } from '../store/exceptions';
 import { Labels } from '../store/labels';
 import { OrderCache } from '../store/order-cache';
 import { PackageTypeStore } from '../store/package-types';
+import { PackParcels, type ClosedParcel } from '../store/pack-parcels';
 import { PackSessions, type SessionRow } from '../store/pack-sessions';
 import { PackedLots } from '../store/packed-lots';
 import { Shipments } from '../store/shipments';
@@ -65,6 +66,7 @@ export class PackContext {
   readonly cache: OrderCache;
   readonly lots: PackedLots;
   readonly packageTypes: PackageTypeStore;
+  readonly parcels: PackParcels;
 
   constructor(readonly deps: PackSessionDeps) {
     this.sessions = new PackSessions(deps.db, deps.clock);
@@ -73,6 +75,7 @@ export class PackContext {
     this.cache = new OrderCache(deps.db, deps.clock);
     this.lots = new PackedLots(deps.db);
     this.packageTypes = new PackageTypeStore(deps.db, deps.clock);
+    this.parcels = new PackParcels(deps.db);
   }
 
   /** The order of a session, as cached when it was opened. */
@@ -84,6 +87,16 @@ export class PackContext {
   packageTypeOf(sessionId: number, order: Order): PackageType | null {
     const typeId = this.sessions.packageTypeId(sessionId);
     return typeId ? this.packageTypes.byId(typeId, order.source) : null;
+  }
+
+  /**
+   * The session's parcels: those closed with NEW-PARCEL, and the open one (its number, the units
+   * packed in it so far, its box). An order packed in one parcel has no closed parcel.
+   */
+  parcelsOf(sessionId: number): { closed: ClosedParcel[]; open: { seq: number; units: Map<number, number>; packageTypeId: number | null } } {
+    const closed = this.parcels.closed(sessionId);
+    const units = this.parcels.openUnits(this.sessions.packed(sessionId), closed);
+    return { closed, open: { seq: closed.length + 1, units, packageTypeId: this.sessions.packageTypeId(sessionId) } };
   }
 
   benchName(): string {

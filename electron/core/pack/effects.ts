@@ -62,11 +62,26 @@ const Address = z.object({
   country: z.string(),
 });
 
+const LotCount = z.object({ name: z.string().min(1), quantity: z.number().nonnegative() });
+
+/** One parcel of a multi-parcel dispatch: one Odoo package with its weight, box and move lines. */
+export const DispatchParcel = z.object({
+  /** The parcel's tracking number: the name of its Odoo package. */
+  trackingRef: z.string().min(1),
+  weightG: z.number().nonnegative(),
+  packageTypeId: z.number().int().positive().optional(),
+  /** Units per move packed in this parcel, with the lots scanned for them. */
+  lines: z.array(z.object({ moveId: z.number().int().positive(), quantity: z.number().nonnegative(), lots: z.array(LotCount).optional() })),
+});
+export type DispatchParcel = z.infer<typeof DispatchParcel>;
+
 export const DispatchPayload = z.object({
   sessionId: z.number().int(),
   pickingId: z.number().int().positive(),
   pickingName: z.string().min(1),
+  /** The first parcel's tracking number (the shipment's). */
   trackingRef: z.string().min(1),
+  /** The whole shipment's weight (every parcel). */
   weightG: z.number().nonnegative(),
   /**
    * `ordered`: the demand when the order was cached (absent in rows queued by older builds).
@@ -78,9 +93,14 @@ export const DispatchPayload = z.object({
       moveId: z.number().int().positive(),
       quantity: z.number().nonnegative(),
       ordered: z.number().nonnegative().optional(),
-      lots: z.array(z.object({ name: z.string().min(1), quantity: z.number().nonnegative() })).optional(),
+      lots: z.array(LotCount).optional(),
     }),
   ),
+  /**
+   * Every parcel, in order, when there are several. Absent (rows queued by older builds, and orders
+   * in one parcel): one parcel, `trackingRef`/`weightG`/`packageTypeId` with every line.
+   */
+  parcels: z.array(DispatchParcel).min(2).optional(),
   /** The address the label was made for, to notice a delivery re-addressed in Odoo since. */
   shipTo: Address.optional(),
   /** The bench that packed it (its claim), and when the order was opened. */
@@ -113,6 +133,8 @@ export interface DispatchFacts {
   carrier: string;
   label: { labelId: number; format: string; bytes: Buffer };
   packageTypeId?: number | undefined;
+  /** Several parcels: each with its own tracking ref, weight, box and units. */
+  parcels?: DispatchParcel[] | undefined;
 }
 
 /** The row that tells Odoo the picking was packed, weighed and labelled. */
@@ -148,6 +170,7 @@ export function dispatchRow(order: Order, facts: DispatchFacts): EnqueueInput {
     // Odoo's package gets the scanned package type (absent: none was scanned).
     packageTypeId: facts.packageTypeId,
     lotRule: order.operation?.lots,
+    ...(facts.parcels && facts.parcels.length > 1 ? { parcels: facts.parcels } : {}),
   };
   return {
     target: 'odoo',

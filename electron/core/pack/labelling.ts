@@ -9,7 +9,7 @@ import { appendAudit } from '../store/audit';
 import { inTransaction } from '../store/db';
 import { discardDead, enqueue } from '../sync/outbox';
 import type { PackContext, ScanOutcome } from './context';
-import { dispatchRow, type CreateLabelPayload, type DispatchPayload } from './effects';
+import { dispatchRow, type CreateLabelPayload, type DispatchParcel, type DispatchPayload } from './effects';
 
 /**
  * The carrier made the shipment's labels: store them (one per parcel), queue their print and the
@@ -29,6 +29,7 @@ export function labelIssued(ctx: PackContext, payload: CreateLabelPayload, creat
   });
   const first = stored[0]!;
   const trackingNumber = first.trackingNumber;
+  const weights = payload.request.parcels.map((p) => p.weightG);
   enqueue(
     deps.db,
     deps.clock,
@@ -36,7 +37,7 @@ export function labelIssued(ctx: PackContext, payload: CreateLabelPayload, creat
       sessionId: shipment.session_id,
       shipmentKey: payload.request.idempotencyKey,
       trackingRef: trackingNumber,
-      weightG: payload.request.parcels[0]!.weightG,
+      weightG: weights.reduce((sum, g) => sum + g, 0),
       packed: ctx.sessions.packed(shipment.session_id),
       lots: ctx.lots.ofSession(shipment.session_id),
       bench: ctx.benchName(),
@@ -44,6 +45,7 @@ export function labelIssued(ctx: PackContext, payload: CreateLabelPayload, creat
       carrier: payload.request.service.carrier,
       label: { labelId: first.labelId, format: first.label.format, bytes: first.label.bytes },
       packageTypeId: ctx.packageTypeOf(shipment.session_id, order)?.typeId,
+      parcels: stored.length > 1 ? dispatchParcels(ctx, shipment.session_id, stored.map((p, i) => ({ trackingRef: p.trackingNumber, weightG: weights[i]! }))) : undefined,
     }),
   );
   appendAudit(deps.db, deps.clock, {
@@ -60,6 +62,24 @@ export function labelIssued(ctx: PackContext, payload: CreateLabelPayload, creat
       context: { trackingNumber },
     });
   }
+}
+
+/** Each parcel of a multi-parcel session for the dispatch: its tracking ref, weight, box, units and lots. */
+function dispatchParcels(ctx: PackContext, sessionId: number, labelled: { trackingRef: string; weightG: number }[]): DispatchParcel[] {
+  const { closed, open } = ctx.parcelsOf(sessionId);
+  const all = [...closed, { ...open, lastLotId: Number.MAX_SAFE_INTEGER }];
+  return all.map((p, i) => {
+    const lots = ctx.lots.ofParcel(sessionId, i === 0 ? 0 : all[i - 1]!.lastLotId, p.lastLotId);
+    return {
+      trackingRef: labelled[i]!.trackingRef,
+      weightG: labelled[i]!.weightG,
+      ...(p.packageTypeId ? { packageTypeId: p.packageTypeId } : {}),
+      lines: [...p.units].map(([moveId, quantity]) => {
+        const scanned = lots.get(moveId);
+        return { moveId, quantity, ...(scanned && scanned.length > 0 ? { lots: scanned } : {}) };
+      }),
+    };
+  });
 }
 
 /**

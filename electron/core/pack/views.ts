@@ -55,7 +55,23 @@ export function orderView(ctx: PackContext, row: SessionRow): OrderView {
     // Came from the local copy if it was fetched before this session opened.
     cachedAt: cached.fetchedAt < ctx.sessions.openedAt(row.id) - 1000 ? cached.fetchedAt : null,
     box: box ? { name: box.name, dimsMm: box.dimsMm, maxWeightG: box.maxWeightG } : null,
+    parcels: parcelViews(ctx, row, cached.order),
   };
+}
+
+/** The parcels of an order packed in several: closed ones with weight and box, then the open one. */
+function parcelViews(ctx: PackContext, row: SessionRow, order: Order): OrderView['parcels'] {
+  const { closed, open } = ctx.parcelsOf(row.id);
+  if (closed.length === 0) return [];
+  const boxName = (typeId: number | null) => (typeId ? (ctx.packageTypes.byId(typeId, order.source)?.name ?? null) : null);
+  const count = (units: ReadonlyMap<number, number>) => [...units.values()].reduce((n, u) => n + u, 0);
+  const shipment = ctx.shipments.ofSession(row.id);
+  const lastWeight = shipment ? (ShipmentRequest.parse(JSON.parse(shipment.request)).parcels.at(-1)?.weightG ?? null) : null;
+  return [
+    ...closed.map((p) => ({ seq: p.seq, weightG: p.weightG, box: boxName(p.packageTypeId), items: count(p.units), open: false })),
+    // Once the order is weighed, the last parcel's weight is the shipment's.
+    { seq: open.seq, weightG: lastWeight, box: boxName(open.packageTypeId), items: count(open.units), open: lastWeight === null },
+  ];
 }
 
 export function labelView(ctx: PackContext, row: SessionRow): LabelView | null {
@@ -69,7 +85,8 @@ export function labelView(ctx: PackContext, row: SessionRow): LabelView | null {
     trackingNumber: shipment.tracking_number,
     carrier: shipment.carrier,
     service: shipment.service,
-    weightG: request.parcels[0]!.weightG,
+    weightG: request.parcels.reduce((g, p) => g + p.weightG, 0),
+    parcelCount: request.parcels.length,
     shipTo: addressLines(order),
     reference: order.name,
     status: shipment.status as LabelView['status'],

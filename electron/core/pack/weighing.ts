@@ -1,6 +1,8 @@
-// Weighing: a weight for the open parcel passes the variance gate (or is held for the shift lead),
-// then the shipment, its parcel and the carrier's create-label row commit together.
+// Weighing: a weight for the open parcel passes the variance gate (or is held for the shift lead).
+// With items still to pack (NEW-PARCEL), the parcel is closed with its weight and box and packing
+// goes on; otherwise the shipment with every parcel and the carrier's create-label row commit together.
 import type { ExceptionView } from '../../../shared/api';
+import type { Order } from '../../../shared/order';
 import { StationFault } from '../../../shared/errors';
 import { ShipmentRequest } from '../../../shared/shipment';
 import { appendAudit } from '../store/audit';
@@ -9,6 +11,7 @@ import type { SessionRow } from '../store/pack-sessions';
 import { enqueue } from '../sync/outbox';
 import type { PackContext, ScanOutcome } from './context';
 import { createLabelRow } from './effects';
+import { nextAction } from './views';
 import { checkWeightVariance, heldFigures, heldMessage, heldTitle, kg, ruleForPackageType } from './weight-variance';
 
 const MIN_WEIGHT_G = 20;
@@ -28,7 +31,7 @@ export function weighed(ctx: PackContext, grams: number, actor = 'system', manua
   const weightG = Math.round(grams);
   // A scanned package type brings its own tare and weight limit.
   const box = ctx.packageTypeOf(row.id, order);
-  const verdict = checkWeightVariance(order.lines, weightG, ruleForPackageType(deps.packing(), box));
+  const verdict = checkWeightVariance(linesOfOpenParcel(ctx, row), weightG, ruleForPackageType(deps.packing(), box));
   if (verdict.kind === 'outside' || verdict.kind === 'over_max') {
     inTransaction(deps.db, () => {
       const previous = ctx.sessions.weightHold(row.id);
@@ -37,7 +40,14 @@ export function weighed(ctx: PackContext, grams: number, actor = 'system', manua
         kind: 'weight_variance',
         orderRef: order.name,
         title: heldTitle(order.name, verdict, weightG),
-        context: { sessionId: row.id, actualG: weightG, ...heldFigures(verdict), packageTypeId: box?.typeId ?? null, manual: manual ?? null },
+        context: {
+          sessionId: row.id,
+          parcel: ctx.parcelsOf(row.id).open.seq,
+          actualG: weightG,
+          ...heldFigures(verdict),
+          packageTypeId: box?.typeId ?? null,
+          manual: manual ?? null,
+        },
         raisedBy: actor,
       });
       appendAudit(deps.db, deps.clock, {
@@ -54,8 +64,56 @@ export function weighed(ctx: PackContext, grams: number, actor = 'system', manua
     // A parcel reweighed within tolerance clears its earlier hold.
     const previous = ctx.sessions.weightHold(row.id);
     if (previous) deps.exceptions.resolve(previous.id, 'reweigh', actor, `reweighed at ${kg(weightG)}`);
-    return ship(ctx, row, weightG, actor, { manual: manual ?? null, variance: verdict });
+    return accept(ctx, row, weightG, actor, { manual: manual ?? null, variance: verdict });
   });
+}
+
+/**
+ * The order lines as far as the open parcel goes: for an order in one parcel the whole order (as
+ * it always was), else the units packed in this parcel, so each parcel is checked on its own.
+ */
+function linesOfOpenParcel(ctx: PackContext, row: SessionRow): Order['lines'] {
+  const order = ctx.orderOf(row);
+  const { closed, open } = ctx.parcelsOf(row.id);
+  if (closed.length === 0 && !itemsLeft(ctx, row)) return order.lines;
+  return order.lines.flatMap((l) => {
+    const units = open.units.get(l.moveId) ?? 0;
+    return units > 0 ? [{ ...l, quantity: units }] : [];
+  });
+}
+
+/** Units of the order still to pack (with item verification on; off, the order ships as it is). */
+function itemsLeft(ctx: PackContext, row: SessionRow): boolean {
+  if (!ctx.deps.packing().verifyItems) return false;
+  const packed = ctx.sessions.packed(row.id);
+  return ctx.orderOf(row).lines.some((l) => (packed.get(l.moveId) ?? 0) < l.quantity);
+}
+
+/** A weight passed (or was overridden): close this parcel if items are left, else ship every parcel. */
+function accept(ctx: PackContext, row: SessionRow, weightG: number, actor: string, audit: Record<string, unknown>): ScanOutcome {
+  return itemsLeft(ctx, row) ? closeParcel(ctx, row, weightG, actor, audit) : ship(ctx, row, weightG, actor, audit);
+}
+
+/** NEW-PARCEL's weight: the open parcel is closed with its weight, box and units; packing goes on. */
+function closeParcel(ctx: PackContext, row: SessionRow, weightG: number, actor: string, audit: Record<string, unknown>): ScanOutcome {
+  const { deps } = ctx;
+  const order = ctx.orderOf(row);
+  const { open } = ctx.parcelsOf(row.id);
+  inTransaction(deps.db, () => {
+    ctx.parcels.close(row.id, { seq: open.seq, weightG, packageTypeId: open.packageTypeId, units: open.units, lastLotId: ctx.parcels.lastLotId(row.id) }, deps.clock.now());
+    // The next parcel's box is scanned for it (or the bench's tare applies).
+    ctx.sessions.setPackageType(row.id, null);
+    ctx.sessions.setStep(row.id, 'packing');
+    appendAudit(deps.db, deps.clock, {
+      actor,
+      action: 'pack.parcel_closed',
+      subject: order.name,
+      data: { parcel: open.seq, weightG, packageTypeId: open.packageTypeId, units: Object.fromEntries(open.units), ...audit },
+    });
+  });
+  deps.scale()?.disarm();
+  deps.changed();
+  return { kind: 'command', tone: 'success', text: `Parcel ${open.seq} closed at ${kg(weightG)}. Pack parcel ${open.seq + 1}: ${nextAction(ctx)}.` };
 }
 
 /** A shift lead's decision on a held parcel; runs inside the resolve transaction. */
@@ -72,17 +130,41 @@ export function resolveHeldWeight(ctx: PackContext, exception: ExceptionView, re
   if (!row || row.step !== 'weighing') {
     throw new StationFault('not_weighing', 'This parcel is no longer waiting for its weight.');
   }
-  ship(ctx, row, Number(exception.context.actualG), by.actor, { override: { reason: by.note, exception: exception.id } });
+  accept(ctx, row, Number(exception.context.actualG), by.actor, { override: { reason: by.note, exception: exception.id } });
   queueMicrotask(() => {
     deps.changed();
     deps.kickSync();
   });
 }
 
-/** Weight accepted: shipment, parcel and the carrier's outbox row commit together. */
+/** Weight accepted: shipment, parcels and the carrier's outbox row commit together. */
 function ship(ctx: PackContext, row: SessionRow, weightG: number, actor: string, audit: Record<string, unknown>): ScanOutcome {
   const { deps } = ctx;
   const order = ctx.orderOf(row);
+  const { closed, open } = ctx.parcelsOf(row.id);
+  const itemsOf = (units: ReadonlyMap<number, number>) =>
+    order.lines.flatMap((l) => {
+      const qty = units.get(l.moveId) ?? 0;
+      return qty > 0 ? [{ sku: l.sku, description: l.name, qty }] : [];
+    });
+  const dimsOf = (typeId: number | null) => (typeId ? (ctx.packageTypes.byId(typeId, order.source)?.dimsMm ?? null) : null);
+  const count = closed.length + 1;
+  // One parcel: the whole order, as always. Several: each closed parcel, then the one just weighed.
+  const parcels =
+    closed.length === 0
+      ? [
+          {
+            reference: order.name,
+            weightG,
+            // The scanned package type's outer size, when Odoo has all three dimensions.
+            dimsMm: ctx.packageTypeOf(row.id, order)?.dimsMm ?? null,
+            items: order.lines.map((l) => ({ sku: l.sku, description: l.name, qty: l.quantity })),
+          },
+        ]
+      : [
+          ...closed.map((p) => ({ reference: `${order.name} ${p.seq}/${count}`, weightG: p.weightG, dimsMm: dimsOf(p.packageTypeId), items: itemsOf(p.units) })),
+          { reference: `${order.name} ${count}/${count}`, weightG, dimsMm: dimsOf(open.packageTypeId), items: itemsOf(open.units) },
+        ];
   const idempotencyKey = `${order.source.url}|${order.source.db}|${order.pickingId}|session:${row.id}`;
   const service = deps.carriers.serviceFor(order);
   const request = ShipmentRequest.parse({
@@ -98,28 +180,26 @@ function ship(ctx: PackContext, row: SessionRow, weightG: number, actor: string,
     service: { carrier: service.carrier, serviceCode: service.serviceCode },
     shipper: order.shipFrom,
     recipient: order.shipTo,
-    parcels: [
-      {
-        reference: order.name,
-        weightG,
-        // The scanned package type's outer size, when Odoo has all three dimensions.
-        dimsMm: ctx.packageTypeOf(row.id, order)?.dimsMm ?? null,
-        items: order.lines.map((l) => ({ sku: l.sku, description: l.name, qty: l.quantity })),
-      },
-    ],
+    parcels,
   });
   inTransaction(deps.db, () => {
-    const shipmentId = ctx.shipments.create(row.id, { carrier: service.carrierName, service: service.serviceName }, request, weightG);
+    const shipmentId = ctx.shipments.create(
+      row.id,
+      { carrier: service.carrierName, service: service.serviceName },
+      request,
+      request.parcels.map((p) => p.weightG),
+    );
     ctx.sessions.setStep(row.id, 'labelling');
     enqueue(deps.db, deps.clock, createLabelRow(order, { shipmentId, request }));
     appendAudit(deps.db, deps.clock, {
       actor,
       action: 'pack.weighed',
       subject: order.name,
-      data: { weightG, shipmentId, ...audit },
+      data: { weightG, shipmentId, ...(count > 1 ? { parcels: count } : {}), ...audit },
     });
   });
   deps.changed();
   deps.kickSync();
-  return { kind: 'command', tone: 'success', text: `${kg(weightG)} captured. Getting the label…` };
+  const what = count > 1 ? `Parcel ${count} of ${count}: ${kg(weightG)} captured. Getting ${count} labels…` : `${kg(weightG)} captured. Getting the label…`;
+  return { kind: 'command', tone: 'success', text: what };
 }

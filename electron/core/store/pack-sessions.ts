@@ -64,7 +64,7 @@ export class PackSessions {
     this.db.prepare(`UPDATE pack_sessions SET step = 'cancelled', active = 0, updated_at = ? WHERE id = ?`).run(this.clock.now(), id);
   }
 
-  setPackageType(id: number, typeId: number): void {
+  setPackageType(id: number, typeId: number | null): void {
     this.db.prepare('UPDATE pack_sessions SET package_type_id = ?, updated_at = ? WHERE id = ?').run(typeId, this.clock.now(), id);
   }
 

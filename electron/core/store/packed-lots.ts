@@ -30,6 +30,10 @@ export const SERIAL_TAKEN_SQL = `SELECT 1 FROM packed_lots
 export const LOTS_OF_SESSION_SQL = `SELECT move_id, lot_name, count(*) AS quantity, min(id) AS first FROM packed_lots
   WHERE session_id = ? AND lot_name IS NOT NULL GROUP BY move_id, lot_name ORDER BY move_id, first`;
 
+/** Lots per line of one parcel: the session's rows after `after` up to `upTo` (packed_lots ids). */
+export const LOTS_OF_PARCEL_SQL = `SELECT move_id, lot_name, count(*) AS quantity, min(id) AS first FROM packed_lots
+  WHERE session_id = ? AND lot_name IS NOT NULL AND id > ? AND id <= ? GROUP BY move_id, lot_name ORDER BY move_id, first`;
+
 export class PackedLots {
   constructor(private readonly db: Db) {}
 
@@ -64,13 +68,23 @@ export class PackedLots {
 
   /** Captured lots per move (stock.move id), each with the units packed from it. */
   ofSession(sessionId: number): Map<number, CapturedLot[]> {
-    const rows = this.db.prepare(LOTS_OF_SESSION_SQL).all(sessionId) as { move_id: number; lot_name: string; quantity: number }[];
-    const out = new Map<number, CapturedLot[]>();
-    for (const r of rows) {
-      const list = out.get(r.move_id) ?? [];
-      list.push({ name: r.lot_name, quantity: r.quantity });
-      out.set(r.move_id, list);
-    }
-    return out;
+    return byMove(this.db.prepare(LOTS_OF_SESSION_SQL).all(sessionId) as LotCount[]);
   }
+
+  /** Captured lots per move of one parcel: packed_lots ids after `after`, up to `upTo`. */
+  ofParcel(sessionId: number, after: number, upTo: number): Map<number, CapturedLot[]> {
+    return byMove(this.db.prepare(LOTS_OF_PARCEL_SQL).all(sessionId, after, upTo) as LotCount[]);
+  }
+}
+
+type LotCount = { move_id: number; lot_name: string; quantity: number };
+
+function byMove(rows: LotCount[]): Map<number, CapturedLot[]> {
+  const out = new Map<number, CapturedLot[]>();
+  for (const r of rows) {
+    const list = out.get(r.move_id) ?? [];
+    list.push({ name: r.lot_name, quantity: r.quantity });
+    out.set(r.move_id, list);
+  }
+  return out;
 }

@@ -34,8 +34,8 @@ export class Shipments {
     return (this.db.prepare(`SELECT ${COLUMNS} FROM shipments WHERE session_id = ?`).get(sessionId) as ShipmentRow | undefined) ?? null;
   }
 
-  /** The shipment of a weighed session with its one parcel, waiting for its label. Returns its id. */
-  create(sessionId: number, names: { carrier: string; service: string }, request: unknown, weightG: number): number {
+  /** The shipment of a weighed session with its parcels (their weights, in order), waiting for its labels. Returns its id. */
+  create(sessionId: number, names: { carrier: string; service: string }, request: unknown, weightsG: readonly number[]): number {
     const now = this.clock.now();
     const info = this.db
       .prepare(
@@ -44,7 +44,8 @@ export class Shipments {
       )
       .run(sessionId, names.carrier, names.service, JSON.stringify(request), now, now);
     const shipmentId = Number(info.lastInsertRowid);
-    this.db.prepare('INSERT INTO parcels (shipment_id, seq, weight_g) VALUES (?, 1, ?)').run(shipmentId, weightG);
+    const parcel = this.db.prepare('INSERT INTO parcels (shipment_id, seq, weight_g) VALUES (?, ?, ?)');
+    weightsG.forEach((weightG, i) => parcel.run(shipmentId, i + 1, weightG));
     return shipmentId;
   }
 

@@ -50,9 +50,13 @@ export interface MessageFacts {
 /** The chatter message's HTML body. */
 export function dispatchMessage(p: DispatchPayload, facts: MessageFacts): string {
   const items = p.lines.reduce((n, l) => n + l.quantity, 0);
+  const parcels = p.parcels ?? [];
+  // The first ref leads: it is the marker a retry looks for.
+  const refs = parcels.length > 1 ? parcels.map((x) => x.trackingRef).join(', ') : p.trackingRef;
+  const count = Math.max(1, parcels.length);
   const parts = [
-    `Packed at ${p.bench ?? 'Packbench'}: ${items} item${items === 1 ? '' : 's'} in 1 parcel, ${kg(p.weightG)}.`,
-    `${messageMarker(p.trackingRef)}${p.label ? ', label attached' : ''}.`,
+    `Packed at ${p.bench ?? 'Packbench'}: ${items} item${items === 1 ? '' : 's'} in ${count} parcel${count === 1 ? '' : 's'}, ${kg(p.weightG)}.`,
+    `${messageMarker(refs)}${p.label ? ', label attached' : ''}.`,
     lotsText(p),
     facts.short ? (facts.backordered ? 'Not everything was packed: the rest stays as a backorder.' : 'Not everything was packed: the rest was cancelled (no backorder).') : '',
     p.openedAt ? `Opened at ${clockTime(p.openedAt)}.` : '',

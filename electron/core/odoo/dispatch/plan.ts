@@ -22,7 +22,11 @@ export interface Plan {
   /** Nobody holds the picking in Odoo (opened offline): the write sets the bench's user as Responsible. */
   claimNow: boolean;
   lineCommands: LineCommand[];
+  /** Per line command, the parcel (index in `parcels`) whose package the line goes into. */
+  linePackages: number[];
   moveCommands: LineCommand[];
+  /** One Odoo package each, named by its tracking ref: the payload's parcels, or its one parcel. */
+  parcels: { trackingRef: string; weightG: number; packageTypeId?: number | undefined }[];
   /** carrier_tracking_ref to write: Odoo's own with ours appended, or ours. */
   trackingRef: string;
   /** Fewer packed than demanded on some line: Odoo keeps or cancels the rest. */
@@ -43,12 +47,29 @@ export function planDispatch(dialect: OdooDialect, uid: number, payloads: readon
       return { result: { status: 'retry', error: 'another update of this delivery goes first' } };
     }
     seen.add(p.pickingId);
-    const base = { index, payload: p, name: picking.name, claimNow: false, lineCommands: [], moveCommands: [], trackingRef: p.trackingRef, short: false };
+    const parcels = parcelsOf(p);
+    const base = {
+      index,
+      payload: p,
+      name: picking.name,
+      claimNow: false,
+      lineCommands: [],
+      linePackages: [],
+      moveCommands: [],
+      parcels,
+      trackingRef: p.trackingRef,
+      short: false,
+    };
     if (picking.state === 'done' && hasRef(picking.carrier_tracking_ref, p.trackingRef)) return { plan: { ...base, finishOnly: true } };
     const conflict = conflictOf(p, snap, uid);
     if (conflict) return { result: conflictResult(conflict) };
-    const quantities = planQuantities(dialect, p, snap, picking.name);
-    if (quantities instanceof OdooError) return { result: applyResultOf(quantities) };
+    const planned = planQuantities(dialect, p, snap, picking.name);
+    if (planned instanceof OdooError) return { result: applyResultOf(planned) };
+    const quantities = p.parcels
+      ? { ...planned, ...splitByParcel(dialect, p.parcels, snap, planned) }
+      : { ...planned, linePackages: planned.lineCommands.map(() => 0) };
+    // Odoo's own convention for several packages: their refs joined by ",".
+    const ours = parcels.map((x) => x.trackingRef).join(',');
     const ref = picking.carrier_tracking_ref;
     return {
       plan: {
@@ -57,22 +78,120 @@ export function planDispatch(dialect: OdooDialect, uid: number, payloads: readon
         claimNow: !snap.claims.has(p.pickingId),
         ...quantities,
         // Odoo appends a second parcel's ref with ","; ours is kept if it is there already.
-        trackingRef: ref && !hasRef(ref, p.trackingRef) ? `${ref},${p.trackingRef}` : p.trackingRef,
+        trackingRef: ref && !hasRef(ref, p.trackingRef) ? `${ref},${ours}` : ours,
       },
     };
   });
 }
 
-/** The stock.picking write of a plan: tracking ref, weight, claim, move lines (quantities, package). */
-export function pickingWrite(plan: Plan, packageId: number | undefined, uid: number): Record<string, unknown> {
+/** The parcels of a payload: several when it has them, else the one parcel with every line (rows of older builds too). */
+export function parcelsOf(p: DispatchPayload): Plan['parcels'] {
+  if (p.parcels) return p.parcels.map((x) => ({ trackingRef: x.trackingRef, weightG: x.weightG, packageTypeId: x.packageTypeId }));
+  return [{ trackingRef: p.trackingRef, weightG: p.weightG, packageTypeId: p.packageTypeId }];
+}
+
+/**
+ * The stock.picking write of a plan: tracking ref, weight, claim, move lines (quantities, package).
+ * `packages`: the package id of each parcel (one number: the one parcel's).
+ */
+export function pickingWrite(plan: Plan, packages: number | undefined | readonly number[], uid: number): Record<string, unknown> {
+  const packageOf = (i: number) => (typeof packages === 'object' ? packages[plan.linePackages[i] ?? 0] : packages);
   const vals: Record<string, unknown> = {
     carrier_tracking_ref: plan.trackingRef,
     shipping_weight: shippingWeightKg(plan.payload),
-    move_line_ids: plan.lineCommands.map(([c, id, v]) => [c, id, { ...v, result_package_id: packageId }]),
+    move_line_ids: plan.lineCommands.map(([c, id, v], i) => [c, id, { ...v, result_package_id: packageOf(i) }]),
   };
   if (plan.moveCommands.length > 0) vals.move_ids = plan.moveCommands;
   if (plan.claimNow) vals.user_id = uid;
   return vals;
+}
+
+/** What a line or move command records as packed, in either dialect. */
+function packedQuantity(vals: Record<string, unknown>): number {
+  return Number(vals.qty_done ?? vals.quantity_done ?? vals.quantity ?? 0);
+}
+
+/**
+ * Several parcels: each packed line goes into its parcel's package. The commands planned for the
+ * whole order are dealt out to the parcels in order, move by move; a line whose units went into
+ * two parcels is split (the rest on a new line of the same move, lot and locations: Odoo allows
+ * several lines per move), and a move with no line gets one line per parcel it is in.
+ * Limitation: a tracked move's lots are dealt out in the order planned, not by the parcel each
+ * unit was scanned into.
+ */
+function splitByParcel(
+  dialect: OdooDialect,
+  parcels: NonNullable<DispatchPayload['parcels']>,
+  snap: Snapshot,
+  planned: Pick<Plan, 'lineCommands' | 'moveCommands'>,
+): Pick<Plan, 'lineCommands' | 'linePackages' | 'moveCommands'> {
+  const left = parcels.map((x) => new Map(x.lines.map((l) => [l.moveId, l.quantity])));
+  const lineCommands: LineCommand[] = [];
+  const linePackages: number[] = [];
+  const push = (command: LineCommand, parcel: number) => {
+    lineCommands.push(command);
+    linePackages.push(parcel);
+  };
+  /** `quantity` units of a move, dealt to the parcels holding them, first parcel first. */
+  const deal = (moveId: number, quantity: number): [number, number][] => {
+    const portions: [number, number][] = [];
+    let rest = quantity;
+    left.forEach((units, i) => {
+      const take = Math.min(rest, units.get(moveId) ?? 0);
+      if (take <= 0) return;
+      units.set(moveId, (units.get(moveId) ?? 0) - take);
+      portions.push([i, take]);
+      rest -= take;
+    });
+    // More than the parcels say (not expected from the bench): the last parcel holding the move takes it.
+    if (rest > 0) {
+      const last = portions.at(-1);
+      if (last) last[1] += rest;
+      else portions.push([Math.max(0, parcels.findLastIndex((x) => x.lines.some((l) => l.moveId === moveId))), rest]);
+    }
+    return portions;
+  };
+  /** A new line of the move, as the bench adds them: the move's product, locations and unit. */
+  const newLine = (moveId: number): Record<string, unknown> => {
+    const move = snap.moves.get(moveId);
+    return move
+      ? {
+          move_id: moveId,
+          product_id: idOf(move.product_id),
+          location_id: idOf(move.location_id),
+          location_dest_id: idOf(move.location_dest_id),
+          product_uom_id: idOf(move.product_uom),
+        }
+      : { move_id: moveId };
+  };
+  const withoutQuantity = ({ qty_done: _a, quantity: _b, picked: _c, ...rest }: Record<string, unknown>) => rest;
+  for (const command of planned.lineCommands) {
+    const [kind, id, vals] = command;
+    const reserved = kind === 0 ? undefined : snap.lines.find((x) => x.id === id);
+    const moveId = kind === 0 ? Number(vals.move_id) : idOf(reserved?.move_id ?? false);
+    const quantity = packedQuantity(vals);
+    if (quantity <= 0 || moveId === null) {
+      push(command, 0);
+      continue;
+    }
+    // The same lot on the split-off part: the command's own, else the reserved line's.
+    const lot =
+      'lot_id' in vals || 'lot_name' in vals
+        ? { lot_id: vals.lot_id, ...('lot_name' in vals ? { lot_name: vals.lot_name } : {}) }
+        : reserved && reserved.lot_id !== false
+          ? { lot_id: idOf(reserved.lot_id) }
+          : reserved?.lot_name
+            ? { lot_name: reserved.lot_name }
+            : {};
+    deal(moveId, quantity).forEach(([parcel, n], k) => {
+      if (k === 0) push([kind, id, { ...vals, ...dialect.packedLine(n) }], parcel);
+      else push([0, 0, { ...(kind === 0 ? withoutQuantity(vals) : newLine(moveId)), ...lot, ...dialect.packedLine(n) }], parcel);
+    });
+  }
+  for (const [, moveId, vals] of planned.moveCommands) {
+    for (const [parcel, n] of deal(moveId, packedQuantity(vals))) push([0, 0, { ...newLine(moveId), ...dialect.packedLine(n) }], parcel);
+  }
+  return { lineCommands, linePackages, moveCommands: [] };
 }
 
 /** Odoo weighs in kg; the bench in whole grams. */

@@ -37,33 +37,37 @@ function createdIds(reply: unknown, count: number, what: string): number[] {
 }
 
 /**
- * 2. Packages with the shipping weight (and the package type the packer scanned), one call for the
- * batch. Any earlier attempt may have had its package made with the answer lost, even one the
- * outbox never counted (the bench died mid-call): packages are named by the tracking ref, so they
- * are looked up first and reused instead of making a twin. Returns the package id of each plan.
+ * 2. Packages, one per parcel, with its shipping weight (and the package type the packer scanned
+ * for it), one call for the batch. Any earlier attempt may have had its packages made with the
+ * answer lost, even one the outbox never counted (the bench died mid-call): packages are named by
+ * the parcel's tracking ref, so they are looked up first and reused instead of making a twin.
+ * Returns the package ids of each plan, one per parcel in order.
  */
-export async function findOrCreatePackages(transport: Caller, dialect: OdooDialect, plans: Plan[]): Promise<Map<Plan, number>> {
-  const packages = new Map<Plan, number>();
+export async function findOrCreatePackages(transport: Caller, dialect: OdooDialect, plans: Plan[]): Promise<Map<Plan, number[]>> {
+  const packages = new Map<Plan, number[]>();
   if (plans.length === 0) return packages;
+  const wanted = plans.flatMap((plan) => plan.parcels.map((parcel, i) => ({ plan, i, parcel })));
   const found = await readRows(transport, PackageRow, dialect.packageModel, 'search_read', {
-    domain: [['name', 'in', plans.map((x) => x.payload.trackingRef)]],
+    domain: [['name', 'in', wanted.map((x) => x.parcel.trackingRef)]],
     fields: fieldsOf(PackageRow),
   });
   const byName = new Map(found.map((p) => [p.name, p.id]));
-  for (const x of plans) {
-    const id = byName.get(x.payload.trackingRef);
-    if (id !== undefined) packages.set(x, id);
+  for (const plan of plans) packages.set(plan, []);
+  const place = (x: (typeof wanted)[number], id: number) => (packages.get(x.plan)![x.i] = id);
+  for (const x of wanted) {
+    const id = byName.get(x.parcel.trackingRef);
+    if (id !== undefined) place(x, id);
   }
-  const toCreate = plans.filter((x) => !packages.has(x));
+  const toCreate = wanted.filter((x) => !byName.has(x.parcel.trackingRef));
   if (toCreate.length > 0) {
     const reply = await transport.call(dialect.packageModel, 'create', {
-      vals_list: toCreate.map((x) => ({
-        name: x.payload.trackingRef,
-        shipping_weight: shippingWeightKg(x.payload),
-        ...(x.payload.packageTypeId ? { package_type_id: x.payload.packageTypeId } : {}),
+      vals_list: toCreate.map(({ parcel }) => ({
+        name: parcel.trackingRef,
+        shipping_weight: shippingWeightKg(parcel),
+        ...(parcel.packageTypeId ? { package_type_id: parcel.packageTypeId } : {}),
       })),
     });
-    createdIds(reply, toCreate.length, dialect.packageModel).forEach((id, i) => packages.set(toCreate[i]!, id));
+    createdIds(reply, toCreate.length, dialect.packageModel).forEach((id, i) => place(toCreate[i]!, id));
   }
   return packages;
 }
@@ -72,7 +76,7 @@ export async function findOrCreatePackages(transport: Caller, dialect: OdooDiale
 export async function writePickings(
   transport: Caller,
   plans: Plan[],
-  packages: Map<Plan, number>,
+  packages: Map<Plan, number[]>,
   uid: number,
   concurrency: number,
   results: Results,
