@@ -21,6 +21,7 @@ import { Bench } from './pack/bench';
 import { OrderSourceUnavailable, PackSession } from './pack/pack-session';
 import { reportHeadErrors, writeAuditHead } from './store/audit-head';
 import { secureAuditLog } from './store/audit';
+import { carrierHints } from './store/carrier-hints';
 import { openDatabase } from './store/db';
 import { ExceptionQueue } from './store/exceptions';
 import { actorOf, Identities, type IdentityOptions } from './store/identities';
@@ -177,7 +178,7 @@ export function createStation(config: StationConfig): Station {
         },
       }),
       shipEngineCarrier({ settings: () => effectiveSettings().carriers.shipengine, apiKey: carrierKey('shipengine') }),
-      shippoCarrier({ settings: () => effectiveSettings().carriers.shippo, apiKey: carrierKey('shippo') }),
+      shippoCarrier({ settings: () => effectiveSettings().carriers.shippo, apiKey: carrierKey('shippo'), rateHints: carrierHints(db, clock, 'shippo') }),
     ],
     () => effectiveSettings().carriers,
   );

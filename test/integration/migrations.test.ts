@@ -111,6 +111,7 @@ describe('migration runner', () => {
       90: ['order_codes', 'prefetch_cursors'],
       120: ['packed_lots'],
       130: ['approval_uses', 'badge_guard'],
+      190: ['carrier_hints'],
     };
     let seen = new Set<string>();
     for (let i = 0; i < migrations.length; i++) {
@@ -256,6 +257,21 @@ describe('0170 scale zero', () => {
     expect(() => insert.run(2, 0, null)).toThrow(/CHECK/);
     insert.run(1, 1, 1350);
     expect(() => insert.run(1, 0, null)).toThrow(/UNIQUE|PRIMARY KEY/);
+    db.close();
+  });
+});
+
+describe('0190 carrier hints', () => {
+  it('adds a STRICT carrier_hints table: one hint per provider and shipment key', () => {
+    const db = new Database(dir.file('0190.sqlite'));
+    migrate(db, migrations.filter((m) => m.version < 190));
+    expect(migrate(db, migrations.filter((m) => m.version <= 190)).at(-1)).toBe(190);
+    expect(tablesOf(db).find((t) => t.name === 'carrier_hints')).toEqual({ name: 'carrier_hints', strict: 1 });
+    const insert = db.prepare('INSERT INTO carrier_hints (provider, idempotency_key, hint, created_at) VALUES (?, ?, ?, 1)');
+    insert.run('shippo', 'k1', 'rate_1');
+    insert.run('shipengine', 'k1', 'x');
+    expect(() => insert.run('shippo', 'k1', 'rate_2')).toThrow(/UNIQUE|PRIMARY KEY/);
+    expect(() => insert.run('shippo', 'k2', '')).toThrow(/CHECK/);
     db.close();
   });
 });

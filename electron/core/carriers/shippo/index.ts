@@ -1,6 +1,7 @@
 // Shippo as a CarrierProvider: rates the shipment, buys the rate of the service set in settings
-// as a ZPL label (our key in `metadata`), and finds an earlier purchase by our key among Shippo's
-// transactions (the client pages GET /transactions for it, then lists every piece of its rate).
+// as a ZPL label (our key in `metadata`), and finds an earlier purchase by the rate it kept before
+// buying (one GET /transactions?rate=…); without one, by our key among the account's newest
+// transactions.
 import type { ShipmentRequest } from '../../../../shared/shipment';
 import { requireKey, withLabelBytes, type ProviderKey } from '../hosted-labels';
 import type { CarrierProvider } from '../registry';
@@ -9,6 +10,8 @@ import { createShippoClient } from './client';
 export interface ShippoCarrierOptions {
   settings: () => { baseUrl: string };
   apiKey: ProviderKey;
+  /** Where the rate chosen for a shipment is kept (by its idempotency key) before it is bought. */
+  rateHints?: { get(key: string): string | null; put(key: string, rateId: string): void };
   fetch?: typeof fetch;
   timeoutMs?: number;
 }
@@ -24,11 +27,13 @@ export function shippoCarrier(options: ShippoCarrierOptions): CarrierProvider {
     services: [],
     async createLabel(shipment: ShipmentRequest) {
       const c = await client();
-      return withLabelBytes(await c.buyLabel(shipment, 'ZPL'), (href) => c.downloadLabel(href));
+      const bought = await c.buyLabel(shipment, 'ZPL', (rateId) => options.rateHints?.put(shipment.idempotencyKey, rateId));
+      return withLabelBytes(bought, (href) => c.downloadLabel(href));
     },
     async findLabel(shipment: ShipmentRequest) {
       const c = await client();
-      const found = await c.findByKey(shipment.idempotencyKey);
+      const rateId = options.rateHints?.get(shipment.idempotencyKey) ?? undefined;
+      const found = await c.findByKey(shipment.idempotencyKey, rateId ? { rateId } : {});
       return found ? withLabelBytes(found, (href) => c.downloadLabel(href)) : null;
     },
   };
