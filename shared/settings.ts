@@ -16,6 +16,25 @@ export type StatusQuery = z.infer<typeof StatusQuery>;
 export const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400] as const;
 export const BaudRate = z.literal(BAUD_RATES);
 
+/** The carrier providers a bench can buy labels from (one folder each under electron/core/carriers/). */
+export const CARRIER_PROVIDERS = ['local', 'shipengine', 'shippo'] as const;
+export const CarrierProviderCode = z.enum(CARRIER_PROVIDERS);
+export type CarrierProviderCode = z.infer<typeof CarrierProviderCode>;
+
+/** A provider and one of its services (ShipEngine service_code, Shippo servicelevel token, local `standard`). */
+export const CarrierChoice = z.object({
+  provider: CarrierProviderCode,
+  service: z.string().regex(/^[a-z0-9_-]{1,64}$/i, 'A service code is letters, digits, _ and -'),
+});
+export type CarrierChoice = z.infer<typeof CarrierChoice>;
+
+const DEFAULT_CARRIERS = {
+  default: { provider: 'local' as const, service: 'standard' },
+  byOdooCarrier: [],
+  shipengine: { baseUrl: 'https://api.shipengine.com', carrierId: null },
+  shippo: { baseUrl: 'https://api.goshippo.com' },
+};
+
 export const Settings = z.object({
   bench: z
     .object({
@@ -110,6 +129,25 @@ export const Settings = z.object({
       approvalRequires: z.enum(['badge_or_pin', 'badge_and_pin']).default('badge_or_pin'),
     })
     .default({ approvalRequires: 'badge_or_pin' }),
+  /**
+   * Which provider and service a picking ships with: Odoo's carrier (its name, as on the picking)
+   * mapped to a provider's service, else the default. API keys are never here: they come from the
+   * secret store (`carrier.shipengine.api_key`, `carrier.shippo.api_key`).
+   */
+  carriers: z
+    .object({
+      default: CarrierChoice.default(DEFAULT_CARRIERS.default),
+      byOdooCarrier: z.array(CarrierChoice.extend({ odooCarrier: z.string().min(1).max(128) })).max(100).default([]),
+      shipengine: z
+        .object({
+          baseUrl: z.url().default(DEFAULT_CARRIERS.shipengine.baseUrl),
+          /** The carrier account in ShipEngine (se-123456) the labels are bought on. */
+          carrierId: z.string().regex(/^se(-[a-z0-9]+)+$/, 'A ShipEngine carrier id looks like se-123456').nullable().default(null),
+        })
+        .default(DEFAULT_CARRIERS.shipengine),
+      shippo: z.object({ baseUrl: z.url().default(DEFAULT_CARRIERS.shippo.baseUrl) }).default(DEFAULT_CARRIERS.shippo),
+    })
+    .default(DEFAULT_CARRIERS),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -134,6 +172,7 @@ export const SettingsPatch = z
     scale: sectionPatch(Settings.shape.scale.unwrap()).optional(),
     packing: sectionPatch(Settings.shape.packing.unwrap()).optional(),
     security: sectionPatch(Settings.shape.security.unwrap()).optional(),
+    carriers: sectionPatch(Settings.shape.carriers.unwrap()).optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;

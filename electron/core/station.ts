@@ -5,7 +5,10 @@ import type { ExceptionView, StationState } from '../../shared/api';
 import type { Handlers } from '../../shared/bridge';
 import type { Settings, SettingsPatch } from '../../shared/settings';
 import { localCarrier } from './carriers/local/index';
+import type { ProviderKey } from './carriers/hosted-labels';
 import { CarrierRegistry } from './carriers/registry';
+import { shipEngineCarrier } from './carriers/shipengine/index';
+import { shippoCarrier } from './carriers/shippo/index';
 import { systemClock, type Clock } from './clock';
 import { DeviceManager, type DeviceManagerDeps } from './devices/device-manager';
 import { StationEvents } from './events';
@@ -18,10 +21,11 @@ import { Bench } from './pack/bench';
 import { OrderSourceUnavailable, PackSession } from './pack/pack-session';
 import { reportHeadErrors, writeAuditHead } from './store/audit-head';
 import { secureAuditLog } from './store/audit';
+import { carrierHints } from './store/carrier-hints';
 import { openDatabase } from './store/db';
 import { ExceptionQueue } from './store/exceptions';
 import { actorOf, Identities, type IdentityOptions } from './store/identities';
-import { EnvSecretStore, FileSecretStore, LayeredSecretStore, type SecretStore } from './store/secret-store';
+import { EnvSecretStore, envNameOf, FileSecretStore, LayeredSecretStore, type SecretStore } from './store/secret-store';
 import { settingsForRun, SettingsStore } from './store/settings-store';
 import { queueCounts } from './sync/outbox';
 import { SyncWorker } from './sync/worker';
@@ -37,6 +41,8 @@ export interface StationConfig {
   overrides?: SettingsPatch;
   /** The sandbox passes its Odoo key in memory; a real bench reads it from the secret store. */
   odooApiKey?: string;
+  /** Likewise the sandbox carriers' keys; a real bench reads `carrier.<provider>.api_key` from the secret store. */
+  carrierApiKeys?: { shipengine?: string; shippo?: string };
   /** How often a printer that reported a fault is asked again until it is ready. Default 3 s. */
   printerRecheckMs?: number;
   /** Tests shorten the scale's stability window and reconnect delay. */
@@ -159,14 +165,23 @@ export function createStation(config: StationConfig): Station {
   });
 
   // The carriers the bench ships with; the local carrier draws labels for the bench's printer.
-  const carriers = new CarrierRegistry([
-    localCarrier({
-      labelOptions: () => {
-        const { dpi, unicodeFont } = effectiveSettings().printer;
-        return { dpi, unicodeText: unicodeFont ? { printerFont: unicodeFont } : 'auto' };
-      },
-    }),
-  ]);
+  const carrierKey = (provider: 'shipengine' | 'shippo'): ProviderKey => {
+    const name = `carrier.${provider}.api_key`;
+    return { name, envName: envNameOf(name), get: async () => config.carrierApiKeys?.[provider] ?? (await secrets.get(name)) };
+  };
+  const carriers = new CarrierRegistry(
+    [
+      localCarrier({
+        labelOptions: () => {
+          const { dpi, unicodeFont } = effectiveSettings().printer;
+          return { dpi, unicodeText: unicodeFont ? { printerFont: unicodeFont } : 'auto' };
+        },
+      }),
+      shipEngineCarrier({ settings: () => effectiveSettings().carriers.shipengine, apiKey: carrierKey('shipengine') }),
+      shippoCarrier({ settings: () => effectiveSettings().carriers.shippo, apiKey: carrierKey('shippo'), rateHints: carrierHints(db, clock, 'shippo') }),
+    ],
+    () => effectiveSettings().carriers,
+  );
 
   const pack: PackSession = new PackSession({
     db,
@@ -204,8 +219,7 @@ export function createStation(config: StationConfig): Station {
 
   exceptions.onChanged(publishQueue);
 
-  const labels = carriers.target((payload, created) => pack.labelIssued(payload, created));
-  worker.register(labels.kind, labels.target);
+  for (const labels of carriers.targets((payload, created) => pack.labelIssued(payload, created))) worker.register(labels.kind, labels.target);
 
   // Scanning and badges, and the lead's approval of protected actions.
   const bench = new Bench({

@@ -454,6 +454,20 @@ export function SettingsPanel({
           )}
         </fieldset>
 
+        <fieldset>
+          <legend>Carriers</legend>
+          {field(
+            'carriers.default.provider',
+            select('carriers.default.provider', [
+              ['local', 'Local delivery (own fleet)'],
+              ['shipengine', 'ShipEngine'],
+              ['shippo', 'Shippo'],
+            ]),
+            { note: 'For orders whose Odoo carrier is not mapped to another. API keys are never set here: they come from the bench’s secrets.' },
+          )}
+          {field('carriers.default.service', input('carriers.default.service', { placeholder: 'standard' }))}
+        </fieldset>
+
         <footer className="settings-save">
           <div>
             <span className="changes" data-testid="settings-changes">

@@ -1,6 +1,7 @@
 // The Settings panel in the browser, on the training sandbox: a test print answered by the
 // sandbox printer, a change refused for a wrong PIN and saved with the right one, a bad printer
 // address refused in the schema's words, and a scan kept out of the form.
+// The default carrier and its service are chosen there too.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -168,5 +169,19 @@ describe('settings in the browser', () => {
     await pack.scan(TRAINING_PACKER_BADGE);
     await pack.packer().filter({ hasText: 'Trainee Packer' }).waitFor();
     expect(await name.inputValue()).toBe('Dock 7');
+  });
+
+  it('sets the default carrier and its service, with a lead’s approval; the training mapping stays', async () => {
+    const before = (await getSettings()).carriers;
+    expect(await settings.field('carriers.default.provider').inputValue()).toBe('local');
+    await settings.field('carriers.default.provider').selectOption('shipengine');
+    await settings.field('carriers.default.service').fill('sandbox_ground');
+    await settings.changes().filter({ hasText: 'Changed: Default carrier, Default carrier service.' }).waitFor();
+    await settings.saveWithPin(TRAINING_LEAD_PIN);
+    await settings.notice().filter({ hasText: 'Saved: Default carrier, Default carrier service.' }).waitFor();
+    const after = (await getSettings()).carriers;
+    expect(after).toEqual({ ...before, default: { provider: 'shipengine', service: 'sandbox_ground' } });
+    // The sandbox's Odoo carriers still go to the sandbox providers.
+    expect(after.byOdooCarrier.map((m) => m.provider)).toEqual(['shipengine', 'shippo']);
   });
 });

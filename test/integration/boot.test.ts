@@ -6,7 +6,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StationFault } from '../../shared/errors';
 import { bootStation, parseFlags, TRAINING_PACKER_BADGE, type BootedStation } from '../../electron/core/entry/boot';
 import { createStation } from '../../electron/core/station';
+import { decodeBarcodes, renderZplToPng } from '../support/label-decode';
+import { scanOn } from '../support/sandbox-rig';
 import { tempDir } from '../support/temp-dir';
+import { unitScans } from '../support/unit-scans';
+import { waitForEvent } from '../support/wait';
 
 let dir: ReturnType<typeof tempDir>;
 let booted: BootedStation | null = null;
@@ -88,5 +92,24 @@ describe('bootStation', () => {
     const attempt = bootStation(parseFlags(['--data-dir', dir.path, '--sandbox', '--odoo-url', 'http://127.0.0.1:9']), quiet);
     await expect(attempt).rejects.toBeInstanceOf(StationFault);
     await expect(attempt).rejects.toMatchObject({ code: 'bad_flags' });
+  });
+
+  it("buys the training orders of Odoo's DHL Parcel from the sandbox ShipEngine: the printed label's barcode is its tracking number, and Odoo gets it", async () => {
+    booted = await bootStation(parseFlags(['--data-dir', dir.path]), { ...quiet, scaleOptions: { stableWindowMs: 300, reconnectMs: 200 } });
+    const { odoo, shipengine, printer } = booted.sandbox!;
+    const dhl = odoo.state.all('delivery.carrier').find((c) => c.name === 'DHL Parcel')!;
+    const name = odoo.state.sampleNames().find((n) => odoo.state.all('stock.picking').find((p) => p.name === n)!.carrier_id === dhl.id)!;
+    const { station } = booted;
+    await scanOn(station, TRAINING_PACKER_BADGE);
+    const opened = await scanOn(station, name);
+    for (const code of unitScans(opened.state.order!.lines)) await scanOn(station, code);
+    // The simulated scale puts the parcel down by itself.
+    const done = await waitForEvent(station.events, 'state', (s) => s.step === 'done', 30_000, 'step done');
+
+    expect(shipengine.purchases).toHaveLength(1);
+    const [tracking] = shipengine.purchases[0]!.trackingNumbers;
+    expect(done.label).toMatchObject({ carrier: 'ShipEngine', trackingNumber: tracking });
+    expect(await decodeBarcodes(await renderZplToPng(printer!.jobs[0]!.toString('utf8')))).toContainEqual({ format: 'Code128', text: tracking });
+    expect(odoo.state.all('stock.picking').find((p) => p.name === name)).toMatchObject({ state: 'done', carrier_tracking_ref: tracking });
   });
 });

@@ -112,6 +112,7 @@ describe('migration runner', () => {
       120: ['packed_lots'],
       130: ['approval_uses', 'badge_guard'],
       180: ['pack_parcel_lines', 'pack_parcels'],
+      190: ['carrier_hints'],
     };
     let seen = new Set<string>();
     for (let i = 0; i < migrations.length; i++) {
@@ -279,6 +280,21 @@ describe('0180 pack parcels', () => {
     expect(() => db.exec(`INSERT INTO pack_parcels (session_id, seq, weight_g, closed_at) VALUES (1, 2, 0, 1)`)).toThrow(/CHECK/);
     line.run(7, 2);
     expect(() => line.run(8, 0)).toThrow(/CHECK/);
+    db.close();
+  });
+});
+
+describe('0190 carrier hints', () => {
+  it('adds a STRICT carrier_hints table: one hint per provider and shipment key', () => {
+    const db = new Database(dir.file('0190.sqlite'));
+    migrate(db, migrations.filter((m) => m.version < 190));
+    expect(migrate(db, migrations.filter((m) => m.version <= 190)).at(-1)).toBe(190);
+    expect(tablesOf(db).find((t) => t.name === 'carrier_hints')).toEqual({ name: 'carrier_hints', strict: 1 });
+    const insert = db.prepare('INSERT INTO carrier_hints (provider, idempotency_key, hint, created_at) VALUES (?, ?, ?, 1)');
+    insert.run('shippo', 'k1', 'rate_1');
+    insert.run('shipengine', 'k1', 'x');
+    expect(() => insert.run('shippo', 'k1', 'rate_2')).toThrow(/UNIQUE|PRIMARY KEY/);
+    expect(() => insert.run('shippo', 'k2', '')).toThrow(/CHECK/);
     db.close();
   });
 });

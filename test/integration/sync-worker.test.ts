@@ -502,7 +502,7 @@ describe('SyncWorker', () => {
       return inTransaction(db, () => enqueue(db, clock, createLabelRow({ source, pickingId }, { shipmentId: pickingId, request })));
     };
     const carrier = (labelled: CreateLabelPayload[]) =>
-      new CarrierRegistry([localCarrier()]).target((payload) => labelled.push(payload));
+      new CarrierRegistry([localCarrier()]).targets((payload) => labelled.push(payload))[0]!;
 
     it('is a dead letter with the reason, never handed to the target, while the other rows go on', async () => {
       const worker = newWorker();

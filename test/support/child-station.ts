@@ -24,9 +24,10 @@ export interface ChildStation {
   stderr(): string;
 }
 
-export async function startChildStation(config: ChildConfig, apiKey: string, timeoutMs = 30_000): Promise<ChildStation> {
+/** `env`: more of the child's environment, e.g. a carrier's PACKBENCH_SECRET_CARRIER_… key. */
+export async function startChildStation(config: ChildConfig, apiKey: string, timeoutMs = 30_000, env: Record<string, string> = {}): Promise<ChildStation> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'crash-child.ts')], {
-    env: { ...process.env, CRASH_CHILD_CONFIG: JSON.stringify(config), PACKBENCH_SECRET_ODOO_API_KEY: apiKey },
+    env: { ...process.env, ...env, CRASH_CHILD_CONFIG: JSON.stringify(config), PACKBENCH_SECRET_ODOO_API_KEY: apiKey },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let errors = '';

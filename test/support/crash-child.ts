@@ -1,13 +1,14 @@
 // A station in a child process, for crash tests: the parent drives it over stdin/stdout and kills
 // it with SIGKILL at a point of its choosing. Run as `node --import tsx test/support/crash-child.ts`
 // with CRASH_CHILD_CONFIG (JSON, see ChildConfig) in the environment; the Odoo API key comes from
-// PACKBENCH_SECRET_ODOO_API_KEY, as on a real bench.
+// PACKBENCH_SECRET_ODOO_API_KEY (carriers' keys from PACKBENCH_SECRET_CARRIER_*), as on a real bench.
 //   stdin:  one JSON request a line: { id, name, request }; name '__expectedWeight' asks what the
 //           open parcel should weigh.
 //   stdout: lines starting with '@@ ' carry JSON: { type: 'ready' }, { type: 'reply', id, result },
 //           { type: 'event', event, payload }. Anything else on stdout is noise and ignored.
 import { createInterface } from 'node:readline';
 import { dispatch } from '../../shared/bridge';
+import type { SettingsPatch } from '../../shared/settings';
 import { createStation } from '../../electron/core/station';
 import { expectedParcelWeight } from './expected-weight';
 
@@ -16,6 +17,8 @@ export interface ChildConfig {
   odoo: { url: string; db: string; login: string };
   printerUri: string;
   scalePath: string;
+  /** The carriers section for this run (providers' keys come from the environment, as on a bench). */
+  carriers?: SettingsPatch['carriers'];
 }
 
 const config = JSON.parse(process.env.CRASH_CHILD_CONFIG ?? 'null') as ChildConfig | null;
@@ -34,6 +37,7 @@ const station = createStation({
     odoo: config.odoo,
     printer: { uri: config.printerUri },
     scale: { path: config.scalePath, protocol: 'sics' },
+    ...(config.carriers ? { carriers: config.carriers } : {}),
   },
   scaleOptions: { stableWindowMs: 300, reconnectMs: 200 },
 });

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ScanReply, StationState } from '../../shared/api';
 import { dispatch } from '../../shared/bridge';
+import type { SettingsPatch } from '../../shared/settings';
 import { JsonRpcTransport } from '../../electron/core/odoo/json-rpc';
 import { createStation, type Station, type StationConfig } from '../../electron/core/station';
 import { startSandboxOdoo, type SandboxOdoo } from '../../electron/sandbox/odoo/server';
@@ -52,8 +53,11 @@ export async function startSandboxDevices(options: {
   }
 }
 
-/** Station settings a test may shorten (how often a faulty printer is asked again). */
-export type StationTuning = Pick<StationConfig, 'printerRecheckMs'>;
+/**
+ * Station settings a test may set: how often a faulty printer is asked again; the carriers section
+ * and the carriers' keys (in memory, as the training bench gives them).
+ */
+export type StationTuning = Pick<StationConfig, 'printerRecheckMs' | 'carrierApiKeys'> & { carriers?: SettingsPatch['carriers'] };
 
 /** What a station is wired to: any sandbox Odoo (in this process or a child's), a scale or none, a printer sink. */
 export interface StationDevices {
@@ -66,8 +70,9 @@ export interface StationDevices {
 /** A station on dataDir wired to the devices (a SICS scale with a short stability window); not started. */
 export function openSandboxStation(devices: StationDevices, dataDir: string, mode: Mode, tuning: StationTuning = {}): Station {
   const { odoo, scale, printer } = devices;
+  const { carriers, ...config } = tuning;
   return createStation({
-    ...tuning,
+    ...config,
     dataDir,
     mode,
     identity: { scryptN: 1024 },
@@ -77,6 +82,7 @@ export function openSandboxStation(devices: StationDevices, dataDir: string, mod
       odoo: { url: odoo.url, db: odoo.db, login: odoo.login },
       printer: { uri: printer.uri },
       ...(scale ? { scale: { path: scale.appPath, protocol: 'sics' as const } } : {}),
+      ...(carriers ? { carriers } : {}),
     },
     ...(scale ? { scaleOptions: { stableWindowMs: 300, reconnectMs: 200 } } : {}),
   });

@@ -60,6 +60,17 @@ describe('settings form', () => {
     expect(SettingsPatch.safeParse(patch).success).toBe(true);
   });
 
+  it('sends the default carrier whole: provider and service together, as the schema takes it', () => {
+    const settings = defaultSettings();
+    const { patch, changed } = patchOf(settings, { ...draftOf(settings), 'carriers.default.provider': 'shippo', 'carriers.default.service': 'usps_priority' });
+    expect(patch).toEqual({ carriers: { default: { provider: 'shippo', service: 'usps_priority' } } });
+    expect(changed).toEqual(['carriers.default.provider', 'carriers.default.service']);
+    const onlyProvider = patchOf(settings, { ...draftOf(settings), 'carriers.default.provider': 'shipengine' }).patch;
+    expect(onlyProvider).toEqual({ carriers: { default: { provider: 'shipengine', service: 'standard' } } });
+    // The rest of the section (Odoo's carriers mapped, the providers' addresses) stays as saved.
+    expect(applySettingsPatch(settings, SettingsPatch.parse(onlyProvider)).carriers).toEqual({ ...settings.carriers, default: { provider: 'shipengine', service: 'standard' } });
+  });
+
   it('takes a scale speed from the list, and "usual speed" as none', () => {
     const settings = defaultSettings();
     expect(patchOf(settings, { ...draftOf(settings), 'scale.baudRate': '4800' }).patch).toEqual({ scale: { baudRate: 4800 } });

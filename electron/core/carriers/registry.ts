@@ -1,18 +1,23 @@
-// The carriers the bench can ship with, behind one interface: each provider (one folder each,
-// local/ first) turns a shipment into tracking numbers and label files. The registry picks the
-// provider by the shipment's service, and is the outbox target of the create-label rows, so the
-// pack session asks it for a service and stores what it got, never drawing a label itself.
+// The carriers the bench can ship with, behind one interface: each provider (one folder each:
+// local/, shipengine/, shippo/) turns a shipment into tracking numbers and label files. The
+// registry picks the provider and service for an order (settings `carriers`: Odoo's carrier mapped
+// to a provider's service, else the default), and gives each provider its own outbox target
+// (`carrier:<code>`), so a provider that is down or refuses our key never holds up another.
 import { z } from 'zod';
 import type { Order } from '../../../shared/order';
+import type { CarrierChoice, Settings } from '../../../shared/settings';
 import type { ShipmentRequest } from '../../../shared/shipment';
 import { CARRIER_CREATE_LABEL, carrierTarget, CreateLabelPayload } from '../pack/effects';
-import type { ApplyResult, SyncTarget } from '../sync/worker';
+import type { ApplyResult, OutboxRow, SyncTarget } from '../sync/worker';
+import { CarrierError } from './carrier-result';
 
 export const LabelFormat = z.enum(['ZPL', 'PNG', 'PDF']);
 export type LabelFormat = z.infer<typeof LabelFormat>;
 
 /** What a provider gives for a shipment: per parcel, in the request's order, its tracking number and label. */
 export interface CreatedLabels {
+  /** The provider's id of the purchase (ShipEngine label_id, Shippo transaction), for void and tracking. */
+  providerRef?: string;
   parcels: { trackingNumber: string; label: { format: LabelFormat; bytes: Buffer } }[];
 }
 
@@ -29,7 +34,7 @@ export interface CarrierProvider {
   /** The code in `service.carrier` of the requests it takes. */
   readonly code: string;
   readonly name: string;
-  /** Its services; the first is its default. */
+  /** Services it names for people; the first is its default. Others may be set by code in settings. */
   readonly services: readonly { code: string; name: string }[];
   createLabel(shipment: ShipmentRequest): Promise<CreatedLabels>;
   /** The labels an earlier request of this shipment made, found by its reference (after a lost reply); absent: nothing to ask. */
@@ -38,15 +43,22 @@ export interface CarrierProvider {
 
 /** The result kept with a done create-label row: the labels as base64, read back by onApplied. */
 const StoredLabels = z.object({
+  providerRef: z.string().optional(),
   parcels: z.array(
     z.object({ trackingNumber: z.string().min(1), label: z.object({ format: LabelFormat, base64: z.string() }) }),
   ),
 });
 
+export type CarrierSettings = Settings['carriers'];
+
 export class CarrierRegistry {
   private readonly providers = new Map<string, CarrierProvider>();
 
-  constructor(providers: readonly CarrierProvider[]) {
+  /** `settings`: the carriers section in force; absent, every order gets the first provider's default. */
+  constructor(
+    providers: readonly CarrierProvider[],
+    private readonly settings?: () => CarrierSettings,
+  ) {
     for (const provider of providers) {
       if (this.providers.has(provider.code)) throw new Error(`Carrier "${provider.code}" is listed twice`);
       this.providers.set(provider.code, provider);
@@ -55,19 +67,34 @@ export class CarrierRegistry {
   }
 
   /**
-   * The service an order ships with. Selection rules (weight, country, Odoo's carrier) are later
-   * work: for now the first provider's default service.
+   * The service an order ships with: the one set for Odoo's carrier on the picking (by its name,
+   * ignoring case), else the default in settings.
    */
-  serviceFor(_order: Order): CarrierService {
-    const provider = [...this.providers.values()][0]!;
-    const service = provider.services[0]!;
-    return { carrier: provider.code, serviceCode: service.code, carrierName: provider.name, serviceName: service.name };
+  serviceFor(order: Order): CarrierService {
+    const choice = this.choiceFor(order);
+    const provider = this.providers.get(choice.provider);
+    if (!provider) throw new Error(`The carrier "${choice.provider}" in Settings is not available on this bench`);
+    const name = provider.services.find((s) => s.code === choice.service)?.name ?? choice.service;
+    return { carrier: provider.code, serviceCode: choice.service, carrierName: provider.name, serviceName: name };
+  }
+
+  private choiceFor(order: Order): CarrierChoice {
+    const settings = this.settings?.();
+    if (!settings) {
+      const first = [...this.providers.values()][0]!;
+      return { provider: first.code as CarrierChoice['provider'], service: first.services[0]!.code };
+    }
+    const odooCarrier = order.carrier?.trim().toLowerCase();
+    const mapped = odooCarrier ? settings.byOdooCarrier.find((m) => m.odooCarrier.trim().toLowerCase() === odooCarrier) : undefined;
+    return mapped ?? settings.default;
   }
 
   /** The shipment's labels from the provider its service names. */
   async createLabel(shipment: ShipmentRequest): Promise<CreatedLabels> {
-    const provider = this.providerOf(shipment);
-    const created = await provider.createLabel(shipment);
+    return this.checked(this.providerOf(shipment), shipment, await this.providerOf(shipment).createLabel(shipment));
+  }
+
+  private checked(provider: CarrierProvider, shipment: ShipmentRequest, created: CreatedLabels): CreatedLabels {
     if (created.parcels.length !== shipment.parcels.length) {
       throw new Error(`${provider.name} returned ${created.parcels.length} labels for ${shipment.parcels.length} parcels`);
     }
@@ -81,48 +108,98 @@ export class CarrierRegistry {
   }
 
   /**
-   * The outbox target of create-label rows. The worker routes a kind to one target, so while the
-   * bench has one provider its rows go to that provider's target (`carrier:<code>`); a second
-   * provider needs the worker to route one kind to several targets.
+   * The outbox targets of create-label rows, one per provider (`carrier:<code>`): each has its own
+   * lane, backoff and auth stop in the worker.
    */
-  target(onLabel: (payload: CreateLabelPayload, created: CreatedLabels) => void): { kind: string; target: SyncTarget<CreateLabelPayload> } {
-    const provider = [...this.providers.values()][0]!;
+  targets(onLabel: (payload: CreateLabelPayload, created: CreatedLabels) => void): { kind: string; target: SyncTarget<CreateLabelPayload> }[] {
+    return [...this.providers.values()].map((provider) => ({ kind: CARRIER_CREATE_LABEL, target: this.targetOf(provider, onLabel) }));
+  }
+
+  private targetOf(provider: CarrierProvider, onLabel: (payload: CreateLabelPayload, created: CreatedLabels) => void): SyncTarget<CreateLabelPayload> {
     return {
-      kind: CARRIER_CREATE_LABEL,
-      target: {
-        target: carrierTarget(provider.code),
-        label: provider.name,
-        payload: CreateLabelPayload,
-        maxBatch: 20,
-        orderName: (row) => row.payload.request.source.pickingName,
-        apply: async (rows) =>
-          Promise.all(
-            rows.map(async (row): Promise<ApplyResult> => {
-              const created = await this.createLabel(row.payload.request);
-              return { status: 'done', result: toStored(created) };
-            }),
-          ),
-        // A provider that cannot be asked makes the same labels for the same key: applying again is safe.
-        lookup: async (row) => {
-          const found = await this.providerOf(row.payload.request).findLabel?.(row.payload.request);
-          return found ? { applied: true, result: toStored(found) } : { applied: false };
-        },
-        onApplied(row, result) {
-          onLabel(row.payload, fromStored(StoredLabels.parse(result)));
-        },
+      target: carrierTarget(provider.code),
+      label: provider.name,
+      payload: CreateLabelPayload,
+      maxBatch: 20,
+      orderName: (row) => row.payload.request.source.pickingName,
+      apply: async (rows) => Promise.all(rows.map((row) => this.buy(provider, row))),
+      // A provider that cannot be asked (local) makes the same labels for the same key: applying again is safe.
+      lookup: async (row) => {
+        try {
+          const found = await provider.findLabel?.(row.payload.request);
+          return found ? { applied: true, result: toStored(this.checked(provider, row.payload.request, found)) } : { applied: false };
+        } catch (error) {
+          // Refused credentials stop the target (the worker reads `kind`); anything else: asked again later.
+          if (error instanceof CarrierError && error.reason === 'auth') throw Object.assign(new Error(error.message), { kind: 'auth' });
+          throw error;
+        }
+      },
+      onApplied(row, result) {
+        onLabel(row.payload, fromStored(StoredLabels.parse(result)));
       },
     };
   }
+
+  /**
+   * One purchase. A row tried before may have been bought with its reply lost (a dropped
+   * connection, a timeout, a label file that did not download): the provider is asked by our key
+   * first, so a label is never bought twice.
+   */
+  private async buy(provider: CarrierProvider, row: OutboxRow<CreateLabelPayload>): Promise<ApplyResult> {
+    const shipment = row.payload.request;
+    try {
+      const earlier = row.attempts > 0 && provider.findLabel ? await provider.findLabel(shipment) : null;
+      const created = earlier ?? (await provider.createLabel(shipment));
+      return { status: 'done', result: toStored(this.checked(provider, shipment, created)) };
+    } catch (error) {
+      if (!(error instanceof CarrierError)) throw error;
+      return carrierOutcome(provider, shipment, error);
+    }
+  }
 }
+
+/** A provider's canonical error → what the worker does with the row. */
+function carrierOutcome(provider: CarrierProvider, shipment: ShipmentRequest, error: CarrierError): ApplyResult {
+  const { reason, detail } = error;
+  if (reason === 'auth') return { status: 'auth', error: error.message };
+  if (error.retry) {
+    return detail.retryAfterMs !== undefined ? { status: 'retry', error: error.message, retryAfterMs: detail.retryAfterMs } : { status: 'retry', error: error.message };
+  }
+  const order = shipment.source.pickingName;
+  const what = REJECTED[reason] ?? REJECTED.unknown;
+  return {
+    status: 'permanent',
+    error: error.message,
+    exceptionKind: 'carrier_rejection',
+    title: `${provider.name} refused the label for ${order}: ${what}${detail.field ? ` (${detail.field})` : ''}. ${error.message}`,
+    context: {
+      provider: provider.code,
+      reason,
+      ...(detail.field ? { field: detail.field } : {}),
+      ...(detail.providerCode ? { providerCode: detail.providerCode } : {}),
+      ...(detail.status ? { httpStatus: detail.status } : {}),
+      providerMessage: error.message,
+    },
+  };
+}
+
+const REJECTED: Record<string, string> = {
+  address: 'the address is wrong',
+  weight_dimensions: "the parcel's weight or size is not accepted",
+  service: 'the carrier service cannot be used',
+  unknown: 'the request was refused',
+};
 
 function toStored(created: CreatedLabels): z.infer<typeof StoredLabels> {
   return {
+    ...(created.providerRef ? { providerRef: created.providerRef } : {}),
     parcels: created.parcels.map((p) => ({ trackingNumber: p.trackingNumber, label: { format: p.label.format, base64: p.label.bytes.toString('base64') } })),
   };
 }
 
 function fromStored(stored: z.infer<typeof StoredLabels>): CreatedLabels {
   return {
+    ...(stored.providerRef ? { providerRef: stored.providerRef } : {}),
     parcels: stored.parcels.map((p) => ({ trackingNumber: p.trackingNumber, label: { format: p.label.format, bytes: Buffer.from(p.label.base64, 'base64') } })),
   };
 }

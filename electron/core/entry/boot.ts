@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { StationFault } from '../../../shared/errors';
 import { BaudRate, defaultSettings, type SettingsPatch } from '../../../shared/settings';
-import type { PrinterSink, SandboxOdoo, ScaleSimulator } from '../../sandbox/index';
+import type { PrinterSink, SandboxOdoo, SandboxShipEngine, SandboxShippo, ScaleSimulator } from '../../sandbox/index';
 import { defaultDataDir } from '../paths';
 import { createStation, type Station, type StationConfig } from '../station';
 import { openDatabase, type Db } from '../store/db';
@@ -99,7 +99,7 @@ export interface BootedStation {
   /** Lines to show the person who started it (never secrets). */
   notes: string[];
   /** The sandbox's fake systems, in training mode. */
-  sandbox?: { odoo: SandboxOdoo; printer: PrinterSink | null; scale: ScaleSimulator | null };
+  sandbox?: { odoo: SandboxOdoo; printer: PrinterSink | null; scale: ScaleSimulator | null; shipengine: SandboxShipEngine; shippo: SandboxShippo };
   close(): Promise<void>;
 }
 
@@ -126,17 +126,30 @@ export async function bootStation(
   const dataDir = flags.dataDir ? join(flags.dataDir, 'training') : defaultDataDir('training');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const apiKey = randomBytes(24).toString('base64url');
-  const { startSandboxOdoo, startScaleSimulator, startPrinterSink } = await loadSandbox();
+  const { startSandboxOdoo, startScaleSimulator, startPrinterSink, startSandboxShipEngine, startSandboxShippo, SANDBOX_ODOO_CARRIERS } = await loadSandbox();
   const odoo = await startSandboxOdoo({ port: 0, apiKey, seed: 40 });
+  // Sandbox carriers, so a trainee sees real-shaped labels; their keys, like the Odoo key, only in memory.
+  const carrierKeys = { shipengine: `TEST_${randomBytes(18).toString('base64url')}`, shippo: `shippo_test_${randomBytes(18).toString('base64url')}` };
+  const shipengine = await startSandboxShipEngine({ port: 0, apiKey: carrierKeys.shipengine });
+  const shippo = await startSandboxShippo({ port: 0, apiKey: carrierKeys.shippo });
   const scaleSim = flags.scale ? null : await startScaleSimulator({});
   const sink = flags.printer ? null : await startPrinterSink({ port: 0 });
   const overrides: SettingsPatch = {
     ...overridesOf(flags),
     odoo: { url: odoo.url, db: odoo.db, login: odoo.login },
+    // The local carrier stays the default; two of the sandbox Odoo's carriers buy from the sandbox carriers.
+    carriers: {
+      byOdooCarrier: [
+        { odooCarrier: SANDBOX_ODOO_CARRIERS[0], provider: 'shipengine', service: 'sandbox_ground' },
+        { odooCarrier: SANDBOX_ODOO_CARRIERS[3], provider: 'shippo', service: 'shippo_ground' },
+      ],
+      shipengine: { baseUrl: shipengine.url, carrierId: 'se-100001' },
+      shippo: { baseUrl: shippo.url },
+    },
   };
   if (scaleSim) overrides.scale = { path: scaleSim.appPath, protocol: 'sics' };
   if (sink) overrides.printer = { uri: sink.uri };
-  const station = createStation({ ...extra, dataDir, mode: 'training', overrides, odooApiKey: apiKey });
+  const station = createStation({ ...extra, dataDir, mode: 'training', overrides, odooApiKey: apiKey, carrierApiKeys: carrierKeys });
   // The training bench's name is saved, not set for the run, so a lead can rename it in Settings.
   if (station.settings.get().bench.name === defaultSettings().bench.name) {
     station.settings.update({ bench: { name: 'Training bench' } }, 'system');
@@ -164,18 +177,19 @@ export async function bootStation(
     station,
     mode: 'training',
     dataDir,
-    sandbox: { odoo, printer: sink, scale: scaleSim },
+    sandbox: { odoo, printer: sink, scale: scaleSim, shipengine, shippo },
     notes: [
       'TRAINING: no Odoo is configured, so this is the sandbox. Nothing is shipped.',
       `Scan badge ${TRAINING_PACKER_BADGE} to log in (shift lead: ${TRAINING_LEAD_BADGE}, PIN ${TRAINING_LEAD_PIN}).`,
       ...(sampleOrder ? [`Then scan an order such as ${sampleOrder}.`] : []),
       `Sandbox Odoo: ${odoo.url} (database ${odoo.db}).`,
+      `Orders with carrier ${SANDBOX_ODOO_CARRIERS[0]} get labels from the sandbox ShipEngine (${shipengine.url}), ${SANDBOX_ODOO_CARRIERS[3]} from the sandbox Shippo (${shippo.url}; scan a box first: Shippo needs its size).`,
     ],
     async close() {
       keepSaving = false;
       stopSimulation();
       await station.stop();
-      await Promise.all([odoo.close(), scaleSim?.close(), sink?.close()]);
+      await Promise.all([odoo.close(), scaleSim?.close(), sink?.close(), shipengine.close(), shippo.close()]);
     },
   };
 }

@@ -145,6 +145,7 @@ export class SyncWorker {
   private readonly onResumed: ((target: string) => void) | undefined;
   private readonly onError: (error: unknown) => void;
 
+  /** Handlers by (kind, target): one kind may go to several targets (each carrier its own). */
   private readonly handlers = new Map<string, SyncTarget>();
   /** Stopped targets and the reason shown in status(). */
   private readonly stopped = new Map<string, string>();
@@ -197,10 +198,15 @@ export class SyncWorker {
     });
   }
 
-  /** Register the handler for one kind of row. A kind belongs to exactly one handler. */
+  /**
+   * Register the handler for one kind of row at its target. A (kind, target) pair belongs to
+   * exactly one handler; the same kind at several targets (create-label at each carrier) gives each
+   * target its own lane, backoff and stop.
+   */
   register<P>(kind: string, handler: SyncTarget<P>): void {
-    if (this.handlers.has(kind)) throw new Error(`Sync kind "${kind}" is already registered`);
-    this.handlers.set(kind, handler as SyncTarget);
+    const key = handlerKey(kind, handler.target);
+    if (this.handlers.has(key)) throw new Error(`Sync kind "${kind}" is already registered for ${handler.target}`);
+    this.handlers.set(key, handler as SyncTarget);
     if (this.running) this.startLane(handler.target);
   }
 
@@ -231,7 +237,7 @@ export class SyncWorker {
     const summary: RunSummary = { applied: 0, retried: 0, dead: 0, authStopped: [] };
     const due = dueHeads(this.db, this.clock.now()).filter((r) => r.target === target);
     for (const [kind, rows] of this.groupByKind(due)) {
-      const handler = this.handlers.get(kind)!;
+      const handler = this.handlerOf(kind, target)!;
       const size = Math.max(1, Math.floor(handler.maxBatch ?? 1));
       for (let i = 0; i < rows.length; i += size) {
         const batch = rows.slice(i, i + size).filter((r) => !this.stopped.has(r.target));
@@ -259,7 +265,7 @@ export class SyncWorker {
   private async recoverNow(target: string): Promise<RecoverSummary> {
     const summary: RecoverSummary = { done: 0, requeued: 0, unresolved: 0 };
     for (const row of inFlightRows(this.db).filter((r) => r.target === target)) {
-      const handler = this.handlers.get(row.kind);
+      const handler = this.handlerOf(row.kind, row.target);
       // A stopped target is not even asked: its credentials are known to be refused.
       if (!handler || this.stopped.has(row.target)) continue;
       const [parsedRow] = this.parsed(handler, [row], { applied: 0, retried: 0, dead: 0, authStopped: [] });
@@ -594,7 +600,7 @@ export class SyncWorker {
   private nextDelay(target: string): number {
     let earliest = Infinity;
     for (const h of pendingHeadTimes(this.db)) {
-      if (h.target === target && this.handlers.has(h.kind) && !this.stopped.has(h.target)) earliest = Math.min(earliest, h.nextAttemptAt);
+      if (h.target === target && this.handlerOf(h.kind, h.target) && !this.stopped.has(h.target)) earliest = Math.min(earliest, h.nextAttemptAt);
     }
     return Math.max(0, Math.min(this.maxIdleMs, earliest - this.clock.now()));
   }
@@ -622,6 +628,10 @@ export class SyncWorker {
     return new Set([...this.handlers.values()].map((h) => h.target));
   }
 
+  private handlerOf(kind: string, target: string): SyncTarget | undefined {
+    return this.handlers.get(handlerKey(kind, target));
+  }
+
   private lane(target: string): Lane {
     let lane = this.lanes.get(target);
     if (!lane) {
@@ -640,7 +650,7 @@ export class SyncWorker {
   private groupByKind(rows: OutboxRow[]): Map<string, OutboxRow[]> {
     const groups = new Map<string, OutboxRow[]>();
     for (const row of rows) {
-      if (!this.handlers.has(row.kind) || this.stopped.has(row.target)) continue;
+      if (!this.handlerOf(row.kind, row.target) || this.stopped.has(row.target)) continue;
       const group = groups.get(row.kind);
       if (group) group.push(row);
       else groups.set(row.kind, [row]);
@@ -672,6 +682,10 @@ function payloadProblem(error: z.ZodError): string {
     .slice(0, 3)
     .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
     .join('; ');
+}
+
+function handlerKey(kind: string, target: string): string {
+  return `${kind}\u0000${target}`;
 }
 
 function labelOf(handler: Pick<SyncTarget, 'target' | 'label'>): string {

@@ -120,7 +120,9 @@ const PRODUCTS: Product[] = [
   { name: 'Scented Candle', code: 'HOME-CND-01', weight: 0.4, tracking: 'none', ean: '590987654321' },
 ];
 
-const CARRIERS = ['DHL Parcel', 'DPD Classic', 'GLS Business Parcel', 'UPS Standard'];
+/** The delivery carriers (delivery.carrier) the pickings are seeded with; the training bench maps some to the sandbox carriers. */
+export const SANDBOX_ODOO_CARRIERS = ['DHL Parcel', 'DPD Classic', 'GLS Business Parcel', 'UPS Standard'] as const;
+const CARRIERS = SANDBOX_ODOO_CARRIERS;
 
 /** Two warehouses of the one company; each has its receipts and delivery orders operation types. */
 const WAREHOUSES: { name: string; code: string }[] = [

@@ -14,7 +14,7 @@ interface FieldSpec {
   problem?: string;
 }
 
-/** Every field the screen edits, by "section.field". */
+/** Every field the screen edits, by "section.field" (or "section.object.field" inside a section). */
 export const FIELDS = {
   'bench.name': { label: 'Bench name', kind: 'text', problem: 'Give the bench a name of 1 to 64 characters.' },
   'printer.uri': { label: 'Printer', kind: 'optional' },
@@ -38,6 +38,12 @@ export const FIELDS = {
   'packing.boxTareG': { label: 'Box tare', kind: 'integer', problem: 'Enter whole grams, 0 or more.' },
   'odoo.backorder': { label: 'Items not packed', kind: 'choice' },
   'security.approvalRequires': { label: 'Shift lead approval', kind: 'choice' },
+  'carriers.default.provider': { label: 'Default carrier', kind: 'choice' },
+  'carriers.default.service': {
+    label: 'Default carrier service',
+    kind: 'text',
+    problem: 'Enter the service code the carrier uses, such as standard, ups_ground or usps_priority.',
+  },
 } as const satisfies Record<string, FieldSpec>;
 
 export type FieldPath = keyof typeof FIELDS;
@@ -46,14 +52,18 @@ export const FIELD_PATHS = Object.keys(FIELDS) as FieldPath[];
 /** What the form holds: text as typed, except the one checkbox. */
 export type Draft = { [P in FieldPath]: P extends 'packing.verifyItems' ? boolean : string };
 
-function split(path: FieldPath): [keyof Settings, string] {
-  const [section, field] = path.split('.') as [keyof Settings, string];
-  return [section, field];
+/** The section, the object inside it (or null) and the field. */
+function split(path: FieldPath): [keyof Settings, string | null, string] {
+  const parts = path.split('.');
+  return parts.length === 3 ? [parts[0] as keyof Settings, parts[1]!, parts[2]!] : [parts[0] as keyof Settings, null, parts[1]!];
 }
 
+type Obj = Record<string, unknown>;
+
 function saved(settings: Settings, path: FieldPath): unknown {
-  const [section, field] = split(path);
-  return (settings[section] as Record<string, unknown>)[field];
+  const [section, object, field] = split(path);
+  const holder = settings[section] as Obj;
+  return object === null ? holder[field] : (holder[object] as Obj)[field];
 }
 
 export function draftOf(settings: Settings): Draft {
@@ -93,8 +103,11 @@ export function patchOf(settings: Settings, draft: Draft): { patch: SettingsPatc
   for (const path of FIELD_PATHS) {
     const value = valueOf(path, draft);
     if (Object.is(value, saved(settings, path))) continue;
-    const [section, field] = split(path);
-    (patch[section] ??= {})[field] = value;
+    const [section, object, field] = split(path);
+    const into = (patch[section] ??= {});
+    // An object inside a section is patched whole: its saved fields with the changed ones over them.
+    if (object === null) into[field] = value;
+    else into[object] = { ...((into[object] as Obj | undefined) ?? ((settings[section] as Obj)[object] as Obj)), [field]: value };
     changed.push(path);
   }
   return { patch: patch as SettingsPatch, changed };

@@ -60,8 +60,10 @@ export function createShippoClient(options: ShippoClientOptions) {
   }
 
   return {
-    async buyLabel(req: ShipmentRequest, format: CarrierLabelFormat): Promise<CarrierLabelResult> {
+    /** `onRate`: told the rate before it is bought, so the bench can keep it for findByKey. */
+    async buyLabel(req: ShipmentRequest, format: CarrierLabelFormat, onRate?: (rateId: string) => void): Promise<CarrierLabelResult> {
       const rateId = pickRate(await call('POST', '/shipments', shipmentRequest(req)), req.service.serviceCode);
+      onRate?.(rateId);
       const first = transaction(await call('POST', '/transactions', transactionRequest(rateId, req.idempotencyKey, format)));
       if (first.status !== 'SUCCESS' || req.parcels.length === 1) return purchaseResult([first]);
       const rest = (await pieces(rateId)).filter((t) => t.object_id !== first.object_id);

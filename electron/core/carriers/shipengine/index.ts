@@ -1,0 +1,43 @@
+// ShipEngine as a CarrierProvider: buys one 4x6 ZPL label per shipment (every parcel in
+// `packages[]`) on the carrier account set in settings, our key as external_shipment_id, and
+// finds an earlier purchase by that id (GET /v1/labels/external_shipment_id/{id}).
+import type { ShipmentRequest } from '../../../../shared/shipment';
+import { CarrierError } from '../carrier-result';
+import { requireKey, withLabelBytes, type ProviderKey } from '../hosted-labels';
+import type { CarrierProvider } from '../registry';
+import { createShipEngineClient } from './client';
+
+export interface ShipEngineCarrierOptions {
+  settings: () => { baseUrl: string; carrierId: string | null };
+  apiKey: ProviderKey;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+export function shipEngineCarrier(options: ShipEngineCarrierOptions): CarrierProvider {
+  async function client() {
+    const { baseUrl, carrierId } = options.settings();
+    if (!carrierId) {
+      throw new CarrierError('service', 'No ShipEngine carrier account is set: a shift lead sets it in Settings (carriers, ShipEngine carrier id)', {
+        retry: false,
+        field: 'carriers.shipengine.carrierId',
+      });
+    }
+    const apiKey = await requireKey('ShipEngine', options.apiKey);
+    return createShipEngineClient({ baseUrl, apiKey, carrierId, fetch: options.fetch, timeoutMs: options.timeoutMs });
+  }
+  return {
+    code: 'shipengine',
+    name: 'ShipEngine',
+    services: [],
+    async createLabel(shipment: ShipmentRequest) {
+      const c = await client();
+      return withLabelBytes(await c.buyLabel(shipment, 'ZPL'), (href) => c.downloadLabel(href));
+    },
+    async findLabel(shipment: ShipmentRequest) {
+      const c = await client();
+      const found = await c.findByKey(shipment.idempotencyKey);
+      return found ? withLabelBytes(found, (href) => c.downloadLabel(href)) : null;
+    },
+  };
+}

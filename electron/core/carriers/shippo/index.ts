@@ -1,0 +1,40 @@
+// Shippo as a CarrierProvider: rates the shipment, buys the rate of the service set in settings
+// as a ZPL label (our key in `metadata`), and finds an earlier purchase by the rate it kept before
+// buying (one GET /transactions?rate=…); without one, by our key among the account's newest
+// transactions.
+import type { ShipmentRequest } from '../../../../shared/shipment';
+import { requireKey, withLabelBytes, type ProviderKey } from '../hosted-labels';
+import type { CarrierProvider } from '../registry';
+import { createShippoClient } from './client';
+
+export interface ShippoCarrierOptions {
+  settings: () => { baseUrl: string };
+  apiKey: ProviderKey;
+  /** Where the rate chosen for a shipment is kept (by its idempotency key) before it is bought. */
+  rateHints?: { get(key: string): string | null; put(key: string, rateId: string): void };
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+export function shippoCarrier(options: ShippoCarrierOptions): CarrierProvider {
+  async function client() {
+    const apiToken = await requireKey('Shippo', options.apiKey);
+    return createShippoClient({ baseUrl: options.settings().baseUrl, apiToken, fetch: options.fetch, timeoutMs: options.timeoutMs });
+  }
+  return {
+    code: 'shippo',
+    name: 'Shippo',
+    services: [],
+    async createLabel(shipment: ShipmentRequest) {
+      const c = await client();
+      const bought = await c.buyLabel(shipment, 'ZPL', (rateId) => options.rateHints?.put(shipment.idempotencyKey, rateId));
+      return withLabelBytes(bought, (href) => c.downloadLabel(href));
+    },
+    async findLabel(shipment: ShipmentRequest) {
+      const c = await client();
+      const rateId = options.rateHints?.get(shipment.idempotencyKey) ?? undefined;
+      const found = await c.findByKey(shipment.idempotencyKey, rateId ? { rateId } : {});
+      return found ? withLabelBytes(found, (href) => c.downloadLabel(href)) : null;
+    },
+  };
+}
