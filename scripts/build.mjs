@@ -2,10 +2,12 @@
 //   dist/renderer/        the React UI, served by Electron (file) or the browser-mode host (HTTP)
 //   dist/core/cli.mjs     browser mode and administration, plain Node
 //   dist/core/sandbox.mjs the training sandbox, loaded by the entry points only when a bench trains
+//   dist/core/contracts/  the providers' OpenAPI documents its carrier servers check every request against
 //   dist/core/audit.mjs   `audit verify`: checks a bench's hash-chained audit log, read-only
 //   dist/core/label-pdf-worker.mjs  the worker thread that draws a label as a PDF
 //   dist/core/utility.cjs the core inside Electron's utility process
 //   dist/electron/*.cjs   the Electron main process and the sandboxed preload
+import { cpSync } from 'node:fs';
 import { build as esbuild } from 'esbuild';
 import { build as vite } from 'vite';
 
@@ -16,6 +18,7 @@ if (only !== 'node') {
 }
 
 if (only !== 'renderer') {
+  cpSync('test/contracts', 'dist/core/contracts', { recursive: true, filter: (src) => !src.endsWith('.md') });
   // The entry points load the sandbox at run time from beside their bundle (entry/sandbox-loader.ts).
   const common = {
     bundle: true,

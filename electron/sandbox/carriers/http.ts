@@ -1,14 +1,19 @@
 // What the two carrier sandboxes share: an HTTP server on 127.0.0.1 that checks the key, injects
 // trouble (latency, 429 with Retry-After, 500, a reply dropped after a purchase), validates every
 // request and every reply against the provider's OpenAPI document, and serves label files.
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { OpenApiChecker, type CheckResult } from './openapi';
 
-/** The provider contracts kept in the repo (test/contracts), as copied from the handbook. */
+/**
+ * A provider's OpenAPI document: beside the built sandbox bundle (the build copies test/contracts to
+ * dist/core/contracts), or the repo's test/contracts when run from source.
+ */
 export function contractPath(file: 'shipengine-openapi.yaml' | 'shippo-openapi.yaml'): string {
-  return fileURLToPath(new URL(`../../../test/contracts/${file}`, import.meta.url));
+  const candidates = [`./contracts/${file}`, `../../../test/contracts/${file}`].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
+  return candidates.find((path) => existsSync(path)) ?? candidates[candidates.length - 1]!;
 }
 
 const checkers = new Map<string, OpenApiChecker>();
