@@ -19,6 +19,7 @@ import { ODOO_TARGET } from './odoo/dispatch/target';
 import { scopeRefusal } from './odoo/pickings';
 import { Bench } from './pack/bench';
 import { OrderSourceUnavailable, PackSession } from './pack/pack-session';
+import { carrierTarget } from './pack/effects';
 import { reportHeadErrors, writeAuditHead } from './store/audit-head';
 import { secureAuditLog } from './store/audit';
 import { carrierHints } from './store/carrier-hints';
@@ -47,6 +48,8 @@ export interface StationConfig {
   printerRecheckMs?: number;
   /** Tests shorten the scale's stability window and reconnect delay. */
   scaleOptions?: DeviceManagerDeps['scaleOptions'];
+  /** Tests shorten the outbox's retry backoff (first delay, ceiling); default 1 s and 5 min. */
+  syncDelays?: { baseMs?: number; maxMs?: number };
 }
 
 export interface Station {
@@ -120,6 +123,8 @@ export function createStation(config: StationConfig): Station {
     db,
     clock,
     exceptions,
+    baseDelayMs: config.syncDelays?.baseMs,
+    maxDelayMs: config.syncDelays?.maxMs,
     onChange: () => {
       publishQueue();
       publishState();
@@ -215,6 +220,7 @@ export function createStation(config: StationConfig): Station {
     packing: () => effectiveSettings().packing,
     carriers,
     outOfScope: (order) => scopeRefusal(order, effectiveSettings().odoo.scope),
+    carrierStatus: (code) => worker.status().find((t) => t.target === carrierTarget(code))?.status ?? 'ok',
   });
 
   exceptions.onChanged(publishQueue);
@@ -285,6 +291,7 @@ export function createStation(config: StationConfig): Station {
     },
     async stop() {
       stopped = true;
+      pack.stop();
       // Devices stop telling at once; a label on its way to the printer finishes (and is journaled)
       // before the file closes.
       const devicesStopped = devices.stop();

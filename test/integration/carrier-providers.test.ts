@@ -1,7 +1,8 @@
 // ShipEngine and Shippo through the station: the provider and service come from settings (Odoo's
 // carrier mapped, else the default), and what a provider answers becomes what a person sees: a
 // refused address is a carrier rejection naming the order and the field, a 429 waits as long as
-// Retry-After says, refused credentials stop that provider alone while the local carrier prints.
+// Retry-After says, refused credentials stop that provider alone while the local carrier prints,
+// and a provider that is down parks the order waiting for its label instead of stopping the bench.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SettingsPatch } from '../../shared/settings';
 import type { CarrierServer, Purchase } from '../../electron/sandbox/carriers/http';
@@ -109,5 +110,72 @@ describe('carrier providers through the station', () => {
     expect(stopped.targets.find((t) => t.target === 'carrier:local')!.status).toBe('ok');
     expect(r.station.exceptions.list('open')).toMatchObject([{ kind: 'sync_auth', context: { target: 'carrier:shipengine' } }]);
     expect(se.purchases).toEqual([]);
+  });
+
+  it('a ShipEngine that is down parks the orders waiting for their labels, through a restart; the next order opens; the labels print when it answers', async () => {
+    carrier = await startSandboxShipEngine({ apiKey: KEY, knobs: { serverErrors: 1_000_000 } });
+    rig = await startSandboxRig({
+      seed: 6,
+      mode: 'live',
+      tuning: { carrierApiKeys: { shipengine: KEY }, carriers: shipEngineDefault(carrier.url), syncDelays: { baseMs: 100, maxMs: 500 } },
+    });
+    const r = rig;
+    const [first, second, third] = await r.readyPickings();
+    const parkedText = (name: string) => `${name} is waiting for its label from ShipEngine: put the parcel on the shelf and scan the next order`;
+    const parkedOf = () =>
+      withStationDb(r.station, (db) => db.prepare(`SELECT subject, json_extract(data, '$.why') AS why FROM audit_log WHERE action = 'pack.parked' ORDER BY id`).all());
+
+    await pack(r, first!.name);
+    const labelling = await r.untilStep('labelling');
+    expect(labelling.nextAction).toBe('Waiting for the label');
+    const waitedFrom = Date.now();
+    await waitForEvent(r.station.events, 'state', (s) => s.nextAction === parkedText(first!.name), 10_000, 'the first order parked');
+    const parkedAfterMs = Date.now() - waitedFrom;
+    expect(parkedAfterMs).toBeGreaterThanOrEqual(2500);
+    r.scale.setWeight(0, { motionMs: 0 });
+    await waitForEvent(r.station.events, 'scale', (e) => e.stable && Math.abs(e.grams ?? 99) <= 5, 10_000, 'the scale back at zero');
+
+    // ShipEngine is known to be failing now: the second order is parked as soon as it is weighed.
+    await pack(r, second!.name, false);
+    await waitForEvent(r.station.events, 'state', (s) => s.nextAction === parkedText(second!.name), 10_000, 'the second order parked');
+    expect(parkedOf()).toEqual([
+      { subject: first!.name, why: 'slow' },
+      { subject: second!.name, why: 'retrying' },
+    ]);
+    const open = () => r.station.exceptions.list('open').map((e) => ({ kind: e.kind, orderRef: e.orderRef }));
+    expect(open()).toEqual([
+      { kind: 'awaiting_label', orderRef: first!.name },
+      { kind: 'awaiting_label', orderRef: second!.name },
+    ]);
+
+    // A restart keeps them parked: the bench still lets the next order in.
+    await r.restart();
+    expect((await r.station.handlers.getState({})).nextAction).toBe(parkedText(second!.name));
+    expect(open()).toHaveLength(2);
+    if (!r.station.identities.current()) await r.scan('P-1');
+    const again = await r.scan(first!.name);
+    expect(again.message.text).toContain(`${first!.name} is already packed here and is waiting for its label from ShipEngine`);
+    const opened = await r.scan(third!.name);
+    expect(opened.state.order?.name).toBe(third!.name);
+    expect(opened.state.step).toBe(r.station.effectiveSettings().packing.verifyItems ? 'packing' : 'weighing');
+    const step = opened.state.step;
+
+    // ShipEngine answers: both labels print by themselves, each says which parcel on the shelf it is for.
+    const told = (name: string) =>
+      waitForEvent(r.station.events, 'state', (s) => s.message?.text === `Label for ${name} — put it on the parcel on the shelf.`, 20_000, `the label of ${name}`);
+    const toldBoth = Promise.all([told(first!.name), told(second!.name)]);
+    carrier.setKnobs({ serverErrors: 0 });
+    await toldBoth;
+    await waitForEvent(r.station.events, 'queue', (q) => q.openExceptions === 0, 10_000, 'the awaiting-label exceptions settled');
+    expect(r.station.exceptions.list('resolved').map((e) => [e.kind, e.orderRef, e.resolution])).toEqual([
+      ['awaiting_label', first!.name, 'printed'],
+      ['awaiting_label', second!.name, 'printed'],
+    ]);
+    expect(carrier.purchases).toHaveLength(2);
+    // The order on screen is as it was.
+    const now = await r.station.handlers.getState({});
+    expect([now.order?.name, now.step]).toEqual([third!.name, step]);
+    const shipments = withStationDb(r.station, (db) => db.prepare(`SELECT status FROM shipments ORDER BY id`).all());
+    expect(shipments).toEqual([{ status: 'printed' }, { status: 'printed' }]);
   });
 });

@@ -2,6 +2,7 @@
 // in a headless browser, with the pack page open and showing training mode. For the e2e tests that
 // work against the whole sandbox rather than a rig of their own.
 import { bootStation, parseFlags, type BootedStation } from '../../electron/core/entry/boot';
+import type { StationConfig } from '../../electron/core/station';
 import { PackPage } from '../e2e/pages/pack-page';
 import { startBrowserStation, type BrowserStation } from './browser-station';
 
@@ -12,7 +13,7 @@ export interface SandboxBench {
   pack: PackPage;
 }
 
-export async function startSandboxBench(): Promise<SandboxBench> {
+export async function startSandboxBench(options: Pick<StationConfig, 'syncDelays'> = {}): Promise<SandboxBench> {
   let booted: BootedStation | undefined;
   const bench = await startBrowserStation({
     boot: async (dataDir) =>
@@ -20,6 +21,7 @@ export async function startSandboxBench(): Promise<SandboxBench> {
         log: () => {},
         identity: { scryptN: 1024 },
         scaleOptions: { stableWindowMs: 300 },
+        ...options,
       })),
   });
   const pack = new PackPage(bench.page);

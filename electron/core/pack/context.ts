@@ -57,6 +57,8 @@ export interface PackSessionDeps {
   benchName?: () => string;
   /** Why an order is outside the bench's scope (company, warehouse, operation type), or null. */
   outOfScope?: (order: Order) => string | null;
+  /** How the outbox target of a carrier (by its code) is doing: a failing one parks a label's order at once. */
+  carrierStatus?: (carrier: string) => 'ok' | 'retrying' | 'stopped';
 }
 
 export class PackContext {
@@ -67,6 +69,7 @@ export class PackContext {
   readonly lots: PackedLots;
   readonly packageTypes: PackageTypeStore;
   readonly parcels: PackParcels;
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(readonly deps: PackSessionDeps) {
     this.sessions = new PackSessions(deps.db, deps.clock);
@@ -97,6 +100,21 @@ export class PackContext {
     const closed = this.parcels.closed(sessionId);
     const units = this.parcels.openUnits(this.sessions.packed(sessionId), closed);
     return { closed, open: { seq: closed.length + 1, units, packageTypeId: this.sessions.packageTypeId(sessionId) } };
+  }
+
+  /** Run `fn` after `ms` unless the session stops first (the station closing its database). */
+  after(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ms);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  stopTimers(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
   }
 
   benchName(): string {

@@ -9,6 +9,7 @@ import { appendAudit } from '../store/audit';
 import { inTransaction } from '../store/db';
 import { discardDead, enqueue } from '../sync/outbox';
 import type { PackContext, ScanOutcome } from './context';
+import { unparkPrinted } from './parking';
 import { dispatchRow, type CreateLabelPayload, type DispatchParcel, type DispatchPayload } from './effects';
 
 /**
@@ -91,6 +92,7 @@ export function afterPrint(ctx: PackContext, outcome: PrintOutcome): ScanOutcome
   const jobId = outcome.job.id;
   const info = ctx.labels.owner(outcome.job.labelId);
   if (outcome.ok) {
+    let wasParked = false;
     inTransaction(deps.db, () => {
       // Done needs both the printed label and Odoo's answer; either may come first.
       const dispatched = ctx.shipments.printed(info.shipment_id);
@@ -105,8 +107,11 @@ export function afterPrint(ctx: PackContext, outcome: PrintOutcome): ScanOutcome
       for (const open of ctx.labels.openPrintFailures(outcome.job.labelId)) {
         deps.exceptions.settle(open.id, 'printed', 'system', `The label printed (print job ${jobId}).`);
       }
+      wasParked = unparkPrinted(ctx, info.session_id, jobId);
     });
     deps.changed();
+    // Its parcel waits on the shelf, maybe while another order is packed: say which parcel it is for.
+    if (wasParked) return { kind: 'command', tone: 'success', text: `Label for ${info.name} — put it on the parcel on the shelf.` };
     const notice = 'notice' in outcome && outcome.notice ? ` ${outcome.notice}` : '';
     return { kind: 'command', tone: notice ? 'warning' : 'success', text: `Label printed for ${info.name}.${notice} Stick it on and scan the next order.` };
   }

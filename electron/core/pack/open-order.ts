@@ -140,6 +140,14 @@ function showPackedHere(ctx: PackContext, code: string, packer: Person): ScanOut
     deps.scale()?.disarm();
     deps.changed();
   }
+  if (packed.status === 'awaiting_label' && ctx.sessions.parked(packed.session_id)) {
+    const carrier = ctx.shipments.ofSession(packed.session_id)?.carrier ?? 'the carrier';
+    return {
+      kind: 'order',
+      tone: 'warning',
+      text: `${name} is already packed here and is waiting for its label from ${carrier}. Keep its parcel on the shelf: the label prints by itself. Do not pack it again.`,
+    };
+  }
   if (packed.status === 'awaiting_label' || !packed.tracking_number) {
     return { kind: 'order', tone: 'warning', text: `${name} is already packed here; its label is on its way. Do not pack it again.` };
   }

@@ -1,8 +1,9 @@
 // The pack session: one open order per bench, persisted so a restart resumes it at the same step.
 //   idle ─order─► packing ─all items─► weighing ─stable weight─► labelling ─label─► printed/done
+//   (labelling with no label after a short wait: parked, and the next order may be opened; parking.ts)
 // Every transition, its audit entry and its outbox rows commit in one transaction; the renderer
 // only shows the result. This class is the session's face; each job lives in its own module:
-// open-order, item-scans, weighing, labelling, commands; views builds what the screen shows.
+// open-order, item-scans, weighing, labelling, parking, commands; views builds what the screen shows.
 import type { LabelView, OrderView, PackStep, Person } from '../../../shared/api';
 import type { CreatedLabels } from '../carriers/registry';
 import type { PrintOutcome } from '../devices/printer/print-journal';
@@ -12,6 +13,7 @@ import type { CreateLabelPayload, DispatchPayload } from './effects';
 import { tryLot, tryPackageType, tryProduct } from './item-scans';
 import { afterPrint, dispatched, labelIssued, repack } from './labelling';
 import { openOrder } from './open-order';
+import { awaitLabel, isParked } from './parking';
 import type { BenchCommand } from './scan-code';
 import { labelView, nextAction, orderView, packScreen, stepOf, type PackScreen } from './views';
 import { resolveHeldWeight, weighed } from './weighing';
@@ -83,7 +85,8 @@ export class PackSession {
       const lot = await tryLot(ctx, row, code, packer);
       if (lot) return lot;
     }
-    if (row && row.step !== 'done' && row.step !== 'printed') {
+    // A parked order (waiting for its label, its parcel on the shelf) does not hold up the next one.
+    if (row && row.step !== 'done' && row.step !== 'printed' && !isParked(ctx, row)) {
       const name = ctx.orderOf(row).name;
       if (row.step === 'packing') {
         return { kind: 'unknown', tone: 'error', text: `"${code}" is not an item of ${name}. Check the item and scan again.` };
@@ -131,6 +134,14 @@ export class PackSession {
     const interrupted = this.ctx.deps.journal.markInterruptedUncertain();
     if (interrupted > 0) this.ctx.deps.changed();
     this.scaleReplaced();
+    // Parked orders stay parked (their exception is stored); one still waiting for its label is given the short wait again.
+    const row = this.ctx.sessions.active();
+    if (row?.step === 'labelling' && !isParked(this.ctx, row)) awaitLabel(this.ctx, row.id);
+  }
+
+  /** The station is closing: no parking check may run after its database closes. */
+  stop(): void {
+    this.ctx.stopTimers();
   }
 
   /** Another scale took over (settings changed): it waits for the parcel if the order is being weighed. */

@@ -6,6 +6,7 @@ import { ShipmentRequest } from '../../../shared/shipment';
 import type { SessionRow } from '../store/pack-sessions';
 import type { PackContext } from './context';
 import { askForLot } from './lot-capture';
+import { isParked, parkedText } from './parking';
 
 export interface PackScreen {
   step: PackStep;
@@ -124,6 +125,7 @@ export function nextAction(
         ? 'Weight is off: check the box and weigh again, or call the shift lead'
         : 'Put the parcel on the scale';
     case 'labelling': {
+      if (isParked(ctx, row)) return parkedText(ctx, row);
       const printState = (built.label === undefined ? labelView(ctx, row) : built.label)?.printState;
       return printState === 'failed' || printState === 'uncertain' ? 'Check the printer, then scan PRINT' : 'Waiting for the label';
     }

@@ -11,6 +11,7 @@ import type { SessionRow } from '../store/pack-sessions';
 import { enqueue } from '../sync/outbox';
 import type { PackContext, ScanOutcome } from './context';
 import { createLabelRow } from './effects';
+import { awaitLabel } from './parking';
 import { nextAction } from './views';
 import { checkWeightVariance, heldFigures, heldMessage, heldTitle, kg, ruleForPackageType } from './weight-variance';
 
@@ -200,6 +201,7 @@ function ship(ctx: PackContext, row: SessionRow, weightG: number, actor: string,
   });
   deps.changed();
   deps.kickSync();
+  awaitLabel(ctx, row.id);
   const what = count > 1 ? `Parcel ${count} of ${count}: ${kg(weightG)} captured. Getting ${count} labels…` : `${kg(weightG)} captured. Getting the label…`;
   return { kind: 'command', tone: 'success', text: what };
 }

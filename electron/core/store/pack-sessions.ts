@@ -105,6 +105,19 @@ export class PackSessions {
     );
   }
 
+  /**
+   * The open awaiting_label exception of the session, if any: the session is parked (its parcel on
+   * the shelf until the carrier gives its label), so the bench may open the next order.
+   */
+  parked(id: number): { id: number } | null {
+    return (this.db
+      .prepare(
+        `SELECT id FROM exceptions WHERE kind = 'awaiting_label' AND state = 'open'
+         AND json_extract(context, '$.sessionId') = ? ORDER BY id DESC LIMIT 1`,
+      )
+      .get(id) as { id: number } | undefined) ?? null;
+  }
+
   /** The open weight hold (a weight_variance exception) of the session, if any. */
   weightHold(id: number): { id: number } | null {
     return (this.db
