@@ -191,6 +191,8 @@ export const Connectivity = z.object({
   targets: z.array(
     z.object({
       target: z.string(),
+      /** The target as people know it ("Odoo", "ShipEngine"); absent: show `target`. */
+      label: z.string().optional(),
       status: z.enum(['ok', 'retrying', 'stopped']),
       message: z.string().nullable(),
     }),

@@ -89,7 +89,7 @@ export function App({ station }: { station: StationApi }) {
         </span>
         {troubled.map((t) => (
           <span key={t.target} className="chip chip-warn" data-testid="connectivity" title={t.message ?? ''}>
-            {t.target === 'odoo' ? 'Odoo' : t.target}: {t.status === 'stopped' ? 'stopped' : 'offline, retrying'}
+            {t.label ?? (t.target === 'odoo' ? 'Odoo' : t.target)}: {t.status === 'stopped' ? 'stopped' : 'offline, retrying'}
           </span>
         ))}
         <button

@@ -51,6 +51,10 @@ describe('a label the carrier has not given yet', () => {
     await pack.nextAction().filter({ hasText: parkedText }).waitFor({ timeout: 20_000 });
     // The lead sees the order waiting for its label.
     expect(bench.station.exceptions.list('open')).toMatchObject([{ kind: 'awaiting_label', orderRef: viaShipEngine }]);
+    // The status bar names the provider as people know it, not the outbox's target id.
+    const chip = bench.page.getByTestId('connectivity').filter({ hasText: 'ShipEngine: offline, retrying' });
+    await chip.waitFor();
+    expect(await bench.page.getByTestId('connectivity').allTextContents()).not.toContainEqual(expect.stringContaining('carrier:'));
     mkdirSync(ARTIFACTS, { recursive: true });
     await bench.page.screenshot({ path: join(ARTIFACTS, 'parked-label-waiting.png') });
 

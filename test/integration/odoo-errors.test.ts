@@ -317,7 +317,7 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('Odoo %i: an auth failure st
 
       // The rows are not failed attempts: pending, no attempt counted, nothing dead.
       for (const id of ids) expect(getOutboxRow(rig.db, id)).toMatchObject({ state: 'pending', attempts: 0 });
-      expect(rig.worker.status()).toEqual([{ target: 'odoo', status: 'stopped', message: expect.stringContaining("refused the bench's credentials") }]);
+      expect(rig.worker.status()).toEqual([{ target: 'odoo', label: 'Odoo', status: 'stopped', message: expect.stringContaining("refused the bench's credentials") }]);
       const alerts = rig.exceptions.list('open');
       expect(alerts).toEqual([expect.objectContaining({ kind: 'sync_auth', choices: ['resume'], context: expect.objectContaining({ target: 'odoo' }) })]);
 
@@ -386,7 +386,7 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('Odoo %i: an auth failure st
       await rig.drain();
       expect(ids.map((id) => rig.state(id))).toEqual(ids.map(() => 'done'));
       for (const o of backlog) expect(odoo.state.get('stock.picking', o.pickingId)!.state).toBe('done');
-      expect(rig.worker.status()).toEqual([{ target: 'odoo', status: 'ok', message: null }]);
+      expect(rig.worker.status()).toEqual([{ target: 'odoo', label: 'Odoo', status: 'ok', message: null }]);
     } finally {
       admin.apiKey = GOOD_KEY;
       rig.close();

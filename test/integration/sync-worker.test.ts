@@ -313,8 +313,8 @@ describe('SyncWorker', () => {
     expect(row(c1.id).state).toBe('done');
     expect(row(o1.id)).toMatchObject({ state: 'pending', attempts: 0 });
     expect(worker.status()).toEqual([
-      { target: 'odoo', status: 'stopped', message: expect.stringContaining("refused the bench's credentials") },
-      { target: 'carrier', status: 'ok', message: null },
+      { target: 'odoo', label: 'Odoo', status: 'stopped', message: expect.stringContaining("refused the bench's credentials") },
+      { target: 'carrier', label: 'The carrier', status: 'ok', message: null },
     ]);
 
     for (let i = 0; i < 3; i++) {
@@ -334,7 +334,7 @@ describe('SyncWorker', () => {
     // The lead fixes the login and resolves the alert with "resume".
     refuse = false;
     exceptions.resolve(alerts[0]!.id, 'resume', 'staff:1');
-    expect(worker.status()[0]).toEqual({ target: 'odoo', status: 'ok', message: null });
+    expect(worker.status()[0]).toEqual({ target: 'odoo', label: 'Odoo', status: 'ok', message: null });
     await worker.runOnce();
     await worker.runOnce();
     expect(row(o1.id).state).toBe('done');

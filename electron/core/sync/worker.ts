@@ -535,17 +535,18 @@ export class SyncWorker {
     for (const t of this.stopped.keys()) if (!targets.has(t)) targets.set(t, t);
     return [...targets].map(([target, label]): TargetStatus => {
       const stop = this.stopped.get(target);
-      if (stop !== undefined) return { target, status: 'stopped', message: stop };
+      if (stop !== undefined) return { target, label, status: 'stopped', message: stop };
       const retrying = retryingSummary(this.db, target);
       if (retrying.count > 0) {
         const what = retrying.count === 1 ? '1 update' : `${retrying.count} updates`;
         return {
           target,
+          label,
           status: 'retrying',
           message: `${what} for ${label} will be retried. Last error: ${retrying.lastError ?? 'unknown'}`,
         };
       }
-      return { target, status: 'ok', message: null };
+      return { target, label, status: 'ok', message: null };
     });
   }
 
