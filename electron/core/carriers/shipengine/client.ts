@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ShipmentRequest } from '../../../../shared/shipment';
 import { CarrierError, type CarrierLabelFormat, type CarrierLabelResult, type TrackingSummary } from '../carrier-result';
 import { fetchLabelFile } from '../fetch-label';
+import { callJson } from '../json-call';
 import { shipEngineError } from './errors';
 import { labelRequest, labelResult, type ShipEngineAccount } from './shipment-create';
 import { externalShipmentId } from './units';
@@ -29,30 +30,18 @@ export function createShipEngineClient(options: ShipEngineClientOptions) {
   const timeoutMs = options.timeoutMs ?? 15_000;
 
   async function call(method: string, path: string, body?: unknown): Promise<unknown> {
-    let res: Response;
-    try {
-      res = await fetchFn(new URL(path, options.baseUrl), {
-        method,
-        headers: { 'API-Key': options.apiKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      // No answer (refused, reset, timed out): the request may or may not have been done.
-      throw new CarrierError('outage', 'ShipEngine could not be reached; the label will be tried again', { retry: true, providerCode: error instanceof Error ? error.name : 'network' });
+    const reply = await callJson(fetchFn, new URL(path, options.baseUrl), {
+      method,
+      headers: { 'API-Key': options.apiKey },
+      body,
+      timeoutMs,
+      provider: 'ShipEngine',
+    });
+    if (!reply.ok) {
+      if (reply.status === 404) return null;
+      throw shipEngineError(reply.status, reply.json, reply.headers);
     }
-    const text = await res.text();
-    let json: unknown = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      json = null;
-    }
-    if (!res.ok) {
-      if (res.status === 404) return null;
-      throw shipEngineError(res.status, json, res.headers);
-    }
-    return json;
+    return reply.json;
   }
 
   return {

@@ -3,8 +3,9 @@
 // rate); a multi-piece purchase answers with its first piece and the rest are listed by rate.
 import { z } from 'zod';
 import type { ShipmentRequest } from '../../../../shared/shipment';
-import { CarrierError, type CarrierLabelFormat, type CarrierLabelResult, type TrackingSummary } from '../carrier-result';
+import { type CarrierLabelFormat, type CarrierLabelResult, type TrackingSummary } from '../carrier-result';
 import { fetchLabelFile } from '../fetch-label';
+import { callJson } from '../json-call';
 import { shippoError } from './errors';
 import { pickRate, purchaseResult, rateOf, shipmentRequest, transaction, transactionRequest, Transaction } from './shipment-create';
 
@@ -31,26 +32,15 @@ export function createShippoClient(options: ShippoClientOptions) {
   const timeoutMs = options.timeoutMs ?? 15_000;
 
   async function call(method: string, path: string, body?: unknown): Promise<unknown> {
-    let res: Response;
-    try {
-      res = await fetchFn(new URL(path, options.baseUrl), {
-        method,
-        headers: { Authorization: `ShippoToken ${options.apiToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      throw new CarrierError('outage', 'Shippo could not be reached; the label will be tried again', { retry: true, providerCode: error instanceof Error ? error.name : 'network' });
-    }
-    const text = await res.text();
-    let json: unknown = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      json = null;
-    }
-    if (!res.ok) throw shippoError(res.status, json, res.headers);
-    return json;
+    const reply = await callJson(fetchFn, new URL(path, options.baseUrl), {
+      method,
+      headers: { Authorization: `ShippoToken ${options.apiToken}` },
+      body,
+      timeoutMs,
+      provider: 'Shippo',
+    });
+    if (!reply.ok) throw shippoError(reply.status, reply.json, reply.headers);
+    return reply.json;
   }
 
   /** Every piece bought with one rate, oldest first (Shippo lists newest first). */
