@@ -12,7 +12,8 @@ import {
   type EnqueueInput,
   type OutboxRow,
 } from '../../electron/core/sync/outbox';
-import { SyncWorker, type ApplyResult, type LookupResult, type SyncTarget } from '../../electron/core/sync/worker';
+import type { ApplyResult, LookupResult, SyncTarget } from '../../electron/core/sync/target';
+import { SyncWorker } from '../../electron/core/sync/worker';
 import { localCarrier, localTrackingNumber } from '../../electron/core/carriers/local/index';
 import { CarrierRegistry } from '../../electron/core/carriers/registry';
 import { createLabelRow, type CreateLabelPayload } from '../../electron/core/pack/effects';

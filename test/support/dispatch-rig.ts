@@ -12,7 +12,8 @@ import { DispatchPayload, dispatchRow as buildDispatchRow } from '../../electron
 import { inTransaction, openDatabase, type Db } from '../../electron/core/store/db';
 import { ExceptionQueue } from '../../electron/core/store/exceptions';
 import { enqueue, getOutboxRow, type OutboxRow } from '../../electron/core/sync/outbox';
-import { SyncWorker, type SyncTarget } from '../../electron/core/sync/worker';
+import type { SyncTarget } from '../../electron/core/sync/target';
+import { SyncWorker } from '../../electron/core/sync/worker';
 import type { Order } from '../../shared/order';
 import type { SandboxOdoo } from '../../electron/sandbox/odoo/server';
 import { tempDir } from './temp-dir';

@@ -8,7 +8,7 @@ import type { Order } from '../../../shared/order';
 import type { CarrierChoice, Settings } from '../../../shared/settings';
 import type { ShipmentRequest } from '../../../shared/shipment';
 import { CARRIER_CREATE_LABEL, carrierTarget, CreateLabelPayload } from '../pack/effects';
-import type { ApplyResult, OutboxRow, SyncTarget } from '../sync/worker';
+import type { ApplyResult, OutboxRow, SyncTarget } from '../sync/target';
 import { CarrierError } from './carrier-result';
 
 export const LabelFormat = z.enum(['ZPL', 'PNG', 'PDF']);

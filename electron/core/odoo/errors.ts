@@ -1,6 +1,6 @@
 // Odoo failures as one typed error: what kind of failure it is (which decides retry, dead letter or
 // stop) and a sentence for the packer. Classification follows ../shared/ref/odoo-external-api.md §5.
-import type { ApplyResult } from '../sync/worker';
+import type { ApplyResult } from '../sync/target';
 
 export type OdooErrorKind = 'network' | 'timeout' | 'retryable' | 'permanent' | 'access' | 'auth' | 'protocol';
 

@@ -8,7 +8,7 @@
 // without a write.
 import type { z } from 'zod';
 import { odooBinding, ODOO_RELEASE, ReleasePayload } from '../pack/effects';
-import type { ApplyResult, LookupResult, OutboxRow, SyncTarget } from '../sync/worker';
+import type { ApplyResult, LookupResult, OutboxRow, SyncTarget } from '../sync/target';
 import { claimsFrom, isMine, latestMarker, ownUid, readClaimSnapshot, releaseNote, type Marker } from './claims';
 import { ODOO_TARGET } from './dispatch/target';
 import { applyResultOf } from './errors';

@@ -3,75 +3,36 @@
 // a crash looks a row up before it is ever sent again. Each target has a lane of its own: a target
 // that hangs (Odoo accepting connections and never answering) never holds back another's rows
 // (the local carrier's label). A target's first success ends the backoff of all its waiting rows.
-import type { z } from 'zod';
-import type { Connectivity, ExceptionKind, ExceptionView } from '../../../shared/api';
+import type { Connectivity } from '../../../shared/api';
 import type { Clock } from '../clock';
-import { SerialQueue } from '../serial-queue';
 import { appendAudit } from '../store/audit';
 import { inTransaction, type Db } from '../store/db';
 import type { ExceptionQueue } from '../store/exceptions';
 import { backoffDelay, type RandomSource } from './backoff';
+import { Lanes } from './lanes';
+import { SyncAlerts } from './sync-alerts';
 import {
-  discardDead,
   dueHeads,
   inFlightRows,
-  markDead,
   markDone,
   markInFlight,
   markPending,
   pendingHeadTimes,
   reviveTarget,
-  requeueDead,
   retryingSummary,
   type OutboxRow,
 } from './outbox';
-
-export type { OutboxRow } from './outbox';
-
-/** What a target reports for one row. */
-export type ApplyResult =
-  | { status: 'done'; result?: unknown }
-  /** Worth trying again later (network, 5xx, 429); `retryAfterMs` from Retry-After. */
-  | { status: 'retry'; error: string; retryAfterMs?: number }
-  /**
-   * Will never succeed as is (validation, access, state conflict); `title` is for a shift lead.
-   * `exceptionKind` raises that kind instead of 'dead_letter' (e.g. 'odoo_conflict'), with
-   * `context` added to the exception's context.
-   */
-  | { status: 'permanent'; error: string; title?: string; exceptionKind?: ExceptionKind; context?: Record<string, unknown> }
-  /** Credentials refused: the whole target stops until a person resumes it. */
-  | { status: 'auth'; error: string };
-
-/**
- * What a lookup found after a lost reply. `steps` (optional) says which steps of a several-step
- * effect already took effect; the row is applied only when all did, and apply then skips those.
- */
-export type LookupResult = { applied: true; result?: unknown; steps?: Record<string, boolean> } | { applied: false; steps?: Record<string, boolean> };
-
-export interface SyncTarget<P = unknown> {
-  target: string;
-  /**
-   * The schema of the rows' payload (pack/effects.ts). The worker parses every row with it before
-   * apply or lookup: a row that does not parse (written by another build, or damaged) goes dead
-   * with the reason and never reaches the target.
-   */
-  payload: z.ZodType<P>;
-  /** Name a shift lead knows ("Odoo", "DHL"); defaults to `target`. */
-  label?: string;
-  /** How a person names the row's order ("WH/OUT/00012"); defaults to the row's order key. */
-  orderName?(row: OutboxRow<P>): string;
-  /** Rows per apply call; default 1. */
-  maxBatch?: number;
-  /** One result per row, in the same order. May throw: see {@link SyncWorker.runOnce}. */
-  apply(rows: OutboxRow<P>[]): Promise<ApplyResult[]>;
-  /** Did an earlier attempt of this row take effect? (Used when its reply was lost.) */
-  lookup(row: OutboxRow<P>): Promise<LookupResult>;
-  /**
-   * Local consequences of a row taking effect (store the label, enqueue the next effect), run in
-   * the same transaction that marks the row done, so the two can never disagree after a crash.
-   */
-  onApplied?(row: OutboxRow<P>, result: unknown): void;
-}
+import {
+  errorMessage,
+  isAuthError,
+  isPermanentError,
+  labelOf,
+  parsePayloads,
+  resultsOfThrown,
+  type ApplyResult,
+  type LookupResult,
+  type SyncTarget,
+} from './target';
 
 export interface SyncWorkerOptions {
   db: Db;
@@ -107,31 +68,8 @@ export interface RecoverSummary {
 
 export type TargetStatus = Connectivity['targets'][number];
 
-/** A thrown error may carry these to steer the worker (duck-typed so targets need no import). */
-interface ErrorHints {
-  permanent?: unknown;
-  /** 'auth': the target refused the credentials (lookups that throw this stop the target). */
-  kind?: unknown;
-  title?: unknown;
-  retryAfterMs?: unknown;
-}
-
 const MINUTE = 60_000;
 
-interface Lane {
-  /** Passes of this target, one after another. */
-  queue: SerialQueue;
-  loop: Promise<void> | null;
-  wake: (() => void) | null;
-  kicked: boolean;
-}
-
-function isAuthError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as ErrorHints).kind === 'auth';
-}
-
-/** Exception kinds raised for a dead outbox row (see ApplyResult `exceptionKind`). */
-const DEAD_ROW_KINDS: readonly ExceptionKind[] = ['dead_letter', 'odoo_conflict', 'carrier_rejection'];
 
 export class SyncWorker {
   private readonly db: Db;
@@ -144,6 +82,7 @@ export class SyncWorker {
   private readonly onChange: (() => void) | undefined;
   private readonly onResumed: ((target: string) => void) | undefined;
   private readonly onError: (error: unknown) => void;
+  private readonly alerts: SyncAlerts;
 
   /** Handlers by (kind, target): one kind may go to several targets (each carrier its own). */
   private readonly handlers = new Map<string, SyncTarget>();
@@ -156,12 +95,16 @@ export class SyncWorker {
    */
   private readonly down = new Set<string>();
 
-  /**
-   * One lane per target: passes of one target never overlap (a row must not be looked up while it
-   * is being applied); passes of different targets do.
-   */
-  private readonly lanes = new Map<string, Lane>();
-  private running = false;
+  /** One lane per target (lanes.ts): passes of one target never overlap; different targets' do. */
+  private readonly lanes = new Lanes(async (target) => {
+    try {
+      await this.pass(target);
+      return this.nextDelay(target);
+    } catch (error) {
+      this.onError(error);
+      return this.baseDelayMs;
+    }
+  });
 
   constructor(options: SyncWorkerOptions) {
     this.db = options.db;
@@ -188,11 +131,8 @@ export class SyncWorker {
       this.down.add(row.target);
     }
 
-    // A row a target refused for good, whatever kind of exception it raised, is sent again once the
-    // cause is fixed (the target checks again: a conflict still there comes back) or dropped.
-    for (const kind of DEAD_ROW_KINDS) {
-      this.exceptions.onResolve(kind, ['retry', 'discard'], (ex, resolution) => this.resolveDeadLetter(ex, resolution));
-    }
+    this.alerts = new SyncAlerts(this.db, this.clock, this.exceptions);
+    this.alerts.offerResolutions(() => this.afterResolve());
     this.exceptions.onResolve('sync_auth', ['resume'], (ex) => {
       if (typeof ex.context.target === 'string') this.resumeTarget(ex.context.target);
     });
@@ -207,7 +147,7 @@ export class SyncWorker {
     const key = handlerKey(kind, handler.target);
     if (this.handlers.has(key)) throw new Error(`Sync kind "${kind}" is already registered for ${handler.target}`);
     this.handlers.set(key, handler as SyncTarget);
-    if (this.running) this.startLane(handler.target);
+    this.lanes.add(handler.target);
   }
 
   // ---- One pass ----
@@ -278,7 +218,7 @@ export class SyncWorker {
         this.down.add(row.target);
         if (isAuthError(error)) {
           // Refused credentials: asking again on every pass would get the bench's address locked out.
-          const title = inTransaction(this.db, () => this.raiseAuth(handler, row, errorMessage(error)));
+          const title = inTransaction(this.db, () => this.alerts.raiseAuth(handler, row, errorMessage(error)));
           this.stopped.set(row.target, title);
           this.notify();
         }
@@ -315,20 +255,14 @@ export class SyncWorker {
    * the others go on.
    */
   private parsed(handler: SyncTarget, rows: OutboxRow[], summary: RunSummary): OutboxRow[] {
-    const good: OutboxRow[] = [];
-    const bad: { row: OutboxRow; reason: string }[] = [];
-    for (const row of rows) {
-      const result = handler.payload.safeParse(row.payload);
-      if (result.success) good.push({ ...row, payload: result.data });
-      else bad.push({ row, reason: payloadProblem(result.error) });
-    }
+    const { good, bad } = parsePayloads(handler, rows);
     if (bad.length === 0) return good;
     inTransaction(this.db, () => {
       for (const { row, reason } of bad) {
         const error = `unreadable ${row.kind} row: ${reason}`;
         // orderName reads the payload: an unreadable one is named by its order key.
         const title = `An update for ${labelOf(handler)} about ${row.orderKey} cannot be read, so it was not sent (${reason}).`;
-        this.deadLetter({ ...handler, orderName: undefined }, row, error, title);
+        this.alerts.deadLetter({ ...handler, orderName: undefined }, row, error, title);
       }
     });
     summary.dead += bad.length;
@@ -348,9 +282,7 @@ export class SyncWorker {
         );
       }
     } catch (error) {
-      const hints = (typeof error === 'object' && error !== null ? error : {}) as ErrorHints;
-      const message = errorMessage(error);
-      if (hints.permanent === true && rows.length > 1) {
+      if (isPermanentError(error) && rows.length > 1) {
         // One bad row must not hold back the others: try each on its own.
         for (const row of rows) {
           if (this.stopped.has(row.target)) {
@@ -362,16 +294,7 @@ export class SyncWorker {
         }
         return;
       }
-      results = rows.map((): ApplyResult => {
-        if (hints.permanent === true) {
-          return typeof hints.title === 'string'
-            ? { status: 'permanent', error: message, title: hints.title }
-            : { status: 'permanent', error: message };
-        }
-        return typeof hints.retryAfterMs === 'number'
-          ? { status: 'retry', error: message, retryAfterMs: hints.retryAfterMs }
-          : { status: 'retry', error: message };
-      });
+      results = resultsOfThrown(error, rows.length);
     }
     this.commit(handler, rows, results, summary);
   }
@@ -392,14 +315,14 @@ export class SyncWorker {
             counts.applied++;
             break;
           case 'permanent':
-            this.deadLetter(handler, row, result.error, result.title, result.exceptionKind, result.context);
+            this.alerts.deadLetter(handler, row, result.error, result.title, result.exceptionKind, result.context);
             counts.dead++;
             break;
           case 'auth': {
             // Not a failed attempt of this row: it goes back as it was, due as soon as resumed.
             markPending(this.db, this.clock, row.id, now);
             if (!this.stopped.has(row.target) && !newlyStopped.has(row.target)) {
-              newlyStopped.set(row.target, this.raiseAuth(handler, row, result.error));
+              newlyStopped.set(row.target, this.alerts.raiseAuth(handler, row, result.error));
             }
             break;
           }
@@ -430,61 +353,6 @@ export class SyncWorker {
     this.notify();
   }
 
-  private deadLetter(
-    handler: SyncTarget,
-    row: OutboxRow,
-    error: string,
-    title: string | undefined,
-    kind: ExceptionKind = 'dead_letter',
-    extra: Record<string, unknown> = {},
-  ): void {
-    const actor = `sync:${row.target}`;
-    markDead(this.db, this.clock, row, error, actor);
-    this.exceptions.raise({
-      kind,
-      orderRef: handler.orderName?.(row) ?? row.orderKey,
-      title: title ?? `${labelOf(handler)} refused "${row.kind}" for ${handler.orderName?.(row) ?? row.orderKey}: ${error}`,
-      context: { ...extra, outboxId: row.id, target: row.target, kind: row.kind, error, payload: row.payload },
-      raisedBy: actor,
-    });
-  }
-
-  /** Raise (or find the open) auth alert; returns the message for status(). */
-  private raiseAuth(handler: Pick<SyncTarget, 'target' | 'label'>, row: Pick<OutboxRow, 'target' | 'kind' | 'id'> | { target: string; kind: null; id: null }, error: string): string {
-    const label = labelOf(handler);
-    const title =
-      `${label} refused the bench's credentials, so nothing is being sent to ${label}. ` +
-      `Fix the ${label} login in Settings, then resolve this with "resume".`;
-    this.exceptions.raise({
-      kind: 'sync_auth',
-      title,
-      context: { target: row.target, kind: row.kind, outboxId: row.id, error },
-      dedupeKey: `sync_auth:${row.target}`,
-      raisedBy: `sync:${row.target}`,
-    });
-    appendAudit(this.db, this.clock, {
-      actor: `sync:${row.target}`,
-      action: 'sync.stopped',
-      subject: row.target,
-      data: { kind: row.kind, error },
-    });
-    return title;
-  }
-
-  private resolveDeadLetter(ex: ExceptionView, resolution: string): void {
-    const id = ex.context.outboxId;
-    if (typeof id !== 'number') return;
-    const actor = typeof ex.context.target === 'string' ? `sync:${ex.context.target}` : 'system';
-    // Runs inside the resolve transaction; a row that is no longer dead is left as it is.
-    const changed =
-      resolution === 'retry'
-        ? requeueDead(this.db, this.clock, id, actor, { exceptionId: ex.id })
-        : resolution === 'discard'
-          ? discardDead(this.db, this.clock, id, actor, { exceptionId: ex.id })
-          : false;
-    if (changed) this.afterResolve();
-  }
-
   // ---- Targets ----
 
   /**
@@ -494,7 +362,7 @@ export class SyncWorker {
   stopTarget(target: string, error: string): void {
     if (this.stopped.has(target)) return;
     const handler = [...this.handlers.values()].find((h) => h.target === target) ?? { target };
-    const title = inTransaction(this.db, () => this.raiseAuth(handler, { target, kind: null, id: null }, error));
+    const title = inTransaction(this.db, () => this.alerts.raiseAuth(handler, { target, kind: null, id: null }, error));
     this.stopped.set(target, title);
     this.notify();
   }
@@ -554,47 +422,17 @@ export class SyncWorker {
 
   /** Run in the background, a loop per target: a pass (which first settles rows left in flight), then sleep until due. */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    for (const target of this.targets()) this.startLane(target);
+    this.lanes.start(this.targets());
   }
 
   /** Stop the loops; resolves once the passes under way have finished. */
-  async stop(): Promise<void> {
-    this.running = false;
-    for (const lane of this.lanes.values()) lane.wake?.();
-    await Promise.all([...this.lanes.values()].map((lane) => lane.loop));
+  stop(): Promise<void> {
+    return this.lanes.stop();
   }
 
   /** Something new may be due: every target runs now instead of at the end of its current sleep. */
   kick(): void {
-    for (const lane of this.lanes.values()) {
-      if (lane.wake) lane.wake();
-      else lane.kicked = true;
-    }
-  }
-
-  private startLane(target: string): void {
-    const lane = this.lane(target);
-    if (lane.loop) return;
-    lane.loop = this.runLoop(target, lane).finally(() => {
-      lane.loop = null;
-    });
-  }
-
-  private async runLoop(target: string, lane: Lane): Promise<void> {
-    while (this.running) {
-      let delay: number;
-      try {
-        await this.exclusive(target, () => this.pass(target));
-        delay = this.nextDelay(target);
-      } catch (error) {
-        this.onError(error);
-        delay = this.baseDelayMs;
-      }
-      if (!this.running) break;
-      await this.sleep(lane, delay);
-    }
+    this.lanes.kick();
   }
 
   /** Time until the target's earliest head the worker could apply (registered kind, target not stopped). */
@@ -604,22 +442,6 @@ export class SyncWorker {
       if (h.target === target && this.handlerOf(h.kind, h.target) && !this.stopped.has(h.target)) earliest = Math.min(earliest, h.nextAttemptAt);
     }
     return Math.max(0, Math.min(this.maxIdleMs, earliest - this.clock.now()));
-  }
-
-  private sleep(lane: Lane, ms: number): Promise<void> {
-    if (lane.kicked) {
-      lane.kicked = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        lane.wake = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      lane.wake = done;
-    });
   }
 
   // ---- Helpers ----
@@ -633,18 +455,8 @@ export class SyncWorker {
     return this.handlers.get(handlerKey(kind, target));
   }
 
-  private lane(target: string): Lane {
-    let lane = this.lanes.get(target);
-    if (!lane) {
-      lane = { queue: new SerialQueue(), loop: null, wake: null, kicked: false };
-      this.lanes.set(target, lane);
-    }
-    return lane;
-  }
-
   private exclusive<T>(target: string, fn: () => Promise<T>): Promise<T> {
-    const lane = this.lane(target);
-    return lane.queue.run(fn);
+    return this.lanes.run(target, fn);
   }
 
   /** Due heads the worker may apply now, grouped by kind (first-due order kept). */
@@ -677,26 +489,10 @@ export class SyncWorker {
   }
 }
 
-/** A zod error in words: the first few problems with where they are. */
-function payloadProblem(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
-}
-
 function handlerKey(kind: string, target: string): string {
   return `${kind}\u0000${target}`;
 }
 
-function labelOf(handler: Pick<SyncTarget, 'target' | 'label'>): string {
-  return handler.label ?? handler.target;
-}
-
-function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return typeof error === 'string' ? error : String(error);
-}
 
 function finiteOrZero(n: number | undefined): number {
   return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : 0;

@@ -4,7 +4,7 @@
 // cached vs current. Pure: decided from the snapshot alone.
 import type { ExceptionKind } from '../../../../shared/api';
 import type { DispatchPayload } from '../../pack/effects';
-import type { ApplyResult } from '../../sync/worker';
+import type { ApplyResult } from '../../sync/target';
 import { claimedElsewhere, isMine } from '../claims';
 import { idOf, unique } from '../read-rows';
 import type { Snapshot } from './snapshot';

@@ -3,7 +3,7 @@
 // written: the move-line and move commands of one stock.picking write. Pure: no I/O, so every
 // version's commands are golden-tested (test/unit/odoo-dispatch-plan.test.ts).
 import type { DispatchPayload } from '../../pack/effects';
-import type { ApplyResult } from '../../sync/worker';
+import type { ApplyResult } from '../../sync/target';
 import { applyResultOf, OdooError } from '../errors';
 import { lotKey, lotLineCommands, type LineCommand } from '../lot-lines';
 import { idOf } from '../read-rows';

@@ -5,7 +5,7 @@
 // indexed by Plan.index: a step records a row's failure there, and later steps skip that row.
 import { z } from 'zod';
 import type { DispatchPayload } from '../../pack/effects';
-import type { ApplyResult } from '../../sync/worker';
+import type { ApplyResult } from '../../sync/target';
 import { applyResultOf, OdooError } from '../errors';
 import { AttachmentRow, NoteRow } from '../models/mail';
 import { BackorderRow, PickingStateRow } from '../models/picking';

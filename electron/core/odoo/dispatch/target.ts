@@ -12,7 +12,7 @@
 // conflicts.ts: a picking changed in Odoo is never overwritten) → the steps (steps.ts), each
 // looking for its own effect first so any prefix can be replayed → message text (chatter.ts).
 import { DispatchPayload, odooBinding, ODOO_DISPATCH } from '../../pack/effects';
-import type { ApplyResult, LookupResult, OutboxRow, SyncTarget } from '../../sync/worker';
+import type { ApplyResult, LookupResult, OutboxRow, SyncTarget } from '../../sync/target';
 import { ownUid } from '../claims';
 import { applyResultOf, OdooError } from '../errors';
 import { unique } from '../read-rows';
