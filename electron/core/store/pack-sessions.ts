@@ -110,21 +110,21 @@ export class PackSessions {
    * the shelf until the carrier gives its label), so the bench may open the next order.
    */
   parked(id: number): { id: number } | null {
-    return (this.db
-      .prepare(
-        `SELECT id FROM exceptions WHERE kind = 'awaiting_label' AND state = 'open'
-         AND json_extract(context, '$.sessionId') = ? ORDER BY id DESC LIMIT 1`,
-      )
-      .get(id) as { id: number } | undefined) ?? null;
+    return this.openException('awaiting_label', id);
   }
 
   /** The open weight hold (a weight_variance exception) of the session, if any. */
   weightHold(id: number): { id: number } | null {
+    return this.openException('weight_variance', id);
+  }
+
+  /** The newest open exception of a kind raised for the session (through the index of open exceptions). */
+  private openException(kind: 'awaiting_label' | 'weight_variance', sessionId: number): { id: number } | null {
     return (this.db
       .prepare(
-        `SELECT id FROM exceptions WHERE kind = 'weight_variance' AND state = 'open'
+        `SELECT id FROM exceptions WHERE kind = ? AND state = 'open'
          AND json_extract(context, '$.sessionId') = ? ORDER BY id DESC LIMIT 1`,
       )
-      .get(id) as { id: number } | undefined) ?? null;
+      .get(kind, sessionId) as { id: number } | undefined) ?? null;
   }
 }
