@@ -29,6 +29,13 @@ export const OrderLine = z.object({
   /** Weight of one unit in grams, when the product has one. */
   unitWeightG: z.number().nonnegative().nullable(),
   tracking: z.enum(['none', 'lot', 'serial']),
+  // Customs data (absent in orders cached by older builds, null when Odoo has none).
+  /** Sales price of one unit, in the company's currency. */
+  unitValue: z.object({ amount: z.string().regex(/^\d+(\.\d+)?$/), currency: z.string().length(3) }).nullable().optional(),
+  /** Harmonized System code (Odoo `hs_code`). */
+  hsCode: z.string().min(1).nullable().optional(),
+  /** ISO 3166-1 alpha-2 country of origin (Odoo `country_of_origin`). */
+  originCountry: z.string().length(2).nullable().optional(),
 });
 export type OrderLine = z.infer<typeof OrderLine>;
 

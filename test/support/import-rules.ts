@@ -26,6 +26,9 @@ export const packageClasses: Record<string, PackageClass> = {
   react: 'renderer',
   'react-dom': 'renderer',
   zod: 'shared',
+  // shipment checks (shared/shipment-rules.ts): pure code the renderer's address form runs too
+  'libphonenumber-js': 'shared',
+  'postcode-validator': 'shared',
   electron: 'electron',
   // build and test tooling
   '@eslint/js': 'tooling',

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Order } from '../../../shared/order';
 import type { CarrierChoice, Settings } from '../../../shared/settings';
 import type { ShipmentRequest } from '../../../shared/shipment';
+import { checkShipment, type ShipmentNeeds, type ShipmentProblem } from '../../../shared/shipment-rules';
 import { CARRIER_CREATE_LABEL, carrierTarget, CreateLabelPayload } from '../pack/effects';
 import type { ApplyResult, OutboxRow, SyncTarget } from '../sync/target';
 import { CarrierError } from './carrier-result';
@@ -30,12 +31,17 @@ export interface CarrierService {
   serviceName: string;
 }
 
+/** What a provider needs of every shipment it takes (checked by checkShipment before it is asked). */
+export type CarrierRequirements = Omit<ShipmentNeeds, 'service' | 'maxWeightG'>;
+
 export interface CarrierProvider {
   /** The code in `service.carrier` of the requests it takes. */
   readonly code: string;
   readonly name: string;
   /** Services it names for people; the first is its default. Others may be set by code in settings. */
-  readonly services: readonly { code: string; name: string }[];
+  readonly services: readonly { code: string; name: string; /** The heaviest parcel it takes. */ maxWeightG?: number }[];
+  /** What it needs of a shipment beyond the canonical schema; absent: nothing more. */
+  readonly requires?: CarrierRequirements;
   createLabel(shipment: ShipmentRequest): Promise<CreatedLabels>;
   /** The labels an earlier request of this shipment made, found by its reference (after a lost reply); absent: nothing to ask. */
   findLabel?(shipment: ShipmentRequest): Promise<CreatedLabels | null>;
@@ -149,6 +155,11 @@ export class CarrierRegistry {
     const shipment = row.payload.request;
     try {
       const earlier = row.attempts > 0 && provider.findLabel ? await provider.findLabel(shipment) : null;
+      if (!earlier) {
+        // What the provider would refuse is found here, and nothing is bought.
+        const problems = checkShipment(shipment, needsOf(provider, shipment));
+        if (problems.length > 0) return checkedOut(provider, shipment, problems);
+      }
       const created = earlier ?? (await provider.createLabel(shipment));
       return { status: 'done', result: toStored(this.checked(provider, shipment, created)) };
     } catch (error) {
@@ -156,6 +167,44 @@ export class CarrierRegistry {
       return carrierOutcome(provider, shipment, error);
     }
   }
+}
+
+/** What the provider's service needs of this shipment: the provider's requirements and the service's weight limit. */
+export function needsOf(provider: CarrierProvider, shipment: Pick<ShipmentRequest, 'service'>): ShipmentNeeds {
+  const service = provider.services.find((s) => s.code === shipment.service.serviceCode);
+  return {
+    ...provider.requires,
+    service: service ? `${provider.name} ${service.name}` : provider.name,
+    maxWeightG: service?.maxWeightG ?? null,
+  };
+}
+
+/** The canonical reason of a problem the bench found, by the field at fault. */
+function reasonOfField(field: string): string {
+  if (/^(recipient|shipper)\./.test(field)) return 'address';
+  if (/^parcels\b/.test(field)) return 'weight_dimensions';
+  if (/^customs\b/.test(field)) return 'customs';
+  return 'unknown';
+}
+
+/** A shipment the bench's checks refused: the same rejection a provider's refusal becomes, with every field at fault. */
+function checkedOut(provider: CarrierProvider, shipment: ShipmentRequest, problems: ShipmentProblem[]): ApplyResult {
+  const first = problems[0]!;
+  const message = problems.map((p) => p.message).join('. ');
+  return {
+    status: 'permanent',
+    error: message,
+    exceptionKind: 'carrier_rejection',
+    title: `${provider.name} was not asked for the label of ${shipment.source.pickingName}: ${message}.`,
+    context: {
+      provider: provider.code,
+      reason: reasonOfField(first.field),
+      field: first.field,
+      fields: problems.map((p) => ({ field: p.field, message: p.message })),
+      checkedBy: 'bench',
+      providerMessage: message,
+    },
+  };
 }
 
 /** A provider's canonical error → what the worker does with the row. */
@@ -175,7 +224,7 @@ function carrierOutcome(provider: CarrierProvider, shipment: ShipmentRequest, er
     context: {
       provider: provider.code,
       reason,
-      ...(detail.field ? { field: detail.field } : {}),
+      ...(detail.field ? { field: detail.field, fields: [{ field: detail.field, message: error.message }] } : {}),
       ...(detail.providerCode ? { providerCode: detail.providerCode } : {}),
       ...(detail.status ? { httpStatus: detail.status } : {}),
       providerMessage: error.message,
@@ -187,6 +236,7 @@ const REJECTED: Record<string, string> = {
   address: 'the address is wrong',
   weight_dimensions: "the parcel's weight or size is not accepted",
   service: 'the carrier service cannot be used',
+  customs: 'the customs declaration is incomplete',
   unknown: 'the request was refused',
 };
 

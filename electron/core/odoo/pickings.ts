@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import { Order, type Party } from '../../../shared/order';
 import { OdooError } from './errors';
-import { OrderPartnerRow, CodeRow, CompanyRow, OrderProductRow } from './models/partner';
+import { OrderPartnerRow, CodeRow, CompanyRow, OrderProductRow, PRODUCT_CUSTOMS_FIELDS, WarehouseRow } from './models/partner';
 import { OrderPickingRow, PickingTypeRow } from './models/picking';
 import { OrderMoveRow, PackageLineRow } from './models/stock';
 import { fieldsOf, idOf, readRows, unique, type M2o } from './read-rows';
@@ -69,6 +69,23 @@ function read<S extends z.ZodObject>(
 export class ReferenceData {
   readonly types = new OperationTypes();
   private readonly known = new Map<string, Map<number, unknown>>();
+  private customsFields: Promise<string[]> | null = null;
+
+  /**
+   * The customs fields product.product has in this database: every version 16–19 has them with
+   * the delivery module (16) or stock_delivery (17+), but a database without it has neither, and
+   * reading a field Odoo lacks fails the whole read. Asked once (fields_get).
+   */
+  productCustomsFields(t: OdooCaller): Promise<string[]> {
+    this.customsFields ??= t.call('product.product', 'fields_get', { attributes: ['type'] }).then(
+      (reply) => PRODUCT_CUSTOMS_FIELDS.filter((f) => typeof reply === 'object' && reply !== null && f in reply),
+      (error: unknown) => {
+        this.customsFields = null;
+        throw error;
+      },
+    );
+    return this.customsFields;
+  }
 
   async read<S extends z.ZodObject>(t: OdooCaller, schema: S, model: string, ids: number[]): Promise<z.infer<S>[]> {
     const known = this.known.get(model) ?? new Map<number, unknown>();
@@ -121,15 +138,20 @@ export async function pickingsToOrders(
   if (pickings.length === 0) return { orders: [], skipped: [] };
   const dialect = await dialectOf(transport);
   const reference = options.reference ?? new ReferenceData();
-  const moves = (await read(transport, OrderMoveRow, 'stock.move', pickings.flatMap((p) => p.move_ids))).filter(
-    (m) => m.state !== 'cancel' && m.product_uom_qty > 0 && m.product_id !== false,
-  );
+  const [allMoves, customsFields] = await Promise.all([
+    read(transport, OrderMoveRow, 'stock.move', pickings.flatMap((p) => p.move_ids)),
+    reference.productCustomsFields(transport),
+  ]);
+  const moves = allMoves.filter((m) => m.state !== 'cancel' && m.product_uom_qty > 0 && m.product_id !== false);
   const moveById = new Map(moves.map((m) => [m.id, m]));
   const productIds = unique(moves.map((m) => idOf(m.product_id)));
   const companyIds = unique(pickings.map((p) => idOf(p.company_id)));
   const typeIds = unique(pickings.map((p) => idOf(p.picking_type_id)));
   const [products, companies, typesById, packageLines] = await Promise.all([
-    read(transport, OrderProductRow, 'product.product', productIds),
+    read(transport, OrderProductRow, 'product.product', productIds, [
+      ...fieldsOf(OrderProductRow).filter((f) => !(PRODUCT_CUSTOMS_FIELDS as readonly string[]).includes(f)),
+      ...customsFields,
+    ]),
     reference.read(transport, CompanyRow, 'res.company', companyIds),
     (options.types ?? reference.types).of(transport, typeIds),
     options.packages
@@ -143,11 +165,21 @@ export async function pickingsToOrders(
       : Promise.resolve([]),
   ]);
   const companyPartner = new Map(companies.map((c) => [c.id, idOf(c.partner_id)]));
+  const currencyOf = new Map(companies.map((c) => [c.id, c.currency_id ? nameOf(c.currency_id) : null]));
+  // The ship-from address: the warehouse's own partner (stock.warehouse partner_id), else the company's.
+  const warehouseIds = unique([...typesById.values()].map((t) => idOf(t.warehouse_id)));
+  const warehouses = await reference.read(transport, WarehouseRow, 'stock.warehouse', warehouseIds);
+  const warehousePartner = new Map(warehouses.map((w) => [w.id, idOf(w.partner_id)]));
   const partnerFields = [...fieldsOf(OrderPartnerRow).filter((f) => f !== 'phone' && f !== 'mobile'), ...dialect.partnerPhoneFields];
-  const partnerIds = unique([...pickings.map((p) => idOf(p.partner_id)), ...companyPartner.values()]);
+  const partnerIds = unique([...pickings.map((p) => idOf(p.partner_id)), ...companyPartner.values(), ...warehousePartner.values()]);
   const partners = await read(transport, OrderPartnerRow, 'res.partner', partnerIds, partnerFields);
   const [countries, states] = await Promise.all([
-    reference.read(transport, CodeRow, 'res.country', unique(partners.map((p) => idOf(p.country_id)))),
+    reference.read(
+      transport,
+      CodeRow,
+      'res.country',
+      unique([...partners.map((p) => idOf(p.country_id)), ...products.map((p) => (p.country_of_origin ? idOf(p.country_of_origin) : null))]),
+    ),
     reference.read(transport, CodeRow, 'res.country.state', unique(partners.map((p) => idOf(p.state_id)))),
   ]);
 
@@ -168,7 +200,11 @@ export async function pickingsToOrders(
   for (const picking of pickings) {
     const shipToId = idOf(picking.partner_id);
     const companyId = idOf(picking.company_id);
-    const shipFromId = companyId === null ? null : (companyPartner.get(companyId) ?? null);
+    const typeId = idOf(picking.picking_type_id);
+    const warehouseId = typeId === null ? null : idOf(typesById.get(typeId)?.warehouse_id ?? false);
+    const shipFromId =
+      (warehouseId === null ? null : (warehousePartner.get(warehouseId) ?? null)) ?? (companyId === null ? null : (companyPartner.get(companyId) ?? null));
+    const currency = companyId === null ? null : (currencyOf.get(companyId) ?? null);
     const partner = (id: number | null) => (id === null ? undefined : partnerById.get(id));
     const candidate = {
       source: { url: source.url, db: source.db },
@@ -196,6 +232,9 @@ export async function pickingsToOrders(
             // Odoo weighs in kg (product weight precision: grams or coarser).
             unitWeightG: p && p.weight > 0 ? Math.round(p.weight * 1000) : null,
             tracking: p?.tracking ?? 'none',
+            unitValue: p?.lst_price !== undefined && currency && /^[A-Z]{3}$/.test(currency) ? { amount: p.lst_price.toFixed(2), currency } : null,
+            hsCode: p?.hs_code ?? null,
+            originCountry: p?.country_of_origin ? (codes.get(idOf(p.country_of_origin)!) ?? null) : null,
           },
         ];
       }),

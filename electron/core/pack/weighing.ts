@@ -4,7 +4,7 @@
 import type { ExceptionView } from '../../../shared/api';
 import type { Order } from '../../../shared/order';
 import { StationFault } from '../../../shared/errors';
-import { ShipmentRequest } from '../../../shared/shipment';
+import { customsDeclaration, needsCustoms, ShipmentRequest, type ParcelRequest } from '../../../shared/shipment';
 import { appendAudit } from '../store/audit';
 import { inTransaction } from '../store/db';
 import type { SessionRow } from '../store/pack-sessions';
@@ -143,12 +143,26 @@ function ship(ctx: PackContext, row: SessionRow, weightG: number, actor: string,
   const { deps } = ctx;
   const order = ctx.orderOf(row);
   const { closed, open } = ctx.parcelsOf(row.id);
+  // An order line as a parcel's item, with what customs needs of it (from the product in Odoo).
+  const item = (l: Order['lines'][number], qty: number): ParcelRequest['items'][number] => ({
+    sku: l.sku,
+    description: l.name,
+    qty,
+    unitValue: l.unitValue ?? null,
+    unitWeightG: l.unitWeightG,
+    hsCode: l.hsCode ?? null,
+    originCountry: l.originCountry ?? null,
+  });
   const itemsOf = (units: ReadonlyMap<number, number>) =>
     order.lines.flatMap((l) => {
       const qty = units.get(l.moveId) ?? 0;
-      return qty > 0 ? [{ sku: l.sku, description: l.name, qty }] : [];
+      return qty > 0 ? [item(l, qty)] : [];
     });
-  const dimsOf = (typeId: number | null) => (typeId ? (ctx.packageTypes.byId(typeId, order.source)?.dimsMm ?? null) : null);
+  // The box's outer size (when Odoo has all three dimensions) and its name.
+  const boxOf = (typeId: number | null) => {
+    const box = typeId ? ctx.packageTypes.byId(typeId, order.source) : null;
+    return { dimsMm: box?.dimsMm ?? null, packageType: box ? { name: box.name, code: null } : null };
+  };
   const count = closed.length + 1;
   // One parcel: the whole order, as always. Several: each closed parcel, then the one just weighed.
   const parcels =
@@ -157,14 +171,13 @@ function ship(ctx: PackContext, row: SessionRow, weightG: number, actor: string,
           {
             reference: order.name,
             weightG,
-            // The scanned package type's outer size, when Odoo has all three dimensions.
-            dimsMm: ctx.packageTypeOf(row.id, order)?.dimsMm ?? null,
-            items: order.lines.map((l) => ({ sku: l.sku, description: l.name, qty: l.quantity })),
+            ...boxOf(ctx.packageTypeOf(row.id, order)?.typeId ?? null),
+            items: order.lines.map((l) => item(l, l.quantity)),
           },
         ]
       : [
-          ...closed.map((p) => ({ reference: `${order.name} ${p.seq}/${count}`, weightG: p.weightG, dimsMm: dimsOf(p.packageTypeId), items: itemsOf(p.units) })),
-          { reference: `${order.name} ${count}/${count}`, weightG, dimsMm: dimsOf(open.packageTypeId), items: itemsOf(open.units) },
+          ...closed.map((p) => ({ reference: `${order.name} ${p.seq}/${count}`, weightG: p.weightG, ...boxOf(p.packageTypeId), items: itemsOf(p.units) })),
+          { reference: `${order.name} ${count}/${count}`, weightG, ...boxOf(open.packageTypeId), items: itemsOf(open.units) },
         ];
   const idempotencyKey = `${order.source.url}|${order.source.db}|${order.pickingId}|session:${row.id}`;
   const service = deps.carriers.serviceFor(order);
@@ -182,6 +195,9 @@ function ship(ctx: PackContext, row: SessionRow, weightG: number, actor: string,
     shipper: order.shipFrom,
     recipient: order.shipTo,
     parcels,
+    // Across a customs border (the EU customs union counts as one), the parcels' items are declared.
+    customs: needsCustoms(order.shipFrom.country, order.shipTo.country) ? customsDeclaration(parcels) : null,
+    references: { picking: order.name, saleOrder: order.origin },
   });
   inTransaction(deps.db, () => {
     const shipmentId = ctx.shipments.create(

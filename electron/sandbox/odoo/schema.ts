@@ -155,7 +155,8 @@ export function modelsFor(version: SandboxVersion): Record<string, ModelDef> {
       order: 'name',
       fields: { name: char, code: char, country_id: m2o('res.country') },
     },
-    'res.company': { description: 'Companies', order: 'id', fields: { name: char, partner_id: m2o('res.partner') } },
+    'res.currency': { description: 'Currency', order: 'name', fields: { name: char } },
+    'res.company': { description: 'Companies', order: 'id', fields: { name: char, partner_id: m2o('res.partner'), currency_id: m2o('res.currency') } },
     'stock.warehouse': {
       description: 'Warehouse',
       order: 'sequence, id',
@@ -246,6 +247,11 @@ export function modelsFor(version: SandboxVersion): Record<string, ModelDef> {
         // 18: type 'product' became 'consu' + is_storable.
         ...(version >= 18 ? { is_storable: bool } : {}),
         uom_id: m2o('uom.uom'),
+        // Sales price of the variant (list price plus attribute extras), every version.
+        lst_price: float,
+        // Customs data: `delivery` in 16, `stock_delivery` from 17 (ref carriers.md §2).
+        hs_code: char,
+        country_of_origin: m2o('res.country'),
       },
       displayName: (rec) => (rec.default_code ? `[${String(rec.default_code)}] ${String(rec.name)}` : String(rec.name)),
     },

@@ -1,6 +1,7 @@
-// Deterministic seed data for the sandbox Odoo: a company with two warehouses (Hamburg, Berlin) and
-// their operation types, customers across the EU (Polish, Greek, German… names as they are
-// written), a product catalogue with valid EAN-13 barcodes, lots, carriers, box types (package
+// Deterministic seed data for the sandbox Odoo: a company with two warehouses (Hamburg, Berlin, the
+// latter with its own address) and their operation types, customers across the EU (Polish, Greek,
+// German… names as they are written) and a few outside it (CH, GB, US: customs), a product
+// catalogue with valid EAN-13 barcodes, prices, HS codes and origins, lots, carriers, box types (package
 // types with barcodes), and `count` ready deliveries with reserved move lines, spread over the two
 // warehouses' delivery types, stored as the emulated version keeps them. Pure: the same count always gives the same records (delivery N never depends on the
 // count). Records are stored values: many2one = id or false, empty = false.
@@ -37,11 +38,18 @@ const COUNTRIES: [code: string, name: string][] = [
   ['AT', 'Austria'],
   ['CZ', 'Czech Republic'],
   ['BE', 'Belgium'],
+  // Added later (ids after the first ten): destinations outside the EU customs union and origins of goods.
+  ['CH', 'Switzerland'],
+  ['GB', 'United Kingdom'],
+  ['US', 'United States'],
+  ['CN', 'China'],
+  ['PT', 'Portugal'],
 ];
 
 const STATES: [code: string, name: string, country: string][] = [
   ['MI', 'Milano', 'IT'],
   ['M', 'Madrid', 'ES'],
+  ['NY', 'New York', 'US'],
 ];
 
 interface Address {
@@ -92,6 +100,26 @@ const CUSTOMERS: Customer[] = [
   { name: 'Μαρία Κωνσταντίνου', street: 'Λεωφόρος Κηφισίας 120', city: 'Αθήνα', zip: '115 26', country: 'GR', phone: '+30 21 0555 7702' },
 ];
 
+/** Customers outside the EU customs union: their parcels need a customs declaration. */
+const NON_EU_CUSTOMERS: Customer[] = [
+  { name: 'Lea Brunner', street: 'Bahnhofstrasse 21', city: 'Zürich', zip: '8001', country: 'CH', phone: '+41 44 555 01 23', email: 'lea.brunner@example.ch' },
+  { company: 'Tea & Type Ltd', name: 'Oliver Hughes', street: '221 Baker Street', city: 'London', zip: 'NW1 6XE', country: 'GB', phone: '+44 20 7946 0958' },
+  { name: 'Emily Carter', street: '350 Fifth Avenue', street2: 'Suite 4100', city: 'New York', zip: '10118', country: 'US', state: 'NY', phone: '+1 212 555 0142', email: 'emily.carter@example.com' },
+];
+/** Share of seeded deliveries that go to a customer outside the EU. */
+const NON_EU_SHARE = 0.15;
+
+/** The second warehouse's own address (stock.warehouse partner_id): the sender of its parcels. */
+const BERLIN_WAREHOUSE: Customer = {
+  name: 'Lager Berlin',
+  street: 'Am Borsigturm 100',
+  city: 'Berlin',
+  zip: '13507',
+  country: 'DE',
+  phone: '+49 30 5555 0200',
+  email: 'berlin@packbench.example',
+};
+
 interface Product {
   name: string;
   code: string;
@@ -99,25 +127,30 @@ interface Product {
   weight: number;
   tracking: 'none' | 'lot' | 'serial';
   ean: string;
+  /** Sales price in EUR (lst_price). */
+  price: number;
+  /** Harmonized System code and country of origin (customs). */
+  hs: string;
+  origin: string;
 }
 
 const PRODUCTS: Product[] = [
-  { name: 'Desk Lamp LED', code: 'FURN-LAMP-01', weight: 0.85, tracking: 'none', ean: '400638133393' },
-  { name: 'Ceramic Mug 350 ml', code: 'KIT-MUG-350', weight: 0.32, tracking: 'none', ean: '590123412345' },
-  { name: 'Cotton Tote Bag', code: 'ACC-TOTE-01', weight: 0.12, tracking: 'none', ean: '520000110001' },
-  { name: 'Wireless Mouse', code: 'ELEC-MOU-02', weight: 0.09, tracking: 'none', ean: '400123456789' },
-  { name: 'USB-C Cable 2 m', code: 'ELEC-CAB-2M', weight: 0.05, tracking: 'none', ean: '871234500017' },
-  { name: 'Notebook A5 Dotted', code: 'STAT-NB-A5', weight: 0.25, tracking: 'none', ean: '590555000123' },
-  { name: 'Espresso Beans 1 kg', code: 'FOOD-ESP-1K', weight: 1.05, tracking: 'lot', ean: '800123400011' },
-  { name: 'Olive Oil 500 ml', code: 'FOOD-OIL-500', weight: 0.95, tracking: 'lot', ean: '520123456780' },
-  { name: 'Bluetooth Speaker', code: 'ELEC-SPK-01', weight: 0.6, tracking: 'serial', ean: '400999000101' },
-  { name: 'Cast Iron Pan 28 cm', code: 'KIT-PAN-28', weight: 2.4, tracking: 'none', ean: '376000111222' },
-  { name: 'Yoga Mat', code: 'SPRT-MAT-01', weight: 1.2, tracking: 'none', ean: '841234567890' },
-  { name: 'Water Bottle 750 ml', code: 'SPRT-BTL-75', weight: 0.28, tracking: 'none', ean: '900100200300' },
-  { name: 'Gift Card', code: 'GIFT-CARD', weight: 0, tracking: 'none', ean: '859400012345' },
-  { name: 'Wool Socks (3 pack)', code: 'APP-SOCK-3', weight: 0.15, tracking: 'none', ean: '540111222333' },
-  { name: 'Plant Pot Ø 20 cm', code: 'HOME-POT-20', weight: 1.8, tracking: 'none', ean: '400555666777' },
-  { name: 'Scented Candle', code: 'HOME-CND-01', weight: 0.4, tracking: 'none', ean: '590987654321' },
+  { name: 'Desk Lamp LED', code: 'FURN-LAMP-01', weight: 0.85, tracking: 'none', ean: '400638133393', price: 39.9, hs: '9405.21', origin: 'CN' },
+  { name: 'Ceramic Mug 350 ml', code: 'KIT-MUG-350', weight: 0.32, tracking: 'none', ean: '590123412345', price: 12.5, hs: '6912.00', origin: 'PL' },
+  { name: 'Cotton Tote Bag', code: 'ACC-TOTE-01', weight: 0.12, tracking: 'none', ean: '520000110001', price: 9.9, hs: '4202.22', origin: 'PT' },
+  { name: 'Wireless Mouse', code: 'ELEC-MOU-02', weight: 0.09, tracking: 'none', ean: '400123456789', price: 24.9, hs: '8471.60', origin: 'CN' },
+  { name: 'USB-C Cable 2 m', code: 'ELEC-CAB-2M', weight: 0.05, tracking: 'none', ean: '871234500017', price: 8.9, hs: '8544.42', origin: 'CN' },
+  { name: 'Notebook A5 Dotted', code: 'STAT-NB-A5', weight: 0.25, tracking: 'none', ean: '590555000123', price: 6.5, hs: '4820.10', origin: 'DE' },
+  { name: 'Espresso Beans 1 kg', code: 'FOOD-ESP-1K', weight: 1.05, tracking: 'lot', ean: '800123400011', price: 18.9, hs: '0901.21', origin: 'IT' },
+  { name: 'Olive Oil 500 ml', code: 'FOOD-OIL-500', weight: 0.95, tracking: 'lot', ean: '520123456780', price: 11.9, hs: '1509.20', origin: 'GR' },
+  { name: 'Bluetooth Speaker', code: 'ELEC-SPK-01', weight: 0.6, tracking: 'serial', ean: '400999000101', price: 59, hs: '8518.22', origin: 'CN' },
+  { name: 'Cast Iron Pan 28 cm', code: 'KIT-PAN-28', weight: 2.4, tracking: 'none', ean: '376000111222', price: 49, hs: '7323.91', origin: 'FR' },
+  { name: 'Yoga Mat', code: 'SPRT-MAT-01', weight: 1.2, tracking: 'none', ean: '841234567890', price: 29.9, hs: '9506.91', origin: 'ES' },
+  { name: 'Water Bottle 750 ml', code: 'SPRT-BTL-75', weight: 0.28, tracking: 'none', ean: '900100200300', price: 19.9, hs: '7323.93', origin: 'AT' },
+  { name: 'Gift Card', code: 'GIFT-CARD', weight: 0, tracking: 'none', ean: '859400012345', price: 25, hs: '4911.99', origin: 'DE' },
+  { name: 'Wool Socks (3 pack)', code: 'APP-SOCK-3', weight: 0.15, tracking: 'none', ean: '540111222333', price: 14.9, hs: '6115.94', origin: 'BE' },
+  { name: 'Plant Pot Ø 20 cm', code: 'HOME-POT-20', weight: 1.8, tracking: 'none', ean: '400555666777', price: 22, hs: '6913.90', origin: 'DE' },
+  { name: 'Scented Candle', code: 'HOME-CND-01', weight: 0.4, tracking: 'none', ean: '590987654321', price: 15.5, hs: '3406.00', origin: 'PL' },
 ];
 
 /** The delivery carriers (delivery.carrier) the pickings are seeded with; the training bench maps some to the sandbox carriers. */
@@ -179,6 +212,7 @@ export function seedSandbox(count: number, version = 17): SeedData {
     'res.country': COUNTRIES.map(([code, name], i) => ({ id: i + 1, code, name })),
     'res.country.state': [],
     'res.partner': [],
+    'res.currency': [{ id: 1, name: 'EUR' }],
     'res.company': [],
     'product.product': PRODUCTS.map((p, i) => ({
       id: i + 1,
@@ -190,6 +224,9 @@ export function seedSandbox(count: number, version = 17): SeedData {
       // 18: storable products are 'consu' with is_storable.
       ...(version >= 18 ? { type: 'consu', is_storable: true } : { type: 'product' }),
       uom_id: 1,
+      lst_price: p.price,
+      hs_code: p.hs,
+      country_of_origin: COUNTRIES.findIndex(([c]) => c === p.origin) + 1,
     })),
     // One lot (or serial series) per tracked product; reservation put it on the move lines.
     'stock.lot': PRODUCTS.flatMap((p, i) => (p.tracking === 'none' ? [] : [{ id: i + 1, name: `${p.code}-L2503`, product_id: i + 1, company_id: SANDBOX_COMPANY_ID }])),
@@ -254,7 +291,7 @@ export function seedSandbox(count: number, version = 17): SeedData {
     return id;
   };
   const companyPartner = addPartner(COMPANY, COMPANY.name, true, false, 'contact');
-  data['res.company']!.push({ id: SANDBOX_COMPANY_ID, name: COMPANY.name, partner_id: companyPartner });
+  data['res.company']!.push({ id: SANDBOX_COMPANY_ID, name: COMPANY.name, partner_id: companyPartner, currency_id: 1 });
   WAREHOUSES.forEach((w, i) =>
     data['stock.warehouse']!.push({ id: i + 1, name: w.name, code: w.code, company_id: SANDBOX_COMPANY_ID, partner_id: companyPartner, sequence: i + 1 }),
   );
@@ -264,6 +301,14 @@ export function seedSandbox(count: number, version = 17): SeedData {
     const parent = addPartner(c, c.company, true, false, 'contact');
     return addPartner(c, c.name, false, parent, 'delivery');
   });
+  // Partners added later come after the first ones, so those keep their ids.
+  const shipToNonEu = NON_EU_CUSTOMERS.map((c) => {
+    if (!c.company) return addPartner(c, c.name, false, false, 'contact');
+    const parent = addPartner(c, c.company, true, false, 'contact');
+    return addPartner(c, c.name, false, parent, 'delivery');
+  });
+  // The Berlin warehouse ships from its own address, a contact of the company.
+  data['stock.warehouse']![1]!.partner_id = addPartner(BERLIN_WAREHOUSE, BERLIN_WAREHOUSE.name, false, companyPartner, 'delivery');
 
   const moves = data['stock.move']!;
   const lines = data['stock.move.line']!;
@@ -273,6 +318,7 @@ export function seedSandbox(count: number, version = 17): SeedData {
     // draws above (customer, lines, carrier, responsible) stay what they were.
     const more = seededRandom((n * 2246822519) ^ 0x5bd1e995);
     const warehouse = more() < SECOND_WAREHOUSE_SHARE ? 2 : 1;
+    const nonEu = more() < NON_EU_SHARE ? shipToNonEu[Math.floor(more() * shipToNonEu.length)]! : null;
     const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
     const customer = Math.floor(rnd() * CUSTOMERS.length);
     const lineCount = 1 + Math.floor(rnd() * rnd() * 4);
@@ -320,7 +366,7 @@ export function seedSandbox(count: number, version = 17): SeedData {
       name: `WH/OUT/${seq}`,
       origin: `S${seq}`,
       state: 'assigned',
-      partner_id: shipTo[customer]!,
+      partner_id: nonEu ?? shipTo[customer]!,
       picking_type_id: sandboxDeliveryTypeId(warehouse),
       carrier_id: carrier,
       carrier_tracking_ref: false,

@@ -12,7 +12,8 @@ export function localTrackingNumber(idempotencyKey: string): string {
 }
 
 const NAME = 'Local delivery';
-const SERVICES = [{ code: 'standard', name: 'Standard' }] as const;
+// The bench's own drivers carry what one person lifts, as the parcel carriers do (31.5 kg).
+const SERVICES = [{ code: 'standard', name: 'Standard', maxWeightG: 31_500 }] as const;
 
 export function localCarrier(options: { labelOptions?: () => ShippingLabelOptions } = {}): CarrierProvider {
   return {

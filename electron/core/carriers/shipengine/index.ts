@@ -30,6 +30,9 @@ export function shipEngineCarrier(options: ShipEngineCarrierOptions): CarrierPro
     code: 'shipengine',
     name: 'ShipEngine',
     services: [],
+    // ShipEngine's ship_from needs a phone; customs shipments go with the recipient's phone and the
+    // products' customs data; North American and Australian addresses need their state.
+    requires: { shipperPhone: true, recipientPhone: 'customs', regionCountries: ['US', 'CA', 'AU'], customs: true },
     async createLabel(shipment: ShipmentRequest) {
       const c = await client();
       return withLabelBytes(await c.buyLabel(shipment, 'ZPL'), (href) => c.downloadLabel(href));

@@ -2,7 +2,7 @@
 // reply → the canonical result. Pure: no I/O.
 import { z } from 'zod';
 import type { Party } from '../../../../shared/order';
-import type { ShipmentRequest } from '../../../../shared/shipment';
+import { referencesOf, type Customs, type ParcelItem, type ParcelRequest, type ShipmentRequest } from '../../../../shared/shipment';
 import { CarrierError, type CarrierLabelFormat, type CarrierLabelResult } from '../carrier-result';
 import { LABEL_FORMATS, canonicalFormat, carrierId, dimensions, externalShipmentId, serviceCode, weight } from './units';
 
@@ -32,7 +32,52 @@ function address(p: Party, role: 'ship_from' | 'ship_to') {
   };
 }
 
+/** ShipEngine's package codes look like `medium_flat_rate_box`; a box of our own is `package`, named by package_name. */
+const PACKAGE_CODE = /^[a-z0-9]+(_[a-z0-9]+)*$/;
+
+function packageType(p: ParcelRequest) {
+  if (!p.packageType) return {};
+  const code = p.packageType.code && PACKAGE_CODE.test(p.packageType.code) ? p.packageType.code : 'package';
+  return { package_code: code, package_name: p.packageType.name };
+}
+
+/** A parcel's items as ShipEngine's customs `products` (value of each unit, weight of all units). */
+function products(items: readonly ParcelItem[]) {
+  return items.map((item) => ({
+    description: item.description.slice(0, 100),
+    quantity: Math.ceil(item.qty),
+    ...(item.unitValue ? { value: { currency: item.unitValue.currency.toLowerCase(), amount: Number(item.unitValue.amount) } } : {}),
+    ...(item.unitWeightG ? { weight: weight(Math.max(1, Math.round(item.unitWeightG * item.qty))) } : {}),
+    harmonized_tariff_code: item.hsCode,
+    country_of_origin: item.originCountry,
+    sku: item.sku,
+  }));
+}
+
+const CONTENTS: Record<Customs['contentType'], string> = {
+  merchandise: 'merchandise',
+  documents: 'documents',
+  gift: 'gift',
+  sample: 'sample',
+  return: 'returned_goods',
+  other: 'other',
+};
+const INCOTERMS = new Set(['exw', 'fca', 'cpt', 'cip', 'dpu', 'dap', 'ddp', 'fas', 'fob', 'cfr', 'cif', 'ddu', 'daf', 'deq', 'des']);
+
+/** The shipment's customs options; the items travel per package (`products`), as ShipEngine now wants. */
+function customs(c: Customs) {
+  const incoterm = c.incoterm?.toLowerCase();
+  return {
+    contents: CONTENTS[c.contentType],
+    ...(c.contentType === 'other' ? { contents_explanation: c.items.map((i) => i.description).join(', ').slice(0, 100) } : {}),
+    non_delivery: c.nonDelivery === 'abandon' ? 'treat_as_abandoned' : 'return_to_sender',
+    ...(incoterm && INCOTERMS.has(incoterm) ? { terms_of_trade_code: incoterm } : {}),
+    ...(c.invoiceNo ? { invoice_additional_details: { invoice_number: c.invoiceNo } } : {}),
+  };
+}
+
 export function labelRequest(req: ShipmentRequest, account: ShipEngineAccount, format: CarrierLabelFormat) {
+  const refs = referencesOf(req);
   return {
     shipment: {
       carrier_id: carrierId(account.carrierId),
@@ -40,11 +85,14 @@ export function labelRequest(req: ShipmentRequest, account: ShipEngineAccount, f
       external_shipment_id: externalShipmentId(req.idempotencyKey),
       ship_from: address(req.shipper, 'ship_from'),
       ship_to: address(req.recipient, 'ship_to'),
+      ...(req.customs ? { customs: customs(req.customs) } : {}),
       packages: req.parcels.map((p) => ({
+        ...packageType(p),
         weight: weight(p.weightG),
         ...(p.dimsMm ? { dimensions: dimensions(p.dimsMm) } : {}),
         external_package_id: p.reference,
-        label_messages: { reference1: req.source.pickingName, reference2: req.source.saleOrder, reference3: p.reference },
+        label_messages: { reference1: refs.picking, reference2: refs.saleOrder, reference3: p.reference },
+        ...(req.customs && p.items.length > 0 ? { products: products(p.items) } : {}),
       })),
     },
     label_format: LABEL_FORMATS[format],

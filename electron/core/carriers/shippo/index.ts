@@ -25,6 +25,8 @@ export function shippoCarrier(options: ShippoCarrierOptions): CarrierProvider {
     code: 'shippo',
     name: 'Shippo',
     services: [],
+    // Carriers behind Shippo want the recipient's phone and every customs line on customs shipments.
+    requires: { recipientPhone: 'customs', regionCountries: ['US', 'CA', 'AU'], customs: true },
     async createLabel(shipment: ShipmentRequest) {
       const c = await client();
       const bought = await c.buyLabel(shipment, 'ZPL', (rateId) => options.rateHints?.put(shipment.idempotencyKey, rateId));

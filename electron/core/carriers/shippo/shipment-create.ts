@@ -2,7 +2,7 @@
 // POST /transactions, and the transactions of one purchase → the canonical result. Pure: no I/O.
 import { z } from 'zod';
 import type { Party } from '../../../../shared/order';
-import type { ShipmentRequest } from '../../../../shared/shipment';
+import { referencesOf, type Customs, type ShipmentRequest } from '../../../../shared/shipment';
 import { CarrierError, type CarrierLabelFormat, type CarrierLabelResult } from '../carrier-result';
 import { shippoTransactionError } from './errors';
 import { LABEL_FILE_TYPES, canonicalFormat, mass, servicelevelToken, size } from './units';
@@ -17,7 +17,53 @@ function address(p: Party) {
   return out;
 }
 
+const CONTENTS: Record<Customs['contentType'], string> = {
+  merchandise: 'MERCHANDISE',
+  documents: 'DOCUMENTS',
+  gift: 'GIFT',
+  sample: 'SAMPLE',
+  return: 'RETURN_MERCHANDISE',
+  other: 'OTHER',
+};
+const INCOTERMS = new Set(['DDP', 'DDU', 'FCA', 'DAP']);
+
+/**
+ * The customs declaration inline in the shipment (Shippo makes the object). Shippo's value_amount
+ * is the line's total; origin and value are required, so a line without them is refused here (the
+ * shipment checks name it to the lead before this is reached).
+ */
+function customsDeclaration(c: Customs, signer: string) {
+  const incoterm = c.incoterm?.toUpperCase();
+  return {
+    certify: true,
+    certify_signer: signer,
+    contents_type: CONTENTS[c.contentType],
+    ...(c.contentType === 'other' ? { contents_explanation: c.items.map((i) => i.description).join(', ').slice(0, 100) } : {}),
+    non_delivery_option: c.nonDelivery === 'abandon' ? 'ABANDON' : 'RETURN',
+    ...(incoterm && INCOTERMS.has(incoterm) ? { incoterm } : {}),
+    ...(c.invoiceNo ? { invoice: c.invoiceNo } : {}),
+    items: c.items.map((item, i) => {
+      if (!item.originCountry || !item.unitValue) {
+        const field = `customs.items[${i}].${item.originCountry ? 'unitValue' : 'originCountry'}`;
+        throw new CarrierError('unknown', `Shippo needs the origin and value of ${item.description} for customs`, { retry: false, field });
+      }
+      return {
+        description: item.description,
+        quantity: item.qty,
+        net_weight: String(item.weightG),
+        mass_unit: 'g',
+        value_amount: (Number(item.unitValue.amount) * item.qty).toFixed(2),
+        value_currency: item.unitValue.currency,
+        origin_country: item.originCountry,
+        ...(item.hsCode ? { hs_code: item.hsCode } : {}),
+        ...(item.sku ? { sku_code: item.sku } : {}),
+      };
+    }),
+  };
+}
+
 export function shipmentRequest(req: ShipmentRequest) {
+  const refs = referencesOf(req);
   return {
     address_from: address(req.shipper),
     address_to: address(req.recipient),
@@ -26,7 +72,8 @@ export function shipmentRequest(req: ShipmentRequest) {
       if (!p.dimsMm) throw new CarrierError('weight_dimensions', `Shippo needs the size of parcel ${i + 1}: scan its box`, { field: `parcels[${i}]` });
       return { ...size(p.dimsMm), ...mass(p.weightG), metadata: p.reference };
     }),
-    extra: { reference_1: req.source.pickingName, ...(req.source.saleOrder ? { reference_2: req.source.saleOrder } : {}) },
+    ...(req.customs ? { customs_declaration: customsDeclaration(req.customs, req.shipper.company ?? req.shipper.name) } : {}),
+    extra: { reference_1: refs.picking, ...(refs.saleOrder ? { reference_2: refs.saleOrder } : {}) },
     metadata: req.idempotencyKey,
     async: false,
   };

@@ -13,8 +13,17 @@ const Product = z.object({
   tracking: z.enum(['none', 'lot', 'serial']).catch('none'),
 });
 
-/** A product on an order line (pickings.ts). */
-export const OrderProductRow = Product;
+/**
+ * A product on an order line (pickings.ts): its sales price (`lst_price`, every version) and, where
+ * the database has them (delivery in 16, stock_delivery from 17), its customs data.
+ */
+export const OrderProductRow = Product.extend({
+  lst_price: z.number().optional(),
+  hs_code: Text.optional(),
+  country_of_origin: M2o.optional(),
+});
+/** The customs fields of product.product, read only where fields_get lists them. */
+export const PRODUCT_CUSTOMS_FIELDS = ['hs_code', 'country_of_origin'] as const;
 
 /** Whether a packed product needs a lot or serial, and its name for the lead (dispatch). */
 export const TrackedProductRow = Product.pick({ id: true, display_name: true, tracking: true });
@@ -45,5 +54,8 @@ export const AddressRow = Partner.pick({ id: true, name: true, street: true, str
 /** res.country and res.country.state: their code. */
 export const CodeRow = z.object({ id: z.number().int(), code: Text });
 
-/** res.company: its partner (the ship-from address). */
-export const CompanyRow = z.object({ id: z.number().int(), partner_id: M2o });
+/** res.company: its partner (the ship-from address when the warehouse has none) and its currency (prices). */
+export const CompanyRow = z.object({ id: z.number().int(), partner_id: M2o, currency_id: M2o.optional() });
+
+/** stock.warehouse: its address (the ship-from address of its deliveries). */
+export const WarehouseRow = z.object({ id: z.number().int(), partner_id: M2o });
