@@ -71,6 +71,13 @@ export class ReferenceData {
   private readonly known = new Map<string, Map<number, unknown>>();
   private customsFields: Promise<string[]> | null = null;
 
+  /** Forget everything (a full pull reads it all again). */
+  clear(): void {
+    this.types.clear();
+    this.known.clear();
+    this.customsFields = null;
+  }
+
   /**
    * The customs fields product.product has in this database: every version 16–19 has them with
    * the delivery module (16) or stock_delivery (17+), but a database without it has neither, and

@@ -10,7 +10,7 @@ import type { PackageTypeStore } from '../store/package-types';
 import { OdooError } from './errors';
 import { readPackageTypes } from './package-types';
 import { PickingWriteDateRow, PrefetchPickingRow } from './models/picking';
-import { OperationTypes, pickingsToOrders, type OdooCaller, type OdooScope } from './pickings';
+import { pickingsToOrders, ReferenceData, type OdooCaller, type OdooScope } from './pickings';
 import { fieldsOf } from './read-rows';
 
 export interface PrefetcherOptions {
@@ -81,8 +81,8 @@ export class Prefetcher {
   private readonly unusable = new Map<number, string>();
   /** When this prefetcher last re-read every ready picking. */
   private lastFullAt: number | null = null;
-  /** Operation type → warehouse, for each order's `operation` (forgotten on each full pull). */
-  private readonly types = new OperationTypes();
+  /** Operation types, warehouses (the ship-from address), companies, codes: read once, forgotten on each full pull. */
+  private readonly reference = new ReferenceData();
 
   constructor(private readonly options: PrefetcherOptions) {
     this.batchSize = options.batchSize ?? 200;
@@ -160,7 +160,7 @@ export class Prefetcher {
     const full = restart || this.lastFullAt === null || now - this.lastFullAt >= (this.options.refreshEveryMs ?? 30 * 60_000);
     if (full) {
       this.unusable.clear();
-      this.types.clear();
+      this.reference.clear();
     }
     let cursor = restart ? { writeDate: null as string | null, pickingId: 0 } : { writeDate: stored.writeDate, pickingId: stored.pickingId };
     const result: PrefetchResult = { full, saved: 0, left: 0, skipped: [] };
@@ -259,7 +259,7 @@ export class Prefetcher {
       (p) => p.state === 'assigned' && this.unusable.get(p.id) !== p.write_date && (force || !cache.isCurrent(binding, p.id, p.write_date)),
     );
     for (const p of batch) if (p.state === 'assigned') seen.add(p.id);
-    const { orders, skipped } = await pickingsToOrders(this.options.transport, ready, binding, { packages: true, types: this.types });
+    const { orders, skipped } = await pickingsToOrders(this.options.transport, ready, binding, { packages: true, reference: this.reference });
     for (const s of skipped) {
       this.unusable.set(s.pickingId, ready.find((p) => p.id === s.pickingId)?.write_date ?? '');
       result.skipped.push(s.name);
