@@ -5,6 +5,7 @@
 // OpenAPI document.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandboxShipEngine, type SandboxShipEngine } from '../../electron/sandbox/carriers/shipengine';
+import { startSandboxShippo, type SandboxShippo } from '../../electron/sandbox/carriers/shippo';
 import { expectedParcelWeight } from '../support/expected-weight';
 import { startSandboxRig, type SandboxRig } from '../support/sandbox-rig';
 import { withStationDb } from '../support/station-db';
@@ -13,7 +14,7 @@ import { waitForEvent } from '../support/wait';
 
 const KEY = 'TEST_checks_key';
 let rig: SandboxRig | null = null;
-let carrier: SandboxShipEngine | null = null;
+let carrier: SandboxShipEngine | SandboxShippo | null = null;
 
 afterEach(async () => {
   await rig?.close();
@@ -32,6 +33,17 @@ async function shipEngineRig(seed: number): Promise<{ r: SandboxRig; se: Sandbox
     },
   });
   return { r: rig, se: carrier };
+}
+
+async function shippoRig(seed: number): Promise<{ r: SandboxRig; sp: SandboxShippo }> {
+  const sp = await startSandboxShippo({ apiKey: KEY });
+  carrier = sp;
+  rig = await startSandboxRig({
+    seed,
+    mode: 'live',
+    tuning: { carrierApiKeys: { shippo: KEY }, carriers: { default: { provider: 'shippo', service: 'shippo_ground' }, shippo: { baseUrl: sp.url } } },
+  });
+  return { r: rig, sp };
 }
 
 async function pack(r: SandboxRig, name: string): Promise<void> {
@@ -109,5 +121,21 @@ describe('shipment checks and the canonical request through the station', () => 
         expect.objectContaining({ description: product.name, qty: move.product_uom_qty, hsCode: product.hs_code, originCountry: origin, unitValue: { amount: (product.lst_price as number).toFixed(2), currency: 'EUR' } }),
       );
     }
+  });
+
+  it('Shippo takes the customs declaration inline for a customer outside the EU (its contract checked by the sandbox); one purchase', async () => {
+    const { r, sp } = await shippoRig(12);
+    const outside = r.odoo.state
+      .all('stock.picking')
+      .filter((p) => p.state === 'assigned')
+      .sort((a, b) => a.id - b.id)
+      .find((p) => ['CH', 'GB', 'US'].includes(String(r.odoo.state.get('res.country', r.odoo.state.get('res.partner', p.partner_id as number)!.country_id as number)!.code)))!;
+    await pack(r, String(outside.name));
+    const done = await r.untilStep('done', 20_000);
+    expect(sp.purchases).toHaveLength(1);
+    expect(done.label).toMatchObject({ trackingNumber: sp.purchases[0]!.trackingNumbers[0] });
+    expect(r.station.exceptions.list('open')).toEqual([]);
+    const stored = withStationDb(r.station, (db) => db.prepare(`SELECT payload FROM outbox WHERE target = 'carrier:shippo'`).get()) as { payload: string };
+    expect(JSON.parse(stored.payload).request.customs.items.length).toBeGreaterThan(0);
   });
 });
