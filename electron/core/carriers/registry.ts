@@ -201,6 +201,7 @@ function checkedOut(provider: CarrierProvider, shipment: ShipmentRequest, proble
       reason: reasonOfField(first.field),
       field: first.field,
       fields: problems.map((p) => ({ field: p.field, message: p.message })),
+      // Found by the bench, not said by the provider: the provider was never asked.
       checkedBy: 'bench',
       providerMessage: message,
     },
@@ -236,7 +237,6 @@ const REJECTED: Record<string, string> = {
   address: 'the address is wrong',
   weight_dimensions: "the parcel's weight or size is not accepted",
   service: 'the carrier service cannot be used',
-  customs: 'the customs declaration is incomplete',
   unknown: 'the request was refused',
 };
 

@@ -4,7 +4,16 @@
 import type { z } from 'zod';
 import { Order, type Party } from '../../../shared/order';
 import { OdooError } from './errors';
-import { OrderPartnerRow, CodeRow, CompanyRow, OrderProductRow, PRODUCT_CUSTOMS_FIELDS, WarehouseRow } from './models/partner';
+import {
+  CodeRow,
+  CompanyRow,
+  FieldsGetReply,
+  OrderPartnerRow,
+  OrderProductCustomsRow,
+  OrderProductRow,
+  PRODUCT_CUSTOMS_FIELDS,
+  WarehouseRow,
+} from './models/partner';
 import { OrderPickingRow, PickingTypeRow } from './models/picking';
 import { OrderMoveRow, PackageLineRow } from './models/stock';
 import { fieldsOf, idOf, readRows, unique, type M2o } from './read-rows';
@@ -49,6 +58,8 @@ export class OperationTypes {
   }
 }
 type PartnerRow = z.infer<typeof OrderPartnerRow>;
+/** A product as read: with its customs fields where the database has them. */
+type ProductRow = z.infer<typeof OrderProductRow> & Partial<Pick<z.infer<typeof OrderProductCustomsRow>, 'hs_code' | 'country_of_origin'>>;
 
 function read<S extends z.ZodObject>(
   t: OdooCaller,
@@ -69,7 +80,7 @@ function read<S extends z.ZodObject>(
 export class ReferenceData {
   readonly types = new OperationTypes();
   private readonly known = new Map<string, Map<number, unknown>>();
-  private customsFields: Promise<string[]> | null = null;
+  private customsFields: Promise<boolean> | null = null;
 
   /** Forget everything (a full pull reads it all again). */
   clear(): void {
@@ -79,18 +90,23 @@ export class ReferenceData {
   }
 
   /**
-   * The customs fields product.product has in this database: every version 16–19 has them with
-   * the delivery module (16) or stock_delivery (17+), but a database without it has neither, and
-   * reading a field Odoo lacks fails the whole read. Asked once (fields_get).
+   * Whether product.product has the customs fields (hs_code, country_of_origin) in this database:
+   * every version 16–19 has them with the delivery module (16) or stock_delivery (17+), but a
+   * database without it has neither, and reading a field Odoo lacks fails the whole read. Asked
+   * once (fields_get).
    */
-  productCustomsFields(t: OdooCaller): Promise<string[]> {
+  hasProductCustomsFields(t: OdooCaller): Promise<boolean> {
     this.customsFields ??= t.call('product.product', 'fields_get', { attributes: ['type'] }).then(
-      (reply) => PRODUCT_CUSTOMS_FIELDS.filter((f) => typeof reply === 'object' && reply !== null && f in reply),
-      (error: unknown) => {
-        this.customsFields = null;
-        throw error;
+      (reply) => {
+        const fields = FieldsGetReply.safeParse(reply);
+        if (!fields.success) throw new OdooError({ kind: 'protocol', message: 'Unexpected product.product.fields_get reply from Odoo' });
+        return PRODUCT_CUSTOMS_FIELDS.every((f) => f in fields.data);
       },
     );
+    // A failed question is asked again next time.
+    this.customsFields.catch(() => {
+      this.customsFields = null;
+    });
     return this.customsFields;
   }
 
@@ -145,9 +161,9 @@ export async function pickingsToOrders(
   if (pickings.length === 0) return { orders: [], skipped: [] };
   const dialect = await dialectOf(transport);
   const reference = options.reference ?? new ReferenceData();
-  const [allMoves, customsFields] = await Promise.all([
+  const [allMoves, withCustoms] = await Promise.all([
     read(transport, OrderMoveRow, 'stock.move', pickings.flatMap((p) => p.move_ids)),
-    reference.productCustomsFields(transport),
+    reference.hasProductCustomsFields(transport),
   ]);
   const moves = allMoves.filter((m) => m.state !== 'cancel' && m.product_uom_qty > 0 && m.product_id !== false);
   const moveById = new Map(moves.map((m) => [m.id, m]));
@@ -155,10 +171,9 @@ export async function pickingsToOrders(
   const companyIds = unique(pickings.map((p) => idOf(p.company_id)));
   const typeIds = unique(pickings.map((p) => idOf(p.picking_type_id)));
   const [products, companies, typesById, packageLines] = await Promise.all([
-    read(transport, OrderProductRow, 'product.product', productIds, [
-      ...fieldsOf(OrderProductRow).filter((f) => !(PRODUCT_CUSTOMS_FIELDS as readonly string[]).includes(f)),
-      ...customsFields,
-    ]),
+    withCustoms
+      ? read(transport, OrderProductCustomsRow, 'product.product', productIds)
+      : read(transport, OrderProductRow, 'product.product', productIds).then((rows): ProductRow[] => rows),
     reference.read(transport, CompanyRow, 'res.company', companyIds),
     (options.types ?? reference.types).of(transport, typeIds),
     options.packages
@@ -172,7 +187,7 @@ export async function pickingsToOrders(
       : Promise.resolve([]),
   ]);
   const companyPartner = new Map(companies.map((c) => [c.id, idOf(c.partner_id)]));
-  const currencyOf = new Map(companies.map((c) => [c.id, c.currency_id ? nameOf(c.currency_id) : null]));
+  const currencyOf = new Map(companies.map((c) => [c.id, nameOf(c.currency_id)]));
   // The ship-from address: the warehouse's own partner (stock.warehouse partner_id), else the company's.
   const warehouseIds = unique([...typesById.values()].map((t) => idOf(t.warehouse_id)));
   const warehouses = await reference.read(transport, WarehouseRow, 'stock.warehouse', warehouseIds);
@@ -239,7 +254,7 @@ export async function pickingsToOrders(
             // Odoo weighs in kg (product weight precision: grams or coarser).
             unitWeightG: p && p.weight > 0 ? Math.round(p.weight * 1000) : null,
             tracking: p?.tracking ?? 'none',
-            unitValue: p?.lst_price !== undefined && currency && /^[A-Z]{3}$/.test(currency) ? { amount: p.lst_price.toFixed(2), currency } : null,
+            unitValue: p && currency && /^[A-Z]{3}$/.test(currency) && p.lst_price >= 0 ? { amount: p.lst_price.toFixed(2), currency } : null,
             hsCode: p?.hs_code ?? null,
             originCountry: p?.country_of_origin ? (codes.get(idOf(p.country_of_origin)!) ?? null) : null,
           },

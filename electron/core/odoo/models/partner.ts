@@ -13,17 +13,20 @@ const Product = z.object({
   tracking: z.enum(['none', 'lot', 'serial']).catch('none'),
 });
 
+/** A product on an order line (pickings.ts), with its sales price (`lst_price`, every version). */
+export const OrderProductRow = Product.extend({ lst_price: z.number() });
+
 /**
- * A product on an order line (pickings.ts): its sales price (`lst_price`, every version) and, where
- * the database has them (delivery in 16, stock_delivery from 17), its customs data.
+ * The same with its customs data, where the database has the fields: the delivery module (16) or
+ * stock_delivery (17+) adds them; a database without it has neither (pickings.ts asks fields_get).
  */
-export const OrderProductRow = Product.extend({
-  lst_price: z.number().optional(),
-  hs_code: Text.optional(),
-  country_of_origin: M2o.optional(),
-});
-/** The customs fields of product.product, read only where fields_get lists them. */
+export const OrderProductCustomsRow = OrderProductRow.extend({ hs_code: Text, country_of_origin: M2o });
 export const PRODUCT_CUSTOMS_FIELDS = ['hs_code', 'country_of_origin'] as const;
+
+/** product.product's fields_get as far as the bench reads it: every field described by an object with its type. */
+export const FieldsGetReply = z
+  .record(z.string(), z.looseObject({ type: z.string() }))
+  .refine((fields) => 'name' in fields, 'a model without a name field');
 
 /** Whether a packed product needs a lot or serial, and its name for the lead (dispatch). */
 export const TrackedProductRow = Product.pick({ id: true, display_name: true, tracking: true });
@@ -55,7 +58,7 @@ export const AddressRow = Partner.pick({ id: true, name: true, street: true, str
 export const CodeRow = z.object({ id: z.number().int(), code: Text });
 
 /** res.company: its partner (the ship-from address when the warehouse has none) and its currency (prices). */
-export const CompanyRow = z.object({ id: z.number().int(), partner_id: M2o, currency_id: M2o.optional() });
+export const CompanyRow = z.object({ id: z.number().int(), partner_id: M2o, currency_id: M2o });
 
 /** stock.warehouse: its address (the ship-from address of its deliveries). */
 export const WarehouseRow = z.object({ id: z.number().int(), partner_id: M2o });
