@@ -26,6 +26,9 @@ export const packageClasses: Record<string, PackageClass> = {
   react: 'renderer',
   'react-dom': 'renderer',
   zod: 'shared',
+  // address and shipment checks, run by the screen and the core alike
+  'libphonenumber-js': 'shared',
+  'postcode-validator': 'shared',
   electron: 'electron',
   // build and test tooling
   '@eslint/js': 'tooling',
