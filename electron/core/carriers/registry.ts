@@ -194,6 +194,7 @@ function carrierOutcome(provider: CarrierProvider, shipment: ShipmentRequest, er
     title: `${provider.name} refused the label for ${order}: ${what}${detail.field ? ` (${detail.field})` : ''}. ${error.message}`,
     context: {
       provider: provider.code,
+      providerName: provider.name,
       reason,
       ...(detail.field ? { field: detail.field } : {}),
       ...(detail.providerCode ? { providerCode: detail.providerCode } : {}),
