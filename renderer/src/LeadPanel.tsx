@@ -100,7 +100,8 @@ export function LeadPanel({ station, onClose, refreshKey }: { station: StationAp
           const facts = item.kind === 'carrier_rejection' ? refusalFacts(item) : null;
           return (
           <li key={item.id} data-testid="exception" className={facts ? 'refused' : undefined}>
-            <div className="exception-title">{item.title}</div>
+            {/* A refusal's full title repeats what the summary below says in plain words. */}
+            <div className="exception-title">{facts ? `${facts.provider ?? 'The carrier'} refused the label for ${item.orderRef ?? 'an order'}` : item.title}</div>
             <div className="exception-meta">
               {item.orderRef ?? 'Bench'} · {item.kind.replace(/_/g, ' ')} · {age(item.raisedAt)}
             </div>

@@ -73,6 +73,9 @@ interface ApprovalParts {
   formProps: Record<string, unknown>;
 }
 
+/** Fields that take the whole row; the others pair up (postcode | city, region | country, phone | email). */
+const WIDE = new Set<PartyField>(['name', 'company', 'street1', 'street2']);
+
 type Outcome = { ok: true } | { ok: false; message: string; fields?: Partial<Record<PartyField, string>> };
 
 /** The lead's corrected address: prefilled, the carrier's field highlighted, checked as typed, sent with an approval. */
@@ -120,11 +123,8 @@ export function AddressFixForm({
           const atFault = facts.field === field;
           const error = errors[field];
           return (
-            <label key={field} className={`address-field${atFault ? ' at-fault' : ''}${error ? ' has-error' : ''}${field === 'street1' || field === 'name' ? ' wide' : ''}`}>
-              <span>
-                {label}
-                {atFault && <em className="fault-tag"> — {facts.provider ?? 'the carrier'}: {facts.fault}</em>}
-              </span>
+            <label key={field} className={`address-field${atFault ? ' at-fault' : ''}${error ? ' has-error' : ''}${WIDE.has(field) ? ' wide' : ''}`}>
+              <span>{label}</span>
               <input
                 ref={atFault || (!facts.field && field === 'name') ? first : undefined}
                 value={address[field] ?? ''}
@@ -133,6 +133,11 @@ export function AddressFixForm({
                 data-testid={`address-${field}`}
                 maxLength={field === 'country' ? 2 : 200}
               />
+              {atFault && !error && (
+                <span className="fault-tag" data-testid="address-fault">
+                  {facts.provider ?? 'The carrier'}: {facts.fault}
+                </span>
+              )}
               {error && (
                 <span className="field-error" data-testid={`address-error-${field}`}>
                   {error}

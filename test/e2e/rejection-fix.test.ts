@@ -82,9 +82,10 @@ describe('a refused label fixed by the shift lead in the browser', () => {
     const postcode = item.getByTestId('address-postalCode');
     expect(await postcode.inputValue()).toBe('1011');
     expect(await item.getByTestId('address-city').inputValue()).toBe('Berlin');
-    expect(await item.locator('.address-field.at-fault').textContent()).toContain('ShipEngine: the postcode is not valid');
+    expect(await item.locator('.address-field.at-fault').getByTestId('address-fault').textContent()).toBe('ShipEngine: the postcode is not valid');
     expect(await postcode.evaluate((el) => el === document.activeElement)).toBe(true);
     await bench.page.getByTestId('approval-offered').filter({ hasText: 'Approving as Trainee Lead' }).waitFor();
+    await bench.page.screenshot({ path: join(ARTIFACTS, 'rejection-lead-open.png') });
 
     // A typo is caught by the bench's own check, field by field, before anything is sent.
     const asked = shipengine.labelRequests.length;
