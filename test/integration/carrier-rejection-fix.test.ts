@@ -94,9 +94,9 @@ describe('a label the carrier refused, fixed by the shift lead', { timeout: 60_0
   let names: string[];
 
   it('parks the refused order at once with the carrier’s reason, and the packer packs another order meanwhile', async () => {
-    names = shipEngineOrders(3);
-    expect(names).toHaveLength(3);
-    for (const name of names) readdress(name, '1011');
+    names = shipEngineOrders(4);
+    expect(names).toHaveLength(4);
+    for (const name of names.slice(0, 3)) readdress(name, '1011');
     const local = odoo().state.sampleNames().find((n) => [false, 2, 3].includes(pickingOf(n).carrier_id as number | false))!;
 
     await scan(TRAINING_PACKER_BADGE);
@@ -176,6 +176,24 @@ describe('a label the carrier refused, fixed by the shift lead', { timeout: 60_0
     const done = await untilState(`${name} printed`, (s) => s.order?.name === name && s.label?.printState === 'confirmed', 30_000);
     expect(done.label?.trackingNumber).toBe(shipengine().purchases.at(-1)!.trackingNumbers[0]);
     expect((shipengine().labelRequests.at(-1) as { shipment: { ship_to: { postal_code: string } } }).shipment.ship_to.postal_code).toBe('10117');
+  });
+
+  it('a refusal after the order was parked as slow replaces its "waiting"; tried again as is, the label prints for the shelf', async () => {
+    const name = names[3]!;
+    // ShipEngine answers slower than the bench waits, then refuses (the knob the sandbox keeps for any address).
+    shipengine().setKnobs({ latencyMs: 4000, rejectAddress: { field: 'street1' } });
+    await packOrder(name);
+    await untilState('parked as waiting', (s) => s.nextAction === `${name} is waiting for its label from ShipEngine: put the parcel on the shelf and scan the next order`);
+    const street = `ShipEngine refused the label for ${name}: the street is not valid. Put the parcel on the shelf and scan the next order; the shift lead will fix it.`;
+    await untilState('the refusal on screen', (s) => s.nextAction === street);
+    expect(station().exceptions.list('open').filter((e) => e.orderRef === name)).toMatchObject([{ kind: 'carrier_rejection' }]);
+    expect(station().exceptions.list('resolved').filter((e) => e.orderRef === name)).toMatchObject([{ kind: 'awaiting_label', resolution: 'refused' }]);
+
+    // Fixed on ShipEngine's side (in Odoo, say): tried again as it is.
+    shipengine().setKnobs({ latencyMs: 0, rejectAddress: false });
+    const retried = await call('resolveException', { id: openRefusal(name)!.id, resolution: 'retry', approval: leadPin(TRAINING_LEAD_PIN) });
+    expect(retried.ok, retried.ok ? '' : retried.error.message).toBe(true);
+    await untilState('the shelf message', (s) => s.message?.text === `Label for ${name} — put it on the parcel on the shelf.`, 30_000);
   });
 
   it('changes the service: the label is bought with the service the lead chose', async () => {
