@@ -6,7 +6,7 @@
 import { mkdirSync, readdirSync, readFileSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRAINING_LEAD_BADGE, TRAINING_PACKER_BADGE, type BootedStation } from '../../electron/core/entry/boot';
+import { TRAINING_LEAD_BADGE, TRAINING_LEAD_PIN, TRAINING_PACKER_BADGE, type BootedStation } from '../../electron/core/entry/boot';
 import { ARTIFACTS, type BrowserStation } from '../support/browser-station';
 import { decodeBarcodes, renderZplToPng } from '../support/label-decode';
 import { startSandboxBench } from '../support/sandbox-bench';
@@ -115,5 +115,32 @@ describe('a refused label fixed by the shift lead in the browser', () => {
     expect(odoo.state.get('stock.picking', picking.id as number)!.carrier_tracking_ref).toBe(shipengine.purchases[0]!.trackingNumbers[0]);
     const notes = odoo.state.all('mail.message').filter((m) => String(m.body).includes('Address corrected at the bench by Trainee Lead: postcode 1011 → 10115'));
     expect(notes).toHaveLength(1);
+  });
+  it('the lead switches a refused order to another service with a PIN; its label comes from that carrier', async () => {
+    const odoo = booted.sandbox!.odoo;
+    const first = bench.station.pack.orderView()!.name;
+    const name = odoo.state.sampleNames().find((n) => n !== first && odoo.state.all('stock.picking').find((p) => p.name === n)!.carrier_id === 1)!;
+    const picking = odoo.state.all('stock.picking').find((p) => p.name === name)!;
+    const { id: _id, ...customer } = odoo.state.get('res.partner', picking.partner_id as number)!;
+    const germany = odoo.state.all('res.country').find((c) => c.code === 'DE')!.id as number;
+    odoo.state.update('stock.picking', picking.id as number, { partner_id: odoo.state.insert('res.partner', { ...(customer as Record<string, never>), zip: '999', country_id: germany, state_id: false }) });
+
+    await bench.page.mouse.click(300, 700); // nothing focused: the scanner types into the bench
+    await pack.scan(name);
+    await bench.page.getByTestId('order-name').filter({ hasText: name }).waitFor();
+    for (const code of unitScans(bench.station.pack.orderView()!.lines)) await pack.scan(code);
+    await pack.nextAction().filter({ hasText: `ShipEngine refused the label for ${name}: the postcode is not valid.` }).waitFor({ timeout: 20_000 });
+
+    const item = bench.page.getByTestId('exception').filter({ hasText: name });
+    await item.getByRole('button', { name: 'Change the service' }).click();
+    const select = item.getByTestId('service-select');
+    await select.locator('option', { hasText: 'Local delivery — Standard' }).waitFor({ state: 'attached' });
+    await select.selectOption({ label: 'Local delivery — Standard' });
+    await item.getByTestId('approval-pin').fill(TRAINING_LEAD_PIN);
+    await bench.page.screenshot({ path: join(ARTIFACTS, 'rejection-lead-service.png') });
+    await item.getByTestId('service-save').click();
+    await item.waitFor({ state: 'detached' });
+    await pack.message().filter({ hasText: `Label for ${name} — put it on the parcel on the shelf.` }).waitFor({ timeout: 30_000 });
+    await bench.page.getByTestId('tracking').filter({ hasText: /^PB/ }).waitFor();
   });
 });
