@@ -236,6 +236,23 @@ export type SettingsInForce = z.infer<typeof SettingsInForce>;
 
 const Empty = z.object({}).strict();
 
+/** A recipient as the shift lead types it: every field text (blank: empty), checked in the core. */
+export const AddressInput = z
+  .object({
+    name: z.string().max(200),
+    company: z.string().max(200).nullable(),
+    street1: z.string().max(200),
+    street2: z.string().max(200).nullable(),
+    postalCode: z.string().max(32),
+    city: z.string().max(200),
+    region: z.string().max(200).nullable(),
+    country: z.string().max(2),
+    phone: z.string().max(64).nullable(),
+    email: z.string().max(200).nullable(),
+  })
+  .strict();
+export type AddressInput = z.infer<typeof AddressInput>;
+
 /** Commands: name → request and reply schemas. Add a command here and both bridges carry it. */
 export const commands = {
   scan: {
@@ -287,6 +304,31 @@ export const commands = {
   },
   login: { request: z.object({ badge: z.string().min(1).max(128) }).strict(), reply: StationState },
   logout: { request: Empty, reply: StationState },
+  /**
+   * A shipment the carrier refused, fixed by the shift lead: the corrected recipient (checked as
+   * shared/address-check.ts checks it; a refusal names each field at fault in `detail.fields`)
+   * and/or another provider and service of the bench; the label is then asked for again.
+   */
+  fixRejectedShipment: {
+    request: z
+      .object({
+        id: z.number().int().positive(),
+        recipient: AddressInput.optional(),
+        service: z.object({ provider: z.string().min(1).max(64), service: z.string().min(1).max(64) }).strict().optional(),
+        note: z.string().max(2000).optional(),
+        approval: Approval,
+      })
+      .strict()
+      .refine((r) => r.recipient !== undefined || r.service !== undefined, 'Give the corrected address or the service to try'),
+    reply: ExceptionView,
+  },
+  /** The providers and services this bench can buy labels from (for the lead's "change the service"). */
+  carrierServices: {
+    request: Empty,
+    reply: z.object({
+      providers: z.array(z.object({ code: z.string(), name: z.string(), services: z.array(z.object({ code: z.string(), name: z.string() })) })),
+    }),
+  },
 } as const;
 
 /** Events the core pushes: name → payload schema. */

@@ -19,6 +19,7 @@ import { ODOO_TARGET } from './odoo/dispatch/target';
 import { scopeRefusal } from './odoo/pickings';
 import { Bench } from './pack/bench';
 import { OrderSourceUnavailable, PackSession } from './pack/pack-session';
+import { CHANGE_SERVICE, FIX_ADDRESS } from './pack/rejections';
 import { carrierTarget } from './pack/effects';
 import { reportHeadErrors, writeAuditHead } from './store/audit-head';
 import { secureAuditLog } from './store/audit';
@@ -264,6 +265,16 @@ export function createStation(config: StationConfig): Station {
     },
     testDevice: ({ device }) => devices.testDevice(device),
     detectScale: () => devices.detectScale(),
+    fixRejectedShipment({ id, recipient, service, note, approval }): ExceptionView {
+      const resolution = recipient ? FIX_ADDRESS : CHANGE_SERVICE;
+      const resolved = bench.withApproval(approval, 'fixRejectedShipment', `exception:${id}:${resolution}`, (lead) =>
+        exceptions.resolve(id, resolution, actorOf(lead), note, { recipient, service, lead: lead.name }),
+      );
+      publishQueue();
+      publishState();
+      return resolved;
+    },
+    carrierServices: () => ({ providers: carriers.offered() }),
     login: ({ badge }) => bench.login(badge),
     logout: () => bench.logout(),
   };

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { ExceptionView, StationApi } from '../../shared/api';
 import { useApproval } from './Approval';
+import { AddressFixForm, RefusalSummary, refusalFacts, ServiceChangeForm } from './RejectionFix';
 import { conflictChanges } from './station/exception-changes';
 
 const CHOICE_LABELS: Record<string, string> = {
@@ -11,7 +12,22 @@ const CHOICE_LABELS: Record<string, string> = {
   repack: 'Repack with a new label',
   resume: 'Credentials fixed: resume',
   done: 'Mark as handled',
+  fix_address: 'Fix the address',
+  change_service: 'Change the service',
+  send_back: 'Send back to the packer',
 };
+
+/** A refused label: the fixes first, in the order a lead tries them; "retry" means as it is. */
+const REFUSAL_ORDER = ['fix_address', 'change_service', 'retry', 'send_back', 'discard'];
+const REFUSAL_LABELS: Record<string, string> = { retry: 'Try again as is' };
+/** Choices whose form is not the note-and-approval one. */
+const FORM_CHOICES = new Set(['fix_address', 'change_service']);
+
+function choicesOf(item: ExceptionView): { choice: string; label: string }[] {
+  if (item.kind !== 'carrier_rejection') return item.choices.map((choice) => ({ choice, label: CHOICE_LABELS[choice] ?? choice }));
+  const rank = (c: string) => (REFUSAL_ORDER.includes(c) ? REFUSAL_ORDER.indexOf(c) : REFUSAL_ORDER.length);
+  return [...item.choices].sort((a, b) => rank(a) - rank(b)).map((choice) => ({ choice, label: REFUSAL_LABELS[choice] ?? CHOICE_LABELS[choice] ?? choice }));
+}
 
 function age(ms: number): string {
   const minutes = Math.floor((Date.now() - ms) / 60_000);
@@ -27,6 +43,12 @@ export function LeadPanel({ station, onClose, refreshKey }: { station: StationAp
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
   const { approval, fields: approvalFields, reset: resetApproval, formProps } = useApproval();
+  const approvalParts = { approval, fields: approvalFields, reset: resetApproval, formProps };
+  const fixed = async () => {
+    setActive(null);
+    setError(null);
+    await load();
+  };
 
   const load = useCallback(async () => {
     const result = await station.call('listExceptions', { state: 'open' });
@@ -74,9 +96,12 @@ export function LeadPanel({ station, onClose, refreshKey }: { station: StationAp
       )}
       {items?.length === 0 && <p>Nothing is waiting.</p>}
       <ul>
-        {items?.map((item) => (
-          <li key={item.id} data-testid="exception">
-            <div className="exception-title">{item.title}</div>
+        {items?.map((item) => {
+          const facts = item.kind === 'carrier_rejection' ? refusalFacts(item) : null;
+          return (
+          <li key={item.id} data-testid="exception" className={facts ? 'refused' : undefined}>
+            {/* A refusal's full title repeats what the summary below says in plain words. */}
+            <div className="exception-title">{facts ? `${facts.provider ?? 'The carrier'} refused the label for ${item.orderRef ?? 'an order'}` : item.title}</div>
             <div className="exception-meta">
               {item.orderRef ?? 'Bench'} · {item.kind.replace(/_/g, ' ')} · {age(item.raisedAt)}
             </div>
@@ -100,14 +125,27 @@ export function LeadPanel({ station, onClose, refreshKey }: { station: StationAp
                 </tbody>
               </table>
             )}
+            {facts && <RefusalSummary facts={facts} />}
             <div className="exception-choices">
-              {item.choices.map((choice) => (
-                <button key={choice} type="button" onClick={() => choose(item.id, choice)}>
-                  {CHOICE_LABELS[choice] ?? choice}
+              {choicesOf(item).map(({ choice, label }) => (
+                <button
+                  key={choice}
+                  type="button"
+                  className={active?.id === item.id && active.choice === choice ? 'chosen' : undefined}
+                  aria-pressed={active?.id === item.id && active.choice === choice}
+                  onClick={() => choose(item.id, choice)}
+                >
+                  {label}
                 </button>
               ))}
             </div>
-            {active?.id === item.id && (
+            {active?.id === item.id && facts && active.choice === 'fix_address' && (
+              <AddressFixForm station={station} item={item} facts={facts} approvalParts={approvalParts} onDone={fixed} onCancel={() => setActive(null)} />
+            )}
+            {active?.id === item.id && facts && active.choice === 'change_service' && (
+              <ServiceChangeForm station={station} item={item} facts={facts} approvalParts={approvalParts} onDone={fixed} onCancel={() => setActive(null)} />
+            )}
+            {active?.id === item.id && !(facts && FORM_CHOICES.has(active.choice)) && (
               <form className="resolve" onSubmit={submit} {...formProps}>
                 <label>
                   Reason {active.choice === 'override' ? '(required)' : '(optional)'}
@@ -115,12 +153,13 @@ export function LeadPanel({ station, onClose, refreshKey }: { station: StationAp
                 </label>
                 {approvalFields}
                 <button type="submit" disabled={!approval} data-testid="resolve-submit">
-                  {CHOICE_LABELS[active.choice] ?? active.choice}
+                  {choicesOf(item).find((c) => c.choice === active.choice)?.label ?? active.choice}
                 </button>
               </form>
             )}
           </li>
-        ))}
+          );
+        })}
       </ul>
     </aside>
   );

@@ -33,6 +33,10 @@ function fakeHandlers(): Handlers {
     resolveException: () => {
       throw new StationFault('not_found', 'That exception is no longer open.');
     },
+    fixRejectedShipment: () => {
+      throw new StationFault('not_found', 'That exception is no longer open.');
+    },
+    carrierServices: () => ({ providers: [] }),
     enterWeight: () => state,
     labelImage: () => ({ png: null }),
     getSettings: () => defaultSettings(),

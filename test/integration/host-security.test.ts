@@ -23,6 +23,10 @@ function fakeHandlers(): Handlers {
     resolveException: () => {
       throw new Error('not used here');
     },
+    fixRejectedShipment: () => {
+      throw new Error('not used here');
+    },
+    carrierServices: () => ({ providers: [] }),
     enterWeight: () => state,
     labelImage: () => ({ png: null }),
     getSettings: () => defaultSettings(),

@@ -29,6 +29,10 @@ export function fakeHandlers(calls: string[] = []): Handlers {
     resolveException: () => {
       throw new Error('not used');
     },
+    fixRejectedShipment: () => {
+      throw new Error('not used');
+    },
+    carrierServices: () => (note('carrierServices'), { providers: [] }),
     enterWeight: () => (note('enterWeight'), sampleState),
     labelImage: () => (note('labelImage'), { png: null }),
     getSettings: () => (note('getSettings'), defaultSettings()),

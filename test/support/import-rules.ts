@@ -26,7 +26,7 @@ export const packageClasses: Record<string, PackageClass> = {
   react: 'renderer',
   'react-dom': 'renderer',
   zod: 'shared',
-  // shipment checks (shared/shipment-rules.ts): pure code the renderer's address form runs too
+  // address and shipment checks, run by the screen and the core alike
   'libphonenumber-js': 'shared',
   'postcode-validator': 'shared',
   electron: 'electron',

@@ -84,6 +84,26 @@ export class CarrierRegistry {
     return { carrier: provider.code, serviceCode: choice.service, carrierName: provider.name, serviceName: name };
   }
 
+  /** Every provider on the bench with the services it names: what a shift lead may switch a refused shipment to. */
+  offered(): { code: string; name: string; services: { code: string; name: string }[] }[] {
+    // API providers name no services of their own: the ones set in Settings are the ones the site has.
+    const settings = this.settings?.();
+    const set = settings ? [settings.default, ...settings.byOdooCarrier] : [];
+    return [...this.providers.values()].map((p) => {
+      const services = new Map(p.services.map((s) => [s.code, s.name]));
+      for (const choice of set) if (choice.provider === p.code && !services.has(choice.service)) services.set(choice.service, choice.service);
+      return { code: p.code, name: p.name, services: [...services].map(([code, name]) => ({ code, name })) };
+    });
+  }
+
+  /** A provider's service by code, named for people; null when the provider is not on this bench. */
+  serviceOf(choice: { provider: string; service: string }): CarrierService | null {
+    const provider = this.providers.get(choice.provider);
+    if (!provider) return null;
+    const name = provider.services.find((s) => s.code === choice.service)?.name ?? choice.service;
+    return { carrier: provider.code, serviceCode: choice.service, carrierName: provider.name, serviceName: name };
+  }
+
   private choiceFor(order: Order): CarrierChoice {
     const settings = this.settings?.();
     if (!settings) {
@@ -224,6 +244,7 @@ function carrierOutcome(provider: CarrierProvider, shipment: ShipmentRequest, er
     title: `${provider.name} refused the label for ${order}: ${what}${detail.field ? ` (${detail.field})` : ''}. ${error.message}`,
     context: {
       provider: provider.code,
+      providerName: provider.name,
       reason,
       ...(detail.field ? { field: detail.field, fields: [{ field: detail.field, message: error.message }] } : {}),
       ...(detail.providerCode ? { providerCode: detail.providerCode } : {}),

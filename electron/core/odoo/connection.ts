@@ -18,6 +18,7 @@ import { OdooLink } from './odoo-link';
 import { createOdooOrderSource, offlineOrderSource } from './order-source';
 import { scopedOdooTransport } from './pickings';
 import { Prefetcher } from './prefetch';
+import { createOdooAddressNoteTarget } from './address-note-target';
 import { createOdooReleaseTarget } from './release-target';
 
 export type OrderSource = ReturnType<typeof offlineOrderSource>;
@@ -126,6 +127,9 @@ export class OdooConnection {
     // Putting an order aside releases its claim, unless the bench opened it again since.
     const release = createOdooReleaseTarget(transport, { reopened: this.deps.reopened });
     worker.register(release.kind, release.target);
+    // An address the shift lead corrected at the bench is noted in the picking's chatter.
+    const addressNote = createOdooAddressNoteTarget(transport);
+    worker.register(addressNote.kind, addressNote.target);
     this.prefetcher = new Prefetcher({
       transport,
       binding: { url, db: odooDb },

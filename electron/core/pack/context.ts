@@ -52,7 +52,7 @@ export interface PackSessionDeps {
   /** Packing settings in force (item verification, weight-variance rule). */
   packing: () => { verifyItems: boolean } & VarianceRule;
   /** The carriers (carriers/registry.ts): which service a shipment goes with. Labels come through the outbox. */
-  carriers: { serviceFor(order: Order): CarrierService };
+  carriers: { serviceFor(order: Order): CarrierService; serviceOf?(choice: { provider: string; service: string }): CarrierService | null };
   /** The bench's name (settings `bench.name`), for claims; defaults to the host name. */
   benchName?: () => string;
   /** Why an order is outside the bench's scope (company, warehouse, operation type), or null. */

@@ -220,3 +220,36 @@ export function releaseRow(
     binding,
   };
 }
+
+// ---- Odoo: note an address corrected at the bench in the picking's chatter --------------------
+
+export const ODOO_ADDRESS_NOTE = 'odoo.address_note';
+
+export const AddressNotePayload = z.object({
+  pickingId: z.number().int().positive(),
+  pickingName: z.string().min(1),
+  /** Who corrected it (the approving shift lead) and at which bench. */
+  lead: z.string().min(1),
+  bench: z.string().min(1),
+  /** Each field changed, as people name it ("postcode"), before and after. */
+  changes: z.array(z.object({ field: z.string().min(1), before: z.string().nullable(), after: z.string().nullable() })).min(1),
+  /** The words the note is found by in the chatter (a retry after a lost reply posts it once). */
+  marker: z.string().regex(/^[A-Za-z0-9 .:#-]+$/),
+  at: z.number().int().nonnegative(),
+});
+export type AddressNotePayload = z.infer<typeof AddressNotePayload>;
+
+/** The row that tells Odoo, in the picking's chatter, that the shift lead corrected its address. */
+export function addressNoteRow(
+  order: Source & { pickingId: number; name: string },
+  input: Omit<AddressNotePayload, 'pickingId' | 'pickingName'>,
+): EnqueueInput {
+  return {
+    target: 'odoo',
+    kind: ODOO_ADDRESS_NOTE,
+    orderKey: orderKey(order),
+    payload: AddressNotePayload.parse({ ...input, pickingId: order.pickingId, pickingName: order.name }),
+    idempotencyKey: `address-note:${odooBinding(order.source)}|${input.marker}`,
+    binding: odooBinding(order.source),
+  };
+}

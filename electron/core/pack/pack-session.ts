@@ -14,6 +14,7 @@ import { tryLot, tryPackageType, tryProduct } from './item-scans';
 import { afterPrint, dispatched, labelIssued, repack } from './labelling';
 import { openOrder } from './open-order';
 import { awaitLabel, isParked } from './parking';
+import { offerRejectionFixes } from './rejections';
 import type { BenchCommand } from './scan-code';
 import { labelView, nextAction, orderView, packScreen, stepOf, type PackScreen } from './views';
 import { resolveHeldWeight, weighed } from './weighing';
@@ -33,6 +34,8 @@ export class PackSession {
     // Beside the sync worker's retry / drop: the delivery changed in Odoo (new address, other
     // quantities), so the parcel is packed again from what Odoo says now, with a new label.
     deps.exceptions.onResolve('odoo_conflict', ['repack'], (exception, _resolution, by) => repack(ctx, exception, by));
+    // A label the carrier refused: its order parked at once; the lead fixes the address or service, or sends it back.
+    offerRejectionFixes(ctx);
   }
 
   // ---- reading -------------------------------------------------------------------------------

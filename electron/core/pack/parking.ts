@@ -3,6 +3,9 @@
 // parcel goes on the shelf, the lead's queue gets an awaiting_label exception, and the bench may
 // open the next order. The label still comes through the outbox (labelling.ts stores and queues it);
 // its print settles the exception and tells the packer which parcel on the shelf it is for.
+// A label the carrier refused parks its order at once too, until the shift lead's fix gets the
+// label (rejections.ts): such a session stays on the shelf until its label prints.
+import { faultInWords, recipientFieldOf } from '../../../shared/address-check';
 import { ShipmentRequest } from '../../../shared/shipment';
 import { appendAudit } from '../store/audit';
 import { inTransaction } from '../store/db';
@@ -18,13 +21,21 @@ export const PARK_AFTER_MS = 3000;
 
 /** A session waiting for its label with its parcel on the shelf. */
 export function isParked(ctx: PackContext, row: SessionRow): boolean {
-  return row.step === 'labelling' && ctx.sessions.parked(row.id) !== null;
+  return row.step === 'labelling' && (ctx.sessions.parked(row.id) !== null || ctx.sessions.rejections(row.id).length > 0);
 }
 
-/** What the packer is told about a parked order: which carrier it waits for. */
+/** What the packer is told about a parked order: which carrier it waits for, or that the lead fixes a refusal. */
 export function parkedText(ctx: PackContext, row: SessionRow): string {
   const carrier = ctx.shipments.ofSession(row.id)?.carrier ?? 'the carrier';
-  return `${ctx.orderOf(row).name} is waiting for its label from ${carrier}: put the parcel on the shelf and scan the next order`;
+  const name = ctx.orderOf(row).name;
+  const open = ctx.sessions.rejections(row.id).find((r) => r.state === 'open');
+  const refusal = open ? ctx.deps.exceptions.get(open.id) : null;
+  if (refusal) {
+    const { field, reason } = refusal.context;
+    const fault = faultInWords(recipientFieldOf(typeof field === 'string' ? field : null), typeof reason === 'string' ? reason : 'unknown');
+    return `${carrier} refused the label for ${name}: ${fault}. Put the parcel on the shelf and scan the next order; the shift lead will fix it.`;
+  }
+  return `${name} is waiting for its label from ${carrier}: put the parcel on the shelf and scan the next order`;
 }
 
 /**
@@ -45,7 +56,8 @@ export function park(ctx: PackContext, sessionId: number, why: 'slow' | 'retryin
   const { deps } = ctx;
   const row = ctx.sessions.byId(sessionId);
   const shipment = ctx.shipments.ofSession(sessionId);
-  if (row?.step !== 'labelling' || shipment?.status !== 'awaiting_label' || ctx.sessions.parked(sessionId)) return;
+  // A refused one is on the shelf already, waiting for the lead's fix rather than the carrier.
+  if (row?.step !== 'labelling' || shipment?.status !== 'awaiting_label' || isParked(ctx, row)) return;
   const name = ctx.orderOf(row).name;
   inTransaction(deps.db, () => {
     deps.exceptions.raise({
@@ -68,7 +80,13 @@ export function park(ctx: PackContext, sessionId: number, why: 'slow' | 'retryin
 /** The parked session's label printed (inside afterPrint's transaction): its exception is settled. Returns whether it was parked. */
 export function unparkPrinted(ctx: PackContext, sessionId: number, jobId: number): boolean {
   const parked = ctx.sessions.parked(sessionId);
-  if (!parked) return false;
-  ctx.deps.exceptions.settle(parked.id, 'printed', 'system', `The label printed (print job ${jobId}).`);
-  return true;
+  if (parked) ctx.deps.exceptions.settle(parked.id, 'printed', 'system', `The label printed (print job ${jobId}).`);
+  return parked !== null || (ctx.sessions.rejections(sessionId).length > 0 && firstPrintOfLabel(ctx, jobId));
+}
+
+/** Whether print job `jobId` is the first of its label to come out (a reprint later is not news of the shelf). */
+function firstPrintOfLabel(ctx: PackContext, jobId: number): boolean {
+  const job = ctx.deps.journal.get(jobId);
+  if (!job) return false;
+  return !ctx.deps.journal.historyForLabel(job.labelId).some((j) => j.id !== jobId && j.state === 'confirmed');
 }

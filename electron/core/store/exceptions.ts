@@ -39,7 +39,8 @@ interface ExceptionRow {
 export type ResolutionHandler = (
   exception: ExceptionView,
   resolution: string,
-  by: { actor: string; note: string | null },
+  /** `input`: what a resolution needs beyond its name (e.g. the corrected address), checked by its handler. */
+  by: { actor: string; note: string | null; input?: unknown },
 ) => void;
 
 const DEFAULT_CHOICES = ['done'];
@@ -51,6 +52,8 @@ export class ExceptionQueue {
   /** Per kind, the modules that offer resolutions (e.g. the sync worker's retry/discard, the pack session's repack). */
   private readonly handlers = new Map<ExceptionKind, { choices: string[]; handle: ResolutionHandler }[]>();
   private readonly listeners = new Set<() => void>();
+  /** Per kind, what the owning area does the moment one is raised (inside the raising transaction). */
+  private readonly raisedHandlers = new Map<ExceptionKind, ((exception: ExceptionView) => void)[]>();
 
   constructor(
     private readonly db: Db,
@@ -74,6 +77,14 @@ export class ExceptionQueue {
    */
   onResolve(kind: ExceptionKind, choices: string[], handle: ResolutionHandler): void {
     this.handlers.set(kind, [...(this.handlers.get(kind) ?? []), { choices, handle }]);
+  }
+
+  /**
+   * Run `handle` inside the transaction that raises an exception of `kind` (not for a dedupe hit),
+   * e.g. the pack session parks the order of a refused label at once.
+   */
+  onRaised(kind: ExceptionKind, handle: (exception: ExceptionView) => void): void {
+    this.raisedHandlers.set(kind, [...(this.raisedHandlers.get(kind) ?? []), handle]);
   }
 
   private choicesOf(kind: ExceptionKind): string[] {
@@ -118,6 +129,11 @@ export class ExceptionQueue {
       subject: input.orderRef ?? null,
       data: { id, kind: input.kind, title: input.title },
     });
+    const raised = this.raisedHandlers.get(input.kind);
+    if (raised) {
+      const view = this.get(id)!;
+      for (const handle of raised) handle(view);
+    }
     this.notify();
     return id;
   }
@@ -141,8 +157,8 @@ export class ExceptionQueue {
   }
 
   /** Resolve with one of the kind's choices; runs its handler and audits, all in one transaction. */
-  resolve(id: number, resolution: string, actor: string, note?: string): ExceptionView {
-    return this.resolveWith(id, resolution, actor, note, true);
+  resolve(id: number, resolution: string, actor: string, note?: string, input?: unknown): ExceptionView {
+    return this.resolveWith(id, resolution, actor, note, true, input);
   }
 
   /**
@@ -154,7 +170,7 @@ export class ExceptionQueue {
     return this.resolveWith(id, resolution, actor, note, false);
   }
 
-  private resolveWith(id: number, resolution: string, actor: string, note: string | undefined, chosen: boolean): ExceptionView {
+  private resolveWith(id: number, resolution: string, actor: string, note: string | undefined, chosen: boolean, input?: unknown): ExceptionView {
     return this.db
       .transaction(() => {
         const current = this.get(id);
@@ -172,7 +188,7 @@ export class ExceptionQueue {
         this.handlers
           .get(current.kind)
           ?.find((h) => h.choices.includes(resolution))
-          ?.handle(current, resolution, { actor, note: note ?? null });
+          ?.handle(current, resolution, { actor, note: note ?? null, ...(input === undefined ? {} : { input }) });
         return this.close(current, resolution, actor, note);
       })
       .immediate();

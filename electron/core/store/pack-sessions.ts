@@ -113,6 +113,19 @@ export class PackSessions {
     return this.openException('awaiting_label', id);
   }
 
+  /**
+   * The carrier's refusals of the session's shipment, newest first (open ones wait for the shift
+   * lead): a session refused once stays on the shelf until its label prints.
+   */
+  rejections(id: number): { id: number; state: 'open' | 'resolved' }[] {
+    return this.db
+      .prepare(
+        `SELECT e.id, e.state FROM exceptions e JOIN shipments sh ON sh.id = json_extract(e.context, '$.payload.shipmentId')
+         WHERE e.kind = 'carrier_rejection' AND sh.session_id = ? ORDER BY e.id DESC`,
+      )
+      .all(id) as { id: number; state: 'open' | 'resolved' }[];
+  }
+
   /** The open weight hold (a weight_variance exception) of the session, if any. */
   weightHold(id: number): { id: number } | null {
     return this.openException('weight_variance', id);

@@ -71,6 +71,13 @@ export class Shipments {
     this.db.prepare('UPDATE shipments SET dispatched_at = ?, updated_at = ? WHERE session_id = ?').run(now, now, sessionId);
   }
 
+  /** The shift lead changed a refused shipment (address, service): its request and names before the label is asked again. */
+  revise(id: number, names: { carrier: string; service: string }, request: unknown): void {
+    this.db
+      .prepare(`UPDATE shipments SET carrier = ?, service = ?, request = ?, updated_at = ? WHERE id = ? AND status = 'awaiting_label'`)
+      .run(names.carrier, names.service, JSON.stringify(request), this.clock.now(), id);
+  }
+
   cancelOfSession(sessionId: number): void {
     this.db.prepare(`UPDATE shipments SET status = 'cancelled', updated_at = ? WHERE session_id = ?`).run(this.clock.now(), sessionId);
   }

@@ -165,6 +165,19 @@ export function requeueDead(
   return moveDead(db, clock, id, actor, 'pending', 'outbox.requeued', data);
 }
 
+/**
+ * A dead row whose effect a person changed (the shift lead's corrected address, another carrier):
+ * its payload, and its target when the effect now goes elsewhere. Run before requeueDead, in the
+ * same transaction. False if it was not dead.
+ */
+export function reviseDead(db: Db, clock: Clock, id: number, change: { payload: unknown; target?: string }): boolean {
+  const payload = JSON.stringify(change.payload);
+  const info = change.target
+    ? db.prepare(`UPDATE outbox SET payload = ?, target = ?, updated_at = ? WHERE id = ? AND state = 'dead'`).run(payload, change.target, clock.now(), id)
+    : db.prepare(`UPDATE outbox SET payload = ?, updated_at = ? WHERE id = ? AND state = 'dead'`).run(payload, clock.now(), id);
+  return info.changes === 1;
+}
+
 /** Give up on a dead row for good; it stops blocking its order. False if it was not dead. */
 export function discardDead(
   db: Db,

@@ -5,6 +5,7 @@
 // the client's job.
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { postcodeValidator, postcodeValidatorExistsForCountry } from 'postcode-validator';
 import { contractPath, loadChecker, startCarrierServer, type ApiReply, type ApiRequest, type CarrierKnobs, type CarrierServer, type Purchase } from './http';
 import { labelParty, sandboxLabelFile, sandboxTrackingNumber } from './labels';
 
@@ -20,6 +21,8 @@ export interface SandboxShipEngine extends CarrierServer {
   apiKey: string;
   /** Every label bought, in order: the witness for "bought once". */
   purchases: Purchase[];
+  /** Every label request received (bought or refused), as sent: what the bench asked for. */
+  labelRequests: Obj[];
 }
 
 type Obj = Record<string, unknown>;
@@ -42,6 +45,7 @@ export async function startSandboxShipEngine(options: SandboxShipEngineOptions):
   const checker = loadChecker(options.contract ?? contractPath('shipengine-openapi.yaml'));
   const labels = new Map<string, StoredLabel>();
   const purchases: Purchase[] = [];
+  const labelRequests: Obj[] = [];
   let serial = 0;
   let base = '';
   const files = new Map<string, { type: string; bytes: Buffer }>();
@@ -50,16 +54,23 @@ export async function startSandboxShipEngine(options: SandboxShipEngineOptions):
     const shipment = body.shipment as Obj;
     const shipTo = shipment.ship_to as Obj;
     const shipFrom = (shipment.ship_from ?? {}) as Obj;
+    labelRequests.push(structuredClone(body));
+    const refuse = (field: string, message: string): ApiReply => ({
+      status: 400,
+      body: {
+        request_id: randomUUID(),
+        errors: [{ error_source: 'carrier', error_type: 'validation', error_code: 'invalid_address', message, field_name: `ship_to.${field}`, carrier_id: shipment.carrier_id }],
+      },
+    });
     if (knobs.rejectAddress) {
       const field = { postal_code: 'postal_code', city: 'city_locality', street1: 'address_line1', country: 'country_code' }[knobs.rejectAddress.field];
-      const message = knobs.rejectAddress.message ?? `Invalid ship_to address: the ${field} is not valid for this address`;
-      return {
-        status: 400,
-        body: {
-          request_id: randomUUID(),
-          errors: [{ error_source: 'carrier', error_type: 'validation', error_code: 'invalid_address', message, field_name: `ship_to.${field}`, carrier_id: shipment.carrier_id }],
-        },
-      };
+      return refuse(field, knobs.rejectAddress.message ?? `Invalid ship_to address: the ${field} is not valid for this address`);
+    }
+    // Like a real carrier: a postcode that cannot exist in the recipient's country is refused.
+    const country = String(shipTo.country_code ?? '');
+    const postcode = String(shipTo.postal_code ?? '');
+    if (postcodeValidatorExistsForCountry(country) && !postcodeValidator(postcode, country)) {
+      return refuse('postal_code', `Invalid ship_to address: the postal_code ${postcode} is not valid for ${country}`);
     }
     const format = (body.label_format as string | undefined) ?? 'pdf';
     if (format === 'png') return { status: 400, body: errorBody('label_images_not_supported', 'validation', ['The sandbox carrier makes ZPL and PDF labels only']) };
@@ -242,5 +253,5 @@ export async function startSandboxShipEngine(options: SandboxShipEngineOptions):
     { port: options.port, knobs: options.knobs, files },
   );
   base = server.url;
-  return Object.assign(server, { apiKey: options.apiKey, purchases });
+  return Object.assign(server, { apiKey: options.apiKey, purchases, labelRequests });
 }
