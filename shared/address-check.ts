@@ -1,11 +1,12 @@
 // The check an address passes before the bench sends it to a carrier again (the shift lead's fix of
 // a refused shipment): the canonical Party schema, the postcode's format for its country
 // (postcode-validator) and the phone number (libphonenumber-js), each problem named by its field in
-// plain words. The screen runs it as the lead types; the core runs it again before it accepts.
-// (To be folded into shared/shipment-rules.ts `checkShipment` when that lands.)
-import { isValidPhoneNumber, type CountryCode as PhoneCountry } from 'libphonenumber-js';
-import { postcodeValidator, postcodeValidatorExistsForCountry } from 'postcode-validator';
+// plain words. The screen runs it as the lead types; the core runs it again before it accepts, and
+// then the whole shipment's checks (shipment-rules.ts `checkShipment`, whose postcode and phone
+// checks these are) for what the service needs beyond a well-formed address.
+import { postcodeValidatorExistsForCountry } from 'postcode-validator';
 import { Party } from './order';
+import { checkPhone, checkPostcode } from './shipment-rules';
 
 export type PartyField = keyof Party;
 
@@ -43,12 +44,13 @@ export function checkAddress(input: Partial<Record<PartyField, string | null>>):
   if (!postcodeValidatorExistsForCountry(party.country)) {
     // Countries without postcode rules (and unknown codes) are not refused here; a country must be two letters.
     if (!/^[A-Z]{2}$/.test(party.country)) errors.country = 'Write the country as its two-letter code, e.g. DE';
-  } else if (!postcodeValidator(party.postalCode, party.country)) {
-    errors.postalCode = `${party.postalCode} is not a postcode in ${party.country}: check it against the customer's address`;
+  } else {
+    const postcode = checkPostcode(party, 'recipient');
+    if (postcode) errors.postalCode = postcode.message;
   }
-  if (party.phone && !isValidPhoneNumber(party.phone, party.country as PhoneCountry)) {
-    errors.phone = `${party.phone} is not a phone number in ${party.country}: write it with the country code, e.g. +49 30 1234567`;
-  }
+  // A phone is optional here (the service's checks say when one is needed); one written must be a real number.
+  const phone = party.phone ? checkPhone(party, 'recipient', { service: 'The carrier' }, '') : null;
+  if (phone) errors.phone = `${phone.message}; write it with the country code, e.g. +49 30 1234567`;
   if (party.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(party.email)) errors.email = `${party.email} is not an email address`;
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, party };
 }

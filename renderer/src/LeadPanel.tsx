@@ -101,7 +101,7 @@ export function LeadPanel({ station, onClose, refreshKey }: { station: StationAp
           return (
           <li key={item.id} data-testid="exception" className={facts ? 'refused' : undefined}>
             {/* A refusal's full title repeats what the summary below says in plain words. */}
-            <div className="exception-title">{facts ? `${facts.provider ?? 'The carrier'} refused the label for ${item.orderRef ?? 'an order'}` : item.title}</div>
+            <div className="exception-title">{facts ? `${facts.provider ?? 'The carrier'} ${facts.byBench ? 'would refuse' : 'refused'} the label for ${item.orderRef ?? 'an order'}` : item.title}</div>
             <div className="exception-meta">
               {item.orderRef ?? 'Bench'} · {item.kind.replace(/_/g, ' ')} · {age(item.raisedAt)}
             </div>

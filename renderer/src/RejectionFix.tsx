@@ -13,6 +13,8 @@ export interface RefusalFacts {
   /** The recipient's field the carrier named, if any. */
   field: PartyField | null;
   providerMessage: string | null;
+  /** The bench's own checks found it before the carrier was asked (nothing was sent). */
+  byBench: boolean;
   recipient: AddressInput | null;
   service: { provider: string; service: string } | null;
 }
@@ -45,6 +47,7 @@ export function refusalFacts(item: ExceptionView): RefusalFacts {
     fault: faultInWords(field, text(c.reason) ?? 'unknown'),
     field,
     providerMessage: text(c.providerMessage),
+    byBench: c.checkedBy === 'bench',
     recipient,
     service: carrier && code ? { provider: carrier, service: code } : null,
   };
@@ -55,11 +58,19 @@ export function RefusalSummary({ facts }: { facts: RefusalFacts }) {
   return (
     <div className="refusal" data-testid="refusal">
       <p className="refusal-fault">
-        {facts.provider ?? 'The carrier'} refused it because <strong>{facts.fault}</strong>.
+        {facts.byBench ? (
+          <>
+            Not sent to {facts.provider ?? 'the carrier'}: it would refuse it because <strong>{facts.fault}</strong>.
+          </>
+        ) : (
+          <>
+            {facts.provider ?? 'The carrier'} refused it because <strong>{facts.fault}</strong>.
+          </>
+        )}
       </p>
       {facts.providerMessage && (
         <p className="refusal-said" data-testid="refusal-said">
-          The carrier said: “{facts.providerMessage}”
+          {facts.byBench ? 'The bench found: ' : 'The carrier said: '}“{facts.providerMessage}”
         </p>
       )}
     </div>

@@ -1,7 +1,7 @@
-// A label the carrier refused, fixed by the shift lead in the browser: an order to a postcode that
-// cannot exist in Germany is refused by the sandbox ShipEngine; the packer is told to put the parcel
-// on the shelf; the lead scans their badge, opens the refusal, sees the postcode marked with the
-// carrier's words, is stopped by the bench's own check on a typo, corrects it, and the label prints
+// A label refused, fixed by the shift lead in the browser: an order to a postcode that cannot exist
+// in Germany is stopped by the bench's own checks before ShipEngine is asked; the packer is told to
+// put the parcel on the shelf; the lead scans their badge, opens the refusal, sees the postcode
+// marked, is stopped by the bench's own check on a typo, corrects it, and the label prints
 // "for the parcel on the shelf" with the carrier's tracking number as its barcode.
 import { mkdirSync, readdirSync, readFileSync, watch } from 'node:fs';
 import { join } from 'node:path';
@@ -63,7 +63,7 @@ describe('a refused label fixed by the shift lead in the browser', () => {
     for (const code of unitScans(bench.station.pack.orderView()!.lines)) await pack.scan(code);
 
     // The packer: parcel on the shelf, the lead fixes it.
-    const refusal = `ShipEngine refused the label for ${name}: the postcode is not valid. Put the parcel on the shelf and scan the next order; the shift lead will fix it.`;
+    const refusal = `ShipEngine would refuse the label for ${name}: the postcode is not valid. Put the parcel on the shelf and scan the next order; the shift lead will fix it.`;
     await pack.nextAction().filter({ hasText: refusal }).waitFor({ timeout: 20_000 });
     mkdirSync(ARTIFACTS, { recursive: true });
     await bench.page.screenshot({ path: join(ARTIFACTS, 'rejection-packer.png') });
@@ -73,8 +73,8 @@ describe('a refused label fixed by the shift lead in the browser', () => {
     await pack.scan(TRAINING_LEAD_BADGE);
     await bench.page.getByTestId('approval-offer-yes').click();
     const item = bench.page.getByTestId('exception').filter({ hasText: name });
-    await item.getByTestId('refusal').filter({ hasText: 'ShipEngine refused it because the postcode is not valid.' }).waitFor();
-    expect(await item.getByTestId('refusal-said').textContent()).toContain('postal_code 1011 is not valid for DE');
+    await item.getByTestId('refusal').filter({ hasText: 'Not sent to ShipEngine: it would refuse it because the postcode is not valid.' }).waitFor();
+    expect(await item.getByTestId('refusal-said').textContent()).toContain('The bench found: “The postcode 1011 is not valid for Germany (DE)');
     expect(await item.getByRole('button').allTextContents()).toEqual(['Fix the address', 'Change the service', 'Try again as is', 'Send back to the packer', 'Drop it']);
 
     // The address form: prefilled, the postcode marked with the carrier's words and focused.
@@ -91,7 +91,7 @@ describe('a refused label fixed by the shift lead in the browser', () => {
     const asked = shipengine.labelRequests.length;
     await postcode.fill('1O115');
     await bench.page.keyboard.press('Enter');
-    await item.getByTestId('address-error-postalCode').filter({ hasText: '1O115 is not a postcode in DE' }).waitFor();
+    await item.getByTestId('address-error-postalCode').filter({ hasText: 'The postcode 1O115 is not valid for Germany (DE)' }).waitFor();
     expect(shipengine.labelRequests).toHaveLength(asked);
     await bench.page.screenshot({ path: join(ARTIFACTS, 'rejection-lead-form.png') });
 
@@ -121,15 +121,19 @@ describe('a refused label fixed by the shift lead in the browser', () => {
     const first = bench.station.pack.orderView()!.name;
     const name = odoo.state.sampleNames().find((n) => n !== first && odoo.state.all('stock.picking').find((p) => p.name === n)!.carrier_id === 1)!;
     const picking = odoo.state.all('stock.picking').find((p) => p.name === name)!;
+    // A customer in Germany (no customs), with an address the bench finds nothing wrong with…
     const { id: _id, ...customer } = odoo.state.get('res.partner', picking.partner_id as number)!;
     const germany = odoo.state.all('res.country').find((c) => c.code === 'DE')!.id as number;
-    odoo.state.update('stock.picking', picking.id as number, { partner_id: odoo.state.insert('res.partner', { ...(customer as Record<string, never>), zip: '999', country_id: germany, state_id: false }) });
+    odoo.state.update('stock.picking', picking.id as number, { partner_id: odoo.state.insert('res.partner', { ...(customer as Record<string, never>), zip: '10117', city: 'Berlin', country_id: germany, state_id: false }) });
+    // …that ShipEngine itself refuses (the sandbox's knob): no check of the bench could have known.
+    booted.sandbox!.shipengine.setKnobs({ rejectAddress: { field: 'street1' } });
 
     await bench.page.mouse.click(300, 700); // nothing focused: the scanner types into the bench
     await pack.scan(name);
     await bench.page.getByTestId('order-name').filter({ hasText: name }).waitFor();
     for (const code of unitScans(bench.station.pack.orderView()!.lines)) await pack.scan(code);
-    await pack.nextAction().filter({ hasText: `ShipEngine refused the label for ${name}: the postcode is not valid.` }).waitFor({ timeout: 20_000 });
+    await pack.nextAction().filter({ hasText: `ShipEngine refused the label for ${name}: the street is not valid.` }).waitFor({ timeout: 20_000 });
+    booted.sandbox!.shipengine.setKnobs({ rejectAddress: false });
 
     const item = bench.page.getByTestId('exception').filter({ hasText: name });
     await item.getByRole('button', { name: 'Change the service' }).click();

@@ -23,7 +23,8 @@ afterEach(async () => {
 });
 
 async function shipEngineRig(seed: number): Promise<{ r: SandboxRig; se: SandboxShipEngine }> {
-  carrier = await startSandboxShipEngine({ apiKey: KEY });
+  const se = await startSandboxShipEngine({ apiKey: KEY });
+  carrier = se;
   rig = await startSandboxRig({
     seed,
     mode: 'live',
@@ -32,7 +33,7 @@ async function shipEngineRig(seed: number): Promise<{ r: SandboxRig; se: Sandbox
       carriers: { default: { provider: 'shipengine', service: 'sandbox_ground' }, shipengine: { baseUrl: carrier.url, carrierId: 'se-123456' } },
     },
   });
-  return { r: rig, se: carrier };
+  return { r: rig, se };
 }
 
 async function shippoRig(seed: number): Promise<{ r: SandboxRig; sp: SandboxShippo }> {

@@ -28,8 +28,8 @@ describe('checkAddress', () => {
     expect(result).toEqual({
       ok: false,
       errors: {
-        postalCode: "1011 is not a postcode in DE: check it against the customer's address",
-        phone: '12 is not a phone number in DE: write it with the country code, e.g. +49 30 1234567',
+        postalCode: "The postcode 1011 is not valid for Germany (DE): check the recipient's address",
+        phone: "The phone number 12 is not a valid number for Germany (DE): check the recipient's phone number; write it with the country code, e.g. +49 30 1234567",
       },
     });
   });

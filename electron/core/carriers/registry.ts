@@ -96,6 +96,16 @@ export class CarrierRegistry {
     });
   }
 
+  /**
+   * What the shipment's service would refuse, found by the bench (shared/shipment-rules.ts): the
+   * purchase runs it, and so does the lead's fix before it is accepted. A provider not on this
+   * bench is not judged here (the purchase says so).
+   */
+  problemsOf(shipment: ShipmentRequest): ShipmentProblem[] {
+    const provider = this.providers.get(shipment.service.carrier);
+    return provider ? checkShipment(shipment, needsOf(provider, shipment)) : [];
+  }
+
   /** A provider's service by code, named for people; null when the provider is not on this bench. */
   serviceOf(choice: { provider: string; service: string }): CarrierService | null {
     const provider = this.providers.get(choice.provider);
@@ -218,6 +228,7 @@ function checkedOut(provider: CarrierProvider, shipment: ShipmentRequest, proble
     title: `${provider.name} was not asked for the label of ${shipment.source.pickingName}: ${message}.`,
     context: {
       provider: provider.code,
+      providerName: provider.name,
       reason: reasonOfField(first.field),
       field: first.field,
       fields: problems.map((p) => ({ field: p.field, message: p.message })),

@@ -4,6 +4,8 @@ import { hostname } from 'node:os';
 import type { BenchLink, ScaleEvent } from '../../../shared/api';
 import type { Order } from '../../../shared/order';
 import type { PackageType } from '../../../shared/package-type';
+import type { ShipmentProblem } from '../../../shared/shipment-rules';
+import type { ShipmentRequest } from '../../../shared/shipment';
 import type { Clock } from '../clock';
 import type { PrintJournal } from '../devices/printer/print-journal';
 import type { CarrierService } from '../carriers/registry';
@@ -52,7 +54,12 @@ export interface PackSessionDeps {
   /** Packing settings in force (item verification, weight-variance rule). */
   packing: () => { verifyItems: boolean } & VarianceRule;
   /** The carriers (carriers/registry.ts): which service a shipment goes with. Labels come through the outbox. */
-  carriers: { serviceFor(order: Order): CarrierService; serviceOf?(choice: { provider: string; service: string }): CarrierService | null };
+  carriers: {
+    serviceFor(order: Order): CarrierService;
+    serviceOf?(choice: { provider: string; service: string }): CarrierService | null;
+    /** What the shipment's service would refuse (the lead's fix is checked before it is sent again). */
+    problemsOf?(shipment: ShipmentRequest): ShipmentProblem[];
+  };
   /** The bench's name (settings `bench.name`), for claims; defaults to the host name. */
   benchName?: () => string;
   /** Why an order is outside the bench's scope (company, warehouse, operation type), or null. */

@@ -31,9 +31,11 @@ export function parkedText(ctx: PackContext, row: SessionRow): string {
   const open = ctx.sessions.rejections(row.id).find((r) => r.state === 'open');
   const refusal = open ? ctx.deps.exceptions.get(open.id) : null;
   if (refusal) {
-    const { field, reason } = refusal.context;
+    const { field, reason, checkedBy } = refusal.context;
     const fault = faultInWords(recipientFieldOf(typeof field === 'string' ? field : null), typeof reason === 'string' ? reason : 'unknown');
-    return `${carrier} refused the label for ${name}: ${fault}. Put the parcel on the shelf and scan the next order; the shift lead will fix it.`;
+    // Found by the bench's own checks, the carrier was never asked: say so, it is not the carrier's word.
+    const verb = checkedBy === 'bench' ? 'would refuse' : 'refused';
+    return `${carrier} ${verb} the label for ${name}: ${fault}. Put the parcel on the shelf and scan the next order; the shift lead will fix it.`;
   }
   return `${name} is waiting for its label from ${carrier}: put the parcel on the shelf and scan the next order`;
 }

@@ -115,6 +115,17 @@ function fix(ctx: PackContext, exception: ExceptionView, resolution: string, shi
     target = carrierTarget(service.carrier);
   }
   request = ShipmentRequest.parse(request);
+  // What the (new) service would refuse is said now, at the form, not after another round trip.
+  const problems = ctx.deps.carriers.problemsOf?.(request) ?? [];
+  if (problems.length > 0) {
+    const fields = Object.fromEntries(
+      problems.flatMap((p) => {
+        const field = /^recipient\.(\w+)$/.exec(p.field)?.[1];
+        return field ? [[field, p.message]] : [];
+      }),
+    );
+    throw new StationFault('invalid_address', `The ${names.carrier} label would be refused: ${problems.map((p) => p.message).join('. ')}.`, { fields });
+  }
 
   ctx.shipments.revise(shipment.id, names, request);
   const payload = CreateLabelPayload.parse({ shipmentId: shipment.id, request });
