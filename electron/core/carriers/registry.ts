@@ -19,6 +19,8 @@ export interface CreatedLabels {
   /** The provider's id of the purchase (ShipEngine label_id, Shippo transaction), for void and tracking. */
   providerRef?: string;
   parcels: { trackingNumber: string; label: { format: LabelFormat; bytes: Buffer } }[];
+  /** The provider validated the Odoo picking to get them (an Odoo carrier connector): the dispatch must not validate again. */
+  validatedInOdoo?: boolean;
 }
 
 /** A carrier service as the bench names it, and as the shipment request carries it. */
@@ -44,6 +46,7 @@ export interface CarrierProvider {
 /** The result kept with a done create-label row: the labels as base64, read back by onApplied. */
 const StoredLabels = z.object({
   providerRef: z.string().optional(),
+  validatedInOdoo: z.boolean().optional(),
   parcels: z.array(
     z.object({ trackingNumber: z.string().min(1), label: z.object({ format: LabelFormat, base64: z.string() }) }),
   ),
@@ -193,6 +196,7 @@ const REJECTED: Record<string, string> = {
 function toStored(created: CreatedLabels): z.infer<typeof StoredLabels> {
   return {
     ...(created.providerRef ? { providerRef: created.providerRef } : {}),
+    ...(created.validatedInOdoo ? { validatedInOdoo: true } : {}),
     parcels: created.parcels.map((p) => ({ trackingNumber: p.trackingNumber, label: { format: p.label.format, base64: p.label.bytes.toString('base64') } })),
   };
 }
@@ -200,6 +204,7 @@ function toStored(created: CreatedLabels): z.infer<typeof StoredLabels> {
 function fromStored(stored: z.infer<typeof StoredLabels>): CreatedLabels {
   return {
     ...(stored.providerRef ? { providerRef: stored.providerRef } : {}),
+    ...(stored.validatedInOdoo ? { validatedInOdoo: true } : {}),
     parcels: stored.parcels.map((p) => ({ trackingNumber: p.trackingNumber, label: { format: p.label.format, bytes: Buffer.from(p.label.base64, 'base64') } })),
   };
 }

@@ -11,7 +11,7 @@ import { command } from './commands';
 import { PackContext, type PackSessionDeps, type ScanOutcome } from './context';
 import type { CreateLabelPayload, DispatchPayload } from './effects';
 import { tryLot, tryPackageType, tryProduct } from './item-scans';
-import { afterPrint, dispatched, labelIssued, repack } from './labelling';
+import { afterPrint, connectorDraft, dispatched, labelIssued, repack } from './labelling';
 import { openOrder } from './open-order';
 import { awaitLabel, isParked } from './parking';
 import type { BenchCommand } from './scan-code';
@@ -110,6 +110,11 @@ export class PackSession {
   /** The carrier made the shipment's labels (runs in the sync worker's transaction). */
   labelIssued(payload: CreateLabelPayload, created: CreatedLabels): void {
     labelIssued(this.ctx, payload, created);
+  }
+
+  /** What Odoo's carrier connector is given before it validates (carriers/odoo); null once the shipment no longer waits. */
+  connectorDraft(shipmentId: number, packageNames: string[]): DispatchPayload | null {
+    return connectorDraft(this.ctx, shipmentId, packageNames);
   }
 
   /** Move the session on after a print attempt (the print scheduler's, PRINT's, REPRINT's). */
