@@ -38,7 +38,8 @@ export interface CarrierProvider {
   readonly name: string;
   /** Services it names for people; the first is its default. Others may be set by code in settings. */
   readonly services: readonly { code: string; name: string }[];
-  createLabel(shipment: ShipmentRequest): Promise<CreatedLabels>;
+  /** `context`: the shipments row the label is for (an Odoo-managed label reads what was packed from it). */
+  createLabel(shipment: ShipmentRequest, context?: { shipmentId: number }): Promise<CreatedLabels>;
   /** The labels an earlier request of this shipment made, found by its reference (after a lost reply); absent: nothing to ask. */
   findLabel?(shipment: ShipmentRequest): Promise<CreatedLabels | null>;
 }
@@ -152,7 +153,7 @@ export class CarrierRegistry {
     const shipment = row.payload.request;
     try {
       const earlier = row.attempts > 0 && provider.findLabel ? await provider.findLabel(shipment) : null;
-      const created = earlier ?? (await provider.createLabel(shipment));
+      const created = earlier ?? (await provider.createLabel(shipment, { shipmentId: row.payload.shipmentId }));
       return { status: 'done', result: toStored(this.checked(provider, shipment, created)) };
     } catch (error) {
       if (!(error instanceof CarrierError)) throw error;
