@@ -63,7 +63,7 @@ const validations = (r: SandboxRig<null>) => r.odoo.rpcLog.filter((e) => e.model
  * Pack the order in `parcels` parcels through the station: the first parcels one unit each
  * (NEW-PARCEL), the last the rest; each weighed at what its items and box should weigh.
  */
-async function pack(r: SandboxRig<null>, name: string, parcels = 1): Promise<void> {
+async function pack(r: SandboxRig<null>, name: string, parcels = 1, beforeLastWeight: () => void = () => {}): Promise<void> {
   await r.scan('P-1');
   const opened = await r.scan(name);
   const lines: OrderView['lines'] = opened.state.order!.lines;
@@ -85,6 +85,7 @@ async function pack(r: SandboxRig<null>, name: string, parcels = 1): Promise<voi
   }
   for (const code of scans.slice(parcels - 1)) await r.scan(code);
   expect(r.station.pack.step()).toBe('weighing');
+  beforeLastWeight();
   r.station.pack.weighed(weightOf(parcels - 1, scans.length));
 }
 
@@ -152,6 +153,19 @@ describe("provider odoo: the label from Odoo's carrier connector", () => {
     const zpl = r.printer.jobs[0]!.toString('utf8');
     expect(zpl).toMatch(/\^GFA/);
     expect(await decodeBarcodes(await renderZplToPng(zpl))).toContainEqual({ format: 'Code128', text: odoo.refs[0] });
+  });
+
+  it('Odoo unreachable when the label is asked for: an outage, retried, and validated once when Odoo is back', async () => {
+    const r = await startRig(CONNECTORS);
+    const picking = pickingWith(r, 'GLS Business Parcel', 1);
+    await pack(r, String(picking.name), 1, () => r.odoo.setOffline(true));
+    await waitForEvent(r.station.events, 'connectivity', (c) => c.targets.some((t) => t.target === 'carrier:odoo' && t.status === 'retrying'), 20_000, 'carrier:odoo retrying');
+    expect(r.station.exceptions.list('open').filter((x) => x.kind === 'carrier_rejection')).toEqual([]);
+    expect(validations(r)).toEqual([]);
+    r.odoo.setOffline(false);
+    const done = await r.untilStep('done', 30_000);
+    expect(validations(r)).toHaveLength(1);
+    expect(done.label?.trackingNumber).toBe(String(r.odoo.state.get('stock.picking', picking.id)!.carrier_tracking_ref));
   });
 
   it("a connector's refusal (postcode not valid for the country) goes to the shift lead in its words; the picking stays open, nothing prints", async () => {
