@@ -188,7 +188,7 @@ export function createStation(config: StationConfig): Station {
       // Odoo's own carrier connectors: the label is made when the bench validates the picking.
       odooCarrier({
         transport: () => odoo.transport,
-        draft: (shipmentId, packageNames) => pack.connectorDraft(shipmentId, packageNames),
+        draft: (shipmentId, shipment, packageNames) => pack.connectorDraft(shipmentId, shipment, packageNames),
         backorder: () => effectiveSettings().odoo.backorder,
       }),
     ],

@@ -2,6 +2,8 @@
 // the sync worker's transaction), a print outcome moves the session on, and Odoo's answer ends it.
 import { basename } from 'node:path';
 import type { ExceptionView } from '../../../shared/api';
+import type { Order } from '../../../shared/order';
+import type { ShipmentRequest } from '../../../shared/shipment';
 import type { CreatedLabels } from '../carriers/registry';
 import type { PrintOutcome } from '../devices/printer/print-journal';
 import { lastResortHref } from '../host/files';
@@ -10,8 +12,6 @@ import { inTransaction } from '../store/db';
 import { discardDead, enqueue } from '../sync/outbox';
 import type { PackContext, ScanOutcome } from './context';
 import { unparkPrinted } from './parking';
-import type { Order } from '../../../shared/order';
-import type { ShipmentRequest } from '../../../shared/shipment';
 import { dispatchPayload, dispatchRow, type CreateLabelPayload, type DispatchFacts, type DispatchParcel, type DispatchPayload } from './effects';
 
 /**
@@ -78,11 +78,10 @@ function dispatchFacts(ctx: PackContext, sessionId: number, order: Order, reques
  * written with before it is validated, each parcel's package named `packageNames[i]`. Null when
  * the shipment is no longer waiting for its label (repacked, cancelled).
  */
-export function connectorDraft(ctx: PackContext, shipmentId: number, packageNames: string[]): DispatchPayload | null {
+export function connectorDraft(ctx: PackContext, shipmentId: number, request: ShipmentRequest, packageNames: string[]): DispatchPayload | null {
   const shipment = ctx.shipments.byId(shipmentId);
   if (!shipment || shipment.status !== 'awaiting_label') return null;
   const order = ctx.orderOf(ctx.sessions.byId(shipment.session_id)!);
-  const request = JSON.parse(shipment.request) as ShipmentRequest;
   return dispatchPayload(order, dispatchFacts(ctx, shipment.session_id, order, request, packageNames, []));
 }
 

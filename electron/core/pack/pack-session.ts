@@ -5,6 +5,7 @@
 // only shows the result. This class is the session's face; each job lives in its own module:
 // open-order, item-scans, weighing, labelling, parking, commands; views builds what the screen shows.
 import type { LabelView, OrderView, PackStep, Person } from '../../../shared/api';
+import type { ShipmentRequest } from '../../../shared/shipment';
 import type { CreatedLabels } from '../carriers/registry';
 import type { PrintOutcome } from '../devices/printer/print-journal';
 import { command } from './commands';
@@ -113,8 +114,8 @@ export class PackSession {
   }
 
   /** What Odoo's carrier connector is given before it validates (carriers/odoo); null once the shipment no longer waits. */
-  connectorDraft(shipmentId: number, packageNames: string[]): DispatchPayload | null {
-    return connectorDraft(this.ctx, shipmentId, packageNames);
+  connectorDraft(shipmentId: number, request: ShipmentRequest, packageNames: string[]): DispatchPayload | null {
+    return connectorDraft(this.ctx, shipmentId, request, packageNames);
   }
 
   /** Move the session on after a print attempt (the print scheduler's, PRINT's, REPRINT's). */

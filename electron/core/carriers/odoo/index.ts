@@ -9,8 +9,9 @@ import { createHash } from 'node:crypto';
 import type { ShipmentRequest } from '../../../../shared/shipment';
 import type { DispatchPayload } from '../../pack/effects';
 import type { ApplyResult } from '../../sync/target';
-import { connectorResultOf, findConnectorLabels, labelThroughConnector } from '../../odoo/dispatch/connector';
+import { findConnectorLabels, labelThroughConnector } from '../../odoo/dispatch/connector';
 import type { BackorderPolicy, ConnectorLabels } from '../../odoo/dispatch/steps';
+import { applyResultOf } from '../../odoo/errors';
 import type { OdooTransport } from '../../odoo/transport';
 import { CarrierError } from '../carrier-result';
 import type { CarrierProvider, CreatedLabels } from '../registry';
@@ -19,7 +20,7 @@ export interface OdooCarrierOptions {
   /** The bench's Odoo transport (odoo/connection.ts); null while no Odoo is connected. */
   transport: () => OdooTransport | null;
   /** The picking's writes for a shipment still waiting for its label (pack), parcels' packages named as given. */
-  draft: (shipmentId: number, packageNames: string[]) => DispatchPayload | null;
+  draft: (shipmentId: number, shipment: ShipmentRequest, packageNames: string[]) => DispatchPayload | null;
   /** Setting `odoo.backorder`. */
   backorder: () => BackorderPolicy;
 }
@@ -48,7 +49,7 @@ export function odooCarrier(options: OdooCarrierOptions): CarrierProvider {
       return await fn();
     } catch (error) {
       if (error instanceof CarrierError) throw error;
-      throw carrierErrorOf(connectorResultOf(error));
+      throw carrierErrorOf(applyResultOf(error));
     }
   }
 
@@ -59,7 +60,7 @@ export function odooCarrier(options: OdooCarrierOptions): CarrierProvider {
     async createLabel(shipment, context) {
       const transport = transportFor(shipment);
       if (!context) throw new Error('An Odoo-managed label needs its shipment');
-      const draft = options.draft(context.shipmentId, connectorPackageNames(shipment));
+      const draft = options.draft(context.shipmentId, shipment, connectorPackageNames(shipment));
       if (!draft) throw Object.assign(new Error(`${shipment.source.pickingName} no longer waits for its label`), { permanent: true });
       const outcome = await odooCall(() => labelThroughConnector(transport, draft, options.backorder()));
       if ('refused' in outcome) throw carrierErrorOf(outcome.refused);
@@ -99,7 +100,7 @@ function createdFrom(shipment: ShipmentRequest, labels: ConnectorLabels): Create
 function carrierErrorOf(result: ApplyResult): Error {
   switch (result.status) {
     case 'done':
-      return new Error('not an error');
+      return new CarrierError('unknown', "Odoo answered without the connector's labels", { retry: false });
     case 'auth':
       return new CarrierError('auth', result.error, { retry: false });
     case 'retry':

@@ -9,7 +9,6 @@
 import type { DispatchPayload } from '../../pack/effects';
 import type { ApplyResult } from '../../sync/target';
 import { ownUid } from '../claims';
-import { applyResultOf } from '../errors';
 import { unique } from '../read-rows';
 import type { OdooTransport } from '../transport';
 import { dialectFor } from '../versions';
@@ -72,6 +71,3 @@ export async function findConnectorLabels(transport: OdooTransport, pickingId: n
   const labels = await readConnectorLabels(transport, pickingId);
   return labels && labels.state === 'done' && labels.refs.length > 0 ? labels : null;
 }
-
-/** What the outbox makes of an error thrown by a read or write on the way (Odoo down: retry). */
-export { applyResultOf as connectorResultOf };
