@@ -17,7 +17,7 @@ export const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400] as const;
 export const BaudRate = z.literal(BAUD_RATES);
 
 /** The carrier providers a bench can buy labels from (one folder each under electron/core/carriers/). */
-export const CARRIER_PROVIDERS = ['local', 'shipengine', 'shippo'] as const;
+export const CARRIER_PROVIDERS = ['local', 'shipengine', 'shippo', 'odoo'] as const;
 export const CarrierProviderCode = z.enum(CARRIER_PROVIDERS);
 export type CarrierProviderCode = z.infer<typeof CarrierProviderCode>;
 

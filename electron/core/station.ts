@@ -5,6 +5,7 @@ import type { ExceptionView, StationState } from '../../shared/api';
 import type { Handlers } from '../../shared/bridge';
 import type { Settings, SettingsPatch } from '../../shared/settings';
 import { localCarrier } from './carriers/local/index';
+import { odooCarrier } from './carriers/odoo/index';
 import type { ProviderKey } from './carriers/hosted-labels';
 import { CarrierRegistry } from './carriers/registry';
 import { shipEngineCarrier } from './carriers/shipengine/index';
@@ -185,6 +186,12 @@ export function createStation(config: StationConfig): Station {
       }),
       shipEngineCarrier({ settings: () => effectiveSettings().carriers.shipengine, apiKey: carrierKey('shipengine') }),
       shippoCarrier({ settings: () => effectiveSettings().carriers.shippo, apiKey: carrierKey('shippo'), rateHints: carrierHints(db, clock, 'shippo') }),
+      // Odoo's own carrier connectors: the label is made when the bench validates the picking.
+      odooCarrier({
+        transport: () => odoo.transport,
+        draft: (shipmentId, shipment, packageNames) => pack.connectorDraft(shipmentId, shipment, packageNames),
+        backorder: () => effectiveSettings().odoo.backorder,
+      }),
     ],
     () => effectiveSettings().carriers,
   );

@@ -5,6 +5,6 @@
 export { startSandboxOdoo, type SandboxOdoo } from './odoo/server';
 export { startPrinterSink, type PrinterSink } from './printer-sink';
 export { startScaleSimulator, type ScaleSimulator } from './scale-simulator';
-export { SANDBOX_ODOO_CARRIERS } from './odoo/seed';
+export { SANDBOX_ODOO_CARRIERS, SANDBOX_CONNECTOR_CARRIERS } from './odoo/seed';
 export { startSandboxShipEngine, type SandboxShipEngine } from './carriers/shipengine';
 export { startSandboxShippo, type SandboxShippo } from './carriers/shippo';

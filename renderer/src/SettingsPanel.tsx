@@ -462,6 +462,7 @@ export function SettingsPanel({
               ['local', 'Local delivery (own fleet)'],
               ['shipengine', 'ShipEngine'],
               ['shippo', 'Shippo'],
+              ['odoo', "Odoo's carrier connector (label made when Odoo validates)"],
             ]),
             { note: 'For orders whose Odoo carrier is not mapped to another. API keys are never set here: they come from the bench’s secrets.' },
           )}

@@ -182,6 +182,6 @@ describe('settings in the browser', () => {
     const after = (await getSettings()).carriers;
     expect(after).toEqual({ ...before, default: { provider: 'shipengine', service: 'sandbox_ground' } });
     // The sandbox's Odoo carriers still go to the sandbox providers.
-    expect(after.byOdooCarrier.map((m) => m.provider)).toEqual(['shipengine', 'shippo']);
+    expect(after.byOdooCarrier.map((m) => m.provider)).toEqual(['shipengine', 'shippo', 'odoo']);
   });
 });

@@ -77,10 +77,12 @@ export async function dispatchRig(
         bench,
         openedAt: clock.now(),
         carrier: 'local',
-        label: { labelId: seq, format: 'ZPL', bytes: Buffer.from(`^XA^FD${trackingRef}^FS^XZ`) },
+        labels: [],
       },
     );
-    return { ...row, payload: DispatchPayload.parse({ ...(row.payload as DispatchPayload), ...overrides }) };
+    // The one-label shape of rows queued by older builds (still read): named by the payload's trackingRef.
+    const label = { labelId: seq, format: 'ZPL', base64: Buffer.from(`^XA^FD${trackingRef}^FS^XZ`).toString('base64') };
+    return { ...row, payload: DispatchPayload.parse({ label, ...(row.payload as DispatchPayload), ...overrides }) };
   };
   return {
     db,

@@ -23,6 +23,8 @@ export const packageClasses: Record<string, PackageClass> = {
   ajv: 'core',
   'ajv-formats': 'core',
   yaml: 'core',
+  // the sandbox Odoo's carrier connectors check postcodes as a carrier would
+  'postcode-validator': 'core',
   react: 'renderer',
   'react-dom': 'renderer',
   zod: 'shared',

@@ -322,4 +322,26 @@ describe.each([16, 17, 18, 19])('the dispatch plan for Odoo %i', (major) => {
     expect('plan' in decisions[0]!).toBe(true);
     expect(decisions[1]).toEqual({ result: { status: 'retry', error: 'another update of this delivery goes first' } });
   });
+
+  describe("Odoo's carrier connector makes the label (carriers/odoo)", () => {
+    it('the writes before its validation set no tracking ref (the connector ships only a picking without one)', () => {
+      const plan = onlyPlan(planDispatch(d, UID, [payload({ trackingRef: 'PBPKG-1' })], snapshot(d, { lots: [lot(77, 'L-B', 6)] }), 'connector'));
+      expect(plan).toMatchObject({ finishOnly: false, trackingRef: null, parcels: [{ trackingRef: 'PBPKG-1', weightG: 1250 }] });
+      const write = pickingWrite(plan, 55, UID);
+      expect(write).not.toHaveProperty('carrier_tracking_ref');
+      expect(write).toMatchObject({ shipping_weight: 1.25, move_line_ids: [[1, 1000, { ...g.line(2), result_package_id: 55 }], expect.anything()] });
+    });
+
+    it('a picking found done was validated by an earlier attempt: nothing is written, the labels are read', () => {
+      const plan = onlyPlan(planDispatch(d, UID, [payload({ trackingRef: 'PBPKG-1' })], snapshot(d, { picking: { state: 'done', carrier_tracking_ref: 'GL1,GL2' } }), 'connector'));
+      expect(plan).toMatchObject({ finishOnly: true, trackingRef: 'GL1,GL2' });
+    });
+
+    it('the dispatch after its label finishes a picking done with its refs, and never validates one that is not', () => {
+      const labelled = payload({ trackingRef: 'GL1', labelledBy: 'odoo_connector' });
+      expect(onlyPlan(planDispatch(d, UID, [labelled], snapshot(d, { picking: { state: 'done', carrier_tracking_ref: 'GL1' } })))).toMatchObject({ finishOnly: true });
+      const result = onlyResult(planDispatch(d, UID, [labelled], snapshot(d, { lots: [lot(77, 'L-B', 6)] })));
+      expect(result).toMatchObject({ status: 'permanent', title: expect.stringMatching(/was not validated again/) });
+    });
+  });
 });

@@ -20,6 +20,8 @@ export interface CreatedLabels {
   /** The provider's id of the purchase (ShipEngine label_id, Shippo transaction), for void and tracking. */
   providerRef?: string;
   parcels: { trackingNumber: string; label: { format: LabelFormat; bytes: Buffer } }[];
+  /** The provider validated the Odoo picking to get them (an Odoo carrier connector): the dispatch must not validate again. */
+  validatedInOdoo?: boolean;
 }
 
 /** A carrier service as the bench names it, and as the shipment request carries it. */
@@ -42,7 +44,8 @@ export interface CarrierProvider {
   readonly services: readonly { code: string; name: string; /** The heaviest parcel it takes. */ maxWeightG?: number }[];
   /** What it needs of a shipment beyond the canonical schema; absent: nothing more. */
   readonly requires?: CarrierRequirements;
-  createLabel(shipment: ShipmentRequest): Promise<CreatedLabels>;
+  /** `context`: the shipments row the label is for (an Odoo-managed label reads what was packed from it). */
+  createLabel(shipment: ShipmentRequest, context?: { shipmentId: number }): Promise<CreatedLabels>;
   /** The labels an earlier request of this shipment made, found by its reference (after a lost reply); absent: nothing to ask. */
   findLabel?(shipment: ShipmentRequest): Promise<CreatedLabels | null>;
 }
@@ -50,6 +53,7 @@ export interface CarrierProvider {
 /** The result kept with a done create-label row: the labels as base64, read back by onApplied. */
 const StoredLabels = z.object({
   providerRef: z.string().optional(),
+  validatedInOdoo: z.boolean().optional(),
   parcels: z.array(
     z.object({ trackingNumber: z.string().min(1), label: z.object({ format: LabelFormat, base64: z.string() }) }),
   ),
@@ -190,7 +194,7 @@ export class CarrierRegistry {
         const problems = checkShipment(shipment, needsOf(provider, shipment));
         if (problems.length > 0) return checkedOut(provider, shipment, problems);
       }
-      const created = earlier ?? (await provider.createLabel(shipment));
+      const created = earlier ?? (await provider.createLabel(shipment, { shipmentId: row.payload.shipmentId }));
       return { status: 'done', result: toStored(this.checked(provider, shipment, created)) };
     } catch (error) {
       if (!(error instanceof CarrierError)) throw error;
@@ -275,6 +279,7 @@ const REJECTED: Record<string, string> = {
 function toStored(created: CreatedLabels): z.infer<typeof StoredLabels> {
   return {
     ...(created.providerRef ? { providerRef: created.providerRef } : {}),
+    ...(created.validatedInOdoo ? { validatedInOdoo: true } : {}),
     parcels: created.parcels.map((p) => ({ trackingNumber: p.trackingNumber, label: { format: p.label.format, base64: p.label.bytes.toString('base64') } })),
   };
 }
@@ -282,6 +287,7 @@ function toStored(created: CreatedLabels): z.infer<typeof StoredLabels> {
 function fromStored(stored: z.infer<typeof StoredLabels>): CreatedLabels {
   return {
     ...(stored.providerRef ? { providerRef: stored.providerRef } : {}),
+    ...(stored.validatedInOdoo ? { validatedInOdoo: true } : {}),
     parcels: stored.parcels.map((p) => ({ trackingNumber: p.trackingNumber, label: { format: p.label.format, bytes: Buffer.from(p.label.base64, 'base64') } })),
   };
 }

@@ -126,7 +126,8 @@ export async function bootStation(
   const dataDir = flags.dataDir ? join(flags.dataDir, 'training') : defaultDataDir('training');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const apiKey = randomBytes(24).toString('base64url');
-  const { startSandboxOdoo, startScaleSimulator, startPrinterSink, startSandboxShipEngine, startSandboxShippo, SANDBOX_ODOO_CARRIERS } = await loadSandbox();
+  const { startSandboxOdoo, startScaleSimulator, startPrinterSink, startSandboxShipEngine, startSandboxShippo, SANDBOX_ODOO_CARRIERS, SANDBOX_CONNECTOR_CARRIERS } =
+    await loadSandbox();
   const odoo = await startSandboxOdoo({ port: 0, apiKey, seed: 40 });
   // Sandbox carriers, so a trainee sees real-shaped labels; their keys, like the Odoo key, only in memory.
   const carrierKeys = { shipengine: `TEST_${randomBytes(18).toString('base64url')}`, shippo: `shippo_test_${randomBytes(18).toString('base64url')}` };
@@ -137,11 +138,13 @@ export async function bootStation(
   const overrides: SettingsPatch = {
     ...overridesOf(flags),
     odoo: { url: odoo.url, db: odoo.db, login: odoo.login },
-    // The local carrier stays the default; two of the sandbox Odoo's carriers buy from the sandbox carriers.
+    // The local carrier stays the default; two of the sandbox Odoo's carriers buy from the sandbox
+    // carriers, and GLS's labels come from the sandbox Odoo's own carrier connector.
     carriers: {
       byOdooCarrier: [
         { odooCarrier: SANDBOX_ODOO_CARRIERS[0], provider: 'shipengine', service: 'sandbox_ground' },
         { odooCarrier: SANDBOX_ODOO_CARRIERS[3], provider: 'shippo', service: 'shippo_ground' },
+        { odooCarrier: SANDBOX_CONNECTOR_CARRIERS.gls, provider: 'odoo', service: 'connector' },
       ],
       shipengine: { baseUrl: shipengine.url, carrierId: 'se-100001' },
       shippo: { baseUrl: shippo.url },
@@ -183,7 +186,7 @@ export async function bootStation(
       `Scan badge ${TRAINING_PACKER_BADGE} to log in (shift lead: ${TRAINING_LEAD_BADGE}, PIN ${TRAINING_LEAD_PIN}).`,
       ...(sampleOrder ? [`Then scan an order such as ${sampleOrder}.`] : []),
       `Sandbox Odoo: ${odoo.url} (database ${odoo.db}).`,
-      `Orders with carrier ${SANDBOX_ODOO_CARRIERS[0]} get labels from the sandbox ShipEngine (${shipengine.url}), ${SANDBOX_ODOO_CARRIERS[3]} from the sandbox Shippo (${shippo.url}; scan a box first: Shippo needs its size).`,
+      `Orders with carrier ${SANDBOX_ODOO_CARRIERS[0]} get labels from the sandbox ShipEngine (${shipengine.url}), ${SANDBOX_ODOO_CARRIERS[3]} from the sandbox Shippo (${shippo.url}; scan a box first: Shippo needs its size), ${SANDBOX_CONNECTOR_CARRIERS.gls} from the sandbox Odoo's carrier connector when the bench validates the delivery.`,
     ],
     async close() {
       keepSaving = false;

@@ -20,6 +20,7 @@ import { scopedOdooTransport } from './pickings';
 import { Prefetcher } from './prefetch';
 import { createOdooAddressNoteTarget } from './address-note-target';
 import { createOdooReleaseTarget } from './release-target';
+import type { OdooTransport } from './transport';
 
 export type OrderSource = ReturnType<typeof offlineOrderSource>;
 /** What the status bar says of Odoo: none set up, connecting (until the first sync), online, offline. */
@@ -47,6 +48,7 @@ export class OdooConnection {
   private link: OdooLinkView = 'none';
   private orders: OrderSource = offlineOrderSource({ url: 'none', db: 'none' }, 'No Odoo is set up for this bench.');
   private prefetcher: Prefetcher | null = null;
+  private writer: OdooTransport | null = null;
   private reopenLatch = (): void => {};
 
   constructor(private readonly deps: OdooConnectionDeps) {}
@@ -58,6 +60,11 @@ export class OdooConnection {
 
   get linkState(): OdooLinkView {
     return this.link;
+  }
+
+  /** The transport the outbox's Odoo work goes through (scoped, under the auth latch); null until connected. */
+  get transport(): OdooTransport | null {
+    return this.writer;
   }
 
   /** How old the local copy is, once a prefetcher runs. */
@@ -115,6 +122,7 @@ export class OdooConnection {
       this.prefetcher?.kick();
     };
     const transport = scopedOdooTransport(odoo, scope);
+    this.writer = transport;
     // A scan looks the name up in all of the user's companies and warehouses, so that a delivery
     // out of scope is refused by name (outOfScope in the pack session) instead of "not found".
     // A scan waits for Odoo at most a short budget, and not at all while the link is offline.

@@ -75,6 +75,15 @@ export const DispatchParcel = z.object({
 });
 export type DispatchParcel = z.infer<typeof DispatchParcel>;
 
+/** One parcel's label as the dispatch attaches it: `LabelShipping-<carrier>-<trackingRef>.<ext>`. */
+export const DispatchLabel = z.object({
+  labelId: z.number().int(),
+  trackingRef: z.string().min(1),
+  format: z.string().min(1),
+  base64: z.string(),
+});
+export type DispatchLabel = z.infer<typeof DispatchLabel>;
+
 export const DispatchPayload = z.object({
   sessionId: z.number().int(),
   pickingId: z.number().int().positive(),
@@ -108,8 +117,17 @@ export const DispatchPayload = z.object({
   openedAt: z.number().optional(),
   /** Carrier code for the attachment name (`LabelShipping-<carrier>-<ref>.<ext>`). */
   carrier: z.string().optional(),
-  /** The stored label (labels table), base64, attached to the picking. */
+  /** The stored label (labels table), base64, attached to the picking: rows of older builds, the first parcel's only. */
   label: z.object({ labelId: z.number().int(), format: z.string().min(1), base64: z.string() }).optional(),
+  /** Every parcel's stored label, in parcel order, each attached to the picking under its own tracking ref. */
+  labels: z.array(DispatchLabel).min(1).optional(),
+  /**
+   * 'odoo_connector': Odoo's carrier connector bought the labels when the bench validated the
+   * picking for them (carriers/odoo): the picking is done with the connector's refs and has its
+   * labels, so the dispatch never validates it again and attaches nothing; it adds only what is
+   * missing (the bench's chatter message). Absent: the bench's label, dispatched as ever.
+   */
+  labelledBy: z.literal('odoo_connector').optional(),
   /** The package type (Odoo stock.package.type id) the packer scanned for the parcel, if any. */
   packageTypeId: z.number().int().positive().optional(),
   /** The operation type's lot rule when the order was cached (shared/order.ts); absent: unknown. */
@@ -131,7 +149,10 @@ export interface DispatchFacts {
   bench: string;
   openedAt: number;
   carrier: string;
-  label: { labelId: number; format: string; bytes: Buffer };
+  /** Each parcel's label, in parcel order (none: Odoo has them already, or none is made yet). */
+  labels: { labelId: number; trackingRef: string; format: string; bytes: Buffer }[];
+  /** Odoo's carrier connector made the labels on validation (see DispatchPayload.labelledBy). */
+  labelledBy?: 'odoo_connector' | undefined;
   packageTypeId?: number | undefined;
   /** Several parcels: each with its own tracking ref, weight, box and units. */
   parcels?: DispatchParcel[] | undefined;
@@ -139,6 +160,21 @@ export interface DispatchFacts {
 
 /** The row that tells Odoo the picking was packed, weighed and labelled. */
 export function dispatchRow(order: Order, facts: DispatchFacts): EnqueueInput {
+  return {
+    target: 'odoo',
+    kind: ODOO_DISPATCH,
+    orderKey: orderKey(order),
+    payload: dispatchPayload(order, facts),
+    idempotencyKey: `dispatch:${facts.shipmentKey}`,
+    binding: odooBinding(order.source),
+  };
+}
+
+/**
+ * What Odoo is told of a packed order: the dispatch row's payload, and what an Odoo-managed label
+ * (carriers/odoo) writes before it validates (with the bench's package names for tracking refs).
+ */
+export function dispatchPayload(order: Order, facts: DispatchFacts): DispatchPayload {
   const payload: DispatchPayload = {
     sessionId: facts.sessionId,
     pickingId: order.pickingId,
@@ -166,20 +202,22 @@ export function dispatchRow(order: Order, facts: DispatchFacts): EnqueueInput {
     bench: facts.bench,
     openedAt: facts.openedAt,
     carrier: facts.carrier,
-    label: { labelId: facts.label.labelId, format: facts.label.format, base64: facts.label.bytes.toString('base64') },
+    ...(facts.labels.length > 0
+      ? { labels: facts.labels.map((l) => ({ labelId: l.labelId, trackingRef: l.trackingRef, format: l.format, base64: l.bytes.toString('base64') })) }
+      : {}),
+    ...(facts.labelledBy ? { labelledBy: facts.labelledBy } : {}),
     // Odoo's package gets the scanned package type (absent: none was scanned).
     packageTypeId: facts.packageTypeId,
     lotRule: order.operation?.lots,
     ...(facts.parcels && facts.parcels.length > 1 ? { parcels: facts.parcels } : {}),
   };
-  return {
-    target: 'odoo',
-    kind: ODOO_DISPATCH,
-    orderKey: orderKey(order),
-    payload: DispatchPayload.parse(payload),
-    idempotencyKey: `dispatch:${facts.shipmentKey}`,
-    binding: odooBinding(order.source),
-  };
+  return DispatchPayload.parse(payload);
+}
+
+/** Every label a dispatch attaches, in parcel order: `labels`, or the one `label` of rows of older builds. */
+export function labelsOf(p: Pick<DispatchPayload, 'label' | 'labels' | 'trackingRef'>): DispatchLabel[] {
+  if (p.labels) return p.labels;
+  return p.label ? [{ ...p.label, trackingRef: p.trackingRef }] : [];
 }
 
 // ---- Odoo: release the claim of an order put aside ------------------------------------------

@@ -2,6 +2,8 @@
 // the sync worker's transaction), a print outcome moves the session on, and Odoo's answer ends it.
 import { basename } from 'node:path';
 import type { ExceptionView } from '../../../shared/api';
+import type { Order } from '../../../shared/order';
+import type { ShipmentRequest } from '../../../shared/shipment';
 import type { CreatedLabels } from '../carriers/registry';
 import type { PrintOutcome } from '../devices/printer/print-journal';
 import { lastResortHref } from '../host/files';
@@ -10,7 +12,7 @@ import { inTransaction } from '../store/db';
 import { discardDead, enqueue } from '../sync/outbox';
 import type { PackContext, ScanOutcome } from './context';
 import { unparkPrinted } from './parking';
-import { dispatchRow, type CreateLabelPayload, type DispatchParcel, type DispatchPayload } from './effects';
+import { dispatchPayload, dispatchRow, type CreateLabelPayload, type DispatchFacts, type DispatchParcel, type DispatchPayload } from './effects';
 
 /**
  * The carrier made the shipment's labels: store them (one per parcel), queue their print and the
@@ -30,25 +32,12 @@ export function labelIssued(ctx: PackContext, payload: CreateLabelPayload, creat
   });
   const first = stored[0]!;
   const trackingNumber = first.trackingNumber;
-  const weights = payload.request.parcels.map((p) => p.weightG);
-  enqueue(
-    deps.db,
-    deps.clock,
-    dispatchRow(order, {
-      sessionId: shipment.session_id,
-      shipmentKey: payload.request.idempotencyKey,
-      trackingRef: trackingNumber,
-      weightG: weights.reduce((sum, g) => sum + g, 0),
-      packed: ctx.sessions.packed(shipment.session_id),
-      lots: ctx.lots.ofSession(shipment.session_id),
-      bench: ctx.benchName(),
-      openedAt: ctx.sessions.openedAt(shipment.session_id),
-      carrier: payload.request.service.carrier,
-      label: { labelId: first.labelId, format: first.label.format, bytes: first.label.bytes },
-      packageTypeId: ctx.packageTypeOf(shipment.session_id, order)?.typeId,
-      parcels: stored.length > 1 ? dispatchParcels(ctx, shipment.session_id, stored.map((p, i) => ({ trackingRef: p.trackingNumber, weightG: weights[i]! }))) : undefined,
-    }),
-  );
+  // Every parcel's label is attached in Odoo, unless Odoo's carrier connector made them there.
+  const labels = created.validatedInOdoo
+    ? []
+    : stored.map((p) => ({ labelId: p.labelId, trackingRef: p.trackingNumber, format: p.label.format, bytes: p.label.bytes }));
+  const facts = dispatchFacts(ctx, shipment.session_id, order, payload.request, stored.map((p) => p.trackingNumber), labels);
+  enqueue(deps.db, deps.clock, dispatchRow(order, created.validatedInOdoo ? { ...facts, labelledBy: 'odoo_connector' } : facts));
   appendAudit(deps.db, deps.clock, {
     actor: 'system',
     action: 'label.stored',
@@ -63,6 +52,37 @@ export function labelIssued(ctx: PackContext, payload: CreateLabelPayload, creat
       context: { trackingNumber },
     });
   }
+}
+
+/** What Odoo is told of a session's shipment: `refs` per parcel (tracking numbers, or package names before there are any). */
+function dispatchFacts(ctx: PackContext, sessionId: number, order: Order, request: ShipmentRequest, refs: string[], labels: DispatchFacts['labels']): DispatchFacts {
+  const weights = request.parcels.map((p) => p.weightG);
+  return {
+    sessionId,
+    shipmentKey: request.idempotencyKey,
+    trackingRef: refs[0]!,
+    weightG: weights.reduce((sum, g) => sum + g, 0),
+    packed: ctx.sessions.packed(sessionId),
+    lots: ctx.lots.ofSession(sessionId),
+    bench: ctx.benchName(),
+    openedAt: ctx.sessions.openedAt(sessionId),
+    carrier: request.service.carrier,
+    labels,
+    packageTypeId: ctx.packageTypeOf(sessionId, order)?.typeId,
+    parcels: refs.length > 1 ? dispatchParcels(ctx, sessionId, refs.map((ref, i) => ({ trackingRef: ref, weightG: weights[i]! }))) : undefined,
+  };
+}
+
+/**
+ * For a label Odoo's carrier connector makes on validation (carriers/odoo): what the picking is
+ * written with before it is validated, each parcel's package named `packageNames[i]`. Null when
+ * the shipment is no longer waiting for its label (repacked, cancelled).
+ */
+export function connectorDraft(ctx: PackContext, shipmentId: number, request: ShipmentRequest, packageNames: string[]): DispatchPayload | null {
+  const shipment = ctx.shipments.byId(shipmentId);
+  if (!shipment || shipment.status !== 'awaiting_label') return null;
+  const order = ctx.orderOf(ctx.sessions.byId(shipment.session_id)!);
+  return dispatchPayload(order, dispatchFacts(ctx, shipment.session_id, order, request, packageNames, []));
 }
 
 /** Each parcel of a multi-parcel session for the dispatch: its tracking ref, weight, box, units and lots. */

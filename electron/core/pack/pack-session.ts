@@ -5,13 +5,14 @@
 // only shows the result. This class is the session's face; each job lives in its own module:
 // open-order, item-scans, weighing, labelling, parking, commands; views builds what the screen shows.
 import type { LabelView, OrderView, PackStep, Person } from '../../../shared/api';
+import type { ShipmentRequest } from '../../../shared/shipment';
 import type { CreatedLabels } from '../carriers/registry';
 import type { PrintOutcome } from '../devices/printer/print-journal';
 import { command } from './commands';
 import { PackContext, type PackSessionDeps, type ScanOutcome } from './context';
 import type { CreateLabelPayload, DispatchPayload } from './effects';
 import { tryLot, tryPackageType, tryProduct } from './item-scans';
-import { afterPrint, dispatched, labelIssued, repack } from './labelling';
+import { afterPrint, connectorDraft, dispatched, labelIssued, repack } from './labelling';
 import { openOrder } from './open-order';
 import { awaitLabel, isParked } from './parking';
 import { offerRejectionFixes } from './rejections';
@@ -113,6 +114,11 @@ export class PackSession {
   /** The carrier made the shipment's labels (runs in the sync worker's transaction). */
   labelIssued(payload: CreateLabelPayload, created: CreatedLabels): void {
     labelIssued(this.ctx, payload, created);
+  }
+
+  /** What Odoo's carrier connector is given before it validates (carriers/odoo); null once the shipment no longer waits. */
+  connectorDraft(shipmentId: number, request: ShipmentRequest, packageNames: string[]): DispatchPayload | null {
+    return connectorDraft(this.ctx, shipmentId, request, packageNames);
   }
 
   /** Move the session on after a print attempt (the print scheduler's, PRINT's, REPRINT's). */

@@ -173,7 +173,7 @@ export class SyncWorker {
 
   /** One target's pass (in its lane). */
   private async pass(target: string): Promise<RunSummary> {
-    await this.recoverNow(target);
+    const recovered = await this.recoverNow(target);
     const summary: RunSummary = { applied: 0, retried: 0, dead: 0, authStopped: [] };
     const due = dueHeads(this.db, this.clock.now()).filter((r) => r.target === target);
     for (const [kind, rows] of this.groupByKind(due)) {
@@ -188,8 +188,8 @@ export class SyncWorker {
         await this.applyInFlight(handler, parsed, summary);
       }
     }
-    // What was applied may have queued rows for other targets (a label → its Odoo dispatch).
-    if (summary.applied > 0) this.kick();
+    // What was applied (or found applied after a crash) may have queued rows for other targets (a label → its Odoo dispatch).
+    if (summary.applied > 0 || recovered.done > 0) this.kick();
     return summary;
   }
 

@@ -260,7 +260,9 @@ export function modelsFor(version: SandboxVersion): Record<string, ModelDef> {
       order: 'name, id',
       fields: { name: { type: 'char', required: true }, product_id: { ...m2o('product.product'), required: true }, company_id: m2o('res.company') },
     },
-    'delivery.carrier': { description: 'Shipping Methods', order: 'id', fields: { name: char, delivery_type: selection } },
+    // integration_level 'rate_and_ship': its connector buys the label on validation (connector.ts);
+    // label_format stands for each connector's own format field (e.g. dhl_label_image_format).
+    'delivery.carrier': { description: 'Shipping Methods', order: 'id', fields: { name: char, delivery_type: selection, integration_level: selection, label_format: selection } },
     [pkg]: {
       description: version >= 19 ? 'Package' : 'Packages',
       order: 'name',

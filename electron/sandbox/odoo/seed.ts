@@ -156,6 +156,17 @@ const PRODUCTS: Product[] = [
 /** The delivery carriers (delivery.carrier) the pickings are seeded with; the training bench maps some to the sandbox carriers. */
 export const SANDBOX_ODOO_CARRIERS = ['DHL Parcel', 'DPD Classic', 'GLS Business Parcel', 'UPS Standard'] as const;
 const CARRIERS = SANDBOX_ODOO_CARRIERS;
+/**
+ * How each carrier is set up in Odoo: GLS and UPS through a carrier connector that buys the label
+ * when the delivery is validated (ZPL and PDF labels); DHL and DPD as plain fixed-price carriers.
+ */
+export const SANDBOX_CONNECTOR_CARRIERS = { gls: CARRIERS[2], ups: CARRIERS[3] } as const;
+const CARRIER_SETUP: Record<string, { delivery_type: string; integration_level: string; label_format: string | false }> = {
+  [CARRIERS[0]]: { delivery_type: 'fixed', integration_level: 'rate', label_format: false },
+  [CARRIERS[1]]: { delivery_type: 'fixed', integration_level: 'rate', label_format: false },
+  [CARRIERS[2]]: { delivery_type: 'gls', integration_level: 'rate_and_ship', label_format: 'ZPL' },
+  [CARRIERS[3]]: { delivery_type: 'ups', integration_level: 'rate_and_ship', label_format: 'PDF' },
+};
 
 /** Two warehouses of the one company; each has its receipts and delivery orders operation types. */
 const WAREHOUSES: { name: string; code: string }[] = [
@@ -230,7 +241,7 @@ export function seedSandbox(count: number, version = 17): SeedData {
     })),
     // One lot (or serial series) per tracked product; reservation put it on the move lines.
     'stock.lot': PRODUCTS.flatMap((p, i) => (p.tracking === 'none' ? [] : [{ id: i + 1, name: `${p.code}-L2503`, product_id: i + 1, company_id: SANDBOX_COMPANY_ID }])),
-    'delivery.carrier': CARRIERS.map((name, i) => ({ id: i + 1, name, delivery_type: 'fixed' })),
+    'delivery.carrier': CARRIERS.map((name, i) => ({ id: i + 1, name, ...CARRIER_SETUP[name]! })),
     'stock.warehouse': [],
     'stock.picking.type': WAREHOUSES.flatMap((w, i) => [
       { id: 2 * i + 1, name: 'Receipts', code: 'incoming', sequence_code: 'IN', sequence: 2 * i + 1, warehouse_id: i + 1, company_id: SANDBOX_COMPANY_ID, create_backorder: 'ask', use_create_lots: true, use_existing_lots: false },

@@ -256,7 +256,7 @@ async function jsonRpcRoute(services: Services, chaos: Chaos, req: IncomingMessa
   }
   let body: Record<string, unknown>;
   try {
-    const result = services.jsonRpc(params, req.socket.remoteAddress ?? 'unknown');
+    const result = await services.jsonRpc(params, req.socket.remoteAddress ?? 'unknown');
     // A method returning None gives neither result nor error.
     body = result === undefined || result === null ? { jsonrpc: '2.0', id } : { jsonrpc: '2.0', id, result };
   } catch (error) {
@@ -305,7 +305,7 @@ async function json2Route(services: Services, chaos: Chaos, site: Site, path: st
     return fail(serializationFailure());
   }
   try {
-    const result = services.json2(model, method, body as Record<string, unknown>, auth ? auth[1]!.trim() : null);
+    const result = await services.json2(model, method, body as Record<string, unknown>, auth ? auth[1]!.trim() : null);
     sendJson(res, 200, result ?? null);
   } catch (error) {
     fail(error instanceof Fault ? error : new Fault('builtins.Exception', error instanceof Error ? error.message : String(error)));

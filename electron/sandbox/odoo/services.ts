@@ -114,7 +114,7 @@ export class Services {
     const entry = this.record({ transport: 'json-rpc', service, method });
     try {
       if (service === 'common') return this.common(method, args, source);
-      if (service === 'object') return this.object(method, args, entry, source);
+      if (service === 'object') return failuresRecorded(this.object(method, args, entry, source), entry);
       throw new Fault('builtins.NameError', `Service ${service} not found`);
     } catch (error) {
       if (error instanceof Fault) entry.error = error.odooName;
@@ -188,7 +188,7 @@ export class Services {
       } catch (error) {
         throw error instanceof Fault && error.odooName === 'builtins.TypeError' ? unprocessable(error.message) : error;
       }
-      return this.run(user, model, method, def, ids, bound, contextOf(rawContext), 'json-2');
+      return failuresRecorded(this.run(user, model, method, def, ids, bound, contextOf(rawContext), 'json-2'), entry);
     } catch (error) {
       if (error instanceof Fault) entry.error = error.odooName;
       throw error;
@@ -316,6 +316,15 @@ export class Services {
       throw new Fault('psycopg2.OperationalError', `connection to server failed: FATAL:  database "${String(db)}" does not exist`);
     }
   }
+}
+
+/** A method that answers later (button_validate, while a carrier connector draws its labels): its failure is recorded too. */
+function failuresRecorded(result: unknown, entry: RpcLogEntry): unknown {
+  if (!(result instanceof Promise)) return result;
+  return result.catch((error: unknown) => {
+    if (error instanceof Fault) entry.error = error.odooName;
+    throw error;
+  });
 }
 
 function contextOf(value: unknown): Record<string, unknown> {

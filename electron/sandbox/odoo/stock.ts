@@ -2,8 +2,9 @@
 // transfer wizard, 17+'s auto-pick, lots, the backorder question, done + backorder) and
 // message_post (../shared/ref/odoo-external-api.md §4). Every refusal happens before any change,
 // like Odoo's rolled-back transaction; an action dict commits what was done before it.
+import { SandboxConnectors, type PreparedShipment } from './connector';
 import type { Orm, SandboxOdooState } from './database';
-import { typeError, userError, valueError } from './faults';
+import { serializationFailure, typeError, userError, valueError } from './faults';
 import type { Rec } from './schema';
 import { MESSAGE_SUBTYPES, type SeedValue } from './seed';
 
@@ -12,10 +13,14 @@ export const NO_QUANTITIES =
   'top right corner of your screen to take a look at the potential reason for this.';
 
 export class Stock {
+  private readonly connectors: SandboxConnectors;
+
   constructor(
     private readonly state: SandboxOdooState,
     private readonly orm: Orm,
-  ) {}
+  ) {
+    this.connectors = new SandboxConnectors(state);
+  }
 
   private get version() {
     return this.state.version;
@@ -50,7 +55,17 @@ export class Stock {
     );
   }
 
-  buttonValidate(ids: number[], context: Record<string, unknown>): unknown {
+  /**
+   * The carrier connectors' labels are drawn first (nothing changes while they are), then the
+   * validation runs at once, so no other call sees it half done.
+   */
+  async buttonValidate(ids: number[], context: Record<string, unknown>): Promise<unknown> {
+    const open = this.orm.browse('stock.picking', ids).filter((p) => p.state !== 'done' && p.state !== 'cancel');
+    const prepared = await this.connectors.prepare(open);
+    return this.validate(ids, context, prepared);
+  }
+
+  private validate(ids: number[], context: Record<string, unknown>, prepared: Map<number, PreparedShipment>): unknown {
     let pickings = this.orm.browse('stock.picking', ids);
     // 19 drops done pickings first (a no-op); 16–18 see them as having no quantities.
     if (this.version >= 19) pickings = pickings.filter((p) => p.state !== 'done' && p.state !== 'cancel');
@@ -58,6 +73,13 @@ export class Stock {
     for (const p of pickings) {
       if (p.state === 'done' || p.state === 'cancel' || !this.hasQuantities(p.id)) throw userError(NO_QUANTITIES);
     }
+    // Pickings whose carrier connector buys the label on validation (send_to_shipper). Odoo asks the
+    // carrier inside _action_done and rolls everything back on its refusal; here the recipient is
+    // checked before any change, so a refused validation leaves nothing behind.
+    const shipping = new Set(pickings.filter((p) => this.connectors.ships(p)).map((p) => p.id));
+    for (const p of pickings) if (shipping.has(p.id)) this.connectors.check(p);
+    // Its packages changed while the labels were drawn: a concurrent update, tried again by the caller.
+    for (const p of pickings) if (shipping.has(p.id) && !this.connectors.fits(p, prepared.get(p.id))) throw serializationFailure();
 
     // 16: nothing done at all → the immediate-transfer wizard, unless told to process everything.
     if (this.version === 16) {
@@ -88,7 +110,14 @@ export class Stock {
     // 'never' types never keep a backorder; picking_ids_not_to_backorder is ignored for 'always' types.
     const told = Array.isArray(context.picking_ids_not_to_backorder) ? context.picking_ids_not_to_backorder : [];
     const noBackorder = (p: Rec) => this.createBackorder(p) === 'never' || (told.includes(p.id) && this.createBackorder(p) !== 'always');
-    for (const p of pickings) this.done(p, !noBackorder(p));
+    for (const p of pickings) {
+      this.done(p, !noBackorder(p));
+      if (shipping.has(p.id)) {
+        this.connectors.ship(p, prepared.get(p.id)!, (body, attachmentIds) =>
+          this.messagePost('stock.picking', [p.id], { body, body_is_html: true, message_type: 'comment', attachment_ids: attachmentIds }),
+        );
+      }
+    }
     return true;
   }
 

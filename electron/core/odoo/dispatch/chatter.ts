@@ -1,7 +1,7 @@
 // What the dispatch leaves in the picking's chatter: the label attachment's name and type, and the
 // one message. The message carries "Tracking <ref>", the marker by which a retry (and lookup)
 // finds it, and the bench's audit log head as an anchor outside the bench. Pure.
-import type { DispatchPayload } from '../../pack/effects';
+import { labelsOf, type DispatchPayload } from '../../pack/effects';
 import { clockTime } from '../claims';
 
 const EXTENSIONS: Record<string, { ext: string; mimetype: string }> = {
@@ -47,6 +47,13 @@ export interface MessageFacts {
   auditHead: { seq: number; hash: string } | null;
 }
 
+/** What the message says of the labels: attached by the bench, or made by Odoo's carrier connector. */
+function labelNote(p: DispatchPayload): string {
+  if (p.labelledBy === 'odoo_connector') return ", labels from Odoo's carrier connector";
+  const n = labelsOf(p).length;
+  return n === 0 ? '' : n === 1 ? ', label attached' : `, ${n} labels attached`;
+}
+
 /** The chatter message's HTML body. */
 export function dispatchMessage(p: DispatchPayload, facts: MessageFacts): string {
   const items = p.lines.reduce((n, l) => n + l.quantity, 0);
@@ -56,7 +63,7 @@ export function dispatchMessage(p: DispatchPayload, facts: MessageFacts): string
   const count = Math.max(1, parcels.length);
   const parts = [
     `Packed at ${p.bench ?? 'Packbench'}: ${items} item${items === 1 ? '' : 's'} in ${count} parcel${count === 1 ? '' : 's'}, ${kg(p.weightG)}.`,
-    `${messageMarker(refs)}${p.label ? ', label attached' : ''}.`,
+    `${messageMarker(refs)}${labelNote(p)}.`,
     lotsText(p),
     facts.short ? (facts.backordered ? 'Not everything was packed: the rest stays as a backorder.' : 'Not everything was packed: the rest was cancelled (no backorder).') : '',
     p.openedAt ? `Opened at ${clockTime(p.openedAt)}.` : '',

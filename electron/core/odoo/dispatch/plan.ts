@@ -27,8 +27,8 @@ export interface Plan {
   moveCommands: LineCommand[];
   /** One Odoo package each, named by its tracking ref: the payload's parcels, or its one parcel. */
   parcels: { trackingRef: string; weightG: number; packageTypeId?: number | undefined }[];
-  /** carrier_tracking_ref to write: Odoo's own with ours appended, or ours. */
-  trackingRef: string;
+  /** carrier_tracking_ref to write: Odoo's own with ours appended, or ours; null: none (the carrier connector sets it on validation). */
+  trackingRef: string | null;
   /** Fewer packed than demanded on some line: Odoo keeps or cancels the rest. */
   short: boolean;
 }
@@ -36,8 +36,12 @@ export interface Plan {
 /** Per row, in order: the plan, or the result it ends with without a write. */
 export type Decision = { plan: Plan } | { result: ApplyResult };
 
-/** `uid`: the bench's Odoo user (claims). */
-export function planDispatch(dialect: OdooDialect, uid: number, payloads: readonly DispatchPayload[], snap: Snapshot): Decision[] {
+/**
+ * `uid`: the bench's Odoo user (claims). `mode` 'connector': the writes before Odoo's carrier
+ * connector validates for its label (carriers/odoo): no tracking ref is written (the connector
+ * ships only a picking without one), and a picking found done was validated by an earlier attempt.
+ */
+export function planDispatch(dialect: OdooDialect, uid: number, payloads: readonly DispatchPayload[], snap: Snapshot, mode: 'dispatch' | 'connector' = 'dispatch'): Decision[] {
   const seen = new Set<number>();
   return payloads.map((p, index): Decision => {
     const picking = snap.pickings.get(p.pickingId);
@@ -61,6 +65,9 @@ export function planDispatch(dialect: OdooDialect, uid: number, payloads: readon
       short: false,
     };
     if (picking.state === 'done' && hasRef(picking.carrier_tracking_ref, p.trackingRef)) return { plan: { ...base, finishOnly: true } };
+    if (mode === 'connector' && picking.state === 'done') return { plan: { ...base, trackingRef: picking.carrier_tracking_ref, finishOnly: true } };
+    // The connector validated it for its labels: never validated again, whatever Odoo says now.
+    if (p.labelledBy === 'odoo_connector') return { result: notValidatedByConnector(p, picking.state, picking.carrier_tracking_ref) };
     const conflict = conflictOf(p, snap, uid);
     if (conflict) return { result: conflictResult(conflict) };
     const planned = planQuantities(dialect, p, snap, picking.name);
@@ -78,10 +85,19 @@ export function planDispatch(dialect: OdooDialect, uid: number, payloads: readon
         claimNow: !snap.claims.has(p.pickingId),
         ...quantities,
         // Odoo appends a second parcel's ref with ","; ours is kept if it is there already.
-        trackingRef: ref && !hasRef(ref, p.trackingRef) ? `${ref},${ours}` : ours,
+        trackingRef: mode === 'connector' ? null : ref && !hasRef(ref, p.trackingRef) ? `${ref},${ours}` : ours,
       },
     };
   });
+}
+
+/** A connector-labelled dispatch whose picking is not done with the connector's refs: the lead looks, nothing is validated. */
+function notValidatedByConnector(p: DispatchPayload, state: string, ref: string | null): ApplyResult {
+  return {
+    status: 'permanent',
+    error: `Delivery ${p.pickingName} was validated by its carrier connector for tracking ${p.trackingRef}, but Odoo has it "${state}" with tracking ${ref ?? 'none'}`,
+    title: `${p.pickingName} was validated in Odoo for its carrier label (tracking ${p.trackingRef}), but Odoo now has it "${state}" with tracking ${ref ?? 'none'}. It was not validated again; the shift lead checks it in Odoo.`,
+  };
 }
 
 /** The parcels of a payload: several when it has them, else the one parcel with every line (rows of older builds too). */
@@ -97,7 +113,7 @@ export function parcelsOf(p: DispatchPayload): Plan['parcels'] {
 export function pickingWrite(plan: Plan, packages: number | undefined | readonly number[], uid: number): Record<string, unknown> {
   const packageOf = (i: number) => (typeof packages === 'object' ? packages[plan.linePackages[i] ?? 0] : packages);
   const vals: Record<string, unknown> = {
-    carrier_tracking_ref: plan.trackingRef,
+    ...(plan.trackingRef === null ? {} : { carrier_tracking_ref: plan.trackingRef }),
     shipping_weight: shippingWeightKg(plan.payload),
     move_line_ids: plan.lineCommands.map(([c, id, v], i) => [c, id, { ...v, result_package_id: packageOf(i) }]),
   };

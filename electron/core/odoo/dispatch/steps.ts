@@ -4,10 +4,10 @@
 // validation by state), so any prefix of the steps can be replayed after a crash. `results` is
 // indexed by Plan.index: a step records a row's failure there, and later steps skip that row.
 import { z } from 'zod';
-import type { DispatchPayload } from '../../pack/effects';
+import { labelsOf, type DispatchPayload } from '../../pack/effects';
 import type { ApplyResult } from '../../sync/target';
 import { applyResultOf, OdooError } from '../errors';
-import { AttachmentRow, NoteRow } from '../models/mail';
+import { AttachmentRow, LabelFileRow, NoteRow } from '../models/mail';
 import { BackorderRow, PickingStateRow } from '../models/picking';
 import { PackageRow } from '../models/stock';
 import { fieldsOf, readRows } from '../read-rows';
@@ -147,25 +147,40 @@ export async function confirmDone(transport: Caller, plans: Plan[], results: Res
   return done;
 }
 
+/** Label attachments found per picking, by name. */
+export type FoundAttachments = Map<number, Map<string, number>>;
+
+/** The attachment names of a dispatch's labels, in parcel order. */
+function attachmentNames(p: DispatchPayload): string[] {
+  return labelsOf(p).map((l) => labelAttachmentName({ carrier: p.carrier, trackingRef: l.trackingRef }, l.format));
+}
+
 /**
- * What an earlier attempt left on pickings found done with our ref: the label attachment (by
- * name) and the chatter message (by its tracking marker).
+ * What an earlier attempt left on pickings found done with our ref: the label attachments (by
+ * name, one per parcel) and the chatter message (by its tracking marker).
  */
-export async function findEarlierFinish(transport: Caller, recovering: Plan[]): Promise<{ attachments: Map<number, number>; posted: Set<number> }> {
-  const attachments = new Map<number, number>();
+export async function findEarlierFinish(transport: Caller, recovering: Plan[]): Promise<{ attachments: FoundAttachments; posted: Set<number> }> {
+  const attachments: FoundAttachments = new Map();
   const posted = new Set<number>();
   if (recovering.length === 0) return { attachments, posted };
   const pickingIds = recovering.map((x) => x.payload.pickingId);
-  const names = recovering.flatMap((x) => (x.payload.label ? [labelAttachmentName(x.payload, x.payload.label.format)] : []));
-  const found = await readRows(transport, AttachmentRow, 'ir.attachment', 'search_read', {
-    domain: [
-      ['res_model', '=', 'stock.picking'],
-      ['res_id', 'in', pickingIds],
-      ['name', 'in', names],
-    ],
-    fields: fieldsOf(AttachmentRow),
-  });
-  for (const a of found) attachments.set(a.res_id, a.id);
+  const names = recovering.flatMap((x) => attachmentNames(x.payload));
+  const found =
+    names.length === 0
+      ? []
+      : await readRows(transport, AttachmentRow, 'ir.attachment', 'search_read', {
+          domain: [
+            ['res_model', '=', 'stock.picking'],
+            ['res_id', 'in', pickingIds],
+            ['name', 'in', names],
+          ],
+          fields: fieldsOf(AttachmentRow),
+        });
+  for (const a of found) {
+    const byName = attachments.get(a.res_id) ?? new Map<string, number>();
+    byName.set(a.name, a.id);
+    attachments.set(a.res_id, byName);
+  }
   const messages = await readRows(transport, NoteRow, 'mail.message', 'search_read', {
     domain: [
       ['model', '=', 'stock.picking'],
@@ -177,7 +192,8 @@ export async function findEarlierFinish(transport: Caller, recovering: Plan[]): 
   });
   for (const m of messages) {
     const x = recovering.find((r) => r.payload.pickingId === m.res_id);
-    if (x && typeof m.body === 'string' && m.body.includes(x.payload.trackingRef)) posted.add(m.res_id);
+    // Our marker with our ref: a carrier connector's own message names the refs too, in its words.
+    if (x && typeof m.body === 'string' && m.body.includes(messageMarker(x.payload.trackingRef))) posted.add(m.res_id);
   }
   return { attachments, posted };
 }
@@ -192,31 +208,41 @@ export async function readBackordered(transport: Caller, shortPickingIds: number
   return new Set(rows.flatMap((b) => (b.backorder_id === false ? [] : [b.backorder_id[0]])));
 }
 
-/** 7. The label as an attachment, one create for the batch, for pickings that have none yet (`attachments`, added to). */
-export async function attachLabels(transport: Caller, finishing: Plan[], attachments: Map<number, number>): Promise<void> {
-  const need = finishing.filter((x) => x.payload.label && !attachments.has(x.payload.pickingId));
+/**
+ * 7. Every parcel's label as an attachment, one create for the batch, for those not found yet
+ * (`attachments`, added to). A connector-labelled dispatch has none to attach: Odoo made them.
+ */
+export async function attachLabels(transport: Caller, finishing: Plan[], attachments: FoundAttachments): Promise<void> {
+  const need = finishing.flatMap((x) => {
+    const have = attachments.get(x.payload.pickingId);
+    return labelsOf(x.payload)
+      .map((label, i) => ({ x, label, name: attachmentNames(x.payload)[i]! }))
+      .filter((l) => !have?.has(l.name));
+  });
   if (need.length === 0) return;
   const reply = await transport.call('ir.attachment', 'create', {
-    vals_list: need.map((x) => {
-      const label = x.payload.label!;
-      return {
-        name: labelAttachmentName(x.payload, label.format),
-        type: 'binary',
-        datas: label.base64,
-        mimetype: labelMimetype(label.format),
-        res_model: 'stock.picking',
-        res_id: x.payload.pickingId,
-      };
-    }),
+    vals_list: need.map(({ x, label, name }) => ({
+      name,
+      type: 'binary',
+      datas: label.base64,
+      mimetype: labelMimetype(label.format),
+      res_model: 'stock.picking',
+      res_id: x.payload.pickingId,
+    })),
   });
-  createdIds(reply, need.length, 'ir.attachment').forEach((id, i) => attachments.set(need[i]!.payload.pickingId, id));
+  createdIds(reply, need.length, 'ir.attachment').forEach((id, i) => {
+    const { x, name } = need[i]!;
+    const byName = attachments.get(x.payload.pickingId) ?? new Map<string, number>();
+    byName.set(name, id);
+    attachments.set(x.payload.pickingId, byName);
+  });
 }
 
 /** 8. One chatter message per picking not `posted` yet, with its label attached; then the row is done. */
 export async function postMessages(
   transport: Caller,
   finishing: Plan[],
-  found: { attachments: Map<number, number>; posted: Set<number> },
+  found: { attachments: FoundAttachments; posted: Set<number> },
   facts: (x: Plan) => MessageFacts,
   concurrency: number,
   results: Results,
@@ -225,14 +251,18 @@ export async function postMessages(
     const pickingId = x.payload.pickingId;
     try {
       if (!found.posted.has(pickingId)) {
-        const attachment = found.attachments.get(pickingId);
+        const byName = found.attachments.get(pickingId);
+        const attached = attachmentNames(x.payload).flatMap((name) => {
+          const id = byName?.get(name);
+          return id === undefined ? [] : [id];
+        });
         await transport.call('stock.picking', 'message_post', {
           ids: [pickingId],
           body: dispatchMessage(x.payload, facts(x)),
           body_is_html: true,
           message_type: 'comment',
           subtype_xmlid: 'mail.mt_note',
-          ...(attachment === undefined ? {} : { attachment_ids: [attachment] }),
+          ...(attached.length === 0 ? {} : { attachment_ids: attached }),
         });
       }
       results[x.index] = { status: 'done', result: { trackingRef: x.payload.trackingRef } };
@@ -255,13 +285,14 @@ export async function stepsTaken(transport: Caller, p: DispatchPayload): Promise
   if (!picking) return null;
   const validated = picking.state === 'done' && hasRef(picking.carrier_tracking_ref, p.trackingRef);
   if (!validated) return { validated: false };
+  const names = attachmentNames(p);
   const [attachments, messages] = await Promise.all([
-    p.label
+    names.length > 0
       ? transport.call('ir.attachment', 'search_count', {
           domain: [
             ['res_model', '=', 'stock.picking'],
             ['res_id', '=', p.pickingId],
-            ['name', '=', labelAttachmentName(p, p.label.format)],
+            ['name', 'in', names],
           ],
         })
       : Promise.resolve(0),
@@ -275,7 +306,47 @@ export async function stepsTaken(transport: Caller, p: DispatchPayload): Promise
   ]);
   return {
     validated: true,
-    labelAttached: !p.label || (typeof attachments === 'number' && attachments > 0),
+    labelAttached: typeof attachments === 'number' && attachments >= names.length,
     messagePosted: typeof messages === 'number' && messages > 0,
   };
+}
+
+/** The labels Odoo's carrier connector left on a picking: its tracking refs, and each one's LabelShipping attachment. */
+export interface ConnectorLabels {
+  state: string;
+  /** carrier_tracking_ref split (Odoo joins several with ","). */
+  refs: string[];
+  /** Per ref, in order, its label file; absent when Odoo has none for it. */
+  files: ({ name: string; format: 'ZPL' | 'PDF' | 'PNG'; bytes: Buffer } | null)[];
+}
+
+/** The picking's state and tracking refs, and, once done, the connector's label attachments matched to its refs. */
+export async function readConnectorLabels(transport: Caller, pickingId: number): Promise<ConnectorLabels | null> {
+  const [picking] = await readRows(transport, PickingStateRow, 'stock.picking', 'read', { ids: [pickingId], fields: ['state', 'carrier_tracking_ref'] });
+  if (!picking) return null;
+  const refs = (picking.carrier_tracking_ref ?? '').split(/[,+]/).map((r) => r.trim()).filter(Boolean);
+  if (picking.state !== 'done' || refs.length === 0) return { state: picking.state, refs, files: [] };
+  const rows = await readRows(transport, LabelFileRow, 'ir.attachment', 'search_read', {
+    domain: [
+      ['res_model', '=', 'stock.picking'],
+      ['res_id', '=', pickingId],
+      ['name', '=like', 'LabelShipping-%'],
+    ],
+    fields: fieldsOf(LabelFileRow),
+    order: 'id',
+  });
+  const files = refs.map((ref) => {
+    const row = rows.find((r) => r.name.includes(ref));
+    if (!row || row.datas === false) return null;
+    return { name: row.name, format: labelFormatOf(row.name, row.mimetype), bytes: Buffer.from(row.datas, 'base64') };
+  });
+  return { state: picking.state, refs, files };
+}
+
+/** A label file's format from its extension, else its mimetype; ZPL when neither says. */
+function labelFormatOf(name: string, mimetype: string | null): 'ZPL' | 'PDF' | 'PNG' {
+  const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase();
+  if (ext === 'pdf' || mimetype === 'application/pdf') return 'PDF';
+  if (ext === 'png' || mimetype === 'image/png') return 'PNG';
+  return 'ZPL';
 }
