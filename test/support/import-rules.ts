@@ -23,12 +23,10 @@ export const packageClasses: Record<string, PackageClass> = {
   ajv: 'core',
   'ajv-formats': 'core',
   yaml: 'core',
-  // the sandbox Odoo's carrier connectors check postcodes as a carrier would
-  'postcode-validator': 'core',
   react: 'renderer',
   'react-dom': 'renderer',
   zod: 'shared',
-  // address and shipment checks, run by the screen and the core alike
+  // address and shipment checks, run by the screen and the core alike (and the sandbox carriers)
   'libphonenumber-js': 'shared',
   'postcode-validator': 'shared',
   electron: 'electron',
