@@ -52,11 +52,17 @@ export interface PackSessionDeps {
   /** Packing settings in force (item verification, weight-variance rule). */
   packing: () => { verifyItems: boolean } & VarianceRule;
   /** The carriers (carriers/registry.ts): which service a shipment goes with. Labels come through the outbox. */
-  carriers: { serviceFor(order: Order): CarrierService };
+  carriers: {
+    serviceFor(order: Order): CarrierService;
+    /** Whether the provider (by its code) can void a label it sold; absent or false: nothing to ask it. */
+    canVoid?(carrier: string): boolean;
+  };
   /** The bench's name (settings `bench.name`), for claims; defaults to the host name. */
   benchName?: () => string;
   /** Why an order is outside the bench's scope (company, warehouse, operation type), or null. */
   outOfScope?: (order: Order) => string | null;
+  /** Words for the bench's message line that no scan asked for (a label voided with its provider). */
+  tell?: (told: { tone: ScanOutcome['tone']; text: string }) => void;
   /** How the outbox target of a carrier (by its code) is doing: a failing one parks a label's order at once. */
   carrierStatus?: (carrier: string) => 'ok' | 'retrying' | 'stopped';
 }
@@ -124,6 +130,7 @@ export class PackContext {
   /** The newest label of a session's shipment, if any. */
   labelOfSession(sessionId: number): { id: number } | null {
     const shipment = this.shipments.ofSession(sessionId);
-    return shipment ? this.labels.latestOfShipment(shipment.id) : null;
+    // A voided label is never printed again.
+    return shipment && shipment.void_state === null ? this.labels.latestOfShipment(shipment.id) : null;
   }
 }

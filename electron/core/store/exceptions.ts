@@ -51,6 +51,8 @@ export class ExceptionQueue {
   /** Per kind, the modules that offer resolutions (e.g. the sync worker's retry/discard, the pack session's repack). */
   private readonly handlers = new Map<ExceptionKind, { choices: string[]; handle: ResolutionHandler }[]>();
   private readonly listeners = new Set<() => void>();
+  /** Per kind, what other areas do when one is raised (see onRaise). */
+  private readonly raiseHooks = new Map<ExceptionKind, ((input: RaiseInput) => string | null)[]>();
 
   constructor(
     private readonly db: Db,
@@ -76,6 +78,15 @@ export class ExceptionQueue {
     this.handlers.set(kind, [...(this.handlers.get(kind) ?? []), { choices, handle }]);
   }
 
+  /**
+   * What another area does when an exception of `kind` is raised, in the raise's transaction (a
+   * cancelled order's label voided when Odoo refuses its dispatch). The words it returns are added
+   * to the title the lead reads. Not run when the raise finds its dedupe key open.
+   */
+  onRaise(kind: ExceptionKind, hook: (input: RaiseInput) => string | null): void {
+    this.raiseHooks.set(kind, [...(this.raiseHooks.get(kind) ?? []), hook]);
+  }
+
   private choicesOf(kind: ExceptionKind): string[] {
     const offered = this.handlers.get(kind)?.flatMap((h) => h.choices) ?? [];
     return offered.length > 0 ? [...new Set(offered)] : DEFAULT_CHOICES;
@@ -97,6 +108,11 @@ export class ExceptionQueue {
         .get(input.dedupeKey) as { id: number } | undefined;
       if (open) return open.id;
     }
+    let title = input.title;
+    for (const hook of this.raiseHooks.get(input.kind) ?? []) {
+      const more = hook(input);
+      if (more) title = `${title} ${more}`;
+    }
     const info = this.db
       .prepare(
         `INSERT INTO exceptions (kind, order_ref, title, context, dedupe_key, raised_at, raised_by)
@@ -105,7 +121,7 @@ export class ExceptionQueue {
       .run(
         input.kind,
         input.orderRef ?? null,
-        input.title,
+        title,
         JSON.stringify(input.context ?? {}),
         input.dedupeKey ?? null,
         this.clock.now(),
@@ -116,7 +132,7 @@ export class ExceptionQueue {
       actor: input.raisedBy ?? 'system',
       action: 'exception.raised',
       subject: input.orderRef ?? null,
-      data: { id, kind: input.kind, title: input.title },
+      data: { id, kind: input.kind, title },
     });
     this.notify();
     return id;

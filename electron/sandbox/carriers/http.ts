@@ -36,6 +36,10 @@ export interface CarrierKnobs {
   dropAfterPurchase?: number;
   /** The carrier refuses the recipient's address, naming this field (e.g. `postal_code`). */
   rejectAddress?: false | { field: 'postal_code' | 'city' | 'street1' | 'country'; message?: string };
+  /** Voids are refused (ShipEngine `approved: false` with this reason code; Shippo a refund in ERROR). */
+  refuseVoid?: false | { reasonCode: 'label_already_used' | 'label_not_found_within_void_period' | 'contact_carrier'; message?: string };
+  /** The next N voids happen, then the connection is destroyed before the reply. */
+  dropAfterVoid?: number;
 }
 
 export interface Purchase {
@@ -46,6 +50,9 @@ export interface Purchase {
   trackingNumbers: string[];
   format: string;
   at: Date;
+  /** Whether the purchase was voided (refunded), and how many void requests reached it (a repeat is answered "already voided"). */
+  voided: boolean;
+  voidRequests: number;
 }
 
 export interface ApiRequest {
