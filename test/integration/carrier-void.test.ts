@@ -137,7 +137,8 @@ describe('voiding bought labels', () => {
     const again = await r.scan(picking!.name);
     expect(again.message.text).toContain('was cancelled in Odoo');
     const reprint = await r.scan('*PB*REPRINT-DAMAGED');
-    expect(reprint.message.text).toBe('There is no label to reprint.');
+    expect(reprint.message.text).toBe(`The label for ${picking!.name} was voided, so it is not printed. Do not ship this parcel; ask the shift lead.`);
+    expect(r.printer.jobs).toHaveLength(1);
     expect(fake.contractFailures).toEqual([]);
   });
 
@@ -186,5 +187,54 @@ describe('voiding bought labels', () => {
     expect(fake.purchases[0]).toMatchObject({ voided: true, voidRequests: 2 });
     expect(voidRows(r)).toMatchObject([{ state: 'done' }]);
     expect(r.station.exceptions.list('open').map((e) => e.kind)).toEqual(['odoo_conflict']);
+  });
+
+  it("the lead's send-back (voidShipment) while the purchase is on its way: the label that comes later is voided, never printed", async () => {
+    const { r, fake } = await start('shipengine', { serverErrors: 1_000_000 });
+    const [picking] = await r.readyPickings();
+    if (!r.station.identities.current()) await r.scan('P-1');
+    const opened = await r.scan(picking!.name);
+    for (const code of unitScans(opened.state.order!.lines)) await r.scan(code);
+    await r.untilStep('weighing');
+    await r.scan('PT-BOX-S');
+    r.scale.setWeight(expectedParcelWeight(r.station) + 30, { motionMs: 200 });
+    await r.untilStep('labelling');
+    const [shipment] = withStationDb(r.station, (db) => db.prepare('SELECT id FROM shipments').all()) as { id: number }[];
+
+    const sentBack = r.station.pack.voidShipment(shipment!.id, 'the lead sent the order back to the packer', 'lead:Lena');
+    expect(sentBack).toEqual({ kind: 'nothing_bought', text: `No label was bought for ${picking!.name} yet; if one comes, it is voided.` });
+    expect(r.station.pack.voidShipment(shipment!.id, 'again', 'lead:Lena')?.kind).toBe('already');
+
+    const voided = told(r, `The label for ${picking!.name} was voided with ShipEngine.`);
+    fake.setKnobs({ serverErrors: 0 });
+    await voided;
+    expect(fake.purchases).toHaveLength(1);
+    expect(fake.purchases[0]).toMatchObject({ voided: true, voidRequests: 1 });
+    expect(shipmentsOf(r)).toEqual([{ status: 'labelled', voidState: 'voided', providerRef: fake.purchases[0]!.id }]);
+    expect(r.printer.jobs).toEqual([]);
+    expect(withStationDb(r.station, (db) => db.prepare(`SELECT count(*) AS n FROM outbox WHERE kind = 'odoo.dispatch_picking'`).get())).toEqual({ n: 0 });
+  });
+
+  it('a voided label that did not print is not printed by PRINT afterwards', async () => {
+    const { r, fake } = await start('shipengine');
+    const [picking] = await r.readyPickings();
+    r.printer.setStatus('paper_out');
+    if (!r.station.identities.current()) await r.scan('P-1');
+    const opened = await r.scan(picking!.name);
+    for (const code of unitScans(opened.state.order!.lines)) await r.scan(code);
+    await r.untilStep('weighing');
+    await r.scan('PT-BOX-S');
+    r.scale.setWeight(expectedParcelWeight(r.station) + 30, { motionMs: 200 });
+    await waitForEvent(r.station.events, 'state', (s) => /did not print/.test(s.message?.text ?? ''), 20_000, 'the print failure');
+    const [shipment] = withStationDb(r.station, (db) => db.prepare('SELECT id FROM shipments').all()) as { id: number }[];
+
+    const voided = told(r, `The label for ${picking!.name} was voided with ShipEngine.`);
+    expect(r.station.pack.voidShipment(shipment!.id, 'the lead sent the order back to the packer', 'lead:Lena')?.kind).toBe('requested');
+    await voided;
+    r.printer.setStatus('ok');
+    const print = await r.scan('*PB*PRINT');
+    expect(print.message.text).toBe(`The label for ${picking!.name} was voided, so it is not printed. Do not ship this parcel; ask the shift lead.`);
+    expect(r.printer.jobs).toEqual([]);
+    expect(fake.purchases[0]).toMatchObject({ voided: true, voidRequests: 1 });
   });
 });

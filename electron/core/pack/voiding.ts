@@ -155,6 +155,14 @@ export function voidOnRepack(ctx: PackContext, exception: ExceptionView, actor: 
   return sessionId === null ? null : voidSession(ctx, sessionId, 'the order was repacked', actor);
 }
 
+/** What PRINT or REPRINT says for a session whose label was given up, or null when it was not. */
+export function voidedLabelNotice(ctx: PackContext, sessionId: number): string | null {
+  const shipment = ctx.shipments.ofSession(sessionId);
+  if (!shipment?.void_state) return null;
+  const name = ctx.orderOf(ctx.sessions.byId(sessionId)!).name;
+  return `The label for ${name} was voided, so it is not printed. Do not ship this parcel; ask the shift lead.`;
+}
+
 function sessionOf(payload: unknown): number | null {
   const id = typeof payload === 'object' && payload !== null ? (payload as { sessionId?: unknown }).sessionId : undefined;
   return typeof id === 'number' ? id : null;
