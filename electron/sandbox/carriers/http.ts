@@ -25,8 +25,10 @@ export function loadChecker(path: string): OpenApiChecker {
 }
 
 export interface CarrierKnobs {
-  /** Added before every answer (ms). */
+  /** Added before every answer (ms), label files included unless fileLatencyMs says otherwise. */
   latencyMs?: number;
+  /** Added before a label file download instead of latencyMs (a provider's files come from a CDN). */
+  fileLatencyMs?: number;
   /** The next N API requests get 429 with `Retry-After: retryAfterS`. */
   tooManyRequests?: number;
   retryAfterS?: number;
@@ -136,7 +138,8 @@ export async function startCarrierServer(
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (knobs.latencyMs) await new Promise((r) => setTimeout(r, knobs.latencyMs));
+    const latency = url.pathname.startsWith('/labels/') ? (knobs.fileLatencyMs ?? knobs.latencyMs) : knobs.latencyMs;
+    if (latency) await new Promise((r) => setTimeout(r, latency));
     const text = await readBody(req);
     if (req.method === 'GET' && url.pathname.startsWith('/labels/')) {
       const file = files.get(decodeURIComponent(url.pathname.slice('/labels/'.length)));
