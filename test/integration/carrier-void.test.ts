@@ -162,6 +162,7 @@ describe('voiding bought labels', () => {
     expect(retried.ok).toBe(true);
     await voided;
     expect(fake.purchases[0]).toMatchObject({ voided: true, voidRequests: 2 });
+    expect(fake.contractFailures).toEqual([]);
   });
 
   it('Shippo: a cancelled order’s label is refunded', async () => {
@@ -187,6 +188,7 @@ describe('voiding bought labels', () => {
     expect(fake.purchases[0]).toMatchObject({ voided: true, voidRequests: 2 });
     expect(voidRows(r)).toMatchObject([{ state: 'done' }]);
     expect(r.station.exceptions.list('open').map((e) => e.kind)).toEqual(['odoo_conflict']);
+    expect(fake.contractFailures).toEqual([]);
   });
 
   it("the lead's send-back (voidShipment) while the purchase is on its way: the label that comes later is voided, never printed", async () => {

@@ -137,15 +137,15 @@ export function voidLateLabel(ctx: PackContext, shipment: ShipmentRow, payload: 
 }
 
 /**
- * Odoo refused a dispatch because the picking was cancelled there after its label was bought: the
- * label is voided in the same transaction as the conflict is raised, and the lead reads so in it.
- * Returns the words added to the exception's title, or null.
+ * Odoo refused a dispatch because the picking was cancelled (or deleted) there after its label was
+ * bought: the label is voided in the same transaction as the conflict is raised, and the lead reads
+ * so in it. Returns the words added to the exception's title, or null.
  */
 export function voidOnCancelled(ctx: PackContext, input: RaiseInput): string | null {
-  if (input.context?.change !== 'cancelled') return null;
+  if (input.context?.change !== 'cancelled' && input.context?.change !== 'deleted') return null;
   const sessionId = sessionOf(input.context.payload);
   if (sessionId === null) return null;
-  const started = voidSession(ctx, sessionId, 'the order was cancelled in Odoo', 'system');
+  const started = voidSession(ctx, sessionId, `the order was ${input.context.change} in Odoo`, 'system');
   return started && started.kind !== 'already' ? started.text : null;
 }
 
