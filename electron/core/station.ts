@@ -229,11 +229,13 @@ export function createStation(config: StationConfig): Station {
     carriers,
     outOfScope: (order) => scopeRefusal(order, effectiveSettings().odoo.scope),
     carrierStatus: (code) => worker.status().find((t) => t.target === carrierTarget(code))?.status ?? 'ok',
+    tell: (told) => bench.tell(told),
   });
 
   exceptions.onChanged(publishQueue);
 
   for (const labels of carriers.targets((payload, created) => pack.labelIssued(payload, created))) worker.register(labels.kind, labels.target);
+  for (const voids of carriers.voidTargets((payload, done) => pack.labelVoided(payload, done))) worker.register(voids.kind, voids.target);
 
   // Scanning and badges, and the lead's approval of protected actions.
   const bench = new Bench({

@@ -14,6 +14,7 @@ import { startScaleSimulator } from '../../electron/sandbox/scale-simulator';
 import { expectedParcelWeight } from '../support/expected-weight';
 import { unitScans } from '../support/unit-scans';
 import { waitForEvent } from '../support/wait';
+import { benchCarrierLabels } from './carrier-label';
 import { benchOrderCache, benchPrefetch } from './odoo-cache';
 import { benchWriteback } from './odoo-writeback';
 
@@ -22,6 +23,11 @@ const { values } = parseArgs({
     orders: { type: 'string', default: '200' },
     'cache-pickings': { type: 'string', default: '200000' },
     'writeback-orders': { type: 'string', default: '2000' },
+    'carrier-orders': { type: 'string', default: '15' },
+    'multi-parcel-orders': { type: 'string', default: '6' },
+    /** `carriers`: only the API-carrier figures (a quicker run while working on carriers). */
+    only: { type: 'string' },
+    'carrier-latency': { type: 'string', default: '300' },
   },
 });
 const ORDERS = Number(values.orders);
@@ -32,6 +38,7 @@ function percentile(sorted: number[], p: number): number {
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 async function main() {
+  if (values.only === 'carriers') return benchCarriers();
   const dir = mkdtempSync(join(tmpdir(), 'packbench-bench-'));
   const apiKey = randomBytes(16).toString('hex');
   const odoo = await startSandboxOdoo({ port: 0, apiKey, seed: ORDERS + 5 });
@@ -113,9 +120,18 @@ async function main() {
   await Promise.all([odoo.close(), scale.close(), printer.close()]);
   rmSync(dir, { recursive: true, force: true });
 
+  await benchCarriers();
   await benchPrefetch();
   await benchOrderCache({ pickings: Number(values['cache-pickings']) });
   for (const version of [16, 17, 19] as const) await benchWriteback(Number(values['writeback-orders']), version);
+}
+
+function benchCarriers(): Promise<void> {
+  return benchCarrierLabels({
+    orders: Number(values['carrier-orders']),
+    multiParcelOrders: Number(values['multi-parcel-orders']),
+    latencyMs: Number(values['carrier-latency']),
+  });
 }
 
 main().catch((error: unknown) => {

@@ -8,7 +8,7 @@ import type { Order } from '../../../shared/order';
 import type { CarrierChoice, Settings } from '../../../shared/settings';
 import type { ShipmentRequest } from '../../../shared/shipment';
 import { checkShipment, type ShipmentNeeds, type ShipmentProblem } from '../../../shared/shipment-rules';
-import { CARRIER_CREATE_LABEL, carrierTarget, CreateLabelPayload } from '../pack/effects';
+import { CARRIER_CREATE_LABEL, CARRIER_VOID_LABEL, carrierTarget, CreateLabelPayload, VoidLabelPayload } from '../pack/effects';
 import type { ApplyResult, OutboxRow, SyncTarget } from '../sync/target';
 import { CarrierError } from './carrier-result';
 
@@ -48,7 +48,24 @@ export interface CarrierProvider {
   createLabel(shipment: ShipmentRequest, context?: { shipmentId: number }): Promise<CreatedLabels>;
   /** The labels an earlier request of this shipment made, found by its reference (after a lost reply); absent: nothing to ask. */
   findLabel?(shipment: ShipmentRequest): Promise<CreatedLabels | null>;
+  /**
+   * Give up the purchase `providerRef` names (CreatedLabels.providerRef). An already voided label
+   * answers voided. Absent: nothing to void (the local carrier's numbers are the bench's own).
+   */
+  voidLabel?(providerRef: string): Promise<VoidOutcome>;
 }
+
+/** A provider's answer to a void: `pending` when it took the request but has not confirmed it yet (Shippo's queued refund). */
+export interface VoidOutcome {
+  voided: boolean;
+  pending: boolean;
+  /** Why not, in plain words, when neither voided nor pending ("already in transit"). */
+  message: string;
+}
+
+/** The result kept with a done void row, read back by onApplied. */
+export const VoidDone = z.object({ pending: z.boolean(), message: z.string() });
+export type VoidDone = z.infer<typeof VoidDone>;
 
 /** The result kept with a done create-label row: the labels as base64, read back by onApplied. */
 const StoredLabels = z.object({
@@ -180,6 +197,36 @@ export class CarrierRegistry {
     };
   }
 
+  /** Can this provider void a label it sold (the local carrier has nothing to void)? */
+  canVoid(carrier: string): boolean {
+    return typeof this.providers.get(carrier)?.voidLabel === 'function';
+  }
+
+  /**
+   * The outbox targets of void-label rows: in each provider's own lane (`carrier:<code>`, the same
+   * target as its purchases, its own kind), for the providers that can void.
+   */
+  voidTargets(onVoided: (payload: VoidLabelPayload, done: VoidDone) => void): { kind: string; target: SyncTarget<VoidLabelPayload> }[] {
+    return [...this.providers.values()]
+      .filter((provider) => provider.voidLabel)
+      .map((provider) => ({
+        kind: CARRIER_VOID_LABEL,
+        target: {
+          target: carrierTarget(provider.code),
+          label: provider.name,
+          payload: VoidLabelPayload,
+          orderName: (row) => row.payload.pickingName,
+          apply: async (rows) => Promise.all(rows.map((row) => voidAt(provider, row.payload))),
+          // Voiding is idempotent at the provider (an already voided label answers voided), so
+          // after a lost reply asking again is the lookup: the row is simply applied again.
+          lookup: async () => ({ applied: false }),
+          onApplied(row, result) {
+            onVoided(row.payload, VoidDone.parse(result));
+          },
+        },
+      }));
+  }
+
   /**
    * One purchase. A row tried before may have been bought with its reply lost (a dropped
    * connection, a timeout, a label file that did not download): the provider is asked by our key
@@ -266,6 +313,34 @@ function carrierOutcome(provider: CarrierProvider, shipment: ShipmentRequest, er
       ...(detail.status ? { httpStatus: detail.status } : {}),
       providerMessage: error.message,
     },
+  };
+}
+
+/** One void: voided (or pending) is done; a refusal is a dead row for the lead in plain words. */
+async function voidAt(provider: CarrierProvider, payload: VoidLabelPayload): Promise<ApplyResult> {
+  try {
+    const outcome = await provider.voidLabel!(payload.providerRef);
+    if (outcome.voided || outcome.pending) return { status: 'done', result: { pending: !outcome.voided, message: outcome.message } satisfies VoidDone };
+    return voidRefused(provider, payload, outcome.message);
+  } catch (error) {
+    if (!(error instanceof CarrierError)) throw error;
+    if (error.reason === 'auth') return { status: 'auth', error: error.message };
+    if (error.retry) {
+      return error.detail.retryAfterMs !== undefined ? { status: 'retry', error: error.message, retryAfterMs: error.detail.retryAfterMs } : { status: 'retry', error: error.message };
+    }
+    return voidRefused(provider, payload, error.message);
+  }
+}
+
+function voidRefused(provider: CarrierProvider, payload: VoidLabelPayload, why: string): ApplyResult {
+  const labels = payload.trackingNumbers.join(', ');
+  return {
+    status: 'permanent',
+    error: why,
+    title:
+      `${provider.name} would not void label ${labels} for ${payload.pickingName}: ${why}. ` +
+      `The label may still be charged: check it with ${provider.name}, then retry, or discard to keep the label.`,
+    context: { provider: provider.code, providerRef: payload.providerRef, trackingNumbers: payload.trackingNumbers, providerMessage: why, void: true },
   };
 }
 

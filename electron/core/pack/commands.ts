@@ -9,6 +9,7 @@ import type { PackContext, ScanOutcome } from './context';
 import { releaseRow } from './effects';
 import { afterPrint } from './labelling';
 import { REPRINT_REASONS, type BenchCommand } from './scan-code';
+import { voidedLabelNotice } from './voiding';
 import { nextAction } from './views';
 import { weighed } from './weighing';
 import type { SessionRow } from '../store/pack-sessions';
@@ -34,6 +35,8 @@ export async function command(ctx: PackContext, command: BenchCommand, packer: P
       return weighed(ctx, reading.grams ?? 0, actorOf(packer)) ?? say('warning', nextAction(ctx));
     }
     case 'PRINT': {
+      const voided = voidedLabelNotice(ctx, row.id);
+      if (voided) return say('warning', voided);
       const label = ctx.labelOfSession(row.id);
       const job = label ? deps.journal.latestForLabel(label.id) : null;
       if (!job) return say('warning', row.step === 'labelling' ? 'The label is not ready yet.' : 'There is no label to print.');
@@ -54,6 +57,8 @@ export async function command(ctx: PackContext, command: BenchCommand, packer: P
     case 'REPRINT-DAMAGED':
     case 'REPRINT-JAMMED':
     case 'REPRINT-LOST': {
+      const voided = voidedLabelNotice(ctx, row.id);
+      if (voided) return say('warning', voided);
       const label = ctx.labelOfSession(row.id);
       const uri = deps.printerUri();
       if (!label || !uri) return say('warning', 'There is no label to reprint.');

@@ -59,11 +59,15 @@ export interface PackSessionDeps {
     serviceOf?(choice: { provider: string; service: string }): CarrierService | null;
     /** What the shipment's service would refuse (the lead's fix is checked before it is sent again). */
     problemsOf?(shipment: ShipmentRequest): ShipmentProblem[];
+    /** Whether the provider (by its code) can void a label it sold; absent or false: nothing to ask it. */
+    canVoid?(carrier: string): boolean;
   };
   /** The bench's name (settings `bench.name`), for claims; defaults to the host name. */
   benchName?: () => string;
   /** Why an order is outside the bench's scope (company, warehouse, operation type), or null. */
   outOfScope?: (order: Order) => string | null;
+  /** Words for the bench's message line that no scan asked for (a label voided with its provider). */
+  tell?: (told: { tone: ScanOutcome['tone']; text: string }) => void;
   /** How the outbox target of a carrier (by its code) is doing: a failing one parks a label's order at once. */
   carrierStatus?: (carrier: string) => 'ok' | 'retrying' | 'stopped';
 }
@@ -131,6 +135,7 @@ export class PackContext {
   /** The newest label of a session's shipment, if any. */
   labelOfSession(sessionId: number): { id: number } | null {
     const shipment = this.shipments.ofSession(sessionId);
-    return shipment ? this.labels.latestOfShipment(shipment.id) : null;
+    // A voided label is never printed again.
+    return shipment && shipment.void_state === null ? this.labels.latestOfShipment(shipment.id) : null;
   }
 }

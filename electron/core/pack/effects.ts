@@ -291,3 +291,37 @@ export function addressNoteRow(
     binding: odooBinding(order.source),
   };
 }
+
+// ---- carrier: void a bought label ------------------------------------------------------------
+
+export const CARRIER_VOID_LABEL = 'carrier.void_label';
+
+export const VoidLabelPayload = z.object({
+  /** The shipments row whose label is given up. */
+  shipmentId: z.number().int().positive(),
+  /** The provider's code (its target is `carrier:<code>`) and its id of the purchase. */
+  carrier: z.string().min(1),
+  providerRef: z.string().min(1),
+  pickingName: z.string().min(1),
+  /** The tracking numbers the purchase gave, for the lead's words ("label 1Z…"). */
+  trackingNumbers: z.array(z.string().min(1)).min(1),
+  /** Why, in plain words ("the order was repacked"). */
+  why: z.string().min(1),
+});
+export type VoidLabelPayload = z.infer<typeof VoidLabelPayload>;
+
+/**
+ * The row that voids a purchase at its provider, in the provider's own lane. Its order key is the
+ * picking's plus `:void`: a refused void (dead, for the lead) must not hold back the new label of a
+ * repacked order. One row per purchase, whoever asks.
+ */
+export function voidLabelRow(order: Source & { pickingId: number }, payload: VoidLabelPayload): EnqueueInput {
+  return {
+    target: carrierTarget(payload.carrier),
+    kind: CARRIER_VOID_LABEL,
+    orderKey: `${orderKey(order)}:void`,
+    payload: VoidLabelPayload.parse(payload),
+    idempotencyKey: `void:${payload.carrier}:${payload.providerRef}`,
+    binding: odooBinding(order.source),
+  };
+}

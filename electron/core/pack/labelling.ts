@@ -13,6 +13,7 @@ import { discardDead, enqueue } from '../sync/outbox';
 import type { PackContext, ScanOutcome } from './context';
 import { unparkPrinted } from './parking';
 import { dispatchPayload, dispatchRow, type CreateLabelPayload, type DispatchFacts, type DispatchParcel, type DispatchPayload } from './effects';
+import { voidLateLabel } from './voiding';
 
 /**
  * The carrier made the shipment's labels: store them (one per parcel), queue their print and the
@@ -21,9 +22,14 @@ import { dispatchPayload, dispatchRow, type CreateLabelPayload, type DispatchFac
 export function labelIssued(ctx: PackContext, payload: CreateLabelPayload, created: CreatedLabels): void {
   const { deps } = ctx;
   const shipment = ctx.shipments.byId(payload.shipmentId);
-  if (!shipment || shipment.status !== 'awaiting_label') return;
+  if (!shipment) return;
+  // Given up while the purchase was on its way (sent back, cancelled): voided, never printed.
+  if (shipment.void_state !== null) return voidLateLabel(ctx, shipment, payload, created);
+  if (shipment.status !== 'awaiting_label') return;
   const order = ctx.orderOf(ctx.sessions.byId(shipment.session_id)!);
   const printerUri = deps.printerUri();
+  // What a void of this purchase needs later.
+  if (created.providerRef) ctx.shipments.setProviderRef(shipment.id, created.providerRef);
   const stored = created.parcels.map((parcel, i) => {
     const parcelId = ctx.shipments.labelled(shipment.id, i + 1, parcel.trackingNumber);
     const label = ctx.labels.store(parcelId, parcel.label.format, parcel.label.bytes);

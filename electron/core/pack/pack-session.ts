@@ -6,11 +6,11 @@
 // open-order, item-scans, weighing, labelling, parking, commands; views builds what the screen shows.
 import type { LabelView, OrderView, PackStep, Person } from '../../../shared/api';
 import type { ShipmentRequest } from '../../../shared/shipment';
-import type { CreatedLabels } from '../carriers/registry';
+import type { CreatedLabels, VoidDone } from '../carriers/registry';
 import type { PrintOutcome } from '../devices/printer/print-journal';
 import { command } from './commands';
 import { PackContext, type PackSessionDeps, type ScanOutcome } from './context';
-import type { CreateLabelPayload, DispatchPayload } from './effects';
+import type { CreateLabelPayload, DispatchPayload, VoidLabelPayload } from './effects';
 import { tryLot, tryPackageType, tryProduct } from './item-scans';
 import { afterPrint, connectorDraft, dispatched, labelIssued, repack } from './labelling';
 import { openOrder } from './open-order';
@@ -18,10 +18,12 @@ import { awaitLabel, isParked } from './parking';
 import { offerRejectionFixes } from './rejections';
 import type { BenchCommand } from './scan-code';
 import { labelView, nextAction, orderView, packScreen, stepOf, type PackScreen } from './views';
+import { labelVoided, voidOnCancelled, voidOnRepack, voidShipment, type VoidStarted } from './voiding';
 import { resolveHeldWeight, weighed } from './weighing';
 
 export { OrderSourceUnavailable, type OrderSource } from '../odoo/order-source';
 export type { PackSessionDeps, ScanOutcome, WeighingScale } from './context';
+export type { VoidStarted } from './voiding';
 
 export class PackSession {
   private readonly ctx: PackContext;
@@ -33,8 +35,15 @@ export class PackSession {
       resolveHeldWeight(ctx, exception, resolution, by),
     );
     // Beside the sync worker's retry / drop: the delivery changed in Odoo (new address, other
-    // quantities), so the parcel is packed again from what Odoo says now, with a new label.
-    deps.exceptions.onResolve('odoo_conflict', ['repack'], (exception, _resolution, by) => repack(ctx, exception, by));
+    // quantities), so the parcel is packed again from what Odoo says now, with a new label; the
+    // label bought for the old packing is voided in the same transaction.
+    deps.exceptions.onResolve('odoo_conflict', ['repack'], (exception, _resolution, by) => {
+      const voiding = voidOnRepack(ctx, exception, by.actor);
+      repack(ctx, exception, by);
+      if (voiding?.kind === 'requested' || voiding?.kind === 'voided') this.tellLater('info', voiding.text);
+    });
+    // Odoo refused the dispatch because the order was cancelled there: its label is voided as the lead is told.
+    deps.exceptions.onRaised('odoo_conflict', (exception) => voidOnCancelled(ctx, exception));
     // A label the carrier refused: its order parked at once; the lead fixes the address or service, or sends it back.
     offerRejectionFixes(ctx);
   }
@@ -119,6 +128,26 @@ export class PackSession {
   /** What Odoo's carrier connector is given before it validates (carriers/odoo); null once the shipment no longer waits. */
   connectorDraft(shipmentId: number, request: ShipmentRequest, packageNames: string[]): DispatchPayload | null {
     return connectorDraft(this.ctx, shipmentId, request, packageNames);
+  }
+
+  /** The provider voided a label (runs in the sync worker's transaction); the bench is told once it commits. */
+  labelVoided(payload: VoidLabelPayload, done: VoidDone): void {
+    this.tellLater('info', labelVoided(this.ctx, payload, done));
+  }
+
+  /**
+   * Give up a shipment's labels (the lead sent the order back to the packer, …): marked, prints
+   * withdrawn, the void queued for the provider, in one transaction (the caller's, if any).
+   */
+  voidShipment(shipmentId: number, why: string, actor: string): VoidStarted | null {
+    const started = voidShipment(this.ctx, shipmentId, why, actor);
+    this.ctx.deps.changed();
+    return started;
+  }
+
+  private tellLater(tone: ScanOutcome['tone'], text: string): void {
+    // After the surrounding transaction commits.
+    setImmediate(() => this.ctx.deps.tell?.({ tone, text }));
   }
 
   /** Move the session on after a print attempt (the print scheduler's, PRINT's, REPRINT's). */

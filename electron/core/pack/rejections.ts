@@ -15,6 +15,7 @@ import { ShipmentRequest } from '../../../shared/shipment';
 import { appendAudit } from '../store/audit';
 import type { ShipmentRow } from '../store/shipments';
 import { discardDead, enqueue, requeueDead, reviseDead } from '../sync/outbox';
+import { voidShipment } from './voiding';
 import type { PackContext } from './context';
 import { addressNoteRow, carrierTarget, CreateLabelPayload } from './effects';
 
@@ -175,8 +176,9 @@ function sendBack(ctx: PackContext, exception: ExceptionView, shipment: Shipment
   const { db, clock } = ctx.deps;
   const outboxId = exception.context.outboxId;
   if (typeof outboxId === 'number') discardDead(db, clock, outboxId, by.actor, { exceptionId: exception.id, sentBack: true });
-  // A refusal means no label was bought. Were one bought for this shipment (a later refusal of a
-  // multi-step purchase), it would be voided here through its provider: h-void adds that seam's call.
+  // A refusal means no label was bought; were one bought for this shipment (or on its way), it is
+  // voided through its provider in this transaction, never printed.
+  voidShipment(ctx, shipment.id, 'the order was sent back to the packer', by.actor);
   const sessionId = shipment.session_id;
   const parked = ctx.sessions.parked(sessionId);
   if (parked) ctx.deps.exceptions.settle(parked.id, 'sent_back', by.actor, 'Sent back to the packer with the refusal.');

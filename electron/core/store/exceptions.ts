@@ -43,6 +43,9 @@ export type ResolutionHandler = (
   by: { actor: string; note: string | null; input?: unknown },
 ) => void;
 
+/** Runs as an exception is raised (ExceptionQueue.onRaised); returns words to add to its title, if any. */
+export type RaisedHandler = (exception: ExceptionView) => string | null | void;
+
 const DEFAULT_CHOICES = ['done'];
 
 /** The lead's list of open (or resolved) exceptions, oldest first; through the index exceptions_open. */
@@ -52,8 +55,8 @@ export class ExceptionQueue {
   /** Per kind, the modules that offer resolutions (e.g. the sync worker's retry/discard, the pack session's repack). */
   private readonly handlers = new Map<ExceptionKind, { choices: string[]; handle: ResolutionHandler }[]>();
   private readonly listeners = new Set<() => void>();
-  /** Per kind, what the owning area does the moment one is raised (inside the raising transaction). */
-  private readonly raisedHandlers = new Map<ExceptionKind, ((exception: ExceptionView) => void)[]>();
+  /** Per kind, what other areas do the moment one is raised (see onRaised). */
+  private readonly raisedHandlers = new Map<ExceptionKind, RaisedHandler[]>();
 
   constructor(
     private readonly db: Db,
@@ -80,10 +83,12 @@ export class ExceptionQueue {
   }
 
   /**
-   * Run `handle` inside the transaction that raises an exception of `kind` (not for a dedupe hit),
-   * e.g. the pack session parks the order of a refused label at once.
+   * What another area does the moment an exception of `kind` is raised, inside the raising
+   * transaction (not for a dedupe hit): the pack session parks the order of a refused label; a
+   * cancelled order's label is voided when Odoo refuses its dispatch. Words a handler returns are
+   * added to the title the lead reads.
    */
-  onRaised(kind: ExceptionKind, handle: (exception: ExceptionView) => void): void {
+  onRaised(kind: ExceptionKind, handle: RaisedHandler): void {
     this.raisedHandlers.set(kind, [...(this.raisedHandlers.get(kind) ?? []), handle]);
   }
 
@@ -123,17 +128,18 @@ export class ExceptionQueue {
         input.raisedBy ?? null,
       );
     const id = Number(info.lastInsertRowid);
+    let title = input.title;
+    for (const handle of this.raisedHandlers.get(input.kind) ?? []) {
+      const more = handle(this.get(id)!);
+      if (more) title = `${title} ${more}`;
+    }
+    if (title !== input.title) this.db.prepare('UPDATE exceptions SET title = ? WHERE id = ?').run(title, id);
     appendAudit(this.db, this.clock, {
       actor: input.raisedBy ?? 'system',
       action: 'exception.raised',
       subject: input.orderRef ?? null,
-      data: { id, kind: input.kind, title: input.title },
+      data: { id, kind: input.kind, title },
     });
-    const raised = this.raisedHandlers.get(input.kind);
-    if (raised) {
-      const view = this.get(id)!;
-      for (const handle of raised) handle(view);
-    }
     this.notify();
     return id;
   }

@@ -57,4 +57,17 @@ export class Labels {
       )
       .all(labelId) as { id: number }[];
   }
+
+  /**
+   * A voided shipment's labels must not come out: its print jobs still queued are withdrawn (failed,
+   * with why). Returns how many were.
+   */
+  withdrawQueuedPrints(shipmentId: number, why: string): number {
+    return this.db
+      .prepare(
+        `UPDATE print_jobs SET state = 'failed', error = ?, updated_at = ?
+         WHERE state = 'queued' AND label_id IN (SELECT l.id FROM labels l JOIN parcels p ON p.id = l.parcel_id WHERE p.shipment_id = ?)`,
+      )
+      .run(why, this.clock.now(), shipmentId).changes;
+  }
 }

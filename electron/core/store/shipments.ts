@@ -16,9 +16,13 @@ export interface ShipmentRow {
   status: ShipmentStatus;
   tracking_number: string | null;
   dispatched_at: number | null;
+  /** The provider's id of the purchase (ShipEngine label_id, Shippo transaction): what a void needs. */
+  provider_ref: string | null;
+  /** The label was given up: void asked for ('requested'), or confirmed ('voided'). */
+  void_state: 'requested' | 'voided' | null;
 }
 
-const COLUMNS = 'id, session_id, carrier, service, request, status, tracking_number, dispatched_at';
+const COLUMNS = 'id, session_id, carrier, service, request, status, tracking_number, dispatched_at, provider_ref, void_state';
 
 export class Shipments {
   constructor(
@@ -82,15 +86,36 @@ export class Shipments {
     this.db.prepare(`UPDATE shipments SET status = 'cancelled', updated_at = ? WHERE session_id = ?`).run(this.clock.now(), sessionId);
   }
 
-  /** The latest session of the order that was packed here and whose dispatch has not reached Odoo yet. */
+  /** The latest session of the order that was packed here and whose dispatch has not reached Odoo yet (its label not given up). */
   undispatchedOf(orderId: number): { session_id: number; active: number; status: string; tracking_number: string | null } | null {
     return (this.db
       .prepare(
         `SELECT s.id AS session_id, s.active, sh.status, sh.tracking_number FROM pack_sessions s
          JOIN shipments sh ON sh.session_id = s.id
-         WHERE s.order_id = ? AND s.step != 'cancelled' AND sh.status != 'cancelled' AND sh.dispatched_at IS NULL
+         WHERE s.order_id = ? AND s.step != 'cancelled' AND sh.status != 'cancelled' AND sh.void_state IS NULL AND sh.dispatched_at IS NULL
          ORDER BY s.id DESC LIMIT 1`,
       )
       .get(orderId) as { session_id: number; active: number; status: string; tracking_number: string | null } | undefined) ?? null;
+  }
+
+  /** The provider's id of the purchase, kept with the labels it made (for a void later). */
+  setProviderRef(id: number, providerRef: string): void {
+    this.db.prepare('UPDATE shipments SET provider_ref = ?, updated_at = ? WHERE id = ?').run(providerRef, this.clock.now(), id);
+  }
+
+  /** Mark the shipment's label given up; false when it already was (a void is asked for once). */
+  voidRequested(id: number): boolean {
+    return this.db.prepare(`UPDATE shipments SET void_state = 'requested', updated_at = ? WHERE id = ? AND void_state IS NULL`).run(this.clock.now(), id).changes === 1;
+  }
+
+  /** The provider confirmed the void (or there was nothing to ask). */
+  voided(id: number): void {
+    const now = this.clock.now();
+    this.db.prepare(`UPDATE shipments SET void_state = 'voided', voided_at = coalesce(voided_at, ?), updated_at = ? WHERE id = ?`).run(now, now, id);
+  }
+
+  /** The tracking numbers its parcels were labelled with, in parcel order. */
+  trackingNumbers(id: number): string[] {
+    return this.db.prepare('SELECT tracking_number FROM parcels WHERE shipment_id = ? AND tracking_number IS NOT NULL ORDER BY seq').pluck().all(id) as string[];
   }
 }

@@ -25,8 +25,10 @@ export function loadChecker(path: string): OpenApiChecker {
 }
 
 export interface CarrierKnobs {
-  /** Added before every answer (ms). */
+  /** Added before every answer (ms), label files included unless fileLatencyMs says otherwise. */
   latencyMs?: number;
+  /** Added before a label file download instead of latencyMs (a provider's files come from a CDN). */
+  fileLatencyMs?: number;
   /** The next N API requests get 429 with `Retry-After: retryAfterS`. */
   tooManyRequests?: number;
   retryAfterS?: number;
@@ -36,6 +38,10 @@ export interface CarrierKnobs {
   dropAfterPurchase?: number;
   /** The carrier refuses the recipient's address, naming this field (e.g. `postal_code`). */
   rejectAddress?: false | { field: 'postal_code' | 'city' | 'street1' | 'country'; message?: string };
+  /** Voids are refused (ShipEngine `approved: false` with this reason code; Shippo a refund in ERROR). */
+  refuseVoid?: false | { reasonCode: 'label_already_used' | 'label_not_found_within_void_period' | 'contact_carrier'; message?: string };
+  /** The next N voids happen, then the connection is destroyed before the reply. */
+  dropAfterVoid?: number;
 }
 
 export interface Purchase {
@@ -46,6 +52,9 @@ export interface Purchase {
   trackingNumbers: string[];
   format: string;
   at: Date;
+  /** Whether the purchase was voided (refunded), and how many void requests reached it (a repeat is answered "already voided"). */
+  voided: boolean;
+  voidRequests: number;
 }
 
 export interface ApiRequest {
@@ -129,7 +138,8 @@ export async function startCarrierServer(
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (knobs.latencyMs) await new Promise((r) => setTimeout(r, knobs.latencyMs));
+    const latency = url.pathname.startsWith('/labels/') ? (knobs.fileLatencyMs ?? knobs.latencyMs) : knobs.latencyMs;
+    if (latency) await new Promise((r) => setTimeout(r, latency));
     const text = await readBody(req);
     if (req.method === 'GET' && url.pathname.startsWith('/labels/')) {
       const file = files.get(decodeURIComponent(url.pathname.slice('/labels/'.length)));

@@ -32,6 +32,13 @@ interface StoredLabel {
   voided: boolean;
 }
 
+/** ShipEngine's words for a void it does not approve, by reason code. */
+const VOID_REFUSALS: Record<string, string> = {
+  label_already_used: 'The label has already been used: the package is in transit.',
+  label_not_found_within_void_period: 'The label cannot be voided: the void period has passed.',
+  contact_carrier: 'Please contact the carrier to void this label.',
+};
+
 const GRAMS: Record<string, number> = { gram: 1, kilogram: 1000, ounce: 28.349523125, pound: 453.59237 };
 
 function errorBody(code: string, type: string, messages: string[], extra: Obj = {}): Obj {
@@ -159,7 +166,7 @@ export async function startSandboxShipEngine(options: SandboxShipEngineOptions):
       ship_to: shipTo,
     };
     labels.set(labelId, { body: label, voided: false });
-    purchases.push({ key: ext, id: labelId, trackingNumbers, format, at: new Date() });
+    purchases.push({ key: ext, id: labelId, trackingNumbers, format, at: new Date(), voided: false, voidRequests: 0 });
     if (knobs.dropAfterPurchase) {
       knobs.dropAfterPurchase--;
       return { status: 200, body: label, drop: true };
@@ -181,10 +188,22 @@ export async function startSandboxShipEngine(options: SandboxShipEngineOptions):
       case 'PUT /v1/labels/{label_id}/void': {
         const label = labels.get(req.params.label_id!);
         if (!label) return notFound(`Label ${req.params.label_id}`);
+        const purchase = purchases.find((p) => p.id === req.params.label_id)!;
+        purchase.voidRequests++;
         if (label.voided) return { status: 200, body: { approved: false, message: 'This label has already been voided.', reason_code: 'label_already_voided' } };
+        if (knobs.refuseVoid) {
+          const message = knobs.refuseVoid.message ?? VOID_REFUSALS[knobs.refuseVoid.reasonCode];
+          return { status: 200, body: { approved: false, message, reason_code: knobs.refuseVoid.reasonCode } };
+        }
         label.voided = true;
+        purchase.voided = true;
         Object.assign(label.body, { voided: true, voided_at: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), status: 'voided' });
-        return { status: 200, body: { approved: true, message: 'Request for refund submitted.  This label has been voided.' } };
+        const body = { approved: true, message: 'Request for refund submitted.  This label has been voided.' };
+        if (knobs.dropAfterVoid) {
+          knobs.dropAfterVoid--;
+          return { status: 200, body, drop: true };
+        }
+        return { status: 200, body };
       }
       case 'GET /v1/labels/{label_id}/track': {
         const label = labels.get(req.params.label_id!);

@@ -193,7 +193,7 @@ export async function startSandboxShippo(options: SandboxShippoOptions): Promise
       );
     }
     transactions.push(...bought);
-    purchases.push({ key: metadata || null, id: String(bought[0]!.object_id), trackingNumbers: bought.map((t) => String(t.tracking_number)), format, at: new Date() });
+    purchases.push({ key: metadata || null, id: String(bought[0]!.object_id), trackingNumbers: bought.map((t) => String(t.tracking_number)), format, at: new Date(), voided: false, voidRequests: 0 });
     if (knobs.dropAfterPurchase) {
       knobs.dropAfterPurchase--;
       return { status: 201, body: bought[0], drop: true };
@@ -225,9 +225,18 @@ export async function startSandboxShippo(options: SandboxShippoOptions): Promise
         const body = req.body as Obj;
         const t = transactions.find((x) => x.object_id === body.transaction);
         if (!t) return { status: 400, body: { transaction: [`Transaction with object_id ${String(body.transaction)} does not exist.`] } };
+        // The purchase a piece belongs to (every piece of a multi-piece purchase shares its rate).
+        const purchase = purchases.find((p) => p.trackingNumbers.includes(String(t.tracking_number)));
+        if (purchase) purchase.voidRequests++;
         if (t.status === 'REFUNDED') return { status: 400, body: { transaction: ['This transaction has already been refunded.'] } };
-        t.status = 'REFUNDED';
         const refund = { object_id: id(), object_owner: OWNER, object_created: stamp(), object_updated: stamp(), status: 'SUCCESS', transaction: t.object_id, test: true };
+        if (knobs.refuseVoid) return { status: 201, body: { ...refund, status: 'ERROR' } };
+        t.status = 'REFUNDED';
+        if (purchase) purchase.voided = true;
+        if (knobs.dropAfterVoid) {
+          knobs.dropAfterVoid--;
+          return { status: 201, body: refund, drop: true };
+        }
         return { status: 201, body: refund };
       }
       case 'GET /tracks/{Carrier}/{TrackingNumber}': {

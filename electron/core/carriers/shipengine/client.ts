@@ -56,12 +56,12 @@ export function createShipEngineClient(options: ShipEngineClientOptions) {
       const reply = await call('GET', `/v1/labels/external_shipment_id/${encodeURIComponent(externalShipmentId(key))}`);
       return reply === null ? null : labelResult(reply);
     },
-    async void(labelId: string): Promise<{ voided: boolean; pending: boolean; message: string }> {
+    async void(labelId: string): Promise<{ voided: boolean; pending: boolean; message: string; reasonCode?: string }> {
       const reply = await call('PUT', `/v1/labels/${encodeURIComponent(labelId)}/void`);
       if (reply === null) throw new CarrierError('unknown', `ShipEngine has no label ${labelId}`, { retry: false });
       const v = VoidReply.parse(reply);
       // A refusal is HTTP 200 with approved: false; an already voided label counts as voided.
-      return { voided: v.approved || v.reason_code === 'label_already_voided', pending: false, message: v.message };
+      return { voided: v.approved || v.reason_code === 'label_already_voided', pending: false, message: v.message, ...(v.reason_code ? { reasonCode: v.reason_code } : {}) };
     },
     async track(labelId: string): Promise<TrackingSummary> {
       const reply = await call('GET', `/v1/labels/${encodeURIComponent(labelId)}/track`);

@@ -1,10 +1,11 @@
 // ShipEngine as a CarrierProvider: buys one 4x6 ZPL label per shipment (every parcel in
 // `packages[]`) on the carrier account set in settings, our key as external_shipment_id, and
-// finds an earlier purchase by that id (GET /v1/labels/external_shipment_id/{id}).
+// finds an earlier purchase by that id (GET /v1/labels/external_shipment_id/{id}); voids a label by
+// its label_id (PUT /v1/labels/{label_id}/void).
 import type { ShipmentRequest } from '../../../../shared/shipment';
 import { CarrierError } from '../carrier-result';
 import { requireKey, withLabelBytes, type ProviderKey } from '../hosted-labels';
-import type { CarrierProvider } from '../registry';
+import type { CarrierProvider, VoidOutcome } from '../registry';
 import { createShipEngineClient } from './client';
 
 export interface ShipEngineCarrierOptions {
@@ -42,5 +43,21 @@ export function shipEngineCarrier(options: ShipEngineCarrierOptions): CarrierPro
       const found = await c.findByKey(shipment.idempotencyKey);
       return found ? withLabelBytes(found, (href) => c.downloadLabel(href)) : null;
     },
+    async voidLabel(labelId: string): Promise<VoidOutcome> {
+      const c = await client();
+      const answer = await c.void(labelId);
+      if (answer.voided) return { voided: true, pending: false, message: answer.message };
+      // HTTP 200 with approved: false: its normalized reason in words, else ShipEngine's own.
+      const why = (answer.reasonCode && VOID_REFUSED[answer.reasonCode]) || answer.message || 'no reason given';
+      return { voided: false, pending: false, message: why };
+    },
   };
 }
+
+/** ShipEngine's reason_code for a void it did not approve, as a lead reads it. */
+const VOID_REFUSED: Record<string, string> = {
+  label_already_used: 'already in transit',
+  label_not_found_within_void_period: 'the time to void it has passed',
+  contact_carrier: 'only the carrier can void it now',
+  validation_failed: 'the carrier did not accept the request',
+};

@@ -1,10 +1,10 @@
 // Shippo as a CarrierProvider: rates the shipment, buys the rate of the service set in settings
 // as a ZPL label (our key in `metadata`), and finds an earlier purchase by the rate it kept before
 // buying (one GET /transactions?rate=…); without one, by our key among the account's newest
-// transactions.
+// transactions. A void is a refund of every piece of the purchase (POST /refunds).
 import type { ShipmentRequest } from '../../../../shared/shipment';
 import { requireKey, withLabelBytes, type ProviderKey } from '../hosted-labels';
-import type { CarrierProvider } from '../registry';
+import type { CarrierProvider, VoidOutcome } from '../registry';
 import { createShippoClient } from './client';
 
 export interface ShippoCarrierOptions {
@@ -37,6 +37,12 @@ export function shippoCarrier(options: ShippoCarrierOptions): CarrierProvider {
       const rateId = options.rateHints?.get(shipment.idempotencyKey) ?? undefined;
       const found = await c.findByKey(shipment.idempotencyKey, rateId ? { rateId } : {});
       return found ? withLabelBytes(found, (href) => c.downloadLabel(href)) : null;
+    },
+    async voidLabel(transactionId: string): Promise<VoidOutcome> {
+      const c = await client();
+      // Pieces refunded before (a lost reply) are skipped: asking again is safe.
+      const answer = await c.void(transactionId);
+      return answer.voided || answer.pending ? answer : { ...answer, message: 'Shippo refused the refund' };
     },
   };
 }
