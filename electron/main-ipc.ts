@@ -40,6 +40,8 @@ export interface RelayOptions {
   /** Is this sender our window, showing our renderer? */
   isTrustedSender(event: InvokeEventLike): boolean;
   sendEvent(event: string, payload: unknown): void;
+  /** A call refused before it reached the core: a foreign sender, an unknown command, a malformed request. */
+  onRefused?(refusal: { reason: 'sender' | 'request'; command: string; code: string; senderUrl: string | null }): void;
   timeoutMs?: number;
 }
 
@@ -62,19 +64,38 @@ const restarting: CallResult<never> = {
   },
 };
 
-/** The document a frame shows, without the fragment (an in-page #change is the same page). */
-function documentOf(url: string): string {
-  const hash = url.indexOf('#');
-  return hash < 0 ? url : url.slice(0, hash);
+/** The scheme and host of a URL ("app://packbench"), or null when it has none or does not parse. */
+export function originOf(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username || parsed.password || parsed.port) return null;
+    return parsed.host ? `${parsed.protocol}//${parsed.host}` : null;
+  } catch {
+    return null;
+  }
 }
 
-/** Our window (by webContents id), showing our renderer, and nothing else. */
-export function trustedSender(webContentsId: () => number, rendererUrl: string): (event: InvokeEventLike) => boolean {
-  const expected = documentOf(rendererUrl);
-  return (event) =>
-    event.sender.id === webContentsId() &&
-    typeof event.senderFrame?.url === 'string' &&
-    documentOf(event.senderFrame.url) === expected;
+/** The parts of a BrowserWindow's webContents the sender check needs. */
+export interface WebContentsLike {
+  id: number;
+  mainFrame: unknown;
+}
+
+/**
+ * Our window (by webContents id), its main frame (never an iframe inside it), showing a page of
+ * our own origin, and nothing else.
+ */
+export function trustedSender(webContents: () => WebContentsLike, origin: string): (event: InvokeEventLike) => boolean {
+  return (event) => {
+    const ours = webContents();
+    return (
+      event.sender.id === ours.id &&
+      event.senderFrame !== null &&
+      event.senderFrame === ours.mainFrame &&
+      typeof event.senderFrame.url === 'string' &&
+      originOf(event.senderFrame.url) === origin
+    );
+  };
 }
 
 /** What a call gets while there is no core: why it stopped, when it said so before exiting. */
@@ -118,9 +139,17 @@ export function startIpcRelay(options: RelayOptions): IpcRelay {
   options.ipcMain.handle(SNAPSHOT_CHANNEL, async (event) => (options.isTrustedSender(event) ? [...latest] : []));
 
   options.ipcMain.handle(CALL_CHANNEL, async (event, name, request) => {
-    if (!options.isTrustedSender(event)) return refused;
+    const command = typeof name === 'string' ? name.slice(0, 100) : typeof name;
+    const senderUrl = event.senderFrame?.url ?? null;
+    if (!options.isTrustedSender(event)) {
+      options.onRefused?.({ reason: 'sender', command, code: 'forbidden', senderUrl });
+      return refused;
+    }
     const checked = parseRequest(name, request);
-    if (!checked.ok) return checked;
+    if (!checked.ok) {
+      options.onRefused?.({ reason: 'request', command, code: checked.error.code, senderUrl });
+      return checked;
+    }
     const id = nextId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {

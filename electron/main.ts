@@ -1,21 +1,21 @@
 // Electron shell: one window, the core in a utility process (started again if it dies), and the
 // generic IPC relay. Thin.
-import { app, BrowserWindow, ipcMain, session, utilityProcess, type WebPreferences } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, protocol, session, utilityProcess, type WebPreferences } from 'electron';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { EVENT_CHANNEL, startIpcRelay, superviseCore, trustedSender } from './main-ipc';
+import { APP_ORIGIN, APP_PAGE_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './main-protocol';
 
 const here = __dirname; // dist/electron after bundling
-const rendererIndex = join(here, '..', 'renderer', 'index.html');
-const rendererUrl = pathToFileURL(rendererIndex).href;
+const rendererDir = join(here, '..', 'renderer');
 
 /**
  * The renderer is untrusted web content: isolated from the preload, sandboxed, no Node. Only the
- * preload's window.station reaches the core. The page's Content-Security-Policy is in its own
- * index.html (a file:// page has no response headers to carry one).
+ * preload's window.station reaches the core. The page comes from app://packbench with its
+ * Content-Security-Policy as a response header (main-protocol.ts). An installed app has no DevTools.
  */
-export const windowPreferences = (preload: string): WebPreferences => ({
+export const windowPreferences = (preload: string, packaged: boolean): WebPreferences => ({
   preload,
+  devTools: !packaged,
   contextIsolation: true,
   sandbox: true,
   nodeIntegration: false,
@@ -33,13 +33,18 @@ export const windowPreferences = (preload: string): WebPreferences => ({
 const coreArgs = process.argv.slice(app.isPackaged ? 1 : 2);
 
 app.enableSandbox();
+// Before the app is ready, or the scheme gets no origin of its own.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 
 async function createWindow(): Promise<void> {
+  protocol.handle(APP_SCHEME, appProtocolHandler(rendererDir));
+  // No menu in an installed app: its default one offers DevTools, reload and zoom to a bench.
+  if (app.isPackaged) Menu.setApplicationMenu(null);
   const window = new BrowserWindow({
     width: 1280,
     height: 800,
     title: 'Packbench',
-    webPreferences: windowPreferences(join(here, 'preload.cjs')),
+    webPreferences: windowPreferences(join(here, 'preload.cjs'), app.isPackaged),
   });
 
   const core = superviseCore({
@@ -56,7 +61,8 @@ async function createWindow(): Promise<void> {
   const relay = startIpcRelay({
     ipcMain,
     core: core.port,
-    isTrustedSender: trustedSender(() => window.webContents.id, rendererUrl),
+    isTrustedSender: trustedSender(() => window.webContents, APP_ORIGIN),
+    onRefused: (refusal) => console.warn('Packbench: refused a call from the window', JSON.stringify(refusal)),
     sendEvent: (event, payload) => {
       if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event, payload);
     },
@@ -71,7 +77,7 @@ async function createWindow(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
 
-  await window.loadURL(rendererUrl);
+  await window.loadURL(APP_PAGE_URL);
 }
 
 app.whenReady().then(createWindow, (error: unknown) => {
