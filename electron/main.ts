@@ -1,32 +1,12 @@
 // Electron shell: one window, the core in a utility process (started again if it dies), and the
 // generic IPC relay. Thin.
-import { app, BrowserWindow, ipcMain, Menu, protocol, session, utilityProcess, type WebPreferences } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, protocol, session, utilityProcess } from 'electron';
 import { join } from 'node:path';
 import { EVENT_CHANNEL, startIpcRelay, superviseCore, trustedSender } from './main-ipc';
 import { APP_ORIGIN, APP_PAGE_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './main-protocol';
 
 const here = __dirname; // dist/electron after bundling
 const rendererDir = join(here, '..', 'renderer');
-
-/**
- * The renderer is untrusted web content: isolated from the preload, sandboxed, no Node. Only the
- * preload's window.station reaches the core. The page comes from app://packbench with its
- * Content-Security-Policy as a response header (main-protocol.ts). An installed app has no DevTools.
- */
-export const windowPreferences = (preload: string, packaged: boolean): WebPreferences => ({
-  preload,
-  devTools: !packaged,
-  contextIsolation: true,
-  sandbox: true,
-  nodeIntegration: false,
-  nodeIntegrationInWorker: false,
-  nodeIntegrationInSubFrames: false,
-  webSecurity: true,
-  allowRunningInsecureContent: false,
-  webviewTag: false,
-  navigateOnDragDrop: false,
-  spellcheck: false,
-});
 
 // Flags for the core: after the app path when run as `electron main.cjs …`, right after the
 // executable in a packaged app.
@@ -40,11 +20,30 @@ async function createWindow(): Promise<void> {
   protocol.handle(APP_SCHEME, appProtocolHandler(rendererDir));
   // No menu in an installed app: its default one offers DevTools, reload and zoom to a bench.
   if (app.isPackaged) Menu.setApplicationMenu(null);
+  // The renderer is untrusted web content: isolated from the preload, sandboxed, no Node. Only the
+  // preload's window.station reaches the core. The page comes from app://packbench with its
+  // Content-Security-Policy as a response header (main-protocol.ts). An installed app has no
+  // DevTools. Written out here, in the constructor call, so `npm run security` can read it.
   const window = new BrowserWindow({
     width: 1280,
     height: 800,
     title: 'Packbench',
-    webPreferences: windowPreferences(join(here, 'preload.cjs'), app.isPackaged),
+    webPreferences: {
+      preload: join(here, 'preload.cjs'),
+      devTools: !app.isPackaged,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      // A middle click would otherwise try to open a link in a new window (refused anyway).
+      disableBlinkFeatures: 'Auxclick',
+    },
   });
 
   const core = superviseCore({

@@ -1,5 +1,4 @@
 // Composition root: builds and wires the station's services. Nothing else constructs them.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExceptionView, StationState } from '../../shared/api';
 import type { Handlers } from '../../shared/bridge';
@@ -10,6 +9,7 @@ import { CarrierRegistry } from './carriers/registry';
 import { shipEngineCarrier } from './carriers/shipengine/index';
 import { shippoCarrier } from './carriers/shippo/index';
 import { systemClock, type Clock } from './clock';
+import { ensureOwnerOnlyDir } from './paths';
 import { DeviceManager, type DeviceManagerDeps } from './devices/device-manager';
 import { StationEvents } from './events';
 import { createLabelEncoder } from './labels/label-encoder';
@@ -74,7 +74,7 @@ export interface Station {
 export function createStation(config: StationConfig): Station {
   const clock = config.clock ?? systemClock;
   const log = config.log ?? ((line: string) => console.log(line));
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  ensureOwnerOnlyDir(config.dataDir);
   const db = openDatabase(join(config.dataDir, 'station.sqlite'));
   reportHeadErrors(db, log);
   for (const line of secureAuditLog(db, clock)) log(line);
