@@ -7,7 +7,7 @@
 //   dist/core/label-pdf-worker.mjs  the worker thread that draws a label as a PDF
 //   dist/core/utility.cjs the core inside Electron's utility process
 //   dist/electron/*.cjs   the Electron main process and the sandboxed preload
-import { cpSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { build as esbuild } from 'esbuild';
 import { build as vite } from 'vite';
 
@@ -26,7 +26,11 @@ if (only !== 'renderer') {
     target: 'node20',
     sourcemap: true,
     logLevel: 'warning',
-    define: { PACKBENCH_SANDBOX_BUNDLE: JSON.stringify('./sandbox.mjs') },
+    define: {
+      PACKBENCH_SANDBOX_BUNDLE: JSON.stringify('./sandbox.mjs'),
+      // The version a support bundle names.
+      PACKBENCH_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version),
+    },
   };
   await Promise.all([
     esbuild({ ...common, entryPoints: ['electron/core/entry/cli.ts'], outfile: 'dist/core/cli.mjs', format: 'esm', packages: 'external' }),

@@ -287,6 +287,14 @@ export const commands = {
   },
   login: { request: z.object({ badge: z.string().min(1).max(128) }).strict(), reply: StationState },
   logout: { request: Empty, reply: StationState },
+  /**
+   * Save a support bundle in the data folder (logs, versions, devices, queue, settings; no secrets,
+   * customers' names and addresses masked). A shift lead approves.
+   */
+  exportSupportBundle: {
+    request: z.object({ approval: Approval }).strict(),
+    reply: z.object({ file: z.string().min(1), bytes: z.number().int().nonnegative() }),
+  },
 } as const;
 
 /** Events the core pushes: name → payload schema. */

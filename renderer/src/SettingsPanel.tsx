@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type R
 import type { PrinterEvent, ScaleEvent, SettingsInForce, StationApi } from '../../shared/api';
 import { BAUD_RATES } from '../../shared/settings';
 import { useApproval } from './Approval';
+import { SupportBundleExport } from './SupportBundle';
 import { formatGrams } from './station/format';
 import {
   draftOf,
@@ -492,6 +493,7 @@ export function SettingsPanel({
           </div>
         </footer>
       </form>
+      <SupportBundleExport station={station} />
     </aside>
   );
 }
