@@ -42,10 +42,14 @@ export interface RelayOptions {
   sendEvent(event: string, payload: unknown): void;
   /** A call refused before it reached the core: a foreign sender, an unknown command, a malformed request. */
   onRefused?(refusal: { reason: 'sender' | 'request'; command: string; code: string; senderUrl: string | null }): void;
+  /** Every reply that passed the contract, the window's and main's own (main applies desktop settings from them). */
+  onReply?(name: CommandName, result: CallResult<unknown>): void;
   timeoutMs?: number;
 }
 
 export interface IpcRelay {
+  /** A call of main's own (not the window's): checked against the contract like any other. */
+  call(name: CommandName, request: unknown): Promise<CallResult<unknown>>;
   /** The core went away: answer every call waiting on it, and forget its event snapshot. */
   coreLost(): void;
   stop(): void;
@@ -127,7 +131,9 @@ export function startIpcRelay(options: RelayOptions): IpcRelay {
       const waiter = pending.get(message.id);
       if (!waiter) return;
       pending.delete(message.id);
-      waiter.resolve(parseReply(waiter.name, message.result));
+      const reply = parseReply(waiter.name, message.result);
+      waiter.resolve(reply);
+      options.onReply?.(waiter.name, reply as CallResult<unknown>);
     } else if (message?.type === 'event') {
       const parsed = parseEvent(message.event, message.payload);
       if (!parsed.ok) return;
@@ -150,6 +156,10 @@ export function startIpcRelay(options: RelayOptions): IpcRelay {
       options.onRefused?.({ reason: 'request', command, code: checked.error.code, senderUrl });
       return checked;
     }
+    return forward(checked.name, checked.request);
+  });
+
+  function forward(name: CommandName, request: unknown): Promise<CallResult<unknown>> {
     const id = nextId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -160,22 +170,26 @@ export function startIpcRelay(options: RelayOptions): IpcRelay {
         });
       }, timeoutMs);
       pending.set(id, {
-        name: checked.name,
+        name,
         resolve: (result) => {
           clearTimeout(timer);
-          resolve(result);
+          resolve(result as CallResult<unknown>);
         },
       });
       try {
-        options.core.postMessage({ type: 'call', id, name: checked.name, request: checked.request });
+        options.core.postMessage({ type: 'call', id, name, request });
       } catch {
         pending.get(id)?.resolve(unavailable(failure));
         pending.delete(id);
       }
     });
-  });
+  }
 
   return {
+    async call(name, request) {
+      const checked = parseRequest(name, request);
+      return checked.ok ? forward(checked.name, checked.request) : checked;
+    },
     coreLost() {
       latest.clear();
       const waiting = [...pending.values()];
@@ -213,7 +227,20 @@ const MAX_RESTART_MS = 30_000;
  * Keep one core process running. The returned port always talks to the live core; its message
  * listeners follow each new core; postMessage throws while there is none.
  */
-export function superviseCore(options: SupervisorOptions): { port: CorePortLike; stop(): void } {
+/** How long a quitting app waits for the core to finish its current write and close its file. */
+export const CORE_SHUTDOWN_GRACE_MS = 10_000;
+
+export interface SupervisedCore {
+  port: CorePortLike;
+  /**
+   * Ask the core to shut down (it finishes the write under way, stops its devices and closes the
+   * database), and resolve once it has exited; a core that has not exited after `graceMs` is killed.
+   * No core is started again after this.
+   */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export function superviseCore(options: SupervisorOptions): SupervisedCore {
   const now = options.now ?? Date.now;
   const setTimer = options.setTimer ?? ((fn: () => void, ms: number) => setTimeout(fn, ms));
   const clearTimer = options.clearTimer ?? ((t: unknown) => clearTimeout(t as NodeJS.Timeout));
@@ -222,6 +249,7 @@ export function superviseCore(options: SupervisorOptions): { port: CorePortLike;
   let stopping = false;
   let crashes = 0;
   let timer: unknown = null;
+  let exited: (() => void) | null = null;
 
   const start = () => {
     timer = null;
@@ -232,7 +260,10 @@ export function superviseCore(options: SupervisorOptions): { port: CorePortLike;
     for (const listener of listeners) child.on('message', listener);
     child.once('exit', (code) => {
       if (core === child) core = null;
-      if (stopping) return options.onExit(code, null);
+      if (stopping) {
+        exited?.();
+        return options.onExit(code, null);
+      }
       crashes = now() - started >= CORE_HEALTHY_MS ? 1 : crashes + 1;
       const delay = Math.min(MAX_RESTART_MS, FIRST_RESTART_MS * 2 ** (crashes - 1));
       options.onExit(code, delay);
@@ -252,10 +283,26 @@ export function superviseCore(options: SupervisorOptions): { port: CorePortLike;
         core?.on('message', listener);
       },
     },
-    stop() {
+    stop(graceMs = CORE_SHUTDOWN_GRACE_MS) {
       stopping = true;
       if (timer !== null) clearTimer(timer);
-      core?.kill();
+      const child = core;
+      if (!child) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const killer = setTimer(() => {
+          child.kill();
+          resolve();
+        }, graceMs);
+        exited = () => {
+          clearTimer(killer);
+          resolve();
+        };
+        try {
+          child.postMessage({ type: 'shutdown' });
+        } catch {
+          child.kill();
+        }
+      });
     },
   };
 }

@@ -32,6 +32,11 @@ if (only !== 'renderer') {
       PACKBENCH_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version),
     },
   };
+  // import.meta.url does not exist in CommonJS; derive it from __filename.
+  const commonJsModuleUrl = {
+    define: { ...common.define, 'import.meta.url': '__packbenchModuleUrl' },
+    banner: { js: "const __packbenchModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  };
   await Promise.all([
     esbuild({ ...common, entryPoints: ['electron/core/entry/cli.ts'], outfile: 'dist/core/cli.mjs', format: 'esm', packages: 'external' }),
     esbuild({ ...common, entryPoints: ['electron/sandbox/index.ts'], outfile: 'dist/core/sandbox.mjs', format: 'esm', packages: 'external' }),
@@ -44,11 +49,10 @@ if (only !== 'renderer') {
       outfile: 'dist/core/utility.cjs',
       format: 'cjs',
       packages: 'external',
-      // import.meta.url does not exist in CommonJS; derive it from __filename.
-      define: { ...common.define, 'import.meta.url': '__packbenchModuleUrl' },
-      banner: { js: "const __packbenchModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+      ...commonJsModuleUrl,
     }),
-    esbuild({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs', external: ['electron'] }),
+    // Main reads the data folder's default from core/paths, which uses import.meta.url.
+    esbuild({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs', external: ['electron'], ...commonJsModuleUrl }),
     // A sandboxed preload may require only 'electron'; everything else is bundled in.
     esbuild({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'], platform: 'browser' }),
   ]);

@@ -25,6 +25,8 @@ export class FakeWindow extends EventEmitter {
   maximized = false;
   minimized = false;
   focused = 0;
+  shown = 0;
+  kiosk = false;
   destroyed = false;
   loadURL = vi.fn(async (url: string) => {
     this.webContents.mainFrame.url = url;
@@ -74,7 +76,15 @@ export class FakeWindow extends EventEmitter {
   focus() {
     this.focused++;
   }
-  show() {}
+  show() {
+    this.shown++;
+  }
+  isKiosk() {
+    return this.kiosk;
+  }
+  setKiosk(on: boolean) {
+    this.kiosk = on;
+  }
 }
 
 export type FakeCore = EventEmitter & { posted: { id: number; name: string; type: string }[]; kill: ReturnType<typeof vi.fn> };

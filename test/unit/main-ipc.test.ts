@@ -273,13 +273,29 @@ describe('superviseCore', () => {
     expect(f.exits.at(-1)).toEqual([1, 500]);
   });
 
-  it('stops for good when the app quits: the core is killed and not started again', () => {
+  it('asks the core to shut down when the app quits, waits for it, and starts none again', async () => {
     const f = fakeCores();
-    f.supervisor.stop();
-    expect(f.cores[0]!.killed).toBe(true);
+    let done = false;
+    const stopped = f.supervisor.stop(10_000).then(() => (done = true));
+    expect(f.cores[0]!.posted).toEqual([{ type: 'shutdown' }]);
+    expect(f.cores[0]!.killed).toBe(false);
+    await Promise.resolve();
+    expect(done).toBe(false); // still closing its database
     f.cores[0]!.exit(0);
+    await stopped;
+    expect(f.cores[0]!.killed).toBe(false);
     expect(f.exits).toEqual([[0, null]]);
     f.advance(60_000);
     expect(f.cores).toHaveLength(1);
+  });
+
+  it('kills a core that has not shut down within the grace period', async () => {
+    const f = fakeCores();
+    const stopped = f.supervisor.stop(10_000);
+    f.advance(9_999);
+    expect(f.cores[0]!.killed).toBe(false);
+    f.advance(1);
+    await stopped;
+    expect(f.cores[0]!.killed).toBe(true);
   });
 });

@@ -17,15 +17,19 @@ async function main(port: ParentPort): Promise<void> {
   for (const note of booted.notes) console.log(note);
   booted.station.events.subscribe((event, payload) => port.postMessage({ type: 'event', event, payload }));
   for (const [event, payload] of booted.station.events.snapshot()) port.postMessage({ type: 'event', event, payload });
+  // The app is quitting: finish the write under way, close the database, then exit (main waits).
+  let closing: Promise<void> | null = null;
+  const shutDown = () => (closing ??= booted.close().then(() => process.exit(0)));
   port.on('message', ({ data }) => {
     const message = data as { type?: string; id?: number; name?: unknown; request?: unknown };
+    if (message?.type === 'shutdown') return void shutDown();
     if (message?.type !== 'call' || typeof message.id !== 'number') return;
     const id = message.id;
     void dispatch(booted.station.handlers, message.name, message.request, (error, name) =>
       console.error(`core: ${name} failed`, error),
     ).then((result) => port.postMessage({ type: 'reply', id, result }));
   });
-  process.once('SIGTERM', () => void booted.close().then(() => process.exit(0)));
+  process.once('SIGTERM', () => void shutDown());
 }
 
 main(parentPort).catch((error: unknown) => {
