@@ -3,6 +3,7 @@
 // imports 'electron'.
 import { dispatch } from '../../../shared/bridge';
 import { bootStation, parseFlags } from './boot';
+import { checkNativeModules } from './native-modules';
 
 interface ParentPort {
   on(event: 'message', listener: (message: { data: unknown }) => void): void;
@@ -13,6 +14,8 @@ const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPor
 if (!parentPort) throw new Error('utility.ts runs only inside an Electron utility process');
 
 async function main(port: ParentPort): Promise<void> {
+  // A SQLite module built for another ABI says so in one sentence, shown in the window.
+  checkNativeModules();
   const booted = await bootStation(parseFlags(process.argv.slice(2).filter((a) => a !== '--browser')));
   for (const note of booted.notes) console.log(note);
   booted.station.events.subscribe((event, payload) => port.postMessage({ type: 'event', event, payload }));
