@@ -11,6 +11,7 @@ import { shippoCarrier } from './carriers/shippo/index';
 import { systemClock, type Clock } from './clock';
 import { ensureOwnerOnlyDir } from './paths';
 import { createStationLog, watchedSecrets, type StationLog } from './logs/station-log';
+import { activeOrderKey } from './logs/order-key';
 import { writeSupportBundle } from './logs/support-bundle';
 import { DeviceManager, type DeviceManagerDeps } from './devices/device-manager';
 import { StationEvents } from './events';
@@ -263,7 +264,13 @@ export function createStation(config: StationConfig): Station {
   });
 
   const handlers: Handlers = {
-    scan: ({ code }) => bench.scan(code),
+    async scan({ code }) {
+      const reply = await bench.scan(code);
+      // What the scan was taken as, under the open order's key; never the code (a badge is a credential).
+      const key = activeOrderKey(db);
+      (key ? stationLog.forOrder(key) : stationLog.logger).info({ scan: reply.kind, step: reply.state.step }, 'scan');
+      return reply;
+    },
     getState: () => state(),
     listExceptions: ({ state: which }) => ({ items: exceptions.list(which) }),
     resolveException({ id, resolution, note, approval }): ExceptionView {

@@ -44,7 +44,10 @@ describe('support bundle', () => {
     const logged = rig.station.stationLog.file.paths().map((f) => readFileSync(f, 'utf8')).join('');
     expect(logged).not.toContain(rig.apiKey);
     expect(logged).toContain(shipTo.name);
-    expect(logged).toContain(`"order":"${key}"`);
+    // The order scan itself is logged under the same key (what it was taken as, never the code).
+    const scanLine = logged.split('\n').find((line) => line.includes('"scan":"order"'));
+    expect(scanLine).toContain(`"order":"${key}"`);
+    expect(scanLine).not.toContain(picking!.name);
 
     // Without a lead's approval there is no bundle.
     const refused = await call('exportSupportBundle', { approval: leadPin('000000') });
