@@ -6,6 +6,7 @@
 // Electron objects are passed in, so this file runs (and is tested) without the Electron runtime.
 import { parseEvent, parseReply, parseRequest } from '../shared/bridge';
 import type { CallResult, CommandName } from '../shared/api';
+import type { KeychainReply, KeychainRequest } from './core/entry/keychain-port';
 
 export const CALL_CHANNEL = 'station:call';
 export const EVENT_CHANNEL = 'station:event';
@@ -32,7 +33,9 @@ export type CoreMessage =
   | { type: 'reply'; id: number; result: unknown }
   | { type: 'event'; event: string; payload: unknown }
   /** The core could not start (or stopped on an error): why, in words for the bench. */
-  | { type: 'fatal'; message: string };
+  | { type: 'fatal'; message: string }
+  /** The core asks main's keychain (main-keychain.ts); answered on the core's port, never the window's. */
+  | KeychainRequest;
 
 export interface RelayOptions {
   ipcMain: IpcMainLike;
@@ -44,6 +47,8 @@ export interface RelayOptions {
   onRefused?(refusal: { reason: 'sender' | 'request'; command: string; code: string; senderUrl: string | null }): void;
   /** Every reply that passed the contract, the window's and main's own (main applies desktop settings from them). */
   onReply?(name: CommandName, result: CallResult<unknown>): void;
+  /** Answer the core's keychain requests (safeStorage lives in main only). */
+  onKeychain?(request: KeychainRequest): KeychainReply;
   timeoutMs?: number;
 }
 
@@ -122,6 +127,15 @@ export function startIpcRelay(options: RelayOptions): IpcRelay {
   options.core.on('message', (raw) => {
     // Electron's UtilityProcess passes the data directly; a MessagePortMain wraps it in { data }.
     const message = (raw && typeof raw === 'object' && 'data' in raw ? (raw as { data: unknown }).data : raw) as CoreMessage;
+    if (message?.type === 'keychain') {
+      if (typeof message.id !== 'number' || !options.onKeychain) return;
+      try {
+        options.core.postMessage(options.onKeychain(message));
+      } catch {
+        // No core to answer: it asks again when it starts.
+      }
+      return;
+    }
     if (message?.type === 'fatal') {
       failure = typeof message.message === 'string' ? message.message.slice(0, 500) : null;
       return;

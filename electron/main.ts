@@ -1,10 +1,11 @@
 // Electron shell: one window (one app instance per user), the core in a utility process (started
 // again if it dies, asked to close its database before the app quits), and the generic IPC relay. Thin.
-import { app, BrowserWindow, ipcMain, Menu, protocol, screen, session, utilityProcess } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, protocol, safeStorage, screen, session, utilityProcess } from 'electron';
 import { join } from 'node:path';
 import type { Settings } from '../shared/settings';
 import { defaultDataDir } from './core/paths';
 import { EVENT_CHANNEL, startIpcRelay, superviseCore, trustedSender } from './main-ipc';
+import { answerKeychain } from './main-keychain';
 import { APP_ORIGIN, APP_PAGE_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './main-protocol';
 import { DEFAULT_BOUNDS, loadWindowState, saveWindowState, windowStateFile } from './main-window-state';
 
@@ -88,6 +89,8 @@ async function createWindow(): Promise<void> {
     core: core.port,
     isTrustedSender: trustedSender(() => window.webContents, APP_ORIGIN),
     onRefused: (refusal) => console.warn('Packbench: refused a call from the window', JSON.stringify(refusal)),
+    // The core's API keys, sealed by the system keychain; answered to the core only.
+    onKeychain: (request) => answerKeychain(request, safeStorage),
     // The desktop settings apply as soon as they are read or saved (by the lead, in Settings).
     onReply: (name, result) => {
       if ((name === 'getSettings' || name === 'updateSettings') && result.ok) applyDesktopSettings(window, (result.value as Settings).desktop);

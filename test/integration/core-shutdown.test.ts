@@ -1,12 +1,13 @@
 // Quitting the desktop app: main asks the core to shut down and waits. The core (its real
 // utility-process entry, in a child process) finishes, closes the database cleanly (the WAL is
 // checkpointed and removed) and exits 0, rather than being killed mid-write.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/temp-dir';
+import { startUtilityCore } from '../support/utility-core';
 
 let dir: ReturnType<typeof tempDir>;
 let child: ChildProcess | null = null;
@@ -17,26 +18,16 @@ afterEach(() => {
   dir.remove();
 });
 
-function startCore(): { child: ChildProcess; messages: { type: string; event?: string }[]; exited: Promise<number | null> } {
-  const args = ['--import', 'tsx', join(__dirname, '..', 'support', 'utility-child.ts')];
-  // A live bench whose Odoo is configured but unreachable: no sandbox, nothing to wait for.
-  const flags = ['--data-dir', dir.path, '--odoo-url', 'http://127.0.0.1:9', '--odoo-db', 'prod', '--odoo-login', 'bench'];
-  const started = spawn(process.execPath, [...args, ...flags], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-  const messages: { type: string; event?: string }[] = [];
-  started.on('message', (m) => messages.push(m as { type: string }));
-  const exited = new Promise<number | null>((resolve) => started.once('exit', (code) => resolve(code)));
-  return { child: started, messages, exited };
-}
-
 describe('core shutdown', () => {
   it('closes the database cleanly and exits 0 when main asks it to shut down', async () => {
-    const core = startCore();
+    // A live bench whose Odoo is configured but unreachable: no sandbox, nothing to wait for.
+    const core = startUtilityCore(['--data-dir', dir.path, '--odoo-url', 'http://127.0.0.1:9', '--odoo-db', 'prod', '--odoo-login', 'bench'], () => ({
+      ok: true,
+      usable: false,
+      message: null,
+    }));
     child = core.child;
-    const deadline = Date.now() + 20_000;
-    while (!core.messages.some((m) => m.type === 'event' && m.event === 'state')) {
-      if (Date.now() > deadline) throw new Error('the core did not start');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await core.until((m) => m.type === 'event' && m.event === 'state', 'state');
     const file = join(dir.path, 'station.sqlite');
     expect(existsSync(`${file}-wal`)).toBe(true); // open, in WAL mode
 

@@ -117,6 +117,8 @@ export const fake = {
   protocolHandlers: new Map<string, (request: Request) => Promise<Response>>(),
   applicationMenu: undefined as unknown,
   displays: [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] as { workArea: Bounds }[],
+  /** safeStorage: whether encryption is available, and Linux's backend ('basic_text' protects nothing). */
+  keychain: { available: true, backend: 'gnome_libsecret' },
   calls: [] as string[],
 };
 
@@ -136,6 +138,13 @@ export const electronModule = {
     handle: (scheme: string, handler: (request: Request) => Promise<Response>) => fake.protocolHandlers.set(scheme, handler),
   },
   screen: { getAllDisplays: () => fake.displays },
+  // A stand-in cipher: reversible, and never the plain text.
+  safeStorage: {
+    isEncryptionAvailable: () => fake.keychain.available,
+    getSelectedStorageBackend: () => fake.keychain.backend,
+    encryptString: (plain: string) => Buffer.from(`sealed:${Buffer.from(plain).toString('hex')}`),
+    decryptString: (sealed: Buffer) => Buffer.from(sealed.toString().replace(/^sealed:/, ''), 'hex').toString(),
+  },
   session: {
     defaultSession: {
       setPermissionRequestHandler: (h: typeof fake.permissionRequest) => (fake.permissionRequest = h),

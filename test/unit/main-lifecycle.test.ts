@@ -78,6 +78,17 @@ describe('a bench’s day with the desktop app', () => {
     expect(window.kiosk).toBe(false);
   });
 
+  it('seals and unseals the core’s keys with the system keychain, answering the core only', () => {
+    const sentBefore = window.sent.length;
+    core().emit('message', { type: 'keychain', id: 1, op: 'seal', text: 'sk_live_4f9a2c7e1b3d5a6c' });
+    const sealed = core().posted.at(-1) as unknown as { type: string; id: number; ok: boolean; text: string };
+    expect(sealed).toMatchObject({ type: 'keychain-reply', id: 1, ok: true });
+    expect(sealed.text).not.toContain('sk_live_4f9a2c7e1b3d5a6c');
+    core().emit('message', { type: 'keychain', id: 2, op: 'unseal', text: sealed.text });
+    expect(core().posted.at(-1)).toEqual({ type: 'keychain-reply', id: 2, ok: true, text: 'sk_live_4f9a2c7e1b3d5a6c' });
+    expect(window.sent.length).toBe(sentBefore); // nothing of it reaches the window
+  });
+
   it('quits only after the core has closed its database', async () => {
     const preventDefault = vi.fn();
     fake.app.emit('before-quit', { preventDefault });

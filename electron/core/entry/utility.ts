@@ -3,6 +3,8 @@
 // imports 'electron'.
 import { dispatch } from '../../../shared/bridge';
 import { bootStation, parseFlags } from './boot';
+import { defaultDataDir } from '../paths';
+import { desktopSecrets, keychainOverPort } from './keychain-port';
 import { checkNativeModules } from './native-modules';
 
 interface ParentPort {
@@ -16,8 +18,11 @@ if (!parentPort) throw new Error('utility.ts runs only inside an Electron utilit
 async function main(port: ParentPort): Promise<void> {
   // A SQLite module built for another ABI says so in one sentence, shown in the window.
   checkNativeModules();
-  const booted = await bootStation(parseFlags(process.argv.slice(2).filter((a) => a !== '--browser')));
-  for (const note of booted.notes) console.log(note);
+  const flags = parseFlags(process.argv.slice(2).filter((a) => a !== '--browser'));
+  // API keys sealed by the system keychain, through main (which alone has safeStorage).
+  const secrets = await desktopSecrets(flags.dataDir ?? defaultDataDir('live'), keychainOverPort(port));
+  const booted = await bootStation(flags, { secrets: secrets.store });
+  for (const note of [...secrets.notes, ...booted.notes]) console.log(note);
   booted.station.events.subscribe((event, payload) => port.postMessage({ type: 'event', event, payload }));
   for (const [event, payload] of booted.station.events.snapshot()) port.postMessage({ type: 'event', event, payload });
   // The app is quitting: finish the write under way, close the database, then exit (main waits).
