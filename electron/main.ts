@@ -6,6 +6,7 @@ import type { Settings } from '../shared/settings';
 import { defaultDataDir } from './core/paths';
 import { EVENT_CHANNEL, startIpcRelay, superviseCore, trustedSender } from './main-ipc';
 import { answerKeychain } from './main-keychain';
+import { setStartAtLogin } from './main-login-item';
 import { APP_ORIGIN, APP_PAGE_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, appProtocolHandler } from './main-protocol';
 import { DEFAULT_BOUNDS, loadWindowState, saveWindowState, windowStateFile } from './main-window-state';
 
@@ -135,7 +136,17 @@ let quitting = false;
 /** Kiosk mode and start at login, from the settings (start at login only for the installed app). */
 function applyDesktopSettings(window: BrowserWindow, desktop: Settings['desktop']): void {
   if (!window.isDestroyed() && window.isKiosk() !== desktop.kiosk) window.setKiosk(desktop.kiosk);
-  if (app.isPackaged) app.setLoginItemSettings({ openAtLogin: desktop.startAtLogin });
+  if (!app.isPackaged) return;
+  try {
+    setStartAtLogin(desktop.startAtLogin, {
+      platform: process.platform,
+      executable: process.env.APPIMAGE ?? process.execPath,
+      env: process.env,
+      setLoginItemSettings: (settings) => app.setLoginItemSettings(settings),
+    });
+  } catch (error) {
+    console.warn('Packbench: could not change start at login', error);
+  }
 }
 
 // One Packbench per user: a second start brings the open window forward and quits.
