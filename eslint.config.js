@@ -110,4 +110,9 @@ export default tseslint.config(
     files: ['test/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [electronOnly] }] },
   },
+  {
+    // electron-builder's hooks and what they use (build/): CommonJS, loaded with require().
+    files: ['build/**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

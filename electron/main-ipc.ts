@@ -6,6 +6,7 @@
 // Electron objects are passed in, so this file runs (and is tested) without the Electron runtime.
 import { parseEvent, parseReply, parseRequest } from '../shared/bridge';
 import type { CallResult, CommandName } from '../shared/api';
+import type { KeychainReply, KeychainRequest } from './core/entry/keychain-port';
 
 export const CALL_CHANNEL = 'station:call';
 export const EVENT_CHANNEL = 'station:event';
@@ -32,7 +33,9 @@ export type CoreMessage =
   | { type: 'reply'; id: number; result: unknown }
   | { type: 'event'; event: string; payload: unknown }
   /** The core could not start (or stopped on an error): why, in words for the bench. */
-  | { type: 'fatal'; message: string };
+  | { type: 'fatal'; message: string }
+  /** The core asks main's keychain (main-keychain.ts); answered on the core's port, never the window's. */
+  | KeychainRequest;
 
 export interface RelayOptions {
   ipcMain: IpcMainLike;
@@ -40,10 +43,18 @@ export interface RelayOptions {
   /** Is this sender our window, showing our renderer? */
   isTrustedSender(event: InvokeEventLike): boolean;
   sendEvent(event: string, payload: unknown): void;
+  /** A call refused before it reached the core: a foreign sender, an unknown command, a malformed request. */
+  onRefused?(refusal: { reason: 'sender' | 'request'; command: string; code: string; senderUrl: string | null }): void;
+  /** Every reply that passed the contract, the window's and main's own (main applies desktop settings from them). */
+  onReply?(name: CommandName, result: CallResult<unknown>): void;
+  /** Answer the core's keychain requests (safeStorage lives in main only). */
+  onKeychain?(request: KeychainRequest): KeychainReply;
   timeoutMs?: number;
 }
 
 export interface IpcRelay {
+  /** A call of main's own (not the window's): checked against the contract like any other. */
+  call(name: CommandName, request: unknown): Promise<CallResult<unknown>>;
   /** The core went away: answer every call waiting on it, and forget its event snapshot. */
   coreLost(): void;
   stop(): void;
@@ -62,19 +73,38 @@ const restarting: CallResult<never> = {
   },
 };
 
-/** The document a frame shows, without the fragment (an in-page #change is the same page). */
-function documentOf(url: string): string {
-  const hash = url.indexOf('#');
-  return hash < 0 ? url : url.slice(0, hash);
+/** The scheme and host of a URL ("app://packbench"), or null when it has none or does not parse. */
+export function originOf(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username || parsed.password || parsed.port) return null;
+    return parsed.host ? `${parsed.protocol}//${parsed.host}` : null;
+  } catch {
+    return null;
+  }
 }
 
-/** Our window (by webContents id), showing our renderer, and nothing else. */
-export function trustedSender(webContentsId: () => number, rendererUrl: string): (event: InvokeEventLike) => boolean {
-  const expected = documentOf(rendererUrl);
-  return (event) =>
-    event.sender.id === webContentsId() &&
-    typeof event.senderFrame?.url === 'string' &&
-    documentOf(event.senderFrame.url) === expected;
+/** The parts of a BrowserWindow's webContents the sender check needs. */
+export interface WebContentsLike {
+  id: number;
+  mainFrame: unknown;
+}
+
+/**
+ * Our window (by webContents id), its main frame (never an iframe inside it), showing a page of
+ * our own origin, and nothing else.
+ */
+export function trustedSender(webContents: () => WebContentsLike, origin: string): (event: InvokeEventLike) => boolean {
+  return (event) => {
+    const ours = webContents();
+    return (
+      event.sender.id === ours.id &&
+      event.senderFrame !== null &&
+      event.senderFrame === ours.mainFrame &&
+      typeof event.senderFrame.url === 'string' &&
+      originOf(event.senderFrame.url) === origin
+    );
+  };
 }
 
 /** What a call gets while there is no core: why it stopped, when it said so before exiting. */
@@ -97,6 +127,15 @@ export function startIpcRelay(options: RelayOptions): IpcRelay {
   options.core.on('message', (raw) => {
     // Electron's UtilityProcess passes the data directly; a MessagePortMain wraps it in { data }.
     const message = (raw && typeof raw === 'object' && 'data' in raw ? (raw as { data: unknown }).data : raw) as CoreMessage;
+    if (message?.type === 'keychain') {
+      if (typeof message.id !== 'number' || !options.onKeychain) return;
+      try {
+        options.core.postMessage(options.onKeychain(message));
+      } catch {
+        // No core to answer: it asks again when it starts.
+      }
+      return;
+    }
     if (message?.type === 'fatal') {
       failure = typeof message.message === 'string' ? message.message.slice(0, 500) : null;
       return;
@@ -106,7 +145,9 @@ export function startIpcRelay(options: RelayOptions): IpcRelay {
       const waiter = pending.get(message.id);
       if (!waiter) return;
       pending.delete(message.id);
-      waiter.resolve(parseReply(waiter.name, message.result));
+      const reply = parseReply(waiter.name, message.result);
+      waiter.resolve(reply);
+      options.onReply?.(waiter.name, reply as CallResult<unknown>);
     } else if (message?.type === 'event') {
       const parsed = parseEvent(message.event, message.payload);
       if (!parsed.ok) return;
@@ -118,9 +159,21 @@ export function startIpcRelay(options: RelayOptions): IpcRelay {
   options.ipcMain.handle(SNAPSHOT_CHANNEL, async (event) => (options.isTrustedSender(event) ? [...latest] : []));
 
   options.ipcMain.handle(CALL_CHANNEL, async (event, name, request) => {
-    if (!options.isTrustedSender(event)) return refused;
+    const command = typeof name === 'string' ? name.slice(0, 100) : typeof name;
+    const senderUrl = event.senderFrame?.url ?? null;
+    if (!options.isTrustedSender(event)) {
+      options.onRefused?.({ reason: 'sender', command, code: 'forbidden', senderUrl });
+      return refused;
+    }
     const checked = parseRequest(name, request);
-    if (!checked.ok) return checked;
+    if (!checked.ok) {
+      options.onRefused?.({ reason: 'request', command, code: checked.error.code, senderUrl });
+      return checked;
+    }
+    return forward(checked.name, checked.request);
+  });
+
+  function forward(name: CommandName, request: unknown): Promise<CallResult<unknown>> {
     const id = nextId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -131,22 +184,26 @@ export function startIpcRelay(options: RelayOptions): IpcRelay {
         });
       }, timeoutMs);
       pending.set(id, {
-        name: checked.name,
+        name,
         resolve: (result) => {
           clearTimeout(timer);
-          resolve(result);
+          resolve(result as CallResult<unknown>);
         },
       });
       try {
-        options.core.postMessage({ type: 'call', id, name: checked.name, request: checked.request });
+        options.core.postMessage({ type: 'call', id, name, request });
       } catch {
         pending.get(id)?.resolve(unavailable(failure));
         pending.delete(id);
       }
     });
-  });
+  }
 
   return {
+    async call(name, request) {
+      const checked = parseRequest(name, request);
+      return checked.ok ? forward(checked.name, checked.request) : checked;
+    },
     coreLost() {
       latest.clear();
       const waiting = [...pending.values()];
@@ -184,7 +241,20 @@ const MAX_RESTART_MS = 30_000;
  * Keep one core process running. The returned port always talks to the live core; its message
  * listeners follow each new core; postMessage throws while there is none.
  */
-export function superviseCore(options: SupervisorOptions): { port: CorePortLike; stop(): void } {
+/** How long a quitting app waits for the core to finish its current write and close its file. */
+export const CORE_SHUTDOWN_GRACE_MS = 10_000;
+
+export interface SupervisedCore {
+  port: CorePortLike;
+  /**
+   * Ask the core to shut down (it finishes the write under way, stops its devices and closes the
+   * database), and resolve once it has exited; a core that has not exited after `graceMs` is killed.
+   * No core is started again after this.
+   */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export function superviseCore(options: SupervisorOptions): SupervisedCore {
   const now = options.now ?? Date.now;
   const setTimer = options.setTimer ?? ((fn: () => void, ms: number) => setTimeout(fn, ms));
   const clearTimer = options.clearTimer ?? ((t: unknown) => clearTimeout(t as NodeJS.Timeout));
@@ -193,6 +263,7 @@ export function superviseCore(options: SupervisorOptions): { port: CorePortLike;
   let stopping = false;
   let crashes = 0;
   let timer: unknown = null;
+  let exited: (() => void) | null = null;
 
   const start = () => {
     timer = null;
@@ -203,7 +274,10 @@ export function superviseCore(options: SupervisorOptions): { port: CorePortLike;
     for (const listener of listeners) child.on('message', listener);
     child.once('exit', (code) => {
       if (core === child) core = null;
-      if (stopping) return options.onExit(code, null);
+      if (stopping) {
+        exited?.();
+        return options.onExit(code, null);
+      }
       crashes = now() - started >= CORE_HEALTHY_MS ? 1 : crashes + 1;
       const delay = Math.min(MAX_RESTART_MS, FIRST_RESTART_MS * 2 ** (crashes - 1));
       options.onExit(code, delay);
@@ -223,10 +297,26 @@ export function superviseCore(options: SupervisorOptions): { port: CorePortLike;
         core?.on('message', listener);
       },
     },
-    stop() {
+    stop(graceMs = CORE_SHUTDOWN_GRACE_MS) {
       stopping = true;
       if (timer !== null) clearTimer(timer);
-      core?.kill();
+      const child = core;
+      if (!child) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const killer = setTimer(() => {
+          child.kill();
+          resolve();
+        }, graceMs);
+        exited = () => {
+          clearTimer(killer);
+          resolve();
+        };
+        try {
+          child.postMessage({ type: 'shutdown' });
+        } catch {
+          child.kill();
+        }
+      });
     },
   };
 }

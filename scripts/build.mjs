@@ -7,7 +7,7 @@
 //   dist/core/label-pdf-worker.mjs  the worker thread that draws a label as a PDF
 //   dist/core/utility.cjs the core inside Electron's utility process
 //   dist/electron/*.cjs   the Electron main process and the sandboxed preload
-import { cpSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { build as esbuild } from 'esbuild';
 import { build as vite } from 'vite';
 
@@ -26,7 +26,16 @@ if (only !== 'renderer') {
     target: 'node20',
     sourcemap: true,
     logLevel: 'warning',
-    define: { PACKBENCH_SANDBOX_BUNDLE: JSON.stringify('./sandbox.mjs') },
+    define: {
+      PACKBENCH_SANDBOX_BUNDLE: JSON.stringify('./sandbox.mjs'),
+      // The version a support bundle names.
+      PACKBENCH_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version),
+    },
+  };
+  // import.meta.url does not exist in CommonJS; derive it from __filename.
+  const commonJsModuleUrl = {
+    define: { ...common.define, 'import.meta.url': '__packbenchModuleUrl' },
+    banner: { js: "const __packbenchModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   };
   await Promise.all([
     esbuild({ ...common, entryPoints: ['electron/core/entry/cli.ts'], outfile: 'dist/core/cli.mjs', format: 'esm', packages: 'external' }),
@@ -40,11 +49,10 @@ if (only !== 'renderer') {
       outfile: 'dist/core/utility.cjs',
       format: 'cjs',
       packages: 'external',
-      // import.meta.url does not exist in CommonJS; derive it from __filename.
-      define: { ...common.define, 'import.meta.url': '__packbenchModuleUrl' },
-      banner: { js: "const __packbenchModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+      ...commonJsModuleUrl,
     }),
-    esbuild({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs', external: ['electron'] }),
+    // Main reads the data folder's default from core/paths, which uses import.meta.url.
+    esbuild({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs', external: ['electron'], ...commonJsModuleUrl }),
     // A sandboxed preload may require only 'electron'; everything else is bundled in.
     esbuild({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'], platform: 'browser' }),
   ]);

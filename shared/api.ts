@@ -329,6 +329,14 @@ export const commands = {
       providers: z.array(z.object({ code: z.string(), name: z.string(), services: z.array(z.object({ code: z.string(), name: z.string() })) })),
     }),
   },
+  /**
+   * Save a support bundle in the data folder (logs, versions, devices, queue, settings; no secrets,
+   * customers' names and addresses masked). A shift lead approves.
+   */
+  exportSupportBundle: {
+    request: z.object({ approval: Approval }).strict(),
+    reply: z.object({ file: z.string().min(1), bytes: z.number().int().nonnegative() }),
+  },
 } as const;
 
 /** Events the core pushes: name → payload schema. */

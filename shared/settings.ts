@@ -148,6 +148,15 @@ export const Settings = z.object({
       shippo: z.object({ baseUrl: z.url().default(DEFAULT_CARRIERS.shippo.baseUrl) }).default(DEFAULT_CARRIERS.shippo),
     })
     .default(DEFAULT_CARRIERS),
+  /** The desktop app's window (browser mode ignores it). */
+  desktop: z
+    .object({
+      /** Full screen with no way out but the app's own: for benches nobody should use for anything else. */
+      kiosk: z.boolean().default(false),
+      /** Start Packbench when the computer's user logs in (the installed app only). */
+      startAtLogin: z.boolean().default(false),
+    })
+    .default({ kiosk: false, startAtLogin: false }),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -173,6 +182,7 @@ export const SettingsPatch = z
     packing: sectionPatch(Settings.shape.packing.unwrap()).optional(),
     security: sectionPatch(Settings.shape.security.unwrap()).optional(),
     carriers: sectionPatch(Settings.shape.carriers.unwrap()).optional(),
+    desktop: sectionPatch(Settings.shape.desktop.unwrap()).optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;

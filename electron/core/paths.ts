@@ -1,5 +1,5 @@
 // Where the station keeps its data and finds its built renderer.
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,4 +16,13 @@ export function rendererDir(env: NodeJS.ProcessEnv = process.env): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const candidates = [join(here, '..', 'renderer'), join(here, '..', '..', 'dist', 'renderer')];
   return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[0]!;
+}
+
+/**
+ * Create `dir` (and its parents) readable by its owner only, and close up one an older version left
+ * open to other users of the computer: it holds orders, addresses, the audit log and maybe keys.
+ */
+export function ensureOwnerOnlyDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (process.platform !== 'win32') chmodSync(dir, 0o700);
 }

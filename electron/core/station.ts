@@ -1,5 +1,4 @@
 // Composition root: builds and wires the station's services. Nothing else constructs them.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExceptionView, StationState } from '../../shared/api';
 import type { Handlers } from '../../shared/bridge';
@@ -11,6 +10,10 @@ import { CarrierRegistry } from './carriers/registry';
 import { shipEngineCarrier } from './carriers/shipengine/index';
 import { shippoCarrier } from './carriers/shippo/index';
 import { systemClock, type Clock } from './clock';
+import { ensureOwnerOnlyDir } from './paths';
+import { createStationLog, watchedSecrets, type StationLog } from './logs/station-log';
+import { activeOrderKey } from './logs/order-key';
+import { writeSupportBundle } from './logs/support-bundle';
 import { DeviceManager, type DeviceManagerDeps } from './devices/device-manager';
 import { StationEvents } from './events';
 import { createLabelEncoder } from './labels/label-encoder';
@@ -40,6 +43,8 @@ export interface StationConfig {
   secrets?: SecretStore;
   identity?: IdentityOptions;
   log?: (line: string) => void;
+  /** The structured log; by default JSON lines in <dataDir>/logs, rotating (logs/station-log.ts). */
+  stationLog?: StationLog;
   /** Command-line flags: override the stored settings for this run, not persisted. */
   overrides?: SettingsPatch;
   /** The sandbox passes its Odoo key in memory; a real bench reads it from the secret store. */
@@ -67,16 +72,27 @@ export interface Station {
   readonly pack: PackSession;
   /** Where labels no printer took are saved (browser mode serves their PDFs to the page). */
   readonly lastResortDir: string;
+  /** The structured log (JSON lines in <dataDir>/logs), for the entry points and tests. */
+  readonly stationLog: StationLog;
   /** The settings in force: stored settings plus command-line overrides. */
   effectiveSettings(): Settings;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
+/** The secrets the station reads; a support bundle says which are set, never their values. */
+const SECRET_NAMES = ['odoo.api_key', 'carrier.shipengine.api_key', 'carrier.shippo.api_key'];
+
 export function createStation(config: StationConfig): Station {
   const clock = config.clock ?? systemClock;
-  const log = config.log ?? ((line: string) => console.log(line));
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  ensureOwnerOnlyDir(config.dataDir);
+  const stationLog = config.stationLog ?? createStationLog({ dir: join(config.dataDir, 'logs') });
+  for (const key of [config.odooApiKey, config.carrierApiKeys?.shipengine, config.carrierApiKeys?.shippo]) stationLog.secrets.add(key);
+  const printLine = config.log ?? ((line: string) => console.log(line));
+  const log = (line: string) => {
+    stationLog.logger.info(line);
+    printLine(line);
+  };
   const db = openDatabase(join(config.dataDir, 'station.sqlite'));
   reportHeadErrors(db, log);
   for (const line of secureAuditLog(db, clock)) log(line);
@@ -87,9 +103,11 @@ export function createStation(config: StationConfig): Station {
   const { effective: effectiveSettings, inForce: settingsInForce } = settingsForRun(settings, config.overrides);
   const identities = new Identities(db, clock, config.identity);
   const exceptions = new ExceptionQueue(db, clock);
-  const secrets =
-    config.secrets ??
-    new LayeredSecretStore(new EnvSecretStore(), new FileSecretStore(join(config.dataDir, 'secrets.json')));
+  // Every secret value read is remembered, so no log line or support bundle can carry it.
+  const secrets = watchedSecrets(
+    config.secrets ?? new LayeredSecretStore(new EnvSecretStore(), new FileSecretStore(join(config.dataDir, 'secrets.json'))),
+    stationLog.secrets,
+  );
   const lastResortDir = join(config.dataDir, 'unprinted-labels');
   let stopped = false;
   const preview = new LabelPreview();
@@ -132,6 +150,12 @@ export function createStation(config: StationConfig): Station {
       publishState();
     },
     onError: (error: unknown) => log(`sync: ${error instanceof Error ? error.message : String(error)}`),
+    // One line per outcome, under the order's correlation id (its order key).
+    onOutcome: (row, outcome, error) =>
+      stationLog.forOrder(row.orderKey)[outcome === 'applied' ? 'info' : 'warn'](
+        { outbox: row.id, kind: row.kind, target: row.target, attempts: row.attempts + (outcome === 'retry' ? 1 : 0), ...(error ? { error } : {}) },
+        `${row.kind} ${outcome}`,
+      ),
     onResumed: (target) => {
       if (target === ODOO_TARGET) odoo.resumed();
     },
@@ -250,7 +274,13 @@ export function createStation(config: StationConfig): Station {
   });
 
   const handlers: Handlers = {
-    scan: ({ code }) => bench.scan(code),
+    async scan({ code }) {
+      const reply = await bench.scan(code);
+      // What the scan was taken as, under the open order's key; never the code (a badge is a credential).
+      const key = activeOrderKey(db);
+      (key ? stationLog.forOrder(key) : stationLog.logger).info({ scan: reply.kind, step: reply.state.step }, 'scan');
+      return reply;
+    },
     getState: () => state(),
     listExceptions: ({ state: which }) => ({ items: exceptions.list(which) }),
     resolveException({ id, resolution, note, approval }): ExceptionView {
@@ -286,6 +316,25 @@ export function createStation(config: StationConfig): Station {
     carrierServices: () => ({ providers: carriers.offered() }),
     login: ({ badge }) => bench.login(badge),
     logout: () => bench.logout(),
+    async exportSupportBundle({ approval }) {
+      bench.withApproval(approval, 'exportSupportBundle', 'support-bundle', () => undefined);
+      const secretStatus: Record<string, 'set' | 'not set'> = {};
+      for (const name of SECRET_NAMES) secretStatus[name] = (await secrets.get(name)) ? 'set' : 'not set';
+      const saved = writeSupportBundle({
+        db,
+        dataDir: config.dataDir,
+        now: new Date(clock.now()),
+        bench: effectiveSettings().bench.name,
+        mode: config.mode,
+        logFiles: stationLog.file.paths(),
+        secrets: stationLog.secrets,
+        secretStatus,
+        events: events.snapshot(),
+        settings: effectiveSettings(),
+      });
+      stationLog.logger.info({ bytes: saved.bytes }, 'support bundle exported');
+      return saved;
+    },
   };
 
   return {
@@ -299,6 +348,7 @@ export function createStation(config: StationConfig): Station {
     secrets,
     pack,
     lastResortDir,
+    stationLog,
     effectiveSettings,
     async start() {
       await odoo.connect();
@@ -320,6 +370,7 @@ export function createStation(config: StationConfig): Station {
       await devicesStopped;
       writeAuditHead(db);
       db.close();
+      stationLog.close();
     },
   };
 }

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type R
 import type { PrinterEvent, ScaleEvent, SettingsInForce, StationApi } from '../../shared/api';
 import { BAUD_RATES } from '../../shared/settings';
 import { useApproval } from './Approval';
+import { SupportBundleExport } from './SupportBundle';
 import { formatGrams } from './station/format';
 import {
   draftOf,
@@ -10,6 +11,7 @@ import {
   refusalOf,
   SCALE_PROTOCOLS,
   ScanBurst,
+  type BooleanPath,
   type Draft,
   type FieldPath,
   type Refusal,
@@ -156,7 +158,7 @@ export function SettingsPanel({
   };
 
   const input = (
-    path: Exclude<FieldPath, 'packing.verifyItems'>,
+    path: Exclude<FieldPath, BooleanPath>,
     options: { placeholder?: string; numeric?: boolean; wide?: boolean } = {},
   ) => (
     <input
@@ -267,7 +269,7 @@ export function SettingsPanel({
   );
   const scope = odoo.scope;
   /** A setting chosen from a list: [value as the draft holds it, words for the lead]. */
-  const select = (path: Exclude<FieldPath, 'packing.verifyItems'>, choices: readonly (readonly [string, string])[], disabled?: boolean) => (
+  const select = (path: Exclude<FieldPath, BooleanPath>, choices: readonly (readonly [string, string])[], disabled?: boolean) => (
     <select
       id={`setting-${path}`}
       value={draft[path]}
@@ -469,6 +471,20 @@ export function SettingsPanel({
           {field('carriers.default.service', input('carriers.default.service', { placeholder: 'standard' }))}
         </fieldset>
 
+        <fieldset>
+          <legend>Desktop app</legend>
+          {(['desktop.kiosk', 'desktop.startAtLogin'] as const).map((path) => (
+            <div key={path} className={`field checkbox${isChanged(path) ? ' is-changed' : ''}`}>
+              <label>
+                <input type="checkbox" checked={draft[path]} onChange={(e) => edit(path, e.target.checked)} data-testid={`setting-${path}`} />
+                {FIELDS[path].label}
+                {isChanged(path) && <span className="changed-mark"> · changed</span>}
+              </label>
+            </div>
+          ))}
+          <div className="field-note">These apply to the installed desktop app, as soon as they are saved; a browser ignores them.</div>
+        </fieldset>
+
         <footer className="settings-save">
           <div>
             <span className="changes" data-testid="settings-changes">
@@ -493,6 +509,7 @@ export function SettingsPanel({
           </div>
         </footer>
       </form>
+      <SupportBundleExport station={station} />
     </aside>
   );
 }

@@ -2,7 +2,7 @@
 // sandbox printer, a change refused for a wrong PIN and saved with the right one, a bad printer
 // address refused in the schema's words, and a scan kept out of the form.
 // The default carrier and its service are chosen there too.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootStation, parseFlags, TRAINING_LEAD_PIN, TRAINING_PACKER_BADGE, type BootedStation } from '../../electron/core/entry/boot';
@@ -183,5 +183,22 @@ describe('settings in the browser', () => {
     expect(after).toEqual({ ...before, default: { provider: 'shipengine', service: 'sandbox_ground' } });
     // The sandbox's Odoo carriers still go to the sandbox providers.
     expect(after.byOdooCarrier.map((m) => m.provider)).toEqual(['shipengine', 'shippo', 'odoo']);
+  });
+
+  it('exports a support bundle with a lead’s PIN and says where the file is', async () => {
+    await settings.open();
+    await bench.page.getByTestId('support-bundle-start').click();
+    const section = bench.page.getByTestId('support-bundle');
+    await section.getByTestId('approval-pin').fill(TRAINING_LEAD_PIN);
+    await bench.page.getByTestId('support-bundle-export').click();
+    const notice = bench.page.getByTestId('support-bundle-notice');
+    await notice.filter({ hasText: 'Give this file to support.' }).waitFor();
+    const file = /^Saved (.+\.json) \(\d+ KB\)/.exec((await notice.textContent()) ?? '')?.[1] ?? '';
+    expect(file.startsWith(booted.dataDir)).toBe(true);
+    const bundle = JSON.parse(readFileSync(file, 'utf8')) as { format: string; mode: string };
+    expect(bundle).toMatchObject({ format: 'packbench-support-bundle/1', mode: 'training' });
+    expect(await section.getByTestId('approval-pin').count()).toBe(0); // the approval was spent and is gone
+    await section.scrollIntoViewIfNeeded();
+    await bench.page.screenshot({ path: join(ARTIFACTS, 'settings-support-bundle.png') });
   });
 });

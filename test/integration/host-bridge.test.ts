@@ -48,6 +48,7 @@ function fakeHandlers(): Handlers {
     login: () => ({ ...state, packer: { id: 1, name: 'Ana', role: 'packer' } }),
     // Breaks the reply contract on purpose.
     logout: () => ({ nope: true }) as unknown as StationState,
+    exportSupportBundle: () => ({ file: '/data/support/bundle.json', bytes: 1 }),
   };
 }
 

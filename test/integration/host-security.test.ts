@@ -35,6 +35,7 @@ function fakeHandlers(): Handlers {
     detectScale: () => ({ ok: false, message: 'No scale port is set up.', found: null }),
     login: () => state,
     logout: () => state,
+    exportSupportBundle: () => ({ file: '/data/support/bundle.json', bytes: 1 }),
   };
 }
 

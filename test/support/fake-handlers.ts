@@ -41,5 +41,6 @@ export function fakeHandlers(calls: string[] = []): Handlers {
     detectScale: () => (note('detectScale'), { ok: false, message: 'No scale port is set up.', found: null }),
     login: () => (note('login'), sampleState),
     logout: () => (note('logout'), sampleState),
+    exportSupportBundle: () => (note('exportSupportBundle'), { file: '/data/support/bundle.json', bytes: 1 }),
   };
 }

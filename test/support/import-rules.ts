@@ -19,6 +19,8 @@ export const packageClasses: Record<string, PackageClass> = {
   'pdf-lib': 'core',
   mupdf: 'core',
   ws: 'core',
+  // structured logs, rotating in the data folder (the core and the Electron main process)
+  pino: 'core',
   // the carrier sandboxes check every request and reply against the providers' OpenAPI documents
   ajv: 'core',
   'ajv-formats': 'core',
@@ -51,6 +53,9 @@ export const packageClasses: Record<string, PackageClass> = {
   vite: 'tooling',
   vitest: 'tooling',
   'zxing-wasm': 'tooling',
+  // npm run security, and the packaged app's fuses
+  '@doyensec/electronegativity': 'tooling',
+  '@electron/fuses': 'tooling',
 };
 
 /** Which package classes each side may import at run time. */

@@ -164,19 +164,33 @@ describe('IPC relay', () => {
 });
 
 describe('trustedSender', () => {
-  const trusted = trustedSender(() => 7, 'file:///opt/packbench/renderer/index.html');
+  const mainFrame = { url: 'app://packbench/index.html' };
+  const trusted = trustedSender(() => ({ id: 7, mainFrame }), 'app://packbench');
 
-  it('accepts our window showing our page, with or without a fragment', () => {
-    expect(trusted({ sender: { id: 7 }, senderFrame: { url: 'file:///opt/packbench/renderer/index.html' } })).toBe(true);
-    expect(trusted({ sender: { id: 7 }, senderFrame: { url: 'file:///opt/packbench/renderer/index.html#lead' } })).toBe(true);
+  it('accepts our window main frame showing a page of our origin, any path or fragment', () => {
+    expect(trusted({ sender: { id: 7 }, senderFrame: mainFrame })).toBe(true);
+    mainFrame.url = 'app://packbench/index.html#lead';
+    expect(trusted({ sender: { id: 7 }, senderFrame: mainFrame })).toBe(true);
+    mainFrame.url = 'app://packbench/settings';
+    expect(trusted({ sender: { id: 7 }, senderFrame: mainFrame })).toBe(true);
   });
 
-  it('refuses another window, another page, and a frame that is gone', () => {
-    expect(trusted({ sender: { id: 8 }, senderFrame: { url: 'file:///opt/packbench/renderer/index.html' } })).toBe(false);
-    expect(trusted({ sender: { id: 7 }, senderFrame: { url: 'file:///tmp/evil.html' } })).toBe(false);
-    expect(trusted({ sender: { id: 7 }, senderFrame: { url: 'https://evil.example/#file:///opt/packbench/renderer/index.html' } })).toBe(false);
-    expect(trusted({ sender: { id: 7 }, senderFrame: { url: 'file:///opt/packbench/renderer/index.html?x=1' } })).toBe(false);
+  it('refuses another window, a sub-frame, another origin, and a frame that is gone', () => {
+    mainFrame.url = 'app://packbench/index.html';
+    expect(trusted({ sender: { id: 8 }, senderFrame: mainFrame })).toBe(false);
+    expect(trusted({ sender: { id: 7 }, senderFrame: { url: 'app://packbench/index.html' } })).toBe(false);
     expect(trusted({ sender: { id: 7 }, senderFrame: null })).toBe(false);
+    for (const url of [
+      'file:///opt/packbench/renderer/index.html',
+      'https://evil.example/#app://packbench/index.html',
+      'app://packbench.evil.example/index.html',
+      'app://evil@packbench/index.html',
+      'app://packbench:81/index.html',
+      'not a url',
+    ]) {
+      mainFrame.url = url;
+      expect(trusted({ sender: { id: 7 }, senderFrame: mainFrame }), url).toBe(false);
+    }
   });
 });
 
@@ -259,13 +273,29 @@ describe('superviseCore', () => {
     expect(f.exits.at(-1)).toEqual([1, 500]);
   });
 
-  it('stops for good when the app quits: the core is killed and not started again', () => {
+  it('asks the core to shut down when the app quits, waits for it, and starts none again', async () => {
     const f = fakeCores();
-    f.supervisor.stop();
-    expect(f.cores[0]!.killed).toBe(true);
+    let done = false;
+    const stopped = f.supervisor.stop(10_000).then(() => (done = true));
+    expect(f.cores[0]!.posted).toEqual([{ type: 'shutdown' }]);
+    expect(f.cores[0]!.killed).toBe(false);
+    await Promise.resolve();
+    expect(done).toBe(false); // still closing its database
     f.cores[0]!.exit(0);
+    await stopped;
+    expect(f.cores[0]!.killed).toBe(false);
     expect(f.exits).toEqual([[0, null]]);
     f.advance(60_000);
     expect(f.cores).toHaveLength(1);
+  });
+
+  it('kills a core that has not shut down within the grace period', async () => {
+    const f = fakeCores();
+    const stopped = f.supervisor.stop(10_000);
+    f.advance(9_999);
+    expect(f.cores[0]!.killed).toBe(false);
+    f.advance(1);
+    await stopped;
+    expect(f.cores[0]!.killed).toBe(true);
   });
 });

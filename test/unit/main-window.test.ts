@@ -1,83 +1,12 @@
-// electron/main.ts against a fake of the electron module (the runtime is not installed here): the
-// window's security settings, what it refuses, the relay's sender check, and a core that dies.
-import type { EventEmitter } from 'node:events';
+// electron/main.ts against a recording fake of the electron module (the runtime is not installed
+// here): the window's security settings, the app:// page and its CSP, what it refuses, the relay's
+// sender check, and a core that dies. main-packaged.test.ts loads it as an installed app.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { fake, type FakeCore, type FakeWindow } from '../support/fake-electron';
 
-interface FakeWindow {
-  options: { webPreferences: Record<string, unknown> };
-  loadURL: ReturnType<typeof vi.fn>;
-  handlers: Map<string, (event: { preventDefault(): void }) => void>;
-  openHandler: (() => { action: string }) | null;
-  sent: unknown[][];
-}
-
-const fake = vi.hoisted(() => ({
-  windows: [] as unknown[],
-  cores: [] as unknown[],
-  forks: [] as { path: string; args: string[]; options: Record<string, unknown> }[],
-  ipc: new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>(),
-  permissionRequest: null as null | ((wc: unknown, permission: string, callback: (granted: boolean) => void) => void),
-  permissionCheck: null as null | ((...args: unknown[]) => boolean),
-  calls: [] as string[],
-}));
-
-vi.mock('electron', async () => {
-  const { EventEmitter: Emitter } = await import('node:events');
-  class BrowserWindow {
-    options: unknown;
-    handlers = new Map<string, (event: { preventDefault(): void }) => void>();
-    openHandler: (() => { action: string }) | null = null;
-    sent: unknown[][] = [];
-    loadURL = vi.fn(async () => {});
-    webContents = {
-      id: 41,
-      on: (event: string, handler: (event: { preventDefault(): void }) => void) => this.handlers.set(event, handler),
-      setWindowOpenHandler: (handler: () => { action: string }) => (this.openHandler = handler),
-      send: (...args: unknown[]) => this.sent.push(args),
-    };
-    constructor(options: unknown) {
-      fake.calls.push('BrowserWindow');
-      this.options = options;
-      fake.windows.push(this);
-    }
-    isDestroyed() {
-      return false;
-    }
-  }
-  const app = Object.assign(new Emitter(), {
-    isPackaged: false,
-    enableSandbox: () => fake.calls.push('enableSandbox'),
-    whenReady: () => Promise.resolve(),
-    quit: vi.fn(),
-    exit: vi.fn(),
-  });
-  return {
-    app,
-    BrowserWindow,
-    ipcMain: {
-      handle: (channel: string, listener: (event: unknown, ...args: unknown[]) => Promise<unknown>) => fake.ipc.set(channel, listener),
-      removeHandler: (channel: string) => fake.ipc.delete(channel),
-    },
-    session: {
-      defaultSession: {
-        setPermissionRequestHandler: (h: typeof fake.permissionRequest) => (fake.permissionRequest = h),
-        setPermissionCheckHandler: (h: typeof fake.permissionCheck) => (fake.permissionCheck = h),
-      },
-    },
-    utilityProcess: {
-      fork: (path: string, args: string[], options: Record<string, unknown>) => {
-        fake.forks.push({ path, args, options });
-        const core = Object.assign(new Emitter(), { posted: [] as unknown[], postMessage: (m: unknown) => core.posted.push(m), kill: vi.fn(() => true) });
-        fake.cores.push(core);
-        return core;
-      },
-    },
-  };
-});
-
-type FakeCore = EventEmitter & { posted: { id: number; name: string }[]; kill: ReturnType<typeof vi.fn> };
+vi.mock('electron', async () => (await import('../support/fake-electron')).electronModule);
 
 let window: FakeWindow;
 const rendererUrl = () => window.loadURL.mock.calls[0]![0] as string;
@@ -91,7 +20,16 @@ beforeAll(async () => {
 
 describe('Electron main process', () => {
   it('turns the renderer sandbox on for every process, before the window exists', () => {
-    expect(fake.calls.slice(0, 2)).toEqual(['enableSandbox', 'BrowserWindow']);
+    expect(fake.calls.slice(0, 3)).toEqual(['enableSandbox', 'registerSchemesAsPrivileged', 'BrowserWindow']);
+  });
+
+  it('registers app:// before the app is ready as a standard, secure scheme, and nothing looser', () => {
+    expect(fake.privilegedSchemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  });
+
+  it('keeps DevTools and the default menu while developing (not an installed app)', () => {
+    expect(window.options.webPreferences.devTools).toBe(true);
+    expect(fake.applicationMenu).toBeUndefined();
   });
 
   it('isolates the page: context isolation, sandbox, no Node anywhere, web security, the bundled preload', () => {
@@ -113,21 +51,21 @@ describe('Electron main process', () => {
     }
   });
 
-  it('loads the built renderer from a file, and refuses navigation, redirects, web views and new windows', () => {
-    expect(rendererUrl()).toMatch(/^file:\/\/.*\/renderer\/index\.html$/);
+  it('loads the page from app://packbench, and refuses navigation, redirects, web views and new windows', () => {
+    expect(rendererUrl()).toBe('app://packbench/index.html');
     for (const event of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
       const preventDefault = vi.fn();
       window.handlers.get(event)!({ preventDefault });
       expect(preventDefault, event).toHaveBeenCalled();
     }
-    expect(window.openHandler!()).toEqual({ action: 'deny' });
+    expect(window.openHandler!({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
   });
 
   it('grants no permission (camera, notifications, serial, …) to the page', () => {
     const callback = vi.fn();
     fake.permissionRequest!(null, 'media', callback);
     expect(callback).toHaveBeenCalledWith(false);
-    expect(fake.permissionCheck!(null, 'notifications', 'file://', {})).toBe(false);
+    expect(fake.permissionCheck!(null, 'notifications', 'app://packbench', {})).toBe(false);
   });
 
   it('passes the command-line flags to the core, and starts it in a utility process', () => {
@@ -137,24 +75,75 @@ describe('Electron main process', () => {
     expect(fake.forks[0]!.options).toMatchObject({ serviceName: 'packbench-core' });
   });
 
-  it('relays calls only from its own window showing its own page', async () => {
+  it('relays calls only from its own window, its main frame, showing a page of app://packbench', async () => {
     const call = fake.ipc.get('station:call')!;
     const core = fake.cores[0] as FakeCore;
-    const foreign = await call({ sender: { id: 99 }, senderFrame: { url: rendererUrl() } }, 'getState', {});
-    const otherPage = await call({ sender: { id: 41 }, senderFrame: { url: 'https://evil.example/' } }, 'getState', {});
-    expect(foreign).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    expect(otherPage).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const mainFrame = window.webContents.mainFrame;
+    const foreign = await call({ sender: { id: 99 }, senderFrame: mainFrame }, 'getState', {});
+    // An iframe inside our page, even one of our own origin, is not the page.
+    const subFrame = await call({ sender: { id: 41 }, senderFrame: { url: 'app://packbench/index.html' } }, 'getState', {});
+    // Our main frame after it was taken elsewhere (navigation is refused, but the check holds anyway).
+    mainFrame.url = 'file:///tmp/evil.html';
+    const otherPage = await call({ sender: { id: 41 }, senderFrame: mainFrame }, 'getState', {});
+    mainFrame.url = 'app://packbench.evil.example/index.html';
+    const lookalike = await call({ sender: { id: 41 }, senderFrame: mainFrame }, 'getState', {});
+    mainFrame.url = rendererUrl();
+    const gone = await call({ sender: { id: 41 }, senderFrame: null }, 'getState', {});
+    for (const refused of [foreign, subFrame, otherPage, lookalike, gone]) expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(core.posted).toEqual([]);
-    const unknown = await call({ sender: { id: 41 }, senderFrame: { url: rendererUrl() } }, 'runShell', { cmd: 'id' });
+    const unknown = await call({ sender: { id: 41 }, senderFrame: mainFrame }, 'runShell', { cmd: 'id' });
     expect(unknown).toMatchObject({ ok: false, error: { code: 'unknown_command' } });
+    const malformed = await call({ sender: { id: 41 }, senderFrame: mainFrame }, 'scan', { code: { $gt: '' } });
+    expect(malformed).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(core.posted).toEqual([]);
+    // Each refusal is logged, naming the command and why, never the request's content.
+    const logged = warn.mock.calls.map((c) => c.join(' '));
+    warn.mockRestore();
+    expect(logged).toHaveLength(7);
+    expect(logged.filter((l) => l.includes('"reason":"sender"'))).toHaveLength(5);
+    expect(logged.at(-2)).toMatch(/"reason":"request".*"command":"runShell".*"code":"unknown_command"/);
+    expect(logged.at(-1)).toMatch(/"command":"scan".*"code":"bad_request"/);
+    expect(logged.join('\n')).not.toContain('$gt');
+  });
+
+  it('serves the page over app:// with a strict Content-Security-Policy header', async () => {
+    const handler = fake.protocolHandlers.get('app')!;
+    const page = await handler(new Request('app://packbench/index.html'));
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('<div id="root">');
+    const csp = new Map(
+      page.headers.get('content-security-policy')!.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]),
+    );
+    expect(csp.get('default-src')).toEqual(["'self'"]);
+    expect(csp.get('script-src')).toEqual(["'self'"]);
+    expect(csp.get('connect-src')).toEqual(["'self'"]);
+    expect(csp.get('object-src')).toEqual(["'none'"]);
+    expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
+    expect(page.headers.get('content-security-policy')).not.toMatch(/unsafe-inline|unsafe-eval|https?:|file:|\*/);
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('serves nothing outside the built renderer, and nothing for another host', async () => {
+    const handler = fake.protocolHandlers.get('app')!;
+    for (const url of [
+      'app://packbench/%2e%2e/package.json',
+      'app://packbench/..%2fpackage.json',
+      'app://packbench/../package.json',
+      'app://other/index.html',
+      'app://packbench/.hidden',
+    ]) {
+      expect((await handler(new Request(url))).status, url).toBe(404);
+    }
+    expect((await handler(new Request('app://packbench/index.html', { method: 'POST', body: 'x' }))).status).toBe(405);
   });
 
   it('answers a waiting call when the core dies, and starts a new core that takes the next call', async () => {
     vi.useFakeTimers();
     try {
       const call = fake.ipc.get('station:call')!;
-      const trusted = { sender: { id: 41 }, senderFrame: { url: rendererUrl() } };
+      const trusted = { sender: { id: 41 }, senderFrame: window.webContents.mainFrame };
       const first = fake.cores[0] as FakeCore;
       const waiting = call(trusted, 'getState', {});
       expect(first.posted).toHaveLength(1);
@@ -179,7 +168,7 @@ describe('Electron main process', () => {
 });
 
 describe('the page the window loads', () => {
-  // A file:// page has no response headers: its Content-Security-Policy is the meta tag.
+  // The page's own meta policy applies on top of the app:// header (and alone in a plain browser).
   const html = readFileSync(join(__dirname, '..', '..', 'renderer', 'index.html'), 'utf8');
   const csp = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1] ?? '';
   const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));

@@ -28,6 +28,15 @@ describe('SettingsPatch', () => {
 });
 
 describe('settings form', () => {
+  it('turns kiosk mode on alone: the desktop section patch names only that field', () => {
+    const saved = defaultSettings();
+    expect(saved.desktop).toEqual({ kiosk: false, startAtLogin: false });
+    const { patch, changed } = patchOf(saved, { ...draftOf(saved), 'desktop.kiosk': true });
+    expect(patch).toEqual({ desktop: { kiosk: true } });
+    expect(changed).toEqual(['desktop.kiosk']);
+    expect(applySettingsPatch(saved, SettingsPatch.parse(patch)).desktop).toEqual({ kiosk: true, startAtLogin: false });
+  });
+
   it('offers exactly the scale protocols the core knows', () => {
     expect(SCALE_PROTOCOLS.map((p) => p.name).sort()).toEqual([...scaleProtocolNames].sort());
   });

@@ -69,12 +69,17 @@ export function sessionCookie(port: number, id: string): string {
 export const connectSources = (port: number) => `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`;
 
 export function contentSecurityPolicy(port: number): string {
+  return pageContentSecurityPolicy(connectSources(port));
+}
+
+/** The page's policy, served by the browser-mode host and the desktop window's app:// protocol alike. */
+export function pageContentSecurityPolicy(connectSrc: string): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data: blob:",
-    connectSources(port),
+    connectSrc,
     "object-src 'none'",
     "base-uri 'none'",
     "frame-ancestors 'none'",

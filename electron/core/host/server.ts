@@ -9,6 +9,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { EventName } from '../../../shared/api';
 import { dispatch, type Handlers } from '../../../shared/bridge';
 import type { StationEvents } from '../events';
+import { contentTypeOf } from './content-types';
 import { isLastResortName, LAST_RESORT_PREFIX } from './files';
 import {
   SessionGate,
@@ -50,21 +51,6 @@ export interface RunningHost {
 const BODY_LIMIT = 64 * 1024;
 /** A page that stops reading events is dropped rather than buffered without bound. */
 const MAX_BUFFERED = 4 * 1024 * 1024;
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.wasm': 'application/wasm',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 const UNAUTHORISED = {
   code: 'unauthorized',
@@ -179,7 +165,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     // reach its event socket on this port, and only that: a meta CSP and the header both apply.
     if (file === indexFile) body = Buffer.from(body.toString('utf8').replace(/connect-src [^;"]*/, connectSources(port)), 'utf8');
     res.statusCode = 200;
-    res.setHeader('Content-Type', CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream');
+    res.setHeader('Content-Type', contentTypeOf(path.extname(file)));
     res.setHeader('Content-Length', body.length);
     res.setHeader('Cache-Control', 'no-cache');
     res.end(method === 'HEAD' ? undefined : body);

@@ -1,4 +1,5 @@
 // The station's SQLite file: one writer connection per process, WAL, synchronous=FULL, foreign keys.
+import { chmodSync, closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { auditCommitted } from './audit-head';
 import { migrate, type Migration } from './migrate';
@@ -12,6 +13,7 @@ export interface OpenOptions {
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
+  if (!options.readonly && file !== ':memory:') ownerOnlyFile(file);
   const db = new Database(file, { readonly: options.readonly ?? false });
   if (!options.readonly) {
     db.pragma('journal_mode = WAL');
@@ -29,4 +31,13 @@ export function inTransaction<T>(db: Db, fn: () => T): T {
   const result = db.transaction(fn).immediate();
   auditCommitted(db);
   return result;
+}
+
+/**
+ * Create the file owner-only (0600) before SQLite does (it would follow the umask, usually 0644), or
+ * close up one an older version left readable. SQLite gives the WAL and shm files the same mode.
+ */
+function ownerOnlyFile(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  if (process.platform !== 'win32') chmodSync(file, 0o600);
 }

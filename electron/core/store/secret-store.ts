@@ -62,6 +62,11 @@ export class FileSecretStore implements SecretStore {
     renameSync(tmp, this.file);
   }
 
+  /** Every secret in the file (to move them into the keychain on the first desktop start). */
+  entries(): [string, string][] {
+    return Object.entries(this.read());
+  }
+
   async get(name: string): Promise<string | null> {
     return this.read()[SecretName.parse(name)] ?? null;
   }
@@ -75,11 +80,11 @@ export class FileSecretStore implements SecretStore {
   }
 }
 
-/** Environment first (so an operator can override), then the file. Writes go to the file. */
+/** Environment first (so an operator can override), then the file (or the keychain). Writes go to the latter. */
 export class LayeredSecretStore implements SecretStore {
   constructor(
     private readonly env: EnvSecretStore,
-    private readonly file: FileSecretStore,
+    private readonly file: SecretStore,
   ) {}
   async get(name: string): Promise<string | null> {
     return (await this.env.get(name)) ?? (await this.file.get(name));

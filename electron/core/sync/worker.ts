@@ -49,7 +49,11 @@ export interface SyncWorkerOptions {
   onResumed?: (target: string) => void;
   /** Where the loop reports errors it survives; default console.error. */
   onError?: (error: unknown) => void;
+  /** What became of each applied row, once committed (the station logs it under the row's order key). */
+  onOutcome?: (row: OutboxRow, outcome: RowOutcome, error: string | null) => void;
 }
+
+export type RowOutcome = 'applied' | 'retry' | 'dead' | 'auth';
 
 export interface RunSummary {
   applied: number;
@@ -82,6 +86,7 @@ export class SyncWorker {
   private readonly onChange: (() => void) | undefined;
   private readonly onResumed: ((target: string) => void) | undefined;
   private readonly onError: (error: unknown) => void;
+  private readonly onOutcome: SyncWorkerOptions['onOutcome'];
   private readonly alerts: SyncAlerts;
 
   /** Handlers by (kind, target): one kind may go to several targets (each carrier its own). */
@@ -117,6 +122,7 @@ export class SyncWorker {
     this.onChange = options.onChange;
     this.onResumed = options.onResumed;
     this.onError = options.onError ?? ((error) => console.error('sync worker:', error));
+    this.onOutcome = options.onOutcome;
 
     // An open auth alert survives a restart, and so does the stop: retrying refused credentials
     // after every restart would get the bench's address locked out.
@@ -302,6 +308,7 @@ export class SyncWorker {
   private commit(handler: SyncTarget, rows: OutboxRow[], results: ApplyResult[], summary: RunSummary): void {
     const newlyStopped = new Map<string, string>();
     const counts = { applied: 0, retried: 0, dead: 0 };
+    const outcomes: [OutboxRow, RowOutcome, string | null][] = [];
     inTransaction(this.db, () => {
       const now = this.clock.now();
       rows.forEach((row, i) => {
@@ -313,14 +320,17 @@ export class SyncWorker {
             // The target answers again after failing: its other rows stop waiting out their backoff.
             this.backUp(row.target);
             counts.applied++;
+            outcomes.push([row, 'applied', null]);
             break;
           case 'permanent':
             this.alerts.deadLetter(handler, row, result.error, result.title, result.exceptionKind, result.context);
             counts.dead++;
+            outcomes.push([row, 'dead', result.error]);
             break;
           case 'auth': {
             // Not a failed attempt of this row: it goes back as it was, due as soon as resumed.
             markPending(this.db, this.clock, row.id, now);
+            outcomes.push([row, 'auth', result.error]);
             if (!this.stopped.has(row.target) && !newlyStopped.has(row.target)) {
               newlyStopped.set(row.target, this.alerts.raiseAuth(handler, row, result.error));
             }
@@ -337,6 +347,7 @@ export class SyncWorker {
             });
             markPending(this.db, this.clock, row.id, now + Math.max(retryAfter, delay), { error });
             counts.retried++;
+            outcomes.push([row, 'retry', error]);
           }
         }
       });
@@ -350,6 +361,13 @@ export class SyncWorker {
     summary.applied += counts.applied;
     summary.retried += counts.retried;
     summary.dead += counts.dead;
+    for (const [row, outcome, error] of outcomes) {
+      try {
+        this.onOutcome?.(row, outcome, error);
+      } catch (failure) {
+        this.onError(failure);
+      }
+    }
     this.notify();
   }
 

@@ -44,13 +44,18 @@ export const FIELDS = {
     kind: 'text',
     problem: 'Enter the service code the carrier uses, such as standard, ups_ground or usps_priority.',
   },
+  'desktop.kiosk': { label: 'Kiosk mode: full screen, nothing else on this computer', kind: 'boolean' },
+  'desktop.startAtLogin': { label: 'Start Packbench when this computer’s user logs in', kind: 'boolean' },
 } as const satisfies Record<string, FieldSpec>;
 
 export type FieldPath = keyof typeof FIELDS;
 export const FIELD_PATHS = Object.keys(FIELDS) as FieldPath[];
 
-/** What the form holds: text as typed, except the one checkbox. */
-export type Draft = { [P in FieldPath]: P extends 'packing.verifyItems' ? boolean : string };
+/** The checkboxes. */
+export type BooleanPath = { [P in FieldPath]: (typeof FIELDS)[P]['kind'] extends 'boolean' ? P : never }[FieldPath];
+
+/** What the form holds: text as typed, except the checkboxes. */
+export type Draft = { [P in FieldPath]: P extends BooleanPath ? boolean : string };
 
 /** The section, the object inside it (or null) and the field. */
 function split(path: FieldPath): [keyof Settings, string | null, string] {
