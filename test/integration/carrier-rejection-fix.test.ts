@@ -95,8 +95,8 @@ describe('a label the carrier refused, fixed by the shift lead', { timeout: 60_0
   let names: string[];
 
   it('parks the refused order at once with the carrier’s reason, and the packer packs another order meanwhile', async () => {
-    names = shipEngineOrders(4);
-    expect(names).toHaveLength(4);
+    names = shipEngineOrders(5);
+    expect(names).toHaveLength(5);
     for (const name of names.slice(0, 2)) readdress(name, '1011');
     const local = odoo().state.sampleNames().find((n) => [false, 2, 3].includes(pickingOf(n).carrier_id as number | false))!;
 
@@ -228,5 +228,24 @@ describe('a label the carrier refused, fixed by the shift lead', { timeout: 60_0
     expect(printed.label).toMatchObject({ carrier: 'Local delivery', trackingNumber: expect.stringMatching(/^PB/) });
     // ShipEngine was not asked again.
     expect(shipengine().labelRequests).toHaveLength(asked);
+  });
+
+  it('drops a refused label request: the order ends, is not left waiting on the shelf, and can be packed again', async () => {
+    const name = names[4]!;
+    shipengine().setKnobs({ rejectAddress: { field: 'city' } });
+    await packOrder(name);
+    await untilState('the refusal on screen', (s) => s.nextAction.startsWith(`ShipEngine refused the label for ${name}`));
+    shipengine().setKnobs({ rejectAddress: false });
+    const refusal = openRefusal(name)!;
+    expect(refusal.choices).toContain('discard');
+    const dropped = await call('resolveException', { id: refusal.id, resolution: 'discard', note: 'Customer cancelled by phone', approval: leadPin(TRAINING_LEAD_PIN) });
+    expect(dropped.ok, dropped.ok ? '' : dropped.error.message).toBe(true);
+    await untilState('the order off the screen', (s) => s.step === 'idle');
+    expect(station().exceptions.list('open').filter((e) => e.orderRef === name)).toEqual([]);
+    // Scanned again it opens to be packed, not "its label is on its way".
+    const bought = shipengine().purchases.length;
+    await packOrder(name);
+    await untilState(`${name} printed`, (s) => s.order?.name === name && s.label?.printState === 'confirmed', 30_000);
+    expect(shipengine().purchases).toHaveLength(bought + 1);
   });
 });

@@ -22,6 +22,8 @@ import { addressNoteRow, carrierTarget, CreateLabelPayload } from './effects';
 export const FIX_ADDRESS = 'fix_address';
 export const CHANGE_SERVICE = 'change_service';
 export const SEND_BACK = 'send_back';
+/** Drop the refused label request: the order ends here (sent back to be packed again if it still has to go). */
+export const DROP = 'discard';
 
 /** What a fix carries beyond its name (the fixRejectedShipment command fills it in). */
 const FixInput = z.object({
@@ -35,7 +37,7 @@ const FixInput = z.object({
 export function offerRejectionFixes(ctx: PackContext): void {
   const { exceptions } = ctx.deps;
   exceptions.onRaised('carrier_rejection', (exception) => refused(ctx, exception));
-  exceptions.onResolve('carrier_rejection', [FIX_ADDRESS, CHANGE_SERVICE, SEND_BACK], (exception, resolution, by) =>
+  exceptions.onResolve('carrier_rejection', [FIX_ADDRESS, CHANGE_SERVICE, SEND_BACK, DROP], (exception, resolution, by) =>
     resolveRejection(ctx, exception, resolution, by),
   );
 }
@@ -69,7 +71,15 @@ function refused(ctx: PackContext, exception: ExceptionView): void {
 /** Runs inside the resolve transaction (with the lead's approval spent in it). */
 function resolveRejection(ctx: PackContext, exception: ExceptionView, resolution: string, by: { actor: string; note: string | null; input?: unknown }): void {
   const found = refusedShipment(ctx, exception);
-  if (!found || found.shipment.status !== 'awaiting_label') {
+  const waiting = found?.shipment.status === 'awaiting_label';
+  if (resolution === DROP) {
+    // With its order still on the shelf, dropping the request ends the order as sending it back does.
+    if (waiting) sendBack(ctx, exception, found.shipment, by);
+    else if (typeof exception.context.outboxId === 'number') discardDead(ctx.deps.db, ctx.deps.clock, exception.context.outboxId, by.actor, { exceptionId: exception.id });
+    setImmediate(() => ctx.deps.changed());
+    return;
+  }
+  if (!found || !waiting) {
     throw new StationFault('not_fixable', `${exception.orderRef ?? 'This order'} has no shipment waiting for a label any more: drop this, and pack the order again if it still has to go.`);
   }
   if (resolution === SEND_BACK) sendBack(ctx, exception, found.shipment, by);
