@@ -95,8 +95,8 @@ describe('a label the carrier refused, fixed by the shift lead', { timeout: 60_0
   let names: string[];
 
   it('parks the refused order at once with the carrier’s reason, and the packer packs another order meanwhile', async () => {
-    names = shipEngineOrders(5);
-    expect(names).toHaveLength(5);
+    names = shipEngineOrders(6);
+    expect(names).toHaveLength(6);
     for (const name of names.slice(0, 2)) readdress(name, '1011');
     const local = odoo().state.sampleNames().find((n) => [false, 2, 3].includes(pickingOf(n).carrier_id as number | false))!;
 
@@ -247,5 +247,31 @@ describe('a label the carrier refused, fixed by the shift lead', { timeout: 60_0
     await packOrder(name);
     await untilState(`${name} printed`, (s) => s.order?.name === name && s.label?.printState === 'confirmed', 30_000);
     expect(shipengine().purchases).toHaveLength(bought + 1);
+  });
+
+  it('gives up waiting for a label that does not come: sent back, the label bought later is voided and never printed', async () => {
+    const name = names[5]!;
+    const before = shipengine().purchases.length;
+    shipengine().setKnobs({ serverErrors: 1_000 });
+    await packOrder(name);
+    await untilState('parked as waiting', (s) => s.nextAction === `${name} is waiting for its label from ShipEngine: put the parcel on the shelf and scan the next order`, 20_000);
+    const waiting = station().exceptions.list('open').find((e) => e.kind === 'awaiting_label' && e.orderRef === name)!;
+    expect(waiting.choices).toEqual(['send_back']);
+    const sentBack = await call('resolveException', { id: waiting.id, resolution: 'send_back', approval: leadPin(TRAINING_LEAD_PIN) });
+    expect(sentBack.ok, sentBack.ok ? '' : sentBack.error.message).toBe(true);
+    await untilState('the order off the screen', (s) => s.step === 'idle');
+
+    // ShipEngine comes back: the request still queued buys its label, which is voided at once.
+    const printed = booted.sandbox!.printer!.jobs.length;
+    shipengine().setKnobs({ serverErrors: 0 });
+    await waitForEvent(station().events, 'queue', (q) => q.pending === 0 && q.inFlight === 0, 30_000, 'the outbox drained');
+    const ofOrder = shipengine().purchases.slice(before);
+    expect(ofOrder).toHaveLength(1);
+    expect(ofOrder[0]).toMatchObject({ voided: true });
+    expect(booted.sandbox!.printer!.jobs).toHaveLength(printed);
+
+    // Scanned again, it is packed from the start and gets a label of its own.
+    await packOrder(name);
+    await untilState(`${name} printed`, (s) => s.order?.name === name && s.label?.printState === 'confirmed', 30_000);
   });
 });

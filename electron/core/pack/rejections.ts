@@ -40,6 +40,23 @@ export function offerRejectionFixes(ctx: PackContext): void {
   exceptions.onResolve('carrier_rejection', [FIX_ADDRESS, CHANGE_SERVICE, SEND_BACK, DROP], (exception, resolution, by) =>
     resolveRejection(ctx, exception, resolution, by),
   );
+  // An order waiting on the shelf for a label that does not come (a provider down for hours): the
+  // lead may give up waiting and send it back; a label bought later is voided, never printed.
+  // There is no "done": the exception settles itself when the label prints.
+  exceptions.onResolve('awaiting_label', [SEND_BACK], (exception, _resolution, by) => giveUpWaiting(ctx, exception, by));
+}
+
+function giveUpWaiting(ctx: PackContext, exception: ExceptionView, by: { actor: string; note: string | null }): void {
+  const id = exception.context.shipmentId;
+  const shipment = typeof id === 'number' ? ctx.shipments.byId(id) : null;
+  if (shipment?.status !== 'awaiting_label') {
+    throw new StationFault('not_fixable', `${exception.orderRef ?? 'This order'} is not waiting for its label any more.`);
+  }
+  sendBack(ctx, exception, shipment, by);
+  setImmediate(() => {
+    ctx.deps.kickSync();
+    ctx.deps.changed();
+  });
 }
 
 /** The refused shipment's row, if it is a create-label row of a shipment the bench still has. */
@@ -181,7 +198,7 @@ function changedFields(before: Party, after: Party): { field: string; before: st
   }));
 }
 
-/** The order goes back to the packer: no label, no shipment, its session ended; scanned again, it is packed from the start. */
+/** The order goes back to the packer: no label (one bought is voided), no shipment, its session ended; scanned again, it is packed from the start. */
 function sendBack(ctx: PackContext, exception: ExceptionView, shipment: ShipmentRow, by: { actor: string; note: string | null }): void {
   const { db, clock } = ctx.deps;
   const outboxId = exception.context.outboxId;
@@ -190,8 +207,9 @@ function sendBack(ctx: PackContext, exception: ExceptionView, shipment: Shipment
   // voided through its provider in this transaction, never printed.
   voidShipment(ctx, shipment.id, 'the order was sent back to the packer', by.actor);
   const sessionId = shipment.session_id;
+  // Its "waiting for its label" item, unless that is the one being resolved.
   const parked = ctx.sessions.parked(sessionId);
-  if (parked) ctx.deps.exceptions.settle(parked.id, 'sent_back', by.actor, 'Sent back to the packer with the refusal.');
+  if (parked && parked.id !== exception.id) ctx.deps.exceptions.settle(parked.id, 'sent_back', by.actor, 'Sent back to the packer with the refusal.');
   ctx.sessions.cancel(sessionId);
   ctx.shipments.cancelOfSession(sessionId);
   appendAudit(db, clock, {
