@@ -66,7 +66,8 @@ export class Shipments {
 
   /** The label is out; returns whether Odoo has it already (then the order is done). */
   printed(id: number): boolean {
-    this.db.prepare(`UPDATE shipments SET status = 'printed', updated_at = ? WHERE id = ?`).run(this.clock.now(), id);
+    // A shipment given up meanwhile (repacked, sent back) stays given up: a late print confirmation does not revive it.
+    this.db.prepare(`UPDATE shipments SET status = 'printed', updated_at = ? WHERE id = ? AND status != 'cancelled'`).run(this.clock.now(), id);
     return this.byId(id)?.dispatched_at !== null;
   }
 
