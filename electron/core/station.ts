@@ -33,7 +33,8 @@ import { ExceptionQueue } from './store/exceptions';
 import { actorOf, Identities, type IdentityOptions } from './store/identities';
 import { EnvSecretStore, envNameOf, FileSecretStore, LayeredSecretStore, type SecretStore } from './store/secret-store';
 import { settingsForRun, SettingsStore } from './store/settings-store';
-import { queueCounts } from './sync/outbox';
+import { openOutboxItems, queueCounts } from './sync/outbox';
+import { scopeOptions, testOdooConnection } from './odoo/scope-options';
 import { SyncWorker } from './sync/worker';
 
 export interface StationConfig {
@@ -335,6 +336,9 @@ export function createStation(config: StationConfig): Station {
       stationLog.logger.info({ bytes: saved.bytes }, 'support bundle exported');
       return saved;
     },
+    listOutbox: () => ({ items: openOutboxItems(db) }),
+    scopeOptions: () => scopeOptions(odoo.unscoped, db),
+    testOdoo: () => testOdooConnection(odoo.unscoped, effectiveSettings().odoo.login),
   };
 
   return {

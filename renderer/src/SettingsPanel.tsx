@@ -2,6 +2,8 @@ import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type R
 import type { PrinterEvent, ScaleEvent, SettingsInForce, StationApi } from '../../shared/api';
 import { BAUD_RATES } from '../../shared/settings';
 import { useApproval } from './Approval';
+import { ScannerCalibration } from './ScannerCalibration';
+import { ScopeSettings } from './ScopeSettings';
 import { SupportBundleExport } from './SupportBundle';
 import { formatGrams } from './station/format';
 import {
@@ -509,6 +511,8 @@ export function SettingsPanel({
           </div>
         </footer>
       </form>
+      <ScopeSettings station={station} inForce={inForce} onSaved={setInForce} />
+      <ScannerCalibration station={station} inForce={inForce} onSaved={setInForce} />
       <SupportBundleExport station={station} />
     </aside>
   );
