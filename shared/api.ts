@@ -176,6 +176,8 @@ export const ExceptionView = z.object({
   note: z.string().nullable(),
   /** The resolutions a shift lead may choose for this exception. */
   choices: z.array(z.string()),
+  /** Who resolved it, by name (`resolvedBy` is the audit's actor, e.g. staff:2). */
+  resolvedByName: z.string().nullable().optional(),
 });
 export type ExceptionView = z.infer<typeof ExceptionView>;
 

@@ -274,6 +274,13 @@ export function createStation(config: StationConfig): Station {
     state,
   });
 
+  /** The name behind an audit actor (staff:2 → Lena) for the lead's "who did what". */
+  const staffName = (actor: string | null): string | null => {
+    const id = /^staff:(\d+)$/.exec(actor ?? '')?.[1];
+    if (!id) return null;
+    return (db.prepare('SELECT name FROM staff WHERE id = ?').get(Number(id)) as { name: string } | undefined)?.name ?? null;
+  };
+
   const handlers: Handlers = {
     async scan({ code }) {
       const reply = await bench.scan(code);
@@ -283,7 +290,7 @@ export function createStation(config: StationConfig): Station {
       return reply;
     },
     getState: () => state(),
-    listExceptions: ({ state: which }) => ({ items: exceptions.list(which) }),
+    listExceptions: ({ state: which }) => ({ items: exceptions.list(which).map((item) => ({ ...item, resolvedByName: staffName(item.resolvedBy) })) }),
     resolveException({ id, resolution, note, approval }): ExceptionView {
       const resolved = bench.withApproval(approval, 'resolveException', `exception:${id}:${resolution}`, (lead) =>
         exceptions.resolve(id, resolution, actorOf(lead), note),

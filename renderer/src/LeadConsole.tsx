@@ -73,7 +73,7 @@ export function ResolvedList({ station, refreshKey }: { station: StationApi; ref
               {RESOLUTION_WORDS[item.resolution ?? ''] ?? item.resolution}
               {item.note && <div className="muted">“{item.note}”</div>}
             </td>
-            <td data-testid="resolved-by">{item.resolvedBy ?? 'the bench'}</td>
+            <td data-testid="resolved-by">{item.resolvedByName ?? (item.resolvedBy?.startsWith('staff:') ? item.resolvedBy : 'the bench')}</td>
             <td>{item.resolvedAt === null ? '' : time(item.resolvedAt)}</td>
           </tr>
         ))}
@@ -84,6 +84,16 @@ export function ResolvedList({ station, refreshKey }: { station: StationApi; ref
 
 const STATE_WORDS: Record<OutboxItem['state'], string> = { pending: 'waiting', in_flight: 'sending now', dead: 'stuck (see Open)' };
 const TARGET_WORDS: Record<string, string> = { odoo: 'Odoo' };
+/** What an outbox row does (pack/effects.ts kinds), in the lead's words. */
+const EFFECT_WORDS: Record<string, string> = {
+  'odoo.dispatch_picking': 'Validate the delivery',
+  'odoo.release_picking': 'Release the put-aside order',
+  'odoo.address_note': 'Note the corrected address',
+  'carrier.create_label': 'Buy the label',
+  'carrier.void_label': 'Void the label',
+};
+/** "carrier:shipengine" → "ShipEngine"-like words; unknown targets as they are. */
+const targetWords = (target: string) => TARGET_WORDS[target] ?? target.replace(/^carrier:/, '');
 
 /** What waits in the outbox, oldest first. */
 export function OutboxView({ station, refreshKey }: { station: StationApi; refreshKey: number }) {
@@ -123,7 +133,7 @@ export function OutboxView({ station, refreshKey }: { station: StationApi; refre
           <tr key={item.id} data-testid="outbox-item" className={item.state === 'dead' ? 'stuck' : undefined}>
             <td>{item.orderRef ?? 'Bench'}</td>
             <td>
-              {item.kind.replace(/[_.]/g, ' ')} → {TARGET_WORDS[item.target] ?? item.target}
+              {EFFECT_WORDS[item.kind] ?? item.kind.replace(/[_.]/g, ' ')} → {targetWords(item.target)}
             </td>
             <td>{STATE_WORDS[item.state]}</td>
             <td>{age(item.since)}</td>
