@@ -15,7 +15,7 @@ export function ScannerCalibration({ station, inForce, onSaved }: { station: Sta
   const [found, setFound] = useState<{ raw: string; result: Calibration } | null>(null);
   const [notice, setNotice] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
   const { approval, fields, reset, formProps } = useApproval();
-  const svg = useMemo(() => toSVG({ bcid: 'code128', text: CALIBRATION_TEXT, scale: 2, height: 14, includetext: true, textxalign: 'center' }), []);
+  const svg = useMemo(() => toSVG({ bcid: 'code128', text: CALIBRATION_TEXT, scale: 2, height: 14, includetext: true, textxalign: 'center', paddingwidth: 10, backgroundcolor: 'FFFFFF' }), []);
   const { layout, keyMap } = inForce.scanner;
 
   useEffect(() => {

@@ -4,8 +4,11 @@
 // key map found puts every later scan right before it reaches the core.
 import type { ScannerKeyMap } from '../../../shared/settings';
 
-/** The calibration barcode's text: `/`, `-`, `*` and `_` (bench codes), Y/Z both cases, digits. */
-export const CALIBRATION_TEXT = 'PB/CAL-YZ*yz_0123456789';
+/**
+ * The calibration barcode's text: `/`, `-`, `*` and `_` (bench codes), Y/Z both cases, digits.
+ * Short, so its Code 128 fits the Settings panel with bars two pixels wide.
+ */
+export const CALIBRATION_TEXT = '/-YZyz*_0123456789';
 
 /**
  * Known manglings: the character the barcode holds → the character the screen receives. A US
