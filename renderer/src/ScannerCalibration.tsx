@@ -1,5 +1,4 @@
-import { toSVG } from 'bwip-js/browser';
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { SettingsInForce, StationApi } from '../../shared/api';
 import { useApproval } from './Approval';
 import { calibrate, CALIBRATION_TEXT, type Calibration } from './scanner/calibration';
@@ -15,7 +14,13 @@ export function ScannerCalibration({ station, inForce, onSaved }: { station: Sta
   const [found, setFound] = useState<{ raw: string; result: Calibration } | null>(null);
   const [notice, setNotice] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
   const { approval, fields, reset, formProps } = useApproval();
-  const svg = useMemo(() => toSVG({ bcid: 'code128', text: CALIBRATION_TEXT, scale: 2, height: 14, includetext: true, textxalign: 'center', paddingwidth: 10, backgroundcolor: 'FFFFFF' }), []);
+  const [svg, setSvg] = useState<string | null>(null);
+  useEffect(() => {
+    // Loaded when Settings opens: the barcode writer stays out of the pack screen's bundle.
+    void import('bwip-js/browser').then(({ toSVG }) =>
+      setSvg(toSVG({ bcid: 'code128', text: CALIBRATION_TEXT, scale: 2, height: 14, includetext: true, textxalign: 'center', paddingwidth: 10, backgroundcolor: 'FFFFFF' })),
+    );
+  }, []);
   const { layout, keyMap } = inForce.scanner;
 
   useEffect(() => {
@@ -59,7 +64,7 @@ export function ScannerCalibration({ station, inForce, onSaved }: { station: Sta
         </p>
         <figure className="calibration-card" data-testid="calibration-barcode">
           {/* bwip-js draws from our fixed text: no outside input reaches this markup. */}
-          <div className="calibration-svg" role="img" aria-label={`Calibration barcode: ${CALIBRATION_TEXT}`} dangerouslySetInnerHTML={{ __html: svg }} />
+          <div className="calibration-svg" role="img" aria-label={`Calibration barcode: ${CALIBRATION_TEXT}`} dangerouslySetInnerHTML={{ __html: svg ?? '' }} />
           <figcaption>Packbench scanner calibration · {CALIBRATION_TEXT}</figcaption>
         </figure>
         <p className="field-note">

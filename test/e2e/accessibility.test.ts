@@ -104,6 +104,7 @@ describe('accessibility', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('scope-settings').waitFor();
     await page.getByTestId('scope-warehouse').locator('option').nth(1).waitFor({ state: 'attached' });
+    await page.locator('.calibration-svg svg').waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'a11y-settings.png') });
   });

@@ -65,6 +65,7 @@ describe('scanner calibration', () => {
     await section.scrollIntoViewIfNeeded();
     expect(await section.getByTestId('calibration-now').textContent()).toBe('Now: no correction (scans are taken as they come).');
     // The barcode on screen holds the calibration text.
+    await section.locator('.calibration-svg svg').waitFor();
     const shot = await section.getByTestId('calibration-barcode').screenshot({ path: join(ARTIFACTS, 'calibration-barcode.png') });
     expect((await decodeBarcodes(shot)).map((b) => b.text)).toContain(CALIBRATION_TEXT);
 
