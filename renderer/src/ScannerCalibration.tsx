@@ -13,7 +13,8 @@ export function ScannerCalibration({ station, inForce, onSaved }: { station: Sta
   const [listening, setListening] = useState(false);
   const [found, setFound] = useState<{ raw: string; result: Calibration } | null>(null);
   const [notice, setNotice] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
-  const { approval, fields, reset, formProps } = useApproval();
+  // Takes a badge offered at the bench only while a calibration waits to be saved.
+  const { approval, fields, reset, formProps } = useApproval(found?.result.ok === true);
   const [svg, setSvg] = useState<string | null>(null);
   useEffect(() => {
     // Loaded when Settings opens: the barcode writer stays out of the pack screen's bundle.

@@ -29,8 +29,10 @@ export function ScopeSettings({ station, inForce, onSaved }: { station: StationA
   const [draft, setDraft] = useState<Scope>(saved);
   const [notice, setNotice] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
   const [test, setTest] = useState<{ ok: boolean; message: string } | 'testing' | null>(null);
-  const { approval, fields, reset, formProps } = useApproval();
   const readOnly = (inForce.overridden ?? []).some((p) => p.startsWith('odoo.scope'));
+  const changed = !sameScope(draft, saved);
+  // Takes a badge offered at the bench only while there is a change to approve (not the main form's).
+  const { approval, fields, reset, formProps } = useApproval(changed);
 
   useEffect(() => {
     void station.call('scopeOptions', {}).then((result) => {
@@ -39,7 +41,6 @@ export function ScopeSettings({ station, inForce, onSaved }: { station: StationA
     });
   }, [station]);
 
-  const changed = !sameScope(draft, saved);
   const warehouses = options?.warehouses.filter((w) => draft.companyId === null || w.companyId === null || w.companyId === draft.companyId) ?? [];
   const types =
     options?.pickingTypes.filter(

@@ -269,7 +269,6 @@ export function SettingsPanel({
       </dd>
     </div>
   );
-  const scope = odoo.scope;
   /** A setting chosen from a list: [value as the draft holds it, words for the lead]. */
   const select = (path: Exclude<FieldPath, BooleanPath>, choices: readonly (readonly [string, string])[], disabled?: boolean) => (
     <select
@@ -419,16 +418,6 @@ export function SettingsPanel({
             {odooRow('odoo.url', 'Address', odoo.url)}
             {odooRow('odoo.db', 'Database', odoo.db)}
             {odooRow('odoo.login', 'Login', odoo.login)}
-            <div className="readonly-row">
-              <dt>Packs for</dt>
-              <dd data-testid="setting-odoo.scope">
-                {scope.companyId === null ? 'every company' : `company #${scope.companyId}`},{' '}
-                {scope.warehouseId === null ? 'every warehouse' : `warehouse #${scope.warehouseId}`},{' '}
-                {scope.pickingTypeIds.length === 0
-                  ? 'every operation type'
-                  : `operation type${scope.pickingTypeIds.length === 1 ? '' : 's'} #${scope.pickingTypeIds.join(', #')}`}
-              </dd>
-            </div>
           </dl>
           {field(
             'odoo.backorder',
