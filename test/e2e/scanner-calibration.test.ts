@@ -69,6 +69,15 @@ describe('scanner calibration', () => {
     const shot = await section.getByTestId('calibration-barcode').screenshot({ path: join(ARTIFACTS, 'calibration-barcode.png') });
     expect((await decodeBarcodes(shot)).map((b) => b.text)).toContain(CALIBRATION_TEXT);
 
+    // Printed: only the calibration card goes on the page (what "Print" sends to the printer).
+    await page.evaluate(() => document.body.classList.add('printing-calibration'));
+    await page.emulateMedia({ media: 'print' });
+    const printed = await page.screenshot({ path: join(ARTIFACTS, 'calibration-printed.png') });
+    expect((await decodeBarcodes(printed)).map((b) => b.text)).toEqual([CALIBRATION_TEXT]);
+    expect(await page.getByTestId('next-action').evaluate((e) => getComputedStyle(e).visibility)).toBe('hidden');
+    await page.emulateMedia({ media: 'screen' });
+    await page.evaluate(() => document.body.classList.remove('printing-calibration'));
+
     await section.getByTestId('calibration-start').click();
     await section.getByTestId('calibration-start').filter({ hasText: 'Waiting for the scan' }).waitFor();
     await mangledScan(page, CALIBRATION_TEXT);
