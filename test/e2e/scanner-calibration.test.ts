@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRAINING_LEAD_PIN, TRAINING_PACKER_BADGE, type BootedStation } from '../../electron/core/entry/boot';
+import { TRAINING_LEAD_BADGE, TRAINING_LEAD_PIN, TRAINING_PACKER_BADGE, type BootedStation } from '../../electron/core/entry/boot';
 import { CALIBRATION_TEXT } from '../../renderer/src/scanner/calibration';
 import { ARTIFACTS, type BrowserStation } from '../support/browser-station';
 import { decodeBarcodes } from '../support/label-decode';
@@ -106,5 +106,16 @@ describe('scanner calibration', () => {
     await page.getByTestId('packer').filter({ hasText: 'Trainee Packer' }).waitFor();
     await mangledScan(page, name);
     await page.getByTestId('order-name').filter({ hasText: name }).waitFor();
+
+    // A lead's badge (TRAIN-LEAD: a dash) scanned into an approval form is put right too.
+    expect(TRAINING_LEAD_BADGE).toContain('-');
+    bench.station.exceptions.raise({ kind: 'print_failure', orderRef: name, title: `The label for ${name} did not print.` });
+    await page.getByTestId('exceptions').filter({ hasText: 'Need a lead: 1' }).click();
+    await page.getByTestId('exception').getByRole('button', { name: 'Mark as handled' }).click();
+    await page.getByTestId('approval-pin').focus();
+    await mangledScan(page, TRAINING_LEAD_BADGE);
+    await page.getByTestId('resolve-submit').click();
+    await page.getByTestId('nothing-open').waitFor();
+    expect(bench.station.exceptions.list('resolved').at(-1)).toMatchObject({ resolution: 'done', resolvedBy: expect.stringMatching(/^staff:/) });
   });
 });

@@ -23,6 +23,11 @@ export function setScannerKeyMap(next: ScannerKeyMap): void {
   keyMap = next;
 }
 
+/** A scan read outside the page's wedge listener (a badge scanned into an approval form), put right the same way. */
+export function correctScan(code: string): string {
+  return applyKeyMap(code, keyMap);
+}
+
 // Calibration takes the next scan as it came, before any key map and instead of the core.
 let capture: ((raw: string) => void) | null = null;
 /** Give the next scan, as typed, to `take` (not to the core); returns the cancel. */
