@@ -176,6 +176,8 @@ export const ExceptionView = z.object({
   note: z.string().nullable(),
   /** The resolutions a shift lead may choose for this exception. */
   choices: z.array(z.string()),
+  /** Who resolved it, by name (`resolvedBy` is the audit's actor, e.g. staff:2). */
+  resolvedByName: z.string().nullable().optional(),
 });
 export type ExceptionView = z.infer<typeof ExceptionView>;
 
@@ -252,6 +254,45 @@ export const AddressInput = z
   })
   .strict();
 export type AddressInput = z.infer<typeof AddressInput>;
+
+/** One effect waiting in the outbox, as the lead's outbox view shows it. */
+export const OutboxItem = z.object({
+  id: z.number().int(),
+  /** Where it goes: "odoo", a carrier provider. */
+  target: z.string(),
+  /** What it does ("dispatch", "label", …). */
+  kind: z.string(),
+  /** The order's name where the bench knows it (else null: a bench-wide effect or an order not cached). */
+  orderRef: z.string().nullable(),
+  state: z.enum(['pending', 'in_flight', 'dead']),
+  /** When it was queued. */
+  since: z.number(),
+  /** Failed attempts so far. */
+  attempts: z.number().int().nonnegative(),
+  lastError: z.string().nullable(),
+  /** When the worker tries it again (pending rows). */
+  nextAttemptAt: z.number(),
+});
+export type OutboxItem = z.infer<typeof OutboxItem>;
+
+/** What an Odoo offers for a bench's scope: companies, warehouses, outgoing operation types. */
+export const ScopeOptions = z.object({
+  companies: z.array(z.object({ id: z.number().int().positive(), name: z.string() })),
+  warehouses: z.array(z.object({ id: z.number().int().positive(), name: z.string(), companyId: z.number().int().positive().nullable() })),
+  pickingTypes: z.array(
+    z.object({
+      id: z.number().int().positive(),
+      name: z.string(),
+      warehouseId: z.number().int().positive().nullable(),
+      companyId: z.number().int().positive().nullable(),
+    }),
+  ),
+  /** `odoo`: asked just now; `local`: Odoo could not be asked, these come from the orders copied here. */
+  source: z.enum(['odoo', 'local']),
+  /** Why Odoo could not be asked (source `local`). */
+  problem: z.string().nullable(),
+});
+export type ScopeOptions = z.infer<typeof ScopeOptions>;
 
 /** Commands: name → request and reply schemas. Add a command here and both bridges carry it. */
 export const commands = {
@@ -337,6 +378,12 @@ export const commands = {
     request: z.object({ approval: Approval }).strict(),
     reply: z.object({ file: z.string().min(1), bytes: z.number().int().nonnegative() }),
   },
+  /** What waits in the outbox (queued, being sent, stuck), oldest first: the lead's outbox view. */
+  listOutbox: { request: Empty, reply: z.object({ items: z.array(OutboxItem) }) },
+  /** The companies, warehouses and operation types the bench may pack for, from Odoo (or the local copy). */
+  scopeOptions: { request: Empty, reply: ScopeOptions },
+  /** Ask the Odoo in the settings whether it answers and takes the bench's login. */
+  testOdoo: { request: Empty, reply: DeviceTestReply.pick({ ok: true, message: true }) },
 } as const;
 
 /** Events the core pushes: name → payload schema. */

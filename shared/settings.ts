@@ -35,6 +35,12 @@ const DEFAULT_CARRIERS = {
   shippo: { baseUrl: 'https://api.goshippo.com' },
 };
 
+/** One typed character → the character the barcode holds (single characters only, a bounded table). */
+export const ScannerKeyMap = z
+  .record(z.string().length(1), z.string().length(1))
+  .refine((m) => Object.keys(m).length <= 128, 'A scanner key map has at most 128 entries');
+export type ScannerKeyMap = z.infer<typeof ScannerKeyMap>;
+
 export const Settings = z.object({
   bench: z
     .object({
@@ -45,8 +51,16 @@ export const Settings = z.object({
     .object({
       /** Bench command barcodes start with this prefix (print, reprint, new parcel, close, cancel). */
       commandPrefix: z.string().min(2).max(8).default('*PB*'),
+      /**
+       * What the calibration barcode found (renderer/src/scanner/calibration.ts): the keyboard
+       * layout mangling of this bench's scanner, as "character the screen receives → character the
+       * barcode holds". Every scan is put right with it before it reaches the core. Empty: none.
+       */
+      keyMap: ScannerKeyMap.default({}),
+      /** The mangling in words ("US scanner on a German keyboard"); null: the scanner reads correctly or was never calibrated. */
+      layout: z.string().min(1).max(80).nullable().default(null),
     })
-    .default({ commandPrefix: '*PB*' }),
+    .default({ commandPrefix: '*PB*', keyMap: {}, layout: null }),
   odoo: z
     .object({
       url: z.url().nullable().default(null),

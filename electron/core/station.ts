@@ -33,7 +33,8 @@ import { ExceptionQueue } from './store/exceptions';
 import { actorOf, Identities, type IdentityOptions } from './store/identities';
 import { EnvSecretStore, envNameOf, FileSecretStore, LayeredSecretStore, type SecretStore } from './store/secret-store';
 import { settingsForRun, SettingsStore } from './store/settings-store';
-import { queueCounts } from './sync/outbox';
+import { openOutboxItems, queueCounts } from './sync/outbox';
+import { scopeOptions, testOdooConnection } from './odoo/scope-options';
 import { SyncWorker } from './sync/worker';
 
 export interface StationConfig {
@@ -273,6 +274,13 @@ export function createStation(config: StationConfig): Station {
     state,
   });
 
+  /** The name behind an audit actor (staff:2 → Lena) for the lead's "who did what". */
+  const staffName = (actor: string | null): string | null => {
+    const id = /^staff:(\d+)$/.exec(actor ?? '')?.[1];
+    if (!id) return null;
+    return (db.prepare('SELECT name FROM staff WHERE id = ?').get(Number(id)) as { name: string } | undefined)?.name ?? null;
+  };
+
   const handlers: Handlers = {
     async scan({ code }) {
       const reply = await bench.scan(code);
@@ -282,7 +290,7 @@ export function createStation(config: StationConfig): Station {
       return reply;
     },
     getState: () => state(),
-    listExceptions: ({ state: which }) => ({ items: exceptions.list(which) }),
+    listExceptions: ({ state: which }) => ({ items: exceptions.list(which).map((item) => ({ ...item, resolvedByName: staffName(item.resolvedBy) })) }),
     resolveException({ id, resolution, note, approval }): ExceptionView {
       const resolved = bench.withApproval(approval, 'resolveException', `exception:${id}:${resolution}`, (lead) =>
         exceptions.resolve(id, resolution, actorOf(lead), note),
@@ -335,6 +343,9 @@ export function createStation(config: StationConfig): Station {
       stationLog.logger.info({ bytes: saved.bytes }, 'support bundle exported');
       return saved;
     },
+    listOutbox: () => ({ items: openOutboxItems(db) }),
+    scopeOptions: () => scopeOptions(odoo.unscoped, db),
+    testOdoo: () => testOdooConnection(odoo.unscoped, effectiveSettings().odoo.login),
   };
 
   return {

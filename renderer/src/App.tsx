@@ -24,7 +24,7 @@ export function App({ station }: { station: StationApi }) {
   const [localMessage, setLocalMessage] = useState<BenchMessage | null>(null);
   const [typed, setTyped] = useState('');
   // One side panel at a time: what needs a lead, or the bench's settings.
-  const [panel, setPanel] = useState<'lead' | 'settings' | null>(null);
+  const [panel, setPanel] = useState<'lead' | 'outbox' | 'settings' | null>(null);
   const toggle = (which: 'lead' | 'settings') => setPanel((open) => (open === which ? null : which));
 
   // A lead's badge scanned mid-order: the bench asks "Approve as Lena?"; yes offers it to the approval form.
@@ -46,7 +46,7 @@ export function App({ station }: { station: StationApi }) {
     },
     [station, setState],
   );
-  useWedgeScanner(scan);
+  useWedgeScanner(scan, station);
 
   const submitTyped = (event: FormEvent) => {
     event.preventDefault();
@@ -83,10 +83,11 @@ export function App({ station }: { station: StationApi }) {
         )}
         <span className="spacer" />
         {state && <OrderSync state={state} connectivity={connectivity} />}
-        <span className="chip" data-testid="queue">
+        {/* Opens the outbox in the lead's console: what waits, for which order, since when, why. */}
+        <button type="button" className="chip" data-testid="queue" onClick={() => setPanel((open) => (open === 'outbox' ? null : 'outbox'))}>
           To send: {queue ? queue.pending + queue.inFlight : '…'}
           {queue && queue.dead > 0 && <strong className="chip-alert"> · stuck: {queue.dead}</strong>}
-        </span>
+        </button>
         {troubled.map((t) => (
           <span key={t.target} className="chip chip-warn" data-testid="connectivity" title={t.message ?? ''}>
             {t.label ?? (t.target === 'odoo' ? 'Odoo' : t.target)}: {t.status === 'stopped' ? 'stopped' : 'offline, retrying'}
@@ -183,8 +184,13 @@ export function App({ station }: { station: StationApi }) {
           </div>
         </aside>
       </main>
-      {panel === 'lead' && (
-        <LeadPanel station={station} onClose={() => setPanel(null)} refreshKey={queue?.openExceptions ?? 0} />
+      {(panel === 'lead' || panel === 'outbox') && (
+        <LeadPanel
+          station={station}
+          onClose={() => setPanel(null)}
+          refreshKey={(queue?.openExceptions ?? 0) * 1_000_000 + (queue ? queue.pending + queue.inFlight + queue.dead : 0)}
+          view={panel === 'outbox' ? 'outbox' : 'open'}
+        />
       )}
       {panel === 'settings' && (
         <SettingsPanel

@@ -2,6 +2,8 @@ import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type R
 import type { PrinterEvent, ScaleEvent, SettingsInForce, StationApi } from '../../shared/api';
 import { BAUD_RATES } from '../../shared/settings';
 import { useApproval } from './Approval';
+import { ScannerCalibration } from './ScannerCalibration';
+import { ScopeSettings } from './ScopeSettings';
 import { SupportBundleExport } from './SupportBundle';
 import { formatGrams } from './station/format';
 import {
@@ -267,7 +269,6 @@ export function SettingsPanel({
       </dd>
     </div>
   );
-  const scope = odoo.scope;
   /** A setting chosen from a list: [value as the draft holds it, words for the lead]. */
   const select = (path: Exclude<FieldPath, BooleanPath>, choices: readonly (readonly [string, string])[], disabled?: boolean) => (
     <select
@@ -417,16 +418,6 @@ export function SettingsPanel({
             {odooRow('odoo.url', 'Address', odoo.url)}
             {odooRow('odoo.db', 'Database', odoo.db)}
             {odooRow('odoo.login', 'Login', odoo.login)}
-            <div className="readonly-row">
-              <dt>Packs for</dt>
-              <dd data-testid="setting-odoo.scope">
-                {scope.companyId === null ? 'every company' : `company #${scope.companyId}`},{' '}
-                {scope.warehouseId === null ? 'every warehouse' : `warehouse #${scope.warehouseId}`},{' '}
-                {scope.pickingTypeIds.length === 0
-                  ? 'every operation type'
-                  : `operation type${scope.pickingTypeIds.length === 1 ? '' : 's'} #${scope.pickingTypeIds.join(', #')}`}
-              </dd>
-            </div>
           </dl>
           {field(
             'odoo.backorder',
@@ -509,6 +500,8 @@ export function SettingsPanel({
           </div>
         </footer>
       </form>
+      <ScopeSettings station={station} inForce={inForce} onSaved={setInForce} />
+      <ScannerCalibration station={station} inForce={inForce} onSaved={setInForce} />
       <SupportBundleExport station={station} />
     </aside>
   );

@@ -49,6 +49,9 @@ function fakeHandlers(): Handlers {
     // Breaks the reply contract on purpose.
     logout: () => ({ nope: true }) as unknown as StationState,
     exportSupportBundle: () => ({ file: '/data/support/bundle.json', bytes: 1 }),
+    listOutbox: () => ({ items: [] }),
+    scopeOptions: () => ({ companies: [], warehouses: [], pickingTypes: [], source: 'local' as const, problem: null }),
+    testOdoo: () => ({ ok: true, message: 'Odoo answers.' }),
   };
 }
 

@@ -36,6 +36,9 @@ function fakeHandlers(): Handlers {
     login: () => state,
     logout: () => state,
     exportSupportBundle: () => ({ file: '/data/support/bundle.json', bytes: 1 }),
+    listOutbox: () => ({ items: [] }),
+    scopeOptions: () => ({ companies: [], warehouses: [], pickingTypes: [], source: 'local' as const, problem: null }),
+    testOdoo: () => ({ ok: true, message: 'Odoo answers.' }),
   };
 }
 

@@ -42,5 +42,8 @@ export function fakeHandlers(calls: string[] = []): Handlers {
     login: () => (note('login'), sampleState),
     logout: () => (note('logout'), sampleState),
     exportSupportBundle: () => (note('exportSupportBundle'), { file: '/data/support/bundle.json', bytes: 1 }),
+    listOutbox: () => (note('listOutbox'), { items: [] }),
+    scopeOptions: () => (note('scopeOptions'), { companies: [], warehouses: [], pickingTypes: [], source: 'local' as const, problem: null }),
+    testOdoo: () => (note('testOdoo'), { ok: true, message: 'Odoo answers.' }),
   };
 }
