@@ -65,7 +65,8 @@ describe("the lead's console", () => {
   it('five kinds open, filtered by kind, resolved one by one; the resolved list says who did what', async () => {
     const raise = bench.station.exceptions.raise.bind(bench.station.exceptions);
     raise({ kind: 'print_failure', orderRef: 'WH/OUT/00042', title: 'The label for WH/OUT/00042 did not print.' });
-    raise({ kind: 'awaiting_label', orderRef: 'WH/OUT/00043', title: 'WH/OUT/00043 is on the shelf waiting for its label.' });
+    // (An order awaiting its label is sent back or settles itself when it prints: carrier-rejection-fix covers it with a real order.)
+    raise({ kind: 'short_pack', orderRef: 'WH/OUT/00043', title: 'WH/OUT/00043 was packed short: 1 of 2 Scented Candle.' });
     raise({ kind: 'odoo_conflict', orderRef: 'WH/OUT/00044', title: 'WH/OUT/00044 was cancelled in Odoo after it was packed.' });
     raise({ kind: 'dead_letter', orderRef: 'WH/OUT/00045', title: 'Odoo refused "dispatch" for WH/OUT/00045: the picking is locked.' });
     raise({
@@ -81,7 +82,7 @@ describe("the lead's console", () => {
     const metas = await page().locator('[data-testid=exception] .exception-meta').allInnerTexts();
     expect(metas).toEqual([
       expect.stringMatching(/^WH\/OUT\/00042 · Did not print · just now$/),
-      expect.stringMatching(/^WH\/OUT\/00043 · Awaiting a label · just now$/),
+      expect.stringMatching(/^WH\/OUT\/00043 · Packed short · just now$/),
       expect.stringMatching(/^WH\/OUT\/00044 · Changed in Odoo · just now$/),
       expect.stringMatching(/^WH\/OUT\/00045 · Stuck, not sent · just now$/),
       expect.stringMatching(/^Bench · Login refused · just now$/),
@@ -89,7 +90,7 @@ describe("the lead's console", () => {
     expect(await page().getByTestId('kind-filter').getByRole('button').allInnerTexts()).toEqual([
       'All (5)',
       'Did not print (1)',
-      'Awaiting a label (1)',
+      'Packed short (1)',
       'Changed in Odoo (1)',
       'Stuck, not sent (1)',
       'Login refused (1)',
