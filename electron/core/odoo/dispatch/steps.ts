@@ -98,6 +98,18 @@ export async function writePickings(
  * validating each. Whether each took effect is read back after (readStates), never inferred.
  */
 export async function validatePickings(transport: Caller, written: Plan[], backorder: BackorderPolicy, concurrency: number, results: Results): Promise<void> {
+  // In groups small enough for Odoo's worker time limit (one transaction validates a whole group).
+  for (let i = 0; i < written.length; i += VALIDATE_GROUP) {
+    await validateGroup(transport, written.slice(i, i + VALIDATE_GROUP), backorder, concurrency, results);
+  }
+}
+
+/** Pickings validated by one button_validate: Odoo's limit_time_real (120 s) must cover them all. */
+export const VALIDATE_GROUP = 50;
+/** Label attachments made by one create: a request of a few MiB at most, even with PDF labels. */
+export const ATTACH_GROUP = 100;
+
+async function validateGroup(transport: Caller, written: Plan[], backorder: BackorderPolicy, concurrency: number, results: Results): Promise<void> {
   if (written.length === 0) return;
   const context: Record<string, unknown> = { skip_backorder: true };
   const validate = async (group: Plan[]) => {
@@ -219,7 +231,14 @@ export async function attachLabels(transport: Caller, finishing: Plan[], attachm
       .map((label, i) => ({ x, label, name: attachmentNames(x.payload)[i]! }))
       .filter((l) => !have?.has(l.name));
   });
-  if (need.length === 0) return;
+  for (let i = 0; i < need.length; i += ATTACH_GROUP) await createAttachments(transport, need.slice(i, i + ATTACH_GROUP), attachments);
+}
+
+async function createAttachments(
+  transport: Caller,
+  need: { x: Plan; label: ReturnType<typeof labelsOf>[number]; name: string }[],
+  attachments: FoundAttachments,
+): Promise<void> {
   const reply = await transport.call('ir.attachment', 'create', {
     vals_list: need.map(({ x, label, name }) => ({
       name,

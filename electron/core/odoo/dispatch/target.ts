@@ -4,9 +4,9 @@
 // written for and never sent elsewhere.
 //
 // Batched: a batch of rows costs a fixed number of calls (the snapshot's reads; one package
-// search and create, one validation, one state re-read, one attachment create) plus two per
-// picking (its write with the move lines as one2many commands, and its chatter message): under 3
-// calls per picking when draining a backlog.
+// search and create, one validation per 50 pickings, one state re-read, one attachment create per
+// 100) plus two per picking (its write with the move lines as one2many commands, and its chatter
+// message), Odoo's floor: about 2.1 calls per picking when draining a backlog.
 //
 // The order of the work: snapshot (snapshot.ts) → checks and commands per row (plan.ts, pure;
 // conflicts.ts: a picking changed in Odoo is never overwritten) → the steps (steps.ts), each
@@ -40,7 +40,10 @@ export const ODOO_TARGET = 'odoo';
 export interface OdooDispatchOptions {
   /** Setting `odoo.backorder`, read at each batch; default 'create'. */
   backorder?: () => BackorderPolicy;
-  /** Rows per apply call; default 25. */
+  /**
+   * Rows per apply call; default 200 (a backlog drains in few fixed calls: the snapshot's reads and
+   * package calls per batch, validation and attachments in groups, see steps.ts).
+   */
   maxBatch?: number;
   /** Parallel per-picking calls within a batch; default 4. */
   concurrency?: number;
@@ -140,7 +143,7 @@ export function createOdooDispatchTarget(
       target: ODOO_TARGET,
       label: 'Odoo',
       payload: DispatchPayload,
-      maxBatch: Math.max(1, options.maxBatch ?? 25),
+      maxBatch: Math.max(1, options.maxBatch ?? 200),
       orderName: (row) => row.payload.pickingName,
       apply,
       lookup,
