@@ -101,6 +101,21 @@ describe('opening an order from a fresh local copy', () => {
     expect(String(notesOf(picking!.id)[0]!.body)).toMatch(/^Packing at Bench 1 \(Pia\) since \d\d:\d\d/);
   });
 
+  it('an order opened here before (put aside, or repacked after a conflict) is read from Odoo again', async () => {
+    const [picking] = untracked();
+    const bench = session();
+    expect(await bench.scanCode(String(picking!.name), packer)).toMatchObject({ tone: 'success' });
+    await bench.command('CANCEL', packer);
+    // Someone changes the customer's street in Odoo: the picking's write_date stays, the prefetch cannot tell.
+    odoo.state.update('res.partner', picking!.partner_id as number, { street: 'Corso Como 2' });
+    odoo.rpcLog.length = 0;
+    const again = await bench.scanCode(String(picking!.name), packer);
+    expect(again).toMatchObject({ tone: 'success' });
+    expect(calls()).toContain('stock.picking.search_read');
+    // The order as opened (and kept in the local copy) has the new street.
+    expect(new OrderCache(db, systemClock).findByName(String(picking!.name), { url: odoo.url, db: odoo.db })!.order.shipTo.street1).toBe('Corso Como 2');
+  });
+
   it('a copy older than the prefetch interval is read from Odoo again', async () => {
     const [picking] = untracked();
     age = 10 * 60_000;

@@ -34,7 +34,11 @@ export async function openOrder(ctx: PackContext, code: string, packer: Person):
   let offlineNote: string | null = null;
   // A fresh local copy (prefetched recently, not changed since) is what Odoo would answer now.
   const local = cache.lookup(code, binding);
-  const fresh = local.kind === 'order' && deps.orders.isFresh?.(local) === true;
+  // Only the first time: an order opened here before (put aside, repacked after a conflict) is read again.
+  const fresh =
+    local.kind === 'order' &&
+    deps.orders.isFresh?.(local) === true &&
+    !ctx.sessions.openedBefore(cache.findByName(local.order.name, binding)?.id ?? -1);
   try {
     if (fresh) order = local.order;
     else order = await deps.orders.findByName(code);
