@@ -21,6 +21,31 @@ type Caller = Pick<OdooTransport, 'call'>;
 export type Results = (ApplyResult | undefined)[];
 export type BackorderPolicy = 'create' | 'no_backorder';
 
+/**
+ * Pickings that go through the steps after the packages together (one validation, one state read,
+ * one attachment create): small enough for Odoo's worker time limit (limit_time_real, 120 s, must
+ * cover one validation) and for a request of a few MiB even with PDF labels.
+ */
+export const FINISH_GROUP = 100;
+
+/** At most `limit` calls in flight through the returned caller, whoever makes them. */
+export function limitCalls(transport: Caller, limit: number): Caller {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    async call(model, method, params) {
+      while (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+      active++;
+      try {
+        return await transport.call(model, method, params);
+      } finally {
+        active--;
+        waiting.shift()?.();
+      }
+    },
+  };
+}
+
 /** Run fn over items, at most `limit` at a time. */
 async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -98,18 +123,6 @@ export async function writePickings(
  * validating each. Whether each took effect is read back after (readStates), never inferred.
  */
 export async function validatePickings(transport: Caller, written: Plan[], backorder: BackorderPolicy, concurrency: number, results: Results): Promise<void> {
-  // In groups small enough for Odoo's worker time limit (one transaction validates a whole group).
-  for (let i = 0; i < written.length; i += VALIDATE_GROUP) {
-    await validateGroup(transport, written.slice(i, i + VALIDATE_GROUP), backorder, concurrency, results);
-  }
-}
-
-/** Pickings validated by one button_validate: Odoo's limit_time_real (120 s) must cover them all. */
-export const VALIDATE_GROUP = 50;
-/** Label attachments made by one create: a request of a few MiB at most, even with PDF labels. */
-export const ATTACH_GROUP = 100;
-
-async function validateGroup(transport: Caller, written: Plan[], backorder: BackorderPolicy, concurrency: number, results: Results): Promise<void> {
   if (written.length === 0) return;
   const context: Record<string, unknown> = { skip_backorder: true };
   const validate = async (group: Plan[]) => {
@@ -231,14 +244,7 @@ export async function attachLabels(transport: Caller, finishing: Plan[], attachm
       .map((label, i) => ({ x, label, name: attachmentNames(x.payload)[i]! }))
       .filter((l) => !have?.has(l.name));
   });
-  for (let i = 0; i < need.length; i += ATTACH_GROUP) await createAttachments(transport, need.slice(i, i + ATTACH_GROUP), attachments);
-}
-
-async function createAttachments(
-  transport: Caller,
-  need: { x: Plan; label: ReturnType<typeof labelsOf>[number]; name: string }[],
-  attachments: FoundAttachments,
-): Promise<void> {
+  if (need.length === 0) return;
   const reply = await transport.call('ir.attachment', 'create', {
     vals_list: need.map(({ x, label, name }) => ({
       name,
