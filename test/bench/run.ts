@@ -32,7 +32,7 @@ const { values } = parseArgs({
      */
     only: { type: 'string' },
     benches: { type: 'string', default: '50' },
-    'orders-per-bench': { type: 'string', default: '4' },
+    'orders-per-bench': { type: 'string', default: '3' },
     'carrier-latency': { type: 'string', default: '300' },
   },
 });
