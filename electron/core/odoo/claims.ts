@@ -34,7 +34,11 @@
 // which is exactly the outbox's guarantee anyway: checked again before anything is dispatched. The
 // write is idempotent (the latest marker of this bench and user is the claim), so a claim whose
 // answer was lost and is made again changes nothing. Releases have no such urgency and go through
-// the outbox (release-target.ts).
+// the outbox (release-target.ts). A claim costs Odoo one read (the picking's marker notes; its
+// user_id only when there are some) and the two writes, sent together.
+//
+// Why the claim note is not folded into the dispatch's message: the note is what another bench
+// reads while this one packs; posted at dispatch it would come too late to refuse anyone.
 import { z } from 'zod';
 import { NoteRow } from './models/mail';
 import { ClaimPickingRow } from './models/picking';

@@ -1,5 +1,6 @@
 // Opening an order: a scanned name, reference or item found in Odoo (or the local copy when Odoo
-// cannot be reached), checked for scope and state, claimed for the bench, and a new session opened.
+// cannot be reached, or when the copy is fresh: prefetched within its interval and never opened
+// here before), checked for scope and state, claimed for the bench, and a new session opened.
 import type { Person } from '../../../shared/api';
 import type { Order } from '../../../shared/order';
 import { OrderSourceUnavailable } from '../odoo/order-source';
