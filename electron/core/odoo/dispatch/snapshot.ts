@@ -42,33 +42,25 @@ export async function readDispatchSnapshot(
   lotNames: string[],
   countryCodes: Map<number, string | null>,
 ): Promise<Snapshot> {
-  // One search_read per model for the whole batch, in two rounds: what hangs off the pickings by
-  // picking_id goes with them. search_read: a deleted picking is absent (a conflict of its own), not a
-  // refusal of the batch; its moves and lines found anyway are simply not looked at.
-  const [{ pickings, notes }, allMoves, allLines] = await Promise.all([
-    readClaimSnapshot(transport, pickingIds, DispatchPickingRow, 'search_read'),
-    readRows(transport, DispatchMoveRow, 'stock.move', 'search_read', {
-      domain: [['picking_id', 'in', pickingIds]],
-      fields: fieldsOf(DispatchMoveRow),
-      order: 'id',
-    }),
+  // search_read: a deleted picking is absent (a conflict of its own), not a refusal of the batch.
+  const { pickings, notes } = await readClaimSnapshot(transport, pickingIds, DispatchPickingRow, 'search_read');
+  const [moves, lines, partners] = await Promise.all([
+    readRows(transport, DispatchMoveRow, 'stock.move', 'read', { ids: pickings.flatMap((p) => p.move_ids), fields: fieldsOf(DispatchMoveRow) }),
     readRows(transport, ReservedLineRow, 'stock.move.line', 'search_read', {
-      domain: [['picking_id', 'in', pickingIds]],
+      domain: [['picking_id', 'in', pickings.map((p) => p.id)]],
       fields: [...fieldsOf(ReservedLineRow), dialect.lineReservedField],
       order: 'id',
     }),
-  ]);
-  const seen = new Set(pickings.flatMap((p) => p.move_ids));
-  const moves = allMoves.filter((m) => seen.has(m.id));
-  // The plan matches lines to the packed moves by move_id: lines of other moves are never used.
-  const lines = allLines.filter((l) => seen.has(idOf(l.move_id) ?? -1));
-  const productIds = unique([...moves.map((m) => idOf(m.product_id)), ...lines.map((l) => idOf(l.product_id))]);
-  const [partners, products, lots] = await Promise.all([
     readRows(transport, AddressRow, 'res.partner', 'read', {
       ids: unique(pickings.map((p) => idOf(p.partner_id))),
       fields: fieldsOf(AddressRow),
     }),
+  ]);
+  const newCountries = unique(partners.map((p) => idOf(p.country_id))).filter((id) => !countryCodes.has(id));
+  const productIds = unique([...moves.map((m) => idOf(m.product_id)), ...lines.map((l) => idOf(l.product_id))]);
+  const [products, countries, lots] = await Promise.all([
     readRows(transport, TrackedProductRow, 'product.product', 'read', { ids: productIds, fields: fieldsOf(TrackedProductRow) }),
+    readRows(transport, CodeRow, 'res.country', 'read', { ids: newCountries, fields: fieldsOf(CodeRow) }),
     // The lots Odoo already knows by the names scanned at the bench (one search for the batch).
     lotNames.length === 0
       ? Promise.resolve([])
@@ -82,9 +74,6 @@ export async function readDispatchSnapshot(
           order: 'id',
         }),
   ]);
-  // Country codes never change under a bench: only new ones are read (seldom a third round).
-  const newCountries = unique(partners.map((p) => idOf(p.country_id))).filter((id) => !countryCodes.has(id));
-  const countries = newCountries.length === 0 ? [] : await readRows(transport, CodeRow, 'res.country', 'read', { ids: newCountries, fields: fieldsOf(CodeRow) });
   for (const c of countries) countryCodes.set(c.id, c.code);
   return {
     pickings: new Map(pickings.map((p) => [p.id, p])),
