@@ -243,6 +243,7 @@ export function createStation(config: StationConfig): Station {
         ),
       claim: (order, bench) => odoo.source.claim?.(order, bench) ?? Promise.resolve({ ok: true as const }),
       lotExists: (order, productId, name) => odoo.source.lotExists?.(order, productId, name) ?? Promise.resolve(null),
+      isFresh: (cached) => odoo.source.isFresh?.(cached) ?? false,
     },
     benchName: () => effectiveSettings().bench.name,
     scale: () => devices.scale,

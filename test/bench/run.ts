@@ -16,6 +16,7 @@ import { unitScans } from '../support/unit-scans';
 import { waitForEvent } from '../support/wait';
 import { benchCarrierLabels } from './carrier-label';
 import { benchOrderCache, benchPrefetch } from './odoo-cache';
+import { benchManyBenches } from './odoo-benches';
 import { benchWriteback } from './odoo-writeback';
 
 const { values } = parseArgs({
@@ -25,8 +26,13 @@ const { values } = parseArgs({
     'writeback-orders': { type: 'string', default: '2000' },
     'carrier-orders': { type: 'string', default: '15' },
     'multi-parcel-orders': { type: 'string', default: '6' },
-    /** `carriers`: only the API-carrier figures (a quicker run while working on carriers). */
+    /**
+     * `carriers`: only the API-carrier figures (a quicker run while working on carriers); `odoo`: only
+     * the Odoo figures (prefetch, write-back drain, many benches against one Odoo).
+     */
     only: { type: 'string' },
+    benches: { type: 'string', default: '50' },
+    'orders-per-bench': { type: 'string', default: '3' },
     'carrier-latency': { type: 'string', default: '300' },
   },
 });
@@ -39,6 +45,7 @@ const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 async function main() {
   if (values.only === 'carriers') return benchCarriers();
+  if (values.only === 'odoo') return benchOdoo();
   const dir = mkdtempSync(join(tmpdir(), 'packbench-bench-'));
   const apiKey = randomBytes(16).toString('hex');
   const odoo = await startSandboxOdoo({ port: 0, apiKey, seed: ORDERS + 5 });
@@ -121,9 +128,14 @@ async function main() {
   rmSync(dir, { recursive: true, force: true });
 
   await benchCarriers();
-  await benchPrefetch();
   await benchOrderCache({ pickings: Number(values['cache-pickings']) });
+  await benchOdoo();
+}
+
+async function benchOdoo(): Promise<void> {
+  await benchPrefetch();
   for (const version of [16, 17, 19] as const) await benchWriteback(Number(values['writeback-orders']), version);
+  await benchManyBenches({ benches: Number(values.benches), ordersPerBench: Number(values['orders-per-bench']) });
 }
 
 function benchCarriers(): Promise<void> {

@@ -136,7 +136,8 @@ export class OdooConnection {
     // A scan looks the name up in all of the user's companies and warehouses, so that a delivery
     // out of scope is refused by name (outOfScope in the pack session) instead of "not found".
     // A scan waits for Odoo at most a short budget, and not at all while the link is offline.
-    this.orders = createOdooOrderSource(odoo, { link });
+    // A ready order in a local copy the prefetch caught up recently opens without a read of Odoo.
+    this.orders = createOdooOrderSource(odoo, { link, localCopyAge: () => this.prefetcher?.age() ?? null });
     const dispatch = createOdooDispatchTarget(transport, this.deps.dispatched, {
       backorder: () => this.deps.settings().odoo.backorder,
       auditHead: () => auditHead(db),

@@ -105,6 +105,11 @@ export class PackSessions {
     );
   }
 
+  /** Whether the bench has opened this order before (index pack_sessions_order). */
+  openedBefore(orderId: number): boolean {
+    return this.db.prepare(OPENED_BEFORE_SQL).get(orderId) !== undefined;
+  }
+
   /**
    * The open awaiting_label exception of the session, if any: the session is parked (its parcel on
    * the shelf until the carrier gives its label), so the bench may open the next order.
@@ -141,3 +146,5 @@ export class PackSessions {
       .get(kind, sessionId) as { id: number } | undefined) ?? null;
   }
 }
+
+export const OPENED_BEFORE_SQL = 'SELECT 1 FROM pack_sessions WHERE order_id = ? LIMIT 1';
