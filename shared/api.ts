@@ -2,6 +2,7 @@
 // The IPC bridge (electron/main + preload) and the web bridge (core/host + renderer) are both
 // derived from these tables, and both validate what crosses in each direction.
 import { z } from 'zod';
+import { BENCH_COMMANDS } from './bench-commands';
 import { Settings, SettingsPatch } from './settings';
 
 /** An error as it crosses a boundary. `message` is written for the person at the bench. */
@@ -336,6 +337,20 @@ export const commands = {
   exportSupportBundle: {
     request: z.object({ approval: Approval }).strict(),
     reply: z.object({ file: z.string().min(1), bytes: z.number().int().nonnegative() }),
+  },
+  /** A bench command from its button on screen: the same as scanning its barcode on the command sheet. */
+  benchCommand: {
+    request: z.object({ command: z.enum(BENCH_COMMANDS) }).strict(),
+    reply: ScanReply,
+  },
+  /**
+   * The command sheet: every bench command as a barcode with its name, from the list the scanner
+   * understands. `label`: a 4x6 in label (ZPL) to the bench's label printer; `a4`: a PDF page for an
+   * office printer, returned to the screen to open.
+   */
+  printCommandSheet: {
+    request: z.object({ format: z.enum(['label', 'a4']) }).strict(),
+    reply: z.object({ ok: z.boolean(), message: z.string(), pdf: z.string().startsWith('data:application/pdf;base64,').nullable() }),
   },
 } as const;
 

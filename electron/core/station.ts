@@ -14,6 +14,7 @@ import { ensureOwnerOnlyDir } from './paths';
 import { createStationLog, watchedSecrets, type StationLog } from './logs/station-log';
 import { activeOrderKey } from './logs/order-key';
 import { writeSupportBundle } from './logs/support-bundle';
+import { printCommandSheet } from './command-sheet-print';
 import { DeviceManager, type DeviceManagerDeps } from './devices/device-manager';
 import { StationEvents } from './events';
 import { createLabelEncoder } from './labels/label-encoder';
@@ -124,8 +125,9 @@ export function createStation(config: StationConfig): Station {
       nextAction: packer ? screen.nextAction : 'Scan your badge to start',
       message: bench.message,
       scans: bench.scans,
-      order: screen.order,
-      label: screen.label,
+      // Logged out: the last customer's name and address leave the screen (the session waits for the next login).
+      order: packer ? screen.order : null,
+      label: packer ? screen.label : null,
       cacheAge: odoo.cacheAge(),
       odooLink: odoo.linkState,
     };
@@ -282,6 +284,15 @@ export function createStation(config: StationConfig): Station {
       return reply;
     },
     getState: () => state(),
+    benchCommand: ({ command }) => bench.command(command),
+    printCommandSheet: ({ format }) =>
+      printCommandSheet(format, {
+        prefix: effectiveSettings().scanner.commandPrefix,
+        bench: effectiveSettings().bench.name,
+        printerUri: effectiveSettings().printer.uri,
+        printerOf: (uri) => devices.printerOf(uri),
+        journal: devices.journal,
+      }),
     listExceptions: ({ state: which }) => ({ items: exceptions.list(which) }),
     resolveException({ id, resolution, note, approval }): ExceptionView {
       const resolved = bench.withApproval(approval, 'resolveException', `exception:${id}:${resolution}`, (lead) =>

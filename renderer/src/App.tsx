@@ -1,4 +1,6 @@
-import { useCallback, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { BenchCommand } from '../../shared/bench-commands';
+import { CommandButtons } from './CommandButtons';
 import type { BenchMessage, StationApi } from '../../shared/api';
 import { ApprovalOffers, type OfferedBadge } from './Approval';
 import { useWedgeScanner } from './scanner/use-wedge-scanner';
@@ -47,6 +49,29 @@ export function App({ station }: { station: StationApi }) {
     [station, setState],
   );
   useWedgeScanner(scan);
+
+  // A button does what its barcode on the command sheet does: the same core command.
+  const press = useCallback(
+    async (command: BenchCommand) => {
+      const result = await station.call('benchCommand', { command });
+      if (result.ok) {
+        setLocalMessage(null);
+        setState(result.value.state);
+      } else {
+        setLocalMessage({ tone: 'error', text: result.error.message, at: Date.now() });
+      }
+    },
+    [station, setState],
+  );
+
+  // Escape closes any panel.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') setPanel(null);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   const submitTyped = (event: FormEvent) => {
     event.preventDefault();
@@ -149,6 +174,7 @@ export function App({ station }: { station: StationApi }) {
               </button>
             </div>
           )}
+          {state && <CommandButtons state={state} onCommand={(command) => void press(command)} />}
           {state?.order && <OrderPanel order={state.order} />}
           {state?.step === 'weighing' && <ManualWeight station={station} />}
           <form className="typed-scan" onSubmit={submitTyped}>

@@ -1,3 +1,4 @@
+import { CommandSheet } from './CommandSheet';
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import type { PrinterEvent, ScaleEvent, SettingsInForce, StationApi } from '../../shared/api';
 import { BAUD_RATES } from '../../shared/settings';
@@ -509,6 +510,7 @@ export function SettingsPanel({
           </div>
         </footer>
       </form>
+      <CommandSheet station={station} />
       <SupportBundleExport station={station} />
     </aside>
   );

@@ -32,7 +32,7 @@ export async function tryProduct(ctx: PackContext, row: SessionRow, code: string
   }
   const packed = ctx.sessions.packed(row.id).get(line.moveId) ?? 0;
   if (packed >= line.quantity) {
-    return { kind: 'product', tone: 'error', text: `All ${line.quantity} of ${line.name} are already packed. Take this one out.` };
+    return { kind: 'product', tone: 'error', text: `${order.name} needs only ${line.quantity} ${line.name}. Take this one out.` };
   }
   const tracking = line.tracking === 'none' ? null : line.tracking;
   const scannedLot = tracking && gs1 ? lotOfGs1(gs1, tracking) : null;
@@ -52,7 +52,7 @@ export async function tryProduct(ctx: PackContext, row: SessionRow, code: string
       actor: actorOf(packer),
       action: 'pack.item',
       subject: order.name,
-      data: { moveId: line.moveId, code, packed: packed + 1, of: line.quantity, ...(tracking ? { tracking, lot: scannedLot } : {}) },
+      data: { session: row.id, moveId: line.moveId, code, packed: packed + 1, of: line.quantity, ...(tracking ? { tracking, lot: scannedLot } : {}) },
     });
   });
   if (allDone) deps.scale()?.arm();
