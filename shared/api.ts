@@ -134,6 +134,17 @@ export const StationState = z.object({
    * first sync answered, `online` when the last one caught up, `offline` when it could not.
    */
   odooLink: z.enum(['none', 'connecting', 'online', 'offline']),
+  /** The bench's sound volume, 0 (silent) to 100 (settings `sound.volume`). */
+  soundVolume: z.number().int().min(0).max(100).optional(),
+  /** Settings `packing.verifyItems`: off, the screen shows quantities, not "0 / 1" counts. */
+  verifyItems: z.boolean().optional(),
+  /** Training only: the trainee's badges and a few orders to try, for the idle screen. */
+  training: z
+    .object({
+      badges: z.array(z.object({ badge: z.string(), name: z.string(), role: z.enum(['packer', 'lead']) })),
+      orders: z.array(z.string()),
+    })
+    .optional(),
 });
 export type StationState = z.infer<typeof StationState>;
 

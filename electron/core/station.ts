@@ -56,6 +56,8 @@ export interface StationConfig {
   printerRecheckMs?: number;
   /** Tests shorten the scale's stability window and reconnect delay. */
   scaleOptions?: DeviceManagerDeps['scaleOptions'];
+  /** The training sandbox: the trainee's badges and orders to try, shown on the idle screen. */
+  training?: () => NonNullable<StationState['training']>;
   /** Tests shorten the outbox's retry backoff (first delay, ceiling); default 1 s and 5 min. */
   syncDelays?: { baseMs?: number; maxMs?: number };
 }
@@ -75,6 +77,8 @@ export interface Station {
   readonly lastResortDir: string;
   /** The structured log (JSON lines in <dataDir>/logs), for the entry points and tests. */
   readonly stationLog: StationLog;
+  /** The orders this bench has shipped (dispatched to Odoo), with their tracking: the training sandbox restores them. */
+  shippedOrders(): { name: string; trackingNumber: string | null }[];
   /** The settings in force: stored settings plus command-line overrides. */
   effectiveSettings(): Settings;
   start(): Promise<void>;
@@ -130,6 +134,9 @@ export function createStation(config: StationConfig): Station {
       label: packer ? screen.label : null,
       cacheAge: odoo.cacheAge(),
       odooLink: odoo.linkState,
+      soundVolume: effectiveSettings().sound.volume,
+      verifyItems: effectiveSettings().packing.verifyItems,
+      ...(config.training ? { training: config.training() } : {}),
     };
   };
   const publishState = () => {
@@ -360,6 +367,14 @@ export function createStation(config: StationConfig): Station {
     pack,
     lastResortDir,
     stationLog,
+    shippedOrders: () =>
+      db
+        .prepare(
+          `SELECT DISTINCT o.name AS name, sh.tracking_number AS trackingNumber FROM shipments sh
+           JOIN pack_sessions s ON s.id = sh.session_id JOIN orders o ON o.id = s.order_id
+           WHERE sh.dispatched_at IS NOT NULL AND sh.void_state IS NULL`,
+        )
+        .all() as { name: string; trackingNumber: string | null }[],
     effectiveSettings,
     async start() {
       await odoo.connect();

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { BenchCommand } from '../../shared/bench-commands';
 import { CommandButtons } from './CommandButtons';
+import { TrainingStart } from './TrainingStart';
 import type { BenchMessage, StationApi } from '../../shared/api';
 import { ApprovalOffers, type OfferedBadge } from './Approval';
 import { useWedgeScanner } from './scanner/use-wedge-scanner';
@@ -10,6 +11,7 @@ import { LabelPreview, OrderPanel } from './OrderPanel';
 import { OrderSync } from './OrderSync';
 import { SettingsPanel } from './SettingsPanel';
 import { formatGrams } from './station/format';
+import { playSound, soundOf } from './station/sounds';
 import { useStationView } from './station/use-station';
 
 const STEP_LABELS = {
@@ -96,6 +98,17 @@ export function App({ station }: { station: StationApi }) {
   const message =
     localMessage ?? state?.message ?? (state === null && view.unavailable !== null ? { tone: 'error' as const, text: view.unavailable } : null);
 
+  // Each new message on the message line makes its sound (success, warning, error), at the bench's volume.
+  const volume = state?.soundVolume ?? 60;
+  const messageAt = message && 'at' in message ? message.at : null;
+  const messageTone = message?.tone ?? null;
+  useEffect(() => {
+    if (messageAt === null || messageTone === null) return;
+    const sound = soundOf(messageTone);
+    // What was played is on the page for anyone checking the bench (and its tests): data-last-sound.
+    if (sound && playSound(sound, volume)) document.body.dataset.lastSound = `${sound}@${messageAt}`;
+  }, [messageAt, messageTone, volume]);
+
   const page = (
     <div className={`app ${state?.mode === 'training' ? 'is-training' : ''}`}>
       <header className="topbar">
@@ -175,7 +188,8 @@ export function App({ station }: { station: StationApi }) {
             </div>
           )}
           {state && <CommandButtons state={state} onCommand={(command) => void press(command)} />}
-          {state?.order && <OrderPanel order={state.order} />}
+          {state?.order && <OrderPanel order={state.order} showBarcodes={state.mode === 'training'} verifying={state.verifyItems !== false} />}
+          {state?.training && !state.order && <TrainingStart training={state.training} loggedIn={state.packer !== null} />}
           {state?.step === 'weighing' && <ManualWeight station={station} />}
           <form className="typed-scan" onSubmit={submitTyped}>
             <label htmlFor="typed-code">Barcode will not scan? Type it:</label>

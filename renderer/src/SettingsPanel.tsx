@@ -473,6 +473,12 @@ export function SettingsPanel({
         </fieldset>
 
         <fieldset>
+          <legend>Sound</legend>
+          {field('sound.volume', input('sound.volume', { numeric: true }), { unit: '%' })}
+          <div className="field-note">Short sounds for a good scan, a warning and an error. 0 is silent.</div>
+        </fieldset>
+
+        <fieldset>
           <legend>Desktop app</legend>
           {(['desktop.kiosk', 'desktop.startAtLogin'] as const).map((path) => (
             <div key={path} className={`field checkbox${isChanged(path) ? ' is-changed' : ''}`}>

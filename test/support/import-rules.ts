@@ -10,7 +10,8 @@ export const packageClasses: Record<string, PackageClass> = {
   'better-sqlite3': 'core',
   serialport: 'core',
   'node-thermal-printer': 'core',
-  'bwip-js': 'core',
+  // barcodes: the core draws labels and the command sheet; the training screen draws order lines' barcodes (bwip-js/browser)
+  'bwip-js': 'shared',
   'zpl-renderer-js': 'core',
   pngjs: 'core',
   'opentype.js': 'core',

@@ -167,7 +167,7 @@ function alreadyShipped(ctx: PackContext, order: Order, packer: Person): ScanOut
   const cached = ctx.cache.findByName(order.name, deps.orders.binding);
   const shipped = cached ? ctx.shipments.dispatchedOf(cached.id) : null;
   if (!shipped) {
-    return { kind: 'order', tone: 'error', text: `${order.name} has already been shipped. Do not pack it again; put it aside for the shift lead.` };
+    return { kind: 'order', tone: 'error', text: `${order.name} was already shipped (Odoo says it is done). Do not pack it again; put it aside for the shift lead.` };
   }
   inTransaction(deps.db, () => {
     ctx.sessions.show(shipped.session_id);
