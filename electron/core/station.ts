@@ -212,6 +212,7 @@ export function createStation(config: StationConfig): Station {
   const carriers = new CarrierRegistry(
     [
       localCarrier({
+        today: () => new Date(clock.now()),
         labelOptions: () => {
           const { dpi, unicodeFont } = effectiveSettings().printer;
           return { dpi, unicodeText: unicodeFont ? { printerFont: unicodeFont } : 'auto' };

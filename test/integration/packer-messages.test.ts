@@ -115,7 +115,12 @@ describe('packer messages', () => {
     const reprint = await press('REPRINT-LOST');
     expect(reprint.message.tone).not.toBe('error');
     await waitForEvent(station.events, 'state', () => rig.printer.jobs.length > jobs, 10_000, 'reprint');
-    expect(rig.printer.jobs.at(-1)!.toString('utf8')).toContain(tracking);
+    const copy = rig.printer.jobs.at(-1)!.toString('utf8');
+    expect(copy).toContain(tracking);
+    // The copy says REPRINT on paper; the first print did not, and the stored label is the same one.
+    expect(copy).toContain('^FDREPRINT^FS');
+    expect(rig.printer.jobs.some((j) => j.toString('utf8').includes(tracking) && !j.toString('utf8').includes('REPRINT'))).toBe(true);
+    expect(await decodeBarcodes(await renderZplToPng(copy))).toContainEqual(expect.objectContaining({ text: tracking }));
   });
 
   it('prints the command sheet from the list the scanner understands', async () => {
