@@ -126,7 +126,7 @@ export async function bootStation(
   const dataDir = flags.dataDir ? join(flags.dataDir, 'training') : defaultDataDir('training');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const apiKey = randomBytes(24).toString('base64url');
-  const { startSandboxOdoo, startScaleSimulator, startPrinterSink, startSandboxShipEngine, startSandboxShippo, SANDBOX_ODOO_CARRIERS, SANDBOX_CONNECTOR_CARRIERS, markShipped, nextLabelNumber } =
+  const { startSandboxOdoo, startScaleSimulator, startPrinterSink, startSandboxShipEngine, startSandboxShippo, SANDBOX_ODOO_CARRIERS, SANDBOX_CONNECTOR_CARRIERS, markShipped, nextLabelNumber, ordersToTry } =
     await loadSandbox();
   const odoo = await startSandboxOdoo({ port: 0, apiKey, seed: 40 });
   // Sandbox carriers, so a trainee sees real-shaped labels; their keys, like the Odoo key, only in memory.
@@ -165,7 +165,7 @@ export async function bootStation(
         { badge: TRAINING_PACKER_BADGE, name: 'Trainee Packer', role: 'packer' },
         { badge: TRAINING_LEAD_BADGE, name: 'Trainee Lead', role: 'lead' },
       ],
-      orders: odoo.state.sampleNames().slice(0, 3),
+      orders: ordersToTry(odoo),
     }),
   });
   // The sandbox Odoo starts afresh each run; what the trainee shipped before stays shipped.

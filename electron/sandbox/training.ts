@@ -1,4 +1,4 @@
-// The training sandbox after a restart: its Odoo is seeded afresh in memory, but the bench's own
+// The training sandbox: the orders a trainee is offered first, and after a restart: its Odoo is seeded afresh in memory, but the bench's own
 // data folder remembers what the trainee shipped. Those deliveries are marked done again (with
 // their tracking), so the same order is not offered to pack twice; and the printed-label files go
 // on numbering after the ones already there.
@@ -38,4 +38,17 @@ export function nextLabelNumber(dir: string): number {
     if (n) highest = Math.max(highest, Number(n));
   }
   return highest + 1;
+}
+
+/** A few deliveries ready to pack, those without lot- or serial-tracked items first (a first order). */
+export function ordersToTry(odoo: Pick<SandboxOdoo, 'state'>, count = 4): string[] {
+  const { state } = odoo;
+  const pickings = new Map(state.all('stock.picking').map((p) => [String(p.name), p.id]));
+  const tracked = (name: string) =>
+    state
+      .all('stock.move')
+      .filter((m) => Number(m.picking_id) === pickings.get(name))
+      .some((m) => state.get('product.product', Number(m.product_id))?.tracking !== 'none');
+  const names = state.sampleNames();
+  return [...names.filter((n) => !tracked(n)), ...names.filter(tracked)].slice(0, count);
 }
