@@ -11,6 +11,7 @@ import { classifyScan } from '../../electron/core/pack/scan-code';
 import { decodeBarcodes, renderZplToPng } from '../support/label-decode';
 import { expectedParcelWeight } from '../support/expected-weight';
 import { stationDb } from '../support/station-db';
+import { leadPin } from '../support/approval';
 import { startSandboxRig, type SandboxRig } from '../support/sandbox-rig';
 import { unitScans } from '../support/unit-scans';
 import { waitForEvent } from '../support/wait';
@@ -18,7 +19,7 @@ import { waitForEvent } from '../support/wait';
 let rig: SandboxRig;
 
 beforeAll(async () => {
-  rig = await startSandboxRig({ seed: 8 });
+  rig = await startSandboxRig({ seed: 8, staff: [{ badge: 'L-1', name: 'Lena', role: 'lead', pin: '482913' }] });
   // The local copy is filled: products and orders the bench can name without asking Odoo.
   await waitForEvent(rig.station.events, 'state', (s) => s.cacheAge !== null, 20_000, 'order sync');
 });
@@ -121,6 +122,38 @@ describe('packer messages', () => {
     expect(copy).toContain('^FDREPRINT^FS');
     expect(rig.printer.jobs.some((j) => j.toString('utf8').includes(tracking) && !j.toString('utf8').includes('REPRINT'))).toBe(true);
     expect(await decodeBarcodes(await renderZplToPng(copy))).toContainEqual(expect.objectContaining({ text: tracking }));
+  });
+
+  it('weighs again by itself after the box is changed, and clears the old variance text on "Weigh again"', async () => {
+    const { scale, station, scan, untilStep } = rig;
+    await scan('P-1');
+    const order = orders.find((o) => o.lines.every((l) => l.tracking === 'none'))!;
+    const opened = await scan(order.name);
+    expect(opened.state.order?.name).toBe(order.name);
+    for (const code of unitScans(opened.state.order!.lines)) await scan(code);
+    await untilStep('weighing');
+    // Packed in Box L (700 g empty) while the bench expects its usual 150 g box: held.
+    const itemsG = expectedParcelWeight(station) - station.effectiveSettings().packing.boxTareG;
+    // The last parcel comes off the scale first (the scale takes a new parcel after zero).
+    scale.setWeight(0);
+    await waitForEvent(station.events, 'scale', (s) => s.grams === 0 && s.stable, 5_000, 'empty scale');
+    scale.setWeight(itemsG + 700, { motionMs: 100 });
+    const held = await waitForEvent(station.events, 'state', (s) => s.message?.tone === 'error' && /expected/.test(s.message.text), 10_000, 'held');
+    expect(held.step).toBe('weighing');
+    const [hold] = station.exceptions.list('open').filter((e) => e.kind === 'weight_variance');
+
+    // The lead chooses "Weigh again": the old variance text leaves the message line.
+    const again = await dispatch(station.handlers, 'resolveException', { id: hold!.id, resolution: 'reweigh', approval: leadPin('482913') });
+    expect(again.ok).toBe(true);
+    const told = await waitForEvent(station.events, 'state', (s) => /^Weigh again/.test(s.message?.text ?? ''), 5_000, 'weigh again told');
+    expect(told.message!.text).not.toMatch(/expected/);
+
+    // The packer scans the box it is really in: the parcel resting on the scale is weighed again at once.
+    const boxed = await scan('PT-BOX-L');
+    expect(boxed.message.text).toContain('weighed again');
+    expect(boxed.message.tone).not.toBe('error');
+    expect(['labelling', 'printed', 'done']).toContain(boxed.state.step);
+    await untilStep('done', 20_000);
   });
 
   it('prints the command sheet from the list the scanner understands', async () => {

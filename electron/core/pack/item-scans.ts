@@ -11,6 +11,7 @@ import { parseGs1 } from './gs1';
 import { askForLot, duplicateSerialText, lineOfGs1, lotFromScan, lotOfGs1, lotWord } from './lot-capture';
 import { lotQuestion, nextAction } from './views';
 import { kg } from './weight-variance';
+import { weighed } from './weighing';
 
 /**
  * An item of the open order: its barcode or SKU, or a GS1 code whose GTIN is its barcode (which
@@ -162,6 +163,15 @@ export function tryPackageType(ctx: PackContext, row: SessionRow, code: string, 
   // While weighing, the parcel goes (back) on the scale in this box: the next stable weight counts.
   if (row.step === 'weighing') deps.scale()?.arm();
   deps.changed();
+  // A parcel already resting on the scale is weighed again at once, against this box's tare and limit.
+  const reading = row.step === 'weighing' ? deps.scale()?.latest() : null;
+  if (reading && reading.stable && reading.status === 'ok' && (reading.grams ?? 0) > 0) {
+    deps.scale()?.disarm();
+    const again = weighed(ctx, reading.grams!, actorOf(packer));
+    // Held again: the next weighing (parcel lifted off and put back) counts.
+    if (ctx.sessions.active()?.step === 'weighing') deps.scale()?.arm();
+    if (again) return { kind: 'package_type', tone: again.tone, text: `${box.name} for ${order.name}: weighed again. ${again.text}` };
+  }
   const facts = [
     box.dimsMm ? `${box.dimsMm.l}×${box.dimsMm.w}×${box.dimsMm.h} mm` : null,
     `${kg(box.baseWeightG)} empty`,
