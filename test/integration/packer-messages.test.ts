@@ -156,6 +156,20 @@ describe('packer messages', () => {
     await untilStep('done', 20_000);
   });
 
+  it('refuses a product barcode (a valid EAN-13) offered as a lot', async () => {
+    const order = orders.find((o) => o.lines.some((l) => l.tracking === 'lot' && l.barcode))!;
+    const line = order.lines.find((l) => l.tracking === 'lot' && l.barcode)!;
+    const opened = await rig.scan(order.name);
+    expect(opened.state.order?.name).toBe(order.name);
+    const asked = await rig.scan(line.barcode!);
+    expect(asked.message.text).toMatch(/lot/i);
+    const refused = await rig.scan('9780201379624');
+    expect(refused.message.tone).toBe('error');
+    expect(refused.message.text).toContain('"9780201379624" is a product barcode (EAN-13), not a lot number. Scan the lot number of');
+    expect(refused.state.order!.lines.find((l) => l.moveId === line.moveId)!.lots).toEqual([]);
+    await press('CANCEL');
+  });
+
   it('prints the command sheet from the list the scanner understands', async () => {
     const zpl = commandSheetZpl('*PB*', 'Bench 1');
     const codes = (await decodeBarcodes(await renderZplToPng(zpl))).map((c) => c.text);

@@ -82,6 +82,12 @@ export async function tryLot(ctx: PackContext, row: SessionRow, code: string, pa
   if (lookup.kind !== 'none') {
     return { kind: 'unknown', tone: 'warning', text: `"${code}" is an order or item barcode, not a ${lotWord(asking.tracking)}. ${ask}.` };
   }
+  // A valid EAN-13 is a product's barcode, never a lot or serial the packer meant to scan.
+  if (isEan13(code)) {
+    const product = ctx.cache.productName(code);
+    const what = product ? `the barcode of ${product}` : 'a product barcode (EAN-13)';
+    return { kind: 'unknown', tone: 'error', text: `"${code}" is ${what}, not a ${lotWord(asking.tracking)}. ${ask}.` };
+  }
   const scanned = lotFromScan(code, asking.tracking);
   if (!scanned) return null; // a GS1 item of another order: not a lot
   if (!scanned.ok) return { kind: 'unknown', tone: 'error', text: `${scanned.text} ${ask}.` };
@@ -179,4 +185,12 @@ export function tryPackageType(ctx: PackContext, row: SessionRow, code: string, 
   ].filter((f): f is string => f !== null);
   const next = row.step === 'weighing' ? 'Put the parcel on the scale.' : `${nextAction(ctx)}.`;
   return { kind: 'package_type', tone: 'success', text: `${box.name} (${facts.join(', ')}) for ${order.name}. ${next}` };
+}
+
+/** 13 digits whose last is the GS1 check digit of the first 12. */
+export function isEan13(code: string): boolean {
+  if (!/^\d{13}$/.test(code)) return false;
+  const digits = [...code].map(Number);
+  const sum = digits.slice(0, 12).reduce((n, d, i) => n + d * (i % 2 === 0 ? 1 : 3), 0);
+  return (10 - (sum % 10)) % 10 === digits[12];
 }
