@@ -5,7 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BootedStation } from '../../electron/core/entry/boot';
+import { TRAINING_LEAD_PIN, type BootedStation } from '../../electron/core/entry/boot';
+import { dispatch } from '../../shared/bridge';
+import { leadPin } from '../support/approval';
 import { ARTIFACTS, type BrowserStation } from '../support/browser-station';
 import { startSandboxBench } from '../support/sandbox-bench';
 import type { PackPage } from './pages/pack-page';
@@ -145,5 +147,33 @@ describe('a newcomer packs from the screen alone', () => {
     await pack.scan('*PB*LOGOUT');
     await pack.packer().filter({ hasText: 'Nobody logged in' }).waitFor();
     await shot('logged-out-by-scan');
+  });
+
+  it('prints the command sheet from Settings, closes the panel with Escape, and is silent at volume 0', async () => {
+    await bench.page.getByTestId('settings-open').click();
+    await bench.page.getByTestId('command-sheet').waitFor();
+    const before = printerJobs();
+    await bench.page.getByTestId('command-sheet-label').click();
+    await bench.page.getByTestId('command-sheet-result').filter({ hasText: 'was sent to' }).waitFor();
+    await expect.poll(printerJobs, { timeout: 10_000 }).toBe(before + 1);
+    expect(booted.sandbox!.printer!.jobs.at(-1)!.toString('utf8')).toContain('^FD*PB*LOGOUT^FS');
+    await bench.page.getByTestId('command-sheet-a4').click();
+    await bench.page.getByTestId('command-sheet-pdf').waitFor();
+    await bench.page.getByTestId('command-sheet').scrollIntoViewIfNeeded();
+    await shot('command-sheet-settings');
+    await bench.page.keyboard.press('Escape');
+    await bench.page.getByTestId('settings-panel').waitFor({ state: 'detached' });
+
+    // The sound setting: at 0 a wrong scan makes no sound.
+    const saved = await dispatch(booted.station.handlers, 'updateSettings', { patch: { sound: { volume: 0 } }, approval: leadPin(TRAINING_LEAD_PIN) });
+    expect(saved.ok).toBe(true);
+    const lastSound = () => bench.page.evaluate(() => document.body.dataset.lastSound ?? '');
+    const heard = await lastSound();
+    await pack.scan('TRAIN-PACKER');
+    await pack.packer().filter({ hasText: 'Trainee Packer' }).waitFor();
+    await pack.scan('*PB*NOPE');
+    await shows('is not a bench command');
+    await bench.page.waitForTimeout(300);
+    expect(await lastSound()).toBe(heard);
   });
 });
