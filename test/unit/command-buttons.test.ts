@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StationState } from '../../shared/api';
 import { BENCH_COMMANDS, COMMAND_NAMES } from '../../shared/bench-commands';
-import { commandsFor } from '../../renderer/src/CommandButtons';
+import { commandsFor } from '../../renderer/src/station/commands-for';
 import { soundOf } from '../../renderer/src/station/sounds';
 
 const base: StationState = {
