@@ -2,6 +2,7 @@
 // The IPC bridge (electron/main + preload) and the web bridge (core/host + renderer) are both
 // derived from these tables, and both validate what crosses in each direction.
 import { z } from 'zod';
+import { BENCH_COMMANDS } from './bench-commands';
 import { Settings, SettingsPatch } from './settings';
 
 /** An error as it crosses a boundary. `message` is written for the person at the bench. */
@@ -133,6 +134,17 @@ export const StationState = z.object({
    * first sync answered, `online` when the last one caught up, `offline` when it could not.
    */
   odooLink: z.enum(['none', 'connecting', 'online', 'offline']),
+  /** The bench's sound volume, 0 (silent) to 100 (settings `sound.volume`). */
+  soundVolume: z.number().int().min(0).max(100).optional(),
+  /** Settings `packing.verifyItems`: off, the screen shows quantities, not "0 / 1" counts. */
+  verifyItems: z.boolean().optional(),
+  /** Training only: the trainee's badges and a few orders to try, for the idle screen. */
+  training: z
+    .object({
+      badges: z.array(z.object({ badge: z.string(), name: z.string(), role: z.enum(['packer', 'lead']) })),
+      orders: z.array(z.string()),
+    })
+    .optional(),
 });
 export type StationState = z.infer<typeof StationState>;
 
@@ -384,6 +396,20 @@ export const commands = {
   scopeOptions: { request: Empty, reply: ScopeOptions },
   /** Ask the Odoo in the settings whether it answers and takes the bench's login. */
   testOdoo: { request: Empty, reply: DeviceTestReply.pick({ ok: true, message: true }) },
+  /** A bench command from its button on screen: the same as scanning its barcode on the command sheet. */
+  benchCommand: {
+    request: z.object({ command: z.enum(BENCH_COMMANDS) }).strict(),
+    reply: ScanReply,
+  },
+  /**
+   * The command sheet: every bench command as a barcode with its name, from the list the scanner
+   * understands. `label`: a 4x6 in label (ZPL) to the bench's label printer; `a4`: a PDF page for an
+   * office printer, returned to the screen to open.
+   */
+  printCommandSheet: {
+    request: z.object({ format: z.enum(['label', 'a4']) }).strict(),
+    reply: z.object({ ok: z.boolean(), message: z.string(), pdf: z.string().startsWith('data:application/pdf;base64,').nullable() }),
+  },
 } as const;
 
 /** Events the core pushes: name → payload schema. */

@@ -171,6 +171,12 @@ export const Settings = z.object({
       startAtLogin: z.boolean().default(false),
     })
     .default({ kiosk: false, startAtLogin: false }),
+  /** The bench's short sounds for success, warning and error; volume 0 is silent (tests set it so). */
+  sound: z
+    .object({
+      volume: z.number().int().min(0).max(100).default(60),
+    })
+    .default({ volume: 60 }),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -197,6 +203,7 @@ export const SettingsPatch = z
     security: sectionPatch(Settings.shape.security.unwrap()).optional(),
     carriers: sectionPatch(Settings.shape.carriers.unwrap()).optional(),
     desktop: sectionPatch(Settings.shape.desktop.unwrap()).optional(),
+    sound: sectionPatch(Settings.shape.sound.unwrap()).optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;

@@ -14,6 +14,7 @@ import { ensureOwnerOnlyDir } from './paths';
 import { createStationLog, watchedSecrets, type StationLog } from './logs/station-log';
 import { activeOrderKey } from './logs/order-key';
 import { writeSupportBundle } from './logs/support-bundle';
+import { printCommandSheet } from './command-sheet-print';
 import { DeviceManager, type DeviceManagerDeps } from './devices/device-manager';
 import { StationEvents } from './events';
 import { createLabelEncoder } from './labels/label-encoder';
@@ -56,6 +57,8 @@ export interface StationConfig {
   printerRecheckMs?: number;
   /** Tests shorten the scale's stability window and reconnect delay. */
   scaleOptions?: DeviceManagerDeps['scaleOptions'];
+  /** The training sandbox: the trainee's badges and orders to try, shown on the idle screen. */
+  training?: () => NonNullable<StationState['training']>;
   /** Tests shorten the outbox's retry backoff (first delay, ceiling); default 1 s and 5 min. */
   syncDelays?: { baseMs?: number; maxMs?: number };
 }
@@ -75,6 +78,8 @@ export interface Station {
   readonly lastResortDir: string;
   /** The structured log (JSON lines in <dataDir>/logs), for the entry points and tests. */
   readonly stationLog: StationLog;
+  /** The orders this bench has shipped (dispatched to Odoo), with their tracking: the training sandbox restores them. */
+  shippedOrders(): { name: string; trackingNumber: string | null }[];
   /** The settings in force: stored settings plus command-line overrides. */
   effectiveSettings(): Settings;
   start(): Promise<void>;
@@ -125,10 +130,14 @@ export function createStation(config: StationConfig): Station {
       nextAction: packer ? screen.nextAction : 'Scan your badge to start',
       message: bench.message,
       scans: bench.scans,
-      order: screen.order,
-      label: screen.label,
+      // Logged out: the last customer's name and address leave the screen (the session waits for the next login).
+      order: packer ? screen.order : null,
+      label: packer ? screen.label : null,
       cacheAge: odoo.cacheAge(),
       odooLink: odoo.linkState,
+      soundVolume: effectiveSettings().sound.volume,
+      verifyItems: effectiveSettings().packing.verifyItems,
+      ...(config.training ? { training: config.training() } : {}),
     };
   };
   const publishState = () => {
@@ -204,6 +213,7 @@ export function createStation(config: StationConfig): Station {
   const carriers = new CarrierRegistry(
     [
       localCarrier({
+        today: () => new Date(clock.now()),
         labelOptions: () => {
           const { dpi, unicodeFont } = effectiveSettings().printer;
           return { dpi, unicodeText: unicodeFont ? { printerFont: unicodeFont } : 'auto' };
@@ -291,6 +301,15 @@ export function createStation(config: StationConfig): Station {
       return reply;
     },
     getState: () => state(),
+    benchCommand: ({ command }) => bench.command(command),
+    printCommandSheet: ({ format }) =>
+      printCommandSheet(format, {
+        prefix: effectiveSettings().scanner.commandPrefix,
+        bench: effectiveSettings().bench.name,
+        printerUri: effectiveSettings().printer.uri,
+        printerOf: (uri) => devices.printerOf(uri),
+        journal: devices.journal,
+      }),
     listExceptions: ({ state: which }) => ({ items: exceptions.list(which).map((item) => ({ ...item, resolvedByName: staffName(item.resolvedBy) })) }),
     resolveException({ id, resolution, note, approval }): ExceptionView {
       const resolved = bench.withApproval(approval, 'resolveException', `exception:${id}:${resolution}`, (lead) =>
@@ -361,6 +380,14 @@ export function createStation(config: StationConfig): Station {
     pack,
     lastResortDir,
     stationLog,
+    shippedOrders: () =>
+      db
+        .prepare(
+          `SELECT DISTINCT o.name AS name, sh.tracking_number AS trackingNumber FROM shipments sh
+           JOIN pack_sessions s ON s.id = sh.session_id JOIN orders o ON o.id = s.order_id
+           WHERE sh.dispatched_at IS NOT NULL AND sh.void_state IS NULL`,
+        )
+        .all() as { name: string; trackingNumber: string | null }[],
     effectiveSettings,
     async start() {
       await odoo.connect();

@@ -1,4 +1,7 @@
-import { useCallback, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { BenchCommand } from '../../shared/bench-commands';
+import { CommandButtons } from './CommandButtons';
+import { TrainingStart } from './TrainingStart';
 import type { BenchMessage, StationApi } from '../../shared/api';
 import { ApprovalOffers, type OfferedBadge } from './Approval';
 import { useWedgeScanner } from './scanner/use-wedge-scanner';
@@ -8,6 +11,7 @@ import { LabelPreview, OrderPanel } from './OrderPanel';
 import { OrderSync } from './OrderSync';
 import { SettingsPanel } from './SettingsPanel';
 import { formatGrams } from './station/format';
+import { playSound, soundOf } from './station/sounds';
 import { useStationView } from './station/use-station';
 
 const STEP_LABELS = {
@@ -48,6 +52,29 @@ export function App({ station }: { station: StationApi }) {
   );
   useWedgeScanner(scan, station);
 
+  // A button does what its barcode on the command sheet does: the same core command.
+  const press = useCallback(
+    async (command: BenchCommand) => {
+      const result = await station.call('benchCommand', { command });
+      if (result.ok) {
+        setLocalMessage(null);
+        setState(result.value.state);
+      } else {
+        setLocalMessage({ tone: 'error', text: result.error.message, at: Date.now() });
+      }
+    },
+    [station, setState],
+  );
+
+  // Escape closes any panel.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') setPanel(null);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
   const submitTyped = (event: FormEvent) => {
     event.preventDefault();
     const code = typed.trim();
@@ -70,6 +97,17 @@ export function App({ station }: { station: StationApi }) {
     connectivity?.targets.filter((t) => t.status !== 'ok' && !(syncShown && t.target === 'odoo' && t.status === 'retrying')) ?? [];
   const message =
     localMessage ?? state?.message ?? (state === null && view.unavailable !== null ? { tone: 'error' as const, text: view.unavailable } : null);
+
+  // Each new message on the message line makes its sound (success, warning, error), at the bench's volume.
+  const volume = state?.soundVolume ?? 60;
+  const messageAt = message && 'at' in message ? message.at : null;
+  const messageTone = message?.tone ?? null;
+  useEffect(() => {
+    if (messageAt === null || messageTone === null) return;
+    const sound = soundOf(messageTone);
+    // What was played is on the page for anyone checking the bench (and its tests): data-last-sound.
+    if (sound && playSound(sound, volume)) document.body.dataset.lastSound = `${sound}@${messageAt}`;
+  }, [messageAt, messageTone, volume]);
 
   const page = (
     <div className={`app ${state?.mode === 'training' ? 'is-training' : ''}`}>
@@ -150,7 +188,9 @@ export function App({ station }: { station: StationApi }) {
               </button>
             </div>
           )}
-          {state?.order && <OrderPanel order={state.order} />}
+          {state && <CommandButtons state={state} onCommand={(command) => void press(command)} />}
+          {state?.order && <OrderPanel order={state.order} showBarcodes={state.mode === 'training'} verifying={state.verifyItems !== false} />}
+          {state?.training && !state.order && <TrainingStart training={state.training} loggedIn={state.packer !== null} />}
           {state?.step === 'weighing' && <ManualWeight station={station} />}
           <form className="typed-scan" onSubmit={submitTyped}>
             <label htmlFor="typed-code">Barcode will not scan? Type it:</label>

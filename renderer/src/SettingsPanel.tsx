@@ -1,3 +1,4 @@
+import { CommandSheet } from './CommandSheet';
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import type { PrinterEvent, ScaleEvent, SettingsInForce, StationApi } from '../../shared/api';
 import { BAUD_RATES } from '../../shared/settings';
@@ -463,6 +464,12 @@ export function SettingsPanel({
         </fieldset>
 
         <fieldset>
+          <legend>Sound</legend>
+          {field('sound.volume', input('sound.volume', { numeric: true }), { unit: '%' })}
+          <div className="field-note">Short sounds for a good scan, a warning and an error. 0 is silent.</div>
+        </fieldset>
+
+        <fieldset>
           <legend>Desktop app</legend>
           {(['desktop.kiosk', 'desktop.startAtLogin'] as const).map((path) => (
             <div key={path} className={`field checkbox${isChanged(path) ? ' is-changed' : ''}`}>
@@ -502,6 +509,7 @@ export function SettingsPanel({
       </form>
       <ScopeSettings station={station} inForce={inForce} onSaved={setInForce} />
       <ScannerCalibration station={station} inForce={inForce} onSaved={setInForce} />
+      <CommandSheet station={station} />
       <SupportBundleExport station={station} />
     </aside>
   );

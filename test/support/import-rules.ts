@@ -10,7 +10,7 @@ export const packageClasses: Record<string, PackageClass> = {
   'better-sqlite3': 'core',
   serialport: 'core',
   'node-thermal-printer': 'core',
-  // barcodes drawn by the core (labels) and on screen (bwip-js/browser: the calibration barcode in Settings)
+  // barcodes: the core draws labels and the command sheet; the screen draws the calibration barcode and training order lines (bwip-js/browser)
   'bwip-js': 'shared',
   'zpl-renderer-js': 'core',
   pngjs: 'core',

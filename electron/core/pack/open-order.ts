@@ -70,9 +70,7 @@ export async function openOrder(ctx: PackContext, code: string, packer: Person):
   }
   const refused = deps.outOfScope?.(order);
   if (refused) return { kind: 'order', tone: 'error', text: refused };
-  if (order.state === 'done') {
-    return { kind: 'order', tone: 'error', text: `${order.name} has already been shipped. Put it aside for the shift lead.` };
-  }
+  if (order.state === 'done') return alreadyShipped(ctx, order, packer);
   if (order.state === 'cancel') {
     return { kind: 'order', tone: 'error', text: `${order.name} was cancelled in Odoo. Do not ship it; tell the shift lead.` };
   }
@@ -163,10 +161,42 @@ function showPackedHere(ctx: PackContext, code: string, packer: Person): ScanOut
   if (packed.status === 'awaiting_label' || !packed.tracking_number) {
     return { kind: 'order', tone: 'warning', text: `${name} is already packed here; its label is on its way. Do not pack it again.` };
   }
-  const reprint = REPRINT_REASONS.map((r) => r.command).join(', ');
   return {
     kind: 'order',
     tone: 'warning',
-    text: `${name} is already packed here (tracking ${packed.tracking_number}). Do not pack it again. For another copy of its label, scan ${reprint}.`,
+    text: `${name} is already packed here (tracking ${packed.tracking_number}). Do not pack it again. ${REPRINT_OFFER}`,
+  };
+}
+
+const REPRINT_OFFER = `For another copy of its label, press Reprint or scan ${REPRINT_REASONS.map((r) => r.command).join(', ')}.`;
+
+/**
+ * An order Odoo says is shipped. Shipped from this bench: when and with which tracking number,
+ * and its session back on screen so a reprint is its label. Shipped elsewhere: the shift lead.
+ */
+function alreadyShipped(ctx: PackContext, order: Order, packer: Person): ScanOutcome {
+  const { deps } = ctx;
+  const cached = ctx.cache.findByName(order.name, deps.orders.binding);
+  const shipped = cached ? ctx.shipments.dispatchedOf(cached.id) : null;
+  if (!shipped) {
+    return { kind: 'order', tone: 'error', text: `${order.name} was already shipped (Odoo says it is done). Do not pack it again; put it aside for the shift lead.` };
+  }
+  inTransaction(deps.db, () => {
+    ctx.sessions.show(shipped.session_id);
+    appendAudit(deps.db, deps.clock, {
+      actor: actorOf(packer),
+      action: 'pack.reshown',
+      subject: order.name,
+      data: { session: shipped.session_id, trackingNumber: shipped.tracking_number, shipped: true },
+    });
+  });
+  deps.scale()?.disarm();
+  deps.changed();
+  const when = new Date(shipped.dispatched_at).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+  const tracking = shipped.tracking_number ? `, tracking ${shipped.tracking_number}` : '';
+  return {
+    kind: 'order',
+    tone: 'error',
+    text: `${order.name} was already shipped on ${when}${tracking}. Do not pack it again. ${REPRINT_OFFER}`,
   };
 }

@@ -122,7 +122,13 @@ export function resolveHeldWeight(ctx: PackContext, exception: ExceptionView, re
   const { deps } = ctx;
   const row = ctx.sessions.byId(Number(exception.context.sessionId));
   if (resolution === 'reweigh') {
-    if (row?.step === 'weighing' && row.id === ctx.sessions.active()?.id) deps.scale()?.arm();
+    if (row?.step === 'weighing' && row.id === ctx.sessions.active()?.id) {
+      deps.scale()?.arm();
+      // The old "weight is off" text leaves the message line: the packer is told what to do now.
+      queueMicrotask(() =>
+        deps.tell?.({ tone: 'info', text: 'Weigh again: lift the parcel off the scale, check the box, and put it back on.' }),
+      );
+    }
     return;
   }
   if (!by.note || by.note.trim().length < 3) {

@@ -99,6 +99,18 @@ export class Shipments {
       .get(orderId) as { session_id: number; active: number; status: string; tracking_number: string | null } | undefined) ?? null;
   }
 
+  /** The order's last shipment this bench dispatched to Odoo: when, and its tracking number. */
+  dispatchedOf(orderId: number): { session_id: number; dispatched_at: number; tracking_number: string | null } | null {
+    return (this.db
+      .prepare(
+        `SELECT s.id AS session_id, sh.dispatched_at, sh.tracking_number FROM pack_sessions s
+         JOIN shipments sh ON sh.session_id = s.id
+         WHERE s.order_id = ? AND sh.dispatched_at IS NOT NULL AND sh.void_state IS NULL
+         ORDER BY sh.dispatched_at DESC LIMIT 1`,
+      )
+      .get(orderId) as { session_id: number; dispatched_at: number; tracking_number: string | null } | undefined) ?? null;
+  }
+
   /** The provider's id of the purchase, kept with the labels it made (for a void later). */
   setProviderRef(id: number, providerRef: string): void {
     this.db.prepare('UPDATE shipments SET provider_ref = ?, updated_at = ? WHERE id = ?').run(providerRef, this.clock.now(), id);

@@ -15,7 +15,8 @@ const NAME = 'Local delivery';
 // The bench's own drivers carry what one person lifts, as the parcel carriers do (31.5 kg).
 const SERVICES = [{ code: 'standard', name: 'Standard', maxWeightG: 31_500 }] as const;
 
-export function localCarrier(options: { labelOptions?: () => ShippingLabelOptions } = {}): CarrierProvider {
+export function localCarrier(options: { labelOptions?: () => ShippingLabelOptions; today?: () => Date } = {}): CarrierProvider {
+  const today = options.today ?? (() => new Date());
   return {
     code: 'local',
     name: NAME,
@@ -38,6 +39,7 @@ export function localCarrier(options: { labelOptions?: () => ShippingLabelOption
               weightG: parcel.weightG,
               parcelIndex: i + 1,
               parcelCount: count,
+              date: today(),
             },
             options.labelOptions?.() ?? {},
           );
