@@ -17,6 +17,7 @@ import { waitForEvent } from '../support/wait';
 import { benchCarrierLabels } from './carrier-label';
 import { benchOrderCache, benchPrefetch } from './odoo-cache';
 import { benchWriteback } from './odoo-writeback';
+import { benchScaleLabels } from './scale-label';
 
 const { values } = parseArgs({
   options: {
@@ -25,8 +26,11 @@ const { values } = parseArgs({
     'writeback-orders': { type: 'string', default: '2000' },
     'carrier-orders': { type: 'string', default: '15' },
     'multi-parcel-orders': { type: 'string', default: '6' },
-    /** `carriers`: only the API-carrier figures (a quicker run while working on carriers). */
+    /** `carriers`: only the API-carrier figures (a quicker run while working on carriers); `scale`: only scale → label. */
     only: { type: 'string' },
+    'scale-orders': { type: 'string', default: '30' },
+    /** Comma-separated case names (prefixes) for the scale section, e.g. `sics,cas`. Default: all. */
+    'scale-cases': { type: 'string' },
     'carrier-latency': { type: 'string', default: '300' },
   },
 });
@@ -39,6 +43,7 @@ const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 async function main() {
   if (values.only === 'carriers') return benchCarriers();
+  if (values.only === 'scale') return benchScale();
   const dir = mkdtempSync(join(tmpdir(), 'packbench-bench-'));
   const apiKey = randomBytes(16).toString('hex');
   const odoo = await startSandboxOdoo({ port: 0, apiKey, seed: ORDERS + 5 });
@@ -120,10 +125,15 @@ async function main() {
   await Promise.all([odoo.close(), scale.close(), printer.close()]);
   rmSync(dir, { recursive: true, force: true });
 
+  await benchScale();
   await benchCarriers();
   await benchPrefetch();
   await benchOrderCache({ pickings: Number(values['cache-pickings']) });
   for (const version of [16, 17, 19] as const) await benchWriteback(Number(values['writeback-orders']), version);
+}
+
+function benchScale(): Promise<void> {
+  return benchScaleLabels({ orders: Number(values['scale-orders']), cases: values['scale-cases']?.split(',') });
 }
 
 function benchCarriers(): Promise<void> {
