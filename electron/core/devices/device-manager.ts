@@ -119,7 +119,8 @@ export class DeviceManager {
   /** The scale settings were saved: a new port, protocol or speed means a new scale service. */
   scaleSettingsChanged(before: Settings['scale']): void {
     const now = this.deps.settings().scale;
-    if (now.path !== before.path || now.protocol !== before.protocol || now.baudRate !== before.baudRate) void this.replaceScale();
+    const changed = (['path', 'protocol', 'baudRate', 'confirmFrames', 'stream'] as const).some((k) => now[k] !== before[k]);
+    if (changed) void this.replaceScale();
   }
 
   async testDevice(device: 'printer' | 'scale'): Promise<CommandReply<'testDevice'>> {
@@ -209,6 +210,8 @@ export class DeviceManager {
       path,
       protocol: chosen,
       baudRate: current.scale.baudRate ?? undefined,
+      confirmFrames: current.scale.confirmFrames,
+      stream: current.scale.stream,
       clock,
       awaitingZeroAfterG: kept.needsZero ? kept.lastCaptureG : null,
     });
