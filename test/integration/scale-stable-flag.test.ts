@@ -103,6 +103,9 @@ describe('continuous output', () => {
       expect(r.sim.streaming()).toBe(true);
       const again = await weigh(r, 2000, 200);
       expect(again.got).toBe(2000);
+      // Let go of the port: the stream ends, so whoever opens it next is not flooded.
+      await r.scale.stop();
+      expect(r.sim.streaming()).toBe(false);
     } finally {
       await r.close();
     }

@@ -154,6 +154,12 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
     this.parser = null;
     // An open still in progress finishes first; then every port this service opened is closed.
     await this.opening;
+    // A streaming scale would go on sending to whoever opens the port next: end the stream first.
+    const end = this.opts.protocol.endStreamCommand;
+    if (port?.isOpen && this.streamState !== 'off' && end) {
+      this.streamState = 'off';
+      await new Promise<void>((resolve) => port.write(end, () => port.drain(() => resolve())));
+    }
     if (port) void this.release(port);
     await Promise.all(this.closing.values());
   }

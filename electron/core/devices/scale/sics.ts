@@ -85,6 +85,7 @@ export const sicsProtocol: Protocol = {
   parser: createSicsParser,
   pollCommand: sicsCommands.weightImmediate,
   streamCommand: sicsCommands.weightRepeat,
+  endStreamCommand: sicsCommands.weightImmediate,
   zeroCommand: sicsCommands.zero,
   tareCommand: sicsCommands.tare,
   pollIntervalMs: 250,

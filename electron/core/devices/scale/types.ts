@@ -50,6 +50,8 @@ export interface Protocol {
    * scale that answers it with nothing, or with a syntax error, is polled with pollCommand instead.
    */
   streamCommand?: Buffer;
+  /** Ends the stream when the port is let go (MT-SICS: any other command; `SI` changes nothing on the scale). */
+  endStreamCommand?: Buffer;
   /** Zero and tare requests, where the protocol has them. */
   zeroCommand?: Buffer;
   tareCommand?: Buffer;
