@@ -105,6 +105,8 @@ describe('continuous output', () => {
       expect(again.got).toBe(2000);
       // Let go of the port: the stream ends, so whoever opens it next is not flooded.
       await r.scale.stop();
+      const until = Date.now() + 2000;
+      while (r.sim.streaming() && Date.now() < until) await new Promise((ok) => setTimeout(ok, 10));
       expect(r.sim.streaming()).toBe(false);
     } finally {
       await r.close();
