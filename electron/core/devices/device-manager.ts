@@ -222,7 +222,8 @@ export class DeviceManager {
         markCaptured(db, clock, grams);
         return this.deps.weighed(grams);
       });
-      this.deps.afterWeighed(told);
+      // The screen after the label: the carrier and the printer take their turn first (kicked above).
+      setImmediate(() => this.deps.afterWeighed(told));
     });
     scale.on('rearmed', () => markBackToZero(db, clock));
     scale.start();

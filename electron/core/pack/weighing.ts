@@ -215,7 +215,8 @@ function ship(ctx: PackContext, row: SessionRow, weightG: number, actor: string,
       data: { weightG, shipmentId, ...(count > 1 ? { parcels: count } : {}), ...audit },
     });
   });
-  deps.changed();
+  // The label first: every caller publishes the screen after this (the scale's capture, a typed weight,
+  // a lead's override), so it is not built twice while the label waits.
   deps.kickSync();
   awaitLabel(ctx, row.id);
   const what = count > 1 ? `Parcel ${count} of ${count}: ${kg(weightG)} captured. Getting ${count} labels…` : `${kg(weightG)} captured. Getting the label…`;
