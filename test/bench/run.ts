@@ -111,7 +111,7 @@ async function main() {
   console.log(`machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform}`);
   console.log(`orders packed: ${total.length} (sandbox Odoo over HTTP, pty scale, TCP printer sink, SQLite WAL + synchronous=FULL)`);
   console.log(`last item scan → label bytes at printer: p50 ${fmt(percentile(total, 50))}, p95 ${fmt(percentile(total, 95))}, max ${fmt(total.at(-1)!)}`);
-  console.log(`  of which the scale's stability window (600 ms default) and polling (250 ms) dominate`);
+  console.log(`  of which the scale's next stable frame and one confirming frame (SIR stream, or SI polls every 250 ms)`);
   console.log(`weight captured → label bytes at printer: p50 ${fmt(percentile(core, 50))}, p95 ${fmt(percentile(core, 95))}, max ${fmt(core.at(-1)!)}`);
   console.log(`packing throughput: ${(total.length / elapsed).toFixed(2)} orders/s; Odoo write-back drained at ${drained.toFixed(1)} s`);
   console.log(`Odoo RPCs in total: ${rpcs} (${(rpcs / total.length).toFixed(1)} per order, lookups included)`);
