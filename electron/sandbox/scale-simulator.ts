@@ -36,6 +36,8 @@ export interface ScaleSimulatorOptions {
   sir?: boolean;
   /** MT-SICS `SIR` period. Default frameIntervalMs. */
   sirIntervalMs?: number;
+  /** Start switched off (see setOff). */
+  off?: boolean;
 }
 
 export interface ScaleSimulator {
@@ -49,6 +51,8 @@ export interface ScaleSimulator {
    */
   setWeight(grams: number, opts?: { motionMs?: number; steady?: boolean }): void;
   setMisframe(on: boolean): void;
+  /** Switched off (true): the port stays, the scale neither answers nor streams. */
+  setOff(off: boolean): void;
   setNoise(probability: number): void;
   /** Weight or status frames sent so far (answers to polls, or streamed frames). */
   frames(): number;
@@ -178,6 +182,7 @@ export async function startScaleSimulator(options: ScaleSimulatorOptions = {}): 
   let sent = 0;
   let misframe = options.misframe ?? false;
   let noise = options.noise ?? 0;
+  let off = options.off ?? false;
   const sirKnown = options.sir ?? true;
   /** Adam answers only a new weighing: set by every change of load, cleared when it answers. */
   let adamFresh = false;
@@ -279,6 +284,7 @@ export async function startScaleSimulator(options: ScaleSimulatorOptions = {}): 
   }
 
   function onData(bytes: Buffer): void {
+    if (off) return; // a scale that is off hears nothing
     pending += bytes.toString('latin1');
     switch (protocol) {
       case 'sics':
@@ -368,7 +374,7 @@ export async function startScaleSimulator(options: ScaleSimulatorOptions = {}): 
       if (port === device) port = null;
     });
     port = device;
-    if (protocol === 'cas' || protocol === 'ascii') startStream();
+    if ((protocol === 'cas' || protocol === 'ascii') && !off) startStream();
   }
 
   async function unplug(): Promise<void> {
@@ -418,6 +424,11 @@ export async function startScaleSimulator(options: ScaleSimulatorOptions = {}): 
     },
     setMisframe(on) {
       misframe = on;
+    },
+    setOff(value) {
+      off = value;
+      if (off) stopStream();
+      else if (protocol === 'cas' || protocol === 'ascii') startStream();
     },
     setNoise(probability) {
       noise = probability;

@@ -127,6 +127,24 @@ describe('continuous output', () => {
     }
   });
 
+  it('MT-SICS switched on after the port opened: polled once it answers, then asked to stream again', async () => {
+    const r = await rig({ protocol: 'sics', frameIntervalMs: 25, off: true }, { pollIntervalMs: 100 });
+    try {
+      await statusWhere(r.scale, (e) => e.status === 'error', 'not answering');
+      expect(r.scale.streaming).toBe(false);
+      r.sim.setOff(false);
+      await okAt(r.scale, 0);
+      const until = Date.now() + 3000;
+      while (!r.sim.streaming() && Date.now() < until) await new Promise((ok) => setTimeout(ok, 10));
+      expect(r.sim.streaming()).toBe(true);
+      expect(r.scale.streaming).toBe(true);
+      const { got } = await weigh(r, 1750, 200);
+      expect(got).toBe(1750);
+    } finally {
+      await r.close();
+    }
+  });
+
   it('CAS: captured on the confirming streamed frame', async () => {
     const r = await rig({ protocol: 'cas', frameIntervalMs: 40 });
     try {

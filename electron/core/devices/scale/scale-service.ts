@@ -93,6 +93,11 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
    */
   private streamState: 'asked' | 'on' | 'off' = 'off';
   private streamAskedAt = 0;
+  /**
+   * The stream request met silence (the scale may have been off when the port opened): the first
+   * answer to a poll asks once more on this connection, so a scale switched on later still streams.
+   */
+  private streamRetry: 'unused' | 'pending' | 'used' = 'unused';
   private status: ScaleEvent = { status: 'disconnected', grams: null, stable: false, message: scaleMessages.connecting };
 
   constructor(options: ScaleServiceOptions) {
@@ -249,6 +254,7 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
       this.junkBytes = 0;
       this.misframed = false;
       this.streamState = 'off';
+      this.streamRetry = 'unused';
       if (this.opts.stream && this.opts.protocol.streamCommand) this.askStream(port);
       this.pollTimer = setInterval(() => this.tick(port), this.opts.pollIntervalMs);
       this.tick(port);
@@ -284,8 +290,9 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
       this.setStatus({ status: 'error', grams: null, stable: false, message });
     }
     if (this.streamState === 'asked' && now - this.streamAskedAt >= REPLY_TIMEOUT_MS) {
-      // No stream came: this scale (or its settings) does not stream. Poll it.
+      // No stream came: this scale (or its settings) does not stream, or it is off. Poll it.
       this.streamState = 'off';
+      if (this.streamRetry === 'unused' && this.lastFrameAt <= this.streamAskedAt) this.streamRetry = 'pending';
       this.inFlightSince = null;
     } else if (this.streamState === 'on' && stale) {
       // A stream that stopped (the scale restarted, or a command ended it): ask again, then fall back.
@@ -313,6 +320,12 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
     this.misframed = false;
     let confirming = false;
     for (const reading of readings) confirming = this.onReading(reading);
+    if (this.streamRetry === 'pending' && this.streamState === 'off' && port.isOpen) {
+      // The scale that was silent to the stream request answers now: ask once more.
+      this.streamRetry = 'used';
+      this.askStream(port);
+      return;
+    }
     // Polled: a weight the scale just flagged stable is confirmed by asking again now, not a period later.
     const { pollCommand } = this.opts.protocol;
     if (confirming && this.streamState === 'off' && pollCommand && port.isOpen) {
