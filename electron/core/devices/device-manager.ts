@@ -42,6 +42,8 @@ export interface DeviceManagerDeps {
   weighed: (grams: number) => Told;
   /** After a weight was recorded (and committed). */
   afterWeighed: (told: Told) => void;
+  /** The scale awaits a weight: what comes with it (the label) may be made ready while the parcel settles. */
+  weighing?: () => void;
   /** A new scale service is in place (re-arm it if the bench is weighing). */
   scaleReplaced: () => void;
   /** A printer that had a fault says it is ready. */
@@ -226,6 +228,8 @@ export class DeviceManager {
       setImmediate(() => this.deps.afterWeighed(told));
     });
     scale.on('rearmed', () => markBackToZero(db, clock));
+    // After the scan that armed it has been answered: the label can be drawn while the parcel settles.
+    scale.on('armed', () => setImmediate(() => this.deps.weighing?.()));
     scale.start();
     this.current = scale;
   }

@@ -63,6 +63,8 @@ export interface ScaleServiceEvents {
   captured: [number];
   /** After a capture, the scale went back to zero (or, without zero, saw a new parcel): capture is possible again. */
   rearmed: [];
+  /** arm() was called: a weight is awaited (what comes with it may be made ready meanwhile). */
+  armed: [];
 }
 
 /** One request in flight; after this long without a reply the next poll goes out anyway. */
@@ -186,6 +188,7 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
   /** The next stable weight ≥ minCaptureG emits `captured`, once (and only after a return to zero). */
   arm(): void {
     this.gate.arm();
+    this.emit('armed');
   }
 
   disarm(): void {
