@@ -124,8 +124,15 @@ export const Settings = z.object({
       protocol: z.string().min(1).nullable().default(null),
       /** Serial speed; null: the protocol's usual rate (devices.md). */
       baudRate: BaudRate.nullable().default(null),
+      /**
+       * Frames after the first one the scale flags stable that must agree before a weight is captured
+       * (protocols with a stable flag; flagless ones keep a time window).
+       */
+      confirmFrames: z.number().int().min(0).max(10).default(1),
+      /** Ask a scale that can stream (MT-SICS SIR) to stream; one that does not is polled. */
+      stream: z.boolean().default(true),
     })
-    .default({ path: null, protocol: null, baudRate: null }),
+    .default({ path: null, protocol: null, baudRate: null, confirmFrames: 1, stream: true }),
   packing: z
     .object({
       /** Scan every item before weighing (off: weigh straight after the order scan). */

@@ -196,6 +196,7 @@ export function createStation(config: StationConfig): Station {
     scaleOptions: config.scaleOptions,
     weighed: (grams) => pack.weighed(grams),
     afterWeighed: (told) => bench.tell(told),
+    weighing: () => predrawLabel(),
     scaleReplaced: () => pack.scaleReplaced(),
     printerReady: () => bench.printerReady(),
     printed: (outcome) => {
@@ -210,15 +211,28 @@ export function createStation(config: StationConfig): Station {
     const name = `carrier.${provider}.api_key`;
     return { name, envName: envNameOf(name), get: async () => config.carrierApiKeys?.[provider] ?? (await secrets.get(name)) };
   };
+  const local = localCarrier({
+    today: () => new Date(clock.now()),
+    labelOptions: () => {
+      const { dpi, unicodeFont } = effectiveSettings().printer;
+      return { dpi, unicodeText: unicodeFont ? { printerFont: unicodeFont } : 'auto' };
+    },
+  });
+  // The scale awaits a weight: the local carrier draws the label meanwhile, so at capture only the
+  // weight is new. A drawing that fails here fails again for real, where it is reported.
+  function predrawLabel(): void {
+    if (stopped) return;
+    const draft = pack.labelDraft();
+    if (draft?.service.carrier !== local.code) return;
+    try {
+      local.predraw(draft);
+    } catch {
+      // reported by the real label
+    }
+  }
   const carriers = new CarrierRegistry(
     [
-      localCarrier({
-        today: () => new Date(clock.now()),
-        labelOptions: () => {
-          const { dpi, unicodeFont } = effectiveSettings().printer;
-          return { dpi, unicodeText: unicodeFont ? { printerFont: unicodeFont } : 'auto' };
-        },
-      }),
+      local,
       shipEngineCarrier({ settings: () => effectiveSettings().carriers.shipengine, apiKey: carrierKey('shipengine') }),
       shippoCarrier({ settings: () => effectiveSettings().carriers.shippo, apiKey: carrierKey('shippo'), rateHints: carrierHints(db, clock, 'shippo') }),
       // Odoo's own carrier connectors: the label is made when the bench validates the picking.

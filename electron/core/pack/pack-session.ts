@@ -20,7 +20,7 @@ import { offerRejectionFixes } from './rejections';
 import type { BenchCommand } from './scan-code';
 import { labelView, nextAction, orderView, packScreen, stepOf, type PackScreen } from './views';
 import { labelVoided, voidOnCancelled, voidOnRepack, voidShipment, type VoidStarted } from './voiding';
-import { resolveHeldWeight, weighed } from './weighing';
+import { labelDraft, resolveHeldWeight, weighed } from './weighing';
 
 export { OrderSourceUnavailable, type OrderSource } from '../odoo/order-source';
 export type { PackSessionDeps, ScanOutcome, WeighingScale } from './context';
@@ -111,6 +111,11 @@ export class PackSession {
   }
 
   // ---- weighing, labels, dispatch ------------------------------------------------------------
+
+  /** The shipment still waiting for its weight, for the local carrier to draw while the parcel settles. */
+  labelDraft(): ReturnType<typeof labelDraft> {
+    return labelDraft(this.ctx);
+  }
 
   /** A weight for the open parcel (the scale's, or typed in with a lead's approval). */
   weighed(grams: number, actor = 'system', manual?: { reason: string }): ScanOutcome | null {
