@@ -55,6 +55,11 @@ export interface StationConfig {
   carrierApiKeys?: { shipengine?: string; shippo?: string };
   /** How often a printer that reported a fault is asked again until it is ready. Default 3 s. */
   printerRecheckMs?: number;
+  /**
+   * How young the local copy must be for an order to open from it without reading Odoo (default
+   * odoo/order-source.ts FRESH_MS); tests that change a customer in Odoo behind the prefetch set 0.
+   */
+  orderFreshMs?: number;
   /** Tests shorten the scale's stability window and reconnect delay. */
   scaleOptions?: DeviceManagerDeps['scaleOptions'];
   /** The training sandbox: the trainee's badges and orders to try, shown on the idle screen. */
@@ -182,6 +187,7 @@ export function createStation(config: StationConfig): Station {
     changed: publishState,
     dispatched: (payload) => pack.dispatched(payload),
     reopened: (payload) => pack.reopenedSince(payload.sessionId),
+    freshMs: config.orderFreshMs,
   });
 
   const devices = new DeviceManager({

@@ -34,7 +34,8 @@ const untilPrint = (state: 'confirmed') =>
 
 beforeEach(async () => {
   // A faulty printer is asked again every 100 ms here, not every few seconds.
-  rig = await startSandboxRig({ seed: 2, scale: false, tuning: { printerRecheckMs: 100 } });
+  // Customers are renamed in Odoo behind the prefetch here: every order is read from Odoo when opened.
+  rig = await startSandboxRig({ seed: 2, scale: false, tuning: { printerRecheckMs: 100, orderFreshMs: 0 } });
   ({ station, printer } = rig);
 });
 afterEach(() => rig.close());

@@ -57,7 +57,7 @@ export async function startSandboxDevices(options: {
  * Station settings a test may set: how often a faulty printer is asked again; the carriers section
  * and the carriers' keys (in memory, as the training bench gives them); the outbox's retry backoff.
  */
-export type StationTuning = Pick<StationConfig, 'printerRecheckMs' | 'carrierApiKeys' | 'syncDelays'> & { carriers?: SettingsPatch['carriers'] };
+export type StationTuning = Pick<StationConfig, 'printerRecheckMs' | 'carrierApiKeys' | 'syncDelays' | 'orderFreshMs'> & { carriers?: SettingsPatch['carriers'] };
 
 /** What a station is wired to: any sandbox Odoo (in this process or a child's), a scale or none, a printer sink. */
 export interface StationDevices {

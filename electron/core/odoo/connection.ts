@@ -42,6 +42,8 @@ export interface OdooConnectionDeps {
   dispatched: Parameters<typeof createOdooDispatchTarget>[1];
   /** Whether the bench opened a put-aside order again since (then its claim is not released). */
   reopened: NonNullable<NonNullable<Parameters<typeof createOdooReleaseTarget>[1]>['reopened']>;
+  /** See StationConfig.orderFreshMs. */
+  freshMs?: number | undefined;
 }
 
 export class OdooConnection {
@@ -137,7 +139,7 @@ export class OdooConnection {
     // out of scope is refused by name (outOfScope in the pack session) instead of "not found".
     // A scan waits for Odoo at most a short budget, and not at all while the link is offline.
     // A ready order in a local copy the prefetch caught up recently opens without a read of Odoo.
-    this.orders = createOdooOrderSource(odoo, { link, localCopyAge: () => this.prefetcher?.age() ?? null });
+    this.orders = createOdooOrderSource(odoo, { link, localCopyAge: () => this.prefetcher?.age() ?? null, ...(this.deps.freshMs !== undefined ? { freshMs: this.deps.freshMs } : {}) });
     const dispatch = createOdooDispatchTarget(transport, this.deps.dispatched, {
       backorder: () => this.deps.settings().odoo.backorder,
       auditHead: () => auditHead(db),

@@ -89,7 +89,7 @@ export function createOdooOrderSource(transport: OdooTransport, options: OdooOrd
     isFresh({ order }) {
       if (!options.localCopyAge || order.state !== 'assigned') return false;
       const age = options.localCopyAge();
-      return age !== null && age <= freshMs;
+      return age !== null && age < freshMs;
     },
     async findByName(name: string): Promise<Order | null> {
       if (link.offline) {
