@@ -14,6 +14,7 @@ import { createLabelRow } from './effects';
 import { awaitLabel } from './parking';
 import { nextAction } from './views';
 import { checkWeightVariance, heldFigures, heldMessage, heldTitle, kg, ruleForPackageType } from './weight-variance';
+import { crashPoint } from '../crash-points';
 
 const MIN_WEIGHT_G = 20;
 
@@ -215,6 +216,7 @@ function ship(ctx: PackContext, row: SessionRow, weightG: number, actor: string,
       data: { weightG, shipmentId, ...(count > 1 ? { parcels: count } : {}), ...audit },
     });
   });
+  crashPoint('pack.weighed');
   deps.changed();
   deps.kickSync();
   awaitLabel(ctx, row.id);

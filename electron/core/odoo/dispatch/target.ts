@@ -33,6 +33,7 @@ import {
   type BackorderPolicy,
   type Results,
 } from './steps';
+import { crashPoint } from '../../crash-points';
 
 export const ODOO_TARGET = 'odoo';
 
@@ -77,16 +78,22 @@ export function createOdooDispatchTarget(
     const toWrite = plans.filter((x) => !x.finishOnly);
     // 2–5. Packages, writes, validation, states read back.
     const packages = await findOrCreatePackages(transport, dialect, toWrite);
+    crashPoint('odoo.packages');
     const written = await writePickings(transport, toWrite, packages, uid, concurrency, results);
+    crashPoint('odoo.written');
     await validatePickings(transport, written, backorder, concurrency, results);
+    crashPoint('odoo.validated');
     const finishing = await confirmDone(transport, plans, results);
+    crashPoint('odoo.confirmed');
     // 6–8. The label as an attachment and one chatter message, skipping what an earlier attempt left.
     const found = await findEarlierFinish(transport, finishing.filter((x) => x.finishOnly));
     const backordered = await readBackordered(transport, finishing.filter((x) => x.short).map((x) => x.payload.pickingId));
     await attachLabels(transport, finishing, found.attachments);
+    crashPoint('odoo.attached');
     // The audit head is read as each message is sent.
     const facts = (x: Plan) => ({ short: x.short, backordered: backordered.has(x.payload.pickingId), auditHead: options.auditHead?.() ?? null });
     await postMessages(transport, finishing, found, facts, concurrency, results);
+    crashPoint('odoo.posted');
   }
 
   async function apply(batch: Row[]): Promise<ApplyResult[]> {
