@@ -7,9 +7,9 @@
 // what a lead would: every order the packer was told was weighed is dispatched, each at most one
 // label bought, one validation, one chatter message, one attachment and one package per parcel;
 // PRAGMA integrity_check ok, the audit chain holds; each crash point was hit.
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { build } from 'esbuild';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ import { createInterface } from 'node:readline';
 import type { CallResult, StationState } from '../../shared/api';
 import { CRASH_POINTS, type CrashPointName } from '../../electron/core/crash-points';
 import { verifyAudit } from '../../electron/core/store/audit';
+import { HEAD_FILE } from '../../electron/core/store/audit-head';
 import { migrations } from '../../electron/core/store/migrations/index';
 import { openDatabase } from '../../electron/core/store/db';
 import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/printer-sink';
@@ -244,19 +245,29 @@ function spawnCore(script: string, config: ChildConfig, env: Record<string, stri
 
 type Plan = { kind: 'point'; point: CrashPointName; nth: number } | { kind: 'random'; afterMs: number };
 
-/** Run the harness: `kills` kills, then drain and check. Throws only on a harness failure; the findings are in the report. */
-export async function runCrashHarness(options: CrashRunOptions): Promise<CrashRunReport> {
-  const started = Date.now();
-  const log = options.log ?? (() => {});
-  const timing = process.env.CRASH_HARNESS_TIMING === '1';
-  const random = seeded(options.seed ?? 1);
-  const randomShare = options.randomShare ?? 0.25;
+/** The bench's surroundings for a run, and a packer who packs through whichever core is running. */
+interface Rig {
+  config: ChildConfig;
+  /** The bench's SQLite file. */
+  dbFile: string;
+  /** Orders the packer was told were weighed ("… captured"): the core's own words on its stdout. */
+  acknowledged: Set<string>;
+  startCore(env?: Record<string, string>): Core;
+  /** Pack as a packer would until the core dies (Dead) or `untilMs` passes. */
+  drive(core: Core, untilMs: number): Promise<void>;
+  /** Crash points the cores logged as hit, in order. */
+  hits(): string[];
+  witness(): Promise<Witness>;
+  close(): Promise<void>;
+}
+
+async function startRig(pickings: number): Promise<Rig> {
   const odooKey = randomBytes(16).toString('hex');
   const carrierKey = `TEST_${randomBytes(8).toString('hex')}`;
   const dir = tempDir('packbench-crash-harness-');
   const crashLog = join(dir.path, 'crash-points.log');
-  const sandboxes = await startSandboxes({ odooKey, carrierKey, pickings: options.pickings ?? Math.max(20, Math.ceil(options.kills * 0.8) + 20) });
-  const scale = await startScaleSimulator({});
+  const sandboxes = await startSandboxes({ odooKey, carrierKey, pickings });
+  const scale: ScaleSimulator = await startScaleSimulator({});
   const printer: PrinterSink = await startPrinterSink({ port: 0 });
   const config: ChildConfig = {
     dataDir: join(dir.path, 'bench'),
@@ -268,32 +279,26 @@ export async function runCrashHarness(options: CrashRunOptions): Promise<CrashRu
   };
   const childScript = await bundleChild(dir.path);
   const secrets = { PACKBENCH_SECRET_ODOO_API_KEY: odooKey, PACKBENCH_SECRET_CARRIER_SHIPENGINE_API_KEY: carrierKey };
-
-  // Orders the packer was told were weighed: the child's own words on its stdout.
   const acknowledged = new Set<string>();
   const onEvent = (event: string, payload: unknown) => {
     if (event !== 'state') return;
     const s = payload as StationState;
     if (s.order && (s.step === 'labelling' || s.step === 'printed' || s.step === 'done')) acknowledged.add(s.order.name);
   };
-
-  // The plans: a migration crash first (only a fresh file has migrations to run), then round the points and random moments.
-  const named = CRASH_POINTS.filter((p) => p !== 'migration');
-  const plans: Plan[] = [];
-  for (let i = 0; i < options.kills; i++) {
-    if (i === 0) plans.push({ kind: 'point', point: 'migration', nth: 1 + Math.floor(random() * migrations.length) });
-    else if (random() < randomShare) plans.push({ kind: 'random', afterMs: Math.floor(random() * 2500) });
-    else plans.push({ kind: 'point', point: named[i % named.length]!, nth: 1 });
-  }
-
   const pickingNames = (await sandboxes.witness()).pickings.filter((p) => p.state === 'assigned').map((p) => p.name);
   let nextPicking = 0;
-  const byPoint: Record<string, number> = {};
-  let randomKills = 0;
   let scaleLoad = 0;
-  const problems: string[] = [];
 
-  /** Pack as a packer would until the core dies (or `untilMs` passes, then return). */
+  /** Scan the next picking; false when there is none left. */
+  async function openNext(core: Core): Promise<boolean> {
+    if (nextPicking >= pickingNames.length) return false;
+    const name = pickingNames[nextPicking]!;
+    const reply = await core.call<{ state: StationState }>('scan', { code: name });
+    // Opened, or refused on an idle bench (done elsewhere): either way the next scan is the next picking.
+    if (reply.state.order?.name === name || reply.state.step === 'idle') nextPicking++;
+    return true;
+  }
+
   async function drive(core: Core, untilMs: number): Promise<void> {
     await core.ready;
     while (Date.now() < untilMs) {
@@ -310,12 +315,11 @@ export async function runCrashHarness(options: CrashRunOptions): Promise<CrashRu
         continue;
       }
       switch (state.step) {
-        case 'packing': {
+        case 'packing':
           for (const code of unitScans(state.order!.lines)) await core.call('scan', { code });
           break;
-        }
         case 'weighing': {
-          // Whatever lay on the platform comes off first; the bench wants zero between parcels.
+          // Whatever lay on the platform comes off first: the bench wants zero between parcels.
           if (scaleLoad !== 0) {
             scale.setWeight(0);
             scaleLoad = 0;
@@ -329,7 +333,7 @@ export async function runCrashHarness(options: CrashRunOptions): Promise<CrashRu
         }
         case 'labelling': {
           const moved = await core.waitFor<StationState>('state', (s) => s.step !== 'labelling' || s.label?.printState === 'uncertain', 6000);
-          if (!moved) await openNext(core); // parked, or a refusal: the next order goes on
+          if (!moved && !(await openNext(core))) return; // parked: the next order goes on
           break;
         }
         default:
@@ -339,104 +343,101 @@ export async function runCrashHarness(options: CrashRunOptions): Promise<CrashRu
     }
   }
 
-  /** Scan the next picking; false when there is none left. */
-  async function openNext(core: Core): Promise<boolean> {
-    if (nextPicking >= pickingNames.length) return false;
-    const name = pickingNames[nextPicking]!;
-    const reply = await core.call<{ state: StationState }>('scan', { code: name });
-    if (reply.state.order?.name === name || reply.state.step !== 'idle') {
-      if (reply.state.order?.name === name) nextPicking++;
-    } else nextPicking++; // refused (already done elsewhere): skip it
-    return true;
+  return {
+    config,
+    dbFile: join(config.dataDir, 'station.sqlite'),
+    acknowledged,
+    startCore: (env = {}) => spawnCore(childScript, config, { ...secrets, ...env, PACKBENCH_CRASH_LOG: crashLog }, onEvent),
+    drive,
+    hits: () => (existsSync(crashLog) ? readFileSync(crashLog, 'utf8').trim().split('\n').filter(Boolean) : []),
+    witness: () => sandboxes.witness(),
+    async close() {
+      await Promise.all([sandboxes.close(), scale.close(), printer.close()]);
+      rmSync(childScript, { force: true });
+      dir.remove();
+    },
+  };
+}
+
+/** Start a core with no crash point and pack until every acknowledged order is dispatched and the outbox is empty. */
+async function drain(rig: Rig, problems: string[]): Promise<void> {
+  const core = rig.startCore();
+  try {
+    await rig.drive(core, Date.now() + 10_000);
+  } catch (error) {
+    if (!(error instanceof Dead)) problems.push(`drain: ${(error as Error).message}`);
+  }
+  const drained = await core.waitFor<{ pending: number; inFlight: number }>('queue', (q) => q.pending === 0 && q.inFlight === 0, 60_000).catch(() => null);
+  if (!drained) problems.push(`the outbox did not drain within 60 s:\n${core.stderr().slice(-2000)}`);
+  // Odoo's answer settles the last order just after its row is done.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  core.kill();
+  await core.gone;
+}
+
+/** Run the harness: `kills` kills, then drain and check. Throws only on a harness failure; the findings are in the report. */
+export async function runCrashHarness(options: CrashRunOptions): Promise<CrashRunReport> {
+  const started = Date.now();
+  const log = options.log ?? (() => {});
+  const timing = process.env.CRASH_HARNESS_TIMING === '1';
+  const random = seeded(options.seed ?? 1);
+  const randomShare = options.randomShare ?? 0.25;
+
+  // A migration crash first (only a fresh file has migrations to run), then the named points in
+  // the order an order meets them (a point often comes up in the restart's recovery of the last
+  // one's work, with no new order to pack), with kills at random moments in between.
+  const named = CRASH_POINTS.filter((p) => p !== 'migration');
+  const plans: Plan[] = [];
+  for (let i = 0; i < options.kills; i++) {
+    if (i === 0) plans.push({ kind: 'point', point: 'migration', nth: 1 + Math.floor(random() * migrations.length) });
+    else if (random() < randomShare) plans.push({ kind: 'random', afterMs: Math.floor(random() * 2500) });
+    else plans.push({ kind: 'point', point: named[i % named.length]!, nth: 1 });
   }
 
-  const startCore = (env: Record<string, string> = {}) => spawnCore(childScript, config, { ...secrets, ...env, PACKBENCH_CRASH_LOG: crashLog }, onEvent);
-  const hits = () => (existsSync(crashLog) ? readFileSync(crashLog, 'utf8').trim().split('\n').filter(Boolean) : []);
-
+  const rig = await startRig(options.pickings ?? Math.max(20, Math.ceil(options.kills * 0.8) + 20));
+  const byPoint: Record<string, number> = {};
+  let randomKills = 0;
+  const problems: string[] = [];
   try {
     for (const [i, plan] of plans.entries()) {
-      const before = hits().length;
-      const core = startCore(plan.kind === 'point' ? { PACKBENCH_CRASH_AT: `${plan.point}:${plan.nth}` } : {});
-      // A named point may never come in a cycle (nothing of its kind to do): kill it after a while.
+      const before = rig.hits().length;
+      const core = rig.startCore(plan.kind === 'point' ? { PACKBENCH_CRASH_AT: `${plan.point}:${plan.nth}` } : {});
       const cycleStart = Date.now();
-      void core.ready.then(() => timing && log(`cycle ${i} ${plan.kind === 'point' ? plan.point : 'random'}: ready in ${Date.now() - cycleStart} ms`), () => {});
+      if (timing) void core.ready.then(() => log(`cycle ${i} ${plan.kind === 'point' ? plan.point : 'random'}: ready in ${Date.now() - cycleStart} ms`), () => {});
+      // A named point may not come up in a cycle (nothing of its kind to do): killed after a while.
       const until = Date.now() + (plan.kind === 'random' ? plan.afterMs : 20_000);
-      let timer: NodeJS.Timeout | undefined;
-      if (plan.kind === 'random') timer = setTimeout(() => core.kill(), plan.afterMs);
+      const timer = plan.kind === 'random' ? setTimeout(() => core.kill(), plan.afterMs) : undefined;
       try {
-        await drive(core, until);
+        await rig.drive(core, until);
       } catch (error) {
         if (!(error instanceof Dead) && !core.dead()) problems.push(`cycle ${i}: ${(error as Error).message}`);
       }
       core.kill();
       clearTimeout(timer);
       const signal = await core.gone;
-      if (signal !== 'SIGKILL') problems.push(`cycle ${i}: the core ended with ${signal ?? 'an exit'}, not SIGKILL:\n${core.stderr().slice(-2000)}`);
       if (timing) log(`cycle ${i}: gone after ${Date.now() - cycleStart} ms`);
-      const hit = hits().slice(before);
+      if (signal !== 'SIGKILL') problems.push(`cycle ${i}: the core ended with ${signal ?? 'an exit'}, not SIGKILL:\n${core.stderr().slice(-2000)}`);
+      const hit = rig.hits().slice(before);
       if (hit.length > 0) for (const p of hit) byPoint[p] = (byPoint[p] ?? 0) + 1;
       else randomKills++;
-      if ((i + 1) % 25 === 0) log(`${i + 1} kills, ${acknowledged.size} orders acknowledged (${Math.round((Date.now() - started) / 1000)} s)`);
+      if ((i + 1) % 25 === 0) log(`${i + 1} kills, ${rig.acknowledged.size} orders acknowledged (${Math.round((Date.now() - started) / 1000)} s)`);
     }
-
-    // Drain: a last start with no crash point, until every acknowledged order is dispatched and the outbox is empty.
-    const core = startCore();
-    await core.ready;
-    try {
-      await drive(core, Date.now() + 10_000);
-    } catch (error) {
-      if (!(error instanceof Dead)) problems.push(`drain: ${(error as Error).message}`);
-    }
-    const drained = await core.waitFor<{ pending: number; inFlight: number }>('queue', (q) => q.pending === 0 && q.inFlight === 0, 60_000);
-    if (!drained) problems.push('the outbox did not drain within 60 s');
-    // Odoo's answers settle the last orders after the outbox row is done.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    core.kill();
-    await core.gone;
-
-    return await check();
-  } finally {
-    await Promise.all([sandboxes.close(), scale.close(), printer.close()]);
-    rmSync(childScript, { force: true });
-    dir.remove();
-  }
-
-  async function check(): Promise<CrashRunReport> {
-    const witness = await sandboxes.witness();
-    const db = openDatabase(join(config.dataDir, 'station.sqlite'));
+    await drain(rig, problems);
+    const db = openDatabase(rig.dbFile);
     let integrity: string;
     let auditOk: boolean;
     try {
-      integrity = (db.pragma('integrity_check', { simple: true }) as string) ?? 'no answer';
+      integrity = String(db.pragma('integrity_check', { simple: true }));
       auditOk = verifyAudit(db).ok;
     } finally {
       db.close();
     }
-    const duplicates: string[] = [];
-    let dispatched = 0;
-    const byName = new Map(witness.pickings.map((p) => [p.name, p]));
-    for (const name of acknowledged) {
-      const p = byName.get(name);
-      if (!p) {
-        problems.push(`${name}: acknowledged, but no such picking in Odoo`);
-        continue;
-      }
-      const bought = witness.purchases.filter((b) => b.key?.includes(`|${p.id}|`));
-      if (bought.length > 1) duplicates.push(`${name}: ${bought.length} labels bought`);
-      if (p.validations > 1) duplicates.push(`${name}: validated ${p.validations} times`);
-      if (p.messages > 1) duplicates.push(`${name}: ${p.messages} dispatch messages in the chatter`);
-      const parcels = bought[0]?.trackingNumbers ?? [];
-      if (p.attachments.length > parcels.length) duplicates.push(`${name}: ${p.attachments.length} attachments for ${parcels.length} parcels`);
-      for (const t of parcels) if ((witness.packages[t] ?? 0) > 1) duplicates.push(`${name}: ${witness.packages[t]} packages named ${t}`);
-      if (p.state === 'done' && bought.length === 1 && p.trackingRef === parcels[0] && p.messages === 1 && p.attachments.length === parcels.length) dispatched++;
-      else problems.push(`${name}: acknowledged but not dispatched once (state ${p.state}, ${bought.length} labels, ref ${p.trackingRef}, ${p.messages} messages, ${p.attachments.length} attachments)`);
-    }
-    if (witness.contractFailures > 0) problems.push(`${witness.contractFailures} requests off the carrier's contract`);
+    const { duplicates, dispatched } = checkEffects(rig.acknowledged, await rig.witness(), problems);
     return {
       kills: plans.length,
       byPoint,
       random: randomKills,
-      acknowledged: acknowledged.size,
+      acknowledged: rig.acknowledged.size,
       dispatched,
       duplicates,
       problems,
@@ -445,5 +446,124 @@ export async function runCrashHarness(options: CrashRunOptions): Promise<CrashRu
       missedPoints: CRASH_POINTS.filter((p) => !byPoint[p]),
       durationMs: Date.now() - started,
     };
+  } finally {
+    await rig.close();
+  }
+}
+
+/** Per acknowledged order, what Odoo and the carrier hold: each effect once, and the order dispatched. */
+function checkEffects(acknowledged: Set<string>, witness: Witness, problems: string[]): { duplicates: string[]; dispatched: number } {
+  const duplicates: string[] = [];
+  let dispatched = 0;
+  const byName = new Map(witness.pickings.map((p) => [p.name, p]));
+  for (const name of acknowledged) {
+    const p = byName.get(name);
+    if (!p) {
+      problems.push(`${name}: acknowledged, but no such picking in Odoo`);
+      continue;
+    }
+    const bought = witness.purchases.filter((b) => b.key?.includes(`|${p.id}|`));
+    if (bought.length > 1) duplicates.push(`${name}: ${bought.length} labels bought`);
+    if (p.validations > 1) duplicates.push(`${name}: validated ${p.validations} times`);
+    if (p.messages > 1) duplicates.push(`${name}: ${p.messages} dispatch messages in the chatter`);
+    const parcels = bought[0]?.trackingNumbers ?? [];
+    if (p.attachments.length > parcels.length) duplicates.push(`${name}: ${p.attachments.length} attachments for ${parcels.length} parcels`);
+    for (const t of parcels) if ((witness.packages[t] ?? 0) > 1) duplicates.push(`${name}: ${witness.packages[t]} packages named ${t}`);
+    if (p.state === 'done' && bought.length === 1 && p.trackingRef === parcels[0] && p.messages === 1 && p.attachments.length === parcels.length) dispatched++;
+    else problems.push(`${name}: acknowledged but not dispatched once (state ${p.state}, ${bought.length} labels, ref ${p.trackingRef}, ${p.messages} messages, ${p.attachments.length} attachments)`);
+  }
+  if (witness.contractFailures > 0) problems.push(`${witness.contractFailures} requests off the carrier's contract`);
+  return { duplicates, dispatched };
+}
+
+export interface PowerLossOptions {
+  /** Images of the disk taken. */
+  copies: number;
+  seed?: number;
+  log?: (line: string) => void;
+}
+
+export interface PowerLossCopy {
+  /** Orders acknowledged before the image was taken. */
+  acknowledged: number;
+  /** Of those, missing from the reopened copy. */
+  missing: string[];
+  integrity: string;
+  /** `audit verify` on the copy: its exit code and what it said. */
+  audit: { code: number | null; output: string };
+  /** The copy had a WAL with frames in it. */
+  walBytes: number;
+}
+
+/**
+ * Power loss: while a core packs, it is frozen (SIGSTOP) at random moments, mid-write or not, and
+ * its SQLite file, WAL and audit-head.json are copied as they are, as a disk is found after a
+ * power cut; it then goes on (SIGCONT). Each copy is checked by the audit CLI as a lead would
+ * (`audit verify --data-dir`), then reopened: integrity_check, and every order acknowledged before
+ * the copy is there. Freezing makes the copy one instant: a file-by-file copy of a running writer
+ * could pair a WAL with a main file from another moment, which no disk ever holds.
+ */
+export async function runPowerLoss(options: PowerLossOptions): Promise<PowerLossCopy[]> {
+  const log = options.log ?? (() => {});
+  const random = seeded(options.seed ?? 7);
+  const rig = await startRig(Math.max(20, options.copies * 2 + 10));
+  const copies: PowerLossCopy[] = [];
+  const images = tempDir('packbench-power-loss-');
+  try {
+    const core = rig.startCore();
+    const packing = rig.drive(core, Date.now() + 10 * 60_000).catch((error: unknown) => {
+      if (!(error instanceof Dead)) throw error;
+    });
+    await core.ready;
+    const taken: { dir: string; acknowledged: string[] }[] = [];
+    for (let i = 0; i < options.copies; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 150 + Math.floor(random() * 700)));
+      const acknowledged = [...rig.acknowledged];
+      const dir = join(images.path, `copy-${i}`);
+      mkdirSync(dir);
+      process.kill(core.pid, 'SIGSTOP');
+      try {
+        for (const name of ['station.sqlite', 'station.sqlite-wal', HEAD_FILE]) {
+          const from = join(rig.config.dataDir, name);
+          if (existsSync(from)) copyFileSync(from, join(dir, name));
+        }
+      } finally {
+        process.kill(core.pid, 'SIGCONT');
+      }
+      taken.push({ dir, acknowledged });
+    }
+    core.kill();
+    await core.gone;
+    await packing;
+    for (const { dir, acknowledged } of taken) {
+      const wal = join(dir, 'station.sqlite-wal');
+      const walBytes = existsSync(wal) ? statSync(wal).size : 0;
+      // Reopened as the bench would after the power came back (the WAL is replayed), then checked as a lead would.
+      const db = openDatabase(join(dir, 'station.sqlite'));
+      let integrity: string;
+      let names: Set<string>;
+      try {
+        integrity = String(db.pragma('integrity_check', { simple: true }));
+        names = new Set(db.prepare('SELECT o.name FROM shipments s JOIN pack_sessions p ON p.id = s.session_id JOIN orders o ON o.id = p.order_id').pluck().all() as string[]);
+      } finally {
+        db.close();
+      }
+      const audit = spawnSync(process.execPath, ['--import', 'tsx', join(here, '..', '..', 'electron', 'core', 'entry', 'audit-cli.ts'), 'verify', '--data-dir', dir], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      copies.push({
+        acknowledged: acknowledged.length,
+        missing: acknowledged.filter((n) => !names.has(n)),
+        integrity,
+        audit: { code: audit.status, output: `${audit.stdout}${audit.stderr}`.trim() },
+        walBytes,
+      });
+      log(`copy ${copies.length}: ${acknowledged.length} acknowledged, WAL ${walBytes} bytes, ${copies.at(-1)!.audit.output}`);
+    }
+    return copies;
+  } finally {
+    images.remove();
+    await rig.close();
   }
 }
