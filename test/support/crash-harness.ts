@@ -82,7 +82,7 @@ class Dead extends Error {}
 /** This folder, under vitest and under plain tsx (npm run soak) alike. */
 const here = dirname(fileURLToPath(import.meta.url));
 
-interface Sandboxes {
+export interface Sandboxes {
   process: ChildProcess;
   odoo: { url: string; db: string; login: string };
   carrierUrl: string;
@@ -90,7 +90,8 @@ interface Sandboxes {
   close(): Promise<void>;
 }
 
-async function startSandboxes(config: SandboxesConfig): Promise<Sandboxes> {
+/** The sandbox Odoo and ShipEngine in a process of their own (crash-sandboxes.ts). */
+export async function startSandboxes(config: SandboxesConfig): Promise<Sandboxes> {
   const child = fork(join(here, 'crash-sandboxes.ts'), [], {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, CRASH_SANDBOXES_CONFIG: JSON.stringify(config) },
