@@ -15,6 +15,8 @@ export const CRASH_POINTS = [
   'carrier.purchased',
   /** Every label byte went to the printer; the journal has not recorded the answer (print-journal.ts). */
   'print.sent',
+  /** The journal recorded the print as confirmed; the pack session has not moved on yet (station.ts). */
+  'print.confirmed',
   /** After each step of an Odoo dispatch batch (odoo/dispatch/target.ts). */
   'odoo.packages',
   'odoo.written',

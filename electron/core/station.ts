@@ -35,6 +35,7 @@ import { EnvSecretStore, envNameOf, FileSecretStore, LayeredSecretStore, type Se
 import { settingsForRun, SettingsStore } from './store/settings-store';
 import { queueCounts } from './sync/outbox';
 import { SyncWorker } from './sync/worker';
+import { crashPoint } from './crash-points';
 
 export interface StationConfig {
   dataDir: string;
@@ -189,6 +190,7 @@ export function createStation(config: StationConfig): Station {
     scaleReplaced: () => pack.scaleReplaced(),
     printerReady: () => bench.printerReady(),
     printed: (outcome) => {
+      crashPoint('print.confirmed');
       bench.tell(pack.afterPrint(outcome));
       publishQueue();
     },

@@ -53,6 +53,11 @@ export interface CrashRunReport {
   duplicates: string[];
   /** Anything else a lead would call lost or wrong. */
   problems: string[];
+  /**
+   * Orders the bench left at "Getting the label…" after a restart although their label had printed
+   * (the print confirmed, the session never moved on): the packer had to scan REPRINT to go on.
+   */
+  stuckAfterPrint: string[];
   integrity: string;
   auditOk: boolean;
   /** Named points never hit in this run. */
@@ -258,6 +263,8 @@ interface Rig {
   drive(core: Core, untilMs: number): Promise<void>;
   /** Crash points the cores logged as hit, in order. */
   hits(): string[];
+  /** See CrashRunReport.stuckAfterPrint. */
+  stuckAfterPrint: string[];
   witness(): Promise<Witness>;
   close(): Promise<void>;
 }
@@ -289,6 +296,7 @@ async function startRig(pickings: number): Promise<Rig> {
   const pickingNames = (await sandboxes.witness()).pickings.filter((p) => p.state === 'assigned').map((p) => p.name);
   let nextPicking = 0;
   let scaleLoad = 0;
+  const stuckAfterPrint: string[] = [];
 
   /** Scan the next picking; false when there is none left. */
   async function openNext(core: Core): Promise<boolean> {
@@ -333,6 +341,15 @@ async function startRig(pickings: number): Promise<Rig> {
           break;
         }
         case 'labelling': {
+          if (state.label?.printState === 'confirmed' && state.order) {
+            // Printed, yet still "getting the label": the screen says PRINT was done, scan REPRINT for a copy.
+            const settled = await core.waitFor<StationState>('state', (s) => s.step !== 'labelling', 3000);
+            if (!settled) {
+              stuckAfterPrint.push(state.order.name);
+              await core.call('scan', { code: '*PB*REPRINT-LOST' });
+            }
+            break;
+          }
           const moved = await core.waitFor<StationState>('state', (s) => s.step !== 'labelling' || s.label?.printState === 'uncertain', 6000);
           if (!moved && !(await openNext(core))) return; // parked: the next order goes on
           break;
@@ -350,6 +367,7 @@ async function startRig(pickings: number): Promise<Rig> {
     acknowledged,
     startCore: (env = {}) => spawnCore(childScript, config, { ...secrets, ...env, PACKBENCH_CRASH_LOG: crashLog }, onEvent),
     drive,
+    stuckAfterPrint,
     hits: () => (existsSync(crashLog) ? readFileSync(crashLog, 'utf8').trim().split('\n').filter(Boolean) : []),
     witness: () => sandboxes.witness(),
     async close() {
@@ -442,6 +460,7 @@ export async function runCrashHarness(options: CrashRunOptions): Promise<CrashRu
       dispatched,
       duplicates,
       problems,
+      stuckAfterPrint: rig.stuckAfterPrint,
       integrity,
       auditOk,
       missedPoints: CRASH_POINTS.filter((p) => !byPoint[p]),
