@@ -15,7 +15,8 @@ describe('kill -9 across every crash point', () => {
     const report = await runCrashHarness({ kills, seed: Number(process.env.PACKBENCH_CRASH_SEED ?? 16) });
     console.log(
       `crash harness: ${report.kills} kills (${report.random} at random moments; by point ${JSON.stringify(report.byPoint)}), ` +
-        `${report.acknowledged} orders acknowledged, ${report.dispatched} dispatched, ${report.duplicates.length} duplicates, ${Math.round(report.durationMs / 1000)} s`,
+        `${report.acknowledged} orders acknowledged, ${report.dispatched} dispatched, ${report.duplicates.length} duplicates, ` +
+        `${report.stuckAfterPrint.length} left at 'Getting the label' with their label printed (known bug, crash-print-confirmed.test.ts), ${Math.round(report.durationMs / 1000)} s`,
     );
     expect(report.duplicates).toEqual([]);
     expect(report.problems).toEqual([]);
