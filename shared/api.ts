@@ -2,6 +2,7 @@
 // The IPC bridge (electron/main + preload) and the web bridge (core/host + renderer) are both
 // derived from these tables, and both validate what crosses in each direction.
 import { z } from 'zod';
+import { BENCH_COMMANDS } from './bench-commands';
 import { Settings, SettingsPatch } from './settings';
 
 /** An error as it crosses a boundary. `message` is written for the person at the bench. */
@@ -133,6 +134,17 @@ export const StationState = z.object({
    * first sync answered, `online` when the last one caught up, `offline` when it could not.
    */
   odooLink: z.enum(['none', 'connecting', 'online', 'offline']),
+  /** The bench's sound volume, 0 (silent) to 100 (settings `sound.volume`). */
+  soundVolume: z.number().int().min(0).max(100).optional(),
+  /** Settings `packing.verifyItems`: off, the screen shows quantities, not "0 / 1" counts. */
+  verifyItems: z.boolean().optional(),
+  /** Training only: the trainee's badges and a few orders to try, for the idle screen. */
+  training: z
+    .object({
+      badges: z.array(z.object({ badge: z.string(), name: z.string(), role: z.enum(['packer', 'lead']) })),
+      orders: z.array(z.string()),
+    })
+    .optional(),
 });
 export type StationState = z.infer<typeof StationState>;
 
@@ -176,6 +188,8 @@ export const ExceptionView = z.object({
   note: z.string().nullable(),
   /** The resolutions a shift lead may choose for this exception. */
   choices: z.array(z.string()),
+  /** Who resolved it, by name (`resolvedBy` is the audit's actor, e.g. staff:2). */
+  resolvedByName: z.string().nullable().optional(),
 });
 export type ExceptionView = z.infer<typeof ExceptionView>;
 
@@ -252,6 +266,45 @@ export const AddressInput = z
   })
   .strict();
 export type AddressInput = z.infer<typeof AddressInput>;
+
+/** One effect waiting in the outbox, as the lead's outbox view shows it. */
+export const OutboxItem = z.object({
+  id: z.number().int(),
+  /** Where it goes: "odoo", a carrier provider. */
+  target: z.string(),
+  /** What it does ("dispatch", "label", …). */
+  kind: z.string(),
+  /** The order's name where the bench knows it (else null: a bench-wide effect or an order not cached). */
+  orderRef: z.string().nullable(),
+  state: z.enum(['pending', 'in_flight', 'dead']),
+  /** When it was queued. */
+  since: z.number(),
+  /** Failed attempts so far. */
+  attempts: z.number().int().nonnegative(),
+  lastError: z.string().nullable(),
+  /** When the worker tries it again (pending rows). */
+  nextAttemptAt: z.number(),
+});
+export type OutboxItem = z.infer<typeof OutboxItem>;
+
+/** What an Odoo offers for a bench's scope: companies, warehouses, outgoing operation types. */
+export const ScopeOptions = z.object({
+  companies: z.array(z.object({ id: z.number().int().positive(), name: z.string() })),
+  warehouses: z.array(z.object({ id: z.number().int().positive(), name: z.string(), companyId: z.number().int().positive().nullable() })),
+  pickingTypes: z.array(
+    z.object({
+      id: z.number().int().positive(),
+      name: z.string(),
+      warehouseId: z.number().int().positive().nullable(),
+      companyId: z.number().int().positive().nullable(),
+    }),
+  ),
+  /** `odoo`: asked just now; `local`: Odoo could not be asked, these come from the orders copied here. */
+  source: z.enum(['odoo', 'local']),
+  /** Why Odoo could not be asked (source `local`). */
+  problem: z.string().nullable(),
+});
+export type ScopeOptions = z.infer<typeof ScopeOptions>;
 
 /** Commands: name → request and reply schemas. Add a command here and both bridges carry it. */
 export const commands = {
@@ -336,6 +389,26 @@ export const commands = {
   exportSupportBundle: {
     request: z.object({ approval: Approval }).strict(),
     reply: z.object({ file: z.string().min(1), bytes: z.number().int().nonnegative() }),
+  },
+  /** What waits in the outbox (queued, being sent, stuck), oldest first: the lead's outbox view. */
+  listOutbox: { request: Empty, reply: z.object({ items: z.array(OutboxItem) }) },
+  /** The companies, warehouses and operation types the bench may pack for, from Odoo (or the local copy). */
+  scopeOptions: { request: Empty, reply: ScopeOptions },
+  /** Ask the Odoo in the settings whether it answers and takes the bench's login. */
+  testOdoo: { request: Empty, reply: DeviceTestReply.pick({ ok: true, message: true }) },
+  /** A bench command from its button on screen: the same as scanning its barcode on the command sheet. */
+  benchCommand: {
+    request: z.object({ command: z.enum(BENCH_COMMANDS) }).strict(),
+    reply: ScanReply,
+  },
+  /**
+   * The command sheet: every bench command as a barcode with its name, from the list the scanner
+   * understands. `label`: a 4x6 in label (ZPL) to the bench's label printer; `a4`: a PDF page for an
+   * office printer, returned to the screen to open.
+   */
+  printCommandSheet: {
+    request: z.object({ format: z.enum(['label', 'a4']) }).strict(),
+    reply: z.object({ ok: z.boolean(), message: z.string(), pdf: z.string().startsWith('data:application/pdf;base64,').nullable() }),
   },
 } as const;
 

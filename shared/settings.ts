@@ -35,6 +35,12 @@ const DEFAULT_CARRIERS = {
   shippo: { baseUrl: 'https://api.goshippo.com' },
 };
 
+/** One typed character → the character the barcode holds (single characters only, a bounded table). */
+export const ScannerKeyMap = z
+  .record(z.string().length(1), z.string().length(1))
+  .refine((m) => Object.keys(m).length <= 128, 'A scanner key map has at most 128 entries');
+export type ScannerKeyMap = z.infer<typeof ScannerKeyMap>;
+
 export const Settings = z.object({
   bench: z
     .object({
@@ -45,8 +51,16 @@ export const Settings = z.object({
     .object({
       /** Bench command barcodes start with this prefix (print, reprint, new parcel, close, cancel). */
       commandPrefix: z.string().min(2).max(8).default('*PB*'),
+      /**
+       * What the calibration barcode found (renderer/src/scanner/calibration.ts): the keyboard
+       * layout mangling of this bench's scanner, as "character the screen receives → character the
+       * barcode holds". Every scan is put right with it before it reaches the core. Empty: none.
+       */
+      keyMap: ScannerKeyMap.default({}),
+      /** The mangling in words ("US scanner on a German keyboard"); null: the scanner reads correctly or was never calibrated. */
+      layout: z.string().min(1).max(80).nullable().default(null),
     })
-    .default({ commandPrefix: '*PB*' }),
+    .default({ commandPrefix: '*PB*', keyMap: {}, layout: null }),
   odoo: z
     .object({
       url: z.url().nullable().default(null),
@@ -110,8 +124,15 @@ export const Settings = z.object({
       protocol: z.string().min(1).nullable().default(null),
       /** Serial speed; null: the protocol's usual rate (devices.md). */
       baudRate: BaudRate.nullable().default(null),
+      /**
+       * Frames after the first one the scale flags stable that must agree before a weight is captured
+       * (protocols with a stable flag; flagless ones keep a time window).
+       */
+      confirmFrames: z.number().int().min(0).max(10).default(1),
+      /** Ask a scale that can stream (MT-SICS SIR) to stream; one that does not is polled. */
+      stream: z.boolean().default(true),
     })
-    .default({ path: null, protocol: null, baudRate: null }),
+    .default({ path: null, protocol: null, baudRate: null, confirmFrames: 1, stream: true }),
   packing: z
     .object({
       /** Scan every item before weighing (off: weigh straight after the order scan). */
@@ -157,6 +178,12 @@ export const Settings = z.object({
       startAtLogin: z.boolean().default(false),
     })
     .default({ kiosk: false, startAtLogin: false }),
+  /** The bench's short sounds for success, warning and error; volume 0 is silent (tests set it so). */
+  sound: z
+    .object({
+      volume: z.number().int().min(0).max(100).default(60),
+    })
+    .default({ volume: 60 }),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -183,6 +210,7 @@ export const SettingsPatch = z
     security: sectionPatch(Settings.shape.security.unwrap()).optional(),
     carriers: sectionPatch(Settings.shape.carriers.unwrap()).optional(),
     desktop: sectionPatch(Settings.shape.desktop.unwrap()).optional(),
+    sound: sectionPatch(Settings.shape.sound.unwrap()).optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;

@@ -14,6 +14,7 @@ import { ensureOwnerOnlyDir } from './paths';
 import { createStationLog, watchedSecrets, type StationLog } from './logs/station-log';
 import { activeOrderKey } from './logs/order-key';
 import { writeSupportBundle } from './logs/support-bundle';
+import { printCommandSheet } from './command-sheet-print';
 import { DeviceManager, type DeviceManagerDeps } from './devices/device-manager';
 import { StationEvents } from './events';
 import { createLabelEncoder } from './labels/label-encoder';
@@ -33,7 +34,8 @@ import { ExceptionQueue } from './store/exceptions';
 import { actorOf, Identities, type IdentityOptions } from './store/identities';
 import { EnvSecretStore, envNameOf, FileSecretStore, LayeredSecretStore, type SecretStore } from './store/secret-store';
 import { settingsForRun, SettingsStore } from './store/settings-store';
-import { queueCounts } from './sync/outbox';
+import { openOutboxItems, queueCounts } from './sync/outbox';
+import { scopeOptions, testOdooConnection } from './odoo/scope-options';
 import { SyncWorker } from './sync/worker';
 import { crashPoint } from './crash-points';
 
@@ -56,6 +58,8 @@ export interface StationConfig {
   printerRecheckMs?: number;
   /** Tests shorten the scale's stability window and reconnect delay. */
   scaleOptions?: DeviceManagerDeps['scaleOptions'];
+  /** The training sandbox: the trainee's badges and orders to try, shown on the idle screen. */
+  training?: () => NonNullable<StationState['training']>;
   /** Tests shorten the outbox's retry backoff (first delay, ceiling); default 1 s and 5 min. */
   syncDelays?: { baseMs?: number; maxMs?: number };
 }
@@ -75,6 +79,8 @@ export interface Station {
   readonly lastResortDir: string;
   /** The structured log (JSON lines in <dataDir>/logs), for the entry points and tests. */
   readonly stationLog: StationLog;
+  /** The orders this bench has shipped (dispatched to Odoo), with their tracking: the training sandbox restores them. */
+  shippedOrders(): { name: string; trackingNumber: string | null }[];
   /** The settings in force: stored settings plus command-line overrides. */
   effectiveSettings(): Settings;
   start(): Promise<void>;
@@ -125,10 +131,14 @@ export function createStation(config: StationConfig): Station {
       nextAction: packer ? screen.nextAction : 'Scan your badge to start',
       message: bench.message,
       scans: bench.scans,
-      order: screen.order,
-      label: screen.label,
+      // Logged out: the last customer's name and address leave the screen (the session waits for the next login).
+      order: packer ? screen.order : null,
+      label: packer ? screen.label : null,
       cacheAge: odoo.cacheAge(),
       odooLink: odoo.linkState,
+      soundVolume: effectiveSettings().sound.volume,
+      verifyItems: effectiveSettings().packing.verifyItems,
+      ...(config.training ? { training: config.training() } : {}),
     };
   };
   const publishState = () => {
@@ -187,6 +197,7 @@ export function createStation(config: StationConfig): Station {
     scaleOptions: config.scaleOptions,
     weighed: (grams) => pack.weighed(grams),
     afterWeighed: (told) => bench.tell(told),
+    weighing: () => predrawLabel(),
     scaleReplaced: () => pack.scaleReplaced(),
     printerReady: () => bench.printerReady(),
     printed: (outcome) => {
@@ -202,14 +213,28 @@ export function createStation(config: StationConfig): Station {
     const name = `carrier.${provider}.api_key`;
     return { name, envName: envNameOf(name), get: async () => config.carrierApiKeys?.[provider] ?? (await secrets.get(name)) };
   };
+  const local = localCarrier({
+    today: () => new Date(clock.now()),
+    labelOptions: () => {
+      const { dpi, unicodeFont } = effectiveSettings().printer;
+      return { dpi, unicodeText: unicodeFont ? { printerFont: unicodeFont } : 'auto' };
+    },
+  });
+  // The scale awaits a weight: the local carrier draws the label meanwhile, so at capture only the
+  // weight is new. A drawing that fails here fails again for real, where it is reported.
+  function predrawLabel(): void {
+    if (stopped) return;
+    const draft = pack.labelDraft();
+    if (draft?.service.carrier !== local.code) return;
+    try {
+      local.predraw(draft);
+    } catch {
+      // reported by the real label
+    }
+  }
   const carriers = new CarrierRegistry(
     [
-      localCarrier({
-        labelOptions: () => {
-          const { dpi, unicodeFont } = effectiveSettings().printer;
-          return { dpi, unicodeText: unicodeFont ? { printerFont: unicodeFont } : 'auto' };
-        },
-      }),
+      local,
       shipEngineCarrier({ settings: () => effectiveSettings().carriers.shipengine, apiKey: carrierKey('shipengine') }),
       shippoCarrier({ settings: () => effectiveSettings().carriers.shippo, apiKey: carrierKey('shippo'), rateHints: carrierHints(db, clock, 'shippo') }),
       // Odoo's own carrier connectors: the label is made when the bench validates the picking.
@@ -244,6 +269,7 @@ export function createStation(config: StationConfig): Station {
         ),
       claim: (order, bench) => odoo.source.claim?.(order, bench) ?? Promise.resolve({ ok: true as const }),
       lotExists: (order, productId, name) => odoo.source.lotExists?.(order, productId, name) ?? Promise.resolve(null),
+      isFresh: (cached) => odoo.source.isFresh?.(cached) ?? false,
     },
     benchName: () => effectiveSettings().bench.name,
     scale: () => devices.scale,
@@ -275,6 +301,13 @@ export function createStation(config: StationConfig): Station {
     state,
   });
 
+  /** The name behind an audit actor (staff:2 → Lena) for the lead's "who did what". */
+  const staffName = (actor: string | null): string | null => {
+    const id = /^staff:(\d+)$/.exec(actor ?? '')?.[1];
+    if (!id) return null;
+    return (db.prepare('SELECT name FROM staff WHERE id = ?').get(Number(id)) as { name: string } | undefined)?.name ?? null;
+  };
+
   const handlers: Handlers = {
     async scan({ code }) {
       const reply = await bench.scan(code);
@@ -284,7 +317,16 @@ export function createStation(config: StationConfig): Station {
       return reply;
     },
     getState: () => state(),
-    listExceptions: ({ state: which }) => ({ items: exceptions.list(which) }),
+    benchCommand: ({ command }) => bench.command(command),
+    printCommandSheet: ({ format }) =>
+      printCommandSheet(format, {
+        prefix: effectiveSettings().scanner.commandPrefix,
+        bench: effectiveSettings().bench.name,
+        printerUri: effectiveSettings().printer.uri,
+        printerOf: (uri) => devices.printerOf(uri),
+        journal: devices.journal,
+      }),
+    listExceptions: ({ state: which }) => ({ items: exceptions.list(which).map((item) => ({ ...item, resolvedByName: staffName(item.resolvedBy) })) }),
     resolveException({ id, resolution, note, approval }): ExceptionView {
       const resolved = bench.withApproval(approval, 'resolveException', `exception:${id}:${resolution}`, (lead) =>
         exceptions.resolve(id, resolution, actorOf(lead), note),
@@ -337,6 +379,9 @@ export function createStation(config: StationConfig): Station {
       stationLog.logger.info({ bytes: saved.bytes }, 'support bundle exported');
       return saved;
     },
+    listOutbox: () => ({ items: openOutboxItems(db) }),
+    scopeOptions: () => scopeOptions(odoo.unscoped, db),
+    testOdoo: () => testOdooConnection(odoo.unscoped, effectiveSettings().odoo.login),
   };
 
   return {
@@ -351,6 +396,14 @@ export function createStation(config: StationConfig): Station {
     pack,
     lastResortDir,
     stationLog,
+    shippedOrders: () =>
+      db
+        .prepare(
+          `SELECT DISTINCT o.name AS name, sh.tracking_number AS trackingNumber FROM shipments sh
+           JOIN pack_sessions s ON s.id = sh.session_id JOIN orders o ON o.id = s.order_id
+           WHERE sh.dispatched_at IS NOT NULL AND sh.void_state IS NULL`,
+        )
+        .all() as { name: string; trackingNumber: string | null }[],
     effectiveSettings,
     async start() {
       await odoo.connect();

@@ -8,3 +8,4 @@ export { startScaleSimulator, type ScaleSimulator } from './scale-simulator';
 export { SANDBOX_ODOO_CARRIERS, SANDBOX_CONNECTOR_CARRIERS } from './odoo/seed';
 export { startSandboxShipEngine, type SandboxShipEngine } from './carriers/shipengine';
 export { startSandboxShippo, type SandboxShippo } from './carriers/shippo';
+export { markShipped, nextLabelNumber, ordersToTry, type ShippedOrder } from './training';

@@ -29,6 +29,15 @@ export interface ScaleSimulatorOptions {
   noise?: number;
   /** Seed for noise and garbling, so a run can be repeated. */
   seed?: number;
+  /**
+   * MT-SICS only: whether the balance knows `SIR` (repeat weight). Default true; an older balance
+   * answers `ES` (syntax error) and is polled instead.
+   */
+  sir?: boolean;
+  /** MT-SICS `SIR` period. Default frameIntervalMs. */
+  sirIntervalMs?: number;
+  /** Start switched off (see setOff). */
+  off?: boolean;
 }
 
 export interface ScaleSimulator {
@@ -42,11 +51,17 @@ export interface ScaleSimulator {
    */
   setWeight(grams: number, opts?: { motionMs?: number; steady?: boolean }): void;
   setMisframe(on: boolean): void;
+  /** Switched off (true): the port stays, the scale neither answers nor streams. */
+  setOff(off: boolean): void;
   setNoise(probability: number): void;
   /** Weight or status frames sent so far (answers to polls, or streamed frames). */
   frames(): number;
   /** Resolves once frames() reaches count; rejects after timeoutMs. */
   waitForFrames(count: number, timeoutMs?: number): Promise<void>;
+  /** Called with each weight or status frame as it is written, and when (performance.now()); returns an unsubscribe. */
+  onFrame(listener: (sample: SimSample, at: number) => void): () => void;
+  /** True while the scale streams (CAS, ASCII, SMA repeat, MT-SICS `SIR`). */
+  streaming(): boolean;
   /** Same as frames(): kept for callers written against the MT-SICS simulator. */
   polls(): number;
   waitForPolls(count: number, timeoutMs?: number): Promise<void>;
@@ -167,6 +182,8 @@ export async function startScaleSimulator(options: ScaleSimulatorOptions = {}): 
   let sent = 0;
   let misframe = options.misframe ?? false;
   let noise = options.noise ?? 0;
+  let off = options.off ?? false;
+  const sirKnown = options.sir ?? true;
   /** Adam answers only a new weighing: set by every change of load, cleared when it answers. */
   let adamFresh = false;
   const bus = new EventEmitter();
@@ -191,8 +208,9 @@ export async function startScaleSimulator(options: ScaleSimulatorOptions = {}): 
   /** Sends the current weight frame and counts it. */
   function sendFrame(): void {
     sent += 1;
-    write(encodeFrame(protocol, sample()));
-    bus.emit('frame');
+    const now = sample();
+    write(encodeFrame(protocol, now));
+    bus.emit('frame', now, performance.now());
   }
 
   function reply(text: string): void {
@@ -205,7 +223,12 @@ export async function startScaleSimulator(options: ScaleSimulatorOptions = {}): 
   }
 
   function handleSics(command: string): void {
+    // Any command ends a repeat (SIR), as on a real balance.
+    stopStream();
     switch (command) {
+      case 'SIR':
+        if (!sirKnown) return reply('ES\r\n');
+        return startStream(options.sirIntervalMs ?? frameIntervalMs);
       case 'SI':
         return sendFrame();
       case 'S': {
@@ -254,12 +277,14 @@ export async function startScaleSimulator(options: ScaleSimulatorOptions = {}): 
     streamTimer = null;
   }
 
-  function startStream(): void {
+  function startStream(intervalMs = frameIntervalMs): void {
     stopStream();
-    streamTimer = setInterval(sendFrame, frameIntervalMs);
+    sendFrame();
+    streamTimer = setInterval(sendFrame, intervalMs);
   }
 
   function onData(bytes: Buffer): void {
+    if (off) return; // a scale that is off hears nothing
     pending += bytes.toString('latin1');
     switch (protocol) {
       case 'sics':
@@ -349,7 +374,7 @@ export async function startScaleSimulator(options: ScaleSimulatorOptions = {}): 
       if (port === device) port = null;
     });
     port = device;
-    if (protocol === 'cas' || protocol === 'ascii') startStream();
+    if ((protocol === 'cas' || protocol === 'ascii') && !off) startStream();
   }
 
   async function unplug(): Promise<void> {
@@ -400,10 +425,20 @@ export async function startScaleSimulator(options: ScaleSimulatorOptions = {}): 
     setMisframe(on) {
       misframe = on;
     },
+    setOff(value) {
+      off = value;
+      if (off) stopStream();
+      else if (protocol === 'cas' || protocol === 'ascii') startStream();
+    },
     setNoise(probability) {
       noise = probability;
     },
     frames: () => sent,
+    onFrame(listener) {
+      bus.on('frame', listener);
+      return () => void bus.off('frame', listener);
+    },
+    streaming: () => streamTimer !== null,
     waitForFrames,
     polls: () => sent,
     waitForPolls: waitForFrames,

@@ -1,4 +1,7 @@
-import { useCallback, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { BenchCommand } from '../../shared/bench-commands';
+import { CommandButtons } from './CommandButtons';
+import { TrainingStart } from './TrainingStart';
 import type { BenchMessage, StationApi } from '../../shared/api';
 import { ApprovalOffers, type OfferedBadge } from './Approval';
 import { useWedgeScanner } from './scanner/use-wedge-scanner';
@@ -8,6 +11,7 @@ import { LabelPreview, OrderPanel } from './OrderPanel';
 import { OrderSync } from './OrderSync';
 import { SettingsPanel } from './SettingsPanel';
 import { formatGrams } from './station/format';
+import { playSound, soundOf } from './station/sounds';
 import { useStationView } from './station/use-station';
 
 const STEP_LABELS = {
@@ -24,7 +28,7 @@ export function App({ station }: { station: StationApi }) {
   const [localMessage, setLocalMessage] = useState<BenchMessage | null>(null);
   const [typed, setTyped] = useState('');
   // One side panel at a time: what needs a lead, or the bench's settings.
-  const [panel, setPanel] = useState<'lead' | 'settings' | null>(null);
+  const [panel, setPanel] = useState<'lead' | 'outbox' | 'settings' | null>(null);
   const toggle = (which: 'lead' | 'settings') => setPanel((open) => (open === which ? null : which));
 
   // A lead's badge scanned mid-order: the bench asks "Approve as Lena?"; yes offers it to the approval form.
@@ -46,7 +50,30 @@ export function App({ station }: { station: StationApi }) {
     },
     [station, setState],
   );
-  useWedgeScanner(scan);
+  useWedgeScanner(scan, station);
+
+  // A button does what its barcode on the command sheet does: the same core command.
+  const press = useCallback(
+    async (command: BenchCommand) => {
+      const result = await station.call('benchCommand', { command });
+      if (result.ok) {
+        setLocalMessage(null);
+        setState(result.value.state);
+      } else {
+        setLocalMessage({ tone: 'error', text: result.error.message, at: Date.now() });
+      }
+    },
+    [station, setState],
+  );
+
+  // Escape closes any panel.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') setPanel(null);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   const submitTyped = (event: FormEvent) => {
     event.preventDefault();
@@ -71,6 +98,17 @@ export function App({ station }: { station: StationApi }) {
   const message =
     localMessage ?? state?.message ?? (state === null && view.unavailable !== null ? { tone: 'error' as const, text: view.unavailable } : null);
 
+  // Each new message on the message line makes its sound (success, warning, error), at the bench's volume.
+  const volume = state?.soundVolume ?? 60;
+  const messageAt = message && 'at' in message ? message.at : null;
+  const messageTone = message?.tone ?? null;
+  useEffect(() => {
+    if (messageAt === null || messageTone === null) return;
+    const sound = soundOf(messageTone);
+    // What was played is on the page for anyone checking the bench (and its tests): data-last-sound.
+    if (sound && playSound(sound, volume)) document.body.dataset.lastSound = `${sound}@${messageAt}`;
+  }, [messageAt, messageTone, volume]);
+
   const page = (
     <div className={`app ${state?.mode === 'training' ? 'is-training' : ''}`}>
       <header className="topbar">
@@ -83,10 +121,11 @@ export function App({ station }: { station: StationApi }) {
         )}
         <span className="spacer" />
         {state && <OrderSync state={state} connectivity={connectivity} />}
-        <span className="chip" data-testid="queue">
+        {/* Opens the outbox in the lead's console: what waits, for which order, since when, why. */}
+        <button type="button" className="chip" data-testid="queue" onClick={() => setPanel((open) => (open === 'outbox' ? null : 'outbox'))}>
           To send: {queue ? queue.pending + queue.inFlight : '…'}
           {queue && queue.dead > 0 && <strong className="chip-alert"> · stuck: {queue.dead}</strong>}
-        </span>
+        </button>
         {troubled.map((t) => (
           <span key={t.target} className="chip chip-warn" data-testid="connectivity" title={t.message ?? ''}>
             {t.label ?? (t.target === 'odoo' ? 'Odoo' : t.target)}: {t.status === 'stopped' ? 'stopped' : 'offline, retrying'}
@@ -149,7 +188,9 @@ export function App({ station }: { station: StationApi }) {
               </button>
             </div>
           )}
-          {state?.order && <OrderPanel order={state.order} />}
+          {state && <CommandButtons state={state} onCommand={(command) => void press(command)} />}
+          {state?.order && <OrderPanel order={state.order} showBarcodes={state.mode === 'training'} verifying={state.verifyItems !== false} />}
+          {state?.training && !state.order && <TrainingStart training={state.training} loggedIn={state.packer !== null} />}
           {state?.step === 'weighing' && <ManualWeight station={station} />}
           <form className="typed-scan" onSubmit={submitTyped}>
             <label htmlFor="typed-code">Barcode will not scan? Type it:</label>
@@ -183,8 +224,13 @@ export function App({ station }: { station: StationApi }) {
           </div>
         </aside>
       </main>
-      {panel === 'lead' && (
-        <LeadPanel station={station} onClose={() => setPanel(null)} refreshKey={queue?.openExceptions ?? 0} />
+      {(panel === 'lead' || panel === 'outbox') && (
+        <LeadPanel
+          station={station}
+          onClose={() => setPanel(null)}
+          refreshKey={(queue?.openExceptions ?? 0) * 1_000_000 + (queue ? queue.pending + queue.inFlight + queue.dead : 0)}
+          view={panel === 'outbox' ? 'outbox' : 'open'}
+        />
       )}
       {panel === 'settings' && (
         <SettingsPanel

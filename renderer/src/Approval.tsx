@@ -11,6 +11,7 @@ import {
 } from 'react';
 import type { Approval } from '../../shared/api';
 import { ScanBurst } from './scanner/scan-burst';
+import { correctScan } from './scanner/use-wedge-scanner';
 
 /** A lead's badge scanned at the bench mid-order, which the lead chose to use as an approval. */
 export interface OfferedBadge {
@@ -118,7 +119,7 @@ export function useApproval(active = true): ApprovalForm {
     event.preventDefault();
     event.stopPropagation();
     if (field) putBack(field, seen.restore);
-    setBadge(burst.current.code);
+    setBadge(correctScan(burst.current.code));
     setVia('scan');
     setOfferedBy(null);
   };

@@ -1,8 +1,13 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { ExceptionView, StationApi } from '../../shared/api';
+import type { ExceptionKind, ExceptionView, StationApi } from '../../shared/api';
 import { useApproval } from './Approval';
 import { AddressFixForm, RefusalSummary, refusalFacts, ServiceChangeForm } from './RejectionFix';
+import { age, KIND_LABELS, OutboxView, ResolvedList } from './LeadConsole';
 import { conflictChanges } from './station/exception-changes';
+
+const kindLabel = (kind: string) => KIND_LABELS[kind as ExceptionKind] ?? kind.replace(/_/g, ' ');
+
+export type LeadView = 'open' | 'resolved' | 'outbox';
 
 const CHOICE_LABELS: Record<string, string> = {
   override: 'Ship anyway',
@@ -29,16 +34,26 @@ function choicesOf(item: ExceptionView): { choice: string; label: string }[] {
   return [...item.choices].sort((a, b) => rank(a) - rank(b)).map((choice) => ({ choice, label: REFUSAL_LABELS[choice] ?? CHOICE_LABELS[choice] ?? choice }));
 }
 
-function age(ms: number): string {
-  const minutes = Math.floor((Date.now() - ms) / 60_000);
-  if (minutes < 1) return 'just now';
-  if (minutes < 60) return `${minutes} min ago`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min ago`;
-}
 
 /** What needs a shift lead: one list, one decision per item, each with an approval. */
-export function LeadPanel({ station, onClose, refreshKey }: { station: StationApi; onClose(): void; refreshKey: number }) {
+export function LeadPanel({
+  station,
+  onClose,
+  refreshKey,
+  view: initialView = 'open',
+}: {
+  station: StationApi;
+  onClose(): void;
+  refreshKey: number;
+  /** Which list opens first: what is open, what was done, or the outbox ("To send"). */
+  view?: LeadView;
+}) {
+  const [view, setView] = useState<LeadView>(initialView);
+  useEffect(() => setView(initialView), [initialView]);
+  const [kind, setKind] = useState<ExceptionKind | 'all'>('all');
   const [items, setItems] = useState<ExceptionView[] | null>(null);
+  // A kind whose last item was resolved shows everything again.
+  const shownKind = kind !== 'all' && items?.some((i) => i.kind === kind) ? kind : 'all';
   const [active, setActive] = useState<{ id: number; choice: string } | null>(null);
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -85,25 +100,50 @@ export function LeadPanel({ station, onClose, refreshKey }: { station: StationAp
     <aside className="lead-panel" aria-label="Needs a shift lead" data-testid="lead-panel">
       <header>
         <h2>Needs a shift lead</h2>
-        <button type="button" onClick={onClose}>
+        <button type="button" onClick={onClose} data-testid="lead-close">
           Close
         </button>
       </header>
+      <nav className="lead-views" aria-label="Lists">
+        {(
+          [
+            ['open', `Open (${items?.length ?? '…'})`],
+            ['resolved', 'Done: who did what'],
+            ['outbox', 'To send (outbox)'],
+          ] as const
+        ).map(([which, label]) => (
+          <button key={which} type="button" aria-pressed={view === which} className={view === which ? 'chosen' : undefined} onClick={() => setView(which)} data-testid={`lead-view-${which}`}>
+            {label}
+          </button>
+        ))}
+      </nav>
+      {view === 'resolved' && <ResolvedList station={station} refreshKey={refreshKey} />}
+      {view === 'outbox' && <OutboxView station={station} refreshKey={refreshKey} />}
+      {view === 'open' && items && items.length > 0 && (
+        <div className="kind-filter" role="group" aria-label="Show only one kind" data-testid="kind-filter">
+          {(['all', ...new Set(items.map((i) => i.kind))] as const).map((k) => (
+            <button key={k} type="button" aria-pressed={shownKind === k} className={shownKind === k ? 'chosen' : undefined} onClick={() => setKind(k)} data-testid={`kind-${k}`}>
+              {k === 'all' ? 'All' : kindLabel(k)} ({k === 'all' ? items.length : items.filter((i) => i.kind === k).length})
+            </button>
+          ))}
+        </div>
+      )}
       {error && (
         <p className="message tone-error" role="alert">
           {error}
         </p>
       )}
-      {items?.length === 0 && <p>Nothing is waiting.</p>}
+      {view === 'open' && items?.length === 0 && <p data-testid="nothing-open">Nothing is waiting.</p>}
+      {view === 'open' && (
       <ul>
-        {items?.map((item) => {
+        {items?.filter((item) => shownKind === 'all' || item.kind === shownKind).map((item) => {
           const facts = item.kind === 'carrier_rejection' ? refusalFacts(item) : null;
           return (
           <li key={item.id} data-testid="exception" className={facts ? 'refused' : undefined}>
             {/* A refusal's full title repeats what the summary below says in plain words. */}
             <div className="exception-title">{facts ? `${facts.provider ?? 'The carrier'} ${facts.byBench ? 'would refuse' : 'refused'} the label for ${item.orderRef ?? 'an order'}` : item.title}</div>
             <div className="exception-meta">
-              {item.orderRef ?? 'Bench'} · {item.kind.replace(/_/g, ' ')} · {age(item.raisedAt)}
+              {item.orderRef ?? 'Bench'} · {kindLabel(item.kind)} · {age(item.raisedAt)}
             </div>
             {item.kind === 'odoo_conflict' && conflictChanges(item.context).length > 0 && (
               <table className="exception-changes" data-testid="exception-changes">
@@ -161,6 +201,7 @@ export function LeadPanel({ station, onClose, refreshKey }: { station: StationAp
           );
         })}
       </ul>
+      )}
     </aside>
   );
 }

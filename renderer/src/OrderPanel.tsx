@@ -1,7 +1,12 @@
 import { useEffect, useState } from 'react';
 import type { LabelView, OrderView, StationApi } from '../../shared/api';
+import { LineBarcode } from './LineBarcode';
 
-export function OrderPanel({ order }: { order: OrderView }) {
+/**
+ * `showBarcodes`: training only, each line's barcode on screen to scan from the monitor.
+ * `verifying`: off when the bench weighs without scanning items (then no "0 / 1" counts).
+ */
+export function OrderPanel({ order, showBarcodes = false, verifying = true }: { order: OrderView; showBarcodes?: boolean; verifying?: boolean }) {
   return (
     <section className="order" aria-label="Order" data-testid="order">
       <header className="order-head">
@@ -28,7 +33,7 @@ export function OrderPanel({ order }: { order: OrderView }) {
           <tr>
             <th>Item</th>
             <th>SKU</th>
-            <th className="num">Packed</th>
+            <th className="num">{verifying ? 'Packed' : 'Quantity'}</th>
           </tr>
         </thead>
         <tbody>
@@ -46,10 +51,11 @@ export function OrderPanel({ order }: { order: OrderView }) {
                         : 'scan after each item'}
                     </div>
                   )}
+                  {showBarcodes && line.barcode && <LineBarcode code={line.barcode} />}
                 </td>
                 <td className="sku">{line.sku ?? '—'}</td>
-                <td className="num">
-                  {line.packed} / {line.quantity} {complete ? '✓' : ''}
+                <td className="num" data-testid="line-count">
+                  {verifying ? `${line.packed} / ${line.quantity} ${complete ? '✓' : ''}` : `× ${line.quantity}`}
                 </td>
               </tr>
             );

@@ -1,7 +1,10 @@
+import { CommandSheet } from './CommandSheet';
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import type { PrinterEvent, ScaleEvent, SettingsInForce, StationApi } from '../../shared/api';
 import { BAUD_RATES } from '../../shared/settings';
 import { useApproval } from './Approval';
+import { ScannerCalibration } from './ScannerCalibration';
+import { ScopeSettings } from './ScopeSettings';
 import { SupportBundleExport } from './SupportBundle';
 import { formatGrams } from './station/format';
 import {
@@ -267,7 +270,6 @@ export function SettingsPanel({
       </dd>
     </div>
   );
-  const scope = odoo.scope;
   /** A setting chosen from a list: [value as the draft holds it, words for the lead]. */
   const select = (path: Exclude<FieldPath, BooleanPath>, choices: readonly (readonly [string, string])[], disabled?: boolean) => (
     <select
@@ -417,16 +419,6 @@ export function SettingsPanel({
             {odooRow('odoo.url', 'Address', odoo.url)}
             {odooRow('odoo.db', 'Database', odoo.db)}
             {odooRow('odoo.login', 'Login', odoo.login)}
-            <div className="readonly-row">
-              <dt>Packs for</dt>
-              <dd data-testid="setting-odoo.scope">
-                {scope.companyId === null ? 'every company' : `company #${scope.companyId}`},{' '}
-                {scope.warehouseId === null ? 'every warehouse' : `warehouse #${scope.warehouseId}`},{' '}
-                {scope.pickingTypeIds.length === 0
-                  ? 'every operation type'
-                  : `operation type${scope.pickingTypeIds.length === 1 ? '' : 's'} #${scope.pickingTypeIds.join(', #')}`}
-              </dd>
-            </div>
           </dl>
           {field(
             'odoo.backorder',
@@ -472,6 +464,12 @@ export function SettingsPanel({
         </fieldset>
 
         <fieldset>
+          <legend>Sound</legend>
+          {field('sound.volume', input('sound.volume', { numeric: true }), { unit: '%' })}
+          <div className="field-note">Short sounds for a good scan, a warning and an error. 0 is silent.</div>
+        </fieldset>
+
+        <fieldset>
           <legend>Desktop app</legend>
           {(['desktop.kiosk', 'desktop.startAtLogin'] as const).map((path) => (
             <div key={path} className={`field checkbox${isChanged(path) ? ' is-changed' : ''}`}>
@@ -509,6 +507,9 @@ export function SettingsPanel({
           </div>
         </footer>
       </form>
+      <ScopeSettings station={station} inForce={inForce} onSaved={setInForce} />
+      <ScannerCalibration station={station} inForce={inForce} onSaved={setInForce} />
+      <CommandSheet station={station} />
       <SupportBundleExport station={station} />
     </aside>
   );

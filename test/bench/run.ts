@@ -16,7 +16,9 @@ import { unitScans } from '../support/unit-scans';
 import { waitForEvent } from '../support/wait';
 import { benchCarrierLabels } from './carrier-label';
 import { benchOrderCache, benchPrefetch } from './odoo-cache';
+import { benchManyBenches } from './odoo-benches';
 import { benchWriteback } from './odoo-writeback';
+import { benchScaleLabels } from './scale-label';
 
 const { values } = parseArgs({
   options: {
@@ -25,8 +27,17 @@ const { values } = parseArgs({
     'writeback-orders': { type: 'string', default: '2000' },
     'carrier-orders': { type: 'string', default: '15' },
     'multi-parcel-orders': { type: 'string', default: '6' },
-    /** `carriers`: only the API-carrier figures (a quicker run while working on carriers). */
+    /**
+     * `carriers`: only the API-carrier figures (a quicker run while working on carriers); `odoo`: only
+     * the Odoo figures (prefetch, write-back drain, many benches against one Odoo); `scale`: only
+     * scale → label.
+     */
     only: { type: 'string' },
+    benches: { type: 'string', default: '50' },
+    'orders-per-bench': { type: 'string', default: '3' },
+    'scale-orders': { type: 'string', default: '30' },
+    /** Comma-separated case names (prefixes) for the scale section, e.g. `sics,cas`. Default: all. */
+    'scale-cases': { type: 'string' },
     'carrier-latency': { type: 'string', default: '300' },
   },
 });
@@ -39,6 +50,8 @@ const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
 async function main() {
   if (values.only === 'carriers') return benchCarriers();
+  if (values.only === 'odoo') return benchOdoo();
+  if (values.only === 'scale') return benchScale();
   const dir = mkdtempSync(join(tmpdir(), 'packbench-bench-'));
   const apiKey = randomBytes(16).toString('hex');
   const odoo = await startSandboxOdoo({ port: 0, apiKey, seed: ORDERS + 5 });
@@ -106,7 +119,7 @@ async function main() {
   console.log(`machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform}`);
   console.log(`orders packed: ${total.length} (sandbox Odoo over HTTP, pty scale, TCP printer sink, SQLite WAL + synchronous=FULL)`);
   console.log(`last item scan → label bytes at printer: p50 ${fmt(percentile(total, 50))}, p95 ${fmt(percentile(total, 95))}, max ${fmt(total.at(-1)!)}`);
-  console.log(`  of which the scale's stability window (600 ms default) and polling (250 ms) dominate`);
+  console.log(`  of which the scale's next stable frame and one confirming frame (SIR stream, or SI polls every 250 ms)`);
   console.log(`weight captured → label bytes at printer: p50 ${fmt(percentile(core, 50))}, p95 ${fmt(percentile(core, 95))}, max ${fmt(core.at(-1)!)}`);
   console.log(`packing throughput: ${(total.length / elapsed).toFixed(2)} orders/s; Odoo write-back drained at ${drained.toFixed(1)} s`);
   console.log(`Odoo RPCs in total: ${rpcs} (${(rpcs / total.length).toFixed(1)} per order, lookups included)`);
@@ -120,10 +133,20 @@ async function main() {
   await Promise.all([odoo.close(), scale.close(), printer.close()]);
   rmSync(dir, { recursive: true, force: true });
 
+  await benchScale();
   await benchCarriers();
-  await benchPrefetch();
   await benchOrderCache({ pickings: Number(values['cache-pickings']) });
+  await benchOdoo();
+}
+
+async function benchOdoo(): Promise<void> {
+  await benchPrefetch();
   for (const version of [16, 17, 19] as const) await benchWriteback(Number(values['writeback-orders']), version);
+  await benchManyBenches({ benches: Number(values.benches), ordersPerBench: Number(values['orders-per-bench']) });
+}
+
+function benchScale(): Promise<void> {
+  return benchScaleLabels({ orders: Number(values['scale-orders']), cases: values['scale-cases']?.split(',') });
 }
 
 function benchCarriers(): Promise<void> {

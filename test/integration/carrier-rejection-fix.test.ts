@@ -95,8 +95,8 @@ describe('a label the carrier refused, fixed by the shift lead', { timeout: 60_0
   let names: string[];
 
   it('parks the refused order at once with the carrier’s reason, and the packer packs another order meanwhile', async () => {
-    names = shipEngineOrders(4);
-    expect(names).toHaveLength(4);
+    names = shipEngineOrders(6);
+    expect(names).toHaveLength(6);
     for (const name of names.slice(0, 2)) readdress(name, '1011');
     const local = odoo().state.sampleNames().find((n) => [false, 2, 3].includes(pickingOf(n).carrier_id as number | false))!;
 
@@ -228,5 +228,50 @@ describe('a label the carrier refused, fixed by the shift lead', { timeout: 60_0
     expect(printed.label).toMatchObject({ carrier: 'Local delivery', trackingNumber: expect.stringMatching(/^PB/) });
     // ShipEngine was not asked again.
     expect(shipengine().labelRequests).toHaveLength(asked);
+  });
+
+  it('drops a refused label request: the order ends, is not left waiting on the shelf, and can be packed again', async () => {
+    const name = names[4]!;
+    shipengine().setKnobs({ rejectAddress: { field: 'city' } });
+    await packOrder(name);
+    await untilState('the refusal on screen', (s) => s.nextAction.startsWith(`ShipEngine refused the label for ${name}`));
+    shipengine().setKnobs({ rejectAddress: false });
+    const refusal = openRefusal(name)!;
+    expect(refusal.choices).toContain('discard');
+    const dropped = await call('resolveException', { id: refusal.id, resolution: 'discard', note: 'Customer cancelled by phone', approval: leadPin(TRAINING_LEAD_PIN) });
+    expect(dropped.ok, dropped.ok ? '' : dropped.error.message).toBe(true);
+    await untilState('the order off the screen', (s) => s.step === 'idle');
+    expect(station().exceptions.list('open').filter((e) => e.orderRef === name)).toEqual([]);
+    // Scanned again it opens to be packed, not "its label is on its way".
+    const bought = shipengine().purchases.length;
+    await packOrder(name);
+    await untilState(`${name} printed`, (s) => s.order?.name === name && s.label?.printState === 'confirmed', 30_000);
+    expect(shipengine().purchases).toHaveLength(bought + 1);
+  });
+
+  it('gives up waiting for a label that does not come: sent back, the label bought later is voided and never printed', async () => {
+    const name = names[5]!;
+    const before = shipengine().purchases.length;
+    shipengine().setKnobs({ serverErrors: 1_000 });
+    await packOrder(name);
+    await untilState('parked as waiting', (s) => s.nextAction === `${name} is waiting for its label from ShipEngine: put the parcel on the shelf and scan the next order`, 20_000);
+    const waiting = station().exceptions.list('open').find((e) => e.kind === 'awaiting_label' && e.orderRef === name)!;
+    expect(waiting.choices).toEqual(['send_back']);
+    const sentBack = await call('resolveException', { id: waiting.id, resolution: 'send_back', approval: leadPin(TRAINING_LEAD_PIN) });
+    expect(sentBack.ok, sentBack.ok ? '' : sentBack.error.message).toBe(true);
+    await untilState('the order off the screen', (s) => s.step === 'idle');
+
+    // ShipEngine comes back: the request still queued buys its label, which is voided at once.
+    const printed = booted.sandbox!.printer!.jobs.length;
+    shipengine().setKnobs({ serverErrors: 0 });
+    await waitForEvent(station().events, 'queue', (q) => q.pending === 0 && q.inFlight === 0, 30_000, 'the outbox drained');
+    const ofOrder = shipengine().purchases.slice(before);
+    expect(ofOrder).toHaveLength(1);
+    expect(ofOrder[0]).toMatchObject({ voided: true });
+    expect(booted.sandbox!.printer!.jobs).toHaveLength(printed);
+
+    // Scanned again, it is packed from the start and gets a label of its own.
+    await packOrder(name);
+    await untilState(`${name} printed`, (s) => s.order?.name === name && s.label?.printState === 'confirmed', 30_000);
   });
 });

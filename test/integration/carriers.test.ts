@@ -43,7 +43,8 @@ describe('the carrier registry with the local carrier', () => {
   });
 
   it('draws the label the bench always drew, with the same tracking number on every retry', async () => {
-    const registry = new CarrierRegistry([localCarrier()]);
+    const today = new Date('2026-12-06T09:00:00Z');
+    const registry = new CarrierRegistry([localCarrier({ today: () => today })]);
     const first = await registry.createLabel(shipment([1250]));
     const again = await registry.createLabel(shipment([1250]));
     const trackingNumber = localTrackingNumber('http://odoo.test|shop|42|session:7');
@@ -59,6 +60,7 @@ describe('the carrier registry with the local carrier', () => {
       weightG: 1250,
       parcelIndex: 1,
       parcelCount: 1,
+      date: today,
     });
     expect(first.parcels[0]!.label).toEqual({ format: 'ZPL', bytes: Buffer.from(expected, 'utf8') });
   });

@@ -48,7 +48,12 @@ function fakeHandlers(): Handlers {
     login: () => ({ ...state, packer: { id: 1, name: 'Ana', role: 'packer' } }),
     // Breaks the reply contract on purpose.
     logout: () => ({ nope: true }) as unknown as StationState,
+    benchCommand: () => ({ kind: 'command', message: { tone: 'info', text: 'Order put aside.', at: 1 }, state }),
+    printCommandSheet: () => ({ ok: true, message: 'sent', pdf: null }),
     exportSupportBundle: () => ({ file: '/data/support/bundle.json', bytes: 1 }),
+    listOutbox: () => ({ items: [] }),
+    scopeOptions: () => ({ companies: [], warehouses: [], pickingTypes: [], source: 'local' as const, problem: null }),
+    testOdoo: () => ({ ok: true, message: 'Odoo answers.' }),
   };
 }
 

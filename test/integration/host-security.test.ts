@@ -35,7 +35,12 @@ function fakeHandlers(): Handlers {
     detectScale: () => ({ ok: false, message: 'No scale port is set up.', found: null }),
     login: () => state,
     logout: () => state,
+    benchCommand: () => ({ kind: 'command', message: { tone: 'info', text: 'Order put aside.', at: 1 }, state }),
+    printCommandSheet: () => ({ ok: true, message: 'sent', pdf: null }),
     exportSupportBundle: () => ({ file: '/data/support/bundle.json', bytes: 1 }),
+    listOutbox: () => ({ items: [] }),
+    scopeOptions: () => ({ companies: [], warehouses: [], pickingTypes: [], source: 'local' as const, problem: null }),
+    testOdoo: () => ({ ok: true, message: 'Odoo answers.' }),
   };
 }
 

@@ -1,5 +1,6 @@
 // The closed print loop at the bench: paper out blocks with a clear message, a print cut off after
 // the bytes went out is uncertain and the packer answers, reprints need a reason. Real TCP sink.
+import { markReprint } from '../../electron/core/labels/carrier-label';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dispatch } from '../../shared/bridge';
 import type { Station } from '../../electron/core/station';
@@ -80,7 +81,8 @@ describe('printing at the bench', () => {
     const reprinted = await scan('*PB*REPRINT-DAMAGED');
     expect(reprinted.message.tone).toBe('success');
     expect(printer.jobs).toHaveLength(2);
-    expect(printer.jobs[1]!.equals(printer.jobs[0]!)).toBe(true);
+    // The same label, marked REPRINT on paper.
+    expect(printer.jobs[1]!.toString('utf8')).toBe(markReprint(printer.jobs[0]!.toString('utf8')));
     const audit = stationDb(station)
       .prepare(`SELECT actor, data FROM audit_log WHERE action LIKE 'print.reprint%' OR (action = 'print.queued' AND data LIKE '%damaged%')`)
       .all() as { actor: string; data: string }[];

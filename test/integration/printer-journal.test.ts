@@ -1,5 +1,6 @@
 // The print journal against real SQLite and real TCP printer sinks: what reaches the printer,
 // how many copies, and what the journal and the audit log say about it.
+import { markReprint } from '../../electron/core/labels/carrier-label';
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -302,7 +303,8 @@ describe('print journal: reprint', () => {
     const outcome = await j.reprint(labelId, { reason: 'label torn while applying', actor: 'staff:3', printerUri: sink.uri });
     expect(outcome.ok).toBe(true);
     expect(sink.jobs).toHaveLength(2);
-    expect(sink.jobs[1]!.equals(LABEL)).toBe(true);
+    // The same stored label, marked REPRINT on paper.
+    expect(sink.jobs[1]!.toString('utf8')).toBe(markReprint(LABEL.toString('utf8')));
     expect(outcome.job).toMatchObject({ state: 'confirmed', actor: 'staff:3', reason: 'reprint: label torn while applying' });
     expect(audit('print.reprint')).toEqual([
       {

@@ -39,7 +39,8 @@ it("labels the training orders of Odoo's GLS carrier through the sandbox Odoo's 
 
   const picking = state.all('stock.picking').find((p) => p.name === name)!;
   expect(picking.state).toBe('done');
-  expect(done.label).toMatchObject({ carrier: "Odoo's carrier connector", trackingNumber: picking.carrier_tracking_ref });
+  // The packer reads the picking's own carrier, not the provider ("Odoo's carrier connector").
+  expect(done.label).toMatchObject({ carrier: 'GLS Business Parcel', trackingNumber: picking.carrier_tracking_ref });
   expect(odoo.rpcLog.filter((e) => e.method === 'button_validate')).toHaveLength(1);
   expect(await decodeBarcodes(await renderZplToPng(printer!.jobs[0]!.toString('utf8')))).toContainEqual({ format: 'Code128', text: String(picking.carrier_tracking_ref) });
 });

@@ -41,6 +41,11 @@ export function fakeHandlers(calls: string[] = []): Handlers {
     detectScale: () => (note('detectScale'), { ok: false, message: 'No scale port is set up.', found: null }),
     login: () => (note('login'), sampleState),
     logout: () => (note('logout'), sampleState),
+    benchCommand: () => (note('benchCommand'), { kind: 'command', message: { tone: 'info', text: 'Order put aside.', at: 1 }, state: sampleState }),
+    printCommandSheet: () => (note('printCommandSheet'), { ok: true, message: 'sent', pdf: null }),
     exportSupportBundle: () => (note('exportSupportBundle'), { file: '/data/support/bundle.json', bytes: 1 }),
+    listOutbox: () => (note('listOutbox'), { items: [] }),
+    scopeOptions: () => (note('scopeOptions'), { companies: [], warehouses: [], pickingTypes: [], source: 'local' as const, problem: null }),
+    testOdoo: () => (note('testOdoo'), { ok: true, message: 'Odoo answers.' }),
   };
 }

@@ -10,7 +10,8 @@ export const packageClasses: Record<string, PackageClass> = {
   'better-sqlite3': 'core',
   serialport: 'core',
   'node-thermal-printer': 'core',
-  'bwip-js': 'core',
+  // barcodes: the core draws labels and the command sheet; the screen draws the calibration barcode and training order lines (bwip-js/browser)
+  'bwip-js': 'shared',
   'zpl-renderer-js': 'core',
   pngjs: 'core',
   'opentype.js': 'core',
@@ -53,6 +54,8 @@ export const packageClasses: Record<string, PackageClass> = {
   vite: 'tooling',
   vitest: 'tooling',
   'zxing-wasm': 'tooling',
+  // accessibility checks in the e2e tests (injected into the page through playwright-core)
+  'axe-core': 'tooling',
   // npm run security, and the packaged app's fuses
   '@doyensec/electronegativity': 'tooling',
   '@electron/fuses': 'tooling',

@@ -59,4 +59,25 @@ describe('ScanBurst in an approval form', () => {
     expect(seen).toEqual({ scanned: true, restore: 'Scale cut' });
     expect(burst.code).toBe('TRAIN-LEAD');
   });
+
+  it('keeps a scan whole, and out of the field, when a busy machine holds up its first key', () => {
+    const burst = new ScanBurst();
+    const text = 'TRAIN-LEAD\n';
+    // The first key 200 ms before the rest (a loaded machine), then scanner pace.
+    const at = (i: number) => (i === 0 ? 800 : 1000 + i * 5);
+    const seen = [...text].map((ch, i) => burst.key(ch === '\n' ? 'Enter' : ch, at(i), `Dock 7${text.slice(0, i)}`)).at(-1);
+    expect(seen).toEqual({ scanned: true, restore: 'Dock 7' });
+    expect(burst.code).toBe('TRAIN-LEAD');
+  });
+
+  it('takes what a person types as typing, also quickly, and a slow key before a scan as typed', () => {
+    const typed = new ScanBurst();
+    const word = 'Dock 7\n';
+    expect([...word].map((ch, i) => typed.key(ch === '\n' ? 'Enter' : ch, 1000 + i * 120, word.slice(0, i))).at(-1)).toEqual({ scanned: false });
+    const burst = new ScanBurst();
+    burst.key('x', 0, 'Dock 7');
+    const text = 'ABCD\n';
+    const seen = [...text].map((ch, i) => burst.key(ch === '\n' ? 'Enter' : ch, 2000 + i * 5, `Dock 7x${text.slice(0, i)}`)).at(-1);
+    expect(seen).toEqual({ scanned: true, restore: 'Dock 7x' });
+  });
 });

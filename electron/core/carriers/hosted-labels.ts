@@ -20,15 +20,19 @@ export async function requireKey(provider: string, key: ProviderKey): Promise<st
   return value;
 }
 
-/** Every parcel's label as bytes (downloaded where the provider gave a link). */
+/**
+ * Every parcel's label as bytes (downloaded where the provider gave a link). The files of a
+ * multi-parcel shipment are fetched side by side: one round trip for all, not one per parcel.
+ */
 export async function withLabelBytes(result: CarrierLabelResult, download: (href: string) => Promise<Buffer>): Promise<CreatedLabels> {
-  const parcels = [];
-  for (const parcel of result.parcels) {
-    const { format, bytes, href } = parcel.label;
-    if (!parcel.trackingNumber) throw new CarrierError('unknown', 'The carrier sent a label without a tracking number', { retry: false });
-    const file = bytes ?? (href ? await download(href) : null);
-    if (!file) throw new CarrierError('unknown', `The carrier sent no label file for ${parcel.trackingNumber}`, { retry: false });
-    parcels.push({ trackingNumber: parcel.trackingNumber, label: { format, bytes: file } });
-  }
+  const parcels = await Promise.all(
+    result.parcels.map(async (parcel) => {
+      const { format, bytes, href } = parcel.label;
+      if (!parcel.trackingNumber) throw new CarrierError('unknown', 'The carrier sent a label without a tracking number', { retry: false });
+      const file = bytes ?? (href ? await download(href) : null);
+      if (!file) throw new CarrierError('unknown', `The carrier sent no label file for ${parcel.trackingNumber}`, { retry: false });
+      return { trackingNumber: parcel.trackingNumber, label: { format, bytes: file } };
+    }),
+  );
   return { providerRef: result.providerRef, parcels };
 }

@@ -43,6 +43,11 @@ export interface CarrierProvider {
   readonly name: string;
   /** Services it names for people; the first is its default. Others may be set by code in settings. */
   readonly services: readonly { code: string; name: string; /** The heaviest parcel it takes. */ maxWeightG?: number }[];
+  /**
+   * The carrier as the packer and the label name it for this order, when that is not the provider
+   * (Odoo's connector ships with the picking's own carrier, e.g. "GLS Business Parcel").
+   */
+  carrierNameFor?(order: Order): string | null;
   /** What it needs of a shipment beyond the canonical schema; absent: nothing more. */
   readonly requires?: CarrierRequirements;
   /** `context`: the shipments row the label is for (an Odoo-managed label reads what was packed from it). */
@@ -103,7 +108,7 @@ export class CarrierRegistry {
     const provider = this.providers.get(choice.provider);
     if (!provider) throw new Error(`The carrier "${choice.provider}" in Settings is not available on this bench`);
     const name = provider.services.find((s) => s.code === choice.service)?.name ?? choice.service;
-    return { carrier: provider.code, serviceCode: choice.service, carrierName: provider.name, serviceName: name };
+    return { carrier: provider.code, serviceCode: choice.service, carrierName: provider.carrierNameFor?.(order) ?? provider.name, serviceName: name };
   }
 
   /** Every provider on the bench with the services it names: what a shift lead may switch a refused shipment to. */

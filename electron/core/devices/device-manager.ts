@@ -42,6 +42,8 @@ export interface DeviceManagerDeps {
   weighed: (grams: number) => Told;
   /** After a weight was recorded (and committed). */
   afterWeighed: (told: Told) => void;
+  /** The scale awaits a weight: what comes with it (the label) may be made ready while the parcel settles. */
+  weighing?: () => void;
   /** A new scale service is in place (re-arm it if the bench is weighing). */
   scaleReplaced: () => void;
   /** A printer that had a fault says it is ready. */
@@ -119,7 +121,8 @@ export class DeviceManager {
   /** The scale settings were saved: a new port, protocol or speed means a new scale service. */
   scaleSettingsChanged(before: Settings['scale']): void {
     const now = this.deps.settings().scale;
-    if (now.path !== before.path || now.protocol !== before.protocol || now.baudRate !== before.baudRate) void this.replaceScale();
+    const changed = (['path', 'protocol', 'baudRate', 'confirmFrames', 'stream'] as const).some((k) => now[k] !== before[k]);
+    if (changed) void this.replaceScale();
   }
 
   async testDevice(device: 'printer' | 'scale'): Promise<CommandReply<'testDevice'>> {
@@ -209,6 +212,8 @@ export class DeviceManager {
       path,
       protocol: chosen,
       baudRate: current.scale.baudRate ?? undefined,
+      confirmFrames: current.scale.confirmFrames,
+      stream: current.scale.stream,
       clock,
       awaitingZeroAfterG: kept.needsZero ? kept.lastCaptureG : null,
     });
@@ -219,9 +224,12 @@ export class DeviceManager {
         markCaptured(db, clock, grams);
         return this.deps.weighed(grams);
       });
-      this.deps.afterWeighed(told);
+      // The screen after the label: the carrier and the printer take their turn first (kicked above).
+      setImmediate(() => this.deps.afterWeighed(told));
     });
     scale.on('rearmed', () => markBackToZero(db, clock));
+    // After the scan that armed it has been answered: the label can be drawn while the parcel settles.
+    scale.on('armed', () => setImmediate(() => this.deps.weighing?.()));
     scale.start();
     this.current = scale;
   }

@@ -126,7 +126,7 @@ export async function bootStation(
   const dataDir = flags.dataDir ? join(flags.dataDir, 'training') : defaultDataDir('training');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const apiKey = randomBytes(24).toString('base64url');
-  const { startSandboxOdoo, startScaleSimulator, startPrinterSink, startSandboxShipEngine, startSandboxShippo, SANDBOX_ODOO_CARRIERS, SANDBOX_CONNECTOR_CARRIERS } =
+  const { startSandboxOdoo, startScaleSimulator, startPrinterSink, startSandboxShipEngine, startSandboxShippo, SANDBOX_ODOO_CARRIERS, SANDBOX_CONNECTOR_CARRIERS, markShipped, nextLabelNumber, ordersToTry } =
     await loadSandbox();
   const odoo = await startSandboxOdoo({ port: 0, apiKey, seed: 40 });
   // Sandbox carriers, so a trainee sees real-shaped labels; their keys, like the Odoo key, only in memory.
@@ -152,7 +152,24 @@ export async function bootStation(
   };
   if (scaleSim) overrides.scale = { path: scaleSim.appPath, protocol: 'sics' };
   if (sink) overrides.printer = { uri: sink.uri };
-  const station = createStation({ ...extra, dataDir, mode: 'training', overrides, odooApiKey: apiKey, carrierApiKeys: carrierKeys });
+  const station = createStation({
+    ...extra,
+    dataDir,
+    mode: 'training',
+    overrides,
+    odooApiKey: apiKey,
+    carrierApiKeys: carrierKeys,
+    // The idle screen shows the trainee how to start: the badges and a few orders still to pack.
+    training: () => ({
+      badges: [
+        { badge: TRAINING_PACKER_BADGE, name: 'Trainee Packer', role: 'packer' },
+        { badge: TRAINING_LEAD_BADGE, name: 'Trainee Lead', role: 'lead' },
+      ],
+      orders: ordersToTry(odoo),
+    }),
+  });
+  // The sandbox Odoo starts afresh each run; what the trainee shipped before stays shipped.
+  markShipped(odoo, station.shippedOrders());
   // The training bench's name is saved, not set for the run, so a lead can rename it in Settings.
   if (station.settings.get().bench.name === defaultSettings().bench.name) {
     station.settings.update({ bench: { name: 'Training bench' } }, 'system');
@@ -168,7 +185,8 @@ export async function bootStation(
     const printed = join(dataDir, 'printed');
     mkdirSync(printed, { recursive: true });
     void (async () => {
-      for (let n = 1; keepSaving; n++) {
+      // After the files of earlier runs, never over them.
+      for (let n = nextLabelNumber(printed); keepSaving; n++) {
         const job = await sink.nextJob();
         if (keepSaving) writeFileSync(join(printed, `label-${String(n).padStart(4, '0')}.zpl`), job);
       }

@@ -23,6 +23,17 @@ export interface PrinterBytesOptions {
   dpi?: LabelDpi;
   /** ESC/POS printable width in dots (default 576: 80 mm paper). */
   escposWidthDots?: number;
+  /** A copy printed again on purpose: a ZPL label says REPRINT on it (the stored label is unchanged). */
+  reprint?: boolean;
+}
+
+/** REPRINT, white on black, in the tracking heading row of every page of a stored ZPL label. */
+export function markReprint(zpl: string): string {
+  const k = zplDpi(Buffer.from(zpl, 'utf8')) === 300 ? 1.5 : 1;
+  const d = (n: number) => Math.round(n * k);
+  // Left of the TRACKING heading, clear of the barcode below it.
+  const mark = `^FO${d(30)},${d(764)}^GB${d(230)},${d(34)},${d(34)}^FS^FO${d(30)},${d(767)}^FR^A0N,${d(30)},${d(30)}^FB${d(230)},1,0,C^FH^FDREPRINT^FS`;
+  return zpl.replace(/\^XZ/g, `${mark}\n^XZ`);
 }
 
 const ESCPOS_BAND_ROWS = 200; // Epson garbles single raster images 256+ dots tall
@@ -83,7 +94,7 @@ export async function toPrinterBytes(
     return labelPdfFromPng(png, { title: 'Packbench label' });
   }
   if (printerLanguage === 'zpl') {
-    if (label.format === 'ZPL') return label.bytes;
+    if (label.format === 'ZPL') return opts.reprint ? Buffer.from(markReprint(label.bytes.toString('utf8')), 'utf8') : label.bytes;
     const dpi = opts.dpi ?? 203;
     const { width, height } = labelSize(dpi);
     const pages = await toBitmaps(label, width, height, dpi);

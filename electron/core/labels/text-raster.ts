@@ -121,6 +121,25 @@ function fill(edges: Edge[], width: number, height: number): MonoBitmap {
  * advance and as tall as the fonts' line box; `baseline` is the baseline's row.
  */
 export function renderTextLine(text: string, size: number): { bitmap: MonoBitmap; baseline: number } {
+  // Drawn lines are kept (never changed by their users): a label drawn while the parcel settles makes
+  // the real one, a moment later with the weight, quick. Drawing a line of Greek or CJK takes 15-160 ms.
+  const key = `${size}\u0000${text}`;
+  const kept = drawnLines.get(key);
+  if (kept) {
+    drawnLines.delete(key);
+    drawnLines.set(key, kept); // most recently used last
+    return kept;
+  }
+  const drawn = drawTextLine(text, size);
+  drawnLines.set(key, drawn);
+  if (drawnLines.size > DRAWN_LINES_KEPT) drawnLines.delete(drawnLines.keys().next().value!);
+  return drawn;
+}
+
+const DRAWN_LINES_KEPT = 256;
+const drawnLines = new Map<string, { bitmap: MonoBitmap; baseline: number }>();
+
+function drawTextLine(text: string, size: number): { bitmap: MonoBitmap; baseline: number } {
   const rs = runs(text);
   const { ascent, descent } = metrics(size, [...new Set(rs.map((r) => r.font))]);
   const edges: Edge[] = [];

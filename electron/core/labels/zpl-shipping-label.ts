@@ -19,6 +19,8 @@ export interface ShippingLabelData {
   /** 1-based. */
   parcelIndex: number;
   parcelCount: number;
+  /** The day the label is made, printed as YYYY-MM-DD beside the reference (absent: none printed). */
+  date?: Date;
   /** Optional SSCC: 17 digits (check digit added) or 18 (verified); printed as GS1-128 (00). */
   sscc?: string | null;
 }
@@ -296,7 +298,8 @@ export function renderShippingLabelZpl(data: ShippingLabelData, opts: ShippingLa
   const code2d = opts.code2d ?? 'qr';
   const fromW = code2d === 'none' ? INNER_W : INNER_W - CODE2D_BOX - 12;
   let y = MARGIN + 14;
-  c.text(INNER_X, y, 'FROM', 20, fromW);
+  // The sender's phone where Odoo has one: the carrier's driver calls it, not the customer.
+  c.text(INNER_X, y, data.shipFrom.phone ? `FROM   Tel. ${data.shipFrom.phone}` : 'FROM', 20, fromW);
   y += 26;
   c.text(INNER_X, y, data.shipFrom.name, 24, fromW);
   y += 28;
@@ -343,7 +346,8 @@ export function renderShippingLabelZpl(data: ShippingLabelData, opts: ShippingLa
   y = 712;
   c.rule(y);
 
-  c.text(INNER_X, y + 12, `Ref: ${data.reference}`, 32);
+  c.text(INNER_X, y + 12, `Ref: ${data.reference}`, 32, data.date ? half + 80 : INNER_W);
+  if (data.date) c.alignedText(INNER_X + half, y + 14, data.date.toISOString().slice(0, 10), 30, 'R', INNER_W - half);
   y = 760;
   c.rule(y);
 

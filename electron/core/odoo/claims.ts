@@ -34,7 +34,11 @@
 // which is exactly the outbox's guarantee anyway: checked again before anything is dispatched. The
 // write is idempotent (the latest marker of this bench and user is the claim), so a claim whose
 // answer was lost and is made again changes nothing. Releases have no such urgency and go through
-// the outbox (release-target.ts).
+// the outbox (release-target.ts). A claim costs Odoo one read (the picking's marker notes; its
+// user_id only when there are some) and the two writes, sent together.
+//
+// Why the claim note is not folded into the dispatch's message: the note is what another bench
+// reads while this one packs; posted at dispatch it would come too late to refuse anyone.
 import { z } from 'zod';
 import { NoteRow } from './models/mail';
 import { ClaimPickingRow } from './models/picking';
@@ -227,9 +231,29 @@ export function claimedElsewhere(pickingName: string, holder: ClaimHolder): stri
 }
 
 /**
+ * The claim in force on one picking, in one read when nobody ever claimed it: its marker notes
+ * first; the picking's user_id only when there is a marker to check it against (a claim in force
+ * needs both, so no marker is no claim).
+ */
+export async function readClaim(transport: Caller, pickingId: number): Promise<ClaimHolder | undefined> {
+  const notes = await readRows(transport, NoteRow, 'mail.message', 'search_read', {
+    domain: [
+      ['model', '=', 'stock.picking'],
+      ['res_id', '=', pickingId],
+      ['body', 'ilike', MARKER],
+    ],
+    fields: ['res_id', 'body'],
+    order: 'id desc',
+  });
+  if (latestMarker(pickingId, notes) === null) return undefined;
+  const pickings = await readRows(transport, ClaimPickingRow, 'stock.picking', 'read', { ids: [pickingId], fields: fieldsOf(ClaimPickingRow) });
+  return claimsFrom(pickings, notes).get(pickingId);
+}
+
+/**
  * Claim a picking for this bench: refused when another bench holds it; nothing written when this
  * bench holds it already (reopened after a restart). Otherwise user_id + the marker note: two
- * writes, after two reads.
+ * writes, sent together, after one read (two when the picking has claim notes already).
  */
 export async function claimPicking(
   transport: Caller,
@@ -238,17 +262,20 @@ export async function claimPicking(
   now: number,
 ): Promise<ClaimOutcome> {
   const uid = await ownUid(transport);
-  const holder = (await readClaims(transport, [picking.id])).get(picking.id);
+  const holder = await readClaim(transport, picking.id);
   if (holder && !isMine(holder, uid, bench.name)) {
     return { ok: false, holder, message: `${claimedElsewhere(picking.name, holder)} Put it aside, or ask the shift lead to release it in Odoo.` };
   }
   if (holder) return { ok: true, holder, already: true };
-  await transport.call('stock.picking', 'write', { ids: [picking.id], vals: { user_id: uid } });
-  await transport.call('stock.picking', 'message_post', {
-    ids: [picking.id],
-    body: claimNote(bench, uid, now),
-    message_type: 'comment',
-    subtype_xmlid: 'mail.mt_note',
-  });
+  // Either alone is no claim (claimsFrom needs both), so the order they land in does not matter.
+  await Promise.all([
+    transport.call('stock.picking', 'write', { ids: [picking.id], vals: { user_id: uid } }),
+    transport.call('stock.picking', 'message_post', {
+      ids: [picking.id],
+      body: claimNote(bench, uid, now),
+      message_type: 'comment',
+      subtype_xmlid: 'mail.mt_note',
+    }),
+  ]);
   return { ok: true, holder: { uid, userName: '', bench: bench.name, since: now }, already: false };
 }

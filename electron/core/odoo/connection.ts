@@ -49,6 +49,7 @@ export class OdooConnection {
   private orders: OrderSource = offlineOrderSource({ url: 'none', db: 'none' }, 'No Odoo is set up for this bench.');
   private prefetcher: Prefetcher | null = null;
   private writer: OdooTransport | null = null;
+  private unscopedReader: OdooTransport | null = null;
   private reopenLatch = (): void => {};
 
   constructor(private readonly deps: OdooConnectionDeps) {}
@@ -65,6 +66,14 @@ export class OdooConnection {
   /** The transport the outbox's Odoo work goes through (scoped, under the auth latch); null until connected. */
   get transport(): OdooTransport | null {
     return this.writer;
+  }
+
+  /**
+   * The transport without the bench's scope (still under the auth latch), for what the scope is
+   * chosen from (odoo/scope-options.ts); null until connected.
+   */
+  get unscoped(): OdooTransport | null {
+    return this.unscopedReader;
   }
 
   /** How old the local copy is, once a prefetcher runs. */
@@ -123,10 +132,12 @@ export class OdooConnection {
     };
     const transport = scopedOdooTransport(odoo, scope);
     this.writer = transport;
+    this.unscopedReader = odoo;
     // A scan looks the name up in all of the user's companies and warehouses, so that a delivery
     // out of scope is refused by name (outOfScope in the pack session) instead of "not found".
     // A scan waits for Odoo at most a short budget, and not at all while the link is offline.
-    this.orders = createOdooOrderSource(odoo, { link });
+    // A ready order in a local copy the prefetch caught up recently opens without a read of Odoo.
+    this.orders = createOdooOrderSource(odoo, { link, localCopyAge: () => this.prefetcher?.age() ?? null });
     const dispatch = createOdooDispatchTarget(transport, this.deps.dispatched, {
       backorder: () => this.deps.settings().odoo.backorder,
       auditHead: () => auditHead(db),

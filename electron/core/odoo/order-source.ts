@@ -14,6 +14,12 @@ export interface OrderSource {
   readonly binding: { url: string; db: string };
   findByName(name: string): Promise<Order | null>;
   /**
+   * Whether the local copy of an order can be opened as it is, without reading Odoo again: it is
+   * ready, and the prefetch caught up with Odoo within its interval (so any write to the picking
+   * since would have reached the copy). Absent: always read Odoo.
+   */
+  isFresh?(cached: { order: Order }): boolean;
+  /**
    * Claim the order for this bench in Odoo, or say who holds it. `offline`: Odoo could not be
    * reached, the claim is only local and is checked again before dispatch.
    */
@@ -36,7 +42,18 @@ export interface OdooOrderSourceOptions {
   /** Whether Odoo answers (shared with the rest of the station); default: a link of its own. */
   link?: OdooLink;
   budgetMs?: number;
+  /** How long ago the prefetch last caught up with Odoo (ms), or null if it never did. */
+  localCopyAge?: () => number | null;
+  /** The local copy counts as fresh while younger than this (default FRESH_MS). */
+  freshMs?: number;
 }
+
+/**
+ * A cached order opens without asking Odoo while the prefetch caught up within this (its 60 s
+ * interval and a margin for a slow run). What the incremental prefetch cannot see (a partner or a
+ * move changed without the picking's write_date) is checked again by the dispatch, as it is now.
+ */
+export const FRESH_MS = 90_000;
 
 const LATE = Symbol('late');
 
@@ -66,8 +83,14 @@ export function createOdooOrderSource(transport: OdooTransport, options: OdooOrd
       .catch(() => {})
       .finally(() => (probing = null));
   };
+  const freshMs = options.freshMs ?? FRESH_MS;
   return {
     binding,
+    isFresh({ order }) {
+      if (!options.localCopyAge || order.state !== 'assigned') return false;
+      const age = options.localCopyAge();
+      return age !== null && age <= freshMs;
+    },
     async findByName(name: string): Promise<Order | null> {
       if (link.offline) {
         probe(name);

@@ -11,7 +11,7 @@ import { inTransaction, type Db } from '../store/db';
 import { actorOf, type ApprovalRequires, type Identities } from '../store/identities';
 import { OrderCache } from '../store/order-cache';
 import type { PackSession, ScanOutcome } from './pack-session';
-import { classifyScan } from './scan-code';
+import { classifyScan, type BenchCommand, type ScanCode } from './scan-code';
 
 export interface BenchDeps {
   db: Db;
@@ -124,9 +124,21 @@ export class Bench {
     return this.deps.state();
   }
 
-  private async scanNow(raw: string): Promise<ScanReply> {
+  /**
+   * A bench command from the screen's button: the same path as its barcode on the command sheet,
+   * in turn with the scans, audited as a press rather than a scan.
+   */
+  command(name: BenchCommand): Promise<ScanReply> {
+    return this.scanning.run(() => this.route({ kind: 'command', command: name }, `button:${name}`));
+  }
+
+  private scanNow(raw: string): Promise<ScanReply> {
+    return this.route(classifyScan(raw, this.deps.commandPrefix()), raw);
+  }
+
+  private async route(scanned: ScanCode, raw: string): Promise<ScanReply> {
     const { identities, pack } = this.deps;
-    const scanned = classifyScan(raw, this.deps.commandPrefix());
+    const pressed = raw.startsWith('button:');
     const packer = identities.current();
     let outcome: ScanOutcome;
     let approvalOffer: ScanReply['approvalOffer'];
@@ -166,10 +178,10 @@ export class Bench {
     // opened) was committed above with its own audit entry, so a crash between the two loses only this line.
     appendAudit(this.deps.db, this.deps.clock, {
       actor: actorOf(identities.current() ?? packer),
-      action: 'scan',
+      action: pressed ? 'button' : 'scan',
       data: { code: raw.slice(0, 512), kind: badgeOwner ? 'badge' : scanned.kind === 'malformed' ? 'malformed' : outcome.kind },
     });
-    this.scanCount++;
+    if (!pressed) this.scanCount++;
     const reply = this.say(outcome.tone, outcome.text, outcome.link);
     this.deps.changed();
     return { kind: badgeOwner ? 'badge' : outcome.kind, message: reply, state: this.deps.state(), ...(approvalOffer ? { approvalOffer } : {}) };

@@ -81,9 +81,44 @@ export async function command(ctx: PackContext, command: BenchCommand, packer: P
       deps.changed();
       return say('info', 'Order put aside. Scan the next order.');
     }
+    case 'UNDO':
+      return undoLastScan(ctx, row, packer);
     case 'LOGOUT':
       return say('info', '');
   }
+}
+
+/**
+ * "Undo last scan": the last item counted comes off the order (audited), while the parcel it went
+ * in is still open. A unit with a lot or serial, or in a parcel already weighed, is the lead's.
+ */
+function undoLastScan(ctx: PackContext, row: SessionRow, packer: Person): ScanOutcome {
+  const { deps } = ctx;
+  const say = (tone: ScanOutcome['tone'], text: string): ScanOutcome => ({ kind: 'command', tone, text });
+  if (row.step !== 'packing' && row.step !== 'weighing') return say('warning', 'Too late to undo: the label is made. Ask the shift lead.');
+  const last = ctx.sessions.lastUndoableItem(row.id);
+  if (!last) return say('warning', 'There is no item scan to undo.');
+  const order = ctx.orderOf(row);
+  const line = order.lines.find((l) => l.moveId === last.moveId);
+  if (!line) return say('warning', 'There is no item scan to undo.');
+  if (last.tracked) return say('warning', `${line.name} was packed with its ${line.tracking === 'serial' ? 'serial number' : 'lot'}: ask the shift lead to undo it.`);
+  if ((ctx.parcelsOf(row.id).open.units.get(line.moveId) ?? 0) === 0) {
+    return say('warning', `${line.name} is in a parcel already weighed: ask the shift lead.`);
+  }
+  const packed = ctx.sessions.packed(row.id).get(line.moveId) ?? 0;
+  inTransaction(deps.db, () => {
+    ctx.sessions.uncountItem(row.id, line.moveId);
+    if (row.step === 'weighing') ctx.sessions.setStep(row.id, 'packing');
+    appendAudit(deps.db, deps.clock, {
+      actor: actorOf(packer),
+      action: 'pack.undo',
+      subject: order.name,
+      data: { session: row.id, undid: last.auditId, moveId: line.moveId, packed: packed - 1, of: line.quantity },
+    });
+  });
+  if (row.step === 'weighing') deps.scale()?.disarm();
+  deps.changed();
+  return say('info', `Undone: one ${line.name} taken off ${order.name} (${packed - 1} of ${line.quantity}). Take it out of the box.`);
 }
 
 /**

@@ -11,6 +11,7 @@ import { parseGs1 } from './gs1';
 import { askForLot, duplicateSerialText, lineOfGs1, lotFromScan, lotOfGs1, lotWord } from './lot-capture';
 import { lotQuestion, nextAction } from './views';
 import { kg } from './weight-variance';
+import { weighed } from './weighing';
 
 /**
  * An item of the open order: its barcode or SKU, or a GS1 code whose GTIN is its barcode (which
@@ -32,7 +33,7 @@ export async function tryProduct(ctx: PackContext, row: SessionRow, code: string
   }
   const packed = ctx.sessions.packed(row.id).get(line.moveId) ?? 0;
   if (packed >= line.quantity) {
-    return { kind: 'product', tone: 'error', text: `All ${line.quantity} of ${line.name} are already packed. Take this one out.` };
+    return { kind: 'product', tone: 'error', text: `${order.name} needs only ${line.quantity} ${line.name}. Take this one out.` };
   }
   const tracking = line.tracking === 'none' ? null : line.tracking;
   const scannedLot = tracking && gs1 ? lotOfGs1(gs1, tracking) : null;
@@ -52,7 +53,7 @@ export async function tryProduct(ctx: PackContext, row: SessionRow, code: string
       actor: actorOf(packer),
       action: 'pack.item',
       subject: order.name,
-      data: { moveId: line.moveId, code, packed: packed + 1, of: line.quantity, ...(tracking ? { tracking, lot: scannedLot } : {}) },
+      data: { session: row.id, moveId: line.moveId, code, packed: packed + 1, of: line.quantity, ...(tracking ? { tracking, lot: scannedLot } : {}) },
     });
   });
   if (allDone) deps.scale()?.arm();
@@ -80,6 +81,12 @@ export async function tryLot(ctx: PackContext, row: SessionRow, code: string, pa
   const lookup = ctx.cache.lookup(code, deps.orders.binding);
   if (lookup.kind !== 'none') {
     return { kind: 'unknown', tone: 'warning', text: `"${code}" is an order or item barcode, not a ${lotWord(asking.tracking)}. ${ask}.` };
+  }
+  // A valid EAN-13 is a product's barcode, never a lot or serial the packer meant to scan.
+  if (isEan13(code)) {
+    const product = ctx.cache.productName(code);
+    const what = product ? `the barcode of ${product}` : 'a product barcode (EAN-13)';
+    return { kind: 'unknown', tone: 'error', text: `"${code}" is ${what}, not a ${lotWord(asking.tracking)}. ${ask}.` };
   }
   const scanned = lotFromScan(code, asking.tracking);
   if (!scanned) return null; // a GS1 item of another order: not a lot
@@ -162,6 +169,15 @@ export function tryPackageType(ctx: PackContext, row: SessionRow, code: string, 
   // While weighing, the parcel goes (back) on the scale in this box: the next stable weight counts.
   if (row.step === 'weighing') deps.scale()?.arm();
   deps.changed();
+  // A parcel already resting on the scale is weighed again at once, against this box's tare and limit.
+  const reading = row.step === 'weighing' ? deps.scale()?.latest() : null;
+  if (reading && reading.stable && reading.status === 'ok' && (reading.grams ?? 0) > 0) {
+    deps.scale()?.disarm();
+    const again = weighed(ctx, reading.grams!, actorOf(packer));
+    // Held again: the next weighing (parcel lifted off and put back) counts.
+    if (ctx.sessions.active()?.step === 'weighing') deps.scale()?.arm();
+    if (again) return { kind: 'package_type', tone: again.tone, text: `${box.name} for ${order.name}: weighed again. ${again.text}` };
+  }
   const facts = [
     box.dimsMm ? `${box.dimsMm.l}×${box.dimsMm.w}×${box.dimsMm.h} mm` : null,
     `${kg(box.baseWeightG)} empty`,
@@ -169,4 +185,12 @@ export function tryPackageType(ctx: PackContext, row: SessionRow, code: string, 
   ].filter((f): f is string => f !== null);
   const next = row.step === 'weighing' ? 'Put the parcel on the scale.' : `${nextAction(ctx)}.`;
   return { kind: 'package_type', tone: 'success', text: `${box.name} (${facts.join(', ')}) for ${order.name}. ${next}` };
+}
+
+/** 13 digits whose last is the GS1 check digit of the first 12. */
+export function isEan13(code: string): boolean {
+  if (!/^\d{13}$/.test(code)) return false;
+  const digits = [...code].map(Number);
+  const sum = digits.slice(0, 12).reduce((n, d, i) => n + d * (i % 2 === 0 ? 1 : 3), 0);
+  return (10 - (sum % 10)) % 10 === digits[12];
 }

@@ -1,5 +1,6 @@
 // Opening an order: a scanned name, reference or item found in Odoo (or the local copy when Odoo
-// cannot be reached), checked for scope and state, claimed for the bench, and a new session opened.
+// cannot be reached, or when the copy is fresh: prefetched within its interval and never opened
+// here before), checked for scope and state, claimed for the bench, and a new session opened.
 import type { Person } from '../../../shared/api';
 import type { Order } from '../../../shared/order';
 import { OrderSourceUnavailable } from '../odoo/order-source';
@@ -32,8 +33,16 @@ export async function openOrder(ctx: PackContext, code: string, packer: Person):
   if (packedHere) return packedHere;
   let order: Order | null = null;
   let offlineNote: string | null = null;
+  // A fresh local copy (prefetched recently, not changed since) is what Odoo would answer now.
+  const local = cache.lookup(code, binding);
+  // Only the first time: an order opened here before (put aside, repacked after a conflict) is read again.
+  const fresh =
+    local.kind === 'order' &&
+    deps.orders.isFresh?.(local) === true &&
+    !ctx.sessions.openedBefore(cache.findByName(local.order.name, binding)?.id ?? -1);
   try {
-    order = await deps.orders.findByName(code);
+    if (fresh) order = local.order;
+    else order = await deps.orders.findByName(code);
     if (!order) {
       // Not a delivery name: its sale order, tracking ref, package or a product, from the local copy.
       const found = cache.lookup(code, binding);
@@ -41,7 +50,7 @@ export async function openOrder(ctx: PackContext, code: string, packer: Person):
       if (found.kind === 'order') order = await deps.orders.findByName(found.order.name);
     }
     // Out of the bench's scope: refused below, and not cached as if it were this bench's.
-    if (order && !deps.outOfScope?.(order)) cache.save(order);
+    if (order && !fresh && !deps.outOfScope?.(order)) cache.save(order);
   } catch (error) {
     if (!(error instanceof OrderSourceUnavailable)) throw error;
     const found = cache.lookup(code, binding);
@@ -61,9 +70,7 @@ export async function openOrder(ctx: PackContext, code: string, packer: Person):
   }
   const refused = deps.outOfScope?.(order);
   if (refused) return { kind: 'order', tone: 'error', text: refused };
-  if (order.state === 'done') {
-    return { kind: 'order', tone: 'error', text: `${order.name} has already been shipped. Put it aside for the shift lead.` };
-  }
+  if (order.state === 'done') return alreadyShipped(ctx, order, packer);
   if (order.state === 'cancel') {
     return { kind: 'order', tone: 'error', text: `${order.name} was cancelled in Odoo. Do not ship it; tell the shift lead.` };
   }
@@ -75,6 +82,8 @@ export async function openOrder(ctx: PackContext, code: string, packer: Person):
     ? { ok: true as const, offline: true }
     : ((await deps.orders.claim?.(order, { name: ctx.benchName(), packer: packer.name })) ?? { ok: true as const });
   if (!claim.ok) return { kind: 'order', tone: 'error', text: claim.message };
+  // Opened from the local copy and the claim did not reach Odoo either: the packer is told, as offline.
+  if (fresh && 'offline' in claim && claim.offline) offlineNote = 'Odoo is offline: using the local copy.';
   const orderId = cache.findByName(order.name, binding)!.id;
   const verify = deps.packing().verifyItems;
   const opened = order;
@@ -89,6 +98,7 @@ export async function openOrder(ctx: PackContext, code: string, packer: Person):
         session,
         pickingId: opened.pickingId,
         offline: offlineNote !== null,
+        ...(fresh ? { localCopy: 'fresh' } : {}),
         claim: 'offline' in claim && claim.offline ? 'offline' : 'odoo',
       },
     });
@@ -151,10 +161,42 @@ function showPackedHere(ctx: PackContext, code: string, packer: Person): ScanOut
   if (packed.status === 'awaiting_label' || !packed.tracking_number) {
     return { kind: 'order', tone: 'warning', text: `${name} is already packed here; its label is on its way. Do not pack it again.` };
   }
-  const reprint = REPRINT_REASONS.map((r) => r.command).join(', ');
   return {
     kind: 'order',
     tone: 'warning',
-    text: `${name} is already packed here (tracking ${packed.tracking_number}). Do not pack it again. For another copy of its label, scan ${reprint}.`,
+    text: `${name} is already packed here (tracking ${packed.tracking_number}). Do not pack it again. ${REPRINT_OFFER}`,
+  };
+}
+
+const REPRINT_OFFER = `For another copy of its label, press Reprint or scan ${REPRINT_REASONS.map((r) => r.command).join(', ')}.`;
+
+/**
+ * An order Odoo says is shipped. Shipped from this bench: when and with which tracking number,
+ * and its session back on screen so a reprint is its label. Shipped elsewhere: the shift lead.
+ */
+function alreadyShipped(ctx: PackContext, order: Order, packer: Person): ScanOutcome {
+  const { deps } = ctx;
+  const cached = ctx.cache.findByName(order.name, deps.orders.binding);
+  const shipped = cached ? ctx.shipments.dispatchedOf(cached.id) : null;
+  if (!shipped) {
+    return { kind: 'order', tone: 'error', text: `${order.name} was already shipped (Odoo says it is done). Do not pack it again; put it aside for the shift lead.` };
+  }
+  inTransaction(deps.db, () => {
+    ctx.sessions.show(shipped.session_id);
+    appendAudit(deps.db, deps.clock, {
+      actor: actorOf(packer),
+      action: 'pack.reshown',
+      subject: order.name,
+      data: { session: shipped.session_id, trackingNumber: shipped.tracking_number, shipped: true },
+    });
+  });
+  deps.scale()?.disarm();
+  deps.changed();
+  const when = new Date(shipped.dispatched_at).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+  const tracking = shipped.tracking_number ? `, tracking ${shipped.tracking_number}` : '';
+  return {
+    kind: 'order',
+    tone: 'error',
+    text: `${order.name} was already shipped on ${when}${tracking}. Do not pack it again. ${REPRINT_OFFER}`,
   };
 }

@@ -14,12 +14,13 @@ import type { CreateLabelPayload, DispatchPayload, VoidLabelPayload } from './ef
 import { tryLot, tryPackageType, tryProduct } from './item-scans';
 import { afterPrint, connectorDraft, dispatched, labelIssued, repack } from './labelling';
 import { openOrder } from './open-order';
+import type { SessionRow } from '../store/pack-sessions';
 import { awaitLabel, isParked } from './parking';
 import { offerRejectionFixes } from './rejections';
 import type { BenchCommand } from './scan-code';
 import { labelView, nextAction, orderView, packScreen, stepOf, type PackScreen } from './views';
 import { labelVoided, voidOnCancelled, voidOnRepack, voidShipment, type VoidStarted } from './voiding';
-import { resolveHeldWeight, weighed } from './weighing';
+import { labelDraft, resolveHeldWeight, weighed } from './weighing';
 
 export { OrderSourceUnavailable, type OrderSource } from '../odoo/order-source';
 export type { PackSessionDeps, ScanOutcome, WeighingScale } from './context';
@@ -100,11 +101,7 @@ export class PackSession {
     }
     // A parked order (waiting for its label, its parcel on the shelf) does not hold up the next one.
     if (row && row.step !== 'done' && row.step !== 'printed' && !isParked(ctx, row)) {
-      const name = ctx.orderOf(row).name;
-      if (row.step === 'packing') {
-        return { kind: 'unknown', tone: 'error', text: `"${code}" is not an item of ${name}. Check the item and scan again.` };
-      }
-      return { kind: 'unknown', tone: 'warning', text: `${name} is not finished yet. ${nextAction(ctx, row)}, or scan CANCEL.` };
+      return notThisOrder(ctx, row, code);
     }
     return openOrder(ctx, code, packer);
   }
@@ -114,6 +111,11 @@ export class PackSession {
   }
 
   // ---- weighing, labels, dispatch ------------------------------------------------------------
+
+  /** The shipment still waiting for its weight, for the local carrier to draw while the parcel settles. */
+  labelDraft(): ReturnType<typeof labelDraft> {
+    return labelDraft(this.ctx);
+  }
 
   /** A weight for the open parcel (the scale's, or typed in with a lead's approval). */
   weighed(grams: number, actor = 'system', manual?: { reason: string }): ScanOutcome | null {
@@ -186,4 +188,26 @@ export class PackSession {
   scaleReplaced(): void {
     if (this.ctx.sessions.active()?.step === 'weighing') this.ctx.deps.scale()?.arm();
   }
+}
+
+/**
+ * A scan that is neither an item nor a box of the open order: another order (finish this one
+ * first), a product the bench knows from other orders (named), or nothing it knows.
+ */
+function notThisOrder(ctx: PackContext, row: SessionRow, code: string): ScanOutcome {
+  const name = ctx.orderOf(row).name;
+  const found = ctx.cache.lookup(code, ctx.deps.orders.binding);
+  const aside = 'press Put aside or scan CANCEL';
+  if (found.kind !== 'none' && found.via !== 'barcode') {
+    const other = found.kind === 'order' ? found.order.name : 'another order';
+    if (other !== name) return { kind: 'order', tone: 'warning', text: `${other} is another order. Finish ${name} or put it aside first (${aside}).` };
+  }
+  if (row.step === 'packing') {
+    const productName = ctx.cache.productName(code);
+    if (productName) {
+      return { kind: 'product', tone: 'error', text: `${productName} is not in ${name}. Take it out and check the order.` };
+    }
+    return { kind: 'unknown', tone: 'error', text: `"${code}" is not an item of ${name}. Check the item and scan again.` };
+  }
+  return { kind: 'unknown', tone: 'warning', text: `${name} is not finished yet. ${nextAction(ctx, row)}, or ${aside}.` };
 }

@@ -22,6 +22,8 @@ import { addressNoteRow, carrierTarget, CreateLabelPayload } from './effects';
 export const FIX_ADDRESS = 'fix_address';
 export const CHANGE_SERVICE = 'change_service';
 export const SEND_BACK = 'send_back';
+/** Drop the refused label request: the order ends here (sent back to be packed again if it still has to go). */
+export const DROP = 'discard';
 
 /** What a fix carries beyond its name (the fixRejectedShipment command fills it in). */
 const FixInput = z.object({
@@ -35,9 +37,26 @@ const FixInput = z.object({
 export function offerRejectionFixes(ctx: PackContext): void {
   const { exceptions } = ctx.deps;
   exceptions.onRaised('carrier_rejection', (exception) => refused(ctx, exception));
-  exceptions.onResolve('carrier_rejection', [FIX_ADDRESS, CHANGE_SERVICE, SEND_BACK], (exception, resolution, by) =>
+  exceptions.onResolve('carrier_rejection', [FIX_ADDRESS, CHANGE_SERVICE, SEND_BACK, DROP], (exception, resolution, by) =>
     resolveRejection(ctx, exception, resolution, by),
   );
+  // An order waiting on the shelf for a label that does not come (a provider down for hours): the
+  // lead may give up waiting and send it back; a label bought later is voided, never printed.
+  // There is no "done": the exception settles itself when the label prints.
+  exceptions.onResolve('awaiting_label', [SEND_BACK], (exception, _resolution, by) => giveUpWaiting(ctx, exception, by));
+}
+
+function giveUpWaiting(ctx: PackContext, exception: ExceptionView, by: { actor: string; note: string | null }): void {
+  const id = exception.context.shipmentId;
+  const shipment = typeof id === 'number' ? ctx.shipments.byId(id) : null;
+  if (shipment?.status !== 'awaiting_label') {
+    throw new StationFault('not_fixable', `${exception.orderRef ?? 'This order'} is not waiting for its label any more.`);
+  }
+  sendBack(ctx, exception, shipment, by);
+  setImmediate(() => {
+    ctx.deps.kickSync();
+    ctx.deps.changed();
+  });
 }
 
 /** The refused shipment's row, if it is a create-label row of a shipment the bench still has. */
@@ -69,7 +88,15 @@ function refused(ctx: PackContext, exception: ExceptionView): void {
 /** Runs inside the resolve transaction (with the lead's approval spent in it). */
 function resolveRejection(ctx: PackContext, exception: ExceptionView, resolution: string, by: { actor: string; note: string | null; input?: unknown }): void {
   const found = refusedShipment(ctx, exception);
-  if (!found || found.shipment.status !== 'awaiting_label') {
+  const waiting = found?.shipment.status === 'awaiting_label';
+  if (resolution === DROP) {
+    // With its order still on the shelf, dropping the request ends the order as sending it back does.
+    if (waiting) sendBack(ctx, exception, found.shipment, by);
+    else if (typeof exception.context.outboxId === 'number') discardDead(ctx.deps.db, ctx.deps.clock, exception.context.outboxId, by.actor, { exceptionId: exception.id });
+    setImmediate(() => ctx.deps.changed());
+    return;
+  }
+  if (!found || !waiting) {
     throw new StationFault('not_fixable', `${exception.orderRef ?? 'This order'} has no shipment waiting for a label any more: drop this, and pack the order again if it still has to go.`);
   }
   if (resolution === SEND_BACK) sendBack(ctx, exception, found.shipment, by);
@@ -171,7 +198,7 @@ function changedFields(before: Party, after: Party): { field: string; before: st
   }));
 }
 
-/** The order goes back to the packer: no label, no shipment, its session ended; scanned again, it is packed from the start. */
+/** The order goes back to the packer: no label (one bought is voided), no shipment, its session ended; scanned again, it is packed from the start. */
 function sendBack(ctx: PackContext, exception: ExceptionView, shipment: ShipmentRow, by: { actor: string; note: string | null }): void {
   const { db, clock } = ctx.deps;
   const outboxId = exception.context.outboxId;
@@ -180,8 +207,9 @@ function sendBack(ctx: PackContext, exception: ExceptionView, shipment: Shipment
   // voided through its provider in this transaction, never printed.
   voidShipment(ctx, shipment.id, 'the order was sent back to the packer', by.actor);
   const sessionId = shipment.session_id;
+  // Its "waiting for its label" item, unless that is the one being resolved.
   const parked = ctx.sessions.parked(sessionId);
-  if (parked) ctx.deps.exceptions.settle(parked.id, 'sent_back', by.actor, 'Sent back to the packer with the refusal.');
+  if (parked && parked.id !== exception.id) ctx.deps.exceptions.settle(parked.id, 'sent_back', by.actor, 'Sent back to the packer with the refusal.');
   ctx.sessions.cancel(sessionId);
   ctx.shipments.cancelOfSession(sessionId);
   appendAudit(db, clock, {

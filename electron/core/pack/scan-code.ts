@@ -1,27 +1,9 @@
 // What a scanned code is, decided by the core. Pure: no I/O.
 import { GS, parseGs1 } from './gs1';
 
-/** Bench commands printed on the command sheet as `<prefix><COMMAND>`. */
-export const BENCH_COMMANDS = [
-  'PRINT',
-  'PRINTED',
-  'REPRINT',
-  'REPRINT-DAMAGED',
-  'REPRINT-JAMMED',
-  'REPRINT-LOST',
-  'NEW-PARCEL',
-  'CLOSE-ORDER',
-  'CANCEL',
-  'LOGOUT',
-] as const;
-export type BenchCommand = (typeof BENCH_COMMANDS)[number];
+import { BENCH_COMMANDS, type BenchCommand } from '../../../shared/bench-commands';
 
-/** A reprint always carries a reason: one command barcode per reason on the command sheet. */
-export const REPRINT_REASONS = [
-  { command: 'REPRINT-DAMAGED', reason: 'label damaged' },
-  { command: 'REPRINT-JAMMED', reason: 'printer jammed' },
-  { command: 'REPRINT-LOST', reason: 'label lost' },
-] as const satisfies readonly { command: BenchCommand; reason: string }[];
+export { BENCH_COMMANDS, REPRINT_REASONS, type BenchCommand } from '../../../shared/bench-commands';
 
 export type ScanCode =
   | { kind: 'malformed'; reason: string }

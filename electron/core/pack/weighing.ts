@@ -123,7 +123,13 @@ export function resolveHeldWeight(ctx: PackContext, exception: ExceptionView, re
   const { deps } = ctx;
   const row = ctx.sessions.byId(Number(exception.context.sessionId));
   if (resolution === 'reweigh') {
-    if (row?.step === 'weighing' && row.id === ctx.sessions.active()?.id) deps.scale()?.arm();
+    if (row?.step === 'weighing' && row.id === ctx.sessions.active()?.id) {
+      deps.scale()?.arm();
+      // The old "weight is off" text leaves the message line: the packer is told what to do now.
+      queueMicrotask(() =>
+        deps.tell?.({ tone: 'info', text: 'Weigh again: lift the parcel off the scale, check the box, and put it back on.' }),
+      );
+    }
     return;
   }
   if (!by.note || by.note.trim().length < 3) {
@@ -138,6 +144,39 @@ export function resolveHeldWeight(ctx: PackContext, exception: ExceptionView, re
     deps.kickSync();
   });
 }
+
+/**
+ * The shipment as it will be asked for once the weight comes, with every field but the weight: for
+ * the local carrier to draw while the parcel settles. Null when not weighing.
+ */
+export function labelDraft(ctx: PackContext): {
+  idempotencyKey: string;
+  shipper: Order['shipFrom'];
+  recipient: Order['shipTo'];
+  service: { carrier: string; serviceCode: string };
+  parcels: { reference: string; weightG: number }[];
+} | null {
+  const row = ctx.sessions.active();
+  if (row?.step !== 'weighing' || itemsLeft(ctx, row)) return null;
+  const order = ctx.orderOf(row);
+  const { closed } = ctx.parcelsOf(row.id);
+  const count = closed.length + 1;
+  const service = ctx.deps.carriers.serviceFor(order);
+  // As ship() names them; the open parcel's weight is what is still to come (drawn as plain text).
+  const parcels =
+    closed.length === 0
+      ? [{ reference: order.name, weightG: 0 }]
+      : [...closed.map((p) => ({ reference: `${order.name} ${p.seq}/${count}`, weightG: p.weightG })), { reference: `${order.name} ${count}/${count}`, weightG: 0 }];
+  return {
+    idempotencyKey: idempotencyKeyOf(order, row.id),
+    shipper: order.shipFrom,
+    recipient: order.shipTo,
+    service: { carrier: service.carrier, serviceCode: service.serviceCode },
+    parcels,
+  };
+}
+
+const idempotencyKeyOf = (order: Order, sessionId: number) => `${order.source.url}|${order.source.db}|${order.pickingId}|session:${sessionId}`;
 
 /** Weight accepted: shipment, parcels and the carrier's outbox row commit together. */
 function ship(ctx: PackContext, row: SessionRow, weightG: number, actor: string, audit: Record<string, unknown>): ScanOutcome {
@@ -180,7 +219,7 @@ function ship(ctx: PackContext, row: SessionRow, weightG: number, actor: string,
           ...closed.map((p) => ({ reference: `${order.name} ${p.seq}/${count}`, weightG: p.weightG, ...boxOf(p.packageTypeId), items: itemsOf(p.units) })),
           { reference: `${order.name} ${count}/${count}`, weightG, ...boxOf(open.packageTypeId), items: itemsOf(open.units) },
         ];
-  const idempotencyKey = `${order.source.url}|${order.source.db}|${order.pickingId}|session:${row.id}`;
+  const idempotencyKey = idempotencyKeyOf(order, row.id);
   const service = deps.carriers.serviceFor(order);
   const request = ShipmentRequest.parse({
     idempotencyKey,
@@ -217,7 +256,8 @@ function ship(ctx: PackContext, row: SessionRow, weightG: number, actor: string,
     });
   });
   crashPoint('pack.weighed');
-  deps.changed();
+  // The label first: every caller publishes the screen after this (the scale's capture, a typed weight,
+  // a lead's override), so it is not built twice while the label waits.
   deps.kickSync();
   awaitLabel(ctx, row.id);
   const what = count > 1 ? `Parcel ${count} of ${count}: ${kg(weightG)} captured. Getting ${count} labels…` : `${kg(weightG)} captured. Getting the label…`;

@@ -197,6 +197,18 @@ export class OrderCache {
     return row ? { id: row.id, order: Order.parse(JSON.parse(row.data)), fetchedAt: row.fetched_at } : null;
   }
 
+  /** The name of the product with this barcode or SKU in any order of the local copy, or null. */
+  productName(code: string): string | null {
+    return (
+      (this.sql(
+        `SELECT line.value ->> '$.name' FROM orders o, json_each(o.data, '$.lines') line
+         WHERE line.value ->> '$.barcode' = ? OR line.value ->> '$.sku' = ? LIMIT 1`,
+      )
+        .pluck()
+        .get(code.trim(), code.trim()) as string | undefined) ?? null
+    );
+  }
+
   /**
    * What a scanned code means, from the local copy alone: a picking name first, then an origin /
    * sale order, a tracking ref, a package name or a product barcode. Several orders: the ones

@@ -90,6 +90,27 @@ export class PackSessions {
       .run(id, moveId);
   }
 
+  /** One unit of the move taken back out (the packer's "undo last scan"). */
+  uncountItem(id: number, moveId: number): void {
+    this.db.prepare('UPDATE packed_lines SET packed = packed - 1 WHERE session_id = ? AND move_id = ? AND packed >= 1').run(id, moveId);
+  }
+
+  /**
+   * The session's last item scan not yet undone (its audit entry id and move), newest first:
+   * each "undo last scan" takes one more step back.
+   */
+  lastUndoableItem(id: number): { auditId: number; moveId: number; tracked: boolean } | null {
+    const row = this.db
+      .prepare(
+        `SELECT a.id AS auditId, a.data ->> '$.moveId' AS moveId, (a.data ->> '$.tracking') IS NOT NULL AS tracked FROM audit_log a
+         WHERE a.action = 'pack.item' AND a.data ->> '$.session' = ?
+           AND NOT EXISTS (SELECT 1 FROM audit_log u WHERE u.action = 'pack.undo' AND u.data ->> '$.undid' = a.id)
+         ORDER BY a.id DESC LIMIT 1`,
+      )
+      .get(id) as { auditId: number; moveId: number; tracked: number } | undefined;
+    return row ? { auditId: row.auditId, moveId: row.moveId, tracked: row.tracked === 1 } : null;
+  }
+
   /**
    * Was the order of this session opened again at this bench after it was put aside? Then a
    * release of its claim is stale: the bench holds the order again (or a later release covers it).
@@ -103,6 +124,11 @@ export class PackSessions {
         )
         .get(id) !== undefined
     );
+  }
+
+  /** Whether the bench has opened this order before (index pack_sessions_order). */
+  openedBefore(orderId: number): boolean {
+    return this.db.prepare(OPENED_BEFORE_SQL).get(orderId) !== undefined;
   }
 
   /**
@@ -141,3 +167,5 @@ export class PackSessions {
       .get(kind, sessionId) as { id: number } | undefined) ?? null;
   }
 }
+
+export const OPENED_BEFORE_SQL = 'SELECT 1 FROM pack_sessions WHERE order_id = ? LIMIT 1';

@@ -66,7 +66,8 @@ export class Shipments {
 
   /** The label is out; returns whether Odoo has it already (then the order is done). */
   printed(id: number): boolean {
-    this.db.prepare(`UPDATE shipments SET status = 'printed', updated_at = ? WHERE id = ?`).run(this.clock.now(), id);
+    // A shipment given up meanwhile (repacked, sent back) stays given up: a late print confirmation does not revive it.
+    this.db.prepare(`UPDATE shipments SET status = 'printed', updated_at = ? WHERE id = ? AND status != 'cancelled'`).run(this.clock.now(), id);
     return this.byId(id)?.dispatched_at !== null;
   }
 
@@ -96,6 +97,18 @@ export class Shipments {
          ORDER BY s.id DESC LIMIT 1`,
       )
       .get(orderId) as { session_id: number; active: number; status: string; tracking_number: string | null } | undefined) ?? null;
+  }
+
+  /** The order's last shipment this bench dispatched to Odoo: when, and its tracking number. */
+  dispatchedOf(orderId: number): { session_id: number; dispatched_at: number; tracking_number: string | null } | null {
+    return (this.db
+      .prepare(
+        `SELECT s.id AS session_id, sh.dispatched_at, sh.tracking_number FROM pack_sessions s
+         JOIN shipments sh ON sh.session_id = s.id
+         WHERE s.order_id = ? AND sh.dispatched_at IS NOT NULL AND sh.void_state IS NULL
+         ORDER BY sh.dispatched_at DESC LIMIT 1`,
+      )
+      .get(orderId) as { session_id: number; dispatched_at: number; tracking_number: string | null } | undefined) ?? null;
   }
 
   /** The provider's id of the purchase, kept with the labels it made (for a void later). */

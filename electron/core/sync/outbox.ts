@@ -331,3 +331,28 @@ export function retryingSummary(db: Db, target: string): { count: number; lastEr
     .get({ target }) as { count: number; lastError: string | null };
   return row;
 }
+
+/** What waits (queued, being sent, stuck), oldest first, with the order's name where the local copy knows it. */
+export function openOutboxItems(db: Db): {
+  id: number;
+  target: string;
+  kind: string;
+  orderRef: string | null;
+  state: 'pending' | 'in_flight' | 'dead';
+  since: number;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: number;
+}[] {
+  // Order keys are "odoo:<db>:picking:<id>" (pack/effects.ts orderKey); the name comes from the order cache.
+  return db
+    .prepare(
+      `SELECT x.id, x.target, x.kind, x.state, x.created_at AS since, x.attempts, x.last_error AS lastError,
+              x.next_attempt_at AS nextAttemptAt,
+              (SELECT o.name FROM orders o WHERE x.order_key = 'odoo:' || o.source_db || ':picking:' || o.picking_id LIMIT 1) AS orderRef
+         FROM outbox x
+        WHERE x.state IN ('pending', 'in_flight', 'dead')
+        ORDER BY x.created_at, x.id`,
+    )
+    .all() as ReturnType<typeof openOutboxItems>;
+}

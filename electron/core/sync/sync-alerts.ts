@@ -26,7 +26,10 @@ export class SyncAlerts {
    */
   offerResolutions(changed: () => void): void {
     for (const kind of DEAD_ROW_KINDS) {
-      this.exceptions.onResolve(kind, ['retry', 'discard'], (ex, resolution) => {
+      // A refused label is dropped by the pack session (pack/rejections.ts): dropping it must end
+      // its order too, or the order would wait on the shelf for a label nobody asks for.
+      const choices = kind === 'carrier_rejection' ? ['retry'] : ['retry', 'discard'];
+      this.exceptions.onResolve(kind, choices, (ex, resolution) => {
         if (this.resolveDeadLetter(ex, resolution)) changed();
       });
     }

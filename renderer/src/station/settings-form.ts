@@ -46,6 +46,7 @@ export const FIELDS = {
   },
   'desktop.kiosk': { label: 'Kiosk mode: full screen, nothing else on this computer', kind: 'boolean' },
   'desktop.startAtLogin': { label: 'Start Packbench when this computer’s user logs in', kind: 'boolean' },
+  'sound.volume': { label: 'Sound volume', kind: 'integer', problem: 'Enter a volume from 0 (silent) to 100.' },
 } as const satisfies Record<string, FieldSpec>;
 
 export type FieldPath = keyof typeof FIELDS;

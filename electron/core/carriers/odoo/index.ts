@@ -57,6 +57,8 @@ export function odooCarrier(options: OdooCarrierOptions): CarrierProvider {
     code: 'odoo',
     name: "Odoo's carrier connector",
     services: [{ code: 'connector', name: 'Carrier set in Odoo' }],
+    // The packer knows the parcel by the picking's carrier, which the connector ships with.
+    carrierNameFor: (order) => order.carrier,
     async createLabel(shipment, context) {
       const transport = transportFor(shipment);
       if (!context) throw new Error('An Odoo-managed label needs its shipment');

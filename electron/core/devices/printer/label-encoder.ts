@@ -18,7 +18,7 @@ export interface LabelEncoder {
    * The bytes for a printer that speaks `language` (at `dpi` for ZPL; default 203), converted on
    * this computer, never by an online service. Rejects when the label cannot be converted.
    */
-  forPrinter(label: EncodableLabel, language: PrinterLanguage, opts?: { dpi?: 203 | 300 }): Promise<Buffer>;
+  forPrinter(label: EncodableLabel, language: PrinterLanguage, opts?: { dpi?: 203 | 300; reprint?: boolean }): Promise<Buffer>;
   /**
    * The label as a 4x6 in PDF any printer takes, drawn off the core's event loop (drawing holds a
    * thread for 0.3-2 s, during which the scale, sockets and page would go unanswered).

@@ -170,6 +170,18 @@ export class PrintJournal {
     return this.insert(labelId, printerUri, reason, actor, null, 'print.queued');
   }
 
+  /**
+   * A copy asked for again (the label printed before under another job), or a fallback of one:
+   * it says REPRINT on paper; the stored label and its journal stay the same label's.
+   */
+  private isReprint(job: { id: number; labelId: number; replaces: number | null }): boolean {
+    if (job.replaces !== null) {
+      const replaced = this.get(job.replaces);
+      return replaced ? this.isReprint(replaced) : false;
+    }
+    return this.db.prepare('SELECT 1 FROM print_jobs WHERE label_id = ? AND id < ? AND replaces IS NULL LIMIT 1').get(job.labelId, job.id) !== undefined;
+  }
+
   get(id: number): PrintJob | null {
     const row = this.db.prepare(`${JOB_SELECT} WHERE j.id = ?`).get(id) as JobRow | undefined;
     return row ? toJob(row) : null;
@@ -393,7 +405,7 @@ export class PrintJournal {
     const printer: PrinterOf = this.options.printerOf?.(job.printerUri) ?? { language: 'zpl' };
     let bytes: Buffer;
     try {
-      bytes = await this.options.encoder.forPrinter(label, printer.language, { dpi: printer.dpi });
+      bytes = await this.options.encoder.forPrinter(label, printer.language, { dpi: printer.dpi, reprint: this.isReprint(job) });
     } catch (error) {
       // Nothing left this machine: a fallback printer or the saved PDF may still take the label.
       return this.failed(

@@ -1,5 +1,6 @@
 // Raw TCP (port 9100). Raw printing has no acknowledgement, so one connection does it all:
-// ~HS before the job (a printer that cannot print gets nothing), the label, ~HS after it, close.
+// ~HS before the job (a printer that cannot print gets nothing), the label with ~HS after it in the
+// same write, its answer, close.
 // Every failure says how much of the label had left this machine (PrinterError.delivery):
 // that, not the error's name, decides whether sending again could print twice.
 import net from 'node:net';
@@ -34,6 +35,7 @@ const DEFAULT_RAW_PORT = 9100;
 const CONNECT_SETTLE_MS = 20;
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL']);
 
+const STATUS_QUERY = Buffer.from(HOST_STATUS_QUERY, 'latin1');
 const TIMEOUT = Symbol('timeout');
 const BROKEN = Symbol('broken');
 
@@ -109,9 +111,14 @@ class Connection {
   }
 
   /** Ask ~HS and wait for its three strings. */
-  async queryStatus(ms: number): Promise<PrinterStatus | typeof TIMEOUT | typeof BROKEN> {
+  queryStatus(ms: number): Promise<PrinterStatus | typeof TIMEOUT | typeof BROKEN> {
     this.take(); // anything unasked-for before the query is not part of the answer
     this.socket.write(HOST_STATUS_QUERY);
+    return this.readStatus(ms);
+  }
+
+  /** Wait for the three strings of a ~HS answer already asked (e.g. in the same write as the label). */
+  async readStatus(ms: number): Promise<PrinterStatus | typeof TIMEOUT | typeof BROKEN> {
     const got = await this.until(() => (hostStatusStrings(this.inbox) >= 3 ? true : undefined), ms);
     if (got !== true) return got;
     const reply = this.take();
@@ -207,10 +214,12 @@ export class TcpTransport implements PrinterTransport {
         if (settled === BROKEN) throw this.droppedBeforeSend(conn, bytes.length);
       }
 
-      // The label. From the first write on, part of it may reach the printer.
+      // The label, and the ~HS that asks how it went in the same write: one trip, nothing waits between.
+      // From the first write on, part of the label may reach the printer.
       opts.beforeWrite?.();
       let flushed = false;
-      conn.socket.write(bytes, (err) => {
+      if (checkStatus) conn.take(); // anything unasked-for before the query is not part of the answer
+      conn.socket.write(checkStatus ? Buffer.concat([bytes, STATUS_QUERY]) : bytes, (err) => {
         if (!err) flushed = true;
         conn.notify();
       });
@@ -235,7 +244,7 @@ export class TcpTransport implements PrinterTransport {
       // After the job: every byte has left. From here on, a failure means "may have printed".
       let after: PrinterStatus | null = null;
       if (checkStatus) {
-        const status = await conn.queryStatus(Math.min(this.statusTimeoutMs, Math.max(left(), 0)));
+        const status = await conn.readStatus(Math.min(this.statusTimeoutMs, Math.max(left(), 0)));
         if (status === BROKEN) throw this.droppedAfterSend(conn, bytes.length);
         after = status === TIMEOUT ? silentStatus(where) : status;
       }

@@ -3,7 +3,10 @@ import { EventEmitter } from 'node:events';
 import { SerialPort } from 'serialport';
 import type { ScaleEvent } from '../../../../shared/api';
 import { systemClock, type Clock } from '../../clock';
+import { CaptureGate, scaleMessages } from './capture-gate';
 import type { Protocol, ScaleParser, ScaleReading } from './types';
+
+export { scaleMessages };
 
 export interface ScaleServiceOptions {
   path: string;
@@ -14,8 +17,21 @@ export interface ScaleServiceOptions {
   protocol: Protocol;
   /** Timestamps samples for the stability window; timers themselves are real. */
   clock?: Clock;
-  /** The scale's flag must hold this long, within stableToleranceG, before a weight counts as stable. */
+  /**
+   * Where the protocol has a stable flag: frames after the first one flagged stable that must agree
+   * (flagged stable, within stableToleranceG) before the weight counts. Default 1.
+   */
+  confirmFrames?: number;
+  /**
+   * An optional hold on top of the flag and its confirming frames (ref §2: 300–500 ms filters a
+   * resting hand). Default 0: the scale's own criterion decides, as issue 14 asks.
+   */
   stableWindowMs?: number;
+  /**
+   * Ask a scale that can stream (MT-SICS `SIR`) to stream instead of polling it; a scale that does
+   * not stream (no frames, or a syntax error) is polled. Default true.
+   */
+  stream?: boolean;
   /** For scales without a stable flag the window alone decides, so it is longer (ref §2: ≥ 1 s). */
   flaglessWindowMs?: number;
   stableToleranceG?: number;
@@ -47,23 +63,9 @@ export interface ScaleServiceEvents {
   captured: [number];
   /** After a capture, the scale went back to zero (or, without zero, saw a new parcel): capture is possible again. */
   rearmed: [];
+  /** arm() was called: a weight is awaited (what comes with it may be made ready meanwhile). */
+  armed: [];
 }
-
-export const scaleMessages = {
-  connecting: 'Connecting to the scale…',
-  motion: 'The scale is moving — let the parcel settle',
-  belowZero: 'The scale reads below zero — empty it and press zero',
-  overload: 'Too heavy for the scale — take the parcel off',
-  underload: 'The scale reads below zero — empty it and press zero',
-  busy: 'The scale is busy — wait a moment',
-  unit: 'The scale uses a unit we cannot read — set it to g or kg',
-  communication: 'Scale communication error — check the cable',
-  silent: 'The scale is not answering — check it is switched on',
-  other: 'The scale reported an error — try zeroing it',
-  disconnected: 'Scale disconnected — check the cable',
-  misframed: "No readable weight — check the scale's serial settings (baud rate, parity)",
-  zeroError: 'The scale could not find zero — empty it and press zero',
-} as const;
 
 /** One request in flight; after this long without a reply the next poll goes out anyway. */
 const REPLY_TIMEOUT_MS = 1000;
@@ -86,12 +88,18 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
   private junkReads = 0;
   private junkBytes = 0;
   private misframed = false;
-  private lastCapture: { grams: number; at: number } | null = null;
-  /** Current run of device-stable samples within tolerance of its first one. */
-  private run: { anchor: number; since: number } | null = null;
-  private armed = false;
-  /** Set by a capture; cleared only once the weight is back near zero (parcel removed). */
-  private needsZero = false;
+  private readonly gate: CaptureGate;
+  /**
+   * Continuous output on this connection: 'asked' once the stream command went out, 'on' once a frame
+   * came back, 'off' when the scale does not stream (then it is polled).
+   */
+  private streamState: 'asked' | 'on' | 'off' = 'off';
+  private streamAskedAt = 0;
+  /**
+   * The stream request met silence (the scale may have been off when the port opened): the first
+   * answer to a poll asks once more on this connection, so a scale switched on later still streams.
+   */
+  private streamRetry: 'unused' | 'pending' | 'used' = 'unused';
   private status: ScaleEvent = { status: 'disconnected', grams: null, stable: false, message: scaleMessages.connecting };
 
   constructor(options: ScaleServiceOptions) {
@@ -105,7 +113,9 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
       baudRate: options.baudRate ?? serial?.baudRate ?? 9600,
       dataBits: options.dataBits ?? serial?.dataBits ?? 8,
       parity: options.parity ?? serial?.parity ?? 'none',
-      stableWindowMs: options.stableWindowMs ?? 600,
+      confirmFrames: options.confirmFrames ?? 1,
+      stableWindowMs: options.stableWindowMs ?? 0,
+      stream: options.stream ?? true,
       flaglessWindowMs: options.flaglessWindowMs ?? 1000,
       stableToleranceG: options.stableToleranceG ?? 2,
       minCaptureG: options.minCaptureG ?? 20,
@@ -117,10 +127,22 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
       misframeReads: options.misframeReads ?? 6,
       misframeBytes: options.misframeBytes ?? 48,
     };
-    if (awaitingZeroAfterG !== null) {
-      this.needsZero = true;
-      this.lastCapture = { grams: awaitingZeroAfterG, at: clock.now() };
-    }
+    const o = this.opts;
+    this.gate = new CaptureGate(
+      {
+        confirmFrames: o.confirmFrames,
+        holdMs: o.stableWindowMs,
+        flaglessWindowMs: o.flaglessWindowMs,
+        stableToleranceG: o.stableToleranceG,
+        minCaptureG: o.minCaptureG,
+        zeroBandG: o.zeroBandG,
+        rearmChangeG: o.rearmChangeG,
+        rearmAfterMs: o.rearmAfterMs,
+        reportsZero: protocol.reportsZero !== false,
+        settledFramesOnly: protocol.settledFramesOnly === true,
+      },
+      awaitingZeroAfterG === null ? undefined : { grams: awaitingZeroAfterG, at: clock.now() },
+    );
   }
 
   start(): void {
@@ -139,6 +161,12 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
     this.parser = null;
     // An open still in progress finishes first; then every port this service opened is closed.
     await this.opening;
+    // A streaming scale would go on sending to whoever opens the port next: end the stream first.
+    const end = this.opts.protocol.endStreamCommand;
+    if (port?.isOpen && this.streamState !== 'off' && end) {
+      this.streamState = 'off';
+      await new Promise<void>((resolve) => port.write(end, () => port.drain(() => resolve())));
+    }
     if (port) void this.release(port);
     await Promise.all(this.closing.values());
   }
@@ -159,15 +187,21 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
 
   /** The next stable weight ≥ minCaptureG emits `captured`, once (and only after a return to zero). */
   arm(): void {
-    this.armed = true;
+    this.gate.arm();
+    this.emit('armed');
   }
 
   disarm(): void {
-    this.armed = false;
+    this.gate.disarm();
   }
 
   get isArmed(): boolean {
-    return this.armed;
+    return this.gate.isArmed;
+  }
+
+  /** True while the scale streams on this connection (MT-SICS `SIR`, or a continuous protocol). */
+  get streaming(): boolean {
+    return this.streamState === 'on' || (this.port !== null && !this.opts.protocol.pollCommand);
   }
 
   /** Sends the protocol's zero command; false when not connected or the protocol has none. */
@@ -187,7 +221,17 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
     const port = this.port;
     if (!command || !port?.isOpen) return false;
     port.write(command, () => undefined); // a failed write shows up as 'close'
+    // Any command ends an MT-SICS repeat: ask for the stream again after it.
+    if (this.streamState !== 'off') this.askStream(port);
     return true;
+  }
+
+  private askStream(port: SerialPort): void {
+    const command = this.opts.protocol.streamCommand;
+    if (!command) return;
+    this.streamState = 'asked';
+    this.streamAskedAt = this.clock.now();
+    port.write(command, () => undefined);
   }
 
   private open(): void {
@@ -212,6 +256,9 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
       this.junkReads = 0;
       this.junkBytes = 0;
       this.misframed = false;
+      this.streamState = 'off';
+      this.streamRetry = 'unused';
+      if (this.opts.stream && this.opts.protocol.streamCommand) this.askStream(port);
       this.pollTimer = setInterval(() => this.tick(port), this.opts.pollIntervalMs);
       this.tick(port);
     });
@@ -221,7 +268,7 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
     if (port !== this.port) return;
     this.port = null;
     this.parser = null;
-    this.run = null;
+    this.gate.interrupt();
     this.stopPolling();
     void this.release(port);
     this.setStatus({ status: 'disconnected', grams: null, stable: false, message: scaleMessages.disconnected });
@@ -241,11 +288,20 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
     // Bytes arrived but none made a frame: the scale is talking, we cannot read it.
     const garbled = this.misframed || this.junkReads > 0;
     if (stale && (garbled || !protocol.silentWhenUnchanged)) {
-      this.run = null; // stale data is never stable
+      this.gate.interrupt(); // stale data is never stable
       const message = garbled ? scaleMessages.misframed : scaleMessages.silent;
       this.setStatus({ status: 'error', grams: null, stable: false, message });
     }
-    if (!protocol.pollCommand) return;
+    if (this.streamState === 'asked' && now - this.streamAskedAt >= REPLY_TIMEOUT_MS) {
+      // No stream came: this scale (or its settings) does not stream, or it is off. Poll it.
+      this.streamState = 'off';
+      if (this.streamRetry === 'unused' && this.lastFrameAt <= this.streamAskedAt) this.streamRetry = 'pending';
+      this.inFlightSince = null;
+    } else if (this.streamState === 'on' && stale) {
+      // A stream that stopped (the scale restarted, or a command ended it): ask again, then fall back.
+      this.askStream(port);
+    }
+    if (this.streamState !== 'off' || !protocol.pollCommand) return;
     if (this.inFlightSince !== null) {
       // A scale that stays silent when nothing changed (Adam) is asked again on the next tick.
       const replyTimeout = protocol.silentWhenUnchanged ? pollIntervalMs : REPLY_TIMEOUT_MS;
@@ -265,7 +321,20 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
     this.junkReads = 0;
     this.junkBytes = 0;
     this.misframed = false;
-    for (const reading of readings) this.onReading(reading);
+    let confirming = false;
+    for (const reading of readings) confirming = this.onReading(reading);
+    if (this.streamRetry === 'pending' && this.streamState === 'off' && port.isOpen) {
+      // The scale that was silent to the stream request answers now: ask once more.
+      this.streamRetry = 'used';
+      this.askStream(port);
+      return;
+    }
+    // Polled: a weight the scale just flagged stable is confirmed by asking again now, not a period later.
+    const { pollCommand } = this.opts.protocol;
+    if (confirming && this.streamState === 'off' && pollCommand && port.isOpen) {
+      this.inFlightSince = this.clock.now();
+      port.write(pollCommand, () => undefined);
+    }
   }
 
   /** Bytes that made no frame. A few are line noise; a steady run is a wrong baud rate or parity. */
@@ -276,59 +345,30 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
 
     if (this.junkReads < this.opts.misframeReads || this.junkBytes < this.opts.misframeBytes) return;
     this.misframed = true;
-    this.run = null;
+    this.gate.interrupt();
     this.setStatus({ status: 'error', grams: null, stable: false, message: scaleMessages.misframed });
   }
 
-  private onReading(reading: ScaleReading): void {
+  /** One decoded reading; true when the gate wants the next frame now to confirm a stable weight. */
+  private onReading(reading: ScaleReading): boolean {
     const now = this.clock.now();
     const silentFor = now - this.lastFrameAt;
     this.lastFrameAt = now;
     this.inFlightSince = null;
-    if (reading.kind === 'malformed') return;
-    if (reading.kind !== 'weight') {
-      this.run = null;
-      this.setStatus(problemStatus(reading));
-      return;
+    if (reading.kind === 'malformed') return false;
+    if (this.streamState === 'asked') {
+      // An MT-SICS balance without SIR answers "ES": poll it instead, without showing an error.
+      if (reading.kind === 'error' && reading.code === 'syntax') {
+        this.streamState = 'off';
+        return false;
+      }
+      this.streamState = 'on';
     }
-    const { grams } = reading;
-    const { stableToleranceG, zeroBandG, minCaptureG, protocol } = this.opts;
-    // No flag: our window alone decides, and it is longer. Settled-only scales (Adam): one frame is enough.
-    const flagged = reading.stable !== null;
-    const window = protocol.settledFramesOnly ? 0 : flagged ? this.opts.stableWindowMs : this.opts.flaglessWindowMs;
-    if (reading.stable === false) this.run = null;
-    else if (!this.run || Math.abs(grams - this.run.anchor) > stableToleranceG) this.run = { anchor: grams, since: now };
-    // Stable = the device says so (where it can) AND our own window agrees (a resting hand can fool the flag).
-    const stable = reading.stable !== false && this.run !== null && now - this.run.since >= window;
-    if (Math.abs(grams) <= zeroBandG) this.clearNeedsZero();
-    else if (protocol.reportsZero === false && this.lastCapture) this.rearmWithoutZero(grams, silentFor);
-    let message: string | null = null;
-    if (!stable) message = scaleMessages.motion;
-    else if (grams < -zeroBandG) message = scaleMessages.belowZero;
-    this.setStatus({ status: stable ? 'ok' : 'motion', grams, stable, message });
-    if (stable && this.armed && !this.needsZero && grams >= minCaptureG) {
-      this.armed = false;
-      this.needsZero = true;
-      this.lastCapture = { grams, at: now };
-      this.emit('captured', grams);
-    }
-  }
-
-  /**
-   * A scale that never reports zero (Adam) cannot show the parcel was taken off. It only sends a new
-   * weighing, so: a weight that differs by rearmChangeG, or any weight after rearmAfterMs of silence,
-   * is a new parcel.
-   */
-  private rearmWithoutZero(grams: number, silentFor: number): void {
-    const last = this.lastCapture;
-    if (!last) return;
-    if (Math.abs(grams - last.grams) >= this.opts.rearmChangeG || silentFor >= this.opts.rearmAfterMs) this.clearNeedsZero();
-  }
-
-  private clearNeedsZero(): void {
-    if (!this.needsZero) return;
-    this.needsZero = false;
-    this.emit('rearmed');
+    const step = this.gate.reading(reading, now, silentFor);
+    if (step.rearmed) this.emit('rearmed');
+    this.setStatus(step.status);
+    if (step.captured !== null) this.emit('captured', step.captured);
+    return step.confirming;
   }
 
   private setStatus(next: ScaleEvent): void {
@@ -336,28 +376,5 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
     if (s.status === next.status && s.grams === next.grams && s.stable === next.stable && s.message === next.message) return;
     this.status = next;
     this.emit('reading', { ...next });
-  }
-}
-
-function problemStatus(reading: Exclude<ScaleReading, { kind: 'weight' | 'malformed' }>): ScaleEvent {
-  const base = { grams: null, stable: false } as const;
-  switch (reading.kind) {
-    case 'motion':
-      return { ...base, status: 'motion', message: scaleMessages.motion };
-    case 'overload':
-      return { ...base, status: 'overload', message: scaleMessages.overload };
-    case 'underload':
-      return { ...base, status: 'underload', message: scaleMessages.underload };
-    case 'error': {
-      const byCode: Record<string, string> = {
-        busy: scaleMessages.busy,
-        unit: scaleMessages.unit,
-        transmission: scaleMessages.communication,
-        'zero-error': scaleMessages.zeroError,
-        'initial-zero-error': scaleMessages.zeroError,
-        'zero-range': scaleMessages.zeroError,
-      };
-      return { ...base, status: 'error', message: byCode[reading.code] ?? scaleMessages.other };
-    }
   }
 }

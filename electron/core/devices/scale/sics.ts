@@ -8,6 +8,8 @@ export const sicsCommands = {
   weightImmediate: Buffer.from('SI\r\n', 'latin1'),
   /** Stable weight; the scale waits for stability before answering. */
   weightStable: Buffer.from('S\r\n', 'latin1'),
+  /** Weight now, repeated until the next command (`S S`/`S D` lines at the balance's update rate). */
+  weightRepeat: Buffer.from('SIR\r\n', 'latin1'),
   zero: Buffer.from('Z\r\n', 'latin1'),
   tare: Buffer.from('T\r\n', 'latin1'),
 } as const;
@@ -82,6 +84,8 @@ export const sicsProtocol: Protocol = {
   name: 'mt-sics',
   parser: createSicsParser,
   pollCommand: sicsCommands.weightImmediate,
+  streamCommand: sicsCommands.weightRepeat,
+  endStreamCommand: sicsCommands.weightImmediate,
   zeroCommand: sicsCommands.zero,
   tareCommand: sicsCommands.tare,
   pollIntervalMs: 250,

@@ -45,6 +45,13 @@ export interface Protocol {
   parser(): ScaleParser;
   /** Request mode: sent every pollIntervalMs. Absent = continuous mode, never write. */
   pollCommand?: Buffer;
+  /**
+   * Continuous output on request (MT-SICS `SIR`): sent once per connection instead of polling; a
+   * scale that answers it with nothing, or with a syntax error, is polled with pollCommand instead.
+   */
+  streamCommand?: Buffer;
+  /** Ends the stream when the port is let go (MT-SICS: any other command; `SI` changes nothing on the scale). */
+  endStreamCommand?: Buffer;
   /** Zero and tare requests, where the protocol has them. */
   zeroCommand?: Buffer;
   tareCommand?: Buffer;

@@ -21,6 +21,31 @@ type Caller = Pick<OdooTransport, 'call'>;
 export type Results = (ApplyResult | undefined)[];
 export type BackorderPolicy = 'create' | 'no_backorder';
 
+/**
+ * Pickings that go through the steps after the packages together (one validation, one state read,
+ * one attachment create): small enough for Odoo's worker time limit (limit_time_real, 120 s, must
+ * cover one validation) and for a request of a few MiB even with PDF labels.
+ */
+export const FINISH_GROUP = 100;
+
+/** At most `limit` calls in flight through the returned caller, whoever makes them. */
+export function limitCalls(transport: Caller, limit: number): Caller {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    async call(model, method, params) {
+      while (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+      active++;
+      try {
+        return await transport.call(model, method, params);
+      } finally {
+        active--;
+        waiting.shift()?.();
+      }
+    },
+  };
+}
+
 /** Run fn over items, at most `limit` at a time. */
 async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;

@@ -4,9 +4,9 @@
 // written for and never sent elsewhere.
 //
 // Batched: a batch of rows costs a fixed number of calls (the snapshot's reads; one package
-// search and create, one validation, one state re-read, one attachment create) plus two per
-// picking (its write with the move lines as one2many commands, and its chatter message): under 3
-// calls per picking when draining a backlog.
+// search and create; per group of 100 pickings one validation, one state re-read, one attachment
+// create) plus two per picking (its write with the move lines as one2many commands, and its chatter
+// message), Odoo's floor: under 2.1 calls per picking when draining a backlog.
 //
 // The order of the work: snapshot (snapshot.ts) → checks and commands per row (plan.ts, pure;
 // conflicts.ts: a picking changed in Odoo is never overwritten) → the steps (steps.ts), each
@@ -24,7 +24,9 @@ import {
   attachLabels,
   confirmDone,
   findEarlierFinish,
+  FINISH_GROUP,
   findOrCreatePackages,
+  limitCalls,
   postMessages,
   readBackordered,
   stepsTaken,
@@ -41,7 +43,10 @@ export const ODOO_TARGET = 'odoo';
 export interface OdooDispatchOptions {
   /** Setting `odoo.backorder`, read at each batch; default 'create'. */
   backorder?: () => BackorderPolicy;
-  /** Rows per apply call; default 25. */
+  /**
+   * Rows per apply call; default 200 (a backlog drains in few fixed calls: the snapshot's reads and
+   * package calls per batch, validation and attachments in groups, see steps.ts).
+   */
   maxBatch?: number;
   /** Parallel per-picking calls within a batch; default 4. */
   concurrency?: number;
@@ -75,24 +80,39 @@ export function createOdooDispatchTarget(
       if ('plan' in d) plans.push(d.plan);
       else results[i] = d.result;
     });
-    const toWrite = plans.filter((x) => !x.finishOnly);
-    // 2–5. Packages, writes, validation, states read back.
-    const packages = await findOrCreatePackages(transport, dialect, toWrite);
+    // 2. Packages, for the batch.
+    const packages = await findOrCreatePackages(transport, dialect, plans.filter((x) => !x.finishOnly));
     crashPoint('odoo.packages');
-    const written = await writePickings(transport, toWrite, packages, uid, concurrency, results);
+    // 3–8. Groups go through the rest side by side, so that one group's validation does not leave
+    // Odoo idle: at most `concurrency` calls in flight for the whole batch.
+    const limited = limitCalls(transport, concurrency);
+    const groups: Plan[][] = [];
+    for (let i = 0; i < plans.length; i += FINISH_GROUP) groups.push(plans.slice(i, i + FINISH_GROUP));
+    await Promise.all(groups.map((group) => finish(limited, group, packages, uid, backorder, results)));
+  }
+
+  /** Writes, validation, states read back; then the label as an attachment and one chatter message, skipping what an earlier attempt left. */
+  async function finish(
+    caller: Pick<OdooTransport, 'call'>,
+    plans: Plan[],
+    packages: Awaited<ReturnType<typeof findOrCreatePackages>>,
+    uid: number,
+    backorder: BackorderPolicy,
+    results: Results,
+  ): Promise<void> {
+    const written = await writePickings(caller, plans.filter((x) => !x.finishOnly), packages, uid, concurrency, results);
     crashPoint('odoo.written');
-    await validatePickings(transport, written, backorder, concurrency, results);
+    await validatePickings(caller, written, backorder, concurrency, results);
     crashPoint('odoo.validated');
-    const finishing = await confirmDone(transport, plans, results);
+    const finishing = await confirmDone(caller, plans, results);
     crashPoint('odoo.confirmed');
-    // 6–8. The label as an attachment and one chatter message, skipping what an earlier attempt left.
-    const found = await findEarlierFinish(transport, finishing.filter((x) => x.finishOnly));
-    const backordered = await readBackordered(transport, finishing.filter((x) => x.short).map((x) => x.payload.pickingId));
-    await attachLabels(transport, finishing, found.attachments);
+    const found = await findEarlierFinish(caller, finishing.filter((x) => x.finishOnly));
+    const backordered = await readBackordered(caller, finishing.filter((x) => x.short).map((x) => x.payload.pickingId));
+    await attachLabels(caller, finishing, found.attachments);
     crashPoint('odoo.attached');
     // The audit head is read as each message is sent.
     const facts = (x: Plan) => ({ short: x.short, backordered: backordered.has(x.payload.pickingId), auditHead: options.auditHead?.() ?? null });
-    await postMessages(transport, finishing, found, facts, concurrency, results);
+    await postMessages(caller, finishing, found, facts, concurrency, results);
     crashPoint('odoo.posted');
   }
 
@@ -147,7 +167,7 @@ export function createOdooDispatchTarget(
       target: ODOO_TARGET,
       label: 'Odoo',
       payload: DispatchPayload,
-      maxBatch: Math.max(1, options.maxBatch ?? 25),
+      maxBatch: Math.max(1, options.maxBatch ?? 200),
       orderName: (row) => row.payload.pickingName,
       apply,
       lookup,
