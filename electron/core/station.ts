@@ -37,6 +37,7 @@ import { settingsForRun, SettingsStore } from './store/settings-store';
 import { openOutboxItems, queueCounts } from './sync/outbox';
 import { scopeOptions, testOdooConnection } from './odoo/scope-options';
 import { SyncWorker } from './sync/worker';
+import { crashPoint } from './crash-points';
 
 export interface StationConfig {
   dataDir: string;
@@ -206,6 +207,7 @@ export function createStation(config: StationConfig): Station {
     scaleReplaced: () => pack.scaleReplaced(),
     printerReady: () => bench.printerReady(),
     printed: (outcome) => {
+      crashPoint('print.confirmed');
       bench.tell(pack.afterPrint(outcome));
       publishQueue();
     },

@@ -19,6 +19,8 @@ export interface ChildConfig {
   scalePath: string;
   /** The carriers section for this run (providers' keys come from the environment, as on a bench). */
   carriers?: SettingsPatch['carriers'];
+  /** A quicker scale for long crash runs (default: a 300 ms stable window, the protocol's poll period). */
+  scale?: { stableWindowMs?: number; pollIntervalMs?: number };
 }
 
 const config = JSON.parse(process.env.CRASH_CHILD_CONFIG ?? 'null') as ChildConfig | null;
@@ -39,7 +41,7 @@ const station = createStation({
     scale: { path: config.scalePath, protocol: 'sics' },
     ...(config.carriers ? { carriers: config.carriers } : {}),
   },
-  scaleOptions: { stableWindowMs: 300, reconnectMs: 200 },
+  scaleOptions: { stableWindowMs: 300, reconnectMs: 200, ...config.scale },
 });
 if (station.identities.countStaff() === 0) station.identities.addStaff({ badge: 'P-1', name: 'Pia', role: 'packer' });
 station.events.subscribe((event, payload) => send({ type: 'event', event, payload }));

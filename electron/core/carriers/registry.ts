@@ -11,6 +11,7 @@ import { checkShipment, type ShipmentNeeds, type ShipmentProblem } from '../../.
 import { CARRIER_CREATE_LABEL, CARRIER_VOID_LABEL, carrierTarget, CreateLabelPayload, VoidLabelPayload } from '../pack/effects';
 import type { ApplyResult, OutboxRow, SyncTarget } from '../sync/target';
 import { CarrierError } from './carrier-result';
+import { crashPoint } from '../crash-points';
 
 export const LabelFormat = z.enum(['ZPL', 'PNG', 'PDF']);
 export type LabelFormat = z.infer<typeof LabelFormat>;
@@ -247,6 +248,7 @@ export class CarrierRegistry {
         if (problems.length > 0) return checkedOut(provider, shipment, problems);
       }
       const created = earlier ?? (await provider.createLabel(shipment, { shipmentId: row.payload.shipmentId }));
+      crashPoint('carrier.purchased');
       return { status: 'done', result: toStored(this.checked(provider, shipment, created)) };
     } catch (error) {
       if (!(error instanceof CarrierError)) throw error;

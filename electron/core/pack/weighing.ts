@@ -14,6 +14,7 @@ import { createLabelRow } from './effects';
 import { awaitLabel } from './parking';
 import { nextAction } from './views';
 import { checkWeightVariance, heldFigures, heldMessage, heldTitle, kg, ruleForPackageType } from './weight-variance';
+import { crashPoint } from '../crash-points';
 
 const MIN_WEIGHT_G = 20;
 
@@ -254,6 +255,7 @@ function ship(ctx: PackContext, row: SessionRow, weightG: number, actor: string,
       data: { weightG, shipmentId, ...(count > 1 ? { parcels: count } : {}), ...audit },
     });
   });
+  crashPoint('pack.weighed');
   // The label first: every caller publishes the screen after this (the scale's capture, a typed weight,
   // a lead's override), so it is not built twice while the label waits.
   deps.kickSync();

@@ -2,6 +2,7 @@
 // and a refusal to touch a database written by a newer build.
 import type Database from 'better-sqlite3';
 import { StationFault } from '../../../shared/errors';
+import { crashPoint } from '../crash-points';
 
 export interface Migration {
   version: number;
@@ -40,6 +41,7 @@ export function migrate(db: Database.Database, list: readonly Migration[]): numb
     if (m.version <= current) continue;
     db.transaction(() => {
       m.up(db);
+      crashPoint('migration');
       db.pragma(`user_version = ${m.version}`);
     }).immediate();
     applied.push(m.version);

@@ -33,6 +33,7 @@ import {
   type LookupResult,
   type SyncTarget,
 } from './target';
+import { crashPoint } from '../crash-points';
 
 export interface SyncWorkerOptions {
   db: Db;
@@ -350,6 +351,7 @@ export class SyncWorker {
             outcomes.push([row, 'retry', error]);
           }
         }
+        crashPoint('outbox.mid_batch');
       });
     });
     if (counts.applied === 0 && counts.retried > 0) for (const row of rows) this.down.add(row.target);

@@ -24,6 +24,7 @@ import { canPrint, type PrinterStatus, type PrinterStatusCode } from './host-sta
 import type { LabelEncoder, LabelFormat, PrinterLanguage } from './label-encoder';
 import type { PrinterTransport, SendResult } from './transport';
 import { statusAskable, transportFor as defaultTransportFor } from './transports';
+import { crashPoint } from '../../crash-points';
 
 export type PrintJobState = 'queued' | 'sent' | 'confirmed' | 'failed' | 'uncertain';
 export type { LabelFormat } from './label-encoder';
@@ -458,6 +459,7 @@ export class PrintJournal {
         };
       }
 
+      crashPoint('print.sent');
       const after = result.after;
       this.db
         .prepare('UPDATE print_jobs SET status_before = ?, status_after = ?, updated_at = ? WHERE id = ?')

@@ -35,6 +35,7 @@ import {
   type BackorderPolicy,
   type Results,
 } from './steps';
+import { crashPoint } from '../../crash-points';
 
 export const ODOO_TARGET = 'odoo';
 
@@ -81,6 +82,7 @@ export function createOdooDispatchTarget(
     });
     // 2. Packages, for the batch.
     const packages = await findOrCreatePackages(transport, dialect, plans.filter((x) => !x.finishOnly));
+    crashPoint('odoo.packages');
     // 3–8. Groups go through the rest side by side, so that one group's validation does not leave
     // Odoo idle: at most `concurrency` calls in flight for the whole batch.
     const limited = limitCalls(transport, concurrency);
@@ -99,14 +101,19 @@ export function createOdooDispatchTarget(
     results: Results,
   ): Promise<void> {
     const written = await writePickings(caller, plans.filter((x) => !x.finishOnly), packages, uid, concurrency, results);
+    crashPoint('odoo.written');
     await validatePickings(caller, written, backorder, concurrency, results);
+    crashPoint('odoo.validated');
     const finishing = await confirmDone(caller, plans, results);
+    crashPoint('odoo.confirmed');
     const found = await findEarlierFinish(caller, finishing.filter((x) => x.finishOnly));
     const backordered = await readBackordered(caller, finishing.filter((x) => x.short).map((x) => x.payload.pickingId));
     await attachLabels(caller, finishing, found.attachments);
+    crashPoint('odoo.attached');
     // The audit head is read as each message is sent.
     const facts = (x: Plan) => ({ short: x.short, backordered: backordered.has(x.payload.pickingId), auditHead: options.auditHead?.() ?? null });
     await postMessages(caller, finishing, found, facts, concurrency, results);
+    crashPoint('odoo.posted');
   }
 
   async function apply(batch: Row[]): Promise<ApplyResult[]> {
