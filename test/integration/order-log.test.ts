@@ -1,6 +1,6 @@
 // One order through the station's log: every line about it, from the order scan to the label bought
 // and Odoo told, carries the same correlation id (the order's key), so support can follow it in
-// station.log; and nothing a packer scanned as a badge is written there.
+// station.log and in the picking's chatter in Odoo; and nothing a packer scanned as a badge is written there.
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expectedParcelWeight } from '../support/expected-weight';
@@ -37,5 +37,8 @@ describe('the log of one order', () => {
     // The applied effects of this order (label, dispatch…) are all under its key.
     expect(lines.filter((l) => /applied$/.test(l.msg) && l.order !== key)).toEqual([]);
     expect(JSON.stringify(lines)).not.toContain('P-1');
+    // The same id in the picking's chatter in Odoo (done: Odoo has answered the dispatch).
+    const bodies = rig.odoo.state.all('mail.message').filter((m) => m.res_id === picking!.id).map((m) => String(m.body));
+    expect(bodies.filter((b) => b.includes(`Bench reference ${key}.`))).toHaveLength(1);
   });
 });

@@ -22,12 +22,13 @@ const request = ShipmentRequest.parse({
 const headers = (h: Record<string, string> = {}) => ({ get: (name: string) => h[name.toLowerCase()] ?? null });
 
 describe('ShipEngine request', () => {
-  it('is exactly this JSON: grams, centimetres, our key as external_shipment_id, ZPL 4x6 by URL', () => {
+  it('is exactly this JSON: grams, centimetres, our key as external_shipment_id, the order\'s correlation id as external_order_id, ZPL 4x6 by URL', () => {
     expect(labelRequest(request, { carrierId: 'se-123456' }, 'ZPL')).toEqual({
       shipment: {
         carrier_id: 'se-123456',
         service_code: 'ups_ground',
         external_shipment_id: 'main:42:1',
+        external_order_id: 'odoo:main:picking:42',
         ship_from: {
           name: 'Warehouse',
           phone: '+49 30 1',

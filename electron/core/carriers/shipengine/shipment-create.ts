@@ -2,6 +2,7 @@
 // reply → the canonical result. Pure: no I/O.
 import { z } from 'zod';
 import type { Party } from '../../../../shared/order';
+import { orderKey } from '../../pack/effects';
 import { referencesOf, type Customs, type ParcelItem, type ParcelRequest, type ShipmentRequest } from '../../../../shared/shipment';
 import { CarrierError, type CarrierLabelFormat, type CarrierLabelResult } from '../carrier-result';
 import { LABEL_FORMATS, canonicalFormat, carrierId, dimensions, externalShipmentId, serviceCode, weight } from './units';
@@ -83,6 +84,8 @@ export function labelRequest(req: ShipmentRequest, account: ShipEngineAccount, f
       carrier_id: carrierId(account.carrierId),
       service_code: serviceCode(req.service.serviceCode),
       external_shipment_id: externalShipmentId(req.idempotencyKey),
+      // The order's correlation id, as in the bench's logs and the picking's chatter.
+      external_order_id: orderKey({ source: req.source, pickingId: req.source.pickingId }),
       ship_from: address(req.shipper, 'ship_from'),
       ship_to: address(req.recipient, 'ship_to'),
       ...(req.customs ? { customs: customs(req.customs) } : {}),

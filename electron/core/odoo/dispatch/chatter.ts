@@ -45,6 +45,8 @@ export interface MessageFacts {
   backordered: boolean;
   /** The bench's audit log head as the message is sent; `audit verify --anchor SEQ:HASH` checks against it. */
   auditHead: { seq: number; hash: string } | null;
+  /** The order's correlation id (`odoo:<db>:picking:<id>`), as in the bench's logs and the carrier's reference; absent: none. */
+  reference?: string | null;
 }
 
 /** What the message says of the labels: attached by the bench, or made by Odoo's carrier connector. */
@@ -68,6 +70,7 @@ export function dispatchMessage(p: DispatchPayload, facts: MessageFacts): string
     facts.short ? (facts.backordered ? 'Not everything was packed: the rest stays as a backorder.' : 'Not everything was packed: the rest was cancelled (no backorder).') : '',
     p.openedAt ? `Opened at ${clockTime(p.openedAt)}.` : '',
     facts.auditHead ? `Audit log entry ${facts.auditHead.seq} (${facts.auditHead.hash.slice(0, 12)}).` : '',
+    facts.reference ? `Bench reference ${facts.reference}.` : '',
   ].filter(Boolean);
   return `<p>${parts.map(escapeHtml).join('<br/>')}</p>`;
 }

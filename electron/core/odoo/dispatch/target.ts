@@ -11,7 +11,7 @@
 // The order of the work: snapshot (snapshot.ts) → checks and commands per row (plan.ts, pure;
 // conflicts.ts: a picking changed in Odoo is never overwritten) → the steps (steps.ts), each
 // looking for its own effect first so any prefix can be replayed → message text (chatter.ts).
-import { DispatchPayload, odooBinding, ODOO_DISPATCH } from '../../pack/effects';
+import { DispatchPayload, odooBinding, ODOO_DISPATCH, orderKey } from '../../pack/effects';
 import type { ApplyResult, LookupResult, OutboxRow, SyncTarget } from '../../sync/target';
 import { ownUid } from '../claims';
 import { applyResultOf, OdooError } from '../errors';
@@ -111,7 +111,13 @@ export function createOdooDispatchTarget(
     await attachLabels(caller, finishing, found.attachments);
     crashPoint('odoo.attached');
     // The audit head is read as each message is sent.
-    const facts = (x: Plan) => ({ short: x.short, backordered: backordered.has(x.payload.pickingId), auditHead: options.auditHead?.() ?? null });
+    const facts = (x: Plan) => ({
+      short: x.short,
+      backordered: backordered.has(x.payload.pickingId),
+      auditHead: options.auditHead?.() ?? null,
+      // The order's correlation id: the key its log lines and its carrier purchase carry too.
+      reference: orderKey({ source: transport, pickingId: x.payload.pickingId }),
+    });
     await postMessages(caller, finishing, found, facts, concurrency, results);
     crashPoint('odoo.posted');
   }
