@@ -6,7 +6,7 @@ import { openDatabase } from '../../electron/core/store/db';
 import { assertOrdered, migrate, schemaVersion, type Migration } from '../../electron/core/store/migrate';
 import { migrations } from '../../electron/core/store/migrations/index';
 import { EXCEPTIONS_IN_STATE_SQL } from '../../electron/core/store/exceptions';
-import { DUE_HEADS_SQL, PENDING_HEAD_TIMES_SQL } from '../../electron/core/sync/outbox';
+import { DUE_HEADS_SQL, IN_FLIGHT_ROWS_SQL, PENDING_HEAD_TIMES_SQL, RETRYING_SUMMARY_SQL } from '../../electron/core/sync/outbox';
 import { PACKAGE_TYPE_BY_BARCODE_SQL } from '../../electron/core/store/package-types';
 import { LOTS_OF_SESSION_SQL, OPEN_LOT_QUESTION_SQL, SERIAL_TAKEN_SQL } from '../../electron/core/store/packed-lots';
 import { tempDir } from '../support/temp-dir';
@@ -142,6 +142,12 @@ describe('migration runner', () => {
       expect(heads).toMatch(/SEARCH o USING INDEX sqlite_autoindex_outbox_\d \(order_key=\? AND seq=\?\)/);
       expect(heads).not.toMatch(/SCAN o\b/);
     }
+    // Read on every change (the status bar): open rows only, never a scan of the done history.
+    const retrying = plan(RETRYING_SUMMARY_SQL, { target: 'odoo' });
+    expect(retrying).toMatch(/outbox_retrying/);
+    expect(retrying).not.toMatch(/SCAN outbox\b(?! USING)/);
+    expect(plan(IN_FLIGHT_ROWS_SQL)).toMatch(/outbox_in_flight/);
+    expect(plan(IN_FLIGHT_ROWS_SQL)).not.toMatch(/TEMP B-TREE/);
     expect(plan(`SELECT * FROM orders WHERE name = 'WH/OUT/00001'`)).toMatch(/orders_name/);
     expect(plan(`SELECT * FROM order_lines WHERE barcode = '4006381333931'`)).toMatch(/order_lines_barcode/);
     expect(plan(`SELECT * FROM pack_sessions WHERE active = 1`)).toMatch(/pack_sessions_one_active/);

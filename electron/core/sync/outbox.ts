@@ -252,10 +252,11 @@ export function pendingHeadTimes(db: Db): { target: string; kind: string; nextAt
   return db.prepare(PENDING_HEAD_TIMES_SQL).all() as { target: string; kind: string; nextAttemptAt: number }[];
 }
 
+/** The rows being sent (a restart finds them; status reads them): through outbox_in_flight, never the done history. */
+export const IN_FLIGHT_ROWS_SQL = `SELECT * FROM outbox WHERE state = 'in_flight' ORDER BY order_key, seq`;
+
 export function inFlightRows(db: Db): OutboxRow[] {
-  return (db.prepare(`SELECT * FROM outbox WHERE state = 'in_flight' ORDER BY order_key, seq`).all() as DbRow[]).map(
-    toRow,
-  );
+  return (db.prepare(IN_FLIGHT_ROWS_SQL).all() as DbRow[]).map(toRow);
 }
 
 /**
@@ -319,17 +320,18 @@ export function markDead(db: Db, clock: Clock, row: OutboxRow, error: string, ac
  * latest error among them. A row in flight on its retry still counts, so the status does not
  * flicker back to "ok" during each attempt.
  */
-export function retryingSummary(db: Db, target: string): { count: number; lastError: string | null } {
-  const row = db
-    .prepare(
-      `SELECT count(*) AS count,
+/**
+ * A target's rows being retried and the newest error: read on every change for the status bar, so
+ * through outbox_retrying (open rows with attempts), never the whole history of done rows (a long
+ * shift made it most of the core's time).
+ */
+export const RETRYING_SUMMARY_SQL = `SELECT count(*) AS count,
               (SELECT last_error FROM outbox WHERE target = @target AND state IN ('pending', 'in_flight') AND attempts > 0
                ORDER BY updated_at DESC, id DESC LIMIT 1) AS lastError
-       FROM outbox WHERE target = @target AND state IN ('pending', 'in_flight') AND attempts > 0`,
-    )
-    
-    .get({ target }) as { count: number; lastError: string | null };
-  return row;
+       FROM outbox WHERE target = @target AND state IN ('pending', 'in_flight') AND attempts > 0`;
+
+export function retryingSummary(db: Db, target: string): { count: number; lastError: string | null } {
+  return db.prepare(RETRYING_SUMMARY_SQL).get({ target }) as { count: number; lastError: string | null };
 }
 
 /** What waits (queued, being sent, stuck), oldest first, with the order's name where the local copy knows it. */
