@@ -1,11 +1,10 @@
 // Found by the crash harness: killed after the print journal recorded the label as printed and
 // before the pack session moved on (crash point print.confirmed), the bench comes back with the
 // order at "Getting the label…" for good: the label is out, Odoo is told, yet the packer cannot
-// open the next order until they scan REPRINT (a second copy). Nothing at start reconciles a
+// open the next order until they scan REPRINT (a second copy). Nothing at start reconciled a
 // confirmed print with a session still labelling.
-//
-// KNOWN BUG, marked `it.fails` so the suite stays green while it is open: the day the bench settles
-// such a session by itself, this test fails as "expected to fail but passed": remove `.fails` then.
+// Fixed: at start the bench finds the newest label of a session still labelling confirmed printed
+// and moves the order on as that print would have.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -46,7 +45,7 @@ async function waitUntil(done: () => boolean, timeoutMs: number, what: string): 
 }
 
 describe('kill -9 between the printed label and the session moving on', () => {
-  it.fails('moves the order on by itself after the restart, without a second copy', { timeout: 60_000 }, async () => {
+  it('moves the order on by itself after the restart, without a second copy', { timeout: 60_000 }, async () => {
     dir = tempDir('packbench-print-confirmed-');
     odoo = await startSandboxOdoo({ port: 0, apiKey, seed: 3 });
     scale = await startScaleSimulator({});

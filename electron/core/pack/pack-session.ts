@@ -174,9 +174,20 @@ export class PackSession {
     const interrupted = this.ctx.deps.journal.markInterruptedUncertain();
     if (interrupted > 0) this.ctx.deps.changed();
     this.scaleReplaced();
-    // Parked orders stay parked (their exception is stored); one still waiting for its label is given the short wait again.
     const row = this.ctx.sessions.active();
-    if (row?.step === 'labelling' && !isParked(this.ctx, row)) awaitLabel(this.ctx, row.id);
+    if (row?.step !== 'labelling') return;
+    // Killed between the journal's confirmed print and the session moving on: the label is out, so
+    // the order moves on as that print would have moved it (no second copy needed). The newest
+    // label is enough: the scheduler prints a shipment's labels in order.
+    const label = this.ctx.labelOfSession(row.id);
+    const job = label ? this.ctx.deps.journal.latestForLabel(label.id) : null;
+    if (job?.state === 'confirmed') {
+      const outcome = afterPrint(this.ctx, { ok: true, job });
+      this.tellLater(outcome.tone, outcome.text);
+      return;
+    }
+    // Parked orders stay parked (their exception is stored); one still waiting for its label is given the short wait again.
+    if (!isParked(this.ctx, row)) awaitLabel(this.ctx, row.id);
   }
 
   /** The station is closing: no parking check may run after its database closes. */
