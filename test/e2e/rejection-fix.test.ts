@@ -40,7 +40,8 @@ describe('a refused label fixed by the shift lead in the browser', () => {
   let booted: BootedStation;
 
   beforeAll(async () => {
-    ({ bench, booted, pack } = await startSandboxBench({ syncDelays: { baseMs: 200, maxMs: 1000 } }));
+    // Customers are re-addressed in Odoo just before packing: every order is read from Odoo when opened.
+    ({ bench, booted, pack } = await startSandboxBench({ syncDelays: { baseMs: 200, maxMs: 1000 }, orderFreshMs: 0 }));
   });
   afterAll(async () => bench?.close());
 

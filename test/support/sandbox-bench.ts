@@ -13,7 +13,7 @@ export interface SandboxBench {
   pack: PackPage;
 }
 
-export async function startSandboxBench(options: Pick<StationConfig, 'syncDelays'> = {}): Promise<SandboxBench> {
+export async function startSandboxBench(options: Pick<StationConfig, 'syncDelays' | 'orderFreshMs'> = {}): Promise<SandboxBench> {
   let booted: BootedStation | undefined;
   const bench = await startBrowserStation({
     boot: async (dataDir) =>

@@ -109,7 +109,7 @@ export const TRAINING_LEAD_PIN = '1234';
 
 export async function bootStation(
   flags: Flags,
-  extra: Pick<StationConfig, 'log' | 'identity' | 'scaleOptions' | 'syncDelays' | 'secrets'> = {},
+  extra: Pick<StationConfig, 'log' | 'identity' | 'scaleOptions' | 'syncDelays' | 'secrets' | 'orderFreshMs'> = {},
 ): Promise<BootedStation> {
   const liveDir = flags.dataDir ?? defaultDataDir('live');
   const sandbox = flags.sandbox || !liveOdooConfigured(flags, liveDir);
