@@ -89,22 +89,18 @@ const WIDE = new Set<PartyField>(['name', 'company', 'street1', 'street2']);
 
 type Outcome = { ok: true } | { ok: false; message: string; fields?: Partial<Record<PartyField, string>> };
 
-/** The lead's corrected address: prefilled, the carrier's field highlighted, checked as typed, sent with an approval. */
-export function AddressFixForm({
-  station,
-  item,
-  facts,
-  approvalParts,
-  onDone,
-  onCancel,
-}: {
+/** What both of the lead's fix forms (address, service) are given. */
+interface FixFormProps {
   station: StationApi;
   item: ExceptionView;
   facts: RefusalFacts;
   approvalParts: ApprovalParts;
   onDone(): void;
   onCancel(): void;
-}) {
+}
+
+/** The lead's corrected address: prefilled, the carrier's field highlighted, checked as typed, sent with an approval. */
+export function AddressFixForm({ station, item, facts, approvalParts, onDone, onCancel }: FixFormProps) {
   const [address, setAddress] = useState<AddressInput>(facts.recipient ?? emptyAddress());
   const [tried, setTried] = useState(false);
   const [refused, setRefused] = useState<Outcome | null>(null);
@@ -178,21 +174,7 @@ export function AddressFixForm({
 }
 
 /** Another provider or service of the bench for the refused shipment. */
-export function ServiceChangeForm({
-  station,
-  item,
-  facts,
-  approvalParts,
-  onDone,
-  onCancel,
-}: {
-  station: StationApi;
-  item: ExceptionView;
-  facts: RefusalFacts;
-  approvalParts: ApprovalParts;
-  onDone(): void;
-  onCancel(): void;
-}) {
+export function ServiceChangeForm({ station, item, facts, approvalParts, onDone, onCancel }: FixFormProps) {
   const [providers, setProviders] = useState<{ code: string; name: string; services: { code: string; name: string }[] }[] | null>(null);
   const [chosen, setChosen] = useState('');
   const [error, setError] = useState<string | null>(null);
