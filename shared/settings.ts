@@ -1,5 +1,6 @@
 // Station settings: validated by zod wherever they are read or written.
 import { z } from 'zod';
+import { Language } from './i18n';
 
 export const PrinterUri = z
   .string()
@@ -45,8 +46,10 @@ export const Settings = z.object({
   bench: z
     .object({
       name: z.string().min(1).max(64).default('Bench 1'),
+      /** The language of the screen and of every message the core sends to it. */
+      language: Language.default('en'),
     })
-    .default({ name: 'Bench 1' }),
+    .default({ name: 'Bench 1', language: 'en' }),
   scanner: z
     .object({
       /** Bench command barcodes start with this prefix (print, reprint, new parcel, close, cancel). */

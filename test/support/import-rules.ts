@@ -32,6 +32,9 @@ export const packageClasses: Record<string, PackageClass> = {
   // address and shipment checks, run by the screen and the core alike (and the sandbox carriers)
   'libphonenumber-js': 'shared',
   'postcode-validator': 'shared',
+  // the bench's languages: the core renders its messages, the screen its strings (shared/i18n)
+  i18next: 'shared',
+  'react-i18next': 'renderer',
   electron: 'electron',
   // build and test tooling
   '@eslint/js': 'tooling',
