@@ -21,8 +21,14 @@ export interface SandboxChaos {
   latencyMs?: number | [number, number];
   /** Share of RPCs (0–1) answered with a retryable failure instead, before anything changes. */
   errorRate?: number;
-  /** Which failures to inject: a serialization failure (Odoo's error shape) and/or a proxy 503 page. */
-  errorKinds?: ('serialization' | 'gateway')[];
+  /**
+   * Which failures to inject: a serialization failure (Odoo's error shape), a proxy 503 page, and/or
+   * a 429 page with Retry-After (a rate limit in front of Odoo: werkzeug's TooManyRequests page, as
+   * nginx limit_req or a SaaS front answers; Odoo itself documents none, ref §5).
+   */
+  errorKinds?: InjectedFailure[];
+  /** The Retry-After (seconds) a 'rate_limit' answer carries. Default 30. */
+  retryAfterS?: number;
   /** Windows, in ms since the sandbox started, in which every connection is dropped. */
   outages?: { fromMs: number; toMs: number }[];
   /** Seed of the dice, so a run can be repeated. */
@@ -151,6 +157,15 @@ export async function startSandboxOdoo(options: SandboxOdooOptions): Promise<San
 
 // ---- Chaos knobs ----
 
+type InjectedFailure = 'serialization' | 'gateway' | 'rate_limit';
+
+/** What the RPC log records for an injected failure. */
+const INJECTED_LOG: Record<InjectedFailure, string> = {
+  serialization: 'psycopg2.errors.SerializationFailure',
+  gateway: 'http 503',
+  rate_limit: 'http 429',
+};
+
 class Chaos {
   private readonly started = Date.now();
   private options: SandboxChaos = {};
@@ -178,11 +193,25 @@ class Chaos {
   }
 
   /** The failure to answer instead, if the dice say so. */
-  failure(): 'serialization' | 'gateway' | null {
+  failure(): InjectedFailure | null {
     const rate = this.options.errorRate ?? 0;
     if (rate <= 0 || this.rnd() >= rate) return null;
     const kinds = this.options.errorKinds?.length ? this.options.errorKinds : ['serialization', 'gateway'];
-    return kinds[Math.floor(this.rnd() * kinds.length)] as 'serialization' | 'gateway';
+    return kinds[Math.floor(this.rnd() * kinds.length)] as InjectedFailure;
+  }
+
+  /** Answer an injected HTTP-level failure (proxy page); false for one answered in Odoo's own shape. */
+  sendHttpFailure(res: ServerResponse, kind: InjectedFailure): boolean {
+    if (kind === 'gateway') {
+      sendHtml(res, 503, 'Service Unavailable', 'The server is temporarily unable to service your request.');
+      return true;
+    }
+    if (kind === 'rate_limit') {
+      const retryAfter = String(this.options.retryAfterS ?? 30);
+      sendHtml(res, 429, 'Too Many Requests', 'This user has exceeded an allotted request count. Try again later.', { 'Retry-After': retryAfter });
+      return true;
+    }
+    return false;
   }
 }
 
@@ -249,9 +278,9 @@ async function jsonRpcRoute(services: Services, chaos: Chaos, req: IncomingMessa
       service: String(params.service),
       method: String(isKw ? args[4] : params.method),
       ...(isKw && typeof args[3] === 'string' ? { model: args[3] } : {}),
-      error: injected === 'gateway' ? 'http 503' : fault.odooName,
+      error: INJECTED_LOG[injected],
     });
-    if (injected === 'gateway') return sendHtml(res, 503, 'Service Unavailable', 'The server is temporarily unable to service your request.');
+    if (chaos.sendHttpFailure(res, injected)) return;
     return sendJson(res, 200, { jsonrpc: '2.0', id, error: { code: 200, message: 'Odoo Server Error', data: serializeFault(fault) } });
   }
   let body: Record<string, unknown>;
@@ -300,8 +329,8 @@ async function json2Route(services: Services, chaos: Chaos, site: Site, path: st
   const auth = /^bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
   const injected = chaos.failure();
   if (injected) {
-    services.record({ transport: 'json-2', service: 'json2', method, model, error: injected === 'gateway' ? 'http 503' : 'psycopg2.errors.SerializationFailure' });
-    if (injected === 'gateway') return sendHtml(res, 503, 'Service Unavailable', 'The server is temporarily unable to service your request.');
+    services.record({ transport: 'json-2', service: 'json2', method, model, error: INJECTED_LOG[injected] });
+    if (chaos.sendHttpFailure(res, injected)) return;
     return fail(serializationFailure());
   }
   try {
@@ -344,8 +373,8 @@ function sendJson(res: ServerResponse, status: number, value: unknown, headers: 
   res.end(json);
 }
 
-function sendHtml(res: ServerResponse, status: number, title: string, text: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8' });
+function sendHtml(res: ServerResponse, status: number, title: string, text: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', ...headers });
   res.end(htmlPage(status, title, text));
 }
 
