@@ -62,6 +62,18 @@ describe.each([17, 19] as const)('retries against Odoo %i', (version) => {
     }
   });
 
+  it('a 429 with Retry-After is not retried in place, for reads either: the error says how long to wait', async () => {
+    odoo.setChaos({ errorRate: 1, errorKinds: ['rate_limit'], retryAfterS: 7 });
+    try {
+      const start = odoo.rpcLog.length;
+      const error = await odooError(transport.call('stock.picking', 'search_count', { domain: [] }));
+      expect(error).toMatchObject({ kind: 'retryable', status: 429, retryAfterMs: 7000 });
+      expect(sent(start, 'search_count')).toHaveLength(1);
+    } finally {
+      odoo.setChaos({});
+    }
+  });
+
   it('retries a gateway page on reads only: a write may have gone through', async () => {
     odoo.setChaos({ errorRate: 1, errorKinds: ['gateway'] });
     try {

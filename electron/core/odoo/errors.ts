@@ -1,5 +1,6 @@
 // Odoo failures as one typed error: what kind of failure it is (which decides retry, dead letter or
 // stop) and a sentence for the packer. Classification follows ../shared/ref/odoo-external-api.md §5.
+import { retryAfterMs } from '../sync/backoff';
 import type { ApplyResult } from '../sync/target';
 
 export type OdooErrorKind = 'network' | 'timeout' | 'retryable' | 'permanent' | 'access' | 'auth' | 'protocol';
@@ -13,6 +14,8 @@ export interface OdooErrorInit {
   odooName?: string;
   /** HTTP status when the failure came from the HTTP layer. */
   status?: number;
+  /** How long the server (or the proxy in front of it) asked us to wait, from Retry-After. */
+  retryAfterMs?: number;
   cause?: unknown;
 }
 
@@ -31,6 +34,7 @@ export class OdooError extends Error {
   readonly kind: OdooErrorKind;
   readonly odooName?: string;
   readonly status?: number;
+  readonly retryAfterMs?: number;
   readonly packerMessage: string;
 
   constructor(init: OdooErrorInit) {
@@ -39,6 +43,7 @@ export class OdooError extends Error {
     this.kind = init.kind;
     if (init.odooName !== undefined) this.odooName = init.odooName;
     if (init.status !== undefined) this.status = init.status;
+    if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
     this.packerMessage = init.packerMessage ?? PACKER_MESSAGES[init.kind];
   }
 
@@ -57,8 +62,8 @@ export class OdooError extends Error {
 export type OdooFailure =
   /** fetch threw (connection refused/reset, DNS, abort). */
   | { type: 'thrown'; error: unknown }
-  /** A non-200 HTTP answer (proxy page, gateway error, JSON-2 status). */
-  | { type: 'http'; status: number; body?: string }
+  /** A non-200 HTTP answer (proxy page, gateway error, JSON-2 status), with its Retry-After header if any. */
+  | { type: 'http'; status: number; body?: string; retryAfter?: string | null }
   /** An Odoo error: a JSON-RPC error envelope (HTTP 200), or a JSON-2 error body with its HTTP status. */
   | { type: 'rpc'; name?: string; message: string; code?: number; debug?: string; status?: number }
   /** A body that is not an answer of the transport's shape. */
@@ -82,7 +87,7 @@ export function classifyOdooFailure(failure: OdooFailure): OdooError {
     case 'thrown':
       return classifyThrown(failure.error);
     case 'http':
-      return classifyStatus(failure.status, failure.body);
+      return classifyStatus(failure.status, failure.body, failure.retryAfter ?? null);
     case 'protocol':
       return new OdooError({ kind: 'protocol', message: `Not an answer Odoo gives: ${failure.detail}` });
     case 'rpc':
@@ -123,12 +128,14 @@ function classifyRpc(f: { name?: string; message: string; code?: number; status?
   return new OdooError({ kind: 'permanent', ...base });
 }
 
-function classifyStatus(status: number, body?: string): OdooError {
+function classifyStatus(status: number, body?: string, retryAfter: string | null = null): OdooError {
   const message = `Odoo answered HTTP ${status}${body ? `: ${clip(body.replace(/\s+/g, ' '), 120)}` : ''}`;
   if (status === 401) return new OdooError({ kind: 'auth', status, message });
   if (status === 403) return new OdooError({ kind: 'access', status, message });
   if (status === 408 || status === 409 || status === 425 || status === 429 || status >= 500) {
-    return new OdooError({ kind: 'retryable', status, message });
+    // A 429 (or a 503 saying when to come back) is honoured: the outbox waits that long, not its own backoff.
+    const wait = retryAfterMs(retryAfter);
+    return new OdooError({ kind: 'retryable', status, message, ...(wait !== null ? { retryAfterMs: wait } : {}) });
   }
   if (status >= 400) return new OdooError({ kind: 'permanent', status, message });
   // A 1xx/3xx that fetch did not follow: not an answer we can use.
@@ -167,7 +174,7 @@ export function applyResultOf(error: unknown): ApplyResult {
   if (error instanceof OdooError) {
     if (error.kind === 'auth') return { status: 'auth', error: error.message };
     if (error.permanent) return { status: 'permanent', error: error.message, title: error.packerMessage };
-    return { status: 'retry', error: error.message };
+    return error.retryAfterMs !== undefined ? { status: 'retry', error: error.message, retryAfterMs: error.retryAfterMs } : { status: 'retry', error: error.message };
   }
   return { status: 'retry', error: error instanceof Error ? error.message : String(error) };
 }

@@ -78,6 +78,7 @@ export class Json2Transport implements OdooTransport {
   private async send(verb: 'GET' | 'POST', path: string, params?: OdooParams): Promise<unknown> {
     let status: number;
     let text: string;
+    let retryAfter: string | null;
     try {
       const response = await this.fetchFn(`${this.base}${path}`, {
         method: verb,
@@ -93,6 +94,7 @@ export class Json2Transport implements OdooTransport {
         redirect: 'error',
       });
       status = response.status;
+      retryAfter = response.headers.get('retry-after');
       text = await response.text();
     } catch (error) {
       throw classifyOdooFailure({ type: 'thrown', error });
@@ -119,6 +121,6 @@ export class Json2Transport implements OdooTransport {
       });
     }
     // A proxy page or a body of another shape: the status alone decides.
-    throw classifyOdooFailure({ type: 'http', status, body: text.slice(0, 500) });
+    throw classifyOdooFailure({ type: 'http', status, body: text.slice(0, 500), retryAfter });
   }
 }

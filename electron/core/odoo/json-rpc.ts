@@ -142,6 +142,7 @@ export class JsonRpcTransport implements OdooTransport {
     const body = JSON.stringify({ jsonrpc: '2.0', method: 'call', params: { service, method, args }, id });
     let status: number;
     let text: string;
+    let retryAfter: string | null;
     try {
       const response = await this.fetchFn(this.endpoint, {
         method: 'POST',
@@ -151,12 +152,13 @@ export class JsonRpcTransport implements OdooTransport {
         redirect: 'error',
       });
       status = response.status;
+      retryAfter = response.headers.get('retry-after');
       // The body is read under the same timeout signal.
       text = await response.text();
     } catch (error) {
       throw classifyOdooFailure({ type: 'thrown', error });
     }
-    if (status !== 200) throw classifyOdooFailure({ type: 'http', status, body: text.slice(0, 500) });
+    if (status !== 200) throw classifyOdooFailure({ type: 'http', status, body: text.slice(0, 500), retryAfter });
     return unwrap(text, id);
   }
 }

@@ -43,11 +43,14 @@ const READ_METHODS = new Set(['search', 'search_read', 'search_count', 'read', '
  * May this failure be retried right away? Auth, access and refusals: never. A rolled-back
  * transaction (serialization failure, lock, 409): any method. A dropped connection or a gateway
  * page: only reads, because a write may have committed (the outbox re-reads before re-sending).
+ * An answer saying when to come back (Retry-After): never at once.
  * Timeouts are left to the caller: the packer has waited long enough already.
  */
 export function shouldRetry(error: OdooError, method: string): boolean {
   if (error.kind === 'network') return READ_METHODS.has(method);
   if (error.kind !== 'retryable') return false;
+  // Told when to come back (429, or a 503 with Retry-After): not in 100 ms; the caller waits that long.
+  if (error.retryAfterMs !== undefined) return false;
   const rolledBack = error.status === 409 || (error.odooName !== undefined && /Serialization|Lock|Deadlock|Concurrency/.test(error.odooName));
   return rolledBack || READ_METHODS.has(method);
 }

@@ -29,3 +29,12 @@ export function backoffDelay(attempt: number, options: BackoffOptions): number {
   const unit = Number.isFinite(r) ? Math.min(Math.max(r, 0), 1) : 0;
   return Math.round(unit * ceiling);
 }
+
+/** Retry-After (RFC 9110 §10.2.3) as seconds or an HTTP date, in ms; null when absent or unreadable. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | null {
+  if (!header) return null;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}

@@ -2,7 +2,8 @@
 // `{request_id, errors[{error_source, error_type, error_code, message, field_name?}]}`;
 // a void that is refused is HTTP 200 with `approved: false`.
 import { z } from 'zod';
-import { CarrierError, retryAfterMs } from '../carrier-result';
+import { retryAfterMs } from '../../sync/backoff';
+import { CarrierError } from '../carrier-result';
 
 const ErrorBody = z.looseObject({
   errors: z.array(z.looseObject({ error_type: z.string().optional(), error_code: z.string().optional(), message: z.string().optional(), field_name: z.string().optional() })),

@@ -1,7 +1,8 @@
 // Every Shippo error shape → one canonical reason. Shippo's HTTP errors are Django REST framework
 // bodies: `{"detail": "…"}` or field → messages (`{"address_to": {"zip": ["…"]}}`). A purchase the
 // carrier refuses is HTTP 201 with a transaction in ERROR and `messages[{source, code, text}]`.
-import { CarrierError, retryAfterMs } from '../carrier-result';
+import { retryAfterMs } from '../../sync/backoff';
+import { CarrierError } from '../carrier-result';
 
 type Obj = Record<string, unknown>;
 
