@@ -47,6 +47,11 @@ export interface PrinterSink {
   readonly connections: number;
   /** ~HS queries answered so far. */
   readonly statusAnswers: number;
+  /**
+   * Switched off (true): the port stops listening, so a connection is refused (ECONNREFUSED) as by a
+   * printer that is off or unplugged; switched on again, it listens on the same port.
+   */
+  setOff(off: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -154,13 +159,20 @@ export async function startPrinterSink(opts: PrinterSinkOptions = {}): Promise<P
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  const stopListening = () =>
+    new Promise<void>((resolve, reject) => {
+      for (const s of sockets) s.destroy();
+      server.close((err) => (err ? reject(err) : resolve()));
+    });
+  await listen(opts.port ?? 0);
   const address = server.address() as net.AddressInfo;
   const uriHost = host.includes(':') ? `[${host}]` : host;
 
@@ -188,9 +200,12 @@ export async function startPrinterSink(opts: PrinterSinkOptions = {}): Promise<P
     get statusAnswers() {
       return statusAnswers;
     },
-    close() {
-      for (const s of sockets) s.destroy();
-      return new Promise((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+    async setOff(off) {
+      if (off === !server.listening) return;
+      await (off ? stopListening() : listen(address.port));
+    },
+    async close() {
+      if (server.listening) await stopListening();
     },
   };
 }
