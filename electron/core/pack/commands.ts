@@ -29,6 +29,11 @@ export async function command(ctx: PackContext, command: BenchCommand, packer: P
       if (!reading || reading.status === 'absent' || reading.status === 'disconnected') {
         return say('error', 'No scale reading. Check the scale cable, or ask the shift lead to enter the weight.');
       }
+      // A scale in trouble (unreadable line, overload, below zero) is not "moving": say what it says.
+      if (reading.status !== 'ok' && reading.status !== 'motion') {
+        const trouble = reading.message ?? 'The scale reports a problem';
+        return say('error', `${trouble}. Then scan again, or ask the shift lead to enter the weight.`);
+      }
       if (!reading.stable || reading.status === 'motion') {
         return say('warning', 'The scale is still moving. Let the parcel settle, then scan again.');
       }
