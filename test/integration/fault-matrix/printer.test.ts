@@ -26,10 +26,18 @@ async function bench0(): Promise<{ b: FaultBench; name: string }> {
 const printerSays = (b: FaultBench, match: (p: PrinterEvent) => boolean, what: string) =>
   waitForEvent(b.rig.station.events, 'printer', match, 10_000, what);
 
-/** The label failed to print with this text; a print_failure for the lead; nothing came out. */
-async function failedWith(b: FaultBench, name: string, text: string): Promise<void> {
-  const failed = await stateWhere(b, (s) => s.label?.printState === 'failed' && /did not print/.test(s.message?.text ?? ''), 'the print failed');
-  expect(failed.message?.text).toBe(text);
+const SAVED = ' The label is saved as a PDF that any printer can print.';
+
+/**
+ * The label failed to print: the packer is told why at once (`problem`, then what to do), before the
+ * last-resort PDF is drawn, then again with the PDF to open; a print_failure for the lead; nothing came out.
+ */
+async function failedWith(b: FaultBench, name: string, problem: string): Promise<void> {
+  const fix = /scan PRINT\.$/.test(problem) ? '' : ' Fix it, then scan PRINT.';
+  const first = await stateWhere(b, (s) => /did not print/.test(s.message?.text ?? ''), 'the print failed');
+  expect(first.message?.text).toBe(`The label for ${name} did not print: ${problem}${fix}`);
+  const failed = await stateWhere(b, (s) => s.label?.printState === 'failed' && /saved as a PDF/.test(s.message?.text ?? ''), 'the PDF saved');
+  expect(failed.message).toMatchObject({ text: `The label for ${name} did not print: ${problem}${SAVED}${fix}`, link: { text: 'Open the label as a PDF' } });
   expect(failed.step).toBe('labelling');
   expect(printJobs(b).map((j) => j.state)).toEqual(['failed']);
   expect(openExceptions(b).map((e) => [e.kind, e.orderRef])).toEqual([['print_failure', name]]);
@@ -56,7 +64,7 @@ describe('fault matrix: printer', () => {
     const { b, name } = await bench0();
     await b.rig.printer.setOff(true);
     await packOrder(b, name);
-    await failedWith(b, name, `The label for ${name} did not print: The printer at 127.0.0.1:${b.rig.printer.port} does not answer. Is it on and connected to the network? The label is saved as a PDF that any printer can print. Fix it, then scan PRINT.`);
+    await failedWith(b, name, `The printer at 127.0.0.1:${b.rig.printer.port} does not answer. Is it on and connected to the network?`);
     await printerSays(b, (p) => p.status === 'offline', 'the printer offline');
 
     await b.rig.printer.setOff(false);
@@ -67,7 +75,7 @@ describe('fault matrix: printer', () => {
     const { b, name } = await bench0();
     b.rig.printer.setStatus('paper_out');
     await packOrder(b, name);
-    await failedWith(b, name, `The label for ${name} did not print: The printer is out of labels. Load a roll and scan PRINT. The label is saved as a PDF that any printer can print.`);
+    await failedWith(b, name, 'The printer is out of labels. Load a roll and scan PRINT.');
     expect((await printerSays(b, (p) => p.status === 'paper_out', 'paper out')).message).toBe('The printer is out of labels. Load a roll and scan PRINT.');
 
     b.rig.printer.setStatus('ok');
@@ -78,7 +86,7 @@ describe('fault matrix: printer', () => {
     const { b, name } = await bench0();
     b.rig.printer.setStatus('head_open');
     await packOrder(b, name);
-    await failedWith(b, name, `The label for ${name} did not print: The printer head is open. Close it until it clicks, then scan PRINT. The label is saved as a PDF that any printer can print.`);
+    await failedWith(b, name, 'The printer head is open. Close it until it clicks, then scan PRINT.');
     expect((await printerSays(b, (p) => p.status === 'head_open', 'head open')).message).toBe('The printer head is open. Close it until it clicks, then scan PRINT.');
 
     b.rig.printer.setStatus('ok');
@@ -113,7 +121,7 @@ describe('fault matrix: printer', () => {
     await failedWith(
       b,
       name,
-      `The label for ${name} did not print: The printer at 127.0.0.1:${b.rig.printer.port} does not answer status checks. Look at its display for paper, ribbon or an open head, then scan PRINT. The label is saved as a PDF that any printer can print.`,
+      `The printer at 127.0.0.1:${b.rig.printer.port} does not answer status checks. Look at its display for paper, ribbon or an open head, then scan PRINT.`,
     );
     expect((await printerSays(b, (p) => p.status === 'error', 'no status')).message).toBe(
       `The printer at 127.0.0.1:${b.rig.printer.port} does not answer status checks. Look at its display for paper, ribbon or an open head, then scan PRINT.`,
