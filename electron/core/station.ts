@@ -211,6 +211,10 @@ export function createStation(config: StationConfig): Station {
       bench.tell(pack.afterPrint(outcome));
       publishQueue();
     },
+    notPrinted: (outcome) => {
+      bench.tell(pack.afterPrint(outcome));
+      publishQueue();
+    },
     log,
   });
 

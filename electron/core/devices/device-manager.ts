@@ -50,6 +50,8 @@ export interface DeviceManagerDeps {
   printerReady: () => void;
   /** A queued label was printed (or failed): move the order on, tell the packer. */
   printed: (outcome: PrintOutcome) => void;
+  /** No printer took a label: tell the packer now, before its last-resort file is drawn (then `printed` follows). */
+  notPrinted?: (outcome: PrintOutcome) => void;
   log: (line: string) => void;
 }
 
@@ -70,6 +72,7 @@ export class DeviceManager {
       fallbackUri: () => deps.settings().printer.fallbackUri,
       // Last resort when no printer takes a label: keep it as a file the lead can print elsewhere.
       saveDir: () => deps.lastResortDir,
+      onNotPrinted: (outcome) => deps.notPrinted?.(outcome),
       onStatus: (uri, event) => this.printerStatus(uri, event),
     });
     // After a fault: ask again until ready, then tell the packer PRINT will work (never print by itself).

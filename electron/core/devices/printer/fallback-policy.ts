@@ -12,6 +12,12 @@ export interface FallbackPolicyOptions {
    * and as a 4x6 in PDF that any printer can print.
    */
   saveDir?: () => string | null;
+  /**
+   * No printer took the job: told before its file is drawn and saved (the PDF takes seconds on a
+   * busy bench), so the packer learns at once that the label did not print; the outcome with the
+   * saved file follows.
+   */
+  onNotPrinted?: (outcome: Extract<PrintOutcome, { ok: false }>) => void;
 }
 
 /** What the journal does for the policy. */
@@ -59,6 +65,7 @@ export async function takeOver(
   }
   const dir = policy.saveDir?.() ?? null;
   if (dir) {
+    policy.onNotPrinted?.(outcome);
     try {
       const saved = await steps.saveForAnyPrinter(outcome.job.id, dir);
       // Where it is saved is for the page's link (savedPath), not for the packer to read.
