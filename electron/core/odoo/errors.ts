@@ -129,7 +129,7 @@ function classifyRpc(f: { name?: string; message: string; code?: number; status?
 }
 
 function classifyStatus(status: number, body?: string, retryAfter: string | null = null): OdooError {
-  const message = `Odoo answered HTTP ${status}${body ? `: ${clip(body.replace(/\s+/g, ' '), 120)}` : ''}`;
+  const message = `Odoo answered HTTP ${status}${describeHttpBody(body)}`;
   if (status === 401) return new OdooError({ kind: 'auth', status, message });
   if (status === 403) return new OdooError({ kind: 'access', status, message });
   if (status === 408 || status === 409 || status === 425 || status === 429 || status >= 500) {
@@ -163,6 +163,21 @@ function describeThrown(error: unknown): string {
   const code = typeof cause?.code === 'string' ? cause.code : undefined;
   const causeMessage = typeof cause?.message === 'string' ? cause.message : undefined;
   return [error.message, code ?? causeMessage].filter(Boolean).join(' — ');
+}
+
+/**
+ * A few words on the body of a non-200 answer, for the lead's status line: a proxy or gateway page
+ * (nginx, werkzeug) by its title, not its markup; other text clipped.
+ */
+function describeHttpBody(body?: string): string {
+  if (!body) return '';
+  const page = /<title[^>]*>([^<]*)<\/title>/i.exec(body);
+  if (page) {
+    const title = page[1]!.replace(/\s+/g, ' ').trim().replace(/^\d{3}\s+/, '');
+    return title ? ` (${clip(title, 80)})` : '';
+  }
+  if (/^\s*</.test(body)) return ' (an HTML page)';
+  return `: ${clip(body.replace(/\s+/g, ' '), 120)}`;
 }
 
 function clip(text: string, max = 200): string {
