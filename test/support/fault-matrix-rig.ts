@@ -161,7 +161,7 @@ export async function leadResolves(bench: FaultBench, id: number, resolution: st
   if (!result.ok) throw new Error(`resolve ${resolution}: ${result.error.message}`);
 }
 
-/** RPCs that reached the sandbox Odoo and changed something there, by method, for one picking's dispatch. */
+/** Calls of `method` the sandbox Odoo served without an error (e.g. button_validate: validations). */
 export function odooWrites(bench: FaultBench, method: string): number {
   return bench.rig.odoo.rpcLog.filter((e) => e.method === method && e.error === undefined).length;
 }

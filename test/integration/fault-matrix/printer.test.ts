@@ -36,7 +36,8 @@ async function failedWith(b: FaultBench, name: string, problem: string): Promise
   const fix = /scan PRINT\.$/.test(problem) ? '' : ' Fix it, then scan PRINT.';
   const first = await stateWhere(b, (s) => /did not print/.test(s.message?.text ?? ''), 'the print failed');
   expect(first.message?.text).toBe(`The label for ${name} did not print: ${problem}${fix}`);
-  const failed = await stateWhere(b, (s) => s.label?.printState === 'failed' && /saved as a PDF/.test(s.message?.text ?? ''), 'the PDF saved');
+  // Drawing the PDF on a worker takes seconds on a loaded machine.
+  const failed = await stateWhere(b, (s) => s.label?.printState === 'failed' && /saved as a PDF/.test(s.message?.text ?? ''), 'the PDF saved', 60_000);
   expect(failed.message).toMatchObject({ text: `The label for ${name} did not print: ${problem}${SAVED}${fix}`, link: { text: 'Open the label as a PDF' } });
   expect(failed.step).toBe('labelling');
   expect(printJobs(b).map((j) => j.state)).toEqual(['failed']);
@@ -69,7 +70,7 @@ describe('fault matrix: printer', () => {
 
     await b.rig.printer.setOff(false);
     await printAfterFix(b, name);
-  }, 60_000);
+  }, 120_000);
 
   it('paper out: ~HS says out of paper before the label, nothing is sent; labels loaded, PRINT makes one copy', async () => {
     const { b, name } = await bench0();
@@ -80,7 +81,7 @@ describe('fault matrix: printer', () => {
 
     b.rig.printer.setStatus('ok');
     await printAfterFix(b, name);
-  }, 60_000);
+  }, 120_000);
 
   it('head open: ~HS says the head is open, nothing is sent; closed, PRINT makes one copy', async () => {
     const { b, name } = await bench0();
@@ -91,7 +92,7 @@ describe('fault matrix: printer', () => {
 
     b.rig.printer.setStatus('ok');
     await printAfterFix(b, name);
-  }, 60_000);
+  }, 120_000);
 
   it('reset mid-job: the label went out and the connection was reset, so it is uncertain; never sent again by itself; the packer says it came out', async () => {
     const { b, name } = await bench0();
@@ -112,7 +113,7 @@ describe('fault matrix: printer', () => {
     expect(b.rig.printer.jobs).toHaveLength(1);
     await b.rig.untilStep('done');
     expect(openExceptions(b)).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 
   it('no status: a printer silent to ~HS is not taken as ready, nothing is sent; answering again, PRINT makes one copy', async () => {
     const { b, name } = await bench0();
@@ -129,6 +130,6 @@ describe('fault matrix: printer', () => {
 
     b.rig.printer.setStatus('ok');
     await printAfterFix(b, name);
-  }, 60_000);
+  }, 120_000);
 
 });
