@@ -3,6 +3,7 @@
 // derived from these tables, and both validate what crosses in each direction.
 import { z } from 'zod';
 import { BENCH_COMMANDS } from './bench-commands';
+import { Language } from './i18n';
 import { Settings, SettingsPatch } from './settings';
 
 /** An error as it crosses a boundary. `message` is written for the person at the bench. */
@@ -138,6 +139,8 @@ export const StationState = z.object({
   soundVolume: z.number().int().min(0).max(100).optional(),
   /** Settings `packing.verifyItems`: off, the screen shows quantities, not "0 / 1" counts. */
   verifyItems: z.boolean().optional(),
+  /** Settings `bench.language`: the language of the screen (the core's messages arrive in it already). */
+  language: Language.optional(),
   /** Training only: the trainee's badges and a few orders to try, for the idle screen. */
   training: z
     .object({
