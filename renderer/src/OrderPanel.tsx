@@ -119,9 +119,16 @@ export function LabelPreview({ label, station }: { label: LabelView; station: St
         </div>
       )}
       {png && (
-        <div className="label-tracking" data-testid="tracking">
-          {label.trackingNumber}
-        </div>
+        <>
+          <div className="label-tracking" data-testid="tracking">
+            {label.trackingNumber}
+          </div>
+          {/* The drawn label is small on screen: its weight and parcels in the bench's words. */}
+          <div className="label-facts">
+            <span data-testid="label-weight">{kg(label.weightG)}</span> ·{' '}
+            {label.parcelCount === 1 ? t('label.oneParcel') : t('label.parcels', { n: label.parcelCount })}
+          </div>
+        </>
       )}
       <div className={`print-state print-${label.printState ?? 'none'}`} data-testid="print-state">
         {label.printState ? t(`label.print.${label.printState}`) : label.status === 'awaiting_label' ? t('label.awaiting') : ''}

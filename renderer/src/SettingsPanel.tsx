@@ -7,7 +7,7 @@ import { ScannerCalibration } from './ScannerCalibration';
 import { ScopeSettings } from './ScopeSettings';
 import { SupportBundleExport } from './SupportBundle';
 import { BenchFieldset, fieldKit, SoundAndDesktopFieldsets } from './SettingsFields';
-import { useWords } from './station/i18n';
+import { inLanguage, showLanguage, useWords } from './station/i18n';
 import { draftOf, fieldLabel, patchOf, refusalOf, SCALE_PROTOCOLS, ScanBurst, type Draft, type FieldPath, type Refusal } from './station/settings-form';
 
 type Device = 'printer' | 'scale';
@@ -172,9 +172,12 @@ export function SettingsPanel({
     setSaving(false);
     if (result.ok) {
       resetApproval();
+      // A new language shows at once, this notice included (the state that follows says the same).
+      showLanguage(result.value.bench.language);
       setInForce(result.value);
       setDraft(draftOf(result.value));
       setRefusal(null);
+      const t = inLanguage(result.value.bench.language);
       const scaleNote = changed.some((p) => p.startsWith('scale.')) ? t('settings.scaleReopened') : '';
       setNotice({ tone: 'success', text: t('settings.saved', { fields: changed.map((p) => fieldLabel(p, t)).join(', '), scaleNote }) });
     } else {

@@ -17,6 +17,9 @@ export function showLanguage(language: Language): void {
 }
 
 const english = createI18n('en', 'ui');
+/** `t` in `language`, whatever the screen shows now (a notice written as the language changes). */
+export const inLanguage = (language: Language): Translate => uiI18n.getFixedT(language) as unknown as Translate;
+
 /** English `t` for pure modules called without one (unit tests, English defaults). */
 export const englishT: Translate = (key, params) => english.t(key, params);
 
