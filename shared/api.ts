@@ -67,6 +67,8 @@ export const OrderView = z.object({
       tracking: z.enum(['none', 'lot', 'serial']).default('none'),
       /** Lots or serials scanned at the bench so far, with the units of each. */
       lots: z.array(z.object({ name: z.string(), quantity: z.number().positive() })).default([]),
+      /** The lots or serials Odoo reserved for the line, with the units of each (none: empty). */
+      reserved: z.array(z.object({ name: z.string(), quantity: z.number().positive() })).default([]),
     }),
   ),
   /** Set when the order came from the local copy because Odoo could not be reached. */

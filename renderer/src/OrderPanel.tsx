@@ -3,6 +3,10 @@ import type { LabelView, OrderView, StationApi } from '../../shared/api';
 import { LineBarcode } from './LineBarcode';
 import { useWords } from './station/i18n';
 
+/** Lots as a line shows them: "L1 ×2, L2" (a serial is one unit each). */
+const lotList = (lots: readonly { name: string; quantity: number }[], tracking: 'none' | 'lot' | 'serial') =>
+  lots.map((l) => (tracking === 'lot' && l.quantity > 1 ? `${l.name} ×${l.quantity}` : l.name)).join(', ');
+
 /**
  * `showBarcodes`: training only, each line's barcode on screen to scan from the monitor.
  * `verifying`: off when the bench weighs without scanning items (then no "0 / 1" counts).
@@ -48,9 +52,15 @@ export function OrderPanel({ order, showBarcodes = false, verifying = true }: { 
                   {line.tracking !== 'none' && (
                     <div className="lots" data-testid="line-lots">
                       {line.tracking === 'serial' ? t('order.serials') : t('order.lots')}:{' '}
-                      {line.lots.length > 0
-                        ? line.lots.map((l) => (line.tracking === 'lot' && l.quantity > 1 ? `${l.name} ×${l.quantity}` : l.name)).join(', ')
-                        : t('order.scanLot')}
+                      {line.lots.length > 0 ? lotList(line.lots, line.tracking) : verifying ? t('order.scanLot') : line.reserved.length > 0 ? '' : '—'}
+                      {/* What Odoo reserved: it ships when lots are not scanned; until one is, what to pick. */}
+                      {line.reserved.length > 0 && line.lots.length === 0 && (
+                        <span className="reserved-lots" data-testid="line-reserved">
+                          {verifying
+                            ? t('order.reservedHint', { lots: lotList(line.reserved, line.tracking) })
+                            : t('order.reserved', { lots: lotList(line.reserved, line.tracking) })}
+                        </span>
+                      )}
                     </div>
                   )}
                   {showBarcodes && line.barcode && <LineBarcode code={line.barcode} />}
