@@ -70,6 +70,9 @@ describe('the bench in German', () => {
     await says('exceptions', /^Schichtleitung: \d+$/);
     await says('queue', /^Zu senden: \d+/);
     expect(await bench.page.getByLabel('Barcode lässt sich nicht scannen? Hier eintippen:').count()).toBe(1);
+    // Names for assistive technology are German too.
+    expect(await byTestId('command-buttons').count()).toBe(0);
+    expect(await bench.page.getByRole('complementary', { name: 'Geräte' }).count()).toBe(1);
     await shot('idle');
 
     // Badge.
