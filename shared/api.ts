@@ -3,6 +3,7 @@
 // derived from these tables, and both validate what crosses in each direction.
 import { z } from 'zod';
 import { BENCH_COMMANDS } from './bench-commands';
+import { Language } from './i18n';
 import { Settings, SettingsPatch } from './settings';
 
 /** An error as it crosses a boundary. `message` is written for the person at the bench. */
@@ -66,6 +67,8 @@ export const OrderView = z.object({
       tracking: z.enum(['none', 'lot', 'serial']).default('none'),
       /** Lots or serials scanned at the bench so far, with the units of each. */
       lots: z.array(z.object({ name: z.string(), quantity: z.number().positive() })).default([]),
+      /** The lots or serials Odoo reserved for the line, with the units of each (none: empty). */
+      reserved: z.array(z.object({ name: z.string(), quantity: z.number().positive() })).default([]),
     }),
   ),
   /** Set when the order came from the local copy because Odoo could not be reached. */
@@ -138,6 +141,8 @@ export const StationState = z.object({
   soundVolume: z.number().int().min(0).max(100).optional(),
   /** Settings `packing.verifyItems`: off, the screen shows quantities, not "0 / 1" counts. */
   verifyItems: z.boolean().optional(),
+  /** Settings `bench.language`: the language of the screen (the core's messages arrive in it already). */
+  language: Language.optional(),
   /** Training only: the trainee's badges and a few orders to try, for the idle screen. */
   training: z
     .object({

@@ -29,6 +29,12 @@ export const OrderLine = z.object({
   /** Weight of one unit in grams, when the product has one. */
   unitWeightG: z.number().nonnegative().nullable(),
   tracking: z.enum(['none', 'lot', 'serial']),
+  /**
+   * The lots or serials Odoo reserved for this move, with the units of each (absent in orders cached
+   * by older builds; empty when Odoo reserved none). Shown on the line; they ship when the bench
+   * does not scan lots, else the scanned ones win.
+   */
+  reservedLots: z.array(z.object({ name: z.string().min(1), quantity: z.number().positive() })).optional(),
   // Customs data (absent in orders cached by older builds, null when Odoo has none).
   /** Sales price of one unit, in the company's currency. */
   unitValue: z.object({ amount: z.string().regex(/^\d+(\.\d+)?$/), currency: z.string().length(3) }).nullable().optional(),

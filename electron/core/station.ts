@@ -143,6 +143,7 @@ export function createStation(config: StationConfig): Station {
       odooLink: odoo.linkState,
       soundVolume: effectiveSettings().sound.volume,
       verifyItems: effectiveSettings().packing.verifyItems,
+      language: effectiveSettings().bench.language,
       ...(config.training ? { training: config.training() } : {}),
     };
   };

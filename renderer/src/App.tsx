@@ -10,21 +10,22 @@ import { ManualWeight } from './ManualWeight';
 import { LabelPreview, OrderPanel } from './OrderPanel';
 import { OrderSync } from './OrderSync';
 import { SettingsPanel } from './SettingsPanel';
-import { formatGrams } from './station/format';
+import { showLanguage, useWords } from './station/i18n';
 import { playSound, soundOf } from './station/sounds';
 import { useStationView } from './station/use-station';
 
-const STEP_LABELS = {
-  idle: 'Ready',
-  packing: 'Packing',
-  weighing: 'Weighing',
-  labelling: 'Labelling',
-  printed: 'Printed',
-  done: 'Done',
-} as const;
+// i18n-keys: step.idle step.packing step.weighing step.labelling step.printed step.done
+// i18n-keys: app.printerState.absent app.printerState.ready app.printerState.printing app.printerState.paper_out
+// i18n-keys: app.printerState.head_open app.printerState.paused app.printerState.offline app.printerState.error
 
 export function App({ station }: { station: StationApi }) {
   const [view, setState] = useStationView(station);
+  const { t, grams } = useWords();
+  // The bench's language (settings `bench.language`) switches the screen at once, no reload.
+  const language = view.state?.language;
+  useEffect(() => {
+    if (language) showLanguage(language);
+  }, [language]);
   const [localMessage, setLocalMessage] = useState<BenchMessage | null>(null);
   const [typed, setTyped] = useState('');
   // One side panel at a time: what needs a lead, or the bench's settings.
@@ -112,23 +113,23 @@ export function App({ station }: { station: StationApi }) {
   const page = (
     <div className={`app ${state?.mode === 'training' ? 'is-training' : ''}`}>
       <header className="topbar">
-        <span className="brand">Packbench</span>
+        <h1 className="brand">Packbench</h1>
         <span className="bench" data-testid="bench-name">{state?.bench ?? '…'}</span>
         {state?.mode === 'training' && (
           <span className="training-badge" data-testid="training-badge">
-            TRAINING — nothing is shipped
+            {t('app.training')}
           </span>
         )}
         <span className="spacer" />
         {state && <OrderSync state={state} connectivity={connectivity} />}
         {/* Opens the outbox in the lead's console: what waits, for which order, since when, why. */}
         <button type="button" className="chip" data-testid="queue" onClick={() => setPanel((open) => (open === 'outbox' ? null : 'outbox'))}>
-          To send: {queue ? queue.pending + queue.inFlight : '…'}
-          {queue && queue.dead > 0 && <strong className="chip-alert"> · stuck: {queue.dead}</strong>}
+          {t('app.toSend', { n: queue ? queue.pending + queue.inFlight : '…' })}
+          {queue && queue.dead > 0 && <strong className="chip-alert">{t('app.stuck', { n: queue.dead })}</strong>}
         </button>
-        {troubled.map((t) => (
-          <span key={t.target} className="chip chip-warn" data-testid="connectivity" title={t.message ?? ''}>
-            {t.label ?? (t.target === 'odoo' ? 'Odoo' : t.target)}: {t.status === 'stopped' ? 'stopped' : 'offline, retrying'}
+        {troubled.map((tr) => (
+          <span key={tr.target} className="chip chip-warn" data-testid="connectivity" title={tr.message ?? ''}>
+            {tr.label ?? (tr.target === 'odoo' ? 'Odoo' : tr.target)}: {tr.status === 'stopped' ? t('app.targetStopped') : t('app.targetRetrying')}
           </span>
         ))}
         <button
@@ -137,7 +138,7 @@ export function App({ station }: { station: StationApi }) {
           data-testid="exceptions"
           onClick={() => toggle('lead')}
         >
-          Need a lead: {queue?.openExceptions ?? '…'}
+          {t('app.needLead', { n: queue?.openExceptions ?? '…' })}
         </button>
         <button
           type="button"
@@ -146,17 +147,17 @@ export function App({ station }: { station: StationApi }) {
           aria-expanded={panel === 'settings'}
           onClick={() => toggle('settings')}
         >
-          Settings
+          {t('app.settings')}
         </button>
         <span className="packer" data-testid="packer">
-          {state?.packer ? `${state.packer.name}${state.packer.role === 'lead' ? ' (lead)' : ''}` : 'Nobody logged in'}
+          {state?.packer ? (state.packer.role === 'lead' ? t('app.packerLead', { name: state.packer.name }) : state.packer.name) : t('app.nobody')}
         </span>
       </header>
 
       <main className="pack">
-        <section className="step-panel" aria-label="Current step">
+        <section className="step-panel" aria-label={t('app.currentStep')}>
           <div className="step" data-testid="step">
-            {state ? STEP_LABELS[state.step] : view.unavailable ? 'Station not running' : 'Connecting…'}
+            {state ? t(`step.${state.step}`) : view.unavailable ? t('app.notRunning') : t('app.connecting')}
           </div>
           <div className="next-action" data-testid="next-action">
             {state?.nextAction ?? ''}
@@ -167,7 +168,7 @@ export function App({ station }: { station: StationApi }) {
             aria-live="assertive"
             data-testid="message"
           >
-            {message?.text ?? 'Waiting for a scan.'}
+            {message?.text ?? t('app.waitingScan')}
             {message && 'link' in message && message.link && (
               <>
                 {' '}
@@ -178,13 +179,13 @@ export function App({ station }: { station: StationApi }) {
             )}
           </div>
           {offer && (
-            <div className="approval-offer" role="alertdialog" aria-label={`Approve as ${offer.name}?`} data-testid="approval-offer">
-              <span>{offer.name}’s badge was scanned.</span>
+            <div className="approval-offer" role="alertdialog" aria-label={t('app.approveAs', { name: offer.name })} data-testid="approval-offer">
+              <span>{t('app.badgeScanned', { name: offer.name })}</span>
               <button type="button" onClick={acceptOffer} data-testid="approval-offer-yes">
-                Yes, approve
+                {t('app.yesApprove')}
               </button>
               <button type="button" onClick={() => setOffer(null)}>
-                No
+                {t('app.no')}
               </button>
             </div>
           )}
@@ -193,7 +194,7 @@ export function App({ station }: { station: StationApi }) {
           {state?.training && !state.order && <TrainingStart training={state.training} loggedIn={state.packer !== null} />}
           {state?.step === 'weighing' && <ManualWeight station={station} />}
           <form className="typed-scan" onSubmit={submitTyped}>
-            <label htmlFor="typed-code">Barcode will not scan? Type it:</label>
+            <label htmlFor="typed-code">{t('app.typeIt')}</label>
             <input
               id="typed-code"
               value={typed}
@@ -201,25 +202,25 @@ export function App({ station }: { station: StationApi }) {
               autoComplete="off"
               spellCheck={false}
             />
-            <button type="submit">Enter</button>
+            <button type="submit">{t('app.enter')}</button>
           </form>
         </section>
 
-        <aside className="devices" aria-label="Devices">
+        <aside className="devices" aria-label={t('app.devices')}>
           <div className={`device scale-${scale?.status ?? 'absent'}`} data-testid="scale">
-            <h2>Scale</h2>
-            <div className="weight">{formatGrams(scale?.grams ?? null)}</div>
+            <h2>{t('app.scale')}</h2>
+            <div className="weight">{grams(scale?.grams ?? null)}</div>
             <div className="device-status">
-              {scale?.stable ? 'Stable' : (scale?.message ?? 'No reading')}
+              {scale?.stable ? t('app.stable') : (scale?.message ?? t('app.noReading'))}
             </div>
           </div>
           {state?.label && <LabelPreview label={state.label} station={station} />}
           <div className={`device printer-${printer?.status ?? 'absent'}`} data-testid="printer">
-            <h2>Printer</h2>
-            <div className="device-status">{printer?.message ?? printer?.status ?? 'Unknown'}</div>
+            <h2>{t('app.printer')}</h2>
+            <div className="device-status">{printer?.message ?? (printer ? t(`app.printerState.${printer.status}`) : t('app.unknown'))}</div>
           </div>
           <div className="device" data-testid="scan-count">
-            <h2>Scans this station</h2>
+            <h2>{t('app.scans')}</h2>
             <div className="weight">{state?.scans ?? 0}</div>
           </div>
         </aside>

@@ -10,6 +10,7 @@ import {
   type ReactNode,
 } from 'react';
 import type { Approval } from '../../shared/api';
+import { useWords } from './station/i18n';
 import { ScanBurst } from './scanner/scan-burst';
 import { correctScan } from './scanner/use-wedge-scanner';
 
@@ -79,6 +80,7 @@ export function useApproval(active = true): ApprovalForm {
   const [nonce, setNonce] = useState(freshNonce);
   const burst = useRef(new ScanBurst());
   const offers = useContext(OffersContext);
+  const { t } = useWords();
 
   const reset = useCallback(() => {
     setPin('');
@@ -128,11 +130,11 @@ export function useApproval(active = true): ApprovalForm {
     <div className="approval">
       {offeredBy && (
         <p className="approval-offered" data-testid="approval-offered">
-          Approving as {offeredBy} (badge scanned).
+          {t('approval.offered', { name: offeredBy })}
         </p>
       )}
       <label>
-        Shift lead PIN
+        {t('approval.pin')}
         <input
           type="password"
           inputMode="numeric"
@@ -142,9 +144,9 @@ export function useApproval(active = true): ApprovalForm {
           data-testid="approval-pin"
         />
       </label>
-      <span className="or">or scan a lead badge</span>
+      <span className="or">{t('approval.or')}</span>
       <input
-        aria-label="Shift lead badge"
+        aria-label={t('approval.badge')}
         autoComplete="off"
         value={badge}
         onChange={(e) => {

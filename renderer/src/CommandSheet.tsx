@@ -2,8 +2,10 @@
 // or as an A4 PDF for an office printer. Printing it changes nothing, so no approval.
 import { useState } from 'react';
 import type { StationApi } from '../../shared/api';
+import { useWords } from './station/i18n';
 
 export function CommandSheet({ station }: { station: StationApi }) {
+  const { t } = useWords();
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; message: string; pdf: string | null } | null>(null);
 
@@ -16,15 +18,15 @@ export function CommandSheet({ station }: { station: StationApi }) {
   };
 
   return (
-    <section className="command-sheet" aria-label="Command sheet" data-testid="command-sheet">
-      <h3>Command sheet</h3>
-      <p className="field-note">Every bench command as a barcode to scan: keep one at each bench.</p>
+    <section className="command-sheet" aria-label={t('sheet.title')} data-testid="command-sheet">
+      <h3>{t('sheet.title')}</h3>
+      <p className="field-note">{t('sheet.note')}</p>
       <div className="buttons">
         <button type="button" disabled={busy} onClick={() => void print('label')} data-testid="command-sheet-label">
-          Print on the label printer (4×6)
+          {t('sheet.label')}
         </button>
         <button type="button" disabled={busy} onClick={() => void print('a4')} data-testid="command-sheet-a4">
-          Open as A4 PDF
+          {t('sheet.a4')}
         </button>
       </div>
       {result && (
@@ -34,7 +36,7 @@ export function CommandSheet({ station }: { station: StationApi }) {
             <>
               {' '}
               <a href={result.pdf} download="packbench-commands.pdf" data-testid="command-sheet-pdf">
-                Download the PDF
+                {t('sheet.download')}
               </a>
             </>
           )}

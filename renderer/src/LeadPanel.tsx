@@ -2,36 +2,30 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { ExceptionKind, ExceptionView, StationApi } from '../../shared/api';
 import { useApproval } from './Approval';
 import { AddressFixForm, RefusalSummary, refusalFacts, ServiceChangeForm } from './RejectionFix';
-import { age, KIND_LABELS, OutboxView, ResolvedList } from './LeadConsole';
+import { age, kindLabel, OutboxView, ResolvedList } from './LeadConsole';
+import type { Translate } from '../../shared/i18n';
 import { conflictChanges } from './station/exception-changes';
-
-const kindLabel = (kind: string) => KIND_LABELS[kind as ExceptionKind] ?? kind.replace(/_/g, ' ');
+import { useWords } from './station/i18n';
 
 export type LeadView = 'open' | 'resolved' | 'outbox';
 
-const CHOICE_LABELS: Record<string, string> = {
-  override: 'Ship anyway',
-  reweigh: 'Weigh again',
-  retry: 'Fixed: try again',
-  discard: 'Drop it',
-  repack: 'Repack with a new label',
-  resume: 'Credentials fixed: resume',
-  done: 'Mark as handled',
-  fix_address: 'Fix the address',
-  change_service: 'Change the service',
-  send_back: 'Send back to the packer',
-};
+/** Each choice in the lead's words: `lead.choice.<choice>`. */
+const CHOICES = new Set(['override', 'reweigh', 'retry', 'discard', 'repack', 'resume', 'done', 'fix_address', 'change_service', 'send_back']);
+// i18n-keys: lead.choice.override lead.choice.reweigh lead.choice.retry lead.choice.discard lead.choice.repack
+// i18n-keys: lead.choice.resume lead.choice.done lead.choice.fix_address lead.choice.change_service lead.choice.send_back
+const choiceLabel = (choice: string, t: Translate) => (CHOICES.has(choice) ? t(`lead.choice.${choice}`) : choice);
 
 /** A refused label: the fixes first, in the order a lead tries them; "retry" means as it is. */
 const REFUSAL_ORDER = ['fix_address', 'change_service', 'retry', 'send_back', 'discard'];
-const REFUSAL_LABELS: Record<string, string> = { retry: 'Try again as is' };
 /** Choices whose form is not the note-and-approval one. */
 const FORM_CHOICES = new Set(['fix_address', 'change_service']);
 
-function choicesOf(item: ExceptionView): { choice: string; label: string }[] {
-  if (item.kind !== 'carrier_rejection') return item.choices.map((choice) => ({ choice, label: CHOICE_LABELS[choice] ?? choice }));
+function choicesOf(item: ExceptionView, t: Translate): { choice: string; label: string }[] {
+  if (item.kind !== 'carrier_rejection') return item.choices.map((choice) => ({ choice, label: choiceLabel(choice, t) }));
   const rank = (c: string) => (REFUSAL_ORDER.includes(c) ? REFUSAL_ORDER.indexOf(c) : REFUSAL_ORDER.length);
-  return [...item.choices].sort((a, b) => rank(a) - rank(b)).map((choice) => ({ choice, label: REFUSAL_LABELS[choice] ?? CHOICE_LABELS[choice] ?? choice }));
+  return [...item.choices]
+    .sort((a, b) => rank(a) - rank(b))
+    .map((choice) => ({ choice, label: choice === 'retry' ? t('lead.retryAsIs') : choiceLabel(choice, t) }));
 }
 
 
@@ -48,6 +42,7 @@ export function LeadPanel({
   /** Which list opens first: what is open, what was done, or the outbox ("To send"). */
   view?: LeadView;
 }) {
+  const { t } = useWords();
   const [view, setView] = useState<LeadView>(initialView);
   useEffect(() => setView(initialView), [initialView]);
   const [kind, setKind] = useState<ExceptionKind | 'all'>('all');
@@ -97,19 +92,19 @@ export function LeadPanel({
   };
 
   return (
-    <aside className="lead-panel" aria-label="Needs a shift lead" data-testid="lead-panel">
+    <aside className="lead-panel" aria-label={t('lead.title')} data-testid="lead-panel">
       <header>
-        <h2>Needs a shift lead</h2>
+        <h2>{t('lead.title')}</h2>
         <button type="button" onClick={onClose} data-testid="lead-close">
-          Close
+          {t('common.close')}
         </button>
       </header>
-      <nav className="lead-views" aria-label="Lists">
+      <nav className="lead-views" aria-label={t('lead.lists')}>
         {(
           [
-            ['open', `Open (${items?.length ?? '…'})`],
-            ['resolved', 'Done: who did what'],
-            ['outbox', 'To send (outbox)'],
+            ['open', t('lead.open', { n: items?.length ?? '…' })],
+            ['resolved', t('lead.resolved')],
+            ['outbox', t('lead.outbox')],
           ] as const
         ).map(([which, label]) => (
           <button key={which} type="button" aria-pressed={view === which} className={view === which ? 'chosen' : undefined} onClick={() => setView(which)} data-testid={`lead-view-${which}`}>
@@ -120,10 +115,10 @@ export function LeadPanel({
       {view === 'resolved' && <ResolvedList station={station} refreshKey={refreshKey} />}
       {view === 'outbox' && <OutboxView station={station} refreshKey={refreshKey} />}
       {view === 'open' && items && items.length > 0 && (
-        <div className="kind-filter" role="group" aria-label="Show only one kind" data-testid="kind-filter">
+        <div className="kind-filter" role="group" aria-label={t('lead.onlyOneKind')} data-testid="kind-filter">
           {(['all', ...new Set(items.map((i) => i.kind))] as const).map((k) => (
             <button key={k} type="button" aria-pressed={shownKind === k} className={shownKind === k ? 'chosen' : undefined} onClick={() => setKind(k)} data-testid={`kind-${k}`}>
-              {k === 'all' ? 'All' : kindLabel(k)} ({k === 'all' ? items.length : items.filter((i) => i.kind === k).length})
+              {k === 'all' ? t('lead.all') : kindLabel(k, t)} ({k === 'all' ? items.length : items.filter((i) => i.kind === k).length})
             </button>
           ))}
         </div>
@@ -133,7 +128,7 @@ export function LeadPanel({
           {error}
         </p>
       )}
-      {view === 'open' && items?.length === 0 && <p data-testid="nothing-open">Nothing is waiting.</p>}
+      {view === 'open' && items?.length === 0 && <p data-testid="nothing-open">{t('lead.nothing')}</p>}
       {view === 'open' && (
       <ul>
         {items?.filter((item) => shownKind === 'all' || item.kind === shownKind).map((item) => {
@@ -141,21 +136,24 @@ export function LeadPanel({
           return (
           <li key={item.id} data-testid="exception" className={facts ? 'refused' : undefined}>
             {/* A refusal's full title repeats what the summary below says in plain words. */}
-            <div className="exception-title">{facts ? `${facts.provider ?? 'The carrier'} ${facts.byBench ? 'would refuse' : 'refused'} the label for ${item.orderRef ?? 'an order'}` : item.title}</div>
+            {/* i18n-keys: lead.wouldRefuse lead.refused */}
+            <div className="exception-title">{facts
+              ? t(facts.byBench ? 'lead.wouldRefuse' : 'lead.refused', { provider: facts.provider ?? t('lead.theCarrier'), order: item.orderRef ?? t('lead.anOrder') })
+              : item.title}</div>
             <div className="exception-meta">
-              {item.orderRef ?? 'Bench'} · {kindLabel(item.kind)} · {age(item.raisedAt)}
+              {item.orderRef ?? t('lead.bench')} · {kindLabel(item.kind, t)} · {age(item.raisedAt, t)}
             </div>
             {item.kind === 'odoo_conflict' && conflictChanges(item.context).length > 0 && (
               <table className="exception-changes" data-testid="exception-changes">
                 <thead>
                   <tr>
                     <th />
-                    <th>When packed</th>
-                    <th>Odoo now</th>
+                    <th>{t('lead.whenPacked')}</th>
+                    <th>{t('lead.odooNow')}</th>
                   </tr>
                 </thead>
                 <tbody>
-                  {conflictChanges(item.context).map((row) => (
+                  {conflictChanges(item.context, t).map((row) => (
                     <tr key={row.field}>
                       <th scope="row">{row.field}</th>
                       <td>{row.before}</td>
@@ -167,7 +165,7 @@ export function LeadPanel({
             )}
             {facts && <RefusalSummary facts={facts} />}
             <div className="exception-choices">
-              {choicesOf(item).map(({ choice, label }) => (
+              {choicesOf(item, t).map(({ choice, label }) => (
                 <button
                   key={choice}
                   type="button"
@@ -188,12 +186,12 @@ export function LeadPanel({
             {active?.id === item.id && !(facts && FORM_CHOICES.has(active.choice)) && (
               <form className="resolve" onSubmit={submit} {...formProps}>
                 <label>
-                  Reason {active.choice === 'override' ? '(required)' : '(optional)'}
+                  {active.choice === 'override' ? t('lead.reasonRequired') : t('lead.reasonOptional')}
                   <input value={note} onChange={(e) => setNote(e.target.value)} data-testid="resolve-note" />
                 </label>
                 {approvalFields}
                 <button type="submit" disabled={!approval} data-testid="resolve-submit">
-                  {choicesOf(item).find((c) => c.choice === active.choice)?.label ?? active.choice}
+                  {choicesOf(item, t).find((c) => c.choice === active.choice)?.label ?? active.choice}
                 </button>
               </form>
             )}

@@ -2,8 +2,10 @@
 // EAN-13 when it is one, else Code 128; bwip-js's browser build draws it as SVG.
 import { useMemo } from 'react';
 import { toSVG } from 'bwip-js/browser';
+import { useWords } from './station/i18n';
 
 export function LineBarcode({ code }: { code: string }) {
+  const { t } = useWords();
   const svg = useMemo(() => {
     try {
       const ean = /^\d{13}$/.test(code);
@@ -14,7 +16,7 @@ export function LineBarcode({ code }: { code: string }) {
   }, [code]);
   return (
     <span className="line-barcode" data-testid="line-barcode">
-      {svg && <img src={`data:image/svg+xml;utf8,${encodeURIComponent(svg)}`} alt={`Barcode ${code}`} height={40} />}
+      {svg && <img src={`data:image/svg+xml;utf8,${encodeURIComponent(svg)}`} alt={t('barcode.alt', { code })} height={40} />}
       <span className="line-barcode-text">{code}</span>
     </span>
   );

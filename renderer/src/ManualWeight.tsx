@@ -1,9 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import type { StationApi } from '../../shared/api';
 import { useApproval } from './Approval';
+import { useWords } from './station/i18n';
 
 /** When no scale works: a lead types the weight, with a reason. */
 export function ManualWeight({ station }: { station: StationApi }) {
+  const { t } = useWords();
   const [open, setOpen] = useState(false);
   const [kgText, setKgText] = useState('');
   const [reason, setReason] = useState('');
@@ -23,7 +25,7 @@ export function ManualWeight({ station }: { station: StationApi }) {
   if (!open) {
     return (
       <button type="button" className="link" onClick={() => setOpen(true)} data-testid="manual-weight-open">
-        Scale not working? A shift lead can enter the weight.
+        {t('manual.open')}
       </button>
     );
   }
@@ -40,20 +42,20 @@ export function ManualWeight({ station }: { station: StationApi }) {
   return (
     <form className="manual-weight" onSubmit={submit} data-testid="manual-weight" {...formProps}>
       <label>
-        Weight in kg
+        {t('manual.kg')}
         <input inputMode="decimal" value={kgText} onChange={(e) => setKgText(e.target.value)} data-testid="manual-kg" />
       </label>
       <label>
-        Why not the scale?
+        {t('manual.reason')}
         <input value={reason} onChange={(e) => setReason(e.target.value)} data-testid="manual-reason" />
       </label>
       {approvalFields}
       {error && <p className="message tone-error">{error}</p>}
       <button type="submit" disabled={!approval || !(grams > 0) || reason.trim().length < 3}>
-        Use this weight
+        {t('manual.use')}
       </button>
       <button type="button" onClick={close}>
-        Cancel
+        {t('common.cancel')}
       </button>
     </form>
   );

@@ -1,14 +1,20 @@
 import { useEffect, useState } from 'react';
 import type { LabelView, OrderView, StationApi } from '../../shared/api';
 import { LineBarcode } from './LineBarcode';
+import { useWords } from './station/i18n';
+
+/** Lots as a line shows them: "L1 ×2, L2" (a serial is one unit each). */
+const lotList = (lots: readonly { name: string; quantity: number }[], tracking: 'none' | 'lot' | 'serial') =>
+  lots.map((l) => (tracking === 'lot' && l.quantity > 1 ? `${l.name} ×${l.quantity}` : l.name)).join(', ');
 
 /**
  * `showBarcodes`: training only, each line's barcode on screen to scan from the monitor.
  * `verifying`: off when the bench weighs without scanning items (then no "0 / 1" counts).
  */
 export function OrderPanel({ order, showBarcodes = false, verifying = true }: { order: OrderView; showBarcodes?: boolean; verifying?: boolean }) {
+  const { t, number, time, kg } = useWords();
   return (
-    <section className="order" aria-label="Order" data-testid="order">
+    <section className="order" aria-label={t('order.aria')} data-testid="order">
       <header className="order-head">
         <h2 data-testid="order-name">{order.name}</h2>
         <span className="order-meta">
@@ -17,23 +23,23 @@ export function OrderPanel({ order, showBarcodes = false, verifying = true }: { 
         </span>
         {order.box && (
           <span className="box" data-testid="box">
-            Box: {order.box.name}
-            {order.box.dimsMm && ` · ${order.box.dimsMm.l / 10}×${order.box.dimsMm.w / 10}×${order.box.dimsMm.h / 10} cm`}
-            {order.box.maxWeightG !== null && ` · max ${order.box.maxWeightG / 1000} kg`}
+            {t('order.box', { name: order.box.name })}
+            {order.box.dimsMm && ` · ${number(order.box.dimsMm.l / 10)}×${number(order.box.dimsMm.w / 10)}×${number(order.box.dimsMm.h / 10)} cm`}
+            {order.box.maxWeightG !== null && t('order.boxMax', { kg: number(order.box.maxWeightG / 1000) })}
           </span>
         )}
         {order.cachedAt !== null && (
           <span className="cached" data-testid="cached">
-            Local copy from {new Date(order.cachedAt).toLocaleTimeString()}
+            {t('order.cached', { time: time(order.cachedAt) })}
           </span>
         )}
       </header>
       <table className="lines">
         <thead>
           <tr>
-            <th>Item</th>
-            <th>SKU</th>
-            <th className="num">{verifying ? 'Packed' : 'Quantity'}</th>
+            <th>{t('order.item')}</th>
+            <th>{t('order.sku')}</th>
+            <th className="num">{verifying ? t('order.packed') : t('order.quantity')}</th>
           </tr>
         </thead>
         <tbody>
@@ -45,10 +51,16 @@ export function OrderPanel({ order, showBarcodes = false, verifying = true }: { 
                   {line.name}
                   {line.tracking !== 'none' && (
                     <div className="lots" data-testid="line-lots">
-                      {line.tracking === 'serial' ? 'Serials' : 'Lots'}:{' '}
-                      {line.lots.length > 0
-                        ? line.lots.map((l) => (line.tracking === 'lot' && l.quantity > 1 ? `${l.name} ×${l.quantity}` : l.name)).join(', ')
-                        : 'scan after each item'}
+                      {line.tracking === 'serial' ? t('order.serials') : t('order.lots')}:{' '}
+                      {line.lots.length > 0 ? lotList(line.lots, line.tracking) : verifying ? t('order.scanLot') : line.reserved.length > 0 ? '' : '—'}
+                      {/* What Odoo reserved: it ships when lots are not scanned; until one is, what to pick. */}
+                      {line.reserved.length > 0 && line.lots.length === 0 && (
+                        <span className="reserved-lots" data-testid="line-reserved">
+                          {verifying
+                            ? t('order.reservedHint', { lots: lotList(line.reserved, line.tracking) })
+                            : t('order.reserved', { lots: lotList(line.reserved, line.tracking) })}
+                        </span>
+                      )}
                     </div>
                   )}
                   {showBarcodes && line.barcode && <LineBarcode code={line.barcode} />}
@@ -63,12 +75,12 @@ export function OrderPanel({ order, showBarcodes = false, verifying = true }: { 
         </tbody>
       </table>
       {order.parcels.length > 0 && (
-        <ol className="parcels" aria-label="Parcels" data-testid="parcels">
+        <ol className="parcels" aria-label={t('order.parcels')} data-testid="parcels">
           {order.parcels.map((p) => (
             <li key={p.seq} className={p.open ? 'parcel-open' : 'parcel-closed'} data-testid="parcel">
-              Parcel {p.seq}: {p.items} item{p.items === 1 ? '' : 's'}
+              {t('order.parcel', { seq: p.seq, count: p.items })}
               {p.box && ` · ${p.box}`}
-              {p.weightG !== null ? ` · ${(p.weightG / 1000).toFixed(3)} kg ✓` : ' · packing now'}
+              {p.weightG !== null ? ` · ${kg(p.weightG)} ✓` : t('order.packingNow')}
             </li>
           ))}
         </ol>
@@ -77,16 +89,11 @@ export function OrderPanel({ order, showBarcodes = false, verifying = true }: { 
   );
 }
 
-const PRINT_TEXT = {
-  queued: 'Waiting for the printer',
-  sent: 'Printing…',
-  confirmed: 'Printed',
-  failed: 'Did not print',
-  uncertain: 'Did a label come out?',
-} as const;
+// i18n-keys: label.print.queued label.print.sent label.print.confirmed label.print.failed label.print.uncertain
 
 /** The label as the printer draws it, once it exists; until then the data it will carry. */
 export function LabelPreview({ label, station }: { label: LabelView; station: StationApi }) {
+  const { t, kg } = useWords();
   const [png, setPng] = useState<string | null>(null);
   useEffect(() => {
     setPng(null);
@@ -99,9 +106,9 @@ export function LabelPreview({ label, station }: { label: LabelView; station: St
   }, [station, label.trackingNumber]);
 
   return (
-    <section className="label-preview" aria-label="Label preview" data-testid="label">
+    <section className="label-preview" aria-label={t('label.aria')} data-testid="label">
       {png ? (
-        <img className="label-image" src={png} alt={`Label ${label.trackingNumber}`} data-testid="label-image" />
+        <img className="label-image" src={png} alt={t('label.alt', { tracking: label.trackingNumber })} data-testid="label-image" />
       ) : (
         <div className="label-sheet">
           <div className="label-carrier">
@@ -113,20 +120,28 @@ export function LabelPreview({ label, station }: { label: LabelView; station: St
             ))}
           </div>
           <div className="label-tracking" data-testid="tracking">
-            {label.trackingNumber ?? 'Waiting for the carrier…'}
+            {label.trackingNumber ?? t('label.waitingCarrier')}
           </div>
           <div className="label-foot">
-            {label.reference} · {(label.weightG / 1000).toFixed(3)} kg · {label.parcelCount === 1 ? 'Parcel 1 of 1' : `${label.parcelCount} parcels`}
+            {label.reference} · <span data-testid="label-weight">{kg(label.weightG)}</span> ·{' '}
+            {label.parcelCount === 1 ? t('label.oneParcel') : t('label.parcels', { n: label.parcelCount })}
           </div>
         </div>
       )}
       {png && (
-        <div className="label-tracking" data-testid="tracking">
-          {label.trackingNumber}
-        </div>
+        <>
+          <div className="label-tracking" data-testid="tracking">
+            {label.trackingNumber}
+          </div>
+          {/* The drawn label is small on screen: its weight and parcels in the bench's words. */}
+          <div className="label-facts">
+            <span data-testid="label-weight">{kg(label.weightG)}</span> ·{' '}
+            {label.parcelCount === 1 ? t('label.oneParcel') : t('label.parcels', { n: label.parcelCount })}
+          </div>
+        </>
       )}
       <div className={`print-state print-${label.printState ?? 'none'}`} data-testid="print-state">
-        {label.printState ? PRINT_TEXT[label.printState] : label.status === 'awaiting_label' ? 'Awaiting label' : ''}
+        {label.printState ? t(`label.print.${label.printState}`) : label.status === 'awaiting_label' ? t('label.awaiting') : ''}
       </div>
     </section>
   );

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Connectivity, StationState } from '../../shared/api';
+import { useWords } from './station/i18n';
 import { orderSyncView } from './station/order-sync';
 
 const TICK_MS = 15_000;
@@ -8,6 +9,7 @@ const TICK_MS = 15_000;
 export function OrderSync({ state, connectivity }: { state: StationState; connectivity: Connectivity | null }) {
   // The core says how old the copy was when it sent the state; the age keeps growing from there.
   const syncedAt = useMemo(() => (state.cacheAge === null ? null : Date.now() - state.cacheAge), [state]);
+  const { t, time } = useWords();
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     setNow(Date.now());
@@ -15,9 +17,9 @@ export function OrderSync({ state, connectivity }: { state: StationState; connec
     return () => clearInterval(timer);
   }, [state]);
 
-  const view = orderSyncView(state.odooLink, syncedAt, now, connectivity);
+  const view = orderSyncView(state.odooLink, syncedAt, now, connectivity, t);
   if (!view) return null;
-  const title = [view.detail, view.syncedAt === null ? null : `Last copied from Odoo at ${new Date(view.syncedAt).toLocaleTimeString()}`]
+  const title = [view.detail, view.syncedAt === null ? null : t('sync.lastCopied', { time: time(view.syncedAt) })]
     .filter(Boolean)
     .join('\n');
   return (

@@ -5,6 +5,11 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactElement } from 'react';
 import type { AddressInput, Approval, ExceptionView, StationApi } from '../../shared/api';
 import { checkAddress, faultInWords, PARTY_FIELDS, recipientFieldOf, type PartyField } from '../../shared/address-check';
+import { useWords } from './station/i18n';
+
+// The recipient's fields on screen: refusal.field.<field> (the list is shared/address-check.ts).
+// i18n-keys: refusal.field.name refusal.field.company refusal.field.street1 refusal.field.street2 refusal.field.postalCode
+// i18n-keys: refusal.field.city refusal.field.region refusal.field.country refusal.field.phone refusal.field.email
 
 export interface RefusalFacts {
   provider: string | null;
@@ -55,22 +60,23 @@ export function refusalFacts(item: ExceptionView): RefusalFacts {
 
 /** The carrier's reason and the field at fault, above the lead's choices. */
 export function RefusalSummary({ facts }: { facts: RefusalFacts }) {
+  const { t } = useWords();
   return (
     <div className="refusal" data-testid="refusal">
       <p className="refusal-fault">
         {facts.byBench ? (
           <>
-            Not sent to {facts.provider ?? 'the carrier'}: it would refuse it because <strong>{facts.fault}</strong>.
+            {t('refusal.notSent', { provider: facts.provider ?? t('refusal.theCarrierLower') })} <strong>{facts.fault}</strong>.
           </>
         ) : (
           <>
-            {facts.provider ?? 'The carrier'} refused it because <strong>{facts.fault}</strong>.
+            {t('refusal.refusedBecause', { provider: facts.provider ?? t('lead.theCarrier') })} <strong>{facts.fault}</strong>.
           </>
         )}
       </p>
       {facts.providerMessage && (
         <p className="refusal-said" data-testid="refusal-said">
-          {facts.byBench ? 'The bench found: ' : 'The carrier said: '}“{facts.providerMessage}”
+          {facts.byBench ? t('refusal.benchFound') : t('refusal.carrierSaid')} “{facts.providerMessage}”
         </p>
       )}
     </div>
@@ -106,6 +112,7 @@ export function AddressFixForm({ station, item, facts, approvalParts, onDone, on
   const [refused, setRefused] = useState<Outcome | null>(null);
   const first = useRef<HTMLInputElement | null>(null);
   useEffect(() => first.current?.focus(), []);
+  const { t } = useWords();
 
   const checked = checkAddress(address);
   const errors: Partial<Record<PartyField, string>> = { ...(tried && !checked.ok ? checked.errors : {}), ...(refused && !refused.ok ? (refused.fields ?? {}) : {}) };
@@ -126,12 +133,12 @@ export function AddressFixForm({ station, item, facts, approvalParts, onDone, on
   return (
     <form className="fix-form" onSubmit={submit} {...approvalParts.formProps} data-testid="address-form" onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
       <div className="address-grid">
-        {PARTY_FIELDS.map(({ field, label }) => {
+        {PARTY_FIELDS.map(({ field }) => {
           const atFault = facts.field === field;
           const error = errors[field];
           return (
             <label key={field} className={`address-field${atFault ? ' at-fault' : ''}${error ? ' has-error' : ''}${WIDE.has(field) ? ' wide' : ''}`}>
-              <span>{label}</span>
+              <span>{t(`refusal.field.${field}`)}</span>
               <input
                 ref={atFault || (!facts.field && field === 'name') ? first : undefined}
                 value={address[field] ?? ''}
@@ -142,7 +149,7 @@ export function AddressFixForm({ station, item, facts, approvalParts, onDone, on
               />
               {atFault && !error && (
                 <span className="fault-tag" data-testid="address-fault">
-                  {facts.provider ?? 'The carrier'}: {facts.fault}
+                  {facts.provider ?? t('lead.theCarrier')}: {facts.fault}
                 </span>
               )}
               {error && (
@@ -162,13 +169,13 @@ export function AddressFixForm({ station, item, facts, approvalParts, onDone, on
       {approvalParts.fields}
       <div className="fix-buttons">
         <button type="submit" className="primary" disabled={!approvalParts.approval || unchanged} data-testid="address-save">
-          Save the address and get the label
+          {t('refusal.saveAddress')}
         </button>
         <button type="button" onClick={onCancel}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
-      {unchanged && <p className="muted">Correct the address first: nothing is changed yet.</p>}
+      {unchanged && <p className="muted">{t('refusal.unchanged')}</p>}
     </form>
   );
 }
@@ -179,6 +186,7 @@ export function ServiceChangeForm({ station, item, facts, approvalParts, onDone,
   const [chosen, setChosen] = useState('');
   const [error, setError] = useState<string | null>(null);
   const select = useRef<HTMLSelectElement | null>(null);
+  const { t } = useWords();
   useEffect(() => {
     void station.call('carrierServices', {}).then((result) => {
       if (result.ok) setProviders(result.value.providers);
@@ -202,9 +210,9 @@ export function ServiceChangeForm({ station, item, facts, approvalParts, onDone,
   return (
     <form className="fix-form" onSubmit={submit} {...approvalParts.formProps} data-testid="service-form" onKeyDown={(e) => e.key === 'Escape' && onCancel()}>
       <label className="address-field wide">
-        <span>Ship with</span>
+        <span>{t('refusal.shipWith')}</span>
         <select ref={select} value={chosen} onChange={(e) => setChosen(e.target.value)} data-testid="service-select">
-          <option value="">Choose a carrier service…</option>
+          <option value="">{t('refusal.chooseService')}</option>
           {options.map((o) => (
             <option key={o.value} value={o.value}>
               {o.text}
@@ -220,10 +228,10 @@ export function ServiceChangeForm({ station, item, facts, approvalParts, onDone,
       {approvalParts.fields}
       <div className="fix-buttons">
         <button type="submit" className="primary" disabled={!approvalParts.approval || !chosen} data-testid="service-save">
-          Get the label with this service
+          {t('refusal.withService')}
         </button>
         <button type="button" onClick={onCancel}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </form>

@@ -3,6 +3,7 @@ import type { SettingsInForce, StationApi } from '../../shared/api';
 import { useApproval } from './Approval';
 import { calibrate, CALIBRATION_TEXT, type Calibration } from './scanner/calibration';
 import { captureNextScan, setScannerKeyMap } from './scanner/use-wedge-scanner';
+import { useWords } from './station/i18n';
 
 /**
  * Scanner calibration: the calibration barcode on screen (and printed), scanned once; a keyboard
@@ -10,6 +11,7 @@ import { captureNextScan, setScannerKeyMap } from './scanner/use-wedge-scanner';
  * right in every scan from then on (scanner/use-wedge-scanner.ts).
  */
 export function ScannerCalibration({ station, inForce, onSaved }: { station: StationApi; inForce: SettingsInForce; onSaved(next: SettingsInForce): void }) {
+  const { t } = useWords();
   const [listening, setListening] = useState(false);
   const [found, setFound] = useState<{ raw: string; result: Calibration } | null>(null);
   const [notice, setNotice] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
@@ -28,10 +30,10 @@ export function ScannerCalibration({ station, inForce, onSaved }: { station: Sta
     if (!listening) return;
     return captureNextScan((raw) => {
       setListening(false);
-      setFound({ raw, result: calibrate(raw) });
+      setFound({ raw, result: calibrate(raw, t) });
       setNotice(null);
     });
-  }, [listening]);
+  }, [listening, t]);
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
@@ -43,7 +45,7 @@ export function ScannerCalibration({ station, inForce, onSaved }: { station: Sta
       setScannerKeyMap(result.value.scanner.keyMap);
       onSaved(result.value);
       setFound(null);
-      setNotice({ tone: 'success', text: nextLayout ? `Saved: ${nextLayout}. Every scan is put right from now on.` : 'Saved: the scanner reads correctly, no correction.' });
+      setNotice({ tone: 'success', text: nextLayout ? t('calibration.saved', { layout: nextLayout }) : t('calibration.savedNone') });
     } else setNotice({ tone: 'error', text: result.error.message });
   };
 
@@ -59,41 +61,39 @@ export function ScannerCalibration({ station, inForce, onSaved }: { station: Sta
     // The scan itself must reach the page's wedge listener: only the saving part is an approval form.
     <section className="settings-form scanner-calibration" data-testid="scanner-calibration" aria-labelledby="calibration-legend">
       <fieldset>
-        <legend id="calibration-legend">Scanner calibration</legend>
+        <legend id="calibration-legend">{t('calibration.legend')}</legend>
         <p className="field-note" data-testid="calibration-now">
-          Now: {layout ?? (Object.keys(keyMap).length > 0 ? 'corrected' : 'no correction (scans are taken as they come)')}.
+          {t('calibration.now', { layout: layout ?? (Object.keys(keyMap).length > 0 ? t('calibration.corrected') : t('calibration.noCorrection')) })}
         </p>
         <figure className="calibration-card" data-testid="calibration-barcode">
           {/* bwip-js draws from our fixed text: no outside input reaches this markup. */}
-          <div className="calibration-svg" role="img" aria-label={`Calibration barcode: ${CALIBRATION_TEXT}`} dangerouslySetInnerHTML={{ __html: svg ?? '' }} />
-          <figcaption>Packbench scanner calibration · {CALIBRATION_TEXT}</figcaption>
+          <div className="calibration-svg" role="img" aria-label={t('calibration.barcodeAria', { text: CALIBRATION_TEXT })} dangerouslySetInnerHTML={{ __html: svg ?? '' }} />
+          <figcaption>{t('calibration.caption', { text: CALIBRATION_TEXT })}</figcaption>
         </figure>
         <p className="field-note">
-          Press “Scan the calibration barcode”, then scan the barcode above (from the screen or printed). A scanner set to
-          another keyboard layout than this computer’s (a US scanner on a German keyboard types WH-OUT-0001 for WH/OUT/0001)
-          is found and put right.
+          {t('calibration.how')}
         </p>
         <div className="buttons">
           <button type="button" onClick={() => setListening((on) => !on)} aria-pressed={listening} data-testid="calibration-start">
-            {listening ? 'Waiting for the scan… (press again to stop)' : 'Scan the calibration barcode'}
+            {listening ? t('calibration.waiting') : t('calibration.start')}
           </button>
           <button type="button" onClick={print} data-testid="calibration-print">
-            Print the calibration barcode
+            {t('calibration.print')}
           </button>
         </div>
         {found && (
           <div className={`test-result tone-${found.result.ok ? 'success' : 'error'}`} role="status" data-testid="calibration-result">
             <div>
-              Came through as <code>{found.raw}</code>. {found.result.message}
+              {t('calibration.cameThrough')} <code>{found.raw}</code>. {found.result.message}
             </div>
           </div>
         )}
         {found?.result.ok && (
-          <form onSubmit={save} {...formProps} aria-label="Save the calibration">
+          <form onSubmit={save} {...formProps} aria-label={t('calibration.save')}>
             {fields}
             <div className="buttons">
               <button type="submit" disabled={!approval} data-testid="calibration-save">
-                Save the calibration
+                {t('calibration.save')}
               </button>
             </div>
           </form>

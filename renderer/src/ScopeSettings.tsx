@@ -1,6 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ScopeOptions, SettingsInForce, StationApi } from '../../shared/api';
+import type { Translate } from '../../shared/i18n';
 import { useApproval } from './Approval';
+import { englishT, useWords } from './station/i18n';
 
 type Scope = SettingsInForce['odoo']['scope'];
 
@@ -8,14 +10,15 @@ const sameScope = (a: Scope, b: Scope) =>
   a.companyId === b.companyId && a.warehouseId === b.warehouseId && [...a.pickingTypeIds].sort().join() === [...b.pickingTypeIds].sort().join();
 
 /** In the lead's words: what the bench packs for. */
-export function describeScope(scope: Scope, options: ScopeOptions | null): string {
+export function describeScope(scope: Scope, options: ScopeOptions | null, t: Translate = englishT): string {
   const name = (list: { id: number; name: string }[] | undefined, id: number, word: string) => list?.find((x) => x.id === id)?.name ?? `${word} #${id}`;
-  const company = scope.companyId === null ? 'every company' : name(options?.companies, scope.companyId, 'company');
-  const warehouse = scope.warehouseId === null ? 'every warehouse' : `the ${name(options?.warehouses, scope.warehouseId, 'warehouse')} warehouse`;
+  const company = scope.companyId === null ? t('scope.everyCompany') : name(options?.companies, scope.companyId, t('scope.company'));
+  const warehouse =
+    scope.warehouseId === null ? t('scope.everyWarehouse') : t('scope.theWarehouse', { name: name(options?.warehouses, scope.warehouseId, t('scope.warehouseWord')) });
   const types =
     scope.pickingTypeIds.length === 0
-      ? 'every delivery operation type'
-      : scope.pickingTypeIds.map((id) => name(options?.pickingTypes, id, 'operation type')).join(', ');
+      ? t('scope.everyType')
+      : scope.pickingTypeIds.map((id) => name(options?.pickingTypes, id, t('scope.typeWord'))).join(', ');
   return `${company}, ${warehouse}, ${types}`;
 }
 
@@ -24,6 +27,7 @@ export function describeScope(scope: Scope, options: ScopeOptions | null): strin
  * what Odoo has, saved with a shift lead's approval; and the Odoo connection test.
  */
 export function ScopeSettings({ station, inForce, onSaved }: { station: StationApi; inForce: SettingsInForce; onSaved(next: SettingsInForce): void }) {
+  const { t } = useWords();
   const saved = inForce.odoo.scope;
   const [options, setOptions] = useState<ScopeOptions | null>(null);
   const [draft, setDraft] = useState<Scope>(saved);
@@ -44,7 +48,7 @@ export function ScopeSettings({ station, inForce, onSaved }: { station: StationA
   const warehouses = options?.warehouses.filter((w) => draft.companyId === null || w.companyId === null || w.companyId === draft.companyId) ?? [];
   const types =
     options?.pickingTypes.filter(
-      (t) => (draft.companyId === null || t.companyId === null || t.companyId === draft.companyId) && (draft.warehouseId === null || t.warehouseId === draft.warehouseId),
+      (pt) => (draft.companyId === null || pt.companyId === null || pt.companyId === draft.companyId) && (draft.warehouseId === null || pt.warehouseId === draft.warehouseId),
     ) ?? [];
   const warehouseName = (id: number | null) => options?.warehouses.find((w) => w.id === id)?.name;
 
@@ -52,13 +56,13 @@ export function ScopeSettings({ station, inForce, onSaved }: { station: StationA
     event.preventDefault();
     if (!approval || !changed) return;
     // Operation types no longer offered (another company or warehouse chosen) are dropped.
-    const pickingTypeIds = draft.pickingTypeIds.filter((id) => types.some((t) => t.id === id));
+    const pickingTypeIds = draft.pickingTypeIds.filter((id) => types.some((pt) => pt.id === id));
     const result = await station.call('updateSettings', { patch: { odoo: { scope: { ...draft, pickingTypeIds } } }, approval });
     if (result.ok || result.error.code !== 'bad_request') reset();
     if (result.ok) {
       onSaved(result.value);
       setDraft(result.value.odoo.scope);
-      setNotice({ tone: 'success', text: `Saved: this bench packs for ${describeScope(result.value.odoo.scope, options)}. Orders outside it are refused at the scan.` });
+      setNotice({ tone: 'success', text: t('scope.saved', { scope: describeScope(result.value.odoo.scope, options, t) }) });
     } else setNotice({ tone: 'error', text: result.error.message });
   };
 
@@ -72,17 +76,17 @@ export function ScopeSettings({ station, inForce, onSaved }: { station: StationA
   return (
     <form className="settings-form scope-settings" onSubmit={save} {...formProps} data-testid="scope-settings" aria-labelledby="scope-legend">
       <fieldset>
-        <legend id="scope-legend">What this bench packs (scope)</legend>
+        <legend id="scope-legend">{t('scope.legend')}</legend>
         <p className="field-note" data-testid="scope-now">
-          Now: {describeScope(saved, options)}.
+          {t('scope.now', { scope: describeScope(saved, options, t) })}
         </p>
         {options?.source === 'local' && (
           <p className="field-note" role="status" data-testid="scope-source">
-            Odoo could not be asked ({options.problem}); the choices come from the orders copied to this bench.
+            {t('scope.local', { problem: options.problem })}
           </p>
         )}
         <div className="field">
-          <label htmlFor="scope-company">Company</label>
+          <label htmlFor="scope-company">{t('scope.companyLabel')}</label>
           <select
             id="scope-company"
             data-testid="scope-company"
@@ -90,7 +94,7 @@ export function ScopeSettings({ station, inForce, onSaved }: { station: StationA
             value={draft.companyId ?? ''}
             onChange={(e) => setDraft((d) => ({ ...d, companyId: toNumber(e.target.value), warehouseId: null, pickingTypeIds: [] }))}
           >
-            <option value="">Every company</option>
+            <option value="">{t('scope.everyCompanyOption')}</option>
             {options?.companies.map((c) => (
               <option key={c.id} value={c.id}>
                 {c.name}
@@ -99,7 +103,7 @@ export function ScopeSettings({ station, inForce, onSaved }: { station: StationA
           </select>
         </div>
         <div className="field">
-          <label htmlFor="scope-warehouse">Warehouse</label>
+          <label htmlFor="scope-warehouse">{t('scope.warehouseLabel')}</label>
           <select
             id="scope-warehouse"
             data-testid="scope-warehouse"
@@ -107,7 +111,7 @@ export function ScopeSettings({ station, inForce, onSaved }: { station: StationA
             value={draft.warehouseId ?? ''}
             onChange={(e) => setDraft((d) => ({ ...d, warehouseId: toNumber(e.target.value), pickingTypeIds: [] }))}
           >
-            <option value="">Every warehouse</option>
+            <option value="">{t('scope.everyWarehouseOption')}</option>
             {warehouses.map((w) => (
               <option key={w.id} value={w.id}>
                 {w.name}
@@ -116,29 +120,29 @@ export function ScopeSettings({ station, inForce, onSaved }: { station: StationA
           </select>
         </div>
         <fieldset className="field scope-types">
-          <legend>Operation types (none ticked: every delivery type)</legend>
-          {types.map((t) => (
-            <label key={t.id} className="checkbox">
+          <legend>{t('scope.types')}</legend>
+          {types.map((pt) => (
+            <label key={pt.id} className="checkbox">
               <input
                 type="checkbox"
                 disabled={readOnly}
-                checked={draft.pickingTypeIds.includes(t.id)}
-                data-testid={`scope-type-${t.id}`}
+                checked={draft.pickingTypeIds.includes(pt.id)}
+                data-testid={`scope-type-${pt.id}`}
                 onChange={(e) =>
                   setDraft((d) => ({
                     ...d,
-                    pickingTypeIds: e.target.checked ? [...d.pickingTypeIds, t.id] : d.pickingTypeIds.filter((id) => id !== t.id),
+                    pickingTypeIds: e.target.checked ? [...d.pickingTypeIds, pt.id] : d.pickingTypeIds.filter((id) => id !== pt.id),
                   }))
                 }
               />
-              {draft.warehouseId === null && t.warehouseId !== null ? `${warehouseName(t.warehouseId) ?? ''}: ${t.name}` : t.name}
+              {draft.warehouseId === null && pt.warehouseId !== null ? `${warehouseName(pt.warehouseId) ?? ''}: ${pt.name}` : pt.name}
             </label>
           ))}
         </fieldset>
-        {readOnly && <p className="field-note">Set by a start-up flag for this run; it cannot be changed here.</p>}
+        {readOnly && <p className="field-note">{t('settings.overriddenFlag')}</p>}
         {changed && (
           <>
-            <p className="field-note">A shift lead approves a change of scope.</p>
+            <p className="field-note">{t('scope.approves')}</p>
             {fields}
           </>
         )}
@@ -149,13 +153,13 @@ export function ScopeSettings({ station, inForce, onSaved }: { station: StationA
         )}
         <div className="buttons">
           <button type="submit" disabled={!changed || !approval} data-testid="scope-save">
-            Save scope
+            {t('scope.save')}
           </button>
           <button type="button" disabled={!changed} onClick={() => setDraft(saved)}>
-            Undo
+            {t('scope.undo')}
           </button>
           <button type="button" onClick={() => void testOdoo()} disabled={test === 'testing'} data-testid="test-odoo">
-            {test === 'testing' ? 'Asking Odoo…' : 'Test the Odoo connection'}
+            {test === 'testing' ? t('scope.asking') : t('scope.testOdoo')}
           </button>
         </div>
         {test && test !== 'testing' && (

@@ -1,24 +1,14 @@
 import { CommandSheet } from './CommandSheet';
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { PrinterEvent, ScaleEvent, SettingsInForce, StationApi } from '../../shared/api';
 import { BAUD_RATES } from '../../shared/settings';
 import { useApproval } from './Approval';
 import { ScannerCalibration } from './ScannerCalibration';
 import { ScopeSettings } from './ScopeSettings';
 import { SupportBundleExport } from './SupportBundle';
-import { formatGrams } from './station/format';
-import {
-  draftOf,
-  FIELDS,
-  patchOf,
-  refusalOf,
-  SCALE_PROTOCOLS,
-  ScanBurst,
-  type BooleanPath,
-  type Draft,
-  type FieldPath,
-  type Refusal,
-} from './station/settings-form';
+import { BenchFieldset, fieldKit, SoundAndDesktopFieldsets } from './SettingsFields';
+import { inLanguage, showLanguage, useWords } from './station/i18n';
+import { draftOf, fieldLabel, patchOf, refusalOf, SCALE_PROTOCOLS, ScanBurst, type Draft, type FieldPath, type Refusal } from './station/settings-form';
 
 type Device = 'printer' | 'scale';
 type TestResult =
@@ -26,31 +16,10 @@ type TestResult =
   | { state: 'done'; ok: boolean; message: string; printer?: { before: PrinterEvent | null; after: PrinterEvent | null } };
 type Detection = { state: 'finding' } | { state: 'done'; ok: boolean; message: string; found: { protocol: string; baudRate: number } | null };
 
-const PRINTER_WORDS: Record<PrinterEvent['status'], string> = {
-  absent: 'none set up',
-  ready: 'ready',
-  printing: 'printing',
-  paper_out: 'out of labels',
-  head_open: 'head open',
-  paused: 'paused',
-  offline: 'not answering',
-  error: 'fault',
-};
-
-const printerWords = (event: PrinterEvent | null) => (event ? PRINTER_WORDS[event.status] : 'could not be asked');
-
-/** The printer languages, in the lead's words. */
-const LANGUAGES = [
-  ['zpl', 'ZPL (Zebra and other label printers)'],
-  ['escpos', 'ESC/POS (receipt printers)'],
-  ['pdf', 'PDF (office printers, through the system print queue)'],
-] as const;
-
-/** Whether a ZPL printer is asked for its status (~HS), in the lead's words. */
-const STATUS_QUERIES = [
-  ['ask', 'Ask (paper out, head open… before and after each label)'],
-  ['do_not_ask', 'Do not ask (printers that never answer ~HS)'],
-] as const;
+// The printer's status in the lead's words:
+// i18n-keys: settings.printerWords.absent settings.printerWords.ready settings.printerWords.printing
+// i18n-keys: settings.printerWords.paper_out settings.printerWords.head_open settings.printerWords.paused
+// i18n-keys: settings.printerWords.offline settings.printerWords.error
 
 const PRINTER_FORMAT = 'tcp://host:9100, file:/dev/usb/lp0, serial:/dev/ttyUSB0?baud=9600 or cups:QUEUE';
 
@@ -76,6 +45,19 @@ export function SettingsPanel({
   const [detection, setDetection] = useState<Detection | null>(null);
   const { approval, fields: approvalFields, reset: resetApproval, formProps: approvalKeys } = useApproval();
   const burst = useRef(new ScanBurst());
+  const { t, grams } = useWords();
+  const printerWords = (event: PrinterEvent | null) => (event ? t(`settings.printerWords.${event.status}`) : t('settings.notAsked'));
+  /** The printer languages, in the lead's words. */
+  const printerLanguages = [
+    ['zpl', t('settings.printerLanguage.zpl')],
+    ['escpos', t('settings.printerLanguage.escpos')],
+    ['pdf', t('settings.printerLanguage.pdf')],
+  ] as const;
+  /** Whether a ZPL printer is asked for its status (~HS), in the lead's words. */
+  const statusQueries = [
+    ['ask', t('settings.statusQuery.ask')],
+    ['do_not_ask', t('settings.statusQuery.doNotAsk')],
+  ] as const;
 
   useEffect(() => {
     void station.call('getSettings', {}).then((result) => {
@@ -88,34 +70,30 @@ export function SettingsPanel({
 
   const header = (
     <header>
-      <h2>Settings</h2>
+      <h2>{t('app.settings')}</h2>
       <button type="button" onClick={onClose} data-testid="settings-close">
-        Close
+        {t('common.close')}
       </button>
     </header>
   );
   if (!inForce || !draft) {
     return (
-      <aside className="settings-panel" aria-label="Settings" data-testid="settings-panel">
+      <aside className="settings-panel" aria-label={t('app.settings')} data-testid="settings-panel">
         {header}
         {loadError ? (
           <p className="message tone-error" role="alert">
             {loadError}
           </p>
         ) : (
-          <p>Loading settings…</p>
+          <p>{t('settings.loading')}</p>
         )}
       </aside>
     );
   }
 
   const { changed, patch } = patchOf(inForce, draft);
-  const isChanged = (path: FieldPath) => changed.includes(path);
-  const overridden = new Set(inForce.overridden ?? []);
-  const overrideNote =
-    mode === 'training'
-      ? 'Set by the training sandbox for this run; it cannot be changed here.'
-      : 'Set by a start-up flag for this run; it cannot be changed here.';
+  const overridden = new Set<string>(inForce.overridden ?? []);
+  const overrideNote = mode === 'training' ? t('settings.overriddenTraining') : t('settings.overriddenFlag');
 
   const edit = <P extends FieldPath>(path: P, value: Draft[P]) => {
     setDraft((d) => (d ? { ...d, [path]: value } : d));
@@ -132,53 +110,11 @@ export function SettingsPanel({
       edit(path, seen.restore);
       setNotice({
         tone: 'warning',
-        text: `That was a barcode scan, so it was kept out of “${FIELDS[path].label}”. Close Settings to scan.`,
+        text: t('settings.scanKeptOut', { field: fieldLabel(path, t) }),
       });
     }
   };
 
-  const field = (path: FieldPath, control: ReactNode, extra?: { note?: ReactNode; unit?: string }) => {
-    const error = refusal?.fields[path];
-    return (
-      <div className={`field${isChanged(path) ? ' is-changed' : ''}${error ? ' has-error' : ''}`} key={path}>
-        <label htmlFor={`setting-${path}`}>
-          {FIELDS[path].label}
-          {isChanged(path) && <span className="changed-mark"> · changed</span>}
-        </label>
-        <div className="field-control">
-          {control}
-          {extra?.unit && <span className="unit">{extra.unit}</span>}
-        </div>
-        {overridden.has(path) && <div className="field-note">{overrideNote}</div>}
-        {extra?.note && <div className="field-note">{extra.note}</div>}
-        {error && (
-          <div className="field-error" data-testid={`error-${path}`}>
-            {error}
-          </div>
-        )}
-      </div>
-    );
-  };
-
-  const input = (
-    path: Exclude<FieldPath, BooleanPath>,
-    options: { placeholder?: string; numeric?: boolean; wide?: boolean } = {},
-  ) => (
-    <input
-      id={`setting-${path}`}
-      value={draft[path]}
-      readOnly={overridden.has(path)}
-      onChange={(e) => edit(path, e.target.value)}
-      onKeyDown={onFieldKey(path)}
-      placeholder={options.placeholder}
-      inputMode={options.numeric ? 'decimal' : undefined}
-      className={options.numeric ? 'numeric' : undefined}
-      autoComplete="off"
-      spellCheck={false}
-      aria-invalid={refusal?.fields[path] ? true : undefined}
-      data-testid={`setting-${path}`}
-    />
-  );
 
   const test = async (device: Device) => {
     setTests((t) => ({ ...t, [device]: { state: 'testing' } }));
@@ -197,7 +133,7 @@ export function SettingsPanel({
         <div>{result.message}</div>
         {result.printer && (
           <div className="test-status" data-testid="test-printer-status">
-            Printer before the test: <strong>{printerWords(result.printer.before)}</strong> · after:{' '}
+            {t('settings.printerBefore')} <strong>{printerWords(result.printer.before)}</strong> {t('settings.printerAfter')}{' '}
             <strong>{printerWords(result.printer.after)}</strong>
           </div>
         )}
@@ -211,7 +147,7 @@ export function SettingsPanel({
         {tests[device]?.state === 'testing' ? busyLabel : label}
       </button>
       <span className="field-note">
-        {unsaved ? 'Tests what is saved: save first to test your change.' : 'Tests what is saved.'}
+        {unsaved ? t('settings.testsSavedUnsaved') : t('settings.testsSaved')}
       </span>
     </div>
   );
@@ -236,15 +172,16 @@ export function SettingsPanel({
     setSaving(false);
     if (result.ok) {
       resetApproval();
+      // A new language shows at once, this notice included (the state that follows says the same).
+      showLanguage(result.value.bench.language);
       setInForce(result.value);
       setDraft(draftOf(result.value));
       setRefusal(null);
-      const scaleNote = changed.some((p) => p.startsWith('scale.'))
-        ? ' The scale is being opened on its new port; its reading shows on the bench screen.'
-        : '';
-      setNotice({ tone: 'success', text: `Saved: ${changed.map((p) => FIELDS[p].label).join(', ')}.${scaleNote}` });
+      const t = inLanguage(result.value.bench.language);
+      const scaleNote = changed.some((p) => p.startsWith('scale.')) ? t('settings.scaleReopened') : '';
+      setNotice({ tone: 'success', text: t('settings.saved', { fields: changed.map((p) => fieldLabel(p, t)).join(', '), scaleNote }) });
     } else {
-      const refused = refusalOf(result.error);
+      const refused = refusalOf(result.error, t);
       // A refused value never reached the approval check; a refused approval must be given again.
       if (result.error.code !== 'bad_request') resetApproval();
       setRefusal(refused);
@@ -265,230 +202,180 @@ export function SettingsPanel({
     <div className="readonly-row" key={path}>
       <dt>{label}</dt>
       <dd data-testid={`setting-${path}`}>
-        {value ?? <span className="muted">not set</span>}
-        {overridden.has(path) && <span className="muted"> · {mode === 'training' ? 'training sandbox' : 'start-up flag'}</span>}
+        {value ?? <span className="muted">{t('settings.notSet')}</span>}
+        {overridden.has(path) && <span className="muted"> · {mode === 'training' ? t('settings.bySandbox') : t('settings.byFlag')}</span>}
       </dd>
     </div>
   );
-  /** A setting chosen from a list: [value as the draft holds it, words for the lead]. */
-  const select = (path: Exclude<FieldPath, BooleanPath>, choices: readonly (readonly [string, string])[], disabled?: boolean) => (
-    <select
-      id={`setting-${path}`}
-      value={draft[path]}
-      disabled={disabled}
-      onChange={(e) => edit(path, e.target.value)}
-      data-testid={`setting-${path}`}
-    >
-      {choices.map(([value, label]) => (
-        <option key={value} value={value}>
-          {label}
-        </option>
-      ))}
-    </select>
-  );
+
+  const kit = fieldKit({ draft, changed, overridden, overrideNote, refusal, edit, onFieldKey, t });
+  const { field, input, select, checkbox } = kit;
 
   return (
-    <aside className="settings-panel" aria-label="Settings" data-testid="settings-panel">
+    <aside className="settings-panel" aria-label={t('app.settings')} data-testid="settings-panel">
       {header}
       <form className="settings-form" onSubmit={save} noValidate>
-        <fieldset>
-          <legend>Bench</legend>
-          {field('bench.name', input('bench.name'), { note: 'Shown in the top bar, on Odoo notes and on test labels.' })}
-        </fieldset>
+        <BenchFieldset kit={kit} />
 
         <fieldset>
-          <legend>Printer</legend>
+          <legend>{t('app.printer')}</legend>
           {field('printer.uri', input('printer.uri', { placeholder: 'tcp://192.168.1.50:9100' }), {
-            note: overridden.has('printer.uri') ? undefined : `Such as ${PRINTER_FORMAT}.`,
+            note: overridden.has('printer.uri') ? undefined : t('settings.printerFormat', { format: PRINTER_FORMAT }),
           })}
           {field(
             'printer.language',
-            select('printer.language', LANGUAGES),
-            { note: 'A receipt printer gets the label as a picture, 80 mm wide; only a ZPL printer can report paper out or head open.' },
+            select('printer.language', printerLanguages),
+            { note: t('settings.printerLanguageNote') },
           )}
-          {field('printer.statusQuery', select('printer.statusQuery', STATUS_QUERIES), {
-            note: 'Many ZPL-compatible printers never answer the status question; the test print tells. Not asked, such a printer still prints, but paper out shows only on the printer.',
+          {field('printer.statusQuery', select('printer.statusQuery', statusQueries), {
+            note: t('settings.statusQueryNote'),
           })}
-          {field('printer.unicodeFont', input('printer.unicodeFont', { placeholder: 'none: other scripts print as pictures' }), {
-            note: 'Names in Greek, Cyrillic, Chinese and other scripts print with this font stored on the printer. The preview here cannot show it.',
+          {field('printer.unicodeFont', input('printer.unicodeFont', { placeholder: t('settings.unicodeFontPlaceholder') }), {
+            note: t('settings.unicodeFontNote'),
           })}
-          {field('printer.fallbackUri', input('printer.fallbackUri', { placeholder: 'none' }), {
-            note: 'Takes a label by itself when the printer is down and nothing was sent to it.',
+          {field('printer.fallbackUri', input('printer.fallbackUri', { placeholder: t('settings.none') }), {
+            note: t('settings.fallbackNote'),
           })}
-          {field('printer.fallbackLanguage', select('printer.fallbackLanguage', LANGUAGES))}
-          {field('printer.fallbackStatusQuery', select('printer.fallbackStatusQuery', STATUS_QUERIES))}
+          {field('printer.fallbackLanguage', select('printer.fallbackLanguage', printerLanguages))}
+          {field('printer.fallbackStatusQuery', select('printer.fallbackStatusQuery', statusQueries))}
           {field(
             'printer.dpi',
             select('printer.dpi', [
-              ['203', '203 dpi (8 dots/mm, most desktop printers)'],
-              ['300', '300 dpi (12 dots/mm)'],
+              ['203', t('settings.dpi203')],
+              ['300', t('settings.dpi300')],
             ]),
-            { note: 'Labels are drawn for it: a label drawn for 203 dpi prints at two-thirds size on a 300 dpi head.' },
+            { note: t('settings.dpiNote') },
           )}
-          {testButton('printer', 'Test print', 'Printing…', changed.some((p) => p.startsWith('printer.') && !p.startsWith('printer.fallback')))}
+          {testButton('printer', t('settings.testPrint'), t('label.print.sent'), changed.some((p) => p.startsWith('printer.') && !p.startsWith('printer.fallback')))}
           {testResult('printer')}
         </fieldset>
 
         <fieldset>
-          <legend>Scale</legend>
+          <legend>{t('app.scale')}</legend>
           {field('scale.path', input('scale.path', { placeholder: '/dev/ttyUSB0' }))}
           {field(
             'scale.protocol',
             select(
               'scale.protocol',
               [
-                ['', 'Not chosen (MT-SICS is used)'],
+                ['', t('settings.protocolNone')],
                 ...SCALE_PROTOCOLS.map((p) => [p.name, `${p.name} — ${p.label}`] as const),
-                ...(knownProtocol ? [] : [[protocol, `${protocol} (as saved)`] as const]),
+                ...(knownProtocol ? [] : [[protocol, t('settings.asSaved', { protocol })] as const]),
               ],
               overridden.has('scale.protocol'),
             ),
             {
               note: overridden.has('scale.path')
                 ? undefined
-                : 'A new port or protocol is used as soon as it is saved.',
+                : t('settings.scalePortNote'),
             },
           )}
           {field(
             'scale.baudRate',
             select(
               'scale.baudRate',
-              [['', 'The protocol’s usual speed'], ...BAUD_RATES.map((b) => [String(b), `${b} baud`] as const)],
+              [['', t('settings.usualSpeed')], ...BAUD_RATES.map((b) => [String(b), t('settings.baud', { n: b })] as const)],
               overridden.has('scale.path'),
             ),
-            { note: 'Must match the scale’s own setting; a wrong speed shows as “check the scale’s serial settings”.' },
+            { note: t('settings.baudNote') },
           )}
-          {testButton('scale', 'Test scale', 'Checking…', changed.some((p) => p.startsWith('scale.')))}
+          {testButton('scale', t('settings.testScale'), t('settings.checking'), changed.some((p) => p.startsWith('scale.')))}
           {testResult('scale')}
           <div className="device-test">
             <button type="button" onClick={() => void detect()} disabled={detection?.state === 'finding'} data-testid="detect-scale">
-              {detection?.state === 'finding' ? 'Listening to the scale…' : 'Find the scale’s protocol'}
+              {detection?.state === 'finding' ? t('settings.listening') : t('settings.findProtocol')}
             </button>
-            <span className="field-note">Asks the scale on the saved port in each protocol and speed; weighing pauses meanwhile (up to half a minute when nothing answers).</span>
+            <span className="field-note">{t('settings.findNote')}</span>
           </div>
           {detection?.state === 'done' && (
             <div className={`test-result tone-${detection.ok ? 'success' : 'error'}`} role="status" data-testid="detect-scale-result">
               <div>{detection.message}</div>
               {detection.found &&
                 (draft['scale.protocol'] === detection.found.protocol && draft['scale.baudRate'] === String(detection.found.baudRate) ? (
-                  <div className="test-status">The form has these now: save to keep them.</div>
+                  <div className="test-status">{t('settings.formHasThem')}</div>
                 ) : (
                   !overridden.has('scale.protocol') && (
                     <button type="button" onClick={() => takeDetected(detection.found!)} data-testid="detect-scale-use">
-                      Use {detection.found.protocol} at {detection.found.baudRate} baud
+                      {t('settings.useFound', { protocol: detection.found.protocol, n: detection.found.baudRate })}
                     </button>
                   )
                 ))}
             </div>
           )}
           <div className="field-note" data-testid="scale-now">
-            Reading now: {scale ? `${formatGrams(scale.grams)}${scale.stable ? ', stable' : ''}` : '—'}
+            {t('settings.readingNow')} {scale ? `${grams(scale.grams)}${scale.stable ? t('settings.stableSuffix') : ''}` : '—'}
             {scale?.message && !scale.stable ? ` (${scale.message})` : ''}
           </div>
         </fieldset>
 
         <fieldset>
-          <legend>Packing</legend>
-          <div className={`field checkbox${isChanged('packing.verifyItems') ? ' is-changed' : ''}`}>
-            <label>
-              <input
-                type="checkbox"
-                checked={draft['packing.verifyItems']}
-                onChange={(e) => edit('packing.verifyItems', e.target.checked)}
-                data-testid="setting-packing.verifyItems"
-              />
-              {FIELDS['packing.verifyItems'].label}
-              {isChanged('packing.verifyItems') && <span className="changed-mark"> · changed</span>}
-            </label>
-            <div className="field-note">Off: the parcel is weighed straight after the order scan.</div>
-          </div>
+          <legend>{t('settings.packing')}</legend>
+          {checkbox('packing.verifyItems', t('settings.verifyNote'))}
           <div className="field-row">
             {field('packing.tolerancePct', input('packing.tolerancePct', { numeric: true }), { unit: '%' })}
             {field('packing.toleranceMinG', input('packing.toleranceMinG', { numeric: true }), { unit: 'g' })}
             {field('packing.boxTareG', input('packing.boxTareG', { numeric: true }), { unit: 'g' })}
           </div>
-          <div className="field-note">
-            A parcel passes the weight check within the tolerance of its expected weight (items plus box tare), and never
-            within less than the minimum. A scanned box type replaces the box tare with its own empty weight.
-          </div>
+          <div className="field-note">{t('settings.toleranceNote')}</div>
         </fieldset>
 
         <fieldset>
           <legend>Odoo</legend>
           <dl className="readonly">
-            {odooRow('odoo.url', 'Address', odoo.url)}
-            {odooRow('odoo.db', 'Database', odoo.db)}
-            {odooRow('odoo.login', 'Login', odoo.login)}
+            {odooRow('odoo.url', t('settings.odooUrl'), odoo.url)}
+            {odooRow('odoo.db', t('settings.odooDb'), odoo.db)}
+            {odooRow('odoo.login', t('settings.odooLogin'), odoo.login)}
           </dl>
           {field(
             'odoo.backorder',
             select('odoo.backorder', [
-              ['create', 'Keep them as a backorder'],
-              ['no_backorder', 'Cancel them (no backorder)'],
+              ['create', t('settings.backorderCreate')],
+              ['no_backorder', t('settings.backorderNone')],
             ]),
-            { note: 'What Odoo does with quantities not packed when the delivery is validated.' },
+            { note: t('settings.backorderNote') },
           )}
           <p className="field-note" data-testid="api-key-note">
-            The Odoo API key is never shown or entered here. Set it in the environment variable{' '}
-            <code>PACKBENCH_SECRET_ODOO_API_KEY</code>, or in <code>secrets.json</code> (owner-only, mode 600) in the
-            bench’s data folder. The address, database and login are not changed here: start Packbench with{' '}
-            <code>--odoo-url</code>, <code>--odoo-db</code> and <code>--odoo-login</code> for another Odoo.
+            {t('settings.apiKeyNote1')} <code>PACKBENCH_SECRET_ODOO_API_KEY</code>
+            {t('settings.apiKeyNote2')} <code>secrets.json</code> {t('settings.apiKeyNote3')} <code>--odoo-url</code>,{' '}
+            <code>--odoo-db</code> {t('settings.apiKeyNoteAnd')} <code>--odoo-login</code> {t('settings.apiKeyNote4')}
           </p>
         </fieldset>
 
         <fieldset>
-          <legend>Security</legend>
+          <legend>{t('settings.security')}</legend>
           {field(
             'security.approvalRequires',
             select('security.approvalRequires', [
-              ['badge_or_pin', 'Badge scan or PIN'],
-              ['badge_and_pin', 'Badge scan and PIN'],
+              ['badge_or_pin', t('settings.badgeOrPin')],
+              ['badge_and_pin', t('settings.badgeAndPin')],
             ]),
-            { note: 'What a shift lead gives to approve a protected action. A badge counts only when it is scanned.' },
+            { note: t('settings.approvalNote') },
           )}
         </fieldset>
 
         <fieldset>
-          <legend>Carriers</legend>
+          <legend>{t('settings.carriers')}</legend>
           {field(
             'carriers.default.provider',
             select('carriers.default.provider', [
-              ['local', 'Local delivery (own fleet)'],
+              ['local', t('settings.carrierLocal')],
               ['shipengine', 'ShipEngine'],
               ['shippo', 'Shippo'],
-              ['odoo', "Odoo's carrier connector (label made when Odoo validates)"],
+              ['odoo', t('settings.carrierOdoo')],
             ]),
-            { note: 'For orders whose Odoo carrier is not mapped to another. API keys are never set here: they come from the bench’s secrets.' },
+            { note: t('settings.carrierNote') },
           )}
           {field('carriers.default.service', input('carriers.default.service', { placeholder: 'standard' }))}
         </fieldset>
 
-        <fieldset>
-          <legend>Sound</legend>
-          {field('sound.volume', input('sound.volume', { numeric: true }), { unit: '%' })}
-          <div className="field-note">Short sounds for a good scan, a warning and an error. 0 is silent.</div>
-        </fieldset>
-
-        <fieldset>
-          <legend>Desktop app</legend>
-          {(['desktop.kiosk', 'desktop.startAtLogin'] as const).map((path) => (
-            <div key={path} className={`field checkbox${isChanged(path) ? ' is-changed' : ''}`}>
-              <label>
-                <input type="checkbox" checked={draft[path]} onChange={(e) => edit(path, e.target.checked)} data-testid={`setting-${path}`} />
-                {FIELDS[path].label}
-                {isChanged(path) && <span className="changed-mark"> · changed</span>}
-              </label>
-            </div>
-          ))}
-          <div className="field-note">These apply to the installed desktop app, as soon as they are saved; a browser ignores them.</div>
-        </fieldset>
+        <SoundAndDesktopFieldsets kit={kit} />
 
         <footer className="settings-save">
           <div>
             <span className="changes" data-testid="settings-changes">
-              {changed.length === 0 ? 'No changes.' : `Changed: ${changed.map((p) => FIELDS[p].label).join(', ')}.`}
+              {changed.length === 0 ? t('settings.noChanges') : t('settings.changed', { fields: changed.map((p) => fieldLabel(p, t)).join(', ') })}
             </span>
-            {changed.length > 0 && <span className="field-note"> A shift lead approves every change.</span>}
+            {changed.length > 0 && <span className="field-note">{t('settings.approvesEvery')}</span>}
           </div>
           {/* Only the approval's own fields take a badge scan; a scan in a setting is kept out (onFieldKey). */}
           {changed.length > 0 && <div {...approvalKeys}>{approvalFields}</div>}
@@ -499,10 +386,10 @@ export function SettingsPanel({
           )}
           <div className="buttons">
             <button type="submit" disabled={!approval || changed.length === 0 || saving} data-testid="settings-save">
-              {saving ? 'Saving…' : 'Save changes'}
+              {saving ? t('settings.saving') : t('settings.save')}
             </button>
             <button type="button" onClick={undo} disabled={changed.length === 0}>
-              Undo changes
+              {t('settings.undo')}
             </button>
           </div>
         </footer>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { StationApi } from '../../shared/api';
 import { useApproval } from './Approval';
+import { useWords } from './station/i18n';
 
 /**
  * "Export support bundle": a file in the bench's data folder to give to support (logs, versions,
@@ -8,6 +9,7 @@ import { useApproval } from './Approval';
  * A shift lead approves.
  */
 export function SupportBundleExport({ station }: { station: StationApi }) {
+  const { t } = useWords();
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
@@ -23,32 +25,31 @@ export function SupportBundleExport({ station }: { station: StationApi }) {
     if (result.ok) {
       setOpen(false);
       const size = Math.max(1, Math.round(result.value.bytes / 1024));
-      setNotice({ tone: 'success', text: `Saved ${result.value.file} (${size} KB). Give this file to support.` });
+      setNotice({ tone: 'success', text: t('support.saved', { file: result.value.file, size }) });
     } else setNotice({ tone: 'error', text: result.error.message });
   };
 
   return (
-    <section className="support-bundle" aria-label="Support bundle" data-testid="support-bundle">
-      <h3>Support</h3>
+    <section className="support-bundle" aria-label={t('support.aria')} data-testid="support-bundle">
+      <h3>{t('support.title')}</h3>
       {open ? (
         <form onSubmit={(event) => void submit(event)}>
           <p className="field-note">
-            The bundle holds the logs, versions, device status, the queue and the settings. No keys or PINs; customers’ names
-            and addresses are masked. A shift lead approves.
+            {t('support.note')}
           </p>
           <div {...formProps}>{fields}</div>
           <div className="buttons">
             <button type="submit" disabled={!approval || busy} data-testid="support-bundle-export">
-              {busy ? 'Exporting…' : 'Export'}
+              {busy ? t('support.exporting') : t('support.export')}
             </button>
             <button type="button" onClick={() => (reset(), setOpen(false))}>
-              Cancel
+              {t('common.cancel')}
             </button>
           </div>
         </form>
       ) : (
         <button type="button" onClick={() => (setNotice(null), setOpen(true))} data-testid="support-bundle-start">
-          Export support bundle
+          {t('support.start')}
         </button>
       )}
       {notice && (

@@ -2,24 +2,26 @@
 // barcode to scan from the monitor, so a newcomer starts with nothing but the screen.
 import type { StationState } from '../../shared/api';
 import { LineBarcode } from './LineBarcode';
+import { useWords } from './station/i18n';
 
 export function TrainingStart({ training, loggedIn }: { training: NonNullable<StationState['training']>; loggedIn: boolean }) {
+  const { t } = useWords();
   return (
-    <section className="training-start" aria-label="Training: start here" data-testid="training-start">
-      <h2>Training: start here</h2>
+    <section className="training-start" aria-label={t('training.title')} data-testid="training-start">
+      <h2>{t('training.title')}</h2>
       {!loggedIn && (
         <>
-          <p>1. Scan your badge:</p>
+          <p>{t('training.scanBadge')}</p>
           <ul>
             {training.badges.map((b) => (
               <li key={b.badge} data-testid="training-badge-code">
-                {b.name} ({b.role === 'lead' ? 'shift lead' : 'packer'}) <LineBarcode code={b.badge} />
+                {b.name} ({b.role === 'lead' ? t('training.lead') : t('training.packer')}) <LineBarcode code={b.badge} />
               </li>
             ))}
           </ul>
         </>
       )}
-      <p>{loggedIn ? 'Scan an order to pack:' : '2. Then scan an order to pack:'}</p>
+      <p>{loggedIn ? t('training.scanOrder') : t('training.thenScanOrder')}</p>
       <ul>
         {training.orders.map((name) => (
           <li key={name} data-testid="training-order">

@@ -1,7 +1,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { I18nextProvider } from 'react-i18next';
 import { App } from './App';
 import { getStation } from './station/get-station';
+import { uiI18n } from './station/i18n';
 import './styles.css';
 
 const root = createRoot(document.getElementById('root')!);
@@ -10,13 +12,15 @@ getStation().then(
   (station) =>
     root.render(
       <StrictMode>
-        <App station={station} />
+        <I18nextProvider i18n={uiI18n}>
+          <App station={station} />
+        </I18nextProvider>
       </StrictMode>,
     ),
   (error: unknown) =>
     root.render(
       <main className="fatal" role="alert">
-        <h1>Packbench cannot reach its station</h1>
+        <h1>{uiI18n.t('app.unreachable')}</h1>
         <p>{error instanceof Error ? error.message : String(error)}</p>
       </main>,
     ),

@@ -62,6 +62,8 @@ describe('accessibility', () => {
   it('idle and packing screens', async () => {
     const page = bench.page;
     expect(await seriousViolations(page)).toEqual([]);
+    // One h1 names the page (axe's moderate page-has-heading-one): the product's name in the top bar.
+    expect(await page.locator('h1').allTextContents()).toEqual(['Packbench']);
     await pack.scan(TRAINING_PACKER_BADGE);
     await pack.packer().filter({ hasText: 'Trainee Packer' }).waitFor();
     await pack.scan(booted.sandbox!.odoo.state.sampleNames()[0]!);

@@ -26,6 +26,11 @@ describe('pack one order in the browser', () => {
     const orderName = booted.sandbox!.odoo.state.sampleNames()[0]!;
     await pack.scan(orderName);
     await bench.page.getByTestId('order-name').filter({ hasText: orderName }).waitFor();
+    // Until its lot is scanned, a tracked line shows what Odoo reserved for it.
+    const reserved = bench.station.pack.orderView()!.lines.flatMap((l) => l.reserved.map((r) => r.name));
+    expect(reserved.length).toBeGreaterThan(0);
+    const hints = (await bench.page.getByTestId('line-reserved').allTextContents()).join(' ');
+    for (const lot of reserved) expect(hints).toContain(lot);
 
     // The packer scans each item in the box (a tracked one as a GS1 code with its lot or serial);
     // the test reads the items' barcodes from the order.

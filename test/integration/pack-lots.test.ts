@@ -155,6 +155,8 @@ describe.each([16, 17, 19] as SandboxVersion[])('lots and serials at the bench, 
     expect(opened.state.step).toBe('packing');
     expect(lineOf(opened, espresso)).toMatchObject({ tracking: 'lot', quantity: 3, lots: [] });
     expect(lineOf(opened, speaker)).toMatchObject({ tracking: 'serial', quantity: 2, lots: [] });
+    // What Odoo reserved is on the line, for the packer to pick (the scanned lots will win).
+    expect(lineOf(opened, espresso).reserved).toEqual([{ name: 'FOOD-ESP-1K-L2503', quantity: 3 }]);
 
     // An item, then its lot.
     let r = await scan(String(espresso.barcode));
@@ -399,6 +401,12 @@ describe.each([16, 17, 19] as SandboxVersion[])('lots and serials at the bench, 
     await scan('P-1');
     const opened = await scan(ORDER);
     expect(opened.state.step).toBe('weighing');
+    // The screen shows the lots that will ship: those Odoo reserved, per line.
+    expect(lineOf(opened, espresso).reserved).toEqual([{ name: 'FOOD-ESP-1K-L2503', quantity: 3 }]);
+    expect(lineOf(opened, speaker).reserved).toEqual([
+      { name: 'ELEC-SPK-01-L2503', quantity: 1 },
+      { name: 'SPK-RES-2', quantity: 1 },
+    ]);
     station.pack.weighed(expectedParcelWeight(station));
     await untilDone();
     const payload = JSON.parse(

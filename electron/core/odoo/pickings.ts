@@ -15,7 +15,7 @@ import {
   WarehouseRow,
 } from './models/partner';
 import { OrderPickingRow, PickingTypeRow } from './models/picking';
-import { OrderMoveRow, PackageLineRow } from './models/stock';
+import { OrderMoveRow, PackageLineRow, ReservedLineRow } from './models/stock';
 import { fieldsOf, idOf, readRows, unique, type M2o } from './read-rows';
 import type { OdooParams, OdooTransport } from './transport';
 import { dialectFor, type OdooDialect } from './versions';
@@ -194,7 +194,30 @@ export async function pickingsToOrders(
   const warehousePartner = new Map(warehouses.map((w) => [w.id, idOf(w.partner_id)]));
   const partnerFields = [...fieldsOf(OrderPartnerRow).filter((f) => f !== 'phone' && f !== 'mobile'), ...dialect.partnerPhoneFields];
   const partnerIds = unique([...pickings.map((p) => idOf(p.partner_id)), ...companyPartner.values(), ...warehousePartner.values()]);
-  const partners = await read(transport, OrderPartnerRow, 'res.partner', partnerIds, partnerFields);
+  // The lots Odoo reserved for tracked items, read beside the partners (no extra round trip).
+  const trackedProducts = new Set(products.filter((p) => p.tracking !== 'none').map((p) => p.id));
+  const trackedMoveIds = moves.filter((m) => trackedProducts.has(idOf(m.product_id) ?? 0)).map((m) => m.id);
+  const [partners, reservedLines] = await Promise.all([
+    read(transport, OrderPartnerRow, 'res.partner', partnerIds, partnerFields),
+    trackedMoveIds.length === 0
+      ? Promise.resolve([])
+      : readRows(transport, ReservedLineRow, 'stock.move.line', 'search_read', {
+          domain: [
+            ['move_id', 'in', trackedMoveIds],
+            ['lot_id', '!=', false],
+          ],
+          fields: [...fieldsOf(ReservedLineRow), dialect.lineReservedField],
+        }),
+  ]);
+  const reservedOf = new Map<number, Map<string, number>>();
+  for (const line of reservedLines) {
+    const moveId = idOf(line.move_id);
+    const lot = nameOf(line.lot_id) ?? (typeof line.lot_name === 'string' ? line.lot_name : null);
+    const quantity = Number((line as Record<string, unknown>)[dialect.lineReservedField]);
+    if (moveId === null || !lot || !(quantity > 0)) continue;
+    const lots = reservedOf.get(moveId) ?? new Map<string, number>();
+    reservedOf.set(moveId, lots.set(lot, (lots.get(lot) ?? 0) + quantity));
+  }
   const [countries, states] = await Promise.all([
     reference.read(
       transport,
@@ -254,6 +277,7 @@ export async function pickingsToOrders(
             // Odoo weighs in kg (product weight precision: grams or coarser).
             unitWeightG: p && p.weight > 0 ? Math.round(p.weight * 1000) : null,
             tracking: p?.tracking ?? 'none',
+            reservedLots: [...(reservedOf.get(m.id) ?? [])].map(([name, quantity]) => ({ name, quantity })),
             unitValue: p && currency && /^[A-Z]{3}$/.test(currency) && p.lst_price >= 0 ? { amount: p.lst_price.toFixed(2), currency } : null,
             hsCode: p?.hs_code ?? null,
             originCountry: p?.country_of_origin ? (codes.get(idOf(p.country_of_origin)!) ?? null) : null,

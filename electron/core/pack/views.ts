@@ -52,6 +52,7 @@ export function orderView(ctx: PackContext, row: SessionRow): OrderView {
       quantity: l.quantity,
       tracking: l.tracking,
       lots: lots.get(l.moveId) ?? [],
+      reserved: l.reservedLots ?? [],
     })),
     // Came from the local copy if it was fetched before this session opened.
     cachedAt: cached.fetchedAt < ctx.sessions.openedAt(row.id) - 1000 ? cached.fetchedAt : null,

@@ -2,7 +2,9 @@
 // through its own keyboard layout. A scanner set to US on a German keyboard types `WH-OUT-0001`
 // for `WH/OUT/0001`, and Y and Z swapped. Scanning a barcode of known text shows the mangling; the
 // key map found puts every later scan right before it reaches the core.
+import type { Translate } from '../../../shared/i18n';
 import type { ScannerKeyMap } from '../../../shared/settings';
+import { englishT } from '../station/i18n';
 
 /**
  * The calibration barcode's text: `/`, `-`, `*` and `_` (bench codes), Y/Z both cases, digits.
@@ -49,29 +51,29 @@ export type Calibration =
   | { ok: false; message: string };
 
 /** What the calibration barcode came through as, judged: the key map to store, or what to do. */
-export function calibrate(received: string): Calibration {
+export function calibrate(received: string, t: Translate = englishT): Calibration {
   const meant = [...CALIBRATION_TEXT];
   const got = [...received];
   if (received === CALIBRATION_TEXT) {
-    return { ok: true, keyMap: {}, layout: null, message: 'The scanner reads correctly: nothing needs fixing.' };
+    return { ok: true, keyMap: {}, layout: null, message: t('calibration.correct') };
   }
   if (got.length !== meant.length) {
     return {
       ok: false,
-      message: `That was not the calibration barcode (${got.length} characters came through, it has ${meant.length}). Scan the calibration barcode shown here.`,
+      message: t('calibration.notIt', { got: got.length, meant: meant.length }),
     };
   }
   const observed = new Map<string, string>();
   for (let i = 0; i < meant.length; i++) {
     const before = observed.get(got[i]!);
     if (before !== undefined && before !== meant[i]) {
-      return { ok: false, message: 'The scan came through mixed up in a way the bench cannot undo. Set the scanner to the keyboard layout of this computer.' };
+      return { ok: false, message: t('calibration.mixedUp') };
     }
     observed.set(got[i]!, meant[i]!);
   }
   for (const known of KNOWN_MANGLINGS) {
     if (mangle(CALIBRATION_TEXT, known.sent) === received) {
-      return { ok: true, keyMap: keyMapOf(known.sent), layout: known.name, message: `Found: ${known.name}. Every scan is put right from now on.` };
+      return { ok: true, keyMap: keyMapOf(known.sent), layout: known.name, message: t('calibration.found', { layout: known.name }) };
     }
   }
   // Not a layout the bench knows: keep only what the barcode showed.
@@ -80,6 +82,6 @@ export function calibrate(received: string): Calibration {
     ok: true,
     keyMap,
     layout: `Unknown keyboard layout (${Object.keys(keyMap).length} characters put right)`,
-    message: `The scanner types ${Object.keys(keyMap).length} characters wrong; those are put right from now on. Characters not on the calibration barcode may still come through wrong: set the scanner to this computer's keyboard layout if you can.`,
+    message: t('calibration.unknown', { n: Object.keys(keyMap).length }),
   };
 }

@@ -1,6 +1,8 @@
 // What the status bar says about the local copy of orders: how old it is, and whether Odoo is
 // reachable. Pure, so it is tested without a browser.
 import type { Connectivity, StationState } from '../../../shared/api';
+import type { Translate } from '../../../shared/i18n';
+import { englishT } from './i18n';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -19,12 +21,11 @@ export interface OrderSyncView {
 }
 
 /** "just now", "1 min ago", "14 min ago", "2 h ago", "3 days ago". */
-export function ago(ms: number): string {
-  if (ms < MINUTE) return 'just now';
-  if (ms < HOUR) return `${Math.floor(ms / MINUTE)} min ago`;
-  if (ms < DAY) return `${Math.floor(ms / HOUR)} h ago`;
-  const days = Math.floor(ms / DAY);
-  return `${days} ${days === 1 ? 'day' : 'days'} ago`;
+export function ago(ms: number, t: Translate = englishT): string {
+  if (ms < MINUTE) return t('sync.justNow');
+  if (ms < HOUR) return t('sync.minAgo', { n: Math.floor(ms / MINUTE) });
+  if (ms < DAY) return t('sync.hAgo', { n: Math.floor(ms / HOUR) });
+  return t('sync.daysAgo', { count: Math.floor(ms / DAY) });
 }
 
 /**
@@ -36,6 +37,7 @@ export function orderSyncView(
   syncedAt: number | null,
   now: number,
   connectivity: Connectivity | null,
+  t: Translate = englishT,
 ): OrderSyncView | null {
   if (link === 'none') return null;
   const age = syncedAt === null ? null : Math.max(0, now - syncedAt);
@@ -44,9 +46,9 @@ export function orderSyncView(
   const troubled = odooTarget !== undefined && odooTarget.status !== 'ok';
   const detail = troubled ? (odooTarget.message ?? null) : null;
   if (link === 'offline' || troubled) {
-    const text = age === null ? 'Offline — no orders copied yet' : `Offline — orders from ${age < MINUTE ? 'a moment ago' : ago(age)}`;
+    const text = age === null ? t('sync.offlineNone') : t('sync.offline', { ago: age < MINUTE ? t('sync.momentAgo') : ago(age, t) });
     return { text, tone: 'warning', syncedAt, detail };
   }
-  if (age === null) return { text: 'Fetching orders from Odoo…', tone: 'quiet', syncedAt, detail };
-  return { text: `Orders synced ${ago(age)}`, tone: age >= STALE_AFTER_MS ? 'warning' : 'quiet', syncedAt, detail };
+  if (age === null) return { text: t('sync.fetching'), tone: 'quiet', syncedAt, detail };
+  return { text: t('sync.synced', { ago: ago(age, t) }), tone: age >= STALE_AFTER_MS ? 'warning' : 'quiet', syncedAt, detail };
 }

@@ -1,53 +1,70 @@
 // The settings screen's form, as plain data: the fields a lead may change, the draft they edit,
 // the patch of what changed, and the reply's refusals in words. Pure, so it is tested without a browser.
 import type { StationError } from '../../../shared/api';
+import type { Translate } from '../../../shared/i18n';
 import type { Settings, SettingsPatch } from '../../../shared/settings';
+import { englishT } from './i18n';
 
 export { SCALE_PROTOCOLS } from '../../../shared/scale-protocols';
 
 type Kind = 'text' | 'optional' | 'number' | 'integer' | 'boolean' | 'choice' | 'numeric-choice' | 'optional-numeric-choice';
 
 interface FieldSpec {
-  label: string;
   kind: Kind;
-  /** What to tell the lead when the settings schema refuses the value; none: the schema's own message. */
-  problem?: string;
+  /**
+   * Whether the screen says its own words when the settings schema refuses the value
+   * (`settings.problem.<path>`); otherwise the schema's own message.
+   */
+  problem?: true;
 }
 
-/** Every field the screen edits, by "section.field" (or "section.object.field" inside a section). */
+/**
+ * Every field the screen edits, by "section.field" (or "section.object.field" inside a section).
+ * Its name on screen is `settings.field.<path>` in the `ui` catalogues.
+ */
 export const FIELDS = {
-  'bench.name': { label: 'Bench name', kind: 'text', problem: 'Give the bench a name of 1 to 64 characters.' },
-  'printer.uri': { label: 'Printer', kind: 'optional' },
-  'printer.fallbackUri': { label: 'Fallback printer', kind: 'optional' },
-  'printer.dpi': { label: 'Print head resolution', kind: 'numeric-choice' },
-  'printer.language': { label: 'Printer language', kind: 'choice' },
-  'printer.unicodeFont': {
-    label: 'Unicode font on the printer',
-    kind: 'optional',
-    problem: 'Name a TrueType font stored on the printer, like E:NOTOSANS.TTF, or leave it empty.',
-  },
-  'printer.fallbackLanguage': { label: 'Fallback printer language', kind: 'choice' },
-  'printer.statusQuery': { label: 'Printer status', kind: 'choice' },
-  'printer.fallbackStatusQuery': { label: 'Fallback printer status', kind: 'choice' },
-  'scale.path': { label: 'Scale port', kind: 'optional', problem: 'Enter the port the scale is on, such as /dev/ttyUSB0, or leave it empty.' },
-  'scale.protocol': { label: 'Scale protocol', kind: 'optional', problem: 'Choose the protocol the scale speaks.' },
-  'scale.baudRate': { label: 'Scale speed', kind: 'optional-numeric-choice', problem: 'Choose one of the listed speeds.' },
-  'packing.verifyItems': { label: 'Scan every item before weighing', kind: 'boolean' },
-  'packing.tolerancePct': { label: 'Weight tolerance', kind: 'number', problem: 'Enter a percentage from 0 to 100.' },
-  'packing.toleranceMinG': { label: 'Minimum tolerance', kind: 'integer', problem: 'Enter whole grams, 0 or more.' },
-  'packing.boxTareG': { label: 'Box tare', kind: 'integer', problem: 'Enter whole grams, 0 or more.' },
-  'odoo.backorder': { label: 'Items not packed', kind: 'choice' },
-  'security.approvalRequires': { label: 'Shift lead approval', kind: 'choice' },
-  'carriers.default.provider': { label: 'Default carrier', kind: 'choice' },
-  'carriers.default.service': {
-    label: 'Default carrier service',
-    kind: 'text',
-    problem: 'Enter the service code the carrier uses, such as standard, ups_ground or usps_priority.',
-  },
-  'desktop.kiosk': { label: 'Kiosk mode: full screen, nothing else on this computer', kind: 'boolean' },
-  'desktop.startAtLogin': { label: 'Start Packbench when this computer’s user logs in', kind: 'boolean' },
-  'sound.volume': { label: 'Sound volume', kind: 'integer', problem: 'Enter a volume from 0 (silent) to 100.' },
+  'bench.name': { kind: 'text', problem: true },
+  'bench.language': { kind: 'choice' },
+  'printer.uri': { kind: 'optional' },
+  'printer.fallbackUri': { kind: 'optional' },
+  'printer.dpi': { kind: 'numeric-choice' },
+  'printer.language': { kind: 'choice' },
+  'printer.unicodeFont': { kind: 'optional', problem: true },
+  'printer.fallbackLanguage': { kind: 'choice' },
+  'printer.statusQuery': { kind: 'choice' },
+  'printer.fallbackStatusQuery': { kind: 'choice' },
+  'scale.path': { kind: 'optional', problem: true },
+  'scale.protocol': { kind: 'optional', problem: true },
+  'scale.baudRate': { kind: 'optional-numeric-choice', problem: true },
+  'packing.verifyItems': { kind: 'boolean' },
+  'packing.tolerancePct': { kind: 'number', problem: true },
+  'packing.toleranceMinG': { kind: 'integer', problem: true },
+  'packing.boxTareG': { kind: 'integer', problem: true },
+  'odoo.backorder': { kind: 'choice' },
+  'security.approvalRequires': { kind: 'choice' },
+  'carriers.default.provider': { kind: 'choice' },
+  'carriers.default.service': { kind: 'text', problem: true },
+  'desktop.kiosk': { kind: 'boolean' },
+  'desktop.startAtLogin': { kind: 'boolean' },
+  'sound.volume': { kind: 'integer', problem: true },
 } as const satisfies Record<string, FieldSpec>;
+
+// i18n-keys: settings.field.bench.name settings.field.bench.language settings.field.printer.uri
+// i18n-keys: settings.field.printer.fallbackUri settings.field.printer.dpi settings.field.printer.language
+// i18n-keys: settings.field.printer.unicodeFont settings.field.printer.fallbackLanguage settings.field.printer.statusQuery
+// i18n-keys: settings.field.printer.fallbackStatusQuery settings.field.scale.path settings.field.scale.protocol
+// i18n-keys: settings.field.scale.baudRate settings.field.packing.verifyItems settings.field.packing.tolerancePct
+// i18n-keys: settings.field.packing.toleranceMinG settings.field.packing.boxTareG settings.field.odoo.backorder
+// i18n-keys: settings.field.security.approvalRequires settings.field.carriers.default.provider
+// i18n-keys: settings.field.carriers.default.service settings.field.desktop.kiosk settings.field.desktop.startAtLogin
+// i18n-keys: settings.field.sound.volume
+// i18n-keys: settings.problem.bench.name settings.problem.printer.unicodeFont settings.problem.scale.path
+// i18n-keys: settings.problem.scale.protocol settings.problem.scale.baudRate settings.problem.packing.tolerancePct
+// i18n-keys: settings.problem.packing.toleranceMinG settings.problem.packing.boxTareG
+// i18n-keys: settings.problem.carriers.default.service settings.problem.sound.volume
+
+/** A field's name on screen, in the screen's language. */
+export const fieldLabel = (path: FieldPath, t: Translate = englishT): string => t(`settings.field.${path}`);
 
 export type FieldPath = keyof typeof FIELDS;
 export const FIELD_PATHS = Object.keys(FIELDS) as FieldPath[];
@@ -131,7 +148,7 @@ function isFieldPath(path: string): path is FieldPath {
 }
 
 /** A refused save in a lead's words: the schema's refusals per field, or the core's own message. */
-export function refusalOf(error: StationError): Refusal {
+export function refusalOf(error: StationError, t: Translate = englishT): Refusal {
   const detail = error.detail as { issues?: unknown } | undefined;
   const issues = Array.isArray(detail?.issues) ? (detail.issues as { path?: unknown; message?: unknown }[]) : [];
   const fields: Partial<Record<FieldPath, string>> = {};
@@ -139,11 +156,11 @@ export function refusalOf(error: StationError): Refusal {
     const path = String(issue.path ?? '').replace(/^patch\./, '');
     if (!isFieldPath(path) || fields[path]) continue;
     const spec: FieldSpec = FIELDS[path];
-    fields[path] = spec.problem ?? String(issue.message ?? 'This value is not allowed.');
+    fields[path] = spec.problem ? t(`settings.problem.${path}`) : String(issue.message ?? t('settings.notAllowed'));
   }
   const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
-  const named = FIELD_PATHS.filter((p) => fields[p]).map((p) => `${FIELDS[p].label}: ${sentence(fields[p]!)}`);
-  if (named.length > 0) return { fields, summary: `Nothing was saved. ${named.join(' ')}` };
+  const named = FIELD_PATHS.filter((p) => fields[p]).map((p) => `${fieldLabel(p, t)}: ${sentence(fields[p]!)}`);
+  if (named.length > 0) return { fields, summary: t('settings.nothingSaved', { why: named.join(' ') }) };
   return { fields, summary: error.message };
 }
 
