@@ -9,6 +9,7 @@ import { LeadPanel } from './LeadPanel';
 import { ManualWeight } from './ManualWeight';
 import { LabelPreview, OrderPanel } from './OrderPanel';
 import { OrderSync } from './OrderSync';
+import { QueueChip } from './QueueChip';
 import { SettingsPanel } from './SettingsPanel';
 import { formatGrams } from './station/format';
 import { playSound, soundOf } from './station/sounds';
@@ -122,10 +123,7 @@ export function App({ station }: { station: StationApi }) {
         <span className="spacer" />
         {state && <OrderSync state={state} connectivity={connectivity} />}
         {/* Opens the outbox in the lead's console: what waits, for which order, since when, why. */}
-        <button type="button" className="chip" data-testid="queue" onClick={() => setPanel((open) => (open === 'outbox' ? null : 'outbox'))}>
-          To send: {queue ? queue.pending + queue.inFlight : '…'}
-          {queue && queue.dead > 0 && <strong className="chip-alert"> · stuck: {queue.dead}</strong>}
-        </button>
+        <QueueChip queue={queue} onClick={() => setPanel((open) => (open === 'outbox' ? null : 'outbox'))} />
         {troubled.map((t) => (
           <span key={t.target} className="chip chip-warn" data-testid="connectivity" title={t.message ?? ''}>
             {t.label ?? (t.target === 'odoo' ? 'Odoo' : t.target)}: {t.status === 'stopped' ? 'stopped' : 'offline, retrying'}

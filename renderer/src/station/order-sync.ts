@@ -50,3 +50,15 @@ export function orderSyncView(
   if (age === null) return { text: 'Fetching orders from Odoo…', tone: 'quiet', syncedAt, detail };
   return { text: `Orders synced ${ago(age)}`, tone: age >= STALE_AFTER_MS ? 'warning' : 'quiet', syncedAt, detail };
 }
+
+/**
+ * How long the oldest update still to send has waited, for the status bar's "To send" chip:
+ * "oldest 4 min"; null when nothing waits. `ageMs` is what the core said when it sent the counts,
+ * `sinceMs` how long ago that was on the renderer's clock.
+ */
+export function oldestWaitingText(ageMs: number | null | undefined, sinceMs: number): string | null {
+  if (ageMs === null || ageMs === undefined) return null;
+  const ms = ageMs + Math.max(0, sinceMs);
+  if (ms < MINUTE) return 'oldest under 1 min';
+  return `oldest ${ago(ms).replace(/ ago$/, '')}`;
+}
