@@ -25,9 +25,9 @@ describe('an outage of Odoo and the carrier, in each shape', () => {
       expect(r.outOfOrder).toEqual([]);
       expect(r.orders).toBe(ORDERS);
       expect(r.dispatched).toBe(ORDERS);
-      // Every order's dispatch (and, the carrier being down too, its label) waited in the queue,
-      // and the screen was told how long the oldest had waited.
-      expect(r.queuePeak).toBeGreaterThanOrEqual(ORDERS);
+      // The screen was told what waited and how long the oldest had waited. Down hard, every
+      // order's update waited; slow, they trickle out 2 s a request, so the queue is shorter.
+      expect(r.queuePeak).toBeGreaterThanOrEqual(shape === 'slow' ? 1 : ORDERS);
       expect(r.oldestAgeMs).toBeGreaterThan(5_000);
       // The issue's demand, measured per scan from the API call to the state event showing it.
       expect(p95, `scan → screen p95 in the ${shape} shape`).toBeLessThan(150);
