@@ -31,6 +31,9 @@ describe('an outage of Odoo and the carrier, in each shape', () => {
       expect(r.oldestAgeMs).toBeGreaterThan(5_000);
       // The issue's demand, measured per scan from the API call to the state event showing it.
       expect(p95, `scan → screen p95 in the ${shape} shape`).toBeLessThan(150);
+      // Throughout: also while the backlog floods back after the return.
+      expect(r.drainScanMs.length).toBeGreaterThan(0);
+      expect(percentile(r.drainScanMs, 95), `scan → screen p95 while the outbox drained after ${shape}`).toBeLessThan(150);
     }, 600_000);
   }
 });
