@@ -7,7 +7,14 @@
 //      the sandbox Odoo over HTTP (in a process of its own, so its records do not count as the
 //      core's memory); counts and the core's memory (RSS, heap after a GC) every 1,000
 //      orders (and after the first 100), then duplicates in Odoo (must be 0).
-//   npm run soak -- [--kills N] [--orders N] [--seed N]   (N = 0 skips that part)
+//   3. outage (only with --outage N): N orders across the five outage shapes of the outage harness
+//      (test/support/outage-run.ts; N/5 each): the sandbox Odoo and ShipEngine refused, hung
+//      (SIGSTOP), 502, 2 s slow, reset mid-reply while orders are packed, then back; per shape the
+//      orders, dispatched, duplicates (must be 0), effects out of order (must be 0), scan → screen
+//      p50/p95/max, the queue's peak and its oldest update's age, the drain time (and scan → screen
+//      while it drains).
+//   npm run soak -- [--kills N] [--orders N] [--seed N] [--outage N]   (N = 0 skips that part)
+//   npm run soak -- --outage 500 runs the outage alone (the kills and the shift then default to 0).
 // Exit code 1 when anything was lost or done twice.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +27,8 @@ import { EnvSecretStore } from '../electron/core/store/secret-store';
 import { startPrinterSink } from '../electron/sandbox/printer-sink';
 import { startScaleSimulator } from '../electron/sandbox/scale-simulator';
 import { runCrashHarness, startSandboxes } from '../test/support/crash-harness';
+import { OUTAGE_SHAPES } from '../test/support/outage-proxy';
+import { percentile, runOutage } from '../test/support/outage-run';
 import { expectedParcelWeight } from '../test/support/expected-weight';
 import { tempDir } from '../test/support/temp-dir';
 import { unitScans } from '../test/support/unit-scans';
@@ -27,13 +36,16 @@ import { waitForEvent } from '../test/support/wait';
 
 const { values } = parseArgs({
   options: {
-    kills: { type: 'string', default: '1000' },
-    orders: { type: 'string', default: '10000' },
+    kills: { type: 'string' },
+    orders: { type: 'string' },
     seed: { type: 'string', default: '16' },
+    outage: { type: 'string', default: '0' },
   },
 });
-const KILLS = Number(values.kills);
-const ORDERS = Number(values.orders);
+const OUTAGE = Number(values.outage);
+// --outage alone runs the outage alone; the other parts are asked for by name then.
+const KILLS = Number(values.kills ?? (OUTAGE > 0 ? 0 : 1000));
+const ORDERS = Number(values.orders ?? (OUTAGE > 0 ? 0 : 10000));
 const SEED = Number(values.seed);
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
@@ -163,10 +175,41 @@ async function shift(): Promise<boolean> {
   return duplicates.length === 0 && dispatched === packed;
 }
 
+async function outage(): Promise<boolean> {
+  const perShape = Math.max(1, Math.round(OUTAGE / OUTAGE_SHAPES.length));
+  console.log(`== outage: ${perShape * OUTAGE_SHAPES.length} orders, ${perShape} in each shape (${OUTAGE_SHAPES.join(', ')}), Odoo and the carrier down together`);
+  const started = Date.now();
+  const reports = await runOutage({ shapes: [...OUTAGE_SHAPES], ordersPerShape: perShape, log: (line) => console.log(`  ${line}`) });
+  const ms = (n: number) => `${Math.round(n)}`;
+  console.log('  shape    orders  dispatched  duplicates  out-of-order  scan→screen p50/p95/max ms  queue peak  oldest  drain (scan→screen p95/max meanwhile)');
+  for (const r of reports) {
+    console.log(
+      `  ${r.shape.padEnd(8)} ${String(r.orders).padStart(6)}  ${String(r.dispatched).padStart(10)}  ${String(r.duplicates.length).padStart(10)}  ${String(r.outOfOrder.length).padStart(12)}  ` +
+        `${`${ms(percentile(r.scanMs, 50))}/${ms(percentile(r.scanMs, 95))}/${ms(Math.max(...r.scanMs))}`.padStart(26)}  ${String(r.queuePeak).padStart(10)}  ` +
+        `${`${(r.oldestAgeMs / 1000).toFixed(0)} s`.padStart(6)}  ${(r.drainMs / 1000).toFixed(1)} s (${ms(percentile(r.drainScanMs, 95))}/${ms(Math.max(0, ...r.drainScanMs))} ms over ${r.drainScanMs.length} scans)`,
+    );
+    for (const line of [...r.duplicates, ...r.outOfOrder, ...r.problems].slice(0, 20)) console.log(`    ${line}`);
+  }
+  const all = reports.flatMap((r) => [...r.scanMs, ...r.drainScanMs]);
+  console.log(`  all shapes: ${all.length} scans, scan→screen p50 ${ms(percentile(all, 50))} ms, p95 ${ms(percentile(all, 95))} ms, max ${ms(Math.max(...all))} ms`);
+  console.log(`  took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return reports.every(
+    (r) =>
+      r.dispatched === r.orders &&
+      r.orders === perShape &&
+      r.duplicates.length === 0 &&
+      r.outOfOrder.length === 0 &&
+      r.problems.length === 0 &&
+      percentile(r.scanMs, 95) < 150 &&
+      percentile(r.drainScanMs, 95) < 150,
+  );
+}
+
 async function main(): Promise<void> {
   let ok = true;
   if (KILLS > 0) ok = (await kills()) && ok;
   if (ORDERS > 0) ok = (await shift()) && ok;
+  if (OUTAGE > 0) ok = (await outage()) && ok;
   console.log(ok ? 'soak: nothing lost, nothing twice' : 'soak: FAILED (see above)');
   process.exitCode = ok ? 0 : 1;
 }

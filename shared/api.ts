@@ -203,6 +203,11 @@ export const QueueCounts = z.object({
   inFlight: z.number().int().nonnegative(),
   dead: z.number().int().nonnegative(),
   openExceptions: z.number().int().nonnegative(),
+  /**
+   * How long the oldest update still to send (pending or being sent) had waited when this was sent,
+   * in ms; null when nothing waits. The screen counts on from there. Absent from older cores.
+   */
+  oldestAgeMs: z.number().nonnegative().nullable().optional(),
 });
 export type QueueCounts = z.infer<typeof QueueCounts>;
 

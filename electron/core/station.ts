@@ -34,7 +34,7 @@ import { ExceptionQueue } from './store/exceptions';
 import { actorOf, Identities, type IdentityOptions } from './store/identities';
 import { EnvSecretStore, envNameOf, FileSecretStore, LayeredSecretStore, type SecretStore } from './store/secret-store';
 import { settingsForRun, SettingsStore } from './store/settings-store';
-import { openOutboxItems, queueCounts } from './sync/outbox';
+import { oldestWaiting, openOutboxItems, queueCounts } from './sync/outbox';
 import { scopeOptions, testOdooConnection } from './odoo/scope-options';
 import { SyncWorker } from './sync/worker';
 import { crashPoint } from './crash-points';
@@ -152,7 +152,8 @@ export function createStation(config: StationConfig): Station {
   };
   const publishQueue = () => {
     if (stopped) return;
-    events.emit('queue', { ...queueCounts(db), openExceptions: exceptions.countOpen() });
+    const oldest = oldestWaiting(db);
+    events.emit('queue', { ...queueCounts(db), openExceptions: exceptions.countOpen(), oldestAgeMs: oldest === null ? null : Math.max(0, clock.now() - oldest) });
     events.emit('connectivity', { targets: worker.status() });
   };
 

@@ -9,6 +9,7 @@ import { LeadPanel } from './LeadPanel';
 import { ManualWeight } from './ManualWeight';
 import { LabelPreview, OrderPanel } from './OrderPanel';
 import { OrderSync } from './OrderSync';
+import { QueueChip } from './QueueChip';
 import { SettingsPanel } from './SettingsPanel';
 import { showLanguage, useWords } from './station/i18n';
 import { playSound, soundOf } from './station/sounds';
@@ -123,10 +124,7 @@ export function App({ station }: { station: StationApi }) {
         <span className="spacer" />
         {state && <OrderSync state={state} connectivity={connectivity} />}
         {/* Opens the outbox in the lead's console: what waits, for which order, since when, why. */}
-        <button type="button" className="chip" data-testid="queue" onClick={() => setPanel((open) => (open === 'outbox' ? null : 'outbox'))}>
-          {t('app.toSend', { n: queue ? queue.pending + queue.inFlight : '…' })}
-          {queue && queue.dead > 0 && <strong className="chip-alert">{t('app.stuck', { n: queue.dead })}</strong>}
-        </button>
+        <QueueChip queue={queue} onClick={() => setPanel((open) => (open === 'outbox' ? null : 'outbox'))} />
         {troubled.map((tr) => (
           <span key={tr.target} className="chip chip-warn" data-testid="connectivity" title={tr.message ?? ''}>
             {tr.label ?? (tr.target === 'odoo' ? 'Odoo' : tr.target)}: {tr.status === 'stopped' ? t('app.targetStopped') : t('app.targetRetrying')}

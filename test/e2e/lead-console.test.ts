@@ -42,6 +42,8 @@ describe("the lead's console", () => {
     expect(await scan('*PB*CANCEL')).toBe('Order put aside. Scan the next order.');
     await waitForEvent(bench.station.events, 'connectivity', (c) => c.targets.some((t) => t.target === 'odoo' && t.status === 'retrying'), 20_000, 'odoo retrying');
 
+    // The chip says how long the oldest update has waited, as well as how many wait.
+    await page().getByTestId('queue-oldest').filter({ hasText: /oldest (under 1 min|\d+ min)/ }).waitFor();
     await page().getByTestId('queue').filter({ hasText: 'To send: 1' }).click();
     const row = page().getByTestId('outbox-item').filter({ hasText: name });
     await row.waitFor();
@@ -60,6 +62,7 @@ describe("the lead's console", () => {
     bench.station.worker.kick();
     await page().getByTestId('outbox-empty').waitFor({ timeout: 20_000 });
     await page().getByTestId('queue').filter({ hasText: 'To send: 0' }).waitFor();
+    expect(await page().getByTestId('queue-oldest').count()).toBe(0);
   });
 
   it('five kinds open, filtered by kind, resolved one by one; the resolved list says who did what', async () => {

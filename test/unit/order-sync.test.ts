@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Connectivity } from '../../shared/api';
-import { ago, orderSyncView } from '../../renderer/src/station/order-sync';
+import { ago, oldestWaitingText, orderSyncView } from '../../renderer/src/station/order-sync';
 
 const MIN = 60_000;
 const NOW = 1_750_000_000_000;
@@ -64,5 +64,19 @@ describe('the order sync line', () => {
   it('before the first sync: the copy kept from last time, or that it is being fetched', () => {
     expect(orderSyncView('connecting', null, NOW, null)).toMatchObject({ text: 'Fetching orders from Odoo…', tone: 'quiet' });
     expect(orderSyncView('connecting', NOW - 3 * 60 * MIN, NOW, null)).toMatchObject({ text: 'Orders synced 3 h ago', tone: 'warning' });
+  });
+});
+
+describe('oldestWaitingText (the "To send" chip)', () => {
+  it('says nothing when nothing waits, or when the core does not say', () => {
+    expect(oldestWaitingText(null, 0)).toBeNull();
+    expect(oldestWaitingText(undefined, 0)).toBeNull();
+  });
+
+  it('counts on from the age the core sent, on the screen’s own clock', () => {
+    expect(oldestWaitingText(5_000, 0)).toBe('oldest under 1 min');
+    expect(oldestWaitingText(50_000, 20_000)).toBe('oldest 1 min');
+    expect(oldestWaitingText(14 * MIN, 30_000)).toBe('oldest 14 min');
+    expect(oldestWaitingText(3 * 60 * MIN, 0)).toBe('oldest 3 h');
   });
 });

@@ -4,7 +4,7 @@
 // tells the link that Odoo is back), and while the link is offline a scan does not ask and wait.
 import type { Order } from '../../../shared/order';
 import { OdooError } from './errors';
-import { OdooLink } from './odoo-link';
+import { OdooLink, PROMPT_MS } from './odoo-link';
 import type { OdooTransport } from './transport';
 import { claimPicking } from './claims';
 import { findPickingByName, ReferenceData } from './pickings';
@@ -36,7 +36,7 @@ export class OrderSourceUnavailable extends Error {
 }
 
 /** How long a scan waits for Odoo before it uses the local copy. */
-export const SCAN_BUDGET_MS = 1_500;
+export const SCAN_BUDGET_MS = PROMPT_MS;
 
 export interface OdooOrderSourceOptions {
   /** Whether Odoo answers (shared with the rest of the station); default: a link of its own. */

@@ -149,6 +149,17 @@ export function queueCounts(db: Db): { pending: number; inFlight: number; dead: 
   return { pending: count('pending'), inFlight: count('in_flight'), dead: count('dead') };
 }
 
+/**
+ * When the oldest row still to send (pending or in flight) was queued; null when none waits.
+ * Through the partial index outbox_open: the open rows only, never the done ones of a long shift.
+ */
+export function oldestWaiting(db: Db): number | null {
+  const row = db
+    .prepare(`SELECT min(created_at) AS at FROM outbox INDEXED BY outbox_open WHERE state IN ('pending', 'in_flight', 'dead') AND state != 'dead'`)
+    .get() as { at: number | null };
+  return row.at;
+}
+
 export function getOutboxRow(db: Db, id: number): OutboxRecord | null {
   const row = db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as DbRow | undefined;
   return row ? toRecord(row) : null;

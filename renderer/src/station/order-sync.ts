@@ -52,3 +52,17 @@ export function orderSyncView(
   if (age === null) return { text: t('sync.fetching'), tone: 'quiet', syncedAt, detail };
   return { text: t('sync.synced', { ago: ago(age, t) }), tone: age >= STALE_AFTER_MS ? 'warning' : 'quiet', syncedAt, detail };
 }
+
+/**
+ * How long the oldest update still to send has waited, for the status bar's "To send" chip:
+ * "oldest 4 min"; null when nothing waits. `ageMs` is what the core said when it sent the counts,
+ * `sinceMs` how long ago that was on the renderer's clock.
+ */
+export function oldestWaitingText(ageMs: number | null | undefined, sinceMs: number, t: Translate = englishT): string | null {
+  if (ageMs === null || ageMs === undefined) return null;
+  const ms = ageMs + Math.max(0, sinceMs);
+  if (ms < MINUTE) return t('sync.oldestUnderMin');
+  if (ms < HOUR) return t('sync.oldestMin', { n: Math.floor(ms / MINUTE) });
+  if (ms < DAY) return t('sync.oldestH', { n: Math.floor(ms / HOUR) });
+  return t('sync.oldestDays', { count: Math.floor(ms / DAY) });
+}
