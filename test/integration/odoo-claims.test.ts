@@ -17,6 +17,7 @@ import { ExceptionQueue } from '../../electron/core/store/exceptions';
 import { startSandboxOdoo, type Rec, type SandboxOdoo, type SandboxVersion } from '../../electron/sandbox/odoo/server';
 import { dispatchRig } from '../support/dispatch-rig';
 import { tempDir } from '../support/temp-dir';
+import { createTranslator } from '../../electron/core/i18n/translator';
 
 const ADMIN_KEY = 'claims-admin-key-0123456789';
 const BENCH2_KEY = 'claims-bench2-key-0123456789';
@@ -106,6 +107,7 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('claims against Odoo %i', (v
         changed: () => {},
         packing: () => ({ verifyItems: true, tolerancePct: 10, toleranceMinG: 50, boxTareG: 150 }),
         benchName: () => bench,
+        t: createTranslator('en').t,
       });
     };
     try {
