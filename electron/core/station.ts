@@ -217,6 +217,7 @@ export function createStation(config: StationConfig): Station {
       publishQueue();
     },
     log,
+    t,
   });
 
   // The carriers the bench ships with; the local carrier draws labels for the bench's printer.
@@ -338,6 +339,7 @@ export function createStation(config: StationConfig): Station {
         printerUri: effectiveSettings().printer.uri,
         printerOf: (uri) => devices.printerOf(uri),
         journal: devices.journal,
+        t,
       }),
     listExceptions: ({ state: which }) => ({ items: exceptions.list(which).map((item) => ({ ...item, resolvedByName: staffName(item.resolvedBy) })) }),
     resolveException({ id, resolution, note, approval }): ExceptionView {
