@@ -189,15 +189,15 @@ export class DeviceManager {
   }
 
   private connectScale(current: Settings): void {
-    const { db, clock, events } = this.deps;
+    const { db, clock, events, t } = this.deps;
     const { path, protocol } = current.scale;
     if (!path) {
-      events.emit('scale', { status: 'absent', grams: null, stable: false, message: 'No scale is set up for this bench.' });
+      events.emit('scale', { status: 'absent', grams: null, stable: false, message: t('scale.none') });
       return;
     }
     const chosen = protocolByName(protocol ?? 'sics');
     if (!chosen) {
-      events.emit('scale', { status: 'error', grams: null, stable: false, message: `Unknown scale protocol "${protocol}".` });
+      events.emit('scale', { status: 'error', grams: null, stable: false, message: t('scale.unknownProtocol', { protocol }) });
       return;
     }
     // A parcel captured before a restart (or before the port changed) may still be on the platform.
@@ -212,7 +212,8 @@ export class DeviceManager {
       clock,
       awaitingZeroAfterG: kept.needsZero ? kept.lastCaptureG : null,
     });
-    scale.on('reading', (reading) => events.emit('scale', reading));
+    // The scale's status message is a key (capture-gate.ts scaleMessages): worded here, in the bench's language.
+    scale.on('reading', (reading) => events.emit('scale', { ...reading, message: reading.message ? t(reading.message) : null }));
     scale.on('captured', (grams) => {
       // "Take it off first" commits with the weight it follows, so a crash cannot keep one without the other.
       const told = inTransaction(db, () => {
