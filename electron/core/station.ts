@@ -164,6 +164,7 @@ export function createStation(config: StationConfig): Station {
     db,
     clock,
     exceptions,
+    t,
     baseDelayMs: config.syncDelays?.baseMs,
     maxDelayMs: config.syncDelays?.maxMs,
     onChange: () => {
@@ -396,8 +397,8 @@ export function createStation(config: StationConfig): Station {
       return saved;
     },
     listOutbox: () => ({ items: openOutboxItems(db) }),
-    scopeOptions: () => scopeOptions(odoo.unscoped, db),
-    testOdoo: () => testOdooConnection(odoo.unscoped, effectiveSettings().odoo.login),
+    scopeOptions: () => scopeOptions(t, odoo.unscoped, db),
+    testOdoo: () => testOdooConnection(t, odoo.unscoped, effectiveSettings().odoo.login),
   };
 
   return {

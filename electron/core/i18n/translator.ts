@@ -39,7 +39,13 @@ export function said(key: string, params?: Record<string, unknown>): Said {
   return params ? { key, params } : { key };
 }
 
-/** A `Said` in the bench's language. */
+/** A `Said` in the bench's language (a parameter that is itself a `Said` is worded first). */
 export function sayIn(t: Translate, what: Said): string {
-  return t(what.key, what.params);
+  if (!what.params) return t(what.key);
+  const params = Object.fromEntries(Object.entries(what.params).map(([name, value]) => [name, isSaid(value) ? sayIn(t, value) : value]));
+  return t(what.key, params);
+}
+
+export function isSaid(value: unknown): value is Said {
+  return typeof value === 'object' && value !== null && typeof (value as Said).key === 'string' && Object.keys(value).every((k) => k === 'key' || k === 'params');
 }

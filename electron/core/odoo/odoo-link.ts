@@ -1,6 +1,7 @@
 // Whether Odoo is answering, as the bench's own requests tell it: a request that cannot reach Odoo
 // or gets no answer in time marks it offline, the next answer (from a scan, the prefetch or the
 // outbox) marks it online again. While offline, a scan does not wait for Odoo (order-source.ts).
+import { said, type Said } from '../i18n/translator';
 import { OdooError } from './errors';
 import type { OdooTransport } from './transport';
 
@@ -8,7 +9,7 @@ export type OdooLinkState = 'connecting' | 'online' | 'offline';
 
 export class OdooLink {
   private current: OdooLinkState = 'connecting';
-  private why = '';
+  private why: Said = said('odoo.error.network');
 
   /** `onChange` runs on every change of state (offline → online is when queued results can go). */
   constructor(private readonly onChange: (state: OdooLinkState, before: OdooLinkState) => void = () => {}) {}
@@ -22,7 +23,7 @@ export class OdooLink {
   }
 
   /** Why Odoo is offline, in the packer's words. */
-  reason(): string {
+  reason(): Said {
     return this.why;
   }
 
@@ -37,7 +38,7 @@ export class OdooLink {
    */
   failed(error: unknown): void {
     if (!(error instanceof OdooError) || (error.kind !== 'network' && error.kind !== 'timeout')) return;
-    this.why = error.packerMessage;
+    this.why = error.packerSaid;
     this.set('offline');
   }
 

@@ -1,6 +1,7 @@
 // Opening an order: a scanned name, reference or item found in Odoo (or the local copy when Odoo
 // cannot be reached, or when the copy is fresh: prefetched within its interval and never opened
 // here before), checked for scope and state, claimed for the bench, and a new session opened.
+import { sayIn } from '../i18n/translator';
 import type { Person } from '../../../shared/api';
 import type { Order } from '../../../shared/order';
 import { OrderSourceUnavailable } from '../odoo/order-source';
@@ -62,7 +63,7 @@ export async function openOrder(ctx: PackContext, code: string, packer: Person):
       return {
         kind: 'unknown',
         tone: 'error',
-        text: t('pack.open.notInLocalCopy', { why: error.packerMessage, code }),
+        text: t('pack.open.notInLocalCopy', { why: sayIn(t, error.why), code }),
       };
     }
     offlineNote = t('pack.open.offline');
@@ -83,7 +84,7 @@ export async function openOrder(ctx: PackContext, code: string, packer: Person):
   const claim = offlineNote
     ? { ok: true as const, offline: true }
     : ((await deps.orders.claim?.(order, { name: ctx.benchName(), packer: packer.name })) ?? { ok: true as const });
-  if (!claim.ok) return { kind: 'order', tone: 'error', text: claim.message };
+  if (!claim.ok) return { kind: 'order', tone: 'error', text: sayIn(t, claim.message) };
   // Opened from the local copy and the claim did not reach Odoo either: the packer is told, as offline.
   if (fresh && 'offline' in claim && claim.offline) offlineNote = t('pack.open.offline');
   const orderId = cache.findByName(order.name, binding)!.id;
