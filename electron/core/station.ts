@@ -118,7 +118,7 @@ export function createStation(config: StationConfig): Station {
   // switched when the setting changes (updateSettings below).
   const translator = createTranslator(effectiveSettings().bench.language);
   const { t } = translator;
-  const identities = new Identities(db, clock, config.identity);
+  const identities = new Identities(db, clock, t, config.identity);
   const exceptions = new ExceptionQueue(db, clock);
   // Every secret value read is remembered, so no log line or support bundle can carry it.
   const secrets = watchedSecrets(
