@@ -1,5 +1,6 @@
 // The bench in German: with settings `bench.language` 'de' the core words what it tells the packer
-// in German (an extra unit, another order scanned, a wrong item, a weight with the decimal comma),
+// in German (an extra unit, another order scanned, a wrong item, a weight with the decimal comma, a
+// parcel held for its weight and its item in the lead's list),
 // through the station's handlers against the sandbox Odoo; set back to 'en', the same bench speaks
 // English again at once, without a restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +38,8 @@ type OpenedOrder = NonNullable<StationState['order']>;
 
 describe('core messages in the bench language', () => {
   let orders: OpenedOrder[];
+  /** The order shipped in German (opened again, it would say so). */
+  let shippedName: string;
 
   it('tells the packer in German: an extra unit, another order, a wrong item', async () => {
     await setLanguage('de');
@@ -84,6 +87,7 @@ describe('core messages in the bench language', () => {
   it('shows a weight with the decimal comma', async () => {
     const { scale, station, scan, untilStep } = rig;
     const order = orders.find((o) => o.lines.every((l) => l.tracking === 'none'))!;
+    shippedName = order.name;
     const opened = await scan(order.name);
     for (const code of unitScans(opened.state.order!.lines)) await scan(code);
     await untilStep('weighing');
@@ -99,12 +103,34 @@ describe('core messages in the bench language', () => {
     expect(done.message?.text).toMatch(/^Etikett für .+ gedruckt\. Aufkleben und nächsten Auftrag scannen\.$/);
   });
 
+  it('holds a parcel of the wrong weight in German, for the packer and in the lead’s list', async () => {
+    const { scale, station, scan, untilStep } = rig;
+    const order = orders.filter((o) => o.name !== shippedName && o.lines.every((l) => l.tracking === 'none')).at(-1)!;
+    const opened = await scan(order.name);
+    expect(opened.state.order?.name).toBe(order.name);
+    for (const code of unitScans(opened.state.order!.lines)) await scan(code);
+    await untilStep('weighing');
+    // The last parcel comes off the scale first (the scale takes a new parcel after zero).
+    scale.setWeight(0);
+    await waitForEvent(station.events, 'scale', (s) => s.grams === 0 && s.stable, 5_000, 'empty scale');
+    const held = waitForEvent(station.events, 'state', (s) => s.message?.tone === 'error', 10_000, 'held');
+    scale.setWeight(expectedParcelWeight(station) + 500, { motionMs: 100 });
+    const text = (await held).message!.text;
+    expect(text).toMatch(/^Das Paket wiegt \d+,\d{3} kg, \d+ g mehr als die erwarteten \d+,\d{3} kg\. Inhalt prüfen und neu wiegen oder Schichtleitung rufen\.$/);
+    expect((await dispatch(station.handlers, 'getState', {}) as { ok: true; value: StationState }).value.nextAction).toBe(
+      'Gewicht stimmt nicht: Paketinhalt prüfen und neu wiegen oder Schichtleitung rufen',
+    );
+    const [hold] = station.exceptions.list('open').filter((e) => e.kind === 'weight_variance' && e.orderRef === order.name);
+    expect(hold!.title).toMatch(new RegExp(`^${order.name} wiegt \\d+,\\d{3} kg, erwartet \\d+,\\d{3} kg ± \\d+ g\\.$`));
+    expect((await putAside()).message.text).toBe('Auftrag zurückgestellt. Nächsten Auftrag scannen.');
+  });
+
   it('speaks English again as soon as the setting goes back, without a restart', async () => {
     await setLanguage('en');
     const state = (await dispatch(rig.station.handlers, 'getState', {})) as { ok: true; value: StationState };
-    expect(state.value.nextAction).toBe('Stick the label on the parcel and scan the next order');
+    expect(state.value.nextAction).toBe('Scan an order barcode');
 
-    const target = orders.find((o) => o.lines.some((l) => l.tracking === 'none' && l.barcode) && o.name !== rig.station.pack.orderView()?.name)!;
+    const target = orders.find((o) => o.lines.some((l) => l.tracking === 'none' && l.barcode) && o.name !== shippedName)!;
     const line = target.lines.find((l) => l.tracking === 'none' && l.barcode)!;
     const opened = await rig.scan(target.name);
     expect(opened.message.text).toMatch(new RegExp(`^${target.name} for .+: scan the `));
