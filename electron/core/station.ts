@@ -119,7 +119,7 @@ export function createStation(config: StationConfig): Station {
   const translator = createTranslator(effectiveSettings().bench.language);
   const { t } = translator;
   const identities = new Identities(db, clock, t, config.identity);
-  const exceptions = new ExceptionQueue(db, clock);
+  const exceptions = new ExceptionQueue(db, clock, t);
   // Every secret value read is remembered, so no log line or support bundle can carry it.
   const secrets = watchedSecrets(
     config.secrets ?? new LayeredSecretStore(new EnvSecretStore(), new FileSecretStore(join(config.dataDir, 'secrets.json'))),

@@ -78,7 +78,7 @@ export async function benchManyBenches(options: BenchesOptions = {}): Promise<vo
         const session = new PackSession({
           db,
           clock,
-          exceptions: new ExceptionQueue(db, clock),
+          exceptions: new ExceptionQueue(db, clock, createTranslator('en').t),
           orders: createOdooOrderSource(transport, { localCopyAge: () => prefetcher.age() }),
           scale: () => null,
           printerUri: () => null,

@@ -96,7 +96,7 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('claims against Odoo %i', (v
       return new PackSession({
         db: dbs[i]!,
         clock,
-        exceptions: new ExceptionQueue(dbs[i]!, clock),
+        exceptions: new ExceptionQueue(dbs[i]!, clock, createTranslator('en').t),
         orders: createOdooOrderSource(transport),
         scale: () => null,
         printerUri: () => null,

@@ -329,7 +329,7 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('Odoo %i: an auth failure st
         expect(await rig.worker.runOnce()).toEqual({ applied: 0, retried: 0, dead: 0, authStopped: [] });
       }
       // A restart keeps the stop while the alert is open.
-      const exceptions = new ExceptionQueue(rig.db, rig.clock);
+      const exceptions = new ExceptionQueue(rig.db, rig.clock, createTranslator('en').t);
       const restarted = new SyncWorker({ t: createTranslator('en').t, db: rig.db, clock: rig.clock, exceptions, onError: () => {} });
       const target = createOdooDispatchTarget(rig.transport, () => {}, { backorder: () => 'create' });
       restarted.register(target.kind, target.target);

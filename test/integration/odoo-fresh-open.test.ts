@@ -38,7 +38,7 @@ function session(): PackSession {
   return new PackSession({
     db,
     clock,
-    exceptions: new ExceptionQueue(db, clock),
+    exceptions: new ExceptionQueue(db, clock, createTranslator('en').t),
     orders: createOdooOrderSource(transport, { localCopyAge: () => age }),
     scale: () => null,
     printerUri: () => null,

@@ -74,7 +74,7 @@ function bench(transport: OdooTransport, name: string): Bench {
   const dir = tempDir();
   const db = openDatabase(dir.file('station.db'));
   const clock = new ManualClock(Date.now());
-  const exceptions = new ExceptionQueue(db, clock);
+  const exceptions = new ExceptionQueue(db, clock, createTranslator('en').t);
   const worker = new SyncWorker({ t: createTranslator('en').t, db, clock, exceptions, baseDelayMs: 1000, random: () => 0.5, onError: () => {} });
   const release = createOdooReleaseTarget(transport, { reopened: (p) => new PackSessions(db, clock).reopenedSince(p.sessionId) });
   worker.register(release.kind, release.target);

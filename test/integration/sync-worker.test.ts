@@ -38,7 +38,7 @@ function open(): Db {
 }
 
 function newWorker(random: () => number = () => 0.5): SyncWorker {
-  exceptions = new ExceptionQueue(db, clock);
+  exceptions = new ExceptionQueue(db, clock, createTranslator('en').t);
   return new SyncWorker({ t: createTranslator('en').t, db, clock, exceptions, random, baseDelayMs: BASE, maxDelayMs: 60_000, onError: () => {} });
 }
 
@@ -472,7 +472,7 @@ describe('SyncWorker', () => {
 
   it('runs in the background and wakes up on kick', async () => {
     const changes = vi.fn();
-    exceptions = new ExceptionQueue(db, clock);
+    exceptions = new ExceptionQueue(db, clock, createTranslator('en').t);
     const worker = new SyncWorker({ t: createTranslator('en').t, db, clock, exceptions, onChange: changes, maxIdleMs: 60_000 });
     const target = fakeTarget();
     worker.register('odoo.validate', target.handler);
