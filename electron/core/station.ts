@@ -17,6 +17,7 @@ import { writeSupportBundle } from './logs/support-bundle';
 import { printCommandSheet } from './command-sheet-print';
 import { DeviceManager, type DeviceManagerDeps } from './devices/device-manager';
 import { StationEvents } from './events';
+import { createTranslator } from './i18n/translator';
 import { createLabelEncoder } from './labels/label-encoder';
 import { LabelPreview } from './labels/label-preview';
 import { OdooConnection } from './odoo/connection';
@@ -113,8 +114,12 @@ export function createStation(config: StationConfig): Station {
     log(`settings: section "${section}" is invalid and was reset to defaults (${issue})`),
   );
   const { effective: effectiveSettings, inForce: settingsInForce } = settingsForRun(settings, config.overrides);
-  const identities = new Identities(db, clock, config.identity);
-  const exceptions = new ExceptionQueue(db, clock);
+  // One translator for the station: every message for the packer or lead in the bench's language,
+  // switched when the setting changes (updateSettings below).
+  const translator = createTranslator(effectiveSettings().bench.language);
+  const { t } = translator;
+  const identities = new Identities(db, clock, t, config.identity);
+  const exceptions = new ExceptionQueue(db, clock, t);
   // Every secret value read is remembered, so no log line or support bundle can carry it.
   const secrets = watchedSecrets(
     config.secrets ?? new LayeredSecretStore(new EnvSecretStore(), new FileSecretStore(join(config.dataDir, 'secrets.json'))),
@@ -133,7 +138,7 @@ export function createStation(config: StationConfig): Station {
       bench: effectiveSettings().bench.name,
       packer,
       step: screen.step,
-      nextAction: packer ? screen.nextAction : 'Scan your badge to start',
+      nextAction: packer ? screen.nextAction : t('bench.startHint'),
       message: bench.message,
       scans: bench.scans,
       // Logged out: the last customer's name and address leave the screen (the session waits for the next login).
@@ -161,6 +166,7 @@ export function createStation(config: StationConfig): Station {
     db,
     clock,
     exceptions,
+    t,
     baseDelayMs: config.syncDelays?.baseMs,
     maxDelayMs: config.syncDelays?.maxMs,
     onChange: () => {
@@ -218,6 +224,7 @@ export function createStation(config: StationConfig): Station {
       publishQueue();
     },
     log,
+    t,
   });
 
   // The carriers the bench ships with; the local carrier draws labels for the bench's printer.
@@ -292,8 +299,9 @@ export function createStation(config: StationConfig): Station {
     packing: () => effectiveSettings().packing,
     carriers,
     outOfScope: (order) => scopeRefusal(order, effectiveSettings().odoo.scope),
-    carrierStatus: (code) => worker.status().find((t) => t.target === carrierTarget(code))?.status ?? 'ok',
+    carrierStatus: (code) => worker.status().find((target) => target.target === carrierTarget(code))?.status ?? 'ok',
     tell: (told) => bench.tell(told),
+    t,
   });
 
   exceptions.onChanged(publishQueue);
@@ -311,6 +319,7 @@ export function createStation(config: StationConfig): Station {
     approvalRequires: () => effectiveSettings().security.approvalRequires,
     changed: publishState,
     state,
+    t,
   });
 
   /** The name behind an audit actor (staff:2 → Lena) for the lead's "who did what". */
@@ -337,6 +346,7 @@ export function createStation(config: StationConfig): Station {
         printerUri: effectiveSettings().printer.uri,
         printerOf: (uri) => devices.printerOf(uri),
         journal: devices.journal,
+        t,
       }),
     listExceptions: ({ state: which }) => ({ items: exceptions.list(which).map((item) => ({ ...item, resolvedByName: staffName(item.resolvedBy) })) }),
     resolveException({ id, resolution, note, approval }): ExceptionView {
@@ -354,6 +364,7 @@ export function createStation(config: StationConfig): Station {
       const scaleBefore = effectiveSettings().scale;
       bench.withApproval(approval, 'updateSettings', 'settings', (lead) => settings.update(patch, actorOf(lead)));
       if (patch.odoo?.scope) odoo.scopeChanged();
+      translator.setLanguage(effectiveSettings().bench.language);
       devices.scaleSettingsChanged(scaleBefore);
       publishState();
       return settingsInForce();
@@ -392,8 +403,8 @@ export function createStation(config: StationConfig): Station {
       return saved;
     },
     listOutbox: () => ({ items: openOutboxItems(db) }),
-    scopeOptions: () => scopeOptions(odoo.unscoped, db),
-    testOdoo: () => testOdooConnection(odoo.unscoped, effectiveSettings().odoo.login),
+    scopeOptions: () => scopeOptions(t, odoo.unscoped, db),
+    testOdoo: () => testOdooConnection(t, odoo.unscoped, effectiveSettings().odoo.login),
   };
 
   return {

@@ -21,6 +21,7 @@ import { OrderCache } from '../../electron/core/store/order-cache';
 import { startSandboxOdoo, type Rec, type SandboxOdoo } from '../../electron/sandbox/odoo/server';
 import { dispatchRig } from '../support/dispatch-rig';
 import { tempDir } from '../support/temp-dir';
+import { createTranslator } from '../../electron/core/i18n/translator';
 
 export interface BenchesOptions {
   benches?: number;
@@ -77,7 +78,7 @@ export async function benchManyBenches(options: BenchesOptions = {}): Promise<vo
         const session = new PackSession({
           db,
           clock,
-          exceptions: new ExceptionQueue(db, clock),
+          exceptions: new ExceptionQueue(db, clock, createTranslator('en').t),
           orders: createOdooOrderSource(transport, { localCopyAge: () => prefetcher.age() }),
           scale: () => null,
           printerUri: () => null,
@@ -87,6 +88,7 @@ export async function benchManyBenches(options: BenchesOptions = {}): Promise<vo
           changed: () => {},
           packing: () => ({ verifyItems: false, tolerancePct: 10, toleranceMinG: 50, boxTareG: 150 }),
           benchName: () => bench,
+          t: createTranslator('en').t,
         });
         const rig = await dispatchRig(odoo, { transport, bench });
         closers.push(() => rig.close());

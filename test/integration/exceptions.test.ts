@@ -9,6 +9,7 @@ import { listAudit, verifyAudit } from '../../electron/core/store/audit';
 import { inTransaction, openDatabase, type Db } from '../../electron/core/store/db';
 import { ExceptionQueue } from '../../electron/core/store/exceptions';
 import { tempDir } from '../support/temp-dir';
+import { createTranslator } from '../../electron/core/i18n/translator';
 
 let dir: ReturnType<typeof tempDir>;
 let db: Db;
@@ -19,7 +20,7 @@ beforeEach(() => {
   dir = tempDir('packbench-exceptions-');
   db = openDatabase(dir.file('station.sqlite'));
   clock = new ManualClock(1_700_000_000_000);
-  queue = new ExceptionQueue(db, clock);
+  queue = new ExceptionQueue(db, clock, createTranslator('en').t);
 });
 afterEach(() => {
   if (db.open) db.close();
@@ -54,7 +55,7 @@ describe('exceptions', () => {
     clock.advance(90_000);
     db.close();
     db = openDatabase(dir.file('station.sqlite'));
-    queue = new ExceptionQueue(db, clock);
+    queue = new ExceptionQueue(db, clock, createTranslator('en').t);
     const [ex] = queue.list('open');
     expect(ex).toEqual({
       id,

@@ -6,6 +6,7 @@ import { ManualClock } from '../../electron/core/clock';
 import { openDatabase, type Db } from '../../electron/core/store/db';
 import { hashPin, Identities, verifyPin } from '../../electron/core/store/identities';
 import { tempDir } from '../support/temp-dir';
+import { createTranslator } from '../../electron/core/i18n/translator';
 
 let dir: ReturnType<typeof tempDir>;
 let db: Db;
@@ -30,7 +31,7 @@ beforeEach(() => {
   dir = tempDir();
   db = openDatabase(dir.file('i.sqlite'));
   clock = new ManualClock();
-  ids = new Identities(db, clock, { scryptN: 1024, maxPinFailures: 5, lockoutMs: 5 * 60_000 });
+  ids = new Identities(db, clock, createTranslator('en').t, { scryptN: 1024, maxPinFailures: 5, lockoutMs: 5 * 60_000 });
   ids.addStaff({ badge: 'P-1', name: 'Pia', role: 'packer' });
   ids.addStaff({ badge: 'L-1', name: 'Lena', role: 'lead', pin: '482913' });
 });
@@ -74,7 +75,7 @@ describe('badge login', () => {
     ids.login('P-1');
     db.close();
     db = openDatabase(dir.file('i.sqlite'));
-    expect(new Identities(db, clock).current()?.name).toBe('Pia');
+    expect(new Identities(db, clock, createTranslator('en').t).current()?.name).toBe('Pia');
   });
 });
 
@@ -111,7 +112,7 @@ describe('shift-lead approval', () => {
     for (let i = 0; i < 5; i++) faultOf(() => ids.approve(pinOf('111111')));
     db.close();
     db = openDatabase(dir.file('i.sqlite'));
-    const again = new Identities(db, clock, { scryptN: 1024 });
+    const again = new Identities(db, clock, createTranslator('en').t, { scryptN: 1024 });
     expect(faultOf(() => again.approve(pinOf('482913'))).code).toBe('pin_locked');
   });
 

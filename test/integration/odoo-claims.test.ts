@@ -17,6 +17,7 @@ import { ExceptionQueue } from '../../electron/core/store/exceptions';
 import { startSandboxOdoo, type Rec, type SandboxOdoo, type SandboxVersion } from '../../electron/sandbox/odoo/server';
 import { dispatchRig } from '../support/dispatch-rig';
 import { tempDir } from '../support/temp-dir';
+import { createTranslator, sayIn } from '../../electron/core/i18n/translator';
 
 const ADMIN_KEY = 'claims-admin-key-0123456789';
 const BENCH2_KEY = 'claims-bench2-key-0123456789';
@@ -64,7 +65,7 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('claims against Odoo %i', (v
 
     const refused = await source2.claim!(order, { name: 'Bench 2', packer: 'Marek' });
     expect(refused.ok).toBe(false);
-    expect(!refused.ok && refused.message).toMatch(new RegExp(`^${name} is being packed at Bench 1 by Mitchell Admin since \\d\\d:\\d\\d\\.`));
+    expect(!refused.ok && sayIn(createTranslator('en').t, refused.message)).toMatch(new RegExp(`^${name} is being packed at Bench 1 by Mitchell Admin since \\d\\d:\\d\\d\\.`));
     // The refused bench wrote nothing.
     expect(odoo.state.get('stock.picking', picking!.id)!.user_id).toBe(odoo.users[0]!.uid);
     expect(notesOf(picking!.id)).toHaveLength(1);
@@ -95,7 +96,7 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('claims against Odoo %i', (v
       return new PackSession({
         db: dbs[i]!,
         clock,
-        exceptions: new ExceptionQueue(dbs[i]!, clock),
+        exceptions: new ExceptionQueue(dbs[i]!, clock, createTranslator('en').t),
         orders: createOdooOrderSource(transport),
         scale: () => null,
         printerUri: () => null,
@@ -106,6 +107,7 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('claims against Odoo %i', (v
         changed: () => {},
         packing: () => ({ verifyItems: true, tolerancePct: 10, toleranceMinG: 50, boxTareG: 150 }),
         benchName: () => bench,
+        t: createTranslator('en').t,
       });
     };
     try {

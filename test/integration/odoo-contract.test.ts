@@ -14,6 +14,7 @@ import type { OdooParams } from '../../electron/core/odoo/transport';
 import { idsOf } from '../../electron/core/odoo/versions';
 import { startSandboxOdoo, type Rec, type SandboxOdoo, type SandboxVersion } from '../../electron/sandbox/odoo/server';
 import { dispatchRig } from '../support/dispatch-rig';
+import { createTranslator, sayIn } from '../../electron/core/i18n/translator';
 
 const API_KEY = 'contract-key-0123456789';
 const READ_ONLY_KEY = 'contract-viewer-key-42';
@@ -353,7 +354,7 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('Odoo %i', (version) => {
     await call('stock.move.line', 'write', { ids: lineIds, vals: version === 16 ? { reserved_uom_qty: 0, qty_done: 0 } : { quantity: 0 } });
     const error = await odooError(call('stock.picking', 'button_validate', { ids: [p.id] }));
     expect(error).toMatchObject({ kind: 'permanent', odooName: 'odoo.exceptions.UserError' });
-    expect(error.packerMessage).toMatch(/^Odoo refused this change: You cannot validate a transfer if no quantities/);
+    expect(sayIn(createTranslator('en').t, error.packerSaid)).toMatch(/^Odoo refused this change: You cannot validate a transfer if no quantities/);
     if (json2) expect(error.status).toBe(422);
     expect(odoo.state.get('stock.picking', p.id)!.state).toBe('assigned');
   });
@@ -410,7 +411,7 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('Odoo %i', (version) => {
     const start = odoo.rpcLog.length;
     const error = await odooError(bad.transport.call('stock.picking', 'search_count', { domain: [] }));
     expect(error).toMatchObject({ kind: 'auth', retryable: false, permanent: false });
-    expect(error.packerMessage).toMatch(/refused the bench's login/);
+    expect(sayIn(createTranslator('en').t, error.packerSaid)).toMatch(/refused the bench's login/);
     const sent = odoo.rpcLog.slice(start);
     // JSON-RPC: one authenticate answered false; JSON-2: one call answered 401.
     expect(sent).toHaveLength(1);

@@ -17,6 +17,7 @@ import { SyncWorker } from '../../electron/core/sync/worker';
 import type { Order } from '../../shared/order';
 import { startSandboxOdoo, type Rec, type RpcLogEntry, type SandboxOdoo, type SandboxVersion } from '../../electron/sandbox/odoo/server';
 import { dispatchRig, type DispatchRig } from '../support/dispatch-rig';
+import { createTranslator } from '../../electron/core/i18n/translator';
 
 const API_KEY = 'errors-key-0123456789';
 const RETRY = { attempts: 3, baseDelayMs: 1 };
@@ -340,8 +341,8 @@ describe.each([16, 17, 18, 19] as SandboxVersion[])('Odoo %i: an auth failure st
         expect(await rig.worker.runOnce()).toEqual({ applied: 0, retried: 0, dead: 0, authStopped: [] });
       }
       // A restart keeps the stop while the alert is open.
-      const exceptions = new ExceptionQueue(rig.db, rig.clock);
-      const restarted = new SyncWorker({ db: rig.db, clock: rig.clock, exceptions, onError: () => {} });
+      const exceptions = new ExceptionQueue(rig.db, rig.clock, createTranslator('en').t);
+      const restarted = new SyncWorker({ t: createTranslator('en').t, db: rig.db, clock: rig.clock, exceptions, onError: () => {} });
       const target = createOdooDispatchTarget(rig.transport, () => {}, { backorder: () => 'create' });
       restarted.register(target.kind, target.target);
       expect(await restarted.runOnce()).toEqual({ applied: 0, retried: 0, dead: 0, authStopped: [] });

@@ -19,6 +19,7 @@ import { ExceptionQueue } from '../../electron/core/store/exceptions';
 import { OrderCache } from '../../electron/core/store/order-cache';
 import { startSandboxOdoo, type Rec, type SandboxOdoo } from '../../electron/sandbox/odoo/server';
 import { tempDir } from '../support/temp-dir';
+import { createTranslator } from '../../electron/core/i18n/translator';
 
 const KEY = 'fresh-open-key-0123456789';
 const BENCH2_KEY = 'fresh-open-bench2-key-0123456789';
@@ -37,7 +38,7 @@ function session(): PackSession {
   return new PackSession({
     db,
     clock,
-    exceptions: new ExceptionQueue(db, clock),
+    exceptions: new ExceptionQueue(db, clock, createTranslator('en').t),
     orders: createOdooOrderSource(transport, { localCopyAge: () => age }),
     scale: () => null,
     printerUri: () => null,
@@ -47,6 +48,7 @@ function session(): PackSession {
     changed: () => {},
     packing: () => ({ verifyItems: true, tolerancePct: 10, toleranceMinG: 50, boxTareG: 150 }),
     benchName: () => 'Bench 1',
+    t: createTranslator('en').t,
   });
 }
 

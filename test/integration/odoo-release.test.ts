@@ -26,6 +26,7 @@ import { startSandboxOdoo, type Rec, type SandboxOdoo, type SandboxVersion } fro
 import { tempDir } from '../support/temp-dir';
 import { waitForEvent } from '../support/wait';
 import { stationDb } from '../support/station-db';
+import { createTranslator } from '../../electron/core/i18n/translator';
 
 const ADMIN_KEY = 'release-admin-key-0123456789';
 const BENCH2_KEY = 'release-bench2-key-0123456789';
@@ -73,8 +74,8 @@ function bench(transport: OdooTransport, name: string): Bench {
   const dir = tempDir();
   const db = openDatabase(dir.file('station.db'));
   const clock = new ManualClock(Date.now());
-  const exceptions = new ExceptionQueue(db, clock);
-  const worker = new SyncWorker({ db, clock, exceptions, baseDelayMs: 1000, random: () => 0.5, onError: () => {} });
+  const exceptions = new ExceptionQueue(db, clock, createTranslator('en').t);
+  const worker = new SyncWorker({ t: createTranslator('en').t, db, clock, exceptions, baseDelayMs: 1000, random: () => 0.5, onError: () => {} });
   const release = createOdooReleaseTarget(transport, { reopened: (p) => new PackSessions(db, clock).reopenedSince(p.sessionId) });
   worker.register(release.kind, release.target);
   const session = new PackSession({
@@ -91,6 +92,7 @@ function bench(transport: OdooTransport, name: string): Bench {
     changed: () => {},
     packing: () => ({ verifyItems: true, tolerancePct: 10, toleranceMinG: 50, boxTareG: 150 }),
     benchName: () => name,
+    t: createTranslator('en').t,
   });
   cleanup.push(() => {
     db.close();

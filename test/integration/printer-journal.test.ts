@@ -24,6 +24,7 @@ import { decodeSymbols } from '../support/label-decode';
 import { tempDir } from '../support/temp-dir';
 import { party } from '../support/label-data';
 import { watchLoopStall } from '../support/loop-stall';
+import { createTranslator } from '../../electron/core/i18n/translator';
 
 const SHIPPING_LABEL: ShippingLabelData = {
   shipFrom: party({ name: 'Packbench Warehouse', street1: 'Industrial Way 12', city: 'Poznan', postalCode: '61-001', country: 'PL' }),
@@ -76,6 +77,7 @@ function journal(opts: Partial<PrintJournalOptions> = {}): PrintJournal {
     encoder: createLabelEncoder(),
     transportFor: (uri) => transportFor(uri, { timeoutMs: 3000, statusTimeoutMs: 300 }),
     retryDelayMs: 10,
+    t: createTranslator('en').t,
     ...opts,
   });
 }

@@ -8,6 +8,16 @@ import { PrinterError } from '../../electron/core/devices/printer/errors';
 import { transportFor } from '../../electron/core/devices/printer/transports';
 import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/printer-sink';
 import { tempDir } from '../support/temp-dir';
+import { createTranslator, sayIn, type Said } from '../../electron/core/i18n/translator';
+import type { PrinterStatus } from '../../electron/core/devices/printer/host-status';
+
+/** A printer's message as the packer reads it in English. */
+const english = (said: Said) => sayIn(createTranslator('en').t, said);
+/** A printer's status with its message as the packer reads it in English. */
+const worded = async (status: Promise<PrinterStatus | null>) => {
+  const s = await status;
+  return s && { ...s, message: s.message ? english(s.message) : null };
+};
 
 const LABEL = Buffer.from('^XA^PW812^LL1218^FO50,50^A0N,40,40^FH^FDPaczka 1/1 Łódź^FS^XZ', 'utf8');
 const fast = { timeoutMs: 3000, statusTimeoutMs: 300 };
@@ -55,15 +65,15 @@ describe('raw TCP with ZPL ~HS', () => {
   it('reports each printer condition from status()', async () => {
     const sink = await sinkFor();
     const t = transportFor(sink.uri, fast);
-    expect(await t.status()).toMatchObject({ status: 'ready', message: null });
+    expect(await worded(t.status())).toMatchObject({ status: 'ready', message: null });
     sink.setStatus('paper_out');
-    expect(await t.status()).toMatchObject({ status: 'paper_out', message: 'The printer is out of labels. Load a roll and scan PRINT.' });
+    expect(await worded(t.status())).toMatchObject({ status: 'paper_out', message: 'The printer is out of labels. Load a roll and scan PRINT.' });
     sink.setStatus('head_open');
     expect(await t.status()).toMatchObject({ status: 'head_open' });
     sink.setStatus('paused');
     expect(await t.status()).toMatchObject({ status: 'paused' });
     sink.setStatus('silent');
-    expect(await t.status()).toMatchObject({ status: 'error', message: expect.stringMatching(/does not answer status checks/) });
+    expect(await worded(t.status())).toMatchObject({ status: 'error', message: expect.stringMatching(/does not answer status checks/) });
     expect(sink.jobs).toEqual([]); // status queries are not jobs
   });
 
@@ -72,7 +82,7 @@ describe('raw TCP with ZPL ~HS', () => {
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     const { port } = srv.address() as net.AddressInfo;
     await new Promise<void>((r) => srv.close(() => r()));
-    expect(await transportFor(`tcp://127.0.0.1:${port}`, fast).status()).toMatchObject({
+    expect(await worded(transportFor(`tcp://127.0.0.1:${port}`, fast).status())).toMatchObject({
       status: 'offline',
       message: expect.stringMatching(/does not answer\. Is it on/),
     });
@@ -100,7 +110,7 @@ describe('raw TCP with ZPL ~HS', () => {
     const sink = await sinkFor({ faults: ['reset_before_read'] });
     const err = await rejection(transportFor(sink.uri, fast).send(LABEL));
     expect(err).toMatchObject({ kind: 'reset_before_send', delivery: 'none' });
-    expect(err.packerMessage).toMatch(/Nothing should have printed/);
+    expect(english(err.packerSaid)).toMatch(/Nothing should have printed/);
   });
 
   it('a reset after the printer read everything: all delivered, may have printed', async () => {
@@ -142,7 +152,7 @@ describe('device file', () => {
   it('a device that is not there: unreachable, nothing delivered', async () => {
     const err = await rejection(transportFor('file:/nonexistent-packbench/lp0', fast).send(LABEL));
     expect(err).toMatchObject({ kind: 'unreachable', delivery: 'none' });
-    expect(err.packerMessage).toMatch(/not connected/);
+    expect(english(err.packerSaid)).toMatch(/not connected/);
   });
 });
 
@@ -245,19 +255,19 @@ esac
   it('a queue lp refuses: nothing queued, a message for the bench', async () => {
     const err = await rejection(transportFor('cups:Missing', fast).send(LABEL));
     expect(err).toMatchObject({ kind: 'unreachable', delivery: 'none' });
-    expect(err.packerMessage).toMatch(/print queue "Missing" refused the label/);
+    expect(english(err.packerSaid)).toMatch(/print queue "Missing" refused the label/);
     expect(err.message).toMatch(/does not exist/);
   });
 
   it('reads the queue state from lpstat', async () => {
     expect(await transportFor('cups:Zebra', fast).status()).toMatchObject({ status: 'ready' });
-    expect(await transportFor('cups:Stopped', fast).status()).toMatchObject({ status: 'paused', message: expect.stringMatching(/stopped/) });
+    expect(await worded(transportFor('cups:Stopped', fast).status())).toMatchObject({ status: 'paused', message: expect.stringMatching(/stopped/) });
     expect(await transportFor('cups:Gone', fast).status()).toMatchObject({ status: 'offline' });
   });
 
   it('refuses names lp would read as an option, and Windows has no CUPS queue', () => {
     expect(() => transportFor('cups:-oraw')).toThrow(PrinterError);
-    expect(thrown(() => transportFor('cups:Zebra', { platform: 'win32' })).packerMessage).toMatch(/no CUPS print queue/);
+    expect(english(thrown(() => transportFor('cups:Zebra', { platform: 'win32' })).packerSaid)).toMatch(/no CUPS print queue/);
   });
 });
 
@@ -267,7 +277,7 @@ describe('transportFor', () => {
     expect(transportFor('tcp://[::1]:9101').where).toBe('[::1]:9101');
     expect(transportFor('file:/dev/usb/lp0').where).toBe('/dev/usb/lp0');
     expect(transportFor('serial:/dev/ttyUSB0?baud=115200').kind).toBe('serial');
-    expect(thrown(() => transportFor('ipp://printer/queue')).packerMessage).toMatch(/not valid\. Check the printer settings/);
+    expect(english(thrown(() => transportFor('ipp://printer/queue')).packerSaid)).toMatch(/not valid\. Check the printer settings/);
     expect(() => transportFor('tcp://printer?status=epl')).toThrow(PrinterError);
     expect(() => transportFor('serial:/dev/ttyUSB0?baud=fast')).toThrow(PrinterError);
   });

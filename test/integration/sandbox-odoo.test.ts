@@ -9,6 +9,7 @@ import { findPickingByName } from '../../electron/core/odoo/pickings';
 import { ean13, seedSandbox } from '../../electron/sandbox/odoo/seed';
 import { startSandboxOdoo, type SandboxOdoo } from '../../electron/sandbox/odoo/server';
 import { dispatchRig } from '../support/dispatch-rig';
+import { createTranslator, sayIn } from '../../electron/core/i18n/translator';
 
 const API_KEY = 'sandbox-key-0123456789';
 
@@ -80,7 +81,7 @@ describe('authentication', () => {
     expect(direct.odooName).toBe('odoo.exceptions.AccessDenied');
     expect(direct.retryable).toBe(false);
     expect(direct.permanent).toBe(false);
-    expect(direct.packerMessage).toMatch(/login/);
+    expect(sayIn(createTranslator('en').t, direct.packerSaid)).toMatch(/login/);
   });
 
   it('answers errors with Odoo 17 envelopes over HTTP 200', async () => {
@@ -265,7 +266,7 @@ describe('writing', () => {
     const error = await odooError(rpc.executeKw('stock.picking', 'button_validate', [[p.id]]));
     expect(error.kind).toBe('permanent');
     expect(error.odooName).toBe('odoo.exceptions.UserError');
-    expect(error.packerMessage).toMatch(/^Odoo refused this change: You cannot validate a transfer/);
+    expect(sayIn(createTranslator('en').t, error.packerSaid)).toMatch(/^Odoo refused this change: You cannot validate a transfer/);
     expect((await pickingRecord('WH/OUT/00005')).state).toBe('assigned');
   });
 
@@ -401,7 +402,7 @@ describe('failures', () => {
       const error = await odooError(t.executeKw('stock.picking', 'search_count', [[]]));
       expect(error.kind).toBe('network');
       expect(error.retryable).toBe(true);
-      expect(error.packerMessage).toBe('Odoo cannot be reached. Packing goes on; results are sent when it is back.');
+      expect(sayIn(createTranslator('en').t, error.packerSaid)).toBe('Odoo cannot be reached. Packing goes on; results are sent when it is back.');
     } finally {
       odoo.setOffline(false);
     }

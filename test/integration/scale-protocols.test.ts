@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { scaleProtocolNames, type ScaleProtocolName } from '../../electron/core/devices/scale/protocols';
 import { probeScale } from '../../electron/core/devices/scale/scale-probe';
 import { scaleMessages, type ScaleServiceOptions } from '../../electron/core/devices/scale/scale-service';
+import { createTranslator } from '../../electron/core/i18n/translator';
 import { startScaleSimulator } from '../../electron/sandbox/scale-simulator';
 import { nextCapture, okAt, startScaleRig, statusWhere, type ScaleRig } from '../support/scale-rig';
 import { tempDir } from '../support/temp-dir';
@@ -182,8 +183,9 @@ describe.each(scaleProtocolNames)('%s over a socat pty', (name) => {
         status: 'error',
         grams: null,
         stable: false,
-        message: "No readable weight — check the scale's serial settings (baud rate, parity)",
+        message: scaleMessages.misframed,
       });
+      expect(createTranslator('en').t(bad.message!)).toBe("No readable weight — check the scale's serial settings (baud rate, parity)");
       sim.setMisframe(false);
       if (adam) sim.setWeight(1200);
       await okAt(scale, adam ? 1200 : 500);

@@ -1,7 +1,8 @@
 // ScaleService against the simulated MT-SICS scale over a real socat pty pair.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ScaleEvent } from '../../shared/api';
-import type { ScaleService } from '../../electron/core/devices/scale/scale-service';
+import { scaleMessages, type ScaleService } from '../../electron/core/devices/scale/scale-service';
+import { createTranslator } from '../../electron/core/i18n/translator';
 import type { ScaleSimulator } from '../../electron/sandbox/scale-simulator';
 import { nextCapture as nextCaptureOn, okAt, startScaleRig, statusWhere as statusWhereOn, type ScaleRig } from '../support/scale-rig';
 
@@ -49,7 +50,7 @@ describe('ScaleService over a socat pty with the MT-SICS simulator', () => {
     await statusWhere((e) => e.status === 'motion', 'motion');
     await sim.waitForPolls(sim.polls() + 3 * CAPTURE_WITHIN_POLLS);
     expect(captures).toEqual([]);
-    expect(scale.latest()).toMatchObject({ status: 'motion', stable: false, message: 'The scale is moving — let the parcel settle' });
+    expect(scale.latest()).toMatchObject({ status: 'motion', stable: false, message: scaleMessages.motion });
     expect(seen.filter((e) => e.grams !== null && e.grams >= 20).every((e) => !e.stable)).toBe(true);
 
     const captured = nextCapture();
@@ -91,7 +92,7 @@ describe('ScaleService over a socat pty with the MT-SICS simulator', () => {
     expect(await captured).toBe(1200);
 
     sim.setWeight(0); // emptied: the tare shows as a negative net weight until zeroed
-    expect(await settledAt(-300)).toMatchObject({ message: 'The scale reads below zero — empty it and press zero' });
+    expect(await settledAt(-300)).toMatchObject({ message: scaleMessages.belowZero });
     expect(scale.zero()).toBe(true);
     await settledAt(0);
     // SICS has no clear-tare command of its own here; nothing is sent for it.
@@ -104,7 +105,8 @@ describe('ScaleService over a socat pty with the MT-SICS simulator', () => {
 
     await sim.unplug();
     const down = await statusWhere((e) => e.status === 'disconnected', 'disconnected');
-    expect(down).toEqual({ status: 'disconnected', grams: null, stable: false, message: 'Scale disconnected — check the cable' });
+    expect(down).toEqual({ status: 'disconnected', grams: null, stable: false, message: scaleMessages.disconnected });
+    expect(createTranslator('en').t(down.message!)).toBe('Scale disconnected — check the cable');
 
     // While unplugged there is no port: zero and tare are refused, not queued for later.
     expect(scale.zero()).toBe(false);

@@ -20,6 +20,7 @@ import { createLabelRow, type CreateLabelPayload } from '../../electron/core/pac
 import { ShipmentRequest } from '../../shared/shipment';
 import { party } from '../support/label-data';
 import { tempDir } from '../support/temp-dir';
+import { createTranslator } from '../../electron/core/i18n/translator';
 
 const BASE = 1000;
 
@@ -37,8 +38,8 @@ function open(): Db {
 }
 
 function newWorker(random: () => number = () => 0.5): SyncWorker {
-  exceptions = new ExceptionQueue(db, clock);
-  return new SyncWorker({ db, clock, exceptions, random, baseDelayMs: BASE, maxDelayMs: 60_000, onError: () => {} });
+  exceptions = new ExceptionQueue(db, clock, createTranslator('en').t);
+  return new SyncWorker({ t: createTranslator('en').t, db, clock, exceptions, random, baseDelayMs: BASE, maxDelayMs: 60_000, onError: () => {} });
 }
 
 function add(orderKey: string, kind = 'odoo.validate', extra: Partial<EnqueueInput> = {}) {
@@ -471,8 +472,8 @@ describe('SyncWorker', () => {
 
   it('runs in the background and wakes up on kick', async () => {
     const changes = vi.fn();
-    exceptions = new ExceptionQueue(db, clock);
-    const worker = new SyncWorker({ db, clock, exceptions, onChange: changes, maxIdleMs: 60_000 });
+    exceptions = new ExceptionQueue(db, clock, createTranslator('en').t);
+    const worker = new SyncWorker({ t: createTranslator('en').t, db, clock, exceptions, onChange: changes, maxIdleMs: 60_000 });
     const target = fakeTarget();
     worker.register('odoo.validate', target.handler);
     worker.start();

@@ -9,6 +9,10 @@ import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/print
 import { decodeBarcodes, renderZplToPng } from '../support/label-decode';
 import { tempDir } from '../support/temp-dir';
 import { party } from '../support/label-data';
+import { createTranslator, sayIn, type Said } from '../../electron/core/i18n/translator';
+
+/** A printer's message as the packer reads it in English. */
+const english = (said: Said) => sayIn(createTranslator('en').t, said);
 
 const label: ShippingLabelData = {
   shipFrom: party({
@@ -181,8 +185,8 @@ describe('sendRaw failures', () => {
     const port = await closedPort();
     const err = await printerError(sendRaw(`tcp://127.0.0.1:${port}`, Buffer.from('^XA^XZ')));
     expect(err.kind).toBe('unreachable');
-    expect(err.packerMessage).toContain(`127.0.0.1:${port}`);
-    expect(err.packerMessage).toMatch(/does not answer/);
+    expect(english(err.packerSaid)).toContain(`127.0.0.1:${port}`);
+    expect(english(err.packerSaid)).toMatch(/does not answer/);
   });
 
   it('a printer that drops the connection right after accept: reset before send', async () => {
@@ -190,7 +194,7 @@ describe('sendRaw failures', () => {
     cleanups.push(srv.close);
     const err = await printerError(sendRaw(srv.uri, Buffer.from(renderShippingLabelZpl(label))));
     expect(err.kind).toBe('reset_before_send');
-    expect(err.packerMessage).toMatch(/try again/);
+    expect(english(err.packerSaid)).toMatch(/try again/);
   });
 
   it('a printer that resets after taking every byte: reset after send (may have printed)', async () => {
@@ -201,7 +205,7 @@ describe('sendRaw failures', () => {
     cleanups.push(srv.close);
     const err = await printerError(sendRaw(srv.uri, Buffer.from(renderShippingLabelZpl(label))));
     expect(err.kind).toBe('reset_after_send');
-    expect(err.packerMessage).toMatch(/whether it printed/);
+    expect(english(err.packerSaid)).toMatch(/whether it printed/);
   });
 
   it('a printer that never closes the connection times out', async () => {
@@ -225,6 +229,6 @@ describe('sendRaw failures', () => {
   it('a missing device file is unreachable', async () => {
     const err = await printerError(sendRaw('file:/nonexistent-packbench/lp0', Buffer.from('^XA^XZ')));
     expect(err.kind).toBe('unreachable');
-    expect(err.packerMessage).toMatch(/not connected/);
+    expect(english(err.packerSaid)).toMatch(/not connected/);
   });
 });

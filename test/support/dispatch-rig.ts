@@ -17,6 +17,7 @@ import { SyncWorker } from '../../electron/core/sync/worker';
 import type { Order } from '../../shared/order';
 import type { SandboxOdoo } from '../../electron/sandbox/odoo/server';
 import { tempDir } from './temp-dir';
+import { createTranslator } from '../../electron/core/i18n/translator';
 
 export interface DispatchRig {
   db: Db;
@@ -46,8 +47,8 @@ export async function dispatchRig(
   const dir = tempDir();
   const db = openDatabase(dir.file('station.db'));
   const clock = new ManualClock(Date.now());
-  const exceptions = new ExceptionQueue(db, clock);
-  const worker = new SyncWorker({ db, clock, exceptions, baseDelayMs: 1000, random: () => 0.5, onError: () => {} });
+  const exceptions = new ExceptionQueue(db, clock, createTranslator('en').t);
+  const worker = new SyncWorker({ t: createTranslator('en').t, db, clock, exceptions, baseDelayMs: 1000, random: () => 0.5, onError: () => {} });
   const transport =
     options.transport ??
     (await connectOdoo({ url: odoo.url, db: odoo.db, login: options.login ?? odoo.login, apiKey: options.apiKey ?? odoo.apiKey })).transport;

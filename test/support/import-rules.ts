@@ -118,6 +118,7 @@ const builtins = new Set(builtinModules);
  */
 const ROOM_LEVEL: Record<string, number> = {
   base: 0, // clock, paths, events, serial-queue, crash-points: imported by anyone
+  i18n: 0, // the station's translator and Said (i18n/translator.ts): messages are worded in every room
   store: 1,
   labels: 1,
   sync: 2,

@@ -7,6 +7,7 @@ import {
   parseHostStatus,
   printerStatusOf,
 } from '../../electron/core/devices/printer/host-status';
+import { createTranslator, sayIn } from '../../electron/core/i18n/translator';
 
 // A ZD-series answer as the Zebra manual lays it out: paper out and paused, head closed.
 const PAPER_OUT = '\x02030,1,1,1218,000,0,0,0,000,0,0,0\x03\r\n\x02001,0,0,0,0,2,6,0,00000000,1,000\x03\r\n\x021234,0\x03\r\n';
@@ -53,7 +54,12 @@ describe('~HS parser', () => {
 });
 
 describe('printer status from ~HS', () => {
-  const status = (flags: Parameters<typeof formatHostStatus>[0]) => printerStatusOf(parseHostStatus(formatHostStatus(flags)));
+  // What the packer reads, in English (the status carries it as a key).
+  const { t } = createTranslator('en');
+  const status = (flags: Parameters<typeof formatHostStatus>[0]) => {
+    const s = printerStatusOf(parseHostStatus(formatHostStatus(flags)));
+    return { ...s, message: s.message ? sayIn(t, s.message) : null };
+  };
 
   it('maps each condition to a bench status with a sentence for the packer', () => {
     expect(status({})).toMatchObject({ status: 'ready', message: null });
@@ -63,6 +69,8 @@ describe('printer status from ~HS', () => {
     expect(status({ paused: true })).toMatchObject({ status: 'paused', message: expect.stringMatching(/paused.*scan PRINT/) });
     expect(status({ ribbonOut: true })).toMatchObject({ status: 'error', message: expect.stringMatching(/ribbon/) });
     expect(status({ overTemperature: true }).message).toMatch(/too hot/);
+    const headOpen = printerStatusOf(parseHostStatus(formatHostStatus({ headOpen: true }))).message!;
+    expect(sayIn(createTranslator('de').t, headOpen)).toBe('Der Druckkopf ist offen. Schließen, bis er einrastet, dann PRINT scannen.');
   });
 
   it('names the cause, not its side effect: paper out also pauses a Zebra', () => {

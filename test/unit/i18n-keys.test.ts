@@ -2,8 +2,9 @@
 // (namespace `core`, used in electron/core and shared) is a key in the English and German
 // catalogues. This fails on a key used in code but missing from a catalogue, on a key in a
 // catalogue that no code uses, and on a German entry whose placeholders differ from the English.
-// Keys are found as literal `t('key'` calls; a key built at run time is declared next to the code
-// that builds it with a comment `// i18n-keys: a.b a.c`.
+// Keys are found as literal `t('key'` calls (and `said('key'`, a core message handed on as a key
+// with its parameters, electron/core/i18n/translator.ts); a key built at run time is declared next
+// to the code that builds it with a comment `// i18n-keys: a.b a.c`.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -23,12 +24,12 @@ function sourceFiles(dir: string): string[] {
   return out;
 }
 
-/** The keys a namespace's code uses: literal `t('…')` calls and `i18n-keys:` declarations. */
+/** The keys a namespace's code uses: literal `t('…')` / `said('…')` calls and `i18n-keys:` declarations. */
 export function keysUsedIn(files: string[]): Map<string, string> {
   const used = new Map<string, string>();
   for (const file of files) {
     const source = readFileSync(join(repo, file), 'utf8');
-    for (const m of source.matchAll(/\bt\(\s*(['"`])([\w.-]+)\1/g)) used.set(m[2]!, file);
+    for (const m of source.matchAll(/\b(?:t|said)\(\s*(['"`])([\w.-]+)\1/g)) used.set(m[2]!, file);
     for (const m of source.matchAll(/i18n-keys:\s*([\w. -]+)/g)) for (const k of m[1]!.trim().split(/\s+/)) used.set(k, file);
   }
   return used;

@@ -8,6 +8,7 @@ import { planDispatch, pickingWrite, type Decision, type Plan } from '../../elec
 import type { LineRow, LotRow, MoveRow, PartnerRow, PickingRow, ProductRow, Snapshot } from '../../electron/core/odoo/dispatch/snapshot';
 import { dialectFor, parseServerVersion, type OdooDialect } from '../../electron/core/odoo/versions';
 import type { DispatchPayload } from '../../electron/core/pack/effects';
+import { createTranslator, sayIn } from '../../electron/core/i18n/translator';
 
 const UID = 2;
 const dialectOf = (major: number) => dialectFor(parseServerVersion(`${major}.0`, [major, 0])!);
@@ -95,7 +96,9 @@ function onlyResult(decisions: Decision[]) {
   expect(decisions).toHaveLength(1);
   const [d] = decisions;
   if (!d || !('result' in d)) throw new Error(`expected a result, got ${JSON.stringify(d)}`);
-  return d.result;
+  // The lead's title, as the console shows it on an English bench.
+  const r = d.result;
+  return r.status === 'permanent' && r.title !== undefined && typeof r.title !== 'string' ? { ...r, title: sayIn(createTranslator('en').t, r.title) } : r;
 }
 
 /** What each version writes for "packed n" on a line, and on a move with no line. */

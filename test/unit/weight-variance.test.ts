@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { createTranslator } from '../../electron/core/i18n/translator';
 import { checkWeightVariance, heldMessage, heldTitle, ruleForPackageType, type HeldVerdict } from '../../electron/core/pack/weight-variance';
+
+const { t } = createTranslator('en');
 
 const rule = { tolerancePct: 10, toleranceMinG: 50, boxTareG: 150 };
 const lines = [
@@ -18,7 +21,7 @@ describe('weight-variance gate', () => {
   it('holds a parcel above the tolerance', () => {
     const verdict = checkWeightVariance(lines, 1450, rule);
     expect(verdict).toEqual({ kind: 'outside', expectedG: 1100, toleranceG: 110, deltaG: 350, direction: 'above' });
-    expect(heldMessage(verdict as Extract<typeof verdict, { kind: 'outside' }>, 1450)).toBe(
+    expect(heldMessage(t, verdict as Extract<typeof verdict, { kind: 'outside' }>, 1450)).toBe(
       'The parcel weighs 1.450 kg, 350 g above the expected 1.100 kg. Check what is in the box and weigh it again, or call the shift lead.',
     );
   });
@@ -56,10 +59,14 @@ describe('weight-variance gate with a package type', () => {
     const inBox = ruleForPackageType(rule, boxM);
     const verdict = checkWeightVariance([...lines, { name: 'Gift card', quantity: 1, unitWeightG: null }], 1620, inBox);
     expect(verdict).toEqual({ kind: 'over_max', packageType: 'Box M', maxWeightG: 1500, overG: 120 });
-    expect(heldMessage(verdict as HeldVerdict, 1620)).toBe(
+    expect(heldMessage(t, verdict as HeldVerdict, 1620)).toBe(
       'The parcel weighs 1.620 kg, more than a Box M may carry (1.500 kg). Use a bigger box and scan its barcode, or split the parcel, then weigh it again; or call the shift lead.',
     );
-    expect(heldTitle('WH/OUT/00001', verdict as HeldVerdict, 1620)).toBe('WH/OUT/00001 weighs 1.620 kg, over the 1.500 kg a Box M may carry.');
+    expect(heldTitle(t, 'WH/OUT/00001', verdict as HeldVerdict, 1620)).toBe('WH/OUT/00001 weighs 1.620 kg, over the 1.500 kg a Box M may carry.');
+    // In German, with the decimal comma.
+    expect(heldTitle(createTranslator('de').t, 'WH/OUT/00001', verdict as HeldVerdict, 1620)).toBe(
+      'WH/OUT/00001 wiegt 1,620 kg, mehr als die 1,500 kg, die ein Box M tragen darf.',
+    );
     // At the limit is allowed; a box without a limit never holds for it.
     expect(checkWeightVariance(lines, 1500, inBox).kind).not.toBe('over_max');
     expect(checkWeightVariance(lines, 90_000, ruleForPackageType(rule, { ...boxM, maxWeightG: null })).kind).toBe('outside');

@@ -10,6 +10,7 @@ import type { ShipmentRequest } from '../../../shared/shipment';
 import { checkShipment, type ShipmentNeeds, type ShipmentProblem } from '../../../shared/shipment-rules';
 import { CARRIER_CREATE_LABEL, CARRIER_VOID_LABEL, carrierTarget, CreateLabelPayload, VoidLabelPayload } from '../pack/effects';
 import type { ApplyResult, OutboxRow, SyncTarget } from '../sync/target';
+import { said, type Said } from '../i18n/translator';
 import { CarrierError } from './carrier-result';
 import { crashPoint } from '../crash-points';
 
@@ -283,7 +284,8 @@ function checkedOut(provider: CarrierProvider, shipment: ShipmentRequest, proble
     status: 'permanent',
     error: message,
     exceptionKind: 'carrier_rejection',
-    title: `${provider.name} was not asked for the label of ${shipment.source.pickingName}: ${message}.`,
+    // Worded for the lead's console in the bench's language when the worker raises it (sync-alerts.ts).
+    title: said('carrier.notAsked', { carrier: provider.name, order: shipment.source.pickingName, problems: message }),
     context: {
       provider: provider.code,
       providerName: provider.name,
@@ -305,12 +307,15 @@ function carrierOutcome(provider: CarrierProvider, shipment: ShipmentRequest, er
     return detail.retryAfterMs !== undefined ? { status: 'retry', error: error.message, retryAfterMs: detail.retryAfterMs } : { status: 'retry', error: error.message };
   }
   const order = shipment.source.pickingName;
-  const what = REJECTED[reason] ?? REJECTED.unknown;
+  const what = REJECTED[reason] ?? REJECTED.unknown!;
   return {
     status: 'permanent',
     error: error.message,
     exceptionKind: 'carrier_rejection',
-    title: `${provider.name} refused the label for ${order}: ${what}${detail.field ? ` (${detail.field})` : ''}. ${error.message}`,
+    // The provider's own words (error.message) are quoted as they came.
+    title: detail.field
+      ? said('carrier.refusedField', { carrier: provider.name, order, what, field: detail.field, message: error.message })
+      : said('carrier.refused', { carrier: provider.name, order, what, message: error.message }),
     context: {
       provider: provider.code,
       providerName: provider.name,
@@ -344,18 +349,16 @@ function voidRefused(provider: CarrierProvider, payload: VoidLabelPayload, why: 
   return {
     status: 'permanent',
     error: why,
-    title:
-      `${provider.name} would not void label ${labels} for ${payload.pickingName}: ${why}. ` +
-      `The label may still be charged: check it with ${provider.name}, then retry, or discard to keep the label.`,
+    title: said('carrier.voidRefused', { carrier: provider.name, labels, order: payload.pickingName, why }),
     context: { provider: provider.code, providerRef: payload.providerRef, trackingNumbers: payload.trackingNumbers, providerMessage: why, void: true },
   };
 }
 
-const REJECTED: Record<string, string> = {
-  address: 'the address is wrong',
-  weight_dimensions: "the parcel's weight or size is not accepted",
-  service: 'the carrier service cannot be used',
-  unknown: 'the request was refused',
+const REJECTED: Record<string, Said> = {
+  address: said('carrier.rejected.address'),
+  weight_dimensions: said('carrier.rejected.weightDimensions'),
+  service: said('carrier.rejected.service'),
+  unknown: said('carrier.rejected.unknown'),
 };
 
 function toStored(created: CreatedLabels): z.infer<typeof StoredLabels> {

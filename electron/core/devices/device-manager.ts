@@ -3,6 +3,7 @@
 // survives a restart, the printers (the print journal, the scheduler that prints queued jobs, the
 // status recheck after a fault) and the device tests from Settings.
 // The label side of printing comes in as a LabelEncoder, so devices/ never imports labels/.
+import type { Translate } from '../../../shared/i18n';
 import type { BenchMessage, CommandReply, PrinterEvent } from '../../../shared/api';
 import type { Settings } from '../../../shared/settings';
 import { scaleProtocolLabel } from '../../../shared/scale-protocols';
@@ -53,6 +54,8 @@ export interface DeviceManagerDeps {
   /** No printer took a label: tell the packer now, before its last-resort file is drawn (then `printed` follows). */
   notPrinted?: (outcome: PrintOutcome) => void;
   log: (line: string) => void;
+  /** The station's translator: device news and test results in the bench's language. */
+  t: Translate;
 }
 
 export class DeviceManager {
@@ -74,6 +77,7 @@ export class DeviceManager {
       saveDir: () => deps.lastResortDir,
       onNotPrinted: (outcome) => deps.notPrinted?.(outcome),
       onStatus: (uri, event) => this.printerStatus(uri, event),
+      t: deps.t,
     });
     // After a fault: ask again until ready, then tell the packer PRINT will work (never print by itself).
     this.recheck = new PrinterRecheck({
@@ -100,7 +104,7 @@ export class DeviceManager {
     this.connectScale(current);
     this.deps.events.emit('printer', {
       status: current.printer.uri ? 'ready' : 'absent',
-      message: current.printer.uri ? `Printer ${current.printer.uri}` : 'No printer is set up for this bench.',
+      message: current.printer.uri ? this.deps.t('printer.configured', { uri: current.printer.uri }) : this.deps.t('printer.none'),
     });
   }
 
@@ -130,17 +134,17 @@ export class DeviceManager {
 
   async testDevice(device: 'printer' | 'scale'): Promise<CommandReply<'testDevice'>> {
     const current = this.deps.settings();
-    if (device === 'scale') return probeScalePath(current.scale.path);
+    const { labelEncoder, t } = this.deps;
+    if (device === 'scale') return probeScalePath(t, current.scale.path);
     const uri = current.printer.uri;
-    const { labelEncoder } = this.deps;
-    if (!uri) return testPrint(uri, current.bench.name, labelEncoder);
+    if (!uri) return testPrint(t, uri, current.bench.name, labelEncoder);
     const { language, askStatus } = this.printerOf(uri);
     // The printer's own word before and after the test label, for the lead to read beside the
     // result; in the printer's turn, so it never cuts into a label going out.
     const { before, result, after } = await this.journal.onPrinter(uri, async () => {
-      const before = await printerStatusNow(uri, language, askStatus);
-      const result = await testPrint(uri, current.bench.name, labelEncoder, { language, askStatus });
-      const after = await printerStatusNow(uri, language, askStatus);
+      const before = await printerStatusNow(t, uri, language, askStatus);
+      const result = await testPrint(t, uri, current.bench.name, labelEncoder, { language, askStatus });
+      const after = await printerStatusNow(t, uri, language, askStatus);
       return { before, result, after };
     });
     if (after && !this.stopped) this.deps.events.emit('printer', after);
@@ -148,22 +152,13 @@ export class DeviceManager {
   }
 
   async detectScale(): Promise<CommandReply<'detectScale'>> {
+    const { t } = this.deps;
     const path = this.deps.settings().scale.path;
-    if (!path) return { ok: false, message: 'No scale port is set up for this bench. Enter the port first, save, then find its protocol.', found: null };
-    this.deps.events.emit('scale', { status: 'absent', grams: null, stable: false, message: 'Finding the scale’s protocol…' });
+    if (!path) return { ok: false, message: t('scale.detect.noPort'), found: null };
+    this.deps.events.emit('scale', { status: 'absent', grams: null, stable: false, message: t('scale.detect.finding') });
     const found = await this.replaceScale(() => probeScale(path));
-    if (!found) {
-      return {
-        ok: false,
-        message: `No scale answered on ${path} in any protocol Packbench knows. Check that the scale is on, the cable, and that the scale is set to send or answer over its serial port.`,
-        found: null,
-      };
-    }
-    return {
-      ok: true,
-      message: `The scale on ${path} answers in ${scaleProtocolLabel(found.protocol)} at ${found.baudRate} baud.`,
-      found,
-    };
+    if (!found) return { ok: false, message: t('scale.detect.noAnswer', { path }), found: null };
+    return { ok: true, message: t('scale.detect.found', { path, protocol: scaleProtocolLabel(found.protocol), baud: found.baudRate }), found };
   }
 
   /** Tell nothing more; resolves once the label going out (if any) is journaled and the scale is closed. */
@@ -197,15 +192,15 @@ export class DeviceManager {
   }
 
   private connectScale(current: Settings): void {
-    const { db, clock, events } = this.deps;
+    const { db, clock, events, t } = this.deps;
     const { path, protocol } = current.scale;
     if (!path) {
-      events.emit('scale', { status: 'absent', grams: null, stable: false, message: 'No scale is set up for this bench.' });
+      events.emit('scale', { status: 'absent', grams: null, stable: false, message: t('scale.none') });
       return;
     }
     const chosen = protocolByName(protocol ?? 'sics');
     if (!chosen) {
-      events.emit('scale', { status: 'error', grams: null, stable: false, message: `Unknown scale protocol "${protocol}".` });
+      events.emit('scale', { status: 'error', grams: null, stable: false, message: t('scale.unknownProtocol', { protocol }) });
       return;
     }
     // A parcel captured before a restart (or before the port changed) may still be on the platform.
@@ -220,7 +215,8 @@ export class DeviceManager {
       clock,
       awaitingZeroAfterG: kept.needsZero ? kept.lastCaptureG : null,
     });
-    scale.on('reading', (reading) => events.emit('scale', reading));
+    // The scale's status message is a key (capture-gate.ts scaleMessages): worded here, in the bench's language.
+    scale.on('reading', (reading) => events.emit('scale', { ...reading, message: reading.message ? t(reading.message) : null }));
     scale.on('captured', (grams) => {
       // "Take it off first" commits with the weight it follows, so a crash cannot keep one without the other.
       const told = inTransaction(db, () => {

@@ -7,6 +7,7 @@
 import { AddressNotePayload, odooBinding, ODOO_ADDRESS_NOTE } from '../pack/effects';
 import type { ApplyResult, LookupResult, OutboxRow, SyncTarget } from '../sync/target';
 import { ODOO_TARGET } from './dispatch/target';
+import { said } from '../i18n/translator';
 import { applyResultOf } from './errors';
 import { NoteRow } from './models/mail';
 import { readRows } from './read-rows';
@@ -67,7 +68,7 @@ export function createOdooAddressNoteTarget(transport: Caller): { kind: string; 
         const result = applyResultOf(error);
         results.push(
           result.status === 'permanent'
-            ? { ...result, title: `Odoo refused the note of the address corrected for ${payload.pickingName}: ${result.title ?? result.error}` }
+            ? { ...result, title: said('odoo.note.refused', { order: payload.pickingName, why: result.title ?? result.error }) }
             : result,
         );
       }

@@ -39,6 +39,7 @@
 //
 // Why the claim note is not folded into the dispatch's message: the note is what another bench
 // reads while this one packs; posted at dispatch it would come too late to refuse anyone.
+import { said, type Said } from '../i18n/translator';
 import { z } from 'zod';
 import { NoteRow } from './models/mail';
 import { ClaimPickingRow } from './models/picking';
@@ -64,7 +65,7 @@ export interface ClaimHolder {
   since: number;
 }
 
-export type ClaimOutcome = { ok: true; holder: ClaimHolder; already: boolean } | { ok: false; holder: ClaimHolder; message: string };
+export type ClaimOutcome = { ok: true; holder: ClaimHolder; already: boolean } | { ok: false; holder: ClaimHolder; message: Said };
 
 /** Searched for in chatter: matches claim and release notes alike. */
 export const MARKER = 'Packbench claim';
@@ -264,7 +265,7 @@ export async function claimPicking(
   const uid = await ownUid(transport);
   const holder = await readClaim(transport, picking.id);
   if (holder && !isMine(holder, uid, bench.name)) {
-    return { ok: false, holder, message: `${claimedElsewhere(picking.name, holder)} Put it aside, or ask the shift lead to release it in Odoo.` };
+    return { ok: false, holder, message: said('odoo.claim.elsewhere', { order: picking.name, bench: holder.bench, user: holder.userName, since: clockTime(holder.since) }) };
   }
   if (holder) return { ok: true, holder, already: true };
   // Either alone is no claim (claimsFrom needs both), so the order they land in does not matter.

@@ -2,6 +2,7 @@
 // OdooLink (whether Odoo answers), the order source scans use, the prefetcher that keeps the local
 // copy, and the outbox targets that write to Odoo (dispatch, release of a put-aside order's claim).
 // OdooLink (odoo-link.ts) stays the small state class the order source shares; this is its wiring.
+import { said } from '../i18n/translator';
 import type { StationState } from '../../../shared/api';
 import type { Settings } from '../../../shared/settings';
 import type { Clock } from '../clock';
@@ -48,7 +49,7 @@ export interface OdooConnectionDeps {
 
 export class OdooConnection {
   private link: OdooLinkView = 'none';
-  private orders: OrderSource = offlineOrderSource({ url: 'none', db: 'none' }, 'No Odoo is set up for this bench.');
+  private orders: OrderSource = offlineOrderSource({ url: 'none', db: 'none' }, said('odoo.notSetUp'));
   private prefetcher: Prefetcher | null = null;
   private writer: OdooTransport | null = null;
   private unscopedReader: OdooTransport | null = null;
@@ -108,7 +109,7 @@ export class OdooConnection {
     if (!url || !odooDb || !login) return;
     const apiKey = this.deps.apiKey ?? (await this.deps.secrets.get('odoo.api_key'));
     if (!apiKey) {
-      this.orders = offlineOrderSource({ url, db: odooDb }, 'The Odoo API key is missing. Ask the shift lead to set it up.');
+      this.orders = offlineOrderSource({ url, db: odooDb }, said('odoo.noApiKey'));
       log('odoo: no API key (set PACKBENCH_SECRET_ODOO_API_KEY or the secrets file)');
       return;
     }

@@ -1,6 +1,7 @@
 // Odoo failures as one typed error: what kind of failure it is (which decides retry, dead letter or
 // stop) and a sentence for the packer. Classification follows ../shared/ref/odoo-external-api.md §5.
 import { retryAfterMs } from '../sync/backoff';
+import { said, type Said } from '../i18n/translator';
 import type { ApplyResult } from '../sync/target';
 
 export type OdooErrorKind = 'network' | 'timeout' | 'retryable' | 'permanent' | 'access' | 'auth' | 'protocol';
@@ -9,7 +10,8 @@ export interface OdooErrorInit {
   kind: OdooErrorKind;
   /** Technical message for logs and the shift lead. */
   message: string;
-  packerMessage?: string;
+  /** For the packer or lead, as a key: worded in the bench's language where it is shown. */
+  packerSaid?: Said;
   /** Odoo's exception class, e.g. "odoo.exceptions.UserError". */
   odooName?: string;
   /** HTTP status when the failure came from the HTTP layer. */
@@ -19,15 +21,14 @@ export interface OdooErrorInit {
   cause?: unknown;
 }
 
-const PACKER_MESSAGES: Record<OdooErrorKind, string> = {
-  network: 'Odoo cannot be reached. Packing goes on; results are sent when it is back.',
-  timeout: 'Odoo is not answering in time. Packing goes on; results are sent when it answers.',
-  retryable: 'Odoo is busy right now. Packing goes on; results are sent shortly.',
-  permanent: 'Odoo refused this change. The shift lead sees why in the exceptions list.',
-  access: "The bench's Odoo user is not allowed to do this. Ask the shift lead to check its access rights.",
-  auth: "Odoo refused the bench's login. Nothing is sent to Odoo until the shift lead fixes the Odoo settings.",
-  protocol:
-    'Odoo sent an answer the bench does not understand. Packing goes on; ask the shift lead to check the Odoo address.',
+const PACKER_MESSAGES: Record<OdooErrorKind, Said> = {
+  network: said('odoo.error.network'),
+  timeout: said('odoo.error.timeout'),
+  retryable: said('odoo.error.retryable'),
+  permanent: said('odoo.error.permanent'),
+  access: said('odoo.error.access'),
+  auth: said('odoo.error.auth'),
+  protocol: said('odoo.error.protocol'),
 };
 
 export class OdooError extends Error {
@@ -35,7 +36,8 @@ export class OdooError extends Error {
   readonly odooName?: string;
   readonly status?: number;
   readonly retryAfterMs?: number;
-  readonly packerMessage: string;
+  /** What the packer or lead reads, as a key (i18n/translator.ts sayIn). */
+  readonly packerSaid: Said;
 
   constructor(init: OdooErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -44,7 +46,7 @@ export class OdooError extends Error {
     if (init.odooName !== undefined) this.odooName = init.odooName;
     if (init.status !== undefined) this.status = init.status;
     if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
-    this.packerMessage = init.packerMessage ?? PACKER_MESSAGES[init.kind];
+    this.packerSaid = init.packerSaid ?? PACKER_MESSAGES[init.kind];
   }
 
   /** Worth trying again later (the sync worker retries anything not permanent). */
@@ -114,7 +116,7 @@ function classifyRpc(f: { name?: string; message: string; code?: number; status?
   // Error envelopes without a class name: only the code says anything (100 = session expired).
   if (!name && f.code === 100) return new OdooError({ kind: 'retryable', ...base });
   if (USER_FACING_NAMES.includes(name)) {
-    return new OdooError({ kind: 'permanent', ...base, packerMessage: `Odoo refused this change: ${clip(message)}` });
+    return new OdooError({ kind: 'permanent', ...base, packerSaid: said('odoo.error.refused', { why: clip(message) }) });
   }
   if (name === 'odoo.exceptions.MissingError') return new OdooError({ kind: 'permanent', ...base });
   // An Odoo, Python or database class decides; for anything else (werkzeug, none) a JSON-2 status still may.
@@ -188,7 +190,7 @@ function clip(text: string, max = 200): string {
 export function applyResultOf(error: unknown): ApplyResult {
   if (error instanceof OdooError) {
     if (error.kind === 'auth') return { status: 'auth', error: error.message };
-    if (error.permanent) return { status: 'permanent', error: error.message, title: error.packerMessage };
+    if (error.permanent) return { status: 'permanent', error: error.message, title: error.packerSaid };
     return error.retryAfterMs !== undefined ? { status: 'retry', error: error.message, retryAfterMs: error.retryAfterMs } : { status: 'retry', error: error.message };
   }
   return { status: 'retry', error: error instanceof Error ? error.message : String(error) };

@@ -5,6 +5,7 @@
 // answers every request 2 s late is no use to a packer, and flipping back online on each late
 // answer would make every next scan wait out its whole budget again. While offline, a scan does
 // not wait for Odoo (order-source.ts).
+import { said, type Said } from '../i18n/translator';
 import { OdooError } from './errors';
 import type { OdooTransport } from './transport';
 
@@ -23,7 +24,7 @@ export type OdooLinkState = 'connecting' | 'online' | 'offline';
 
 export class OdooLink {
   private current: OdooLinkState = 'connecting';
-  private why = '';
+  private why: Said = said('odoo.error.network');
 
   /**
    * `onChange` runs on every change of state (offline → online is when queued results can go).
@@ -43,7 +44,7 @@ export class OdooLink {
   }
 
   /** Why Odoo is offline, in the packer's words. */
-  reason(): string {
+  reason(): Said {
     return this.why;
   }
 
@@ -59,7 +60,7 @@ export class OdooLink {
    */
   failed(error: unknown): void {
     if (!(error instanceof OdooError) || !unreachable(error)) return;
-    this.why = error.packerMessage;
+    this.why = error.packerSaid;
     this.set('offline');
   }
 

@@ -2,6 +2,7 @@
 // becomes OrderSourceUnavailable so the bench falls back to its local copy. The packer waits for
 // Odoo at most a short budget per question; a slower answer goes on in the background (it only
 // tells the link that Odoo is back), and while the link is offline a scan does not ask and wait.
+import { said, type Said } from '../i18n/translator';
 import type { Order } from '../../../shared/order';
 import { OdooError } from './errors';
 import { OdooLink, PROMPT_MS } from './odoo-link';
@@ -23,15 +24,16 @@ export interface OrderSource {
    * Claim the order for this bench in Odoo, or say who holds it. `offline`: Odoo could not be
    * reached, the claim is only local and is checked again before dispatch.
    */
-  claim?(order: Order, bench: { name: string; packer: string }): Promise<{ ok: true; offline?: boolean } | { ok: false; message: string }>;
+  claim?(order: Order, bench: { name: string; packer: string }): Promise<{ ok: true; offline?: boolean } | { ok: false; message: Said }>;
   /** Whether Odoo has a lot or serial of this name for the product, in the order's company; null: cannot tell now. */
   lotExists?(order: Order, productId: number, name: string): Promise<boolean | null>;
 }
 
 /** Odoo cannot be reached: the pack session falls back to its local copy. */
 export class OrderSourceUnavailable extends Error {
-  constructor(readonly packerMessage: string) {
-    super(packerMessage);
+  /** Why, for the packer, as a key: worded in the bench's language by the pack session. */
+  constructor(readonly why: Said) {
+    super(`Odoo unavailable (${why.key})`);
   }
 }
 
@@ -101,7 +103,7 @@ export function createOdooOrderSource(transport: OdooTransport, options: OdooOrd
         if (found === LATE) throw tooSlow();
         return found;
       } catch (error) {
-        if (error instanceof OdooError) throw new OrderSourceUnavailable(error.packerMessage);
+        if (error instanceof OdooError) throw new OrderSourceUnavailable(error.packerSaid);
         throw error;
       }
     },
@@ -149,7 +151,7 @@ export function createOdooOrderSource(transport: OdooTransport, options: OdooOrd
         // Unreachable or busy: pack on a local claim, checked again before dispatch. A refusal
         // (e.g. the bench's user may not change pickings) is said, not hidden.
         if (error instanceof OdooError && !error.permanent && error.kind !== 'auth') return { ok: true, offline: true };
-        if (error instanceof OdooError) return { ok: false, message: `${order.name} could not be claimed in Odoo: ${error.packerMessage}` };
+        if (error instanceof OdooError) return { ok: false, message: said('odoo.claim.failed', { order: order.name, why: error.packerSaid }) };
         throw error;
       }
     },
@@ -157,7 +159,7 @@ export function createOdooOrderSource(transport: OdooTransport, options: OdooOrd
 }
 
 /** For a bench with no Odoo configured: only the local copy. */
-export function offlineOrderSource(binding: { url: string; db: string }, reason: string): OrderSource {
+export function offlineOrderSource(binding: { url: string; db: string }, reason: Said): OrderSource {
   return {
     binding,
     async findByName() {

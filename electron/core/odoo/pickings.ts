@@ -1,6 +1,7 @@
 // Delivery orders: an Odoo stock.picking (16–19) read and mapped into the canonical Order, and the
 // bench's scope. The packed result goes back through the outbox (dispatch/). Version differences
 // come from the dialect of the detected version (versions.ts), never from checks here.
+import { said } from '../i18n/translator';
 import type { z } from 'zod';
 import { Order, type Party } from '../../../shared/order';
 import { OdooError } from './errors';
@@ -296,7 +297,7 @@ export async function pickingsToOrders(
         error: new OdooError({
           kind: 'permanent',
           message: `Delivery ${picking.name} in Odoo cannot become an order: ${where}`,
-          packerMessage: `Delivery ${picking.name} is incomplete in Odoo (${describeMissing(parsed.error.issues)}). Put it aside and tell the shift lead.`,
+          packerSaid: said('odoo.pickings.incomplete', { order: picking.name, missing: describeMissing(parsed.error.issues) }),
         }),
       });
       continue;

@@ -11,6 +11,7 @@ import { odooBinding, ODOO_RELEASE, ReleasePayload } from '../pack/effects';
 import type { ApplyResult, LookupResult, OutboxRow, SyncTarget } from '../sync/target';
 import { claimsFrom, isMine, latestMarker, ownUid, readClaimSnapshot, releaseNote, type Marker } from './claims';
 import { ODOO_TARGET } from './dispatch/target';
+import { said } from '../i18n/translator';
 import { applyResultOf } from './errors';
 import type { NoteRow } from './models/mail';
 import { ReleasePickingRow } from './models/picking';
@@ -99,7 +100,7 @@ export function createOdooReleaseTarget(
         const result = applyResultOf(error);
         results.push(
           result.status === 'permanent'
-            ? { ...result, title: `${payload.pickingName} was put aside, but Odoo refused to release this bench's claim: ${result.title ?? result.error} Other benches are refused it until it is released in Odoo.` }
+            ? { ...result, title: said('odoo.release.refused', { order: payload.pickingName, why: result.title ?? result.error }) }
             : result,
         );
       }

@@ -1,6 +1,8 @@
 // What a bench's scope is chosen from: the companies, warehouses and outgoing operation types Odoo
 // has (asked without the bench's scope, so a lead can widen it), or, when Odoo cannot be asked,
 // those of the orders copied here. Also the lead's "test the Odoo connection".
+import type { Translate } from '../../../shared/i18n';
+import { sayIn } from '../i18n/translator';
 import { z } from 'zod';
 import type { ScopeOptions } from '../../../shared/api';
 import type { Db } from '../store/db';
@@ -13,8 +15,9 @@ const WarehouseRow = Named.extend({ company_id: M2o });
 const PickingTypeRow = Named.extend({ warehouse_id: M2o, company_id: M2o });
 
 /** Why Odoo could not be asked, in the lead's words. */
-function problemOf(error: unknown): string {
-  if (error instanceof OdooError) return `${error.packerMessage} (${error.message})`;
+function problemOf(t: Translate, error: unknown): string {
+  // The technical detail (Odoo's own words) stays as it came.
+  if (error instanceof OdooError) return `${sayIn(t, error.packerSaid)} (${error.message})`;
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -66,26 +69,26 @@ export function scopeOptionsFromCache(db: Db): Omit<ScopeOptions, 'source' | 'pr
 }
 
 /** From Odoo when it answers, else from the local copy with the reason. */
-export async function scopeOptions(odoo: Pick<OdooTransport, 'call'> | null, db: Db): Promise<ScopeOptions> {
+export async function scopeOptions(t: Translate, odoo: Pick<OdooTransport, 'call'> | null, db: Db): Promise<ScopeOptions> {
   if (odoo) {
     try {
       return { ...(await scopeOptionsFromOdoo(odoo)), source: 'odoo', problem: null };
     } catch (error) {
-      return { ...scopeOptionsFromCache(db), source: 'local', problem: problemOf(error) };
+      return { ...scopeOptionsFromCache(db), source: 'local', problem: problemOf(t, error) };
     }
   }
-  return { ...scopeOptionsFromCache(db), source: 'local', problem: 'No Odoo is connected (address, database, login and API key).' };
+  return { ...scopeOptionsFromCache(db), source: 'local', problem: t('odoo.scope.notConnected') };
 }
 
 /** Whether Odoo answers and takes the bench's login: its version and the user's name. */
-export async function testOdooConnection(odoo: OdooTransport | null, login: string | null): Promise<{ ok: boolean; message: string }> {
-  if (!odoo || !login) return { ok: false, message: 'No Odoo is set up for this bench: it needs an address, database, login and API key.' };
+export async function testOdooConnection(t: Translate, odoo: OdooTransport | null, login: string | null): Promise<{ ok: boolean; message: string }> {
+  if (!odoo || !login) return { ok: false, message: t('odoo.test.notSetUp') };
   try {
     const version = await odoo.version();
     const users = await readRows(odoo, Named, 'res.users', 'search_read', { domain: [['login', '=', login]], fields: ['name'], limit: 1 });
     const who = users[0]?.name ?? login;
-    return { ok: true, message: `Odoo answers (version ${version.text}) and takes the login of ${who}.` };
+    return { ok: true, message: t('odoo.test.ok', { version: version.text, who }) };
   } catch (error) {
-    return { ok: false, message: `Odoo did not answer as it should: ${problemOf(error)}` };
+    return { ok: false, message: t('odoo.test.failed', { why: problemOf(t, error) }) };
   }
 }

@@ -1,6 +1,7 @@
 // Which Odoo the bench talks to, and everything that differs between 16, 17, 18 and 19 in one
 // place (../shared/ref/odoo-external-api.md §0). Pure: no I/O. Callers ask the dialect for model,
 // field and method names instead of testing version numbers themselves.
+import { said } from '../i18n/translator';
 import { z } from 'zod';
 import { OdooError } from './errors';
 
@@ -90,7 +91,7 @@ export function dialectFor(version: OdooServerVersion): OdooDialect {
     throw new OdooError({
       kind: 'permanent',
       message: `Odoo ${version.text} is not supported (Packbench speaks to Odoo 16 to 19)`,
-      packerMessage: `This Odoo (${version.text}) is too old for the bench: it needs Odoo 16 or newer. Tell the shift lead.`,
+      packerSaid: said('odoo.error.tooOld', { version: version.text }),
     });
   }
   const major = Math.min(version.major, 19) as OdooMajor;

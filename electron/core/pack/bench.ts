@@ -4,6 +4,7 @@
 // Protected actions are approved here too: the lead's approval is spent in the change's transaction.
 import type { Approval, BenchMessage, Person, ScanReply, StationState } from '../../../shared/api';
 import { StationFault } from '../../../shared/errors';
+import type { Translate } from '../../../shared/i18n';
 import type { Clock } from '../clock';
 import { SerialQueue } from '../serial-queue';
 import { appendAudit } from '../store/audit';
@@ -24,6 +25,8 @@ export interface BenchDeps {
   /** Something the screen shows changed. */
   changed: () => void;
   state: () => StationState;
+  /** The station's translator: what the bench says, in the bench's language. */
+  t: Translate;
 }
 
 export class Bench {
@@ -64,20 +67,20 @@ export class Bench {
 
   requirePacker(): Person {
     const packer = this.deps.identities.current();
-    if (!packer) throw new StationFault('not_logged_in', 'Scan your badge first.');
+    if (!packer) throw new StationFault('not_logged_in', this.deps.t('bench.badgeFirst'));
     return packer;
   }
 
   login(badge: string): StationState {
     this.deps.identities.login(badge);
-    this.say('success', `Hello, ${this.requirePacker().name}. ${this.deps.pack.nextAction()}.`);
+    this.say('success', this.deps.t('bench.hello', { name: this.requirePacker().name, next: this.deps.pack.nextAction() }));
     this.deps.changed();
     return this.deps.state();
   }
 
   logout(): StationState {
     this.deps.identities.logout();
-    this.say('info', 'Logged out. Scan your badge to start.');
+    this.say('info', this.deps.t('bench.loggedOut'));
     this.deps.changed();
     return this.deps.state();
   }
@@ -105,19 +108,19 @@ export class Bench {
   /** A printer that had a fault is ready: say what to scan if the label is still to come out. */
   printerReady(): void {
     const printState = this.deps.pack.labelView()?.printState;
-    if (printState === 'failed') this.tell({ tone: 'info', text: 'Printer ready — scan PRINT.' });
-    else if (printState === 'uncertain') this.tell({ tone: 'info', text: 'Printer ready. Did a whole label come out? Scan PRINTED if yes, PRINT if not.' });
+    if (printState === 'failed') this.tell({ tone: 'info', text: this.deps.t('bench.printerReady') });
+    else if (printState === 'uncertain') this.tell({ tone: 'info', text: this.deps.t('bench.printerReadyUncertain') });
   }
 
   /** Typing a weight bypasses the scale, so only a shift lead may do it, and it is audited. */
   enterWeight(grams: number, reason: string, approval: Approval): StationState {
-    const { pack } = this.deps;
+    const { pack, t } = this.deps;
     this.requirePacker();
-    if (pack.step() !== 'weighing') throw new StationFault('not_weighing', `Not now: ${pack.nextAction()}.`);
+    if (pack.step() !== 'weighing') throw new StationFault('not_weighing', t('bench.notNow', { next: pack.nextAction() }));
     const outcome = this.withApproval(approval, 'enterWeight', `order:${pack.orderView()?.name ?? ''}:${grams}`, (lead) => {
       const weighed = pack.weighed(grams, actorOf(lead), { reason });
       // Not weighing after all: nothing changed, so the approval stays unspent.
-      if (!weighed) throw new StationFault('not_weighing', `Not now: ${pack.nextAction()}.`);
+      if (!weighed) throw new StationFault('not_weighing', t('bench.notNow', { next: pack.nextAction() }));
       return weighed;
     });
     this.tell({ tone: outcome.tone, text: outcome.text });
@@ -137,22 +140,22 @@ export class Bench {
   }
 
   private async route(scanned: ScanCode, raw: string): Promise<ScanReply> {
-    const { identities, pack } = this.deps;
+    const { identities, pack, t } = this.deps;
     const pressed = raw.startsWith('button:');
     const packer = identities.current();
     let outcome: ScanOutcome;
     let approvalOffer: ScanReply['approvalOffer'];
     const badgeOwner = scanned.kind === 'code' ? identities.findByBadge(scanned.code) : null;
     if (scanned.kind === 'malformed') {
-      outcome = { kind: 'unknown', tone: 'error', text: 'That barcode could not be read cleanly. Scan it again.' };
+      outcome = { kind: 'unknown', tone: 'error', text: t('bench.malformed') };
     } else if (badgeOwner && badgeOwner.role === 'lead' && packer && packer.id !== badgeOwner.id && pack.orderView()) {
       // A lead called to the bench mid-order: the packer stays; the screen asks whether the lead approves.
       approvalOffer = { name: badgeOwner.name };
-      outcome = { kind: 'unknown', tone: 'info', text: `Approve as ${badgeOwner.name}? ${packer.name} stays logged in.` };
+      outcome = { kind: 'unknown', tone: 'info', text: t('bench.approveAs', { lead: badgeOwner.name, packer: packer.name }) };
     } else if (badgeOwner && scanned.kind === 'code') {
       try {
         identities.login(scanned.code);
-        outcome = { kind: 'unknown', tone: 'success', text: `Hello, ${badgeOwner.name}. ${pack.nextAction()}.` };
+        outcome = { kind: 'unknown', tone: 'success', text: t('bench.hello', { name: badgeOwner.name, next: pack.nextAction() }) };
       } catch (error) {
         if (!(error instanceof StationFault)) throw error;
         outcome = { kind: 'unknown', tone: 'error', text: error.message };
@@ -161,14 +164,14 @@ export class Bench {
       // Nobody is logged in, and the code is no order or item the bench knows: it was offered as a
       // badge, and an unknown one counts as a guess. (A packer who forgot to log in is not locked out.)
       const refusal = identities.unknownBadgeScanned();
-      outcome = { kind: 'unknown', tone: refusal ? 'error' : 'warning', text: refusal?.message ?? 'Scan your badge first, then the order.' };
+      outcome = { kind: 'unknown', tone: refusal ? 'error' : 'warning', text: refusal?.message ?? t('bench.badgeThenOrder') };
     } else if (scanned.kind === 'unknown_command') {
-      outcome = { kind: 'command', tone: 'error', text: `"${scanned.text}" is not a bench command. Use the command sheet.` };
+      outcome = { kind: 'command', tone: 'error', text: t('bench.unknownCommand', { command: scanned.text }) };
     } else if (scanned.kind === 'command' && scanned.command === 'LOGOUT') {
       identities.logout();
-      outcome = { kind: 'command', tone: 'info', text: 'Logged out. Scan your badge to start.' };
+      outcome = { kind: 'command', tone: 'info', text: t('bench.loggedOut') };
     } else if (!packer) {
-      outcome = { kind: 'unknown', tone: 'warning', text: 'Scan your badge first, then the order.' };
+      outcome = { kind: 'unknown', tone: 'warning', text: t('bench.badgeThenOrder') };
     } else if (scanned.kind === 'command') {
       outcome = await pack.command(scanned.command, packer);
     } else {

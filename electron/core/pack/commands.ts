@@ -16,18 +16,18 @@ import type { SessionRow } from '../store/pack-sessions';
 import { lotQuestion } from './views';
 
 export async function command(ctx: PackContext, command: BenchCommand, packer: Person): Promise<ScanOutcome> {
-  const { deps } = ctx;
+  const { deps, t } = ctx;
   const row = ctx.sessions.active();
   const say = (tone: ScanOutcome['tone'], text: string): ScanOutcome => ({ kind: 'command', tone, text });
-  if (!row) return say('warning', 'No order is open. Scan an order barcode first.');
+  if (!row) return say('warning', t('pack.command.noOrder'));
   switch (command) {
     case 'CLOSE-ORDER':
     case 'NEW-PARCEL': {
       if (command === 'NEW-PARCEL' && row.step === 'packing') return newParcel(ctx, row, packer);
-      if (row.step !== 'weighing') return say('warning', `Not yet: ${nextAction(ctx, row)}.`);
+      if (row.step !== 'weighing') return say('warning', t('pack.command.notYet', { next: nextAction(ctx, row) }));
       const reading = deps.scale()?.latest();
       if (!reading || reading.status === 'absent' || reading.status === 'disconnected') {
-        return say('error', 'No scale reading. Check the scale cable, or ask the shift lead to enter the weight.');
+        return say('error', t('pack.command.noScaleReading'));
       }
       // A scale in trouble (unreadable line, overload, below zero) is not "moving": say what it says.
       if (reading.status !== 'ok' && reading.status !== 'motion') {
@@ -35,7 +35,7 @@ export async function command(ctx: PackContext, command: BenchCommand, packer: P
         return say('error', `${trouble}. Then scan again, or ask the shift lead to enter the weight.`);
       }
       if (!reading.stable || reading.status === 'motion') {
-        return say('warning', 'The scale is still moving. Let the parcel settle, then scan again.');
+        return say('warning', t('pack.command.scaleMoving'));
       }
       return weighed(ctx, reading.grams ?? 0, actorOf(packer)) ?? say('warning', nextAction(ctx));
     }
@@ -44,8 +44,8 @@ export async function command(ctx: PackContext, command: BenchCommand, packer: P
       if (voided) return say('warning', voided);
       const label = ctx.labelOfSession(row.id);
       const job = label ? deps.journal.latestForLabel(label.id) : null;
-      if (!job) return say('warning', row.step === 'labelling' ? 'The label is not ready yet.' : 'There is no label to print.');
-      if (job.state === 'confirmed') return say('info', 'This label was printed already. Scan REPRINT for another copy.');
+      if (!job) return say('warning', row.step === 'labelling' ? t('pack.command.labelNotReady') : t('pack.command.noLabelToPrint'));
+      if (job.state === 'confirmed') return say('info', t('pack.command.alreadyPrinted'));
       // After an uncertain print, scanning PRINT is the packer's answer: no label came out.
       if (job.state === 'uncertain') deps.journal.answerUncertain(job.id, 'not_printed', actorOf(packer));
       return afterPrint(ctx, await deps.journal.print(job.id));
@@ -53,12 +53,12 @@ export async function command(ctx: PackContext, command: BenchCommand, packer: P
     case 'PRINTED': {
       const label = ctx.labelOfSession(row.id);
       const job = label ? deps.journal.latestForLabel(label.id) : null;
-      if (job?.state !== 'uncertain') return say('info', 'There is no label waiting for your answer.');
+      if (job?.state !== 'uncertain') return say('info', t('pack.command.noUncertainLabel'));
       const answered = deps.journal.answerUncertain(job.id, 'printed', actorOf(packer));
       return afterPrint(ctx, { ok: true, job: answered });
     }
     case 'REPRINT':
-      return say('warning', `Why reprint? Scan ${REPRINT_REASONS.map((r) => r.command).join(', ')} from the command sheet.`);
+      return say('warning', t('pack.command.whyReprint', { commands: REPRINT_REASONS.map((r) => r.command).join(', ') }));
     case 'REPRINT-DAMAGED':
     case 'REPRINT-JAMMED':
     case 'REPRINT-LOST': {
@@ -66,13 +66,13 @@ export async function command(ctx: PackContext, command: BenchCommand, packer: P
       if (voided) return say('warning', voided);
       const label = ctx.labelOfSession(row.id);
       const uri = deps.printerUri();
-      if (!label || !uri) return say('warning', 'There is no label to reprint.');
+      if (!label || !uri) return say('warning', t('pack.command.noLabelToReprint'));
       const reason = REPRINT_REASONS.find((r) => r.command === command)!.reason;
       return afterPrint(ctx, await deps.journal.reprint(label.id, { reason, actor: actorOf(packer), printerUri: uri }));
     }
     case 'CANCEL': {
       if (row.step !== 'packing' && row.step !== 'weighing') {
-        return say('warning', 'A label exists for this order: ask the shift lead to cancel it.');
+        return say('warning', t('pack.command.labelExists'));
       }
       const order = ctx.orderOf(row);
       inTransaction(deps.db, () => {
@@ -84,7 +84,7 @@ export async function command(ctx: PackContext, command: BenchCommand, packer: P
       deps.scale()?.disarm();
       deps.kickSync();
       deps.changed();
-      return say('info', 'Order put aside. Scan the next order.');
+      return say('info', t('pack.command.putAside'));
     }
     case 'UNDO':
       return undoLastScan(ctx, row, packer);
@@ -98,17 +98,17 @@ export async function command(ctx: PackContext, command: BenchCommand, packer: P
  * in is still open. A unit with a lot or serial, or in a parcel already weighed, is the lead's.
  */
 function undoLastScan(ctx: PackContext, row: SessionRow, packer: Person): ScanOutcome {
-  const { deps } = ctx;
+  const { deps, t } = ctx;
   const say = (tone: ScanOutcome['tone'], text: string): ScanOutcome => ({ kind: 'command', tone, text });
-  if (row.step !== 'packing' && row.step !== 'weighing') return say('warning', 'Too late to undo: the label is made. Ask the shift lead.');
+  if (row.step !== 'packing' && row.step !== 'weighing') return say('warning', t('pack.undo.tooLate'));
   const last = ctx.sessions.lastUndoableItem(row.id);
-  if (!last) return say('warning', 'There is no item scan to undo.');
+  if (!last) return say('warning', t('pack.undo.nothing'));
   const order = ctx.orderOf(row);
   const line = order.lines.find((l) => l.moveId === last.moveId);
-  if (!line) return say('warning', 'There is no item scan to undo.');
-  if (last.tracked) return say('warning', `${line.name} was packed with its ${line.tracking === 'serial' ? 'serial number' : 'lot'}: ask the shift lead to undo it.`);
+  if (!line) return say('warning', t('pack.undo.nothing'));
+  if (last.tracked) return say('warning', line.tracking === 'serial' ? t('pack.undo.withSerial', { product: line.name }) : t('pack.undo.withLot', { product: line.name }));
   if ((ctx.parcelsOf(row.id).open.units.get(line.moveId) ?? 0) === 0) {
-    return say('warning', `${line.name} is in a parcel already weighed: ask the shift lead.`);
+    return say('warning', t('pack.undo.weighedParcel', { product: line.name }));
   }
   const packed = ctx.sessions.packed(row.id).get(line.moveId) ?? 0;
   inTransaction(deps.db, () => {
@@ -123,7 +123,7 @@ function undoLastScan(ctx: PackContext, row: SessionRow, packer: Person): ScanOu
   });
   if (row.step === 'weighing') deps.scale()?.disarm();
   deps.changed();
-  return say('info', `Undone: one ${line.name} taken off ${order.name} (${packed - 1} of ${line.quantity}). Take it out of the box.`);
+  return say('info', t('pack.undo.done', { product: line.name, order: order.name, packed: packed - 1, quantity: line.quantity }));
 }
 
 /**
@@ -131,11 +131,11 @@ function undoLastScan(ctx: PackContext, row: SessionRow, packer: Person): ScanOu
  * it (weighing.ts) and packing goes on with the next. The rest of the order is still to pack.
  */
 function newParcel(ctx: PackContext, row: SessionRow, packer: Person): ScanOutcome {
-  const { deps } = ctx;
+  const { deps, t } = ctx;
   const say = (tone: ScanOutcome['tone'], text: string): ScanOutcome => ({ kind: 'command', tone, text });
-  if (lotQuestion(ctx, row)) return say('warning', `Not yet: ${nextAction(ctx, row)}.`);
+  if (lotQuestion(ctx, row)) return say('warning', t('pack.command.notYet', { next: nextAction(ctx, row) }));
   const { open } = ctx.parcelsOf(row.id);
-  if (open.units.size === 0) return say('warning', `Parcel ${open.seq} is empty. Scan its items first.`);
+  if (open.units.size === 0) return say('warning', t('pack.parcel.empty', { seq: open.seq }));
   const order = ctx.orderOf(row);
   inTransaction(deps.db, () => {
     ctx.sessions.setStep(row.id, 'weighing');
@@ -143,5 +143,5 @@ function newParcel(ctx: PackContext, row: SessionRow, packer: Person): ScanOutco
   });
   deps.scale()?.arm();
   deps.changed();
-  return say('info', `Parcel ${open.seq}: put it on the scale.`);
+  return say('info', t('pack.parcel.toScale', { seq: open.seq }));
 }

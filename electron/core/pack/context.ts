@@ -2,6 +2,7 @@
 // over its tables, and a few reads every part needs. Built once by PackSession.
 import { hostname } from 'node:os';
 import type { BenchLink, ScaleEvent } from '../../../shared/api';
+import type { Translate } from '../../../shared/i18n';
 import type { Order } from '../../../shared/order';
 import type { PackageType } from '../../../shared/package-type';
 import type { ShipmentProblem } from '../../../shared/shipment-rules';
@@ -70,6 +71,8 @@ export interface PackSessionDeps {
   tell?: (told: { tone: ScanOutcome['tone']; text: string }) => void;
   /** How the outbox target of a carrier (by its code) is doing: a failing one parks a label's order at once. */
   carrierStatus?: (carrier: string) => 'ok' | 'retrying' | 'stopped';
+  /** The station's translator (i18n/translator.ts): every message for the packer or lead in the bench's language. */
+  t: Translate;
 }
 
 export class PackContext {
@@ -80,9 +83,12 @@ export class PackContext {
   readonly lots: PackedLots;
   readonly packageTypes: PackageTypeStore;
   readonly parcels: PackParcels;
+  /** A message for the packer or lead, in the bench's language. Audit records stay English. */
+  readonly t: Translate;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(readonly deps: PackSessionDeps) {
+    this.t = deps.t;
     this.sessions = new PackSessions(deps.db, deps.clock);
     this.shipments = new Shipments(deps.db, deps.clock);
     this.labels = new Labels(deps.db, deps.clock);

@@ -10,7 +10,6 @@ import type { PackContext, ScanOutcome } from './context';
 import { parseGs1 } from './gs1';
 import { askForLot, duplicateSerialText, lineOfGs1, lotFromScan, lotOfGs1, lotWord } from './lot-capture';
 import { lotQuestion, nextAction } from './views';
-import { kg } from './weight-variance';
 import { weighed } from './weighing';
 
 /**
@@ -18,7 +17,7 @@ import { weighed } from './weighing';
  * may carry its lot or serial too). A lot- or serial-tracked item without one asks for it next.
  */
 export async function tryProduct(ctx: PackContext, row: SessionRow, code: string, packer: Person): Promise<ScanOutcome | null> {
-  const { deps } = ctx;
+  const { deps, t } = ctx;
   const order = ctx.orderOf(row);
   const gs1 = parseGs1(code);
   const line = order.lines.find((l) => l.barcode === code || l.sku === code) ?? (gs1 ? lineOfGs1(order.lines, gs1) : null);
@@ -28,17 +27,17 @@ export async function tryProduct(ctx: PackContext, row: SessionRow, code: string
     return {
       kind: 'product',
       tone: 'warning',
-      text: `First the ${lotWord(asking.tracking)} of the ${asking.line.name} you just packed. ${askForLot(asking.line.name, asking.tracking)}.`,
+      text: t('pack.item.lotFirst', { what: lotWord(t, asking.tracking), product: asking.line.name, ask: askForLot(t, asking.line.name, asking.tracking) }),
     };
   }
   const packed = ctx.sessions.packed(row.id).get(line.moveId) ?? 0;
   if (packed >= line.quantity) {
-    return { kind: 'product', tone: 'error', text: `${order.name} needs only ${line.quantity} ${line.name}. Take this one out.` };
+    return { kind: 'product', tone: 'error', text: t('pack.item.extraUnit', { order: order.name, quantity: line.quantity, product: line.name }) };
   }
   const tracking = line.tracking === 'none' ? null : line.tracking;
   const scannedLot = tracking && gs1 ? lotOfGs1(gs1, tracking) : null;
   if (tracking === 'serial' && scannedLot && ctx.lots.serialTaken(row.id, line.productId, scannedLot)) {
-    return { kind: 'product', tone: 'error', text: duplicateSerialText(scannedLot, line.name, order.name) };
+    return { kind: 'product', tone: 'error', text: duplicateSerialText(t, scannedLot, line.name, order.name) };
   }
   const lotCheck = tracking && scannedLot ? await checkLot(ctx, order, line, tracking, scannedLot) : null;
   if (lotCheck && 'refusal' in lotCheck) return { kind: 'product', tone: 'error', text: lotCheck.refusal };
@@ -58,13 +57,13 @@ export async function tryProduct(ctx: PackContext, row: SessionRow, code: string
   });
   if (allDone) deps.scale()?.arm();
   deps.changed();
-  const count = `${packed + 1} of ${line.quantity}`;
-  const lotNote = tracking && scannedLot ? ` (${tracking === 'serial' ? 'serial' : 'lot'} ${scannedLot})` : '';
+  const counted = { product: line.name, packed: packed + 1, quantity: line.quantity };
+  const lotNote = tracking && scannedLot ? (tracking === 'serial' ? t('pack.item.serialNote', { lot: scannedLot }) : t('pack.item.lotNote', { lot: scannedLot })) : '';
   let text: string;
-  if (tracking && !scannedLot) text = `${line.name}: ${count}. ${askForLot(line.name, tracking)}.`;
-  else if (allDone) text = `${line.name}${lotNote}: all items packed. Put the parcel on the scale.`;
-  else text = `${line.name}${lotNote}: ${count}.`;
-  if (lotCheck && 'unchecked' in lotCheck) return { kind: 'product', tone: 'warning', text: `${text} ${lotCheck.unchecked}` };
+  if (tracking && !scannedLot) text = t('pack.item.countedAskLot', { ...counted, ask: askForLot(t, line.name, tracking) });
+  else if (allDone) text = t('pack.item.allPacked', { product: line.name, lotNote });
+  else text = t('pack.item.counted', { ...counted, lotNote });
+  if (lotCheck && 'unchecked' in lotCheck) return { kind: 'product', tone: 'warning', text: t('pack.lot.unchecked', { text, note: lotCheck.unchecked }) };
   return { kind: 'product', tone: 'success', text };
 }
 
@@ -73,30 +72,31 @@ export async function tryProduct(ctx: PackContext, row: SessionRow, code: string
  * handled before) or an order. A serial already packed in this order is refused.
  */
 export async function tryLot(ctx: PackContext, row: SessionRow, code: string, packer: Person): Promise<ScanOutcome | null> {
-  const { deps } = ctx;
+  const { deps, t } = ctx;
   const asking = lotQuestion(ctx, row);
   if (!asking) return null;
   const order = ctx.orderOf(row);
-  const ask = askForLot(asking.line.name, asking.tracking);
+  const ask = askForLot(t, asking.line.name, asking.tracking);
+  const what = lotWord(t, asking.tracking);
   const lookup = ctx.cache.lookup(code, deps.orders.binding);
   if (lookup.kind !== 'none') {
-    return { kind: 'unknown', tone: 'warning', text: `"${code}" is an order or item barcode, not a ${lotWord(asking.tracking)}. ${ask}.` };
+    return { kind: 'unknown', tone: 'warning', text: t('pack.lot.orderOrItem', { code, what, ask }) };
   }
   // A valid EAN-13 is a product's barcode, never a lot or serial the packer meant to scan.
   if (isEan13(code)) {
     const product = ctx.cache.productName(code);
-    const what = product ? `the barcode of ${product}` : 'a product barcode (EAN-13)';
-    return { kind: 'unknown', tone: 'error', text: `"${code}" is ${what}, not a ${lotWord(asking.tracking)}. ${ask}.` };
+    const text = product ? t('pack.lot.productBarcode', { code, product, what, ask }) : t('pack.lot.ean13', { code, what, ask });
+    return { kind: 'unknown', tone: 'error', text };
   }
-  const scanned = lotFromScan(code, asking.tracking);
+  const scanned = lotFromScan(t, code, asking.tracking);
   if (!scanned) return null; // a GS1 item of another order: not a lot
-  if (!scanned.ok) return { kind: 'unknown', tone: 'error', text: `${scanned.text} ${ask}.` };
+  if (!scanned.ok) return { kind: 'unknown', tone: 'error', text: t('pack.lot.thenAsk', { text: scanned.text, ask }) };
   const lot = scanned.lot;
   if (asking.tracking === 'serial' && ctx.lots.serialTaken(row.id, asking.line.productId, lot)) {
-    return { kind: 'product', tone: 'error', text: duplicateSerialText(lot, asking.line.name, order.name) };
+    return { kind: 'product', tone: 'error', text: duplicateSerialText(t, lot, asking.line.name, order.name) };
   }
   const lotCheck = await checkLot(ctx, order, asking.line, asking.tracking, lot);
-  if (lotCheck && 'refusal' in lotCheck) return { kind: 'product', tone: 'error', text: `${lotCheck.refusal} ${ask}.` };
+  if (lotCheck && 'refusal' in lotCheck) return { kind: 'product', tone: 'error', text: t('pack.lot.thenAsk', { text: lotCheck.refusal, ask }) };
   let allDone = false;
   inTransaction(deps.db, () => {
     ctx.lots.answer(asking.id, lot, deps.clock.now());
@@ -111,9 +111,9 @@ export async function tryLot(ctx: PackContext, row: SessionRow, code: string, pa
   });
   if (allDone) deps.scale()?.arm();
   deps.changed();
-  const what = `${asking.tracking === 'serial' ? 'Serial number' : 'Lot'} ${lot} for ${asking.line.name}`;
-  const text = allDone ? `${what}: all items packed. Put the parcel on the scale.` : `${what}. ${nextAction(ctx)}.`;
-  if (lotCheck && 'unchecked' in lotCheck) return { kind: 'product', tone: 'warning', text: `${text} ${lotCheck.unchecked}` };
+  const taken = asking.tracking === 'serial' ? t('pack.lot.serialFor', { lot, product: asking.line.name }) : t('pack.lot.lotFor', { lot, product: asking.line.name });
+  const text = allDone ? t('pack.lot.allPacked', { taken }) : t('pack.lot.next', { taken, next: nextAction(ctx) });
+  if (lotCheck && 'unchecked' in lotCheck) return { kind: 'product', tone: 'warning', text: t('pack.lot.unchecked', { text, note: lotCheck.unchecked }) };
   return { kind: 'product', tone: 'success', text };
 }
 
@@ -130,15 +130,14 @@ async function checkLot(
 ): Promise<{ refusal: string } | { unchecked: string } | null> {
   if (order.operation?.lots !== 'existing') return null;
   const known = await ctx.deps.orders.lotExists?.(order, line.productId, lot);
-  const word = lotWord(tracking);
+  const { t } = ctx;
   // undefined: a source that cannot look lots up at all (no Odoo set up).
   if (known === true || known === undefined) return null;
+  const params = { lot, product: line.name, order: order.name };
   if (known === false) {
-    return {
-      refusal: `${tracking === 'serial' ? 'Serial number' : 'Lot'} ${lot} of ${line.name} is not in Odoo, and ${order.name} can only ship ${word}s Odoo has. Check the ${word} on the item and scan it again, or ask the shift lead.`,
-    };
+    return { refusal: tracking === 'serial' ? t('pack.lot.serialNotInOdoo', params) : t('pack.lot.lotNotInOdoo', params) };
   }
-  return { unchecked: `Odoo could not be asked whether it has ${word} ${lot}: it is checked when the order is sent.` };
+  return { unchecked: tracking === 'serial' ? t('pack.lot.serialUnchecked', params) : t('pack.lot.lotUnchecked', params) };
 }
 
 /** Every unit counted and no lot or serial still to scan. */
@@ -153,7 +152,7 @@ function allPacked(ctx: PackContext, row: SessionRow, order: Order): boolean {
  * goes on the shipment, and Odoo's package gets the type. From the local copy (works offline).
  */
 export function tryPackageType(ctx: PackContext, row: SessionRow, code: string, packer: Person): ScanOutcome | null {
-  const { deps } = ctx;
+  const { deps, t } = ctx;
   const order = ctx.orderOf(row);
   const box = ctx.packageTypes.byBarcode(code, order.source);
   if (!box) return null;
@@ -176,15 +175,15 @@ export function tryPackageType(ctx: PackContext, row: SessionRow, code: string, 
     const again = weighed(ctx, reading.grams!, actorOf(packer));
     // Held again: the next weighing (parcel lifted off and put back) counts.
     if (ctx.sessions.active()?.step === 'weighing') deps.scale()?.arm();
-    if (again) return { kind: 'package_type', tone: again.tone, text: `${box.name} for ${order.name}: weighed again. ${again.text}` };
+    if (again) return { kind: 'package_type', tone: again.tone, text: t('pack.box.weighedAgain', { box: box.name, order: order.name, text: again.text }) };
   }
   const facts = [
-    box.dimsMm ? `${box.dimsMm.l}×${box.dimsMm.w}×${box.dimsMm.h} mm` : null,
-    `${kg(box.baseWeightG)} empty`,
-    box.maxWeightG === null ? null : `up to ${kg(box.maxWeightG)}`,
+    box.dimsMm ? t('pack.box.dims', { l: box.dimsMm.l, w: box.dimsMm.w, h: box.dimsMm.h }) : null,
+    t('pack.box.empty', { g: box.baseWeightG }),
+    box.maxWeightG === null ? null : t('pack.box.upTo', { g: box.maxWeightG }),
   ].filter((f): f is string => f !== null);
-  const next = row.step === 'weighing' ? 'Put the parcel on the scale.' : `${nextAction(ctx)}.`;
-  return { kind: 'package_type', tone: 'success', text: `${box.name} (${facts.join(', ')}) for ${order.name}. ${next}` };
+  const next = row.step === 'weighing' ? t('pack.box.putOnScale') : t('pack.box.next', { next: nextAction(ctx) });
+  return { kind: 'package_type', tone: 'success', text: t('pack.box.chosen', { box: box.name, facts: facts.join(', '), order: order.name, next }) };
 }
 
 /** 13 digits whose last is the GS1 check digit of the first 12. */

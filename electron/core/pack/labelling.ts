@@ -54,7 +54,7 @@ export function labelIssued(ctx: PackContext, payload: CreateLabelPayload, creat
     deps.exceptions.raise({
       kind: 'print_failure',
       orderRef: order.name,
-      title: `The label for ${order.name} is ready but no printer is set up for this bench.`,
+      title: ctx.t('pack.label.noPrinter', { order: order.name }),
       context: { trackingNumber },
     });
   }
@@ -114,7 +114,7 @@ function dispatchParcels(ctx: PackContext, sessionId: number, labelled: { tracki
  * The print scheduler calls it for the labels it prints; PRINT and REPRINT for theirs.
  */
 export function afterPrint(ctx: PackContext, outcome: PrintOutcome): ScanOutcome {
-  const { deps } = ctx;
+  const { deps, t } = ctx;
   const jobId = outcome.job.id;
   const info = ctx.labels.owner(outcome.job.labelId);
   if (outcome.ok) {
@@ -137,15 +137,15 @@ export function afterPrint(ctx: PackContext, outcome: PrintOutcome): ScanOutcome
     });
     deps.changed();
     // Its parcel waits on the shelf, maybe while another order is packed: say which parcel it is for.
-    if (wasParked) return { kind: 'command', tone: 'success', text: `Label for ${info.name} — put it on the parcel on the shelf.` };
+    if (wasParked) return { kind: 'command', tone: 'success', text: t('pack.label.forShelf', { order: info.name }) };
     const notice = 'notice' in outcome && outcome.notice ? ` ${outcome.notice}` : '';
-    return { kind: 'command', tone: notice ? 'warning' : 'success', text: `Label printed for ${info.name}.${notice} Stick it on and scan the next order.` };
+    return { kind: 'command', tone: notice ? 'warning' : 'success', text: t('pack.label.printed', { order: info.name, notice }) };
   }
   inTransaction(deps.db, () => {
     deps.exceptions.raise({
       kind: 'print_failure',
       orderRef: info.name,
-      title: `The label for ${info.name} did not print: ${outcome.message}`,
+      title: t('pack.label.failedTitle', { order: info.name, why: outcome.message }),
       context: { job: jobId, labelId: outcome.job.labelId, state: outcome.job.state, error: outcome.job.error },
       dedupeKey: `print:${jobId}`,
     });
@@ -155,17 +155,17 @@ export function afterPrint(ctx: PackContext, outcome: PrintOutcome): ScanOutcome
     return {
       kind: 'command',
       tone: 'error',
-      text: `The printer stopped mid-label for ${info.name}. Did a whole label come out? Scan PRINTED if yes, PRINT if not.`,
+      text: t('pack.label.uncertain', { order: info.name }),
     };
   }
-  // The printer's own words often end "…, then scan PRINT." already: say it once.
-  const fix = /scan PRINT\b/.test(outcome.message) ? '' : ' Fix it, then scan PRINT.';
+  // The printer's own words often end "…, then scan PRINT." ("…, dann PRINT scannen.") already: say it once.
+  const fix = /scan PRINT\b|PRINT scannen/.test(outcome.message) ? '' : t('pack.label.fixThenPrint');
   const href = outcome.savedPath ? lastResortHref(basename(outcome.savedPath)) : null;
   return {
     kind: 'command',
     tone: 'error',
-    text: `The label for ${info.name} did not print: ${outcome.message}${fix}`,
-    ...(href ? { link: { href, text: 'Open the label as a PDF' } } : {}),
+    text: t('pack.label.failed', { order: info.name, why: outcome.message, fix }),
+    ...(href ? { link: { href, text: t('pack.label.openPdf') } } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 // Opening an order: a scanned name, reference or item found in Odoo (or the local copy when Odoo
 // cannot be reached, or when the copy is fresh: prefetched within its interval and never opened
 // here before), checked for scope and state, claimed for the bench, and a new session opened.
+import { sayIn } from '../i18n/translator';
 import type { Person } from '../../../shared/api';
 import type { Order } from '../../../shared/order';
 import { OrderSourceUnavailable } from '../odoo/order-source';
@@ -12,21 +13,23 @@ import type { PackContext, ScanOutcome } from './context';
 import { REPRINT_REASONS } from './scan-code';
 
 /** A code that matches several orders: the packer scans the one they hold instead. */
-function chooseOrder(code: string, found: Extract<LookupResult, { kind: 'choose' }>): ScanOutcome {
+function chooseOrder(ctx: PackContext, code: string, found: Extract<LookupResult, { kind: 'choose' }>): ScanOutcome {
+  const { t } = ctx;
   const shown = found.orders.slice(0, 5).map((o) => (o.partner ? `${o.name} (${o.partner})` : o.name));
-  const more = found.total > shown.length ? `, and ${found.total - shown.length} more` : '';
+  const more = found.total > shown.length ? t('pack.open.choose.more', { count: found.total - shown.length }) : '';
   const list = `${shown.join(', ')}${more}`;
+  const params = { code, total: found.total, list };
   const text =
     found.via === 'barcode'
-      ? `This item is in ${found.total} orders: ${list}. Scan the order's barcode.`
+      ? t('pack.open.choose.item', params)
       : found.via === 'origin'
-        ? `${code} has ${found.total} deliveries: ${list}. Scan the delivery's barcode.`
-        : `"${code}" matches ${found.total} orders: ${list}. Scan the order's barcode.`;
+        ? t('pack.open.choose.origin', params)
+        : t('pack.open.choose.code', params);
   return { kind: 'order', tone: 'warning', text };
 }
 
 export async function openOrder(ctx: PackContext, code: string, packer: Person): Promise<ScanOutcome> {
-  const { deps, cache } = ctx;
+  const { deps, cache, t } = ctx;
   const binding = deps.orders.binding;
   // Before asking Odoo: until its dispatch gets there, Odoo (and the cache) still say "ready".
   const packedHere = showPackedHere(ctx, code, packer);
@@ -46,7 +49,7 @@ export async function openOrder(ctx: PackContext, code: string, packer: Person):
     if (!order) {
       // Not a delivery name: its sale order, tracking ref, package or a product, from the local copy.
       const found = cache.lookup(code, binding);
-      if (found.kind === 'choose') return chooseOrder(code, found);
+      if (found.kind === 'choose') return chooseOrder(ctx, code, found);
       if (found.kind === 'order') order = await deps.orders.findByName(found.order.name);
     }
     // Out of the bench's scope: refused below, and not cached as if it were this bench's.
@@ -54,36 +57,36 @@ export async function openOrder(ctx: PackContext, code: string, packer: Person):
   } catch (error) {
     if (!(error instanceof OrderSourceUnavailable)) throw error;
     const found = cache.lookup(code, binding);
-    if (found.kind === 'choose') return chooseOrder(code, found);
+    if (found.kind === 'choose') return chooseOrder(ctx, code, found);
     order = found.kind === 'order' ? found.order : null;
     if (!order) {
       return {
         kind: 'unknown',
         tone: 'error',
-        text: `${error.packerMessage} "${code}" is not in the local copy either, so it cannot be packed now.`,
+        text: t('pack.open.notInLocalCopy', { why: sayIn(t, error.why), code }),
       };
     }
-    offlineNote = 'Odoo is offline: using the local copy.';
+    offlineNote = t('pack.open.offline');
   }
   if (!order) {
-    return { kind: 'unknown', tone: 'error', text: `Nothing matches "${code}". Check the barcode and scan it again.` };
+    return { kind: 'unknown', tone: 'error', text: t('pack.open.noMatch', { code }) };
   }
   const refused = deps.outOfScope?.(order);
   if (refused) return { kind: 'order', tone: 'error', text: refused };
   if (order.state === 'done') return alreadyShipped(ctx, order, packer);
   if (order.state === 'cancel') {
-    return { kind: 'order', tone: 'error', text: `${order.name} was cancelled in Odoo. Do not ship it; tell the shift lead.` };
+    return { kind: 'order', tone: 'error', text: t('pack.open.cancelled', { order: order.name }) };
   }
   if (order.state !== 'assigned') {
-    return { kind: 'order', tone: 'error', text: `${order.name} is not ready to pack yet (Odoo says "${order.state}").` };
+    return { kind: 'order', tone: 'error', text: t('pack.open.notReady', { order: order.name, state: order.state }) };
   }
   // Offline: the claim is local only (audited below) and checked again before dispatch.
   const claim = offlineNote
     ? { ok: true as const, offline: true }
     : ((await deps.orders.claim?.(order, { name: ctx.benchName(), packer: packer.name })) ?? { ok: true as const });
-  if (!claim.ok) return { kind: 'order', tone: 'error', text: claim.message };
+  if (!claim.ok) return { kind: 'order', tone: 'error', text: sayIn(t, claim.message) };
   // Opened from the local copy and the claim did not reach Odoo either: the packer is told, as offline.
-  if (fresh && 'offline' in claim && claim.offline) offlineNote = 'Odoo is offline: using the local copy.';
+  if (fresh && 'offline' in claim && claim.offline) offlineNote = t('pack.open.offline');
   const orderId = cache.findByName(order.name, binding)!.id;
   const verify = deps.packing().verifyItems;
   const opened = order;
@@ -107,17 +110,11 @@ export async function openOrder(ctx: PackContext, code: string, packer: Person):
   if (!verify) deps.scale()?.arm();
   else deps.scale()?.disarm();
   deps.changed();
-  const lines = order.lines.length;
   const note = offlineNote ? `${offlineNote} ` : '';
   const tone = offlineNote ? 'warning' : 'success';
-  if (!verify) {
-    return { kind: 'order', tone, text: `${note}${order.name} for ${order.shipTo.name}: pack it and put the parcel on the scale.` };
-  }
-  return {
-    kind: 'order',
-    tone,
-    text: `${note}${order.name} for ${order.shipTo.name}: scan the ${lines === 1 ? 'item' : `${lines} kinds of items`}.`,
-  };
+  const opened_ = { note, order: order.name, customer: order.shipTo.name };
+  if (!verify) return { kind: 'order', tone, text: t('pack.open.openedNoVerify', opened_) };
+  return { kind: 'order', tone, text: t('pack.open.opened', { ...opened_, count: order.lines.length }) };
 }
 
 /**
@@ -127,7 +124,7 @@ export async function openOrder(ctx: PackContext, code: string, packer: Person):
  * would refuse it).
  */
 function showPackedHere(ctx: PackContext, code: string, packer: Person): ScanOutcome | null {
-  const { deps } = ctx;
+  const { deps, t } = ctx;
   const binding = deps.orders.binding;
   const found = ctx.cache.lookup(code, binding);
   if (found.kind !== 'order') return null;
@@ -151,35 +148,31 @@ function showPackedHere(ctx: PackContext, code: string, packer: Person): ScanOut
     deps.changed();
   }
   if (packed.status === 'awaiting_label' && ctx.sessions.parked(packed.session_id)) {
-    const carrier = ctx.shipments.ofSession(packed.session_id)?.carrier ?? 'the carrier';
-    return {
-      kind: 'order',
-      tone: 'warning',
-      text: `${name} is already packed here and is waiting for its label from ${carrier}. Keep its parcel on the shelf: the label prints by itself. Do not pack it again.`,
-    };
+    const carrier = ctx.shipments.ofSession(packed.session_id)?.carrier ?? t('pack.parked.theCarrier');
+    return { kind: 'order', tone: 'warning', text: t('pack.open.packedHere.onShelf', { order: name, carrier }) };
   }
   if (packed.status === 'awaiting_label' || !packed.tracking_number) {
-    return { kind: 'order', tone: 'warning', text: `${name} is already packed here; its label is on its way. Do not pack it again.` };
+    return { kind: 'order', tone: 'warning', text: t('pack.open.packedHere.labelOnItsWay', { order: name }) };
   }
   return {
     kind: 'order',
     tone: 'warning',
-    text: `${name} is already packed here (tracking ${packed.tracking_number}). Do not pack it again. ${REPRINT_OFFER}`,
+    text: t('pack.open.packedHere.tracked', { order: name, tracking: packed.tracking_number, reprint: reprintOffer(ctx) }),
   };
 }
 
-const REPRINT_OFFER = `For another copy of its label, press Reprint or scan ${REPRINT_REASONS.map((r) => r.command).join(', ')}.`;
+const reprintOffer = (ctx: PackContext) => ctx.t('pack.open.reprintOffer', { commands: REPRINT_REASONS.map((r) => r.command).join(', ') });
 
 /**
  * An order Odoo says is shipped. Shipped from this bench: when and with which tracking number,
  * and its session back on screen so a reprint is its label. Shipped elsewhere: the shift lead.
  */
 function alreadyShipped(ctx: PackContext, order: Order, packer: Person): ScanOutcome {
-  const { deps } = ctx;
+  const { deps, t } = ctx;
   const cached = ctx.cache.findByName(order.name, deps.orders.binding);
   const shipped = cached ? ctx.shipments.dispatchedOf(cached.id) : null;
   if (!shipped) {
-    return { kind: 'order', tone: 'error', text: `${order.name} was already shipped (Odoo says it is done). Do not pack it again; put it aside for the shift lead.` };
+    return { kind: 'order', tone: 'error', text: t('pack.open.shippedElsewhere', { order: order.name }) };
   }
   inTransaction(deps.db, () => {
     ctx.sessions.show(shipped.session_id);
@@ -192,11 +185,11 @@ function alreadyShipped(ctx: PackContext, order: Order, packer: Person): ScanOut
   });
   deps.scale()?.disarm();
   deps.changed();
-  const when = new Date(shipped.dispatched_at).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
-  const tracking = shipped.tracking_number ? `, tracking ${shipped.tracking_number}` : '';
+  // The date as the bench's language writes it ("6 Dec 2026, 14:05" / "06.12.2026, 14:05").
+  const params = { order: order.name, when: shipped.dispatched_at, tracking: shipped.tracking_number, reprint: reprintOffer(ctx) };
   return {
     kind: 'order',
     tone: 'error',
-    text: `${order.name} was already shipped on ${when}${tracking}. Do not pack it again. ${REPRINT_OFFER}`,
+    text: shipped.tracking_number ? t('pack.open.shipped.tracked', params) : t('pack.open.shipped.untracked', params),
   };
 }

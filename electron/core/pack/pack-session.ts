@@ -206,19 +206,20 @@ export class PackSession {
  * first), a product the bench knows from other orders (named), or nothing it knows.
  */
 function notThisOrder(ctx: PackContext, row: SessionRow, code: string): ScanOutcome {
+  const { t } = ctx;
   const name = ctx.orderOf(row).name;
   const found = ctx.cache.lookup(code, ctx.deps.orders.binding);
-  const aside = 'press Put aside or scan CANCEL';
+  const aside = t('pack.putAsideHow');
   if (found.kind !== 'none' && found.via !== 'barcode') {
-    const other = found.kind === 'order' ? found.order.name : 'another order';
-    if (other !== name) return { kind: 'order', tone: 'warning', text: `${other} is another order. Finish ${name} or put it aside first (${aside}).` };
+    const other = found.kind === 'order' ? found.order.name : t('pack.notThisOrder.someOrder');
+    if (other !== name) return { kind: 'order', tone: 'warning', text: t('pack.notThisOrder.otherOrder', { other, order: name, aside }) };
   }
   if (row.step === 'packing') {
     const productName = ctx.cache.productName(code);
     if (productName) {
-      return { kind: 'product', tone: 'error', text: `${productName} is not in ${name}. Take it out and check the order.` };
+      return { kind: 'product', tone: 'error', text: t('pack.notThisOrder.productNotInOrder', { product: productName, order: name }) };
     }
-    return { kind: 'unknown', tone: 'error', text: `"${code}" is not an item of ${name}. Check the item and scan again.` };
+    return { kind: 'unknown', tone: 'error', text: t('pack.notThisOrder.notAnItem', { code, order: name }) };
   }
-  return { kind: 'unknown', tone: 'warning', text: `${name} is not finished yet. ${nextAction(ctx, row)}, or ${aside}.` };
+  return { kind: 'unknown', tone: 'warning', text: t('pack.notThisOrder.notFinished', { order: name, next: nextAction(ctx, row), aside }) };
 }

@@ -26,7 +26,8 @@ export function isParked(ctx: PackContext, row: SessionRow): boolean {
 
 /** What the packer is told about a parked order: which carrier it waits for, or that the lead fixes a refusal. */
 export function parkedText(ctx: PackContext, row: SessionRow): string {
-  const carrier = ctx.shipments.ofSession(row.id)?.carrier ?? 'the carrier';
+  const { t } = ctx;
+  const carrier = ctx.shipments.ofSession(row.id)?.carrier ?? t('pack.parked.theCarrier');
   const name = ctx.orderOf(row).name;
   const open = ctx.sessions.rejections(row.id).find((r) => r.state === 'open');
   const refusal = open ? ctx.deps.exceptions.get(open.id) : null;
@@ -34,10 +35,10 @@ export function parkedText(ctx: PackContext, row: SessionRow): string {
     const { field, reason, checkedBy } = refusal.context;
     const fault = faultInWords(recipientFieldOf(typeof field === 'string' ? field : null), typeof reason === 'string' ? reason : 'unknown');
     // Found by the bench's own checks, the carrier was never asked: say so, it is not the carrier's word.
-    const verb = checkedBy === 'bench' ? 'would refuse' : 'refused';
-    return `${carrier} ${verb} the label for ${name}: ${fault}. Put the parcel on the shelf and scan the next order; the shift lead will fix it.`;
+    const params = { carrier, order: name, fault };
+    return checkedBy === 'bench' ? t('pack.parked.wouldRefuse', params) : t('pack.parked.refused', params);
   }
-  return `${name} is waiting for its label from ${carrier}: put the parcel on the shelf and scan the next order`;
+  return t('pack.parked.waiting', { order: name, carrier });
 }
 
 /**
@@ -65,7 +66,7 @@ export function park(ctx: PackContext, sessionId: number, why: 'slow' | 'retryin
     deps.exceptions.raise({
       kind: 'awaiting_label',
       orderRef: name,
-      title: `${name} is waiting for its label from ${shipment.carrier}; its parcel is on the shelf. The label prints by itself when ${shipment.carrier} answers.`,
+      title: ctx.t('pack.parked.title', { order: name, carrier: shipment.carrier }),
       context: { sessionId, shipmentId: shipment.id, carrier: shipment.carrier, why },
       dedupeKey: `awaiting_label:${sessionId}`,
     });

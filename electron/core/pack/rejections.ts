@@ -50,7 +50,7 @@ function giveUpWaiting(ctx: PackContext, exception: ExceptionView, by: { actor: 
   const id = exception.context.shipmentId;
   const shipment = typeof id === 'number' ? ctx.shipments.byId(id) : null;
   if (shipment?.status !== 'awaiting_label') {
-    throw new StationFault('not_fixable', `${exception.orderRef ?? 'This order'} is not waiting for its label any more.`);
+    throw new StationFault('not_fixable', exception.orderRef ? ctx.t('pack.fix.notWaiting', { order: exception.orderRef }) : ctx.t('pack.fix.thisNotWaiting'));
   }
   sendBack(ctx, exception, shipment, by);
   setImmediate(() => {
@@ -76,6 +76,7 @@ function refused(ctx: PackContext, exception: ExceptionView): void {
   if (!found) return;
   const sessionId = found.shipment.session_id;
   const parked = ctx.sessions.parked(sessionId);
+  // A settle note is a record: it stays English.
   if (parked) ctx.deps.exceptions.settle(parked.id, 'refused', 'system', 'The carrier refused the label; the shift lead fixes it.');
   appendAudit(ctx.deps.db, ctx.deps.clock, {
     actor: 'system',
@@ -97,7 +98,7 @@ function resolveRejection(ctx: PackContext, exception: ExceptionView, resolution
     return;
   }
   if (!found || !waiting) {
-    throw new StationFault('not_fixable', `${exception.orderRef ?? 'This order'} has no shipment waiting for a label any more: drop this, and pack the order again if it still has to go.`);
+    throw new StationFault('not_fixable', exception.orderRef ? ctx.t('pack.fix.noShipment', { order: exception.orderRef }) : ctx.t('pack.fix.thisNoShipment'));
   }
   if (resolution === SEND_BACK) sendBack(ctx, exception, found.shipment, by);
   else fix(ctx, exception, resolution, found.shipment, by);
@@ -110,13 +111,14 @@ function resolveRejection(ctx: PackContext, exception: ExceptionView, resolution
 
 function fix(ctx: PackContext, exception: ExceptionView, resolution: string, shipment: ShipmentRow, by: { actor: string; note: string | null; input?: unknown }): void {
   const { db, clock } = ctx.deps;
+  const { t } = ctx;
   const input = FixInput.safeParse(by.input ?? {});
-  if (!input.success) throw new StationFault('bad_request', 'The fix could not be read. Fill in the form again.');
+  if (!input.success) throw new StationFault('bad_request', t('pack.fix.unreadable'));
   const { recipient, service: choice, lead } = input.data;
-  if (resolution === FIX_ADDRESS && !recipient) throw new StationFault('bad_request', 'Fill in the corrected address first.');
-  if (resolution === CHANGE_SERVICE && !choice) throw new StationFault('bad_request', 'Choose the carrier service to try.');
+  if (resolution === FIX_ADDRESS && !recipient) throw new StationFault('bad_request', t('pack.fix.addressFirst'));
+  if (resolution === CHANGE_SERVICE && !choice) throw new StationFault('bad_request', t('pack.fix.chooseService'));
   const outboxId = exception.context.outboxId;
-  if (typeof outboxId !== 'number') throw new StationFault('not_fixable', 'This refusal has no request to send again: drop it.');
+  if (typeof outboxId !== 'number') throw new StationFault('not_fixable', t('pack.fix.noRequest'));
 
   let request = ShipmentRequest.parse(JSON.parse(shipment.request));
   const order = ctx.orderOf(ctx.sessions.byId(shipment.session_id)!);
@@ -125,11 +127,12 @@ function fix(ctx: PackContext, exception: ExceptionView, resolution: string, shi
     const checked = checkAddress(recipient);
     if (!checked.ok) {
       const first = Object.entries(checked.errors)[0]!;
-      throw new StationFault('invalid_address', `The address is not right yet: ${labelOf(first[0] as PartyField)}: ${first[1]}.`, { fields: checked.errors });
+      // The field's name and fault come from shared/address-check, which the screen words too.
+      throw new StationFault('invalid_address', t('pack.fix.addressNotRight', { field: labelOf(first[0] as PartyField), fault: first[1] }), { fields: checked.errors });
     }
     changes = changedFields(request.recipient, checked.party);
     if (changes.length === 0 && !choice) {
-      throw new StationFault('unchanged', 'Nothing in the address was changed. Correct what the carrier named, or choose "Try again as is".');
+      throw new StationFault('unchanged', t('pack.fix.unchanged'));
     }
     request = { ...request, recipient: checked.party };
   }
@@ -137,7 +140,7 @@ function fix(ctx: PackContext, exception: ExceptionView, resolution: string, shi
   let target: string | undefined;
   if (choice) {
     const service = ctx.deps.carriers.serviceOf?.(choice);
-    if (!service) throw new StationFault('unknown_service', `The carrier "${choice.provider}" is not set up on this bench. Choose another.`);
+    if (!service) throw new StationFault('unknown_service', t('pack.fix.unknownCarrier', { provider: choice.provider }));
     request = { ...request, service: { carrier: service.carrier, serviceCode: service.serviceCode } };
     names = { carrier: service.carrierName, service: service.serviceName };
     target = carrierTarget(service.carrier);
@@ -152,13 +155,13 @@ function fix(ctx: PackContext, exception: ExceptionView, resolution: string, shi
         return field ? [[field, p.message]] : [];
       }),
     );
-    throw new StationFault('invalid_address', `The ${names.carrier} label would be refused: ${problems.map((p) => p.message).join('. ')}.`, { fields });
+    throw new StationFault('invalid_address', t('pack.fix.wouldBeRefused', { carrier: names.carrier, problems: problems.map((p) => p.message).join('. ') }), { fields });
   }
 
   ctx.shipments.revise(shipment.id, names, request);
   const payload = CreateLabelPayload.parse({ shipmentId: shipment.id, request });
   if (!reviseDead(db, clock, outboxId, { payload, ...(target ? { target } : {}) })) {
-    throw new StationFault('not_fixable', `The label request for ${order.name} is not waiting for a fix any more (it was sent again or dropped).`);
+    throw new StationFault('not_fixable', t('pack.fix.notWaitingForFix', { order: order.name }));
   }
   requeueDead(db, clock, outboxId, by.actor, { exceptionId: exception.id, resolution });
   if (changes.length > 0) {

@@ -113,26 +113,24 @@ export function nextAction(
   switch (row?.step) {
     case undefined:
     case 'cancelled':
-      return 'Scan an order barcode';
+      return ctx.t('pack.next.scanOrder');
     case 'packing': {
       const asking = lotQuestion(ctx, row);
-      if (asking) return askForLot(asking.line.name, asking.tracking);
+      if (asking) return askForLot(ctx.t, asking.line.name, asking.tracking);
       const view = built.order ?? orderView(ctx, row);
       const left = view.lines.reduce((n, l) => n + (l.quantity - l.packed), 0);
-      return `Scan each item: ${left} left`;
+      return ctx.t('pack.next.scanItems', { left });
     }
     case 'weighing':
-      return ctx.sessions.weightHold(row.id)
-        ? 'Weight is off: check the box and weigh again, or call the shift lead'
-        : 'Put the parcel on the scale';
+      return ctx.sessions.weightHold(row.id) ? ctx.t('pack.next.weightOff') : ctx.t('pack.next.putOnScale');
     case 'labelling': {
       if (isParked(ctx, row)) return parkedText(ctx, row);
       const printState = (built.label === undefined ? labelView(ctx, row) : built.label)?.printState;
-      return printState === 'failed' || printState === 'uncertain' ? 'Check the printer, then scan PRINT' : 'Waiting for the label';
+      return printState === 'failed' || printState === 'uncertain' ? ctx.t('pack.next.checkPrinter') : ctx.t('pack.next.waitingForLabel');
     }
     case 'printed':
     case 'done':
-      return 'Stick the label on the parcel and scan the next order';
+      return ctx.t('pack.next.stickLabel');
   }
-  return 'Scan an order barcode';
+  return ctx.t('pack.next.scanOrder');
 }

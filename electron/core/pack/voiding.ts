@@ -31,6 +31,7 @@ export type VoidStarted =
  */
 export function voidShipment(ctx: PackContext, shipmentId: number, why: string, actor: string): VoidStarted | null {
   const { db, clock } = ctx.deps;
+  const { t } = ctx;
   let started: VoidStarted | null = null;
   inTransaction(db, () => {
     const shipment = ctx.shipments.byId(shipmentId);
@@ -38,24 +39,25 @@ export function voidShipment(ctx: PackContext, shipmentId: number, why: string, 
     const order = ctx.orderOf(ctx.sessions.byId(shipment.session_id)!);
     const carrier = carrierCode(shipment);
     if (shipment.void_state !== null) {
-      started = { kind: 'already', text: `The label for ${order.name} was already given up.` };
+      started = { kind: 'already', text: t('pack.void.already', { order: order.name }) };
       return;
     }
     ctx.shipments.voidRequested(shipment.id);
+    // `why` is in plain English: it goes into the print journal, the audit record and the outbox row.
     const withdrawn = ctx.labels.withdrawQueuedPrints(shipment.id, `The label was voided: ${why}`);
     const trackingNumbers = ctx.shipments.trackingNumbers(shipment.id);
     const audit = (action: string, data: Record<string, unknown> = {}) =>
       appendAudit(db, clock, { actor, action, subject: order.name, data: { shipmentId: shipment.id, why, withdrawnPrints: withdrawn, ...data } });
     if (trackingNumbers.length === 0) {
       audit('label.void_requested', { bought: false });
-      started = { kind: 'nothing_bought', text: `No label was bought for ${order.name} yet; if one comes, it is voided.` };
+      started = { kind: 'nothing_bought', text: t('pack.void.nothingBought', { order: order.name }) };
       return;
     }
     if (!ctx.deps.carriers.canVoid?.(carrier)) {
       // The local carrier's numbers are the bench's own: nothing to tell anyone.
       ctx.shipments.voided(shipment.id);
       audit('label.voided', { trackingNumbers });
-      started = { kind: 'voided', text: `The label for ${order.name} was voided.` };
+      started = { kind: 'voided', text: t('pack.void.voided', { order: order.name }) };
       return;
     }
     if (!shipment.provider_ref) {
@@ -64,11 +66,11 @@ export function voidShipment(ctx: PackContext, shipmentId: number, why: string, 
       ctx.deps.exceptions.raise({
         kind: 'dead_letter',
         orderRef: order.name,
-        title: `Void label ${trackingNumbers.join(', ')} for ${order.name} in ${shipment.carrier} by hand (${why}): the bench does not know its purchase.`,
+        title: t('pack.void.byHandTitle', { tracking: trackingNumbers.join(', '), order: order.name, carrier: shipment.carrier, why }),
         context: { shipmentId: shipment.id, trackingNumbers, void: true },
         raisedBy: actor,
       });
-      started = { kind: 'requested', text: `The label for ${order.name} must be voided by hand in ${shipment.carrier}: the shift lead was told.` };
+      started = { kind: 'requested', text: t('pack.void.byHand', { order: order.name, carrier: shipment.carrier }) };
       return;
     }
     enqueue(
@@ -77,7 +79,7 @@ export function voidShipment(ctx: PackContext, shipmentId: number, why: string, 
       voidLabelRow(order, { shipmentId: shipment.id, carrier, providerRef: shipment.provider_ref, pickingName: order.name, trackingNumbers, why }),
     );
     audit('label.void_requested', { trackingNumbers, providerRef: shipment.provider_ref });
-    started = { kind: 'requested', text: `The label for ${order.name} is being voided with ${shipment.carrier}.` };
+    started = { kind: 'requested', text: t('pack.void.requested', { order: order.name, carrier: shipment.carrier }) };
   });
   if (started && (started as VoidStarted).kind === 'requested') ctx.deps.kickSync();
   return started;
@@ -104,9 +106,10 @@ export function labelVoided(ctx: PackContext, payload: VoidLabelPayload, done: V
     subject: payload.pickingName,
     data: { shipmentId: payload.shipmentId, providerRef: payload.providerRef, trackingNumbers: payload.trackingNumbers, pending: done.pending },
   });
+  // done.message is the provider's own words, quoted as they came.
   return done.pending
-    ? `The label for ${payload.pickingName} was sent to ${provider} to be voided (${done.message}).`
-    : `The label for ${payload.pickingName} was voided with ${provider}.`;
+    ? ctx.t('pack.void.pending', { order: payload.pickingName, provider, message: done.message })
+    : ctx.t('pack.void.voidedWith', { order: payload.pickingName, provider });
 }
 
 /**
@@ -159,7 +162,7 @@ export function voidedLabelNotice(ctx: PackContext, sessionId: number): string |
   const shipment = ctx.shipments.ofSession(sessionId);
   if (!shipment?.void_state) return null;
   const name = ctx.orderOf(ctx.sessions.byId(sessionId)!).name;
-  return `The label for ${name} was voided, so it is not printed. Do not ship this parcel; ask the shift lead.`;
+  return ctx.t('pack.void.notice', { order: name });
 }
 
 function sessionOf(payload: unknown): number | null {

@@ -23,11 +23,11 @@ const MIN_WEIGHT_G = 20;
  * lead's approval (`manual`). It passes the variance gate or the parcel is held.
  */
 export function weighed(ctx: PackContext, grams: number, actor = 'system', manual?: { reason: string }): ScanOutcome | null {
-  const { deps } = ctx;
+  const { deps, t } = ctx;
   const row = ctx.sessions.active();
   if (row?.step !== 'weighing') return null;
   if (!Number.isFinite(grams) || grams < (deps.minWeightG ?? MIN_WEIGHT_G)) {
-    return { kind: 'command', tone: 'error', text: `${Math.round(grams)} g is too light for a parcel. Check the scale.` };
+    return { kind: 'command', tone: 'error', text: t('pack.weight.tooLight', { grams: Math.round(grams) }) };
   }
   const order = ctx.orderOf(row);
   const weightG = Math.round(grams);
@@ -41,7 +41,7 @@ export function weighed(ctx: PackContext, grams: number, actor = 'system', manua
       deps.exceptions.raise({
         kind: 'weight_variance',
         orderRef: order.name,
-        title: heldTitle(order.name, verdict, weightG),
+        title: heldTitle(t, order.name, verdict, weightG),
         context: {
           sessionId: row.id,
           parcel: ctx.parcelsOf(row.id).open.seq,
@@ -60,10 +60,10 @@ export function weighed(ctx: PackContext, grams: number, actor = 'system', manua
       });
     });
     deps.changed();
-    return { kind: 'command', tone: 'error', text: heldMessage(verdict, weightG) };
+    return { kind: 'command', tone: 'error', text: heldMessage(t, verdict, weightG) };
   }
   return inTransaction(deps.db, () => {
-    // A parcel reweighed within tolerance clears its earlier hold.
+    // A parcel reweighed within tolerance clears its earlier hold (the resolution note stays English, as records do).
     const previous = ctx.sessions.weightHold(row.id);
     if (previous) deps.exceptions.resolve(previous.id, 'reweigh', actor, `reweighed at ${kg(weightG)}`);
     return accept(ctx, row, weightG, actor, { manual: manual ?? null, variance: verdict });
@@ -115,7 +115,7 @@ function closeParcel(ctx: PackContext, row: SessionRow, weightG: number, actor: 
   });
   deps.scale()?.disarm();
   deps.changed();
-  return { kind: 'command', tone: 'success', text: `Parcel ${open.seq} closed at ${kg(weightG)}. Pack parcel ${open.seq + 1}: ${nextAction(ctx)}.` };
+  return { kind: 'command', tone: 'success', text: ctx.t('pack.parcel.closed', { seq: open.seq, g: weightG, nextSeq: open.seq + 1, next: nextAction(ctx) }) };
 }
 
 /** A shift lead's decision on a held parcel; runs inside the resolve transaction. */
@@ -127,16 +127,16 @@ export function resolveHeldWeight(ctx: PackContext, exception: ExceptionView, re
       deps.scale()?.arm();
       // The old "weight is off" text leaves the message line: the packer is told what to do now.
       queueMicrotask(() =>
-        deps.tell?.({ tone: 'info', text: 'Weigh again: lift the parcel off the scale, check the box, and put it back on.' }),
+        deps.tell?.({ tone: 'info', text: ctx.t('pack.weight.weighAgain') }),
       );
     }
     return;
   }
   if (!by.note || by.note.trim().length < 3) {
-    throw new StationFault('reason_required', 'Give a reason for shipping a parcel outside its expected weight.');
+    throw new StationFault('reason_required', ctx.t('pack.weight.reasonRequired'));
   }
   if (!row || row.step !== 'weighing') {
-    throw new StationFault('not_weighing', 'This parcel is no longer waiting for its weight.');
+    throw new StationFault('not_weighing', ctx.t('pack.weight.notWaiting'));
   }
   accept(ctx, row, Number(exception.context.actualG), by.actor, { override: { reason: by.note, exception: exception.id } });
   queueMicrotask(() => {
@@ -260,6 +260,6 @@ function ship(ctx: PackContext, row: SessionRow, weightG: number, actor: string,
   // a lead's override), so it is not built twice while the label waits.
   deps.kickSync();
   awaitLabel(ctx, row.id);
-  const what = count > 1 ? `Parcel ${count} of ${count}: ${kg(weightG)} captured. Getting ${count} labels…` : `${kg(weightG)} captured. Getting the label…`;
+  const what = count > 1 ? ctx.t('pack.weight.capturedParcels', { parcels: count, g: weightG }) : ctx.t('pack.weight.captured', { g: weightG });
   return { kind: 'command', tone: 'success', text: what };
 }

@@ -1,6 +1,7 @@
 // The weight-variance gate: expected = product weights × quantities + box tare; a parcel outside
 // the tolerance, or heavier than its package type may carry, is held until it is reweighed or a
 // shift lead overrides it with a reason. Pure.
+import type { Translate } from '../../../shared/i18n';
 import type { OrderLine } from '../../../shared/order';
 
 export interface VarianceRule {
@@ -53,6 +54,7 @@ export function checkWeightVariance(
   return { kind: 'outside', expectedG, toleranceG, deltaG, direction: deltaG > 0 ? 'above' : 'below' };
 }
 
+/** A weight for a record that stays English (a resolution note); the packer reads weights through `t`. */
 export function kg(grams: number): string {
   return `${(grams / 1000).toFixed(3)} kg`;
 }
@@ -60,25 +62,20 @@ export function kg(grams: number): string {
 export type HeldVerdict = Extract<VarianceVerdict, { kind: 'outside' | 'over_max' }>;
 
 /** The sentence the packer reads when a parcel is held. */
-export function heldMessage(verdict: HeldVerdict, actualG: number): string {
+export function heldMessage(t: Translate, verdict: HeldVerdict, actualG: number): string {
   if (verdict.kind === 'over_max') {
-    return (
-      `The parcel weighs ${kg(actualG)}, more than a ${verdict.packageType} may carry (${kg(verdict.maxWeightG)}). ` +
-      `Use a bigger box and scan its barcode, or split the parcel, then weigh it again; or call the shift lead.`
-    );
+    return t('pack.weight.overMax', { actual: actualG, box: verdict.packageType, max: verdict.maxWeightG });
   }
-  return (
-    `The parcel weighs ${kg(actualG)}, ${Math.abs(verdict.deltaG)} g ${verdict.direction} the expected ` +
-    `${kg(verdict.expectedG)}. Check what is in the box and weigh it again, or call the shift lead.`
-  );
+  const params = { actual: actualG, delta: Math.abs(verdict.deltaG), expected: verdict.expectedG };
+  return verdict.direction === 'above' ? t('pack.weight.above', params) : t('pack.weight.below', params);
 }
 
 /** The hold's title in the shift lead's queue. */
-export function heldTitle(orderName: string, verdict: HeldVerdict, actualG: number): string {
+export function heldTitle(t: Translate, orderName: string, verdict: HeldVerdict, actualG: number): string {
   if (verdict.kind === 'over_max') {
-    return `${orderName} weighs ${kg(actualG)}, over the ${kg(verdict.maxWeightG)} a ${verdict.packageType} may carry.`;
+    return t('pack.weight.overMaxTitle', { order: orderName, actual: actualG, max: verdict.maxWeightG, box: verdict.packageType });
   }
-  return `${orderName} weighs ${kg(actualG)}, expected ${kg(verdict.expectedG)} ± ${verdict.toleranceG} g.`;
+  return t('pack.weight.outsideTitle', { order: orderName, actual: actualG, expected: verdict.expectedG, tolerance: verdict.toleranceG });
 }
 
 /** What the hold records beside the session and the actual weight. */

@@ -1,6 +1,7 @@
 // One queue for everything that needs a person: raise, list, resolve.
 import type { ExceptionKind, ExceptionView } from '../../../shared/api';
 import { StationFault } from '../../../shared/errors';
+import type { Translate } from '../../../shared/i18n';
 import type { Clock } from '../clock';
 import { appendAudit } from './audit';
 import type { Db } from './db';
@@ -61,6 +62,8 @@ export class ExceptionQueue {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    /** The station's translator: a refused resolution is told to the lead in the bench's language. */
+    private readonly t: Translate,
   ) {}
 
   /** Called (after the current transaction) whenever an exception is raised or resolved. */
@@ -180,15 +183,15 @@ export class ExceptionQueue {
     return this.db
       .transaction(() => {
         const current = this.get(id);
-        if (!current) throw new StationFault('not_found', `There is no exception number ${id}.`);
+        if (!current) throw new StationFault('not_found', this.t('exception.notFound', { id }));
         if (current.state !== 'open') {
-          throw new StationFault('already_resolved', `Exception ${id} was already resolved by ${current.resolvedBy}.`);
+          throw new StationFault('already_resolved', this.t('exception.alreadyResolved', { id, by: current.resolvedBy }));
         }
         if (!chosen) return this.close(current, resolution, actor, note);
         if (!current.choices.includes(resolution)) {
           throw new StationFault(
             'bad_resolution',
-            `"${resolution}" is not a way to resolve this. Choose one of: ${current.choices.join(', ')}.`,
+            this.t('exception.badResolution', { resolution, choices: current.choices.join(', ') }),
           );
         }
         this.handlers

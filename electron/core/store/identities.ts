@@ -4,6 +4,7 @@
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { Approval, Person, Role } from '../../../shared/api';
 import { StationFault } from '../../../shared/errors';
+import type { Translate } from '../../../shared/i18n';
 import type { Clock } from '../clock';
 import { appendAudit } from './audit';
 import type { Db } from './db';
@@ -68,6 +69,8 @@ export class Identities {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    /** The station's translator: refusals (unknown badge, wrong PIN) in the bench's language. */
+    private readonly t: Translate,
     options: IdentityOptions = {},
   ) {
     this.maxPinFailures = options.maxPinFailures ?? 5;
@@ -80,11 +83,11 @@ export class Identities {
 
   addStaff(input: { badge: string; name: string; role: Role; pin?: string }, actor = 'system'): Person {
     if (input.pin !== undefined && !/^\d{4,12}$/.test(input.pin)) {
-      throw new StationFault('bad_pin', 'A PIN is 4 to 12 digits.');
+      throw new StationFault('bad_pin', this.t('identity.badPin'));
     }
     return this.db.transaction(() => {
       if (this.findByBadge(input.badge)) {
-        throw new StationFault('badge_taken', `Badge ${input.badge} already belongs to someone.`);
+        throw new StationFault('badge_taken', this.t('identity.badgeTaken', { badge: input.badge }));
       }
       const info = this.db
         .prepare('INSERT INTO staff (badge, name, role, pin_hash, created_at) VALUES (?, ?, ?, ?, ?)')
@@ -131,7 +134,7 @@ export class Identities {
    */
   login(badge: string): Person {
     const person = this.guardedBadge(badge);
-    if (!person) throw new StationFault('unknown_badge', 'That badge is not known here. Ask the shift lead to add you.');
+    if (!person) throw new StationFault('unknown_badge', this.t('identity.unknownBadge'));
     this.db.transaction(() => {
       this.db
         .prepare('INSERT INTO bench_login (id, staff_id, since) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET staff_id = excluded.staff_id, since = excluded.since')
@@ -177,7 +180,7 @@ export class Identities {
       const minutes = Math.ceil((guard.locked_until - now) / 60_000);
       return new StationFault(
         'badge_locked',
-        `Too many unknown badges at this bench. Badges are locked for ${minutes} more minute${minutes === 1 ? '' : 's'}; ask the shift lead.`,
+        this.t('identity.badgesLocked', { count: minutes }),
         { lockedUntil: guard.locked_until },
       );
     }
@@ -185,7 +188,7 @@ export class Identities {
     const waitMs = 1000 * 2 ** Math.min(guard.failures - this.badgeSlowAfter, 8);
     if (now >= guard.last_failure_at + waitMs) return null;
     const seconds = Math.ceil((guard.last_failure_at + waitMs - now) / 1000);
-    return new StationFault('badge_wait', `Too many unknown badges. Wait ${seconds} second${seconds === 1 ? '' : 's'}, then scan again.`);
+    return new StationFault('badge_wait', this.t('identity.badgeWait', { count: seconds }));
   }
 
   private badgeForgotten(guard: { last_failure_at: number; locked_until: number }, now: number): boolean {
@@ -232,25 +235,25 @@ export class Identities {
   approve(approval: Approval, requires: ApprovalRequires = 'badge_or_pin'): Person {
     this.assertUnused(approval.nonce);
     if (requires === 'badge_and_pin' && (approval.badge === undefined || approval.pin === undefined)) {
-      throw new StationFault('approval_incomplete', 'This bench needs the shift lead’s badge scanned and their PIN.');
+      throw new StationFault('approval_incomplete', this.t('identity.approvalIncomplete'));
     }
     if (approval.badge === undefined) return this.approveByPin(approval.pin!);
     if (approval.via !== 'scan') {
       appendAudit(this.db, this.clock, { actor: 'system', action: 'approval.refused', data: { by: 'typed_badge' } });
-      throw new StationFault('badge_typed', 'A badge counts only when it is scanned. Scan the shift lead’s badge, or use the PIN.');
+      throw new StationFault('badge_typed', this.t('identity.badgeTyped'));
     }
     const person = this.guardedBadge(approval.badge);
     if (!person || person.role !== 'lead') {
       // An unknown badge was counted (and audited per burst) by the guard; a packer's badge is audited here.
       if (person) appendAudit(this.db, this.clock, { actor: 'system', action: 'approval.refused', data: { by: 'badge' } });
-      throw new StationFault('not_a_lead', 'That badge does not belong to a shift lead.');
+      throw new StationFault('not_a_lead', this.t('identity.notALead'));
     }
     return approval.pin === undefined ? person : this.approveByPin(approval.pin, person.id);
   }
 
   private assertUnused(nonce: string): void {
     if (this.db.prepare('SELECT 1 FROM approval_uses WHERE nonce = ?').get(nonce)) {
-      throw new StationFault('approval_used', 'That approval was already used — ask the shift lead again.');
+      throw new StationFault('approval_used', this.t('identity.approvalUsed'));
     }
   }
 
@@ -276,7 +279,7 @@ export class Identities {
       const minutes = Math.ceil((guard.locked_until - now) / 60_000);
       throw new StationFault(
         'pin_locked',
-        `Too many wrong PINs. PIN approval is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}; a shift lead can scan their badge instead.`,
+        this.t('identity.pinLockedMore', { count: minutes }),
         { lockedUntil: guard.locked_until },
       );
     }
@@ -307,10 +310,10 @@ export class Identities {
       const minutes = Math.ceil(lockMs / 60_000);
       throw new StationFault(
         'pin_locked',
-        `Too many wrong PINs. PIN approval is locked for ${minutes} minutes; a shift lead can scan their badge instead.`,
+        this.t('identity.pinLocked', { count: minutes }),
       );
     }
     const left = this.maxPinFailures - failures;
-    throw new StationFault('wrong_pin', `That PIN is not right. ${left} attempt${left === 1 ? '' : 's'} left.`);
+    throw new StationFault('wrong_pin', this.t('identity.wrongPin', { count: left }));
   }
 }

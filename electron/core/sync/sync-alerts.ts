@@ -2,6 +2,8 @@
 // lead (with what to do: retry once fixed, or discard), refused credentials become one alert per
 // target. Runs inside the worker's transactions.
 import type { ExceptionKind, ExceptionView } from '../../../shared/api';
+import type { Translate } from '../../../shared/i18n';
+import { sayIn, type Said } from '../i18n/translator';
 import type { Clock } from '../clock';
 import { appendAudit } from '../store/audit';
 import type { Db } from '../store/db';
@@ -17,6 +19,8 @@ export class SyncAlerts {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly exceptions: ExceptionQueue,
+    /** Titles for the lead's console in the bench's language; audit records and row errors stay English. */
+    private readonly t: Translate,
   ) {}
 
   /**
@@ -40,7 +44,7 @@ export class SyncAlerts {
     handler: SyncTarget,
     row: OutboxRow,
     error: string,
-    title: string | undefined,
+    title: string | Said | undefined,
     kind: ExceptionKind = 'dead_letter',
     extra: Record<string, unknown> = {},
   ): void {
@@ -49,7 +53,12 @@ export class SyncAlerts {
     this.exceptions.raise({
       kind,
       orderRef: handler.orderName?.(row) ?? row.orderKey,
-      title: title ?? `${labelOf(handler)} refused "${row.kind}" for ${handler.orderName?.(row) ?? row.orderKey}: ${error}`,
+      title:
+        title === undefined
+          ? this.t('sync.refused', { target: labelOf(handler), kind: row.kind, order: handler.orderName?.(row) ?? row.orderKey, error })
+          : typeof title === 'string'
+            ? title
+            : sayIn(this.t, title),
       context: { ...extra, outboxId: row.id, target: row.target, kind: row.kind, error, payload: row.payload },
       raisedBy: actor,
     });
@@ -58,9 +67,7 @@ export class SyncAlerts {
   /** In a transaction: raise (or find the open) auth alert; returns the message for status(). */
   raiseAuth(handler: Pick<SyncTarget, 'target' | 'label'>, row: Pick<OutboxRow, 'target' | 'kind' | 'id'> | { target: string; kind: null; id: null }, error: string): string {
     const label = labelOf(handler);
-    const title =
-      `${label} refused the bench's credentials, so nothing is being sent to ${label}. ` +
-      `Fix the ${label} login in Settings, then resolve this with "resume".`;
+    const title = this.t('sync.authRefused', { target: label });
     this.exceptions.raise({
       kind: 'sync_auth',
       title,

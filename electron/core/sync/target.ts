@@ -3,6 +3,7 @@
 // Adapters import this, never the worker itself.
 import type { z } from 'zod';
 import type { ExceptionKind } from '../../../shared/api';
+import { isSaid, type Said } from '../i18n/translator';
 import type { OutboxRow } from './outbox';
 
 export type { OutboxRow } from './outbox';
@@ -17,7 +18,7 @@ export type ApplyResult =
    * `exceptionKind` raises that kind instead of 'dead_letter' (e.g. 'odoo_conflict'), with
    * `context` added to the exception's context.
    */
-  | { status: 'permanent'; error: string; title?: string; exceptionKind?: ExceptionKind; context?: Record<string, unknown> }
+  | { status: 'permanent'; error: string; title?: string | Said; exceptionKind?: ExceptionKind; context?: Record<string, unknown> }
   /** Credentials refused: the whole target stops until a person resumes it. */
   | { status: 'auth'; error: string };
 
@@ -76,7 +77,7 @@ export function resultsOfThrown(error: unknown, count: number): ApplyResult[] {
   const message = errorMessage(error);
   const one = (): ApplyResult => {
     if (hints.permanent === true) {
-      return typeof hints.title === 'string' ? { status: 'permanent', error: message, title: hints.title } : { status: 'permanent', error: message };
+      return typeof hints.title === 'string' || isSaid(hints.title) ? { status: 'permanent', error: message, title: hints.title } : { status: 'permanent', error: message };
     }
     return typeof hints.retryAfterMs === 'number' ? { status: 'retry', error: message, retryAfterMs: hints.retryAfterMs } : { status: 'retry', error: message };
   };

@@ -4,6 +4,7 @@
 // that hangs (Odoo accepting connections and never answering) never holds back another's rows
 // (the local carrier's label). A target's first success ends the backoff of all its waiting rows.
 import type { Connectivity } from '../../../shared/api';
+import type { Translate } from '../../../shared/i18n';
 import type { Clock } from '../clock';
 import { appendAudit } from '../store/audit';
 import { inTransaction, type Db } from '../store/db';
@@ -52,6 +53,8 @@ export interface SyncWorkerOptions {
   onError?: (error: unknown) => void;
   /** What became of each applied row, once committed (the station logs it under the row's order key). */
   onOutcome?: (row: OutboxRow, outcome: RowOutcome, error: string | null) => void;
+  /** The station's translator: the lead's exception titles in the bench's language. */
+  t: Translate;
 }
 
 export type RowOutcome = 'applied' | 'retry' | 'dead' | 'auth';
@@ -88,6 +91,7 @@ export class SyncWorker {
   private readonly onResumed: ((target: string) => void) | undefined;
   private readonly onError: (error: unknown) => void;
   private readonly onOutcome: SyncWorkerOptions['onOutcome'];
+  private readonly t: Translate;
   private readonly alerts: SyncAlerts;
 
   /** Handlers by (kind, target): one kind may go to several targets (each carrier its own). */
@@ -124,6 +128,7 @@ export class SyncWorker {
     this.onResumed = options.onResumed;
     this.onError = options.onError ?? ((error) => console.error('sync worker:', error));
     this.onOutcome = options.onOutcome;
+    this.t = options.t;
 
     // An open auth alert survives a restart, and so does the stop: retrying refused credentials
     // after every restart would get the bench's address locked out.
@@ -138,7 +143,7 @@ export class SyncWorker {
       this.down.add(row.target);
     }
 
-    this.alerts = new SyncAlerts(this.db, this.clock, this.exceptions);
+    this.alerts = new SyncAlerts(this.db, this.clock, this.exceptions, options.t);
     this.alerts.offerResolutions(() => this.afterResolve());
     this.exceptions.onResolve('sync_auth', ['resume'], (ex) => {
       if (typeof ex.context.target === 'string') this.resumeTarget(ex.context.target);
@@ -268,7 +273,7 @@ export class SyncWorker {
       for (const { row, reason } of bad) {
         const error = `unreadable ${row.kind} row: ${reason}`;
         // orderName reads the payload: an unreadable one is named by its order key.
-        const title = `An update for ${labelOf(handler)} about ${row.orderKey} cannot be read, so it was not sent (${reason}).`;
+        const title = this.t('sync.unreadable', { target: labelOf(handler), order: row.orderKey, reason });
         this.alerts.deadLetter({ ...handler, orderName: undefined }, row, error, title);
       }
     });

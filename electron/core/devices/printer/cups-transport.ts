@@ -3,6 +3,7 @@
 // status comes from `lpstat -p NAME` (queue enabled or stopped), not from the printer itself.
 import { execFile } from 'node:child_process';
 import { PrinterError } from './errors';
+import { said } from '../../i18n/translator';
 import { offlineStatus, type PrinterStatus } from './host-status';
 import { DEFAULT_STATUS_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, invalidUri, type PrinterTransport, type SendOptions, type SendResult, type TransportOptions } from './transport';
 
@@ -45,7 +46,7 @@ export class CupsTransport implements PrinterTransport {
     if (platform === 'win32') {
       throw new PrinterError(
         'unreachable',
-        'This computer has no CUPS print queue. Set the printer up by network address (tcp://…) instead.',
+        said('printer.cups.none'),
         `CUPS is not available on ${platform}: ${uri}`,
       );
     }
@@ -65,7 +66,7 @@ export class CupsTransport implements PrinterTransport {
     if (r.failure === 'ENOENT') {
       throw new PrinterError(
         'unreachable',
-        'This computer has no print queue program (CUPS lp). Set the printer up by network address instead.',
+        said('printer.cups.noLp'),
         'lp not found on PATH',
         { delivery: 'none' },
       );
@@ -73,7 +74,7 @@ export class CupsTransport implements PrinterTransport {
     if (r.failure === 'TIMEOUT') {
       throw new PrinterError(
         'timeout',
-        `The ${this.where} did not answer in time. Check the queue, then check whether the label came out before printing again.`,
+        said('printer.cups.timeout', { queue: this.queue }),
         `lp timed out after ${this.timeoutMs} ms`,
         { delivery: 'partial' },
       );
@@ -82,7 +83,7 @@ export class CupsTransport implements PrinterTransport {
       // lp refused the job: CUPS queued nothing.
       throw new PrinterError(
         'unreachable',
-        `The ${this.where} refused the label. Check that the queue exists and is enabled.`,
+        said('printer.cups.refused', { queue: this.queue }),
         `lp exited ${r.code ?? r.failure ?? '?'}: ${r.stderr.trim()}`,
         { delivery: 'none' },
       );
@@ -96,9 +97,9 @@ export class CupsTransport implements PrinterTransport {
     const r = await run('lpstat', ['-p', this.queue], null, this.statusTimeoutMs);
     if (r.failure === 'ENOENT') return null;
     const line = r.stdout.split('\n').find((l) => l.startsWith(`printer ${this.queue} `));
-    if (r.code !== 0 || !line) return offlineStatus(this.where, `The ${this.where} does not exist on this computer. Check the printer settings.`);
+    if (r.code !== 0 || !line) return offlineStatus(this.where, said('printer.cups.missing', { queue: this.queue }));
     if (/\bdisabled\b/.test(line)) {
-      return { status: 'paused', message: `The ${this.where} is stopped. Ask the shift lead to resume it, then scan PRINT.`, host: null };
+      return { status: 'paused', message: said('printer.cups.stopped', { queue: this.queue }), host: null };
     }
     return { status: 'ready', message: null, host: null };
   }

@@ -4,6 +4,7 @@ import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { SerialPort } from 'serialport';
 import { PrinterError } from './errors';
+import { said } from '../../i18n/translator';
 import type { PrinterStatus } from './host-status';
 import { DEFAULT_TIMEOUT_MS, invalidUri, type PrinterTransport, type SendOptions, type SendResult, type TransportOptions } from './transport';
 
@@ -34,7 +35,7 @@ export class FileTransport implements PrinterTransport {
     try {
       this.path = uri.startsWith('file://') ? fileURLToPath(uri) : uri.slice('file:'.length);
     } catch (cause) {
-      throw new PrinterError('unreachable', `The printer address "${uri}" is not valid. Check the printer settings.`, `Bad URI: ${uri}`, { cause });
+      throw new PrinterError('unreachable', said('printer.badAddress', { uri }), `Bad URI: ${uri}`, { cause });
     }
     if (this.path === '') throw invalidUri(uri, 'No path');
     this.where = this.path;
@@ -58,8 +59,8 @@ export class FileTransport implements PrinterTransport {
         throw new PrinterError(
           'unreachable',
           code === 'EACCES' || code === 'EPERM'
-            ? `This station may not use the printer at ${path}. Ask an administrator to grant access.`
-            : `The printer at ${path} is not connected. Is it plugged in and on?`,
+            ? said('printer.device.noAccess', { path })
+            : said('printer.device.notConnected', { path }),
           `Open ${path} failed: ${code}`,
           { cause: e },
         );
@@ -77,8 +78,8 @@ export class FileTransport implements PrinterTransport {
             throw new PrinterError(
               offset === 0 ? 'reset_before_send' : 'reset_during_send',
               offset === 0
-                ? `The printer at ${path} did not take the label. Check it, then try again.`
-                : `The printer at ${path} stopped taking the label part way. Check whether part of it came out before printing again.`,
+                ? said('printer.device.didNotTake', { path })
+                : said('printer.device.stoppedPartWay', { path }),
               `Write to ${path} failed after ${offset} of ${bytes.length} bytes: ${code}`,
               { cause: e },
             );
@@ -96,8 +97,8 @@ export class FileTransport implements PrinterTransport {
         new PrinterError(
           'timeout',
           stage === 'opening'
-            ? `The printer at ${path} does not take the label. Is it on, with paper loaded?`
-            : `The printer at ${path} stopped taking the label. Check it, then check whether the label came out before printing again.`,
+            ? said('printer.device.doesNotTake', { path })
+            : said('printer.device.stoppedTaking', { path }),
           `Timed out after ${this.timeoutMs} ms ${stage} ${path}`,
           { delivery: stage === 'opening' ? 'none' : 'partial' },
         ),
@@ -141,7 +142,7 @@ export class SerialTransport implements PrinterTransport {
       } catch (e) {
         throw new PrinterError(
           'unreachable',
-          `The printer on ${path} is not connected. Is the cable plugged in and the printer on?`,
+          said('printer.serial.notConnected', { path }),
           `Open ${path} failed: ${(e as Error).message}`,
           { cause: e },
         );
@@ -158,7 +159,7 @@ export class SerialTransport implements PrinterTransport {
       } catch (e) {
         throw new PrinterError(
           'reset_during_send',
-          `The printer on ${path} stopped taking the label. Check whether part of it came out before printing again.`,
+          said('printer.serial.stoppedPartWay', { path }),
           `Write to ${path} failed: ${(e as Error).message}`,
           { cause: e },
         );
@@ -173,8 +174,8 @@ export class SerialTransport implements PrinterTransport {
           new PrinterError(
             'timeout',
             stage === 'opening'
-              ? `The printer on ${path} does not answer. Is it on?`
-              : `The printer on ${path} stopped taking the label. Check it, then check whether the label came out before printing again.`,
+              ? said('printer.serial.noAnswer', { path })
+              : said('printer.serial.stoppedTaking', { path }),
             `Timed out after ${this.timeoutMs} ms ${stage} ${path}`,
             { delivery: stage === 'opening' ? 'none' : 'partial' },
           ),

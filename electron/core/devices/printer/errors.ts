@@ -1,5 +1,6 @@
 // Errors from delivering bytes to a printer, classified so the journal can decide
 // whether a retry could print twice.
+import type { Said } from '../../i18n/translator';
 import type { PrinterStatus } from './host-status';
 
 export type PrinterErrorKind =
@@ -42,8 +43,8 @@ export class PrinterError extends Error {
 
   constructor(
     readonly kind: PrinterErrorKind,
-    /** A sentence a packer can act on, shown as-is in the UI. */
-    readonly packerMessage: string,
+    /** A sentence a packer can act on, as a key: the journal words it in the bench's language. */
+    readonly packerSaid: Said,
     /** Technical detail for logs. */
     message: string,
     options?: { cause?: unknown; delivery?: Delivery; status?: PrinterStatus | null },

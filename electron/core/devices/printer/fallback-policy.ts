@@ -1,6 +1,7 @@
 // When a label cannot print where it was sent, who takes it: the fallback printer (with its own
 // language and status setting), then a file a person can print elsewhere. Only a job of which nothing
 // left this machine is taken over, so no step here can make a second copy; an uncertain job never is.
+import type { Translate } from '../../../../shared/i18n';
 import type { Settings } from '../../../../shared/settings';
 import type { PrintJob, PrintOutcome, PrinterOf } from './print-journal';
 
@@ -52,15 +53,16 @@ export async function takeOver(
   failed: Extract<PrintOutcome, { ok: false }>,
   policy: FallbackPolicyOptions,
   steps: TakeOverSteps,
+  t: Translate,
 ): Promise<PrintOutcome> {
   let outcome = failed;
   const fallback = policy.fallbackUri?.() ?? null;
   if (fallback && fallback !== failed.job.printerUri) {
     const via = await steps.printVia(failed.job.id, fallback, { actor: 'system', reason: failed.message });
     if (via.ok) {
-      return { ...via, notice: `${failed.message} The label printed on the fallback printer instead (${steps.where(fallback)}).` };
+      return { ...via, notice: t('printer.fallback.printed', { why: failed.message, where: steps.where(fallback) }) };
     }
-    outcome = { ...via, message: `${failed.message} The fallback printer did not print it either: ${via.message}` };
+    outcome = { ...via, message: t('printer.fallback.failedToo', { why: failed.message, fallbackWhy: via.message }) };
     if (via.job.state !== 'failed') return outcome;
   }
   const dir = policy.saveDir?.() ?? null;
@@ -69,9 +71,7 @@ export async function takeOver(
     try {
       const saved = await steps.saveForAnyPrinter(outcome.job.id, dir);
       // Where it is saved is for the page's link (savedPath), not for the packer to read.
-      const message = saved.pdf
-        ? `${outcome.message} The label is saved as a PDF that any printer can print.`
-        : `${outcome.message} The label is saved as a file the shift lead can print elsewhere.`;
+      const message = saved.pdf ? t('printer.fallback.savedPdf', { why: outcome.message }) : t('printer.fallback.savedFile', { why: outcome.message });
       return { ...outcome, job: steps.get(outcome.job.id)!, savedPath: saved.path, message };
     } catch {
       // A full disk must not hide the print failure itself.

@@ -8,6 +8,7 @@
 //             v format while printing, w graphics stored
 //   String 3  xxxx,y                              password, static RAM installed
 import type { PrinterEvent } from '../../../../shared/api';
+import { said, type Said } from '../../i18n/translator';
 
 /** The ~HS query itself. Immediate (tilde) command: the printer answers even while printing. */
 export const HOST_STATUS_QUERY = '~HS';
@@ -40,7 +41,8 @@ export type PrinterStatusCode = Exclude<PrinterEvent['status'], 'absent' | 'prin
 
 export interface PrinterStatus {
   status: PrinterStatusCode;
-  message: string | null;
+  /** As a key: whoever shows it words it in the bench's language (i18n/translator.ts sayIn). */
+  message: Said | null;
   /** The parsed ~HS answer when the printer gave one. */
   host: HostStatus | null;
 }
@@ -114,13 +116,13 @@ function flag(s: string, which: number, name: string): boolean {
 
 /** The bench status for a ~HS answer: the first condition that stops printing wins. */
 export function printerStatusOf(host: HostStatus): PrinterStatus {
-  const say = (status: PrinterStatusCode, message: string | null): PrinterStatus => ({ status, message, host });
-  if (host.headOpen) return say('head_open', 'The printer head is open. Close it until it clicks, then scan PRINT.');
-  if (host.paperOut) return say('paper_out', 'The printer is out of labels. Load a roll and scan PRINT.');
-  if (host.ribbonOut) return say('error', 'The printer is out of ribbon. Load a new ribbon and scan PRINT.');
-  if (host.overTemperature) return say('error', 'The print head is too hot. Let the printer cool for a few minutes, then scan PRINT.');
-  if (host.ramCorrupt) return say('error', 'The printer reports a memory fault. Switch it off and on again, then scan PRINT.');
-  if (host.paused) return say('paused', 'The printer is paused. Press PAUSE on the printer so its light stops blinking, then scan PRINT.');
+  const say = (status: PrinterStatusCode, message: Said | null): PrinterStatus => ({ status, message, host });
+  if (host.headOpen) return say('head_open', said('printer.status.headOpen'));
+  if (host.paperOut) return say('paper_out', said('printer.status.paperOut'));
+  if (host.ribbonOut) return say('error', said('printer.status.ribbonOut'));
+  if (host.overTemperature) return say('error', said('printer.status.tooHot'));
+  if (host.ramCorrupt) return say('error', said('printer.status.memoryFault'));
+  if (host.paused) return say('paused', said('printer.status.paused'));
   return say('ready', null);
 }
 
@@ -129,15 +131,15 @@ export function canPrint(status: PrinterStatus): boolean {
   return status.status === 'ready';
 }
 
-export function offlineStatus(where: string, message?: string): PrinterStatus {
-  return { status: 'offline', message: message ?? `The printer at ${where} does not answer. Is it on and connected?`, host: null };
+export function offlineStatus(where: string, message?: Said): PrinterStatus {
+  return { status: 'offline', message: message ?? said('printer.status.offline', { where }), host: null };
 }
 
 /** Zebra printers may stay silent during media out, ribbon out, head open or over temperature. */
 export function silentStatus(where: string): PrinterStatus {
   return {
     status: 'error',
-    message: `The printer at ${where} does not answer status checks. Look at its display for paper, ribbon or an open head, then scan PRINT.`,
+    message: said('printer.status.silent', { where }),
     host: null,
   };
 }

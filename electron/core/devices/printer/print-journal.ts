@@ -14,10 +14,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PrinterEvent } from '../../../../shared/api';
 import { StationFault } from '../../../../shared/errors';
+import type { Translate } from '../../../../shared/i18n';
 import type { Clock } from '../../clock';
 import { SerialQueue } from '../../serial-queue';
 import { appendAudit } from '../../store/audit';
 import { inTransaction, type Db } from '../../store/db';
+import { said, sayIn, type Said } from '../../i18n/translator';
 import { PrinterError } from './errors';
 import { takeOver as takeOverFailed, type FallbackPolicyOptions, type TakeOverSteps } from './fallback-policy';
 import { canPrint, type PrinterStatus, type PrinterStatusCode } from './host-status';
@@ -61,7 +63,7 @@ export type PrintOutcome =
   | {
       ok: false;
       job: PrintJob;
-      /** For the packer. */
+      /** For the packer, in the bench's language. */
       message: string;
       /** What the printer reported, when that is why it failed. */
       status?: PrinterStatus;
@@ -81,8 +83,10 @@ export interface PrintJournalOptions extends FallbackPolicyOptions {
   encoder: LabelEncoder;
   /** Build the transport for a printer URI. Default: transportFor() (TCP, device file, serial, CUPS). */
   transportFor?: (uri: string) => PrinterTransport;
-  /** The printer's state around each job, for the bench's `printer` event. */
+  /** The printer's state around each job, for the bench's `printer` event (its message in the bench's language). */
   onStatus?: (uri: string, event: PrinterEvent) => void;
+  /** The station's translator: what the packer is told of a print, in the bench's language. */
+  t: Translate;
   /** Pause before the one retry after a connection dropped before any byte went out. Default 250 ms. */
   retryDelayMs?: number;
   /**
@@ -114,22 +118,22 @@ interface JobRow {
   format: LabelFormat;
 }
 
-const LANGUAGE_WORDS: Record<PrinterLanguage, string> = { zpl: 'ZPL', escpos: 'ESC/POS', pdf: 'a PDF' };
 
 const JOB_SELECT = `SELECT j.*, l.sha256, l.format FROM print_jobs j JOIN labels l ON l.id = j.label_id`;
 
 const EXTENSIONS: Record<LabelFormat, string> = { ZPL: 'zpl', PNG: 'png', PDF: 'pdf' };
 
-function stateMessage(state: PrintJobState): string {
+function stateMessage(t: Translate, state: PrintJobState): string {
   switch (state) {
     case 'confirmed':
-      return 'This label was printed already. Scan REPRINT for another copy.';
+      return t('pack.command.alreadyPrinted');
     case 'sent':
-      return 'This label is being printed right now.';
+      return t('printer.job.printingNow');
     case 'uncertain':
-      return 'This label may have printed. Check the printer first: did the label come out?';
+      return t('printer.job.mayHavePrinted');
     default:
-      return `This label is already ${state}.`;
+      // i18n-keys: printer.job.state.queued printer.job.state.failed
+      return t('printer.job.already', { state: t(`printer.job.state.${state}`) });
   }
 }
 
@@ -230,9 +234,9 @@ export class PrintJournal {
    */
   async printVia(jobId: number, printerUri: string, by: { actor: string; reason?: string } = { actor: 'system' }): Promise<PrintOutcome> {
     const job = this.get(jobId);
-    if (!job) throw new StationFault('print_job_not_found', `There is no print job number ${jobId}.`);
-    if (this.inFlight.has(jobId)) return { ok: false, job, message: stateMessage('sent') };
-    if (job.state !== 'queued' && job.state !== 'failed') return { ok: false, job, message: stateMessage(job.state) };
+    if (!job) throw new StationFault('print_job_not_found', this.options.t('printer.job.noJob', { id: jobId }));
+    if (this.inFlight.has(jobId)) return { ok: false, job, message: stateMessage(this.options.t, 'sent') };
+    if (job.state !== 'queued' && job.state !== 'failed') return { ok: false, job, message: stateMessage(this.options.t, job.state) };
     const reason = by.reason?.trim() || 'the printer is down';
     const newId = inTransaction(this.db, () => {
       if (job.state === 'queued') this.setState(jobId, 'failed', `Moved to ${printerUri}`);
@@ -255,14 +259,14 @@ export class PrintJournal {
   queueReprint(labelId: number, printerUri: string, reason: string, actor: string): number {
     const why = reason.trim();
     if (why === '') {
-      throw new StationFault('reprint_reason_required', 'Say why the label is printed again (for example: label damaged), then reprint.');
+      throw new StationFault('reprint_reason_required', this.options.t('printer.job.reprintReason'));
     }
     return inTransaction(this.db, () => {
       const label = this.db.prepare('SELECT id FROM labels WHERE id = ?').get(labelId);
-      if (!label) throw new StationFault('label_not_found', `There is no label number ${labelId}.`);
+      if (!label) throw new StationFault('label_not_found', this.options.t('printer.job.noLabel', { id: labelId }));
       const latest = this.latestForLabel(labelId);
       if (latest && (latest.state === 'queued' || latest.state === 'sent' || this.inFlight.has(latest.id))) {
-        throw new StationFault('print_busy', 'This label is still waiting to print. Wait for it before asking for another copy.');
+        throw new StationFault('print_busy', this.options.t('printer.job.busy'));
       }
       const id = this.insert(labelId, printerUri, `reprint: ${why}`, actor, null, null);
       appendAudit(this.db, this.clock, {
@@ -287,8 +291,8 @@ export class PrintJournal {
   answerUncertain(jobId: number, answer: 'printed' | 'not_printed', actor: string): PrintJob {
     return inTransaction(this.db, () => {
       const job = this.get(jobId);
-      if (!job) throw new StationFault('print_job_not_found', `There is no print job number ${jobId}.`);
-      if (job.state !== 'uncertain') throw new StationFault('print_not_uncertain', stateMessage(job.state));
+      if (!job) throw new StationFault('print_job_not_found', this.options.t('printer.job.noJob', { id: jobId }));
+      if (job.state !== 'uncertain') throw new StationFault('print_not_uncertain', stateMessage(this.options.t, job.state));
       const printed = answer === 'printed';
       this.db
         .prepare('UPDATE print_jobs SET state = ?, error = ?, resolved_by = ?, updated_at = ? WHERE id = ?')
@@ -309,7 +313,7 @@ export class PrintJournal {
    */
   saveLabel(jobId: number, dir: string, actor: string, as?: { bytes: Buffer; format: LabelFormat }): string {
     const job = this.get(jobId);
-    if (!job) throw new StationFault('print_job_not_found', `There is no print job number ${jobId}.`);
+    if (!job) throw new StationFault('print_job_not_found', this.options.t('printer.job.noJob', { id: jobId }));
     const label = this.loadLabel(job.labelId);
     const bytes = as?.bytes ?? label.bytes;
     const format = as?.format ?? label.format;
@@ -337,10 +341,10 @@ export class PrintJournal {
       try {
         transport = this.transportFor(uri);
       } catch (e) {
-        return { status: 'error', message: e instanceof PrinterError ? e.packerMessage : 'The printer address is not valid.', host: null };
+        return { status: 'error', message: e instanceof PrinterError ? e.packerSaid : said('printer.addressInvalid'), host: null };
       }
       const status = await transport.status();
-      if (status) this.options.onStatus?.(uri, { status: status.status, message: status.message });
+      if (status) this.options.onStatus?.(uri, { status: status.status, message: this.words(status.message) });
       return status;
     });
   }
@@ -350,8 +354,8 @@ export class PrintJournal {
   private async printJob(id: number, takeOver: boolean): Promise<PrintOutcome> {
     const job = this.get(id);
     if (!job) throw new Error(`print job ${id} does not exist`);
-    if (this.inFlight.has(id)) return { ok: false, job, message: stateMessage('sent') };
-    if (job.state !== 'queued' && job.state !== 'failed') return { ok: false, job, message: stateMessage(job.state) };
+    if (this.inFlight.has(id)) return { ok: false, job, message: stateMessage(this.options.t, 'sent') };
+    if (job.state !== 'queued' && job.state !== 'failed') return { ok: false, job, message: stateMessage(this.options.t, job.state) };
     this.inFlight.add(id);
     let outcome: PrintOutcome;
     try {
@@ -361,7 +365,7 @@ export class PrintJournal {
     }
     if (outcome.ok || outcome.job.state !== 'failed' || !takeOver) return outcome;
     // Nothing left this machine: another printer, then a file, may take over without a double.
-    return takeOverFailed(outcome, this.options, this.takeOverSteps);
+    return takeOverFailed(outcome, this.options, this.takeOverSteps, this.options.t);
   }
 
   /**
@@ -388,12 +392,12 @@ export class PrintJournal {
   private async deliver(id: number): Promise<PrintOutcome> {
     const job = this.get(id)!;
     // Re-check under the printer's turn: the job may have moved while it waited.
-    if (job.state !== 'queued' && job.state !== 'failed') return { ok: false, job, message: stateMessage(job.state) };
+    if (job.state !== 'queued' && job.state !== 'failed') return { ok: false, job, message: stateMessage(this.options.t, job.state) };
     const label = this.loadLabel(job.labelId);
     const digest = createHash('sha256').update(label.bytes).digest('hex');
     if (digest !== label.sha256) {
       this.setState(id, 'failed', `Label ${job.labelId} bytes do not match their sha256 (${digest} != ${label.sha256})`);
-      return { ok: false, job: this.get(id)!, message: 'The stored label is damaged and was not printed. Ask the shift lead.' };
+      return { ok: false, job: this.get(id)!, message: this.options.t('printer.job.damaged') };
     }
     let transport: PrinterTransport;
     try {
@@ -412,7 +416,8 @@ export class PrintJournal {
         id,
         error,
         null,
-        `The ${label.format} label could not be turned into ${LANGUAGE_WORDS[printer.language]} for this printer, so nothing was printed.`,
+        // i18n-keys: printer.language.zpl printer.language.escpos printer.language.pdf
+        this.options.t('printer.job.notConverted', { format: label.format, language: this.options.t(`printer.language.${printer.language}`) }),
       );
     }
 
@@ -447,15 +452,15 @@ export class PrintJournal {
         if (seen) this.db.prepare('UPDATE print_jobs SET status_before = ? WHERE id = ?').run(seen.status, id);
         status(
           seen
-            ? { status: seen.status, message: seen.message }
-            : { status: printerError?.kind === 'unreachable' ? 'offline' : 'error', message: printerError?.packerMessage ?? null },
+            ? { status: seen.status, message: this.words(seen.message) }
+            : { status: printerError?.kind === 'unreachable' ? 'offline' : 'error', message: this.words(printerError?.packerSaid ?? null) },
         );
         if (nothingSent) return this.failed(id, error, seen);
         this.setState(id, 'uncertain', errorText(error));
         return {
           ok: false,
           job: this.get(id)!,
-          message: printerError?.packerMessage ?? 'The printer stopped while the label was being sent. Check whether it came out before printing again.',
+          message: printerError ? sayIn(this.options.t, printerError.packerSaid) : this.options.t('printer.job.stoppedWhileSending'),
         };
       }
 
@@ -464,7 +469,7 @@ export class PrintJournal {
       this.db
         .prepare('UPDATE print_jobs SET status_before = ?, status_after = ?, updated_at = ? WHERE id = ?')
         .run(result.before?.status ?? null, after?.status ?? null, this.clock.now(), id);
-      status(after ? { status: after.status, message: after.message } : { status: 'ready', message: null });
+      status(after ? { status: after.status, message: this.words(after.message) } : { status: 'ready', message: null });
       if (!after || canPrint(after)) {
         this.setState(id, 'confirmed', null);
         return { ok: true, job: this.get(id)! };
@@ -475,16 +480,21 @@ export class PrintJournal {
         ok: false,
         job: this.get(id)!,
         status: after,
-        message: `${after.message ?? 'The printer reported a problem after the label was sent.'} The label may not have come out: check before printing again.`,
+        message: this.options.t('printer.job.problemAfter', { why: this.words(after.message) ?? this.options.t('printer.job.problemAfterSent') }),
       };
     }
+  }
+
+  /** A printer's message in the bench's language. */
+  private words(message: Said | null): string | null {
+    return message ? sayIn(this.options.t, message) : null;
   }
 
   private failed(id: number, error: unknown, status: PrinterStatus | null, packerMessage?: string): PrintOutcome {
     this.setState(id, 'failed', errorText(error));
     const message =
       packerMessage ??
-      (error instanceof PrinterError ? error.packerMessage : error instanceof StationFault ? error.message : 'The label did not reach the printer.');
+      (error instanceof PrinterError ? sayIn(this.options.t, error.packerSaid) : error instanceof StationFault ? error.message : this.options.t('printer.job.notReached'));
     return status ? { ok: false, job: this.get(id)!, message, status } : { ok: false, job: this.get(id)!, message };
   }
 
@@ -507,7 +517,7 @@ export class PrintJournal {
     const label = this.db.prepare('SELECT bytes, format, sha256 FROM labels WHERE id = ?').get(labelId) as
       | { bytes: Buffer; format: LabelFormat; sha256: string }
       | undefined;
-    if (!label) throw new StationFault('label_not_found', `There is no label number ${labelId}.`);
+    if (!label) throw new StationFault('label_not_found', this.options.t('printer.job.noLabel', { id: labelId }));
     return label;
   }
 

@@ -5,6 +5,7 @@
 // that, not the error's name, decides whether sending again could print twice.
 import net from 'node:net';
 import { PrinterError } from './errors';
+import { said } from '../../i18n/translator';
 import {
   canPrint,
   HOST_STATUS_QUERY,
@@ -128,7 +129,7 @@ class Connection {
       if (!(e instanceof HostStatusParseError)) throw e;
       return {
         status: 'error',
-        message: 'The printer gave a status answer Packbench cannot read. Ask the shift lead to check the printer settings.',
+        message: said('printer.status.unreadable'),
         host: null,
       };
     }
@@ -153,7 +154,7 @@ export class TcpTransport implements PrinterTransport {
     try {
       url = new URL(uri);
     } catch (cause) {
-      throw new PrinterError('unreachable', `The printer address "${uri}" is not valid. Check the printer settings.`, `Bad URI: ${uri}`, { cause });
+      throw new PrinterError('unreachable', said('printer.badAddress', { uri }), `Bad URI: ${uri}`, { cause });
     }
     // URL keeps IPv6 hosts in brackets; net.connect wants them bare.
     this.host = url.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -172,10 +173,10 @@ export class TcpTransport implements PrinterTransport {
     const conn = new Connection(this.host, this.port);
     try {
       const connected = await conn.until(() => (conn.connected ? true : undefined), this.timeoutMs);
-      if (connected !== true) return offlineStatus(this.where, this.connectFailure(conn, connected).packerMessage);
+      if (connected !== true) return offlineStatus(this.where, this.connectFailure(conn, connected).packerSaid);
       const status = await conn.queryStatus(this.statusTimeoutMs);
       if (status === TIMEOUT) return silentStatus(this.where);
-      if (status === BROKEN) return offlineStatus(this.where, `The printer at ${this.where} hung up when asked for its status. Is another computer printing to it?`);
+      if (status === BROKEN) return offlineStatus(this.where, said('printer.tcp.hungUpOnStatus', { where: this.where }));
       conn.socket.end();
       await conn.until(() => (conn.closed ? true : undefined), this.statusTimeoutMs);
       return status;
@@ -227,7 +228,7 @@ export class TcpTransport implements PrinterTransport {
       if (written === TIMEOUT) {
         throw new PrinterError(
           'timeout',
-          `The printer at ${where} stopped taking the label. Check it for paper or errors, then check whether the label came out before printing again.`,
+          said('printer.tcp.stoppedTaking', { where }),
           `Timed out after ${this.timeoutMs} ms sending ${bytes.length} bytes (${where})`,
           { delivery: 'partial' },
         );
@@ -235,7 +236,7 @@ export class TcpTransport implements PrinterTransport {
       if (written === BROKEN) {
         throw new PrinterError(
           'reset_during_send',
-          `The connection to the printer at ${where} dropped while the label was being sent. Check whether part of it came out before printing again.`,
+          said('printer.tcp.droppedDuring', { where }),
           `${describe(conn)} with ${bytes.length} bytes being sent (${where})`,
           { cause: conn.error ?? undefined, delivery: 'partial' },
         );
@@ -256,7 +257,7 @@ export class TcpTransport implements PrinterTransport {
         // Without a status answer, the printer closing its side is the only sign it took the job.
         throw new PrinterError(
           'timeout',
-          `The printer at ${where} stopped responding while printing. Check it for paper or errors, then check whether the label came out before printing again.`,
+          said('printer.tcp.stoppedResponding', { where }),
           `Timed out after ${this.timeoutMs} ms waiting for the printer to close the connection (${where})`,
           { delivery: 'all' },
         );
@@ -270,7 +271,7 @@ export class TcpTransport implements PrinterTransport {
   private connectFailure(conn: Connection, result: typeof TIMEOUT | typeof BROKEN): PrinterError {
     const where = this.where;
     if (result === TIMEOUT) {
-      return new PrinterError('timeout', `The printer at ${where} does not answer. Is it on and connected to the network?`, `Timed out connecting to ${where}`, {
+      return new PrinterError('timeout', said('printer.tcp.noAnswer', { where }), `Timed out connecting to ${where}`, {
         delivery: 'none',
       });
     }
@@ -280,8 +281,8 @@ export class TcpTransport implements PrinterTransport {
     return new PrinterError(
       'unreachable',
       code === 'ENOTFOUND' || code === 'EAI_AGAIN'
-        ? `The printer name "${this.host}" cannot be found on the network. Check the printer settings.`
-        : `The printer at ${where} does not answer. Is it on and connected to the network?`,
+        ? said('printer.tcp.nameNotFound', { host: this.host })
+        : said('printer.tcp.noAnswer', { where }),
       `Connect to ${where} failed: ${code} ${conn.error?.message ?? ''}`.trim(),
       { cause: conn.error ?? undefined, delivery: 'none' },
     );
@@ -290,7 +291,7 @@ export class TcpTransport implements PrinterTransport {
   private droppedBeforeSend(conn: Connection, size: number): PrinterError {
     return new PrinterError(
       'reset_before_send',
-      `The printer at ${this.where} closed the connection before the label was sent. Nothing should have printed; try again.`,
+      said('printer.tcp.closedBefore', { where: this.where }),
       `${describe(conn)} before any label byte was sent (${size === 0 ? 'while connecting' : `${size} bytes waiting`}, ${this.where})`,
       { cause: conn.error ?? undefined, delivery: 'none' },
     );
@@ -299,7 +300,7 @@ export class TcpTransport implements PrinterTransport {
   private droppedAfterSend(conn: Connection, size: number): PrinterError {
     return new PrinterError(
       'reset_after_send',
-      `The printer at ${this.where} dropped the connection just after the label was sent. Check whether it printed before printing again.`,
+      said('printer.tcp.droppedAfter', { where: this.where }),
       `${describe(conn)} after all ${size} bytes were sent (${this.where})`,
       { cause: conn.error ?? undefined, delivery: 'all' },
     );

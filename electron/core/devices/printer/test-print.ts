@@ -2,18 +2,21 @@
 // printer's status before and after, so a lead sees at once whether labels will come out. A receipt
 // printer (ESC/POS) gets the same label as a raster image, an office printer a PDF; neither is sent a
 // ZPL status query.
+import type { Translate } from '../../../../shared/i18n';
+import { sayIn } from '../../i18n/translator';
 import { PrinterError } from './errors';
 import type { LabelEncoder, PrinterLanguage } from './label-encoder';
 import { transportFor } from './transports';
 
 export async function testPrint(
+  t: Translate,
   uri: string | null,
   bench: string,
   encoder: LabelEncoder,
   printer: { language: PrinterLanguage; askStatus?: boolean } = { language: 'zpl' },
   now = new Date(),
 ): Promise<{ ok: boolean; message: string }> {
-  if (!uri) return { ok: false, message: 'No printer is set up for this bench. Enter its address in Settings.' };
+  if (!uri) return { ok: false, message: t('printer.test.none') };
   try {
     // Inside the try: an address this computer cannot use (a CUPS queue on Windows, an unknown
     // ?status= mode) is an answer for the lead too, not an internal error.
@@ -32,18 +35,15 @@ export async function testPrint(
       await send(false);
       return {
         ok: false,
-        message:
-          `The printer at ${transport.where} does not answer status questions (~HS), as many ZPL-compatible printers do not. ` +
-          'A test label was sent without asking: if it came out, set Printer status to "Do not ask" and save. ' +
-          'If it did not, look at the printer’s display for paper, ribbon or an open head.',
+        message: t('printer.test.noStatusAnswers', { where: transport.where }),
       };
     }
     if (result.after && result.after.status !== 'ready') {
-      return { ok: false, message: `The test label was sent to ${transport.where}, but: ${result.after.message}` };
+      return { ok: false, message: t('printer.test.sentBut', { where: transport.where, why: result.after.message ? sayIn(t, result.after.message) : '' }) };
     }
-    return { ok: true, message: `A test label was sent to ${transport.where}. Check that it came out and scans.` };
+    return { ok: true, message: t('printer.test.sent', { where: transport.where }) };
   } catch (error) {
-    if (error instanceof PrinterError) return { ok: false, message: error.packerMessage };
+    if (error instanceof PrinterError) return { ok: false, message: sayIn(t, error.packerSaid) };
     throw error;
   }
 }

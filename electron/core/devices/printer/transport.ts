@@ -5,6 +5,7 @@
 //   serial:PATH[?baud=9600]               a serial port (the `serialport` package)
 //   cups:NAME                             the OS print queue: CUPS `lp -d NAME -o raw` (Linux, macOS)
 import { PrinterError } from './errors';
+import { said } from '../../i18n/translator';
 import type { PrinterStatus } from './host-status';
 
 export interface SendOptions {
@@ -64,5 +65,5 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_STATUS_TIMEOUT_MS = 2_000;
 
 export function invalidUri(uri: string, why: string): PrinterError {
-  return new PrinterError('unreachable', `The printer address "${uri}" is not valid. Check the printer settings.`, `${why}: ${uri}`);
+  return new PrinterError('unreachable', said('printer.badAddress', { uri }), `${why}: ${uri}`);
 }

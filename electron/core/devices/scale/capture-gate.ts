@@ -26,21 +26,28 @@ export interface CaptureGateSettings {
   settledFramesOnly: boolean;
 }
 
+/**
+ * What the scale's status says, as keys of the `core` catalogue: the device manager words a status
+ * in the bench's language as it reaches the screen (its `scale` event).
+ */
 export const scaleMessages = {
-  connecting: 'Connecting to the scale…',
-  motion: 'The scale is moving — let the parcel settle',
-  belowZero: 'The scale reads below zero — empty it and press zero',
-  overload: 'Too heavy for the scale — take the parcel off',
-  underload: 'The scale reads below zero — empty it and press zero',
-  busy: 'The scale is busy — wait a moment',
-  unit: 'The scale uses a unit we cannot read — set it to g or kg',
-  communication: 'Scale communication error — check the cable',
-  silent: 'The scale is not answering — check it is switched on',
-  other: 'The scale reported an error — try zeroing it',
-  disconnected: 'Scale disconnected — check the cable',
-  misframed: "No readable weight — check the scale's serial settings (baud rate, parity)",
-  zeroError: 'The scale could not find zero — empty it and press zero',
+  connecting: 'scale.status.connecting',
+  motion: 'scale.status.motion',
+  belowZero: 'scale.status.belowZero',
+  overload: 'scale.status.overload',
+  underload: 'scale.status.belowZero',
+  busy: 'scale.status.busy',
+  unit: 'scale.status.unit',
+  communication: 'scale.status.communication',
+  silent: 'scale.status.silent',
+  other: 'scale.status.other',
+  disconnected: 'scale.status.disconnected',
+  misframed: 'scale.status.misframed',
+  zeroError: 'scale.status.zeroError',
 } as const;
+// i18n-keys: scale.status.connecting scale.status.motion scale.status.belowZero scale.status.overload scale.status.busy
+// i18n-keys: scale.status.unit scale.status.communication scale.status.silent scale.status.other scale.status.disconnected
+// i18n-keys: scale.status.misframed scale.status.zeroError
 
 /** What one reading did. */
 export interface GateStep {

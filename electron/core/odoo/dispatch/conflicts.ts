@@ -4,13 +4,15 @@
 // cached vs current. Pure: decided from the snapshot alone.
 import type { ExceptionKind } from '../../../../shared/api';
 import type { DispatchPayload } from '../../pack/effects';
+import { said, type Said } from '../../i18n/translator';
 import type { ApplyResult } from '../../sync/target';
-import { claimedElsewhere, isMine } from '../claims';
+import { claimedElsewhere, clockTime, isMine } from '../claims';
 import { idOf, unique } from '../read-rows';
 import type { Snapshot } from './snapshot';
 
 export interface Conflict {
-  title: string;
+  /** For the lead's console, as a key (worded in the bench's language as it is raised); `error` stays English. */
+  title: Said;
   error: string;
   context: Record<string, unknown>;
 }
@@ -31,7 +33,7 @@ export function conflictResult(c: Conflict, kind: ExceptionKind = 'odoo_conflict
 /** The picking is gone from Odoo (or out of the transport's sight). */
 export function deletedConflict(p: Pick<DispatchPayload, 'pickingId' | 'pickingName'>): Conflict {
   return {
-    title: `${p.pickingName} was deleted in Odoo. The shift lead decides what happens to the parcel.`,
+    title: said('odoo.conflict.deleted', { order: p.pickingName }),
     error: `Picking ${p.pickingId} (${p.pickingName}) no longer exists in Odoo`,
     context: { pickingId: p.pickingId, pickingName: p.pickingName, change: 'deleted' },
   };
@@ -41,23 +43,27 @@ export function deletedConflict(p: Pick<DispatchPayload, 'pickingId' | 'pickingN
 export function conflictOf(p: DispatchPayload, snap: Snapshot, uid: number): Conflict | null {
   const picking = snap.pickings.get(p.pickingId)!;
   const name = picking.name;
-  const conflict = (change: string, what: string, cached: unknown, current: unknown): Conflict => ({
-    title: `${name} ${what}. It was not changed in Odoo; the shift lead decides what happens to the parcel.`,
+  const conflict = (change: string, what: string, cached: unknown, current: unknown, said_: Said): Conflict => ({
+    title: said('odoo.conflict.title', { order: name, what: said_ }),
     error: `Delivery ${name} ${what}`,
     context: { pickingId: p.pickingId, pickingName: name, change, cached, current, writeDate: picking.write_date },
   });
-  if (picking.state === 'cancel') return conflict('cancelled', 'was cancelled in Odoo', 'assigned', picking.state);
+  if (picking.state === 'cancel') return conflict('cancelled', 'was cancelled in Odoo', 'assigned', picking.state, said('odoo.conflict.cancelled'));
   if (picking.state === 'done') {
-    return conflict('done_elsewhere', `was already shipped in Odoo with tracking ${picking.carrier_tracking_ref ?? 'none'}`, p.trackingRef, picking.carrier_tracking_ref);
+    const tracking = picking.carrier_tracking_ref ?? 'none';
+    return conflict('done_elsewhere', `was already shipped in Odoo with tracking ${tracking}`, p.trackingRef, picking.carrier_tracking_ref, said('odoo.conflict.doneElsewhere', { tracking }));
   }
   const holder = snap.claims.get(p.pickingId);
   if (holder && (p.bench === undefined ? holder.uid !== uid : !isMine(holder, uid, p.bench))) {
     const what = `was claimed by another bench: ${claimedElsewhere(name, holder).replace(`${name} `, '').replace(/\.$/, '')}`;
-    return conflict('claimed_elsewhere', what, { bench: p.bench ?? null, openedAt: p.openedAt ?? null }, {
-      bench: holder.bench,
-      user: holder.userName,
-      since: new Date(holder.since).toISOString(),
-    });
+    const words = said('odoo.conflict.claimed', { bench: holder.bench, user: holder.userName, since: clockTime(holder.since) });
+    return conflict(
+      'claimed_elsewhere',
+      what,
+      { bench: p.bench ?? null, openedAt: p.openedAt ?? null },
+      { bench: holder.bench, user: holder.userName, since: new Date(holder.since).toISOString() },
+      words,
+    );
   }
   if (p.shipTo) {
     const partnerId = idOf(picking.partner_id);
@@ -74,7 +80,8 @@ export function conflictOf(p: DispatchPayload, snap: Snapshot, uid: number): Con
     const changed = (Object.keys(current) as (keyof typeof current)[]).filter((k) => norm(current[k]) !== norm(p.shipTo![k]));
     if (changed.length > 0) {
       const words: Record<string, string> = { name: 'name', street1: 'street', street2: 'street', postalCode: 'postcode', city: 'city', country: 'country' };
-      return conflict('readdressed', `was re-addressed in Odoo (${unique(changed.map((k) => words[k])).join(', ')} changed)`, p.shipTo, current);
+      const fields = unique(changed.map((k) => words[k])).join(', ');
+      return conflict('readdressed', `was re-addressed in Odoo (${fields} changed)`, p.shipTo, current, said('odoo.conflict.readdressed', { fields }));
     }
   }
   if (p.lines.some((l) => l.ordered !== undefined)) {
@@ -84,10 +91,10 @@ export function conflictOf(p: DispatchPayload, snap: Snapshot, uid: number): Con
     const differs =
       p.lines.some((l) => l.ordered !== undefined && current[l.moveId] !== l.ordered) ||
       live.some((m) => !(m!.id in cached));
-    if (differs) return conflict('quantities', 'has different quantities in Odoo than when it was packed', cached, current);
+    if (differs) return conflict('quantities', 'has different quantities in Odoo than when it was packed', cached, current, said('odoo.conflict.quantities'));
   } else {
     const foreign = p.lines.filter((l) => !picking.move_ids.includes(l.moveId));
-    if (foreign.length > 0) return conflict('quantities', 'no longer has all the packed lines in Odoo', p.lines, picking.move_ids);
+    if (foreign.length > 0) return conflict('quantities', 'no longer has all the packed lines in Odoo', p.lines, picking.move_ids, said('odoo.conflict.linesGone'));
   }
   return null;
 }

@@ -2,6 +2,7 @@
 // why nothing is written (a conflict, a refusal, or wait for another update) or exactly what is
 // written: the move-line and move commands of one stock.picking write. Pure: no I/O, so every
 // version's commands are golden-tested (test/unit/odoo-dispatch-plan.test.ts).
+import { said } from '../../i18n/translator';
 import type { DispatchPayload } from '../../pack/effects';
 import type { ApplyResult } from '../../sync/target';
 import { applyResultOf, OdooError } from '../errors';
@@ -289,14 +290,14 @@ function planQuantities(
     return new OdooError({
       kind: 'permanent',
       message: `Delivery ${name} ships only lots Odoo has; not in Odoo: ${notInOdoo.join('; ')}`,
-      packerMessage: `${name} can only ship lots and serial numbers Odoo has, and these are not in Odoo: ${notInOdoo.join('; ')}. The shift lead creates them in Odoo (or corrects the order), then retries.`,
+      packerSaid: said('odoo.dispatch.lotsNotInOdoo', { order: name, lots: notInOdoo.join('; ') }),
     });
   }
   if (needLot.length > 0) {
     return new OdooError({
       kind: 'permanent',
       message: `Delivery ${name} needs a lot/serial number for ${needLot.join(', ')} and the bench recorded none`,
-      packerMessage: `${name} needs a lot or serial number in Odoo for ${needLot.join(', ')}. The shift lead enters it in Odoo, then retries.`,
+      packerSaid: said('odoo.dispatch.needsLot', { order: name, products: needLot.join(', ') }),
     });
   }
   return { lineCommands, moveCommands, short };
