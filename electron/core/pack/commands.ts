@@ -31,8 +31,10 @@ export async function command(ctx: PackContext, command: BenchCommand, packer: P
       }
       // A scale in trouble (unreadable line, overload, below zero) is not "moving": say what it says.
       if (reading.status !== 'ok' && reading.status !== 'motion') {
-        const trouble = reading.message ?? 'The scale reports a problem';
-        return say('error', `${trouble}. Then scan again, or ask the shift lead to enter the weight.`);
+        // The reading's message is a catalogue key (capture-gate.ts scaleMessages).
+        // i18n-keys: pack.command.scaleProblem
+        const trouble = t(reading.message ?? 'pack.command.scaleProblem');
+        return say('error', t('pack.command.scaleTrouble', { trouble }));
       }
       if (!reading.stable || reading.status === 'motion') {
         return say('warning', t('pack.command.scaleMoving'));
