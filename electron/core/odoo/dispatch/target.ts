@@ -99,7 +99,9 @@ export function createOdooDispatchTarget(
     const limited = limitCalls(transport, concurrency);
     const groups: Plan[][] = [];
     for (let i = 0; i < plans.length; i += FINISH_GROUP) groups.push(plans.slice(i, i + FINISH_GROUP));
-    await Promise.all(groups.map((group) => finish(limited, group, packages, uid, backorder, results)));
+    // 16–18 answer a validation `true` only when it is done (validatePickings); 19 is read back.
+    const trustTrue = dialect.major <= 18;
+    await Promise.all(groups.map((group) => finish(limited, group, packages, uid, backorder, results, trustTrue)));
   }
 
   /** Writes, validation, states read back; then the label as an attachment and one chatter message, skipping what an earlier attempt left. */
@@ -110,12 +112,13 @@ export function createOdooDispatchTarget(
     uid: number,
     backorder: BackorderPolicy,
     results: Results,
+    trustTrue: boolean,
   ): Promise<void> {
     const written = await writePickings(caller, plans.filter((x) => !x.finishOnly), packages, uid, concurrency, results);
     crashPoint('odoo.written');
-    await validatePickings(caller, written, backorder, concurrency, results);
+    const validated = await validatePickings(caller, written, backorder, concurrency, results, trustTrue);
     crashPoint('odoo.validated');
-    const finishing = await confirmDone(caller, plans, results);
+    const finishing = await confirmDone(caller, plans, results, validated);
     crashPoint('odoo.confirmed');
     const found = await findEarlierFinish(caller, finishing.filter((x) => x.finishOnly));
     const backordered = await readBackordered(caller, finishing.filter((x) => x.short).map((x) => x.payload.pickingId));
