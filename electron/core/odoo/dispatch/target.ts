@@ -3,10 +3,11 @@
 // an attachment and one chatter message. Rows are bound to the Odoo (URL + database) they were
 // written for and never sent elsewhere.
 //
-// Batched: a batch of rows costs a fixed number of calls (the snapshot's reads; one package
-// create, and a search first where an earlier attempt may have made them; per group of 100
-// pickings one validation, one state re-read, one attachment create) plus two per picking (its write with the move lines as one2many commands, and its chatter
-// message), Odoo's floor: under 2.1 calls per picking when draining a backlog.
+// Batched: a batch of rows costs a fixed number of calls (the snapshot's reads, one per model;
+// one package create, and a search first where an earlier attempt may have made them; per group
+// of 100 pickings one validation, one state re-read where Odoo's answer cannot say (19, or a
+// wizard), one attachment create) plus two per picking (its write with the move lines as one2many
+// commands, and its chatter message), Odoo's floor: under 2.1 calls per picking for a backlog.
 //
 // The order of the work: snapshot (snapshot.ts) → checks and commands per row (plan.ts, pure;
 // conflicts.ts: a picking changed in Odoo is never overwritten) → the steps (steps.ts), each
