@@ -108,7 +108,27 @@ describe('prefetch', () => {
     odoo.rpcLog.length = 0;
     const third = await p.runOnce();
     expect(third).toMatchObject({ full: false, saved: 0, left: 0 });
-    expect(odoo.rpcLog.map((e) => `${e.model}.${e.method}`)).toEqual(['stock.picking.search_read', 'stock.picking.search']);
+    // The changed pickings, the cached orders' partners written since, the ready set's ids.
+    expect(odoo.rpcLog.map((e) => `${e.model}.${e.method}`)).toEqual(['stock.picking.search_read', 'res.partner.search_read', 'stock.picking.search']);
+  });
+
+  it("re-reads an order whose customer moved: the picking's write_date did not, the partner's did", async () => {
+    const p = prefetcher();
+    await p.runOnce();
+    const picking = odoo.state.get('stock.picking', 5)!;
+    const others = odoo.state.all('stock.picking').filter((x) => x.partner_id === picking.partner_id && x.state === 'assigned').length;
+    const writeDate = picking.write_date;
+    await rpc.call('res.partner', 'write', { ids: [picking.partner_id as number], vals: { street: 'Corso Como 2', city: 'Milano' } });
+    expect(odoo.state.get('stock.picking', 5)!.write_date).toBe(writeDate);
+    odoo.rpcLog.length = 0;
+
+    const second = await p.runOnce();
+    // Every ready order of that customer, and no other.
+    expect(second).toMatchObject({ full: false, saved: others, left: 0 });
+    expect(cache.findByName('WH/OUT/00005', binding())!.order.shipTo).toMatchObject({ street1: 'Corso Como 2', city: 'Milano' });
+
+    // Seen once: the next run finds nothing to re-read.
+    expect(await p.runOnce()).toMatchObject({ full: false, saved: 0 });
   });
 
   it('marks a picking validated in Odoo as no longer ready, and products stop finding it', async () => {

@@ -36,6 +36,8 @@ const move = (id: number, productId: number, qty: number): MoveRow => ({
   location_id: [8, 'WH/Stock'],
   location_dest_id: [5, 'Partners/Customers'],
   state: 'assigned',
+  // The plan takes tracking from the snapshot's products (built from this field by the snapshot).
+  has_tracking: 'none',
 });
 /** A reserved move line, its reservation in this version's field. */
 const line = (d: OdooDialect, id: number, moveId: number, productId: number, reserved: number, lot: [number, string] | false = false): LineRow => ({

@@ -52,8 +52,9 @@ export interface OdooOrderSourceOptions {
 
 /**
  * A cached order opens without asking Odoo while the prefetch caught up within this (its 60 s
- * interval and a margin for a slow run). What the incremental prefetch cannot see (a partner or a
- * move changed without the picking's write_date) is checked again by the dispatch, as it is now.
+ * interval and a margin for a slow run). The incremental prefetch sees the picking's writes and its
+ * customer's (the partner's write_date); what it cannot see (a move changed without the picking's
+ * write_date) is checked again by the dispatch, as it is now.
  */
 export const FRESH_MS = 90_000;
 

@@ -3,6 +3,9 @@
 // Batches ordered by (write_date, id) with a stored cursor: after the first pull, each run asks
 // only for pickings written since. Each run also compares the ready set (ids only) with the cache,
 // so a picking that left it without our seeing its write (scope change, deletion) is marked too.
+// Odoo does not touch a picking's write_date when its customer's address changes, so each run also
+// asks which of the cached orders' partners were written since the last run (one search_read) and
+// reads those orders again: a local copy caught up within the interval has the address Odoo has.
 import { z } from 'zod';
 import type { Clock } from '../clock';
 import type { OrderCache, OrderSourceBinding } from '../store/order-cache';
@@ -11,7 +14,7 @@ import { OdooError } from './errors';
 import { readPackageTypes } from './package-types';
 import { PickingWriteDateRow, PrefetchPickingRow } from './models/picking';
 import { pickingsToOrders, ReferenceData, type OdooCaller, type OdooScope } from './pickings';
-import { fieldsOf } from './read-rows';
+import { fieldsOf, idOf, readRows, unique } from './read-rows';
 
 export interface PrefetcherOptions {
   /** A scoped transport (scopedOdooTransport): searches are narrowed to the bench's scope. */
@@ -69,6 +72,8 @@ const Ids = z.array(z.number().int());
 type PickingRow = z.infer<typeof PrefetchPickingRow>;
 const PREFETCH_PICKING_FIELDS = fieldsOf(PrefetchPickingRow);
 const StateRow = PickingWriteDateRow;
+/** A partner's write_date; records made by import scripts may have none. */
+const PartnerWriteRow = z.object({ id: z.number().int(), write_date: z.union([z.string(), z.literal(false)]).transform((v) => (v === false ? '' : v)) });
 
 export class Prefetcher {
   private readonly batchSize: number;
@@ -83,6 +88,14 @@ export class Prefetcher {
   private lastFullAt: number | null = null;
   /** Operation types, warehouses (the ship-from address), companies, codes: read once, forgotten on each full pull. */
   private readonly reference = new ReferenceData();
+  /** The partner (delivery address) of each ready picking seen, to watch for address changes. */
+  private readonly partnerOf = new Map<number, number>();
+  /** The newest partner write_date seen: the next run asks for partners written since (minus the overlap). */
+  private partnerCursor: string | null = null;
+  /** Whether partnerCursor was set by a full pull since this prefetcher started. */
+  private partnersNoted = false;
+  /** Partners' write_date as last seen: a partner met again unchanged (the overlap) is not re-read. */
+  private readonly partnerSeen = new Map<number, string>();
 
   constructor(private readonly options: PrefetcherOptions) {
     this.batchSize = options.batchSize ?? 200;
@@ -161,10 +174,14 @@ export class Prefetcher {
     if (full) {
       this.unusable.clear();
       this.reference.clear();
+      this.partnerOf.clear();
+      this.partnerSeen.clear();
     }
     let cursor = restart ? { writeDate: null as string | null, pickingId: 0 } : { writeDate: stored.writeDate, pickingId: stored.pickingId };
     const result: PrefetchResult = { full, saved: 0, left: 0, skipped: [] };
     const seen = new Set<number>();
+    /** Pickings read and cached in this run (their partner's address is current). */
+    const savedNow = new Set<number>();
 
     // Pages go by (write_date, id) from the last row read; the cursor stored is the furthest seen.
     let page: { writeDate: string; pickingId: number } | null = null;
@@ -176,7 +193,7 @@ export class Prefetcher {
             ? [['write_date', '>=', shiftDatetime(cursor.writeDate, -(this.options.overlapMs ?? 120_000))]]
             : [];
       const batch = await this.search([...(full ? READY : OUTGOING), ...after]);
-      await this.store(batch, result, seen, full);
+      await this.store(batch, result, seen, full, savedNow);
       const last = batch.at(-1);
       if (last) page = { writeDate: last.write_date, pickingId: last.id };
       // Never move back (the overlap re-reads pickings behind the cursor).
@@ -188,6 +205,7 @@ export class Prefetcher {
       if (batch.length < this.batchSize) break;
     }
 
+    await this.watchPartners(full, result, seen, savedNow);
     await this.reconcile(result, seen);
     if (full) await this.pullPackageTypes(result);
     cache.saveCursor(binding, { scope: scopeKey, ...cursor, lastSuccessAt: this.options.clock.now() });
@@ -253,12 +271,18 @@ export class Prefetcher {
   }
 
   /** Cache the ready ones as orders; mark the cached ones that are not ready any more. */
-  private async store(batch: PickingRow[], result: PrefetchResult, seen: Set<number>, force = false): Promise<void> {
+  private async store(batch: PickingRow[], result: PrefetchResult, seen: Set<number>, force = false, saved?: Set<number>): Promise<void> {
     const { cache, binding } = this.options;
     const ready = batch.filter(
       (p) => p.state === 'assigned' && this.unusable.get(p.id) !== p.write_date && (force || !cache.isCurrent(binding, p.id, p.write_date)),
     );
-    for (const p of batch) if (p.state === 'assigned') seen.add(p.id);
+    for (const p of batch) {
+      const partner = idOf(p.partner_id);
+      if (p.state === 'assigned' && partner !== null) this.partnerOf.set(p.id, partner);
+      else this.partnerOf.delete(p.id);
+      if (p.state === 'assigned') seen.add(p.id);
+    }
+    for (const p of ready) saved?.add(p.id);
     const { orders, skipped } = await pickingsToOrders(this.options.transport, ready, binding, { packages: true, reference: this.reference });
     for (const s of skipped) {
       this.unusable.set(s.pickingId, ready.find((p) => p.id === s.pickingId)?.write_date ?? '');
@@ -274,6 +298,62 @@ export class Prefetcher {
     // One transaction per batch: one fsync, not one per order.
     cache.transaction(save);
     result.saved += orders.length;
+  }
+
+  /**
+   * Partners written since the last run, among those of the ready orders: their orders are read
+   * again (forced, as the picking's write_date did not move). A full pull read every order afresh:
+   * it only notes where the partners' write_date stands (the newest one, one call).
+   */
+  private async watchPartners(full: boolean, result: PrefetchResult, seen: Set<number>, savedNow: Set<number>): Promise<void> {
+    const { transport } = this.options;
+    if (full || !this.partnersNoted) {
+      const [newest] = await readRows(transport, PartnerWriteRow, 'res.partner', 'search_read', {
+        // Postgres sorts an empty date first when descending.
+        domain: [['write_date', '!=', false]],
+        fields: ['write_date'],
+        order: 'write_date desc, id desc',
+        limit: 1,
+      });
+      this.partnerCursor = newest?.write_date ?? null;
+      this.partnersNoted = true;
+      return;
+    }
+    const watched = new Set(this.partnerOf.values());
+    if (watched.size === 0) return;
+    // No partner had a write_date yet: any that has one now was written since.
+    const since: unknown[] =
+      this.partnerCursor === null ? [['write_date', '!=', false]] : [['write_date', '>=', shiftDatetime(this.partnerCursor, -(this.options.overlapMs ?? 120_000))]];
+    const changed = new Set<number>();
+    // Every partner written since, paged like the pickings: few in a minute, whoever they belong to.
+    let page: { writeDate: string; id: number } | null = null;
+    for (;;) {
+      const after: unknown[] = page === null ? [] : ['|', ['write_date', '>', page.writeDate], '&', ['write_date', '=', page.writeDate], ['id', '>', page.id]];
+      const rows: z.infer<typeof PartnerWriteRow>[] = await readRows(transport, PartnerWriteRow, 'res.partner', 'search_read', {
+        domain: [...since, ...after],
+        fields: ['write_date'],
+        order: 'write_date asc, id asc',
+        limit: this.batchSize,
+      });
+      for (const r of rows) {
+        if (this.partnerCursor === null || r.write_date > this.partnerCursor) this.partnerCursor = r.write_date;
+        if (watched.has(r.id) && this.partnerSeen.get(r.id) !== r.write_date) changed.add(r.id);
+        this.partnerSeen.set(r.id, r.write_date);
+      }
+      const last = rows.at(-1);
+      if (!last || rows.length < this.batchSize) break;
+      page = { writeDate: last.write_date, id: last.id };
+    }
+    if (changed.size === 0) return;
+    const pickings = unique([...this.partnerOf].filter(([pickingId, partner]) => changed.has(partner) && !savedNow.has(pickingId)).map(([id]) => id));
+    for (let i = 0; i < pickings.length; i += this.batchSize) {
+      // Searched, not read by id: one deleted or out of scope since is left to reconcile().
+      const rows = await readRows(transport, PrefetchPickingRow, 'stock.picking', 'search_read', {
+        domain: [...READY, ['id', 'in', pickings.slice(i, i + this.batchSize)]],
+        fields: PREFETCH_PICKING_FIELDS,
+      });
+      await this.store(rows, result, seen, true, savedNow);
+    }
   }
 
   /**

@@ -254,7 +254,8 @@ function ship(ctx: PackContext, row: SessionRow, weightG: number, actor: string,
       subject: order.name,
       data: { weightG, shipmentId, ...(count > 1 ? { parcels: count } : {}), ...audit },
     });
-  });
+    // The label is asked for first; the audit head file follows on the next turn.
+  }, { auditHead: 'next-turn' });
   crashPoint('pack.weighed');
   // The label first: every caller publishes the screen after this (the scale's capture, a typed weight,
   // a lead's override), so it is not built twice while the label waits.

@@ -26,10 +26,16 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   return db;
 }
 
-/** Run `fn` in one IMMEDIATE transaction (takes the write lock up front); the audit head file follows the commit. */
-export function inTransaction<T>(db: Db, fn: () => T): T {
+/**
+ * Run `fn` in one IMMEDIATE transaction (takes the write lock up front); the audit head file follows
+ * the commit, at once, or with `auditHead: 'next-turn'` on the next turn of the event loop: for the
+ * transactions between a stable weight and the label at the printer, whose turn should not also pay
+ * for the head file's fsyncs (a head behind the log by what committed since is fine; it is never ahead).
+ */
+export function inTransaction<T>(db: Db, fn: () => T, options: { auditHead?: 'at-commit' | 'next-turn' } = {}): T {
   const result = db.transaction(fn).immediate();
-  auditCommitted(db);
+  // next-turn: appendAudit inside the transaction already asked for the write on the next turn.
+  if (options.auditHead !== 'next-turn') auditCommitted(db);
   return result;
 }
 

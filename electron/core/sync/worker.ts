@@ -201,7 +201,9 @@ export class SyncWorker {
       }
     }
     // What was applied (or found applied after a crash) may have queued rows for other targets (a label → its Odoo dispatch).
-    if (summary.applied > 0 || recovered.done > 0) this.kick();
+    // On the next turn of the event loop: the label just recorded goes to the printer first, and the
+    // dispatch's work (its transaction, its requests) does not share that tick.
+    if (summary.applied > 0 || recovered.done > 0) setImmediate(() => this.kick());
     return summary;
   }
 
@@ -358,7 +360,8 @@ export class SyncWorker {
         }
         crashPoint('outbox.mid_batch');
       });
-    });
+      // A label recorded here goes to the printer before the audit head file is written.
+    }, { auditHead: 'next-turn' });
     if (counts.applied === 0 && counts.retried > 0) for (const row of rows) this.down.add(row.target);
     // Only after the commit: a rolled-back transaction must not leave a target stopped.
     for (const [target, message] of newlyStopped) {

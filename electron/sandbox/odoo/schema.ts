@@ -74,6 +74,13 @@ function moveWeight(move: Rec, db: Records): number {
   return num(move.product_uom_qty) * num(product?.weight);
 }
 
+/** stock.move.has_tracking: related to the product's tracking. */
+function moveTracking(move: Rec, db: Records): SeedValue {
+  const productId = idOf(move.product_id);
+  const product = productId === null ? undefined : db.get('product.product', productId);
+  return product?.tracking ?? false;
+}
+
 /** stock.picking.weight (stored, `_cal_weight`): the sum of its moves' weights, cancelled moves left out. */
 function pickingWeight(picking: Rec, db: Records): number {
   return db
@@ -316,6 +323,8 @@ export function modelsFor(version: SandboxVersion): Record<string, ModelDef> {
         location_dest_id: { ...m2o('stock.location'), required: true },
         move_line_ids: o2m('stock.move.line', 'move_id'),
         weight: { ...float, compute: moveWeight },
+        // Related to product_id.tracking (readonly), on every version.
+        has_tracking: { ...selection, compute: moveTracking },
         state: selection,
       },
     },

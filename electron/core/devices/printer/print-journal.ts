@@ -422,7 +422,9 @@ export class PrintJournal {
     }
 
     for (let attempt = 1; ; attempt++) {
-      this.db.prepare('UPDATE print_jobs SET attempts = attempts + 1, updated_at = ? WHERE id = ?').run(this.clock.now(), id);
+      // The attempt is counted with the 'sent' mark (one write, one fsync, just before the bytes go),
+      // or, when no byte went, once the send has failed.
+      const countAttempt = () => this.db.prepare('UPDATE print_jobs SET attempts = attempts + 1, updated_at = ? WHERE id = ?').run(this.clock.now(), id);
       let wentOut = false;
       let result: SendResult;
       try {
@@ -434,12 +436,13 @@ export class PrintJournal {
           beforeWrite: () => {
             status({ status: 'printing', message: null });
             this.db
-              .prepare(`UPDATE print_jobs SET state = 'sent', error = NULL, sent_at = ?, updated_at = ? WHERE id = ?`)
+              .prepare(`UPDATE print_jobs SET state = 'sent', error = NULL, attempts = attempts + 1, sent_at = ?, updated_at = ? WHERE id = ?`)
               .run(this.clock.now(), this.clock.now(), id);
             wentOut = true;
           },
         });
       } catch (error) {
+        if (!wentOut) countAttempt();
         const printerError = error instanceof PrinterError ? error : null;
         const nothingSent = printerError ? printerError.delivery === 'none' : !wentOut;
         if (nothingSent && printerError?.kind === 'reset_before_send' && attempt === 1) {

@@ -1,9 +1,9 @@
 // The dispatch's reads: everything the checks and the plan need for a batch of pickings, in a
 // fixed number of calls whatever the batch's size (pickings and claim notes; moves, move lines,
-// partners; products, new countries, lots by the names scanned).
+// partners; new countries, lots by the names scanned). Products' tracking comes with the moves.
 import type { z } from 'zod';
 import { claimsFrom, readClaimSnapshot, type ClaimHolder } from '../claims';
-import { AddressRow, CodeRow, TrackedProductRow } from '../models/partner';
+import { AddressRow, CodeRow, type TrackedProductRow } from '../models/partner';
 import { DispatchPickingRow } from '../models/picking';
 import { DispatchMoveRow, LotRow, ReservedLineRow } from '../models/stock';
 import { fieldsOf, idOf, readRows, unique } from '../read-rows';
@@ -58,8 +58,13 @@ export async function readDispatchSnapshot(
   ]);
   const newCountries = unique(partners.map((p) => idOf(p.country_id))).filter((id) => !countryCodes.has(id));
   const productIds = unique([...moves.map((m) => idOf(m.product_id)), ...lines.map((l) => idOf(l.product_id))]);
-  const [products, countries, lots] = await Promise.all([
-    readRows(transport, TrackedProductRow, 'product.product', 'read', { ids: productIds, fields: fieldsOf(TrackedProductRow) }),
+  // The moves' products as the plan needs them (name and tracking), from the moves themselves.
+  const products: ProductRow[] = [];
+  for (const m of moves) {
+    const product = m.product_id;
+    if (product !== false && !products.some((p) => p.id === product[0])) products.push({ id: product[0], display_name: product[1], tracking: m.has_tracking });
+  }
+  const [countries, lots] = await Promise.all([
     readRows(transport, CodeRow, 'res.country', 'read', { ids: newCountries, fields: fieldsOf(CodeRow) }),
     // The lots Odoo already knows by the names scanned at the bench (one search for the batch).
     lotNames.length === 0

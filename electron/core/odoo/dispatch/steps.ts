@@ -66,16 +66,27 @@ function createdIds(reply: unknown, count: number, what: string): number[] {
  * for it), one call for the batch. Any earlier attempt may have had its packages made with the
  * answer lost, even one the outbox never counted (the bench died mid-call): packages are named by
  * the parcel's tracking ref, so they are looked up first and reused instead of making a twin.
+ * `triedBefore` says which plans may have had an earlier attempt (default: all); only their
+ * packages are looked up, and none is when no plan may have (a first try costs the create alone).
  * Returns the package ids of each plan, one per parcel in order.
  */
-export async function findOrCreatePackages(transport: Caller, dialect: OdooDialect, plans: Plan[]): Promise<Map<Plan, number[]>> {
+export async function findOrCreatePackages(
+  transport: Caller,
+  dialect: OdooDialect,
+  plans: Plan[],
+  triedBefore: (plan: Plan) => boolean = () => true,
+): Promise<Map<Plan, number[]>> {
   const packages = new Map<Plan, number[]>();
   if (plans.length === 0) return packages;
   const wanted = plans.flatMap((plan) => plan.parcels.map((parcel, i) => ({ plan, i, parcel })));
-  const found = await readRows(transport, PackageRow, dialect.packageModel, 'search_read', {
-    domain: [['name', 'in', wanted.map((x) => x.parcel.trackingRef)]],
-    fields: fieldsOf(PackageRow),
-  });
+  const suspect = wanted.filter((x) => triedBefore(x.plan));
+  const found =
+    suspect.length === 0
+      ? []
+      : await readRows(transport, PackageRow, dialect.packageModel, 'search_read', {
+          domain: [['name', 'in', suspect.map((x) => x.parcel.trackingRef)]],
+          fields: fieldsOf(PackageRow),
+        });
   const byName = new Map(found.map((p) => [p.name, p.id]));
   for (const plan of plans) packages.set(plan, []);
   const place = (x: (typeof wanted)[number], id: number) => (packages.get(x.plan)![x.i] = id);
@@ -120,24 +131,37 @@ export async function writePickings(
 
 /**
  * 4. Validate them together with the backorder policy; if Odoo refuses, find which one(s) by
- * validating each. Whether each took effect is read back after (readStates), never inferred.
+ * validating each. Returns the pickings Odoo answered `true` for: on 16–18 that answer comes only
+ * once every picking given is done (a wizard is answered with an action, a done or cancelled picking
+ * with a UserError), so `trustTrue` lets confirmDone skip reading them back. On 19 a done or
+ * cancelled picking is dropped first and the answer is `true` all the same: there, every state is
+ * read back (confirmDone), never inferred.
  */
-export async function validatePickings(transport: Caller, written: Plan[], backorder: BackorderPolicy, concurrency: number, results: Results): Promise<void> {
-  if (written.length === 0) return;
+export async function validatePickings(
+  transport: Caller,
+  written: Plan[],
+  backorder: BackorderPolicy,
+  concurrency: number,
+  results: Results,
+  trustTrue = false,
+): Promise<Set<number>> {
+  const validated = new Set<number>();
+  if (written.length === 0) return validated;
   const context: Record<string, unknown> = { skip_backorder: true };
   const validate = async (group: Plan[]) => {
     const ids = group.map((x) => x.payload.pickingId);
-    await transport.call('stock.picking', 'button_validate', {
+    const reply = await transport.call('stock.picking', 'button_validate', {
       ids,
       context: backorder === 'no_backorder' ? { ...context, picking_ids_not_to_backorder: ids } : context,
     });
+    if (trustTrue && reply === true) for (const id of ids) validated.add(id);
   };
   try {
     await validate(written);
   } catch (error) {
     if (!(error instanceof OdooError && error.permanent) || written.length === 1) {
       for (const x of written) results[x.index] = applyResultOf(error);
-      return;
+      return validated;
     }
     await eachLimited(written, concurrency, async (x) => {
       try {
@@ -147,19 +171,24 @@ export async function validatePickings(transport: Caller, written: Plan[], backo
       }
     });
   }
+  return validated;
 }
 
-/** 5. The states read back: the plans now done (finishOnly ones were done already); the rest fail. */
-export async function confirmDone(transport: Caller, plans: Plan[], results: Results): Promise<Plan[]> {
+/**
+ * 5. The states read back: the plans now done (finishOnly ones were done already, `validated` ones
+ * Odoo said it validated, see validatePickings); the rest fail.
+ */
+export async function confirmDone(transport: Caller, plans: Plan[], results: Results, validated: Set<number> = new Set()): Promise<Plan[]> {
   const candidates = plans.filter((x) => !results[x.index]);
+  const known = (x: Plan) => x.finishOnly || validated.has(x.payload.pickingId);
   const states = await readRows(transport, PickingStateRow, 'stock.picking', 'read', {
-    ids: candidates.filter((x) => !x.finishOnly).map((x) => x.payload.pickingId),
+    ids: candidates.filter((x) => !known(x)).map((x) => x.payload.pickingId),
     fields: ['state', 'carrier_tracking_ref'],
   });
   const stateOf = new Map(states.map((s) => [s.id, s.state]));
   const done: Plan[] = [];
   for (const x of candidates) {
-    const state = x.finishOnly ? 'done' : stateOf.get(x.payload.pickingId);
+    const state = known(x) ? 'done' : stateOf.get(x.payload.pickingId);
     if (state === 'done') done.push(x);
     else {
       results[x.index] = {

@@ -3,10 +3,11 @@
 // an attachment and one chatter message. Rows are bound to the Odoo (URL + database) they were
 // written for and never sent elsewhere.
 //
-// Batched: a batch of rows costs a fixed number of calls (the snapshot's reads; one package
-// search and create; per group of 100 pickings one validation, one state re-read, one attachment
-// create) plus two per picking (its write with the move lines as one2many commands, and its chatter
-// message), Odoo's floor: under 2.1 calls per picking when draining a backlog.
+// Batched: a batch of rows costs a fixed number of calls (the snapshot's reads, one per model;
+// one package create, and a search first where an earlier attempt may have made them; per group
+// of 100 pickings one validation, one state re-read where Odoo's answer cannot say (19, or a
+// wizard), one attachment create) plus two per picking (its write with the move lines as one2many
+// commands, and its chatter message), Odoo's floor: under 2.1 calls per picking for a backlog.
 //
 // The order of the work: snapshot (snapshot.ts) → checks and commands per row (plan.ts, pure;
 // conflicts.ts: a picking changed in Odoo is never overwritten) → the steps (steps.ts), each
@@ -65,9 +66,15 @@ export function createOdooDispatchTarget(
   const concurrency = Math.max(1, options.concurrency ?? 4);
   // Country codes never change under a bench: read each once.
   const countryCodes = new Map<number, string | null>();
+  /**
+   * Pickings whose packages an earlier attempt may have made: their package create was sent by
+   * this process, or their row was found in flight after a restart (looked up). With the rows that
+   * failed before (attempts), only these have their packages looked up before the create.
+   */
+  const maybeMade = new Set<number>();
 
   /** The rows bound to this Odoo, all at once; `results` is indexed like `payloads`. */
-  async function dispatch(payloads: DispatchPayload[], results: Results): Promise<void> {
+  async function dispatch(payloads: DispatchPayload[], results: Results, triedBefore: Set<number>): Promise<void> {
     const dialect = dialectFor(await transport.version());
     const uid = await ownUid(transport);
     const backorder = options.backorder?.() ?? 'create';
@@ -81,14 +88,21 @@ export function createOdooDispatchTarget(
       else results[i] = d.result;
     });
     // 2. Packages, for the batch.
-    const packages = await findOrCreatePackages(transport, dialect, plans.filter((x) => !x.finishOnly));
+    const making = plans.filter((x) => !x.finishOnly);
+    const suspect = (x: Plan) => triedBefore.has(x.payload.pickingId) || maybeMade.has(x.payload.pickingId);
+    const packages = await findOrCreatePackages(transport, dialect, making, suspect).finally(() => {
+      // Sent (whatever came back): a later attempt in this process looks for them first.
+      for (const x of making) maybeMade.add(x.payload.pickingId);
+    });
     crashPoint('odoo.packages');
     // 3–8. Groups go through the rest side by side, so that one group's validation does not leave
     // Odoo idle: at most `concurrency` calls in flight for the whole batch.
     const limited = limitCalls(transport, concurrency);
     const groups: Plan[][] = [];
     for (let i = 0; i < plans.length; i += FINISH_GROUP) groups.push(plans.slice(i, i + FINISH_GROUP));
-    await Promise.all(groups.map((group) => finish(limited, group, packages, uid, backorder, results)));
+    // 16–18 answer a validation `true` only when it is done (validatePickings); 19 is read back.
+    const trustTrue = dialect.major <= 18;
+    await Promise.all(groups.map((group) => finish(limited, group, packages, uid, backorder, results, trustTrue)));
   }
 
   /** Writes, validation, states read back; then the label as an attachment and one chatter message, skipping what an earlier attempt left. */
@@ -99,12 +113,13 @@ export function createOdooDispatchTarget(
     uid: number,
     backorder: BackorderPolicy,
     results: Results,
+    trustTrue: boolean,
   ): Promise<void> {
     const written = await writePickings(caller, plans.filter((x) => !x.finishOnly), packages, uid, concurrency, results);
     crashPoint('odoo.written');
-    await validatePickings(caller, written, backorder, concurrency, results);
+    const validated = await validatePickings(caller, written, backorder, concurrency, results, trustTrue);
     crashPoint('odoo.validated');
-    const finishing = await confirmDone(caller, plans, results);
+    const finishing = await confirmDone(caller, plans, results, validated);
     crashPoint('odoo.confirmed');
     const found = await findEarlierFinish(caller, finishing.filter((x) => x.finishOnly));
     const backordered = await readBackordered(caller, finishing.filter((x) => x.short).map((x) => x.payload.pickingId));
@@ -140,6 +155,7 @@ export function createOdooDispatchTarget(
       await dispatch(
         live.map((x) => x.row.payload),
         liveResults,
+        new Set(live.filter((x) => x.row.attempts > 0).map((x) => x.row.payload.pickingId)),
       );
       merged();
       return results.map((r) => r ?? { status: 'retry', error: 'not applied in this batch' });
@@ -160,6 +176,8 @@ export function createOdooDispatchTarget(
    */
   async function lookup(row: Row): Promise<LookupResult> {
     if (row.binding !== null && row.binding !== binding) return { applied: false };
+    // Found in flight (the bench stopped mid-dispatch): its next attempt looks for its packages first.
+    maybeMade.add(row.payload.pickingId);
     const steps = await stepsTaken(transport, row.payload);
     if (!steps) return { applied: false };
     return steps.validated && steps.labelAttached && steps.messagePosted

@@ -17,8 +17,12 @@ const StockMove = z.object({
 /** A move as an order line (pickings.ts). */
 export const OrderMoveRow = StockMove.pick({ id: true, product_id: true, product_uom_qty: true, product_uom: true, state: true });
 
-/** A move as the dispatch plans its quantities (with the locations a new move line needs). */
-export const DispatchMoveRow = StockMove;
+/**
+ * A move as the dispatch plans its quantities (with the locations a new move line needs, and its
+ * product's tracking: `has_tracking`, related to product_id.tracking on 16–19, so the product
+ * itself is not read).
+ */
+export const DispatchMoveRow = StockMove.extend({ has_tracking: z.enum(['none', 'lot', 'serial']).catch('none') });
 
 const StockMoveLine = z.object({
   id: z.number().int(),

@@ -1,0 +1,88 @@
+// What one order's dispatch costs Odoo (issue 14), against the sandbox Odoo: the reads the checks
+// need (one per model), the package create without a search first, one write, the validation (its
+// state read back only on 19), the attachment and the message. And what the saved search must not
+// cost: a row found in flight after a restart looks its packages up first and reuses the one the
+// stopped attempt made, never a twin.
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSandboxOdoo, type Rec, type SandboxOdoo, type SandboxVersion } from '../../electron/sandbox/odoo/server';
+import { dispatchRig, type DispatchRig } from '../support/dispatch-rig';
+
+const KEY = 'dispatch-calls-key-0123456789';
+
+let odoo: SandboxOdoo;
+let rig: DispatchRig;
+
+afterEach(async () => {
+  rig.close();
+  await odoo.close();
+});
+
+const untracked = (): Rec[] =>
+  odoo.state
+    .all('stock.picking')
+    .filter(
+      (p) =>
+        p.state === 'assigned' &&
+        odoo.state
+          .all('stock.move')
+          .filter((m) => m.picking_id === p.id)
+          .every((m) => odoo.state.get('product.product', m.product_id as number)!.tracking === 'none'),
+    );
+/** The calls since `from`, by model and method; the session's own and the country codes (read once per bench) left out. */
+const callsSince = (from: number) =>
+  odoo.rpcLog
+    .slice(from)
+    .filter((e) => !['authenticate', 'version', 'context_get'].includes(e.method) && e.model !== 'res.country')
+    .map((e) => `${e.model}.${e.method}`)
+    .sort();
+
+describe.each([17, 19] as SandboxVersion[])('one dispatch against Odoo %i', (version) => {
+  it('reads each model once, creates its package without searching, and reads the state back only where Odoo cannot say', async () => {
+    odoo = await startSandboxOdoo({ version, apiKey: KEY, seed: 20 });
+    rig = await dispatchRig(odoo);
+    const [picking] = untracked();
+    const id = rig.queue(await rig.cache(String(picking!.name)));
+    const from = odoo.rpcLog.length;
+    await rig.drain();
+    expect(rig.state(id)).toBe('done');
+    const packageModel = version >= 19 ? 'stock.package' : 'stock.quant.package';
+    expect(callsSince(from)).toEqual(
+      [
+        'stock.picking.search_read',
+        'mail.message.search_read',
+        'stock.move.read',
+        'stock.move.line.search_read',
+        'res.partner.read',
+        `${packageModel}.create`,
+        'stock.picking.write',
+        'stock.picking.button_validate',
+        ...(version >= 19 ? ['stock.picking.read'] : []),
+        'ir.attachment.create',
+        'stock.picking.message_post',
+      ].sort(),
+    );
+    expect(odoo.state.get('stock.picking', picking!.id)!.state).toBe('done');
+  });
+
+  it('a row found in flight after a restart looks its package up and reuses it', async () => {
+    odoo = await startSandboxOdoo({ version, apiKey: KEY, seed: 20 });
+    rig = await dispatchRig(odoo);
+    const packageModel = version >= 19 ? 'stock.package' : 'stock.quant.package';
+    const [picking] = untracked();
+    const ref = 'PBSTOPPED0001';
+    const id = rig.queue(await rig.cache(String(picking!.name)), { trackingRef: ref });
+    // The stopped attempt got as far as the package; the bench died before it heard back.
+    await rig.transport.call(packageModel, 'create', { vals_list: [{ name: ref, shipping_weight: 1.25 }] });
+    rig.db.prepare(`UPDATE outbox SET state = 'in_flight' WHERE id = ?`).run(id);
+    await rig.worker.recover();
+    expect(rig.state(id)).toBe('pending');
+    const from = odoo.rpcLog.length;
+    await rig.drain();
+    expect(rig.state(id)).toBe('done');
+    expect(callsSince(from)).toContain(`${packageModel}.search_read`);
+    const packages = odoo.state.all(packageModel).filter((p) => p.name === ref);
+    expect(packages).toHaveLength(1);
+    const lines = odoo.state.all('stock.move.line').filter((l) => l.picking_id === picking!.id);
+    expect(new Set(lines.map((l) => l.result_package_id))).toEqual(new Set([packages[0]!.id]));
+  });
+});
