@@ -7,7 +7,7 @@
 //             r print mode, s print width mode, t label waiting, u labels remaining in the batch,
 //             v format while printing, w graphics stored
 //   String 3  xxxx,y                              password, static RAM installed
-import type { PrinterEvent } from '../../../../shared/api';
+import type { PrinterStatusCode } from '../../store/print-jobs';
 
 /** The ~HS query itself. Immediate (tilde) command: the printer answers even while printing. */
 export const HOST_STATUS_QUERY = '~HS';
@@ -36,7 +36,7 @@ export interface HostStatus {
 }
 
 /** What the bench shows about a printer; `message` is for the packer (null when ready). */
-export type PrinterStatusCode = Exclude<PrinterEvent['status'], 'absent' | 'printing'>;
+export type { PrinterStatusCode };
 
 export interface PrinterStatus {
   status: PrinterStatusCode;

@@ -1,12 +1,13 @@
 // What printing needs from the label side, as one interface: the printer code never draws or
 // converts a label itself (files under devices/ import nothing from labels/). The composition root
 // builds the encoder from labels/ (labels/label-encoder.ts) and hands it to the journal and the test print.
+import type { LabelFormat } from '../../store/labels';
 
 /** What a printer speaks: a label printer ZPL, a receipt printer ESC/POS, an office queue PDF. */
 export type PrinterLanguage = 'zpl' | 'escpos' | 'pdf';
 
-/** How a label is stored: the bench's own and most carriers' labels are ZPL; some carriers send PNG or PDF. */
-export type LabelFormat = 'ZPL' | 'PNG' | 'PDF';
+/** How a label is stored (its home is the labels table's repository). */
+export type { LabelFormat };
 
 export interface EncodableLabel {
   format: LabelFormat;
