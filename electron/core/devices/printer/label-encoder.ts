@@ -21,6 +21,11 @@ export interface LabelEncoder {
    */
   forPrinter(label: EncodableLabel, language: PrinterLanguage, opts?: { dpi?: 203 | 300; reprint?: boolean }): Promise<Buffer>;
   /**
+   * The label as a copy printed again on purpose: its own format, REPRINT on it (what a reprint
+   * saved as a file carries). The stored label stays as it is. Rejects when it cannot be drawn.
+   */
+  reprintCopy(label: EncodableLabel): Promise<EncodableLabel>;
+  /**
    * The label as a 4x6 in PDF any printer takes, drawn off the core's event loop (drawing holds a
    * thread for 0.3-2 s, during which the scale, sockets and page would go unanswered).
    */

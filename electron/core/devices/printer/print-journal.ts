@@ -257,14 +257,14 @@ export class PrintJournal {
    * Last resort: write the label to a file (its own format, or `as` when a converted rendering,
    * e.g. a PDF of a ZPL label, is wanted). The job keeps its state: a file is not a printed label.
    */
-  saveLabel(jobId: number, dir: string, actor: string, as?: { bytes: Buffer; format: LabelFormat }): string {
+  saveLabel(jobId: number, dir: string, actor: string, as?: { bytes: Buffer; format: LabelFormat; reprint?: boolean }): string {
     const job = this.get(jobId);
     if (!job) throw new StationFault('print_job_not_found', `There is no print job number ${jobId}.`);
     const label = this.loadLabel(job.labelId);
     const bytes = as?.bytes ?? label.bytes;
     const format = as?.format ?? label.format;
     mkdirSync(dir, { recursive: true });
-    const path = join(dir, `label-${job.labelId}-${job.sha256.slice(0, 8)}.${EXTENSIONS[format]}`);
+    const path = join(dir, `label-${job.labelId}-${job.sha256.slice(0, 8)}${as?.reprint ? '-reprint' : ''}.${EXTENSIONS[format]}`);
     writeFileSync(path, bytes);
     inTransaction(this.db, () => {
       this.jobs.setSavedPath(jobId, path);
@@ -320,9 +320,19 @@ export class PrintJournal {
    * when the label cannot be drawn, its own file is.
    */
   private async saveForAnyPrinter(jobId: number, dir: string): Promise<{ path: string; pdf: boolean }> {
-    const own = this.saveLabel(jobId, dir, 'system');
     const job = this.get(jobId)!;
-    const label = this.loadLabel(job.labelId);
+    let label: { bytes: Buffer; format: LabelFormat } = this.loadLabel(job.labelId);
+    let reprint = false;
+    if (this.isReprint(job)) {
+      // A copy asked for again says so on paper, printed from the file too.
+      try {
+        label = await this.options.encoder.reprintCopy(label);
+        reprint = true;
+      } catch {
+        // Not drawable: its own bytes are still worth saving.
+      }
+    }
+    const own = this.saveLabel(jobId, dir, 'system', reprint ? { ...label, reprint } : undefined);
     if (label.format === 'PDF') return { path: own, pdf: true };
     let pdf: Buffer;
     try {
@@ -331,7 +341,7 @@ export class PrintJournal {
     } catch {
       return { path: own, pdf: false };
     }
-    return { path: this.saveLabel(jobId, dir, 'system', { bytes: pdf, format: 'PDF' }), pdf: true };
+    return { path: this.saveLabel(jobId, dir, 'system', { bytes: pdf, format: 'PDF', reprint }), pdf: true };
   }
 
   /** One job on its printer: status before, the bytes (one retry if the line dropped before any byte), status after. */
