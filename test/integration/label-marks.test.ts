@@ -7,6 +7,7 @@ import { markReprint, reprintCopy, toPrinterBytes } from '../../electron/core/la
 import { labelPdfFromPng } from '../../electron/core/labels/label-pdf';
 import { renderLabelPng } from '../../electron/core/labels/label-png';
 import { renderShippingLabelZpl, type ShippingLabelData } from '../../electron/core/labels/zpl-shipping-label';
+import { escposRasterToPng } from '../support/escpos-raster';
 import { decodeBarcodes, renderZplToPng, zplFieldTexts } from '../support/label-decode';
 import { markOn, pdfPages, pdfText, topRows } from '../support/reprint-mark';
 
@@ -61,7 +62,14 @@ describe('label marks', () => {
     expect(printed.letters).toBe(7);
     expect(await decodeBarcodes(again)).toContainEqual(expect.objectContaining({ text: 'PB0123456789' }));
 
-    // In its own format (what is saved as a file, what a receipt or office printer is drawn from).
+    // A receipt printer (ESC/POS raster, 80 mm) gets the mark too.
+    const receiptFirst = escposRasterToPng(await toPrinterBytes({ format: 'PNG', bytes: png }, 'escpos')).png;
+    const receiptAgain = escposRasterToPng(await toPrinterBytes({ format: 'PNG', bytes: png }, 'escpos', { reprint: true })).png;
+    const receipt = markOn(receiptFirst, receiptAgain);
+    expect(receipt.coveredDots).toBe(0);
+    expect(receipt.letters).toBe(7);
+
+    // In its own format (what is saved as a file, and what an office printer's PDF is drawn from).
     const copy = await reprintCopy({ format: 'PNG', bytes: png });
     expect(copy.format).toBe('PNG');
     const own = markOn(png, copy.bytes);

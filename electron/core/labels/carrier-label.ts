@@ -7,7 +7,7 @@ import { labelPdfFromPng } from './label-pdf';
 import { renderLabelPng } from './label-png';
 import { fitWithin, monoFromPng, monoToPng, rotateClockwise, sliceRows, type MonoBitmap } from './mono-bitmap';
 import { rasterizePdf } from './pdf-raster';
-import { markPdf, markPng } from './reprint-mark';
+import { markBitmap, markPdf, markPng } from './reprint-mark';
 import { zplImageLabel } from './zpl-graphic';
 import { labelSize, type LabelDpi } from './zpl-shipping-label';
 
@@ -104,7 +104,11 @@ export async function toPrinterBytes(
   opts: PrinterBytesOptions = {},
 ): Promise<Buffer> {
   if (label.bytes.length === 0) throw new Error(`The carrier's ${label.format} label is empty`);
-  if (opts.reprint) label = await reprintCopy(label);
+  // A carrier's picture on its way to a label or receipt printer is marked as the dots it becomes
+  // (cheaper than a marked PNG or PDF drawn again); anything else is marked in its own format first.
+  const markDots = opts.reprint === true && label.format !== 'ZPL' && printerLanguage !== 'pdf';
+  if (opts.reprint && !markDots) label = await reprintCopy(label);
+  const marked = (pages: MonoBitmap[]) => (markDots ? pages.map(markBitmap) : pages);
   if (printerLanguage === 'pdf') {
     if (label.format === 'PDF') return label.bytes;
     const png = label.format === 'PNG' ? label.bytes : await renderLabelPng(label.bytes.toString('utf8'), { dpi: zplDpi(label.bytes) });
@@ -114,11 +118,11 @@ export async function toPrinterBytes(
     if (label.format === 'ZPL') return label.bytes;
     const dpi = opts.dpi ?? 203;
     const { width, height } = labelSize(dpi);
-    const pages = await toBitmaps(label, width, height, dpi);
+    const pages = marked(await toBitmaps(label, width, height, dpi));
     return Buffer.from(pages.map((b) => zplImageLabel(b)).join('\n'), 'utf8');
   }
   const widthDots = opts.escposWidthDots ?? 576;
   // Tall receipt paper: any length, the label's width scaled to the paper.
-  const pages = await toBitmaps(label, widthDots, widthDots * 4, 203);
+  const pages = marked(await toBitmaps(label, widthDots, widthDots * 4, 203));
   return escposImages(pages);
 }
