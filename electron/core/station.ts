@@ -398,6 +398,7 @@ export function createStation(config: StationConfig): Station {
         secretStatus,
         events: events.snapshot(),
         settings: effectiveSettings(),
+        scaleReads: devices.scale?.recentRaw() ?? [],
       });
       stationLog.logger.info({ bytes: saved.bytes }, 'support bundle exported');
       return saved;

@@ -54,6 +54,8 @@ export interface ScaleSimulator {
   /** Switched off (true): the port stays, the scale neither answers nor streams. */
   setOff(off: boolean): void;
   setNoise(probability: number): void;
+  /** Sends these bytes as they are, once (a scale saying something no protocol expects). */
+  sendRaw(bytes: Buffer): void;
   /** Weight or status frames sent so far (answers to polls, or streamed frames). */
   frames(): number;
   /** Resolves once frames() reaches count; rejects after timeoutMs. */
@@ -432,6 +434,9 @@ export async function startScaleSimulator(options: ScaleSimulatorOptions = {}): 
     },
     setNoise(probability) {
       noise = probability;
+    },
+    sendRaw(bytes) {
+      port?.write(bytes, () => undefined);
     },
     frames: () => sent,
     onFrame(listener) {

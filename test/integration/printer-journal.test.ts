@@ -13,6 +13,7 @@ import { PrintJournal, type PrintJournalOptions, type PrintOutcome } from '../..
 import { PrintScheduler } from '../../electron/core/devices/printer/print-scheduler';
 import { transportFor } from '../../electron/core/devices/printer/transports';
 import { createLabelEncoder } from '../../electron/core/labels/label-encoder';
+import { labelPdfFromPng } from '../../electron/core/labels/label-pdf';
 import { renderLabelPng } from '../../electron/core/labels/label-png';
 import { rasterizePdf } from '../../electron/core/labels/pdf-raster';
 import { zplImageLabel } from '../../electron/core/labels/zpl-graphic';
@@ -20,7 +21,8 @@ import { renderShippingLabelZpl, type ShippingLabelData } from '../../electron/c
 import { verifyAudit } from '../../electron/core/store/audit';
 import { inTransaction, openDatabase, type Db } from '../../electron/core/store/db';
 import { startPrinterSink, type PrinterSink } from '../../electron/sandbox/printer-sink';
-import { decodeSymbols } from '../support/label-decode';
+import { decodeSymbols, renderZplToPng } from '../support/label-decode';
+import { markOn, pdfText } from '../support/reprint-mark';
 import { tempDir } from '../support/temp-dir';
 import { party } from '../support/label-data';
 import { watchLoopStall } from '../support/loop-stall';
@@ -315,6 +317,39 @@ describe('print journal: reprint', () => {
       },
     ]);
     expect(verifyAudit(db).ok).toBe(true);
+  });
+
+  it('a carrier PDF label says REPRINT on the copy, printed or saved, and stays one label in the journal', async () => {
+    const pdf = await labelPdfFromPng(await renderLabelPng(renderShippingLabelZpl(SHIPPING_LABEL)), { title: 'carrier label' });
+    const saveDir = dir.file('saved');
+    const j = journal({ saveDir: () => saveDir });
+    const labelId = storeLabel(Buffer.from(pdf), 'PDF');
+    expect((await j.print(j.queue(labelId, sink.uri, 'first print', 'system'))).ok).toBe(true);
+    expect((await j.reprint(labelId, { reason: 'label torn', actor: 'staff:3', printerUri: sink.uri })).ok).toBe(true);
+    expect(sink.jobs).toHaveLength(2);
+    const [first, again] = await Promise.all(sink.jobs.map((job) => renderZplToPng(job.toString('utf8'))));
+    const mark = markOn(first!, again!);
+    expect(mark.letters).toBe(7);
+    expect(mark.coveredDots).toBe(0);
+    expect(await decodeSymbols(again!)).toContainEqual(expect.objectContaining({ text: SHIPPING_LABEL.trackingNumber }));
+
+    // No printer takes the next copy: the file saved for the lead says REPRINT too.
+    const saved = await j.reprint(labelId, { reason: 'label torn again', actor: 'staff:3', printerUri: await closedPortUri() });
+    expect(saved.ok).toBe(false);
+    if (saved.ok) return;
+    expect(saved.savedPath).toMatch(/-reprint\.pdf$/);
+    expect((await pdfText(readFileSync(saved.savedPath!))).trim()).toBe('REPRINT');
+
+    // One stored label, unchanged; every job is that label's, with its sha256.
+    const stored = db.prepare('SELECT bytes, sha256 FROM labels').all() as { bytes: Buffer; sha256: string }[];
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.bytes.equals(pdf)).toBe(true);
+    const history = j.historyForLabel(labelId);
+    expect(history.map((h) => [h.labelId, h.sha256, h.reason])).toEqual([
+      [labelId, stored[0]!.sha256, 'first print'],
+      [labelId, stored[0]!.sha256, 'reprint: label torn'],
+      [labelId, stored[0]!.sha256, 'reprint: label torn again'],
+    ]);
   });
 
   it('is refused while the label still waits to print', () => {

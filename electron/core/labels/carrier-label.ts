@@ -7,6 +7,7 @@ import { labelPdfFromPng } from './label-pdf';
 import { renderLabelPng } from './label-png';
 import { fitWithin, monoFromPng, monoToPng, rotateClockwise, sliceRows, type MonoBitmap } from './mono-bitmap';
 import { rasterizePdf } from './pdf-raster';
+import { markBitmap, markPdf, markPng } from './reprint-mark';
 import { zplImageLabel } from './zpl-graphic';
 import { labelSize, type LabelDpi } from './zpl-shipping-label';
 
@@ -23,7 +24,7 @@ export interface PrinterBytesOptions {
   dpi?: LabelDpi;
   /** ESC/POS printable width in dots (default 576: 80 mm paper). */
   escposWidthDots?: number;
-  /** A copy printed again on purpose: a ZPL label says REPRINT on it (the stored label is unchanged). */
+  /** A copy printed again on purpose: it says REPRINT on it, whatever its format (the stored label is unchanged). */
   reprint?: boolean;
 }
 
@@ -34,6 +35,21 @@ export function markReprint(zpl: string): string {
   // Left of the TRACKING heading, clear of the barcode below it.
   const mark = `^FO${d(30)},${d(764)}^GB${d(230)},${d(34)},${d(34)}^FS^FO${d(30)},${d(767)}^FR^A0N,${d(30)},${d(30)}^FB${d(230)},1,0,C^FH^FDREPRINT^FS`;
   return zpl.replace(/\^XZ/g, `${mark}\n^XZ`);
+}
+
+/**
+ * A label as a copy printed again on purpose, in its own format with REPRINT on it (ZPL: in ZPL;
+ * PNG and PDF: where the carrier's label has room, reprint-mark.ts). The stored label is unchanged.
+ */
+export async function reprintCopy(label: CarrierLabel): Promise<CarrierLabel> {
+  switch (label.format) {
+    case 'ZPL':
+      return { format: 'ZPL', bytes: Buffer.from(markReprint(label.bytes.toString('utf8')), 'utf8') };
+    case 'PNG':
+      return { format: 'PNG', bytes: markPng(label.bytes) };
+    case 'PDF':
+      return { format: 'PDF', bytes: await markPdf(label.bytes) };
+  }
 }
 
 const ESCPOS_BAND_ROWS = 200; // Epson garbles single raster images 256+ dots tall
@@ -88,20 +104,25 @@ export async function toPrinterBytes(
   opts: PrinterBytesOptions = {},
 ): Promise<Buffer> {
   if (label.bytes.length === 0) throw new Error(`The carrier's ${label.format} label is empty`);
+  // A carrier's picture on its way to a label or receipt printer is marked as the dots it becomes
+  // (cheaper than a marked PNG or PDF drawn again); anything else is marked in its own format first.
+  const markDots = opts.reprint === true && label.format !== 'ZPL' && printerLanguage !== 'pdf';
+  if (opts.reprint && !markDots) label = await reprintCopy(label);
+  const marked = (pages: MonoBitmap[]) => (markDots ? pages.map(markBitmap) : pages);
   if (printerLanguage === 'pdf') {
     if (label.format === 'PDF') return label.bytes;
     const png = label.format === 'PNG' ? label.bytes : await renderLabelPng(label.bytes.toString('utf8'), { dpi: zplDpi(label.bytes) });
     return labelPdfFromPng(png, { title: 'Packbench label' });
   }
   if (printerLanguage === 'zpl') {
-    if (label.format === 'ZPL') return opts.reprint ? Buffer.from(markReprint(label.bytes.toString('utf8')), 'utf8') : label.bytes;
+    if (label.format === 'ZPL') return label.bytes;
     const dpi = opts.dpi ?? 203;
     const { width, height } = labelSize(dpi);
-    const pages = await toBitmaps(label, width, height, dpi);
+    const pages = marked(await toBitmaps(label, width, height, dpi));
     return Buffer.from(pages.map((b) => zplImageLabel(b)).join('\n'), 'utf8');
   }
   const widthDots = opts.escposWidthDots ?? 576;
   // Tall receipt paper: any length, the label's width scaled to the paper.
-  const pages = await toBitmaps(label, widthDots, widthDots * 4, 203);
+  const pages = marked(await toBitmaps(label, widthDots, widthDots * 4, 203));
   return escposImages(pages);
 }

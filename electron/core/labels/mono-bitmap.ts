@@ -46,7 +46,11 @@ export function monoFromGray(gray: Uint8Array, width: number, height: number, st
  * so a pixel is dark only when it is opaque enough and darker than mid-grey.
  */
 export function monoFromPng(png: Buffer): MonoBitmap {
-  const img = PNG.sync.read(png);
+  return monoFromRgba(PNG.sync.read(png));
+}
+
+/** Decoded RGBA pixels (pngjs) → 1 bit, by monoFromPng's rule. */
+export function monoFromRgba(img: { width: number; height: number; data: Uint8Array }): MonoBitmap {
   const b = createMonoBitmap(img.width, img.height);
   const d = img.data;
   for (let y = 0; y < img.height; y++) {

@@ -58,6 +58,22 @@ export class SecretValues {
     this.pattern = null;
   }
 
+  /**
+   * A copy of raw bytes (what a device sent) with each secret value in them, as UTF-8, overwritten
+   * with '*': the length is kept, so the bytes still line up with where they came from.
+   */
+  maskBytes(bytes: Buffer): Buffer {
+    let out: Buffer | null = null;
+    for (const value of this.values) {
+      const needle = Buffer.from(value, 'utf8');
+      for (let at = bytes.indexOf(needle); at >= 0; at = (out ?? bytes).indexOf(needle, at + needle.length)) {
+        out ??= Buffer.from(bytes);
+        out.fill(0x2a, at, at + needle.length);
+      }
+    }
+    return out ?? bytes;
+  }
+
   scrub(text: string): string {
     if (this.values.size === 0) return text;
     this.pattern ??= new RegExp([...this.values].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');

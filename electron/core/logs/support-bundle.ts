@@ -1,7 +1,8 @@
 // "Export support bundle": one JSON file a lead can hand to support, saved in the data folder's
 // support/ folder (owner-only). It holds what support asks for first: versions, the devices' last
 // status, the queue (counts and the rows that are stuck, never their payloads), open exceptions, the
-// settings in force, which secrets are set (never their values) and the recent log lines.
+// settings in force, which secrets are set (never their values), the recent log lines and the
+// scale's latest raw reads (hex and text, with times: what a misbehaving scale said).
 // Secrets are scrubbed (field names, header spellings and every secret value the station has read),
 // and customers' names and addresses from the order cache are masked wherever they turn up.
 import { mkdirSync, openSync, readFileSync, writeSync, closeSync, statSync } from 'node:fs';
@@ -30,6 +31,8 @@ export interface SupportBundleInput {
   /** The latest payload of each event the core pushed (device status, queue, connectivity). */
   events: [string, unknown][];
   settings: unknown;
+  /** The scale's latest raw reads, oldest first (ScaleService.recentRaw); none without a scale. */
+  scaleReads?: readonly { at: number; bytes: Buffer; length: number }[];
 }
 
 export interface SupportBundle {
@@ -113,6 +116,26 @@ function recentLogLines(files: string[]): unknown[] {
     });
 }
 
+/**
+ * Raw scale reads as support reads them: the time, the bytes in hex and as text (printable ASCII,
+ * '.' for the rest). Secret values are masked in the bytes themselves, across read boundaries too
+ * (the hex would spell them out otherwise).
+ */
+export function scaleReadsForSupport(reads: readonly { at: number; bytes: Buffer; length: number }[], secrets: SecretValues) {
+  const masked = secrets.maskBytes(Buffer.concat(reads.map((r) => r.bytes)));
+  let offset = 0;
+  return reads.map((read) => {
+    const bytes = masked.subarray(offset, (offset += read.bytes.length));
+    return {
+      at: new Date(read.at).toISOString(),
+      length: read.length,
+      ...(read.length > bytes.length ? { cut: true } : {}),
+      hex: bytes.toString('hex').replace(/(..)(?!$)/g, '$1 '),
+      text: [...bytes].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join(''),
+    };
+  });
+}
+
 function queueState(db: Db) {
   return {
     byTargetAndState: db.prepare('SELECT target, state, count(*) AS rows FROM outbox GROUP BY target, state ORDER BY target, state').all(),
@@ -149,6 +172,7 @@ export function writeSupportBundle(input: SupportBundleInput): SupportBundle {
     // A list, not a map: a field named after a secret would be redacted, state and all.
     credentials: Object.entries(input.secretStatus).map(([name, state]) => ({ name, state })),
     logs: recentLogLines(input.logFiles),
+    scaleReads: scaleReadsForSupport(input.scaleReads ?? [], input.secrets),
   };
   const customers = customerTexts(db).sort((a, b) => b.length - a.length);
   const pattern = customers.length > 0 ? new RegExp(customers.map(escapeRegExp).join('|'), 'giu') : null;

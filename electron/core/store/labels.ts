@@ -4,6 +4,9 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Db } from './db';
 
+/** How a label is stored: the bench's own and most carriers' labels are ZPL; some carriers send PNG or PDF. */
+export type LabelFormat = 'ZPL' | 'PNG' | 'PDF';
+
 export class Labels {
   constructor(
     private readonly db: Db,
@@ -17,6 +20,13 @@ export class Labels {
       .prepare(`INSERT INTO labels (parcel_id, format, bytes, sha256, created_at) VALUES (?, ?, ?, ?, ?)`)
       .run(parcelId, format, bytes, sha256, this.clock.now());
     return { id: Number(info.lastInsertRowid), sha256 };
+  }
+
+  /** A label with its bytes, or null when there is none with this id. */
+  byId(labelId: number): { bytes: Buffer; format: LabelFormat; sha256: string } | null {
+    return (this.db.prepare('SELECT bytes, format, sha256 FROM labels WHERE id = ?').get(labelId) as
+      | { bytes: Buffer; format: LabelFormat; sha256: string }
+      | undefined) ?? null;
   }
 
   /** The newest label of a shipment's parcels. */

@@ -270,6 +270,11 @@ export function inFlightRows(db: Db): OutboxRow[] {
   return (db.prepare(IN_FLIGHT_ROWS_SQL).all() as DbRow[]).map(toRow);
 }
 
+/** Targets with a pending row that failed before (waiting out its backoff): the target was failing. */
+export function backingOffTargets(db: Db): string[] {
+  return db.prepare(`SELECT DISTINCT target FROM outbox WHERE state = 'pending' AND attempts > 0`).pluck().all() as string[];
+}
+
 /**
  * The target answered: its pending rows waiting out a backoff are due now (their attempts are
  * kept). Returns how many were brought forward.

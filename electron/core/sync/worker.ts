@@ -1,6 +1,6 @@
 // The sync worker, generic over targets: applies outbox rows in order per order key, retries with
 // backoff, turns permanent failures into dead letters, stops a target on an auth failure, and after
-// a crash looks a row up before it is ever sent again. Each target has a lane of its own: a target
+// a crash looks a row up before it is ever sent again (recovery.ts). Each target has a lane of its own: a target
 // that hangs (Odoo accepting connections and never answering) never holds back another's rows
 // (the local carrier's label). A target's first success ends the backoff of all its waiting rows.
 import type { Connectivity } from '../../../shared/api';
@@ -11,29 +11,10 @@ import { inTransaction, type Db } from '../store/db';
 import type { ExceptionQueue } from '../store/exceptions';
 import { backoffDelay, type RandomSource } from './backoff';
 import { Lanes } from './lanes';
+import { recoverInFlight, stateAtStart, type RecoverSummary, type RecoveryHost } from './recovery';
 import { SyncAlerts } from './sync-alerts';
-import {
-  dueHeads,
-  inFlightRows,
-  markDone,
-  markInFlight,
-  markPending,
-  pendingHeadTimes,
-  reviveTarget,
-  retryingSummary,
-  type OutboxRow,
-} from './outbox';
-import {
-  errorMessage,
-  isAuthError,
-  isPermanentError,
-  labelOf,
-  parsePayloads,
-  resultsOfThrown,
-  type ApplyResult,
-  type LookupResult,
-  type SyncTarget,
-} from './target';
+import { dueHeads, markDone, markInFlight, markPending, pendingHeadTimes, reviveTarget, retryingSummary, type OutboxRow } from './outbox';
+import { isPermanentError, labelOf, parsePayloads, resultsOfThrown, type ApplyResult, type SyncTarget } from './target';
 import { crashPoint } from '../crash-points';
 
 export interface SyncWorkerOptions {
@@ -67,12 +48,7 @@ export interface RunSummary {
   authStopped: string[];
 }
 
-export interface RecoverSummary {
-  done: number;
-  requeued: number;
-  /** Lookup failed; the row stays in flight and is looked up again on the next run. */
-  unresolved: number;
-}
+export type { RecoverSummary } from './recovery';
 
 export type TargetStatus = Connectivity['targets'][number];
 
@@ -97,13 +73,15 @@ export class SyncWorker {
   /** Handlers by (kind, target): one kind may go to several targets (each carrier its own). */
   private readonly handlers = new Map<string, SyncTarget>();
   /** Stopped targets and the reason shown in status(). */
-  private readonly stopped = new Map<string, string>();
+  private readonly stopped: Map<string, string>;
   /**
    * Targets whose last attempts all failed to go through (Odoo down or hung). The first success
    * after that ends the backoff of every waiting row of the target. A row that fails while others
    * of its target go through keeps its own backoff.
    */
-  private readonly down = new Set<string>();
+  private readonly down: Set<string>;
+  /** What recovery.ts needs of the worker to settle the rows left in flight. */
+  private readonly recovery: RecoveryHost;
 
   /** One lane per target (lanes.ts): passes of one target never overlap; different targets' do. */
   private readonly lanes = new Lanes(async (target) => {
@@ -130,20 +108,21 @@ export class SyncWorker {
     this.onOutcome = options.onOutcome;
     this.t = options.t;
 
-    // An open auth alert survives a restart, and so does the stop: retrying refused credentials
-    // after every restart would get the bench's address locked out.
-    for (const ex of this.exceptions.list('open')) {
-      if (ex.kind === 'sync_auth' && typeof ex.context.target === 'string') {
-        this.stopped.set(ex.context.target, ex.title);
-      }
-    }
-
-    // Rows still waiting out a backoff from before a restart: the target was failing then.
-    for (const row of this.db.prepare(`SELECT DISTINCT target FROM outbox WHERE state = 'pending' AND attempts > 0`).all() as { target: string }[]) {
-      this.down.add(row.target);
-    }
+    // An open auth alert survives a restart, and so does the stop; a target that was failing is still down.
+    ({ stopped: this.stopped, down: this.down } = stateAtStart(this.db, this.exceptions));
 
     this.alerts = new SyncAlerts(this.db, this.clock, this.exceptions, options.t);
+    this.recovery = {
+      db: this.db,
+      clock: this.clock,
+      alerts: this.alerts,
+      stopped: this.stopped,
+      down: this.down,
+      handlerOf: (kind, target) => this.handlerOf(kind, target),
+      parsed: (handler, rows) => this.parsed(handler, rows, { applied: 0, retried: 0, dead: 0, authStopped: [] }),
+      backUp: (target) => this.backUp(target),
+      notify: () => this.notify(),
+    };
     this.alerts.offerResolutions(() => this.afterResolve());
     this.exceptions.onResolve('sync_auth', ['resume'], (ex) => {
       if (typeof ex.context.target === 'string') this.resumeTarget(ex.context.target);
@@ -216,51 +195,8 @@ export class SyncWorker {
     );
   }
 
-  private async recoverNow(target: string): Promise<RecoverSummary> {
-    const summary: RecoverSummary = { done: 0, requeued: 0, unresolved: 0 };
-    for (const row of inFlightRows(this.db).filter((r) => r.target === target)) {
-      const handler = this.handlerOf(row.kind, row.target);
-      // A stopped target is not even asked: its credentials are known to be refused.
-      if (!handler || this.stopped.has(row.target)) continue;
-      const [parsedRow] = this.parsed(handler, [row], { applied: 0, retried: 0, dead: 0, authStopped: [] });
-      if (!parsedRow) continue;
-      let found: LookupResult;
-      try {
-        found = await handler.lookup(parsedRow);
-      } catch (error) {
-        summary.unresolved++;
-        this.down.add(row.target);
-        if (isAuthError(error)) {
-          // Refused credentials: asking again on every pass would get the bench's address locked out.
-          const title = inTransaction(this.db, () => this.alerts.raiseAuth(handler, row, errorMessage(error)));
-          this.stopped.set(row.target, title);
-          this.notify();
-        }
-        continue;
-      }
-      if (found.applied !== true && found.applied !== false) {
-        // Not a clear answer: never risk sending it twice.
-        summary.unresolved++;
-        continue;
-      }
-      inTransaction(this.db, () => {
-        if (found.applied) {
-          markDone(this.db, this.clock, row.id, found.result);
-          handler.onApplied?.(parsedRow, found.result);
-          this.backUp(row.target);
-        } else markPending(this.db, this.clock, row.id, this.clock.now());
-        appendAudit(this.db, this.clock, {
-          actor: `sync:${row.target}`,
-          action: 'outbox.recovered',
-          subject: row.orderKey,
-          data: { outboxId: row.id, kind: row.kind, alreadyApplied: found.applied, ...(found.steps ? { steps: found.steps } : {}) },
-        });
-      });
-      if (found.applied) summary.done++;
-      else summary.requeued++;
-      this.notify();
-    }
-    return summary;
+  private recoverNow(target: string): Promise<RecoverSummary> {
+    return recoverInFlight(this.recovery, target);
   }
 
   /**

@@ -9,6 +9,7 @@
 //   String 3  xxxx,y                              password, static RAM installed
 import type { PrinterEvent } from '../../../../shared/api';
 import { said, type Said } from '../../i18n/translator';
+import type { PrinterStatusCode } from '../../store/print-jobs';
 
 /** The ~HS query itself. Immediate (tilde) command: the printer answers even while printing. */
 export const HOST_STATUS_QUERY = '~HS';
@@ -37,7 +38,7 @@ export interface HostStatus {
 }
 
 /** What the bench shows about a printer; `message` is for the packer (null when ready). */
-export type PrinterStatusCode = Exclude<PrinterEvent['status'], 'absent' | 'printing'>;
+export type { PrinterStatusCode };
 
 export interface PrinterStatus {
   status: PrinterStatusCode;

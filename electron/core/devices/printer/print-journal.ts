@@ -9,6 +9,7 @@
 // printer takes) is the last resort (fallback-policy.ts). Labels are converted by the injected
 // LabelEncoder (label-encoder.ts). Every new job tells the listeners of onQueued() once the
 // transaction that queued it has ended: the print scheduler (print-scheduler.ts) prints it then.
+// The rows themselves are read and written by the store (store/print-jobs.ts); this file is the rules.
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,43 +21,18 @@ import { SerialQueue } from '../../serial-queue';
 import { appendAudit } from '../../store/audit';
 import { inTransaction, type Db } from '../../store/db';
 import { said, sayIn, type Said } from '../../i18n/translator';
+import { Labels } from '../../store/labels';
+import { PrintJobs, type PrintJob, type PrintJobState } from '../../store/print-jobs';
 import { PrinterError } from './errors';
 import { takeOver as takeOverFailed, type FallbackPolicyOptions, type TakeOverSteps } from './fallback-policy';
-import { canPrint, type PrinterStatus, type PrinterStatusCode } from './host-status';
+import { canPrint, type PrinterStatus } from './host-status';
 import type { LabelEncoder, LabelFormat, PrinterLanguage } from './label-encoder';
 import type { PrinterTransport, SendResult } from './transport';
 import { statusAskable, transportFor as defaultTransportFor } from './transports';
 import { crashPoint } from '../../crash-points';
 
-export type PrintJobState = 'queued' | 'sent' | 'confirmed' | 'failed' | 'uncertain';
+export type { PrintJob, PrintJobState } from '../../store/print-jobs';
 export type { LabelFormat } from './label-encoder';
-
-export interface PrintJob {
-  id: number;
-  labelId: number;
-  printerUri: string;
-  state: PrintJobState;
-  reason: string;
-  attempts: number;
-  error: string | null;
-  /** sha256 (hex) of the label bytes this job prints. */
-  sha256: string;
-  format: LabelFormat;
-  /** Who asked for the print: `staff:<id>` or `system`. */
-  actor: string;
-  /** The job this one took over from (fallback printer), if any. */
-  replaces: number | null;
-  statusBefore: PrinterStatusCode | null;
-  statusAfter: PrinterStatusCode | null;
-  createdAt: number;
-  updatedAt: number;
-  /** When the first label byte left, or null if none did. */
-  sentAt: number | null;
-  /** Who answered "did the label come out?" for an uncertain job. */
-  resolvedBy: string | null;
-  /** Where the label was saved as a file, when no printer could take it. */
-  savedPath: string | null;
-}
 
 export type PrintOutcome =
   | { ok: true; job: PrintJob; /** Something the packer should know although it printed (e.g. it went to the fallback printer). */ notice?: string }
@@ -97,29 +73,6 @@ export interface PrintJournalOptions extends FallbackPolicyOptions {
   printerOf?: (uri: string) => PrinterOf;
 }
 
-interface JobRow {
-  id: number;
-  label_id: number;
-  printer_uri: string;
-  state: PrintJobState;
-  reason: string;
-  attempts: number;
-  error: string | null;
-  actor: string;
-  replaces: number | null;
-  status_before: PrinterStatusCode | null;
-  status_after: PrinterStatusCode | null;
-  sent_at: number | null;
-  resolved_by: string | null;
-  saved_path: string | null;
-  created_at: number;
-  updated_at: number;
-  sha256: string;
-  format: LabelFormat;
-}
-
-
-const JOB_SELECT = `SELECT j.*, l.sha256, l.format FROM print_jobs j JOIN labels l ON l.id = j.label_id`;
 
 const EXTENSIONS: Record<LabelFormat, string> = { ZPL: 'zpl', PNG: 'png', PDF: 'pdf' };
 
@@ -139,6 +92,8 @@ function stateMessage(t: Translate, state: PrintJobState): string {
 
 export class PrintJournal {
   private readonly transportFor: (uri: string) => PrinterTransport;
+  private readonly jobs: PrintJobs;
+  private readonly labels: Labels;
   private readonly inFlight = new Set<number>();
   /** One job at a time per printer: raw printers take one client at a time. */
   private readonly printerQueues = new Map<string, SerialQueue>();
@@ -156,6 +111,8 @@ export class PrintJournal {
     private readonly options: PrintJournalOptions,
   ) {
     this.transportFor = options.transportFor ?? ((uri) => defaultTransportFor(uri));
+    this.jobs = new PrintJobs(db, clock);
+    this.labels = new Labels(db, clock);
   }
 
   // ---- the journal ---------------------------------------------------------------------------
@@ -183,27 +140,25 @@ export class PrintJournal {
       const replaced = this.get(job.replaces);
       return replaced ? this.isReprint(replaced) : false;
     }
-    return this.db.prepare('SELECT 1 FROM print_jobs WHERE label_id = ? AND id < ? AND replaces IS NULL LIMIT 1').get(job.labelId, job.id) !== undefined;
+    return this.jobs.hasEarlierOwnJob(job.labelId, job.id);
   }
 
   get(id: number): PrintJob | null {
-    const row = this.db.prepare(`${JOB_SELECT} WHERE j.id = ?`).get(id) as JobRow | undefined;
-    return row ? toJob(row) : null;
+    return this.jobs.get(id);
   }
 
   latestForLabel(labelId: number): PrintJob | null {
-    const row = this.db.prepare(`${JOB_SELECT} WHERE j.label_id = ? ORDER BY j.id DESC LIMIT 1`).get(labelId) as JobRow | undefined;
-    return row ? toJob(row) : null;
+    return this.jobs.latestForLabel(labelId);
   }
 
   /** Every job for a label, oldest first: the print history the shift lead sees. */
   historyForLabel(labelId: number): PrintJob[] {
-    return (this.db.prepare(`${JOB_SELECT} WHERE j.label_id = ? ORDER BY j.id`).all(labelId) as JobRow[]).map(toJob);
+    return this.jobs.historyForLabel(labelId);
   }
 
   /** Jobs waiting to go out, oldest first. */
   queued(): PrintJob[] {
-    return (this.db.prepare(`${JOB_SELECT} WHERE j.state = 'queued' ORDER BY j.id`).all() as JobRow[]).map(toJob);
+    return this.jobs.queued();
   }
 
   /** Queued jobs nobody is printing yet (a reprint or a fallback job goes out as soon as it is queued), oldest first. */
@@ -213,9 +168,7 @@ export class PrintJournal {
 
   /** After a restart: a job marked sent may or may not have printed. */
   markInterruptedUncertain(): number {
-    return this.db
-      .prepare(`UPDATE print_jobs SET state = 'uncertain', error = 'The station stopped while printing', updated_at = ? WHERE state = 'sent'`)
-      .run(this.clock.now()).changes;
+    return this.jobs.markSentUncertain('The station stopped while printing');
   }
 
   // ---- printing ------------------------------------------------------------------------------
@@ -262,8 +215,7 @@ export class PrintJournal {
       throw new StationFault('reprint_reason_required', this.options.t('printer.job.reprintReason'));
     }
     return inTransaction(this.db, () => {
-      const label = this.db.prepare('SELECT id FROM labels WHERE id = ?').get(labelId);
-      if (!label) throw new StationFault('label_not_found', this.options.t('printer.job.noLabel', { id: labelId }));
+      if (!this.labels.byId(labelId)) throw new StationFault('label_not_found', this.options.t('printer.job.noLabel', { id: labelId }));
       const latest = this.latestForLabel(labelId);
       if (latest && (latest.state === 'queued' || latest.state === 'sent' || this.inFlight.has(latest.id))) {
         throw new StationFault('print_busy', this.options.t('printer.job.busy'));
@@ -294,9 +246,7 @@ export class PrintJournal {
       if (!job) throw new StationFault('print_job_not_found', this.options.t('printer.job.noJob', { id: jobId }));
       if (job.state !== 'uncertain') throw new StationFault('print_not_uncertain', stateMessage(this.options.t, job.state));
       const printed = answer === 'printed';
-      this.db
-        .prepare('UPDATE print_jobs SET state = ?, error = ?, resolved_by = ?, updated_at = ? WHERE id = ?')
-        .run(printed ? 'confirmed' : 'failed', printed ? job.error : `No label came out (${job.error ?? 'uncertain'})`, actor, this.clock.now(), jobId);
+      this.jobs.resolve(jobId, printed ? 'confirmed' : 'failed', printed ? job.error : `No label came out (${job.error ?? 'uncertain'})`, actor);
       appendAudit(this.db, this.clock, {
         actor,
         action: printed ? 'print.confirmed_by_packer' : 'print.not_printed',
@@ -311,17 +261,17 @@ export class PrintJournal {
    * Last resort: write the label to a file (its own format, or `as` when a converted rendering,
    * e.g. a PDF of a ZPL label, is wanted). The job keeps its state: a file is not a printed label.
    */
-  saveLabel(jobId: number, dir: string, actor: string, as?: { bytes: Buffer; format: LabelFormat }): string {
+  saveLabel(jobId: number, dir: string, actor: string, as?: { bytes: Buffer; format: LabelFormat; reprint?: boolean }): string {
     const job = this.get(jobId);
     if (!job) throw new StationFault('print_job_not_found', this.options.t('printer.job.noJob', { id: jobId }));
     const label = this.loadLabel(job.labelId);
     const bytes = as?.bytes ?? label.bytes;
     const format = as?.format ?? label.format;
     mkdirSync(dir, { recursive: true });
-    const path = join(dir, `label-${job.labelId}-${job.sha256.slice(0, 8)}.${EXTENSIONS[format]}`);
+    const path = join(dir, `label-${job.labelId}-${job.sha256.slice(0, 8)}${as?.reprint ? '-reprint' : ''}.${EXTENSIONS[format]}`);
     writeFileSync(path, bytes);
     inTransaction(this.db, () => {
-      this.db.prepare('UPDATE print_jobs SET saved_path = ?, updated_at = ? WHERE id = ?').run(path, this.clock.now(), jobId);
+      this.jobs.setSavedPath(jobId, path);
       appendAudit(this.db, this.clock, {
         actor,
         action: 'print.saved_to_file',
@@ -374,9 +324,19 @@ export class PrintJournal {
    * when the label cannot be drawn, its own file is.
    */
   private async saveForAnyPrinter(jobId: number, dir: string): Promise<{ path: string; pdf: boolean }> {
-    const own = this.saveLabel(jobId, dir, 'system');
     const job = this.get(jobId)!;
-    const label = this.loadLabel(job.labelId);
+    let label: { bytes: Buffer; format: LabelFormat } = this.loadLabel(job.labelId);
+    let reprint = false;
+    if (this.isReprint(job)) {
+      // A copy asked for again says so on paper, printed from the file too.
+      try {
+        label = await this.options.encoder.reprintCopy(label);
+        reprint = true;
+      } catch {
+        // Not drawable: its own bytes are still worth saving.
+      }
+    }
+    const own = this.saveLabel(jobId, dir, 'system', reprint ? { ...label, reprint } : undefined);
     if (label.format === 'PDF') return { path: own, pdf: true };
     let pdf: Buffer;
     try {
@@ -385,7 +345,7 @@ export class PrintJournal {
     } catch {
       return { path: own, pdf: false };
     }
-    return { path: this.saveLabel(jobId, dir, 'system', { bytes: pdf, format: 'PDF' }), pdf: true };
+    return { path: this.saveLabel(jobId, dir, 'system', { bytes: pdf, format: 'PDF', reprint }), pdf: true };
   }
 
   /** One job on its printer: status before, the bytes (one retry if the line dropped before any byte), status after. */
@@ -424,7 +384,6 @@ export class PrintJournal {
     for (let attempt = 1; ; attempt++) {
       // The attempt is counted with the 'sent' mark (one write, one fsync, just before the bytes go),
       // or, when no byte went, once the send has failed.
-      const countAttempt = () => this.db.prepare('UPDATE print_jobs SET attempts = attempts + 1, updated_at = ? WHERE id = ?').run(this.clock.now(), id);
       let wentOut = false;
       let result: SendResult;
       try {
@@ -435,24 +394,22 @@ export class PrintJournal {
           title: `Packbench label ${job.labelId}`,
           beforeWrite: () => {
             status({ status: 'printing', message: null });
-            this.db
-              .prepare(`UPDATE print_jobs SET state = 'sent', error = NULL, attempts = attempts + 1, sent_at = ?, updated_at = ? WHERE id = ?`)
-              .run(this.clock.now(), this.clock.now(), id);
+            this.jobs.markSent(id);
             wentOut = true;
           },
         });
       } catch (error) {
-        if (!wentOut) countAttempt();
+        if (!wentOut) this.jobs.countAttempt(id);
         const printerError = error instanceof PrinterError ? error : null;
         const nothingSent = printerError ? printerError.delivery === 'none' : !wentOut;
         if (nothingSent && printerError?.kind === 'reset_before_send' && attempt === 1) {
           // The line dropped before any byte of the label left: once more, and only once.
-          this.db.prepare('UPDATE print_jobs SET error = ?, updated_at = ? WHERE id = ?').run(`retrying after: ${printerError.message}`, this.clock.now(), id);
+          this.jobs.setError(id, `retrying after: ${printerError.message}`);
           await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 250));
           continue;
         }
         const seen = printerError?.status ?? null;
-        if (seen) this.db.prepare('UPDATE print_jobs SET status_before = ? WHERE id = ?').run(seen.status, id);
+        if (seen) this.jobs.setStatusBefore(id, seen.status);
         status(
           seen
             ? { status: seen.status, message: this.words(seen.message) }
@@ -469,9 +426,7 @@ export class PrintJournal {
 
       crashPoint('print.sent');
       const after = result.after;
-      this.db
-        .prepare('UPDATE print_jobs SET status_before = ?, status_after = ?, updated_at = ? WHERE id = ?')
-        .run(result.before?.status ?? null, after?.status ?? null, this.clock.now(), id);
+      this.jobs.setStatuses(id, result.before?.status ?? null, after?.status ?? null);
       status(after ? { status: after.status, message: this.words(after.message) } : { status: 'ready', message: null });
       if (!after || canPrint(after)) {
         this.setState(id, 'confirmed', null);
@@ -502,14 +457,7 @@ export class PrintJournal {
   }
 
   private insert(labelId: number, printerUri: string, reason: string, actor: string, replaces: number | null, audit: string | null): number {
-    const now = this.clock.now();
-    const info = this.db
-      .prepare(
-        `INSERT INTO print_jobs (label_id, printer_uri, state, reason, actor, replaces, created_at, updated_at)
-         VALUES (?, ?, 'queued', ?, ?, ?, ?, ?)`,
-      )
-      .run(labelId, printerUri, reason, actor, replaces, now, now);
-    const id = Number(info.lastInsertRowid);
+    const id = this.jobs.insert({ labelId, printerUri, reason, actor, replaces });
     if (audit) appendAudit(this.db, this.clock, { actor, action: audit, subject: `label:${labelId}`, data: { job: id, reason } });
     // better-sqlite3 transactions are synchronous: a microtask runs once the caller's transaction has ended.
     if (this.queuedListeners.size > 0) queueMicrotask(() => this.notifyQueued());
@@ -517,15 +465,13 @@ export class PrintJournal {
   }
 
   private loadLabel(labelId: number): { bytes: Buffer; format: LabelFormat; sha256: string } {
-    const label = this.db.prepare('SELECT bytes, format, sha256 FROM labels WHERE id = ?').get(labelId) as
-      | { bytes: Buffer; format: LabelFormat; sha256: string }
-      | undefined;
+    const label = this.labels.byId(labelId);
     if (!label) throw new StationFault('label_not_found', this.options.t('printer.job.noLabel', { id: labelId }));
     return label;
   }
 
   private setState(id: number, state: PrintJobState, error: string | null): void {
-    this.db.prepare(`UPDATE print_jobs SET state = ?, error = ?, updated_at = ? WHERE id = ?`).run(state, error, this.clock.now(), id);
+    this.jobs.setState(id, state, error);
   }
 
   private notifyQueued(): void {
@@ -554,27 +500,4 @@ export class PrintJournal {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function toJob(row: JobRow): PrintJob {
-  return {
-    id: row.id,
-    labelId: row.label_id,
-    printerUri: row.printer_uri,
-    state: row.state,
-    reason: row.reason,
-    attempts: row.attempts,
-    error: row.error,
-    sha256: row.sha256,
-    format: row.format,
-    actor: row.actor,
-    replaces: row.replaces,
-    statusBefore: row.status_before,
-    statusAfter: row.status_after,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    sentAt: row.sent_at,
-    resolvedBy: row.resolved_by,
-    savedPath: row.saved_path,
-  };
 }

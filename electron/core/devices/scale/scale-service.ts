@@ -52,9 +52,23 @@ export interface ScaleServiceOptions {
    * the parcel may still be on the platform, so the next capture waits for zero as it would have.
    */
   awaitingZeroAfterG?: number | null;
+  /** How many of the scale's latest raw reads are kept for the support bundle. Default 200. */
+  rawReadsKept?: number;
 }
 
 type Settings = Required<Omit<ScaleServiceOptions, 'clock' | 'awaitingZeroAfterG'>>;
+
+/** Bytes as the scale sent them, one read of the port; `at` is the clock's time it arrived. */
+export interface RawScaleRead {
+  at: number;
+  /** At most RAW_READ_MAX_BYTES of the read. */
+  bytes: Buffer;
+  /** How long the read was (more than `bytes` when it was cut). */
+  length: number;
+}
+
+/** A read longer than this keeps only its start: memory stays bounded (200 reads, 50 KB at most). */
+const RAW_READ_MAX_BYTES = 256;
 
 export interface ScaleServiceEvents {
   /** The status changed (ScaleEvent shape, never 'absent'). */
@@ -101,6 +115,9 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
    */
   private streamRetry: 'unused' | 'pending' | 'used' = 'unused';
   private status: ScaleEvent = { status: 'disconnected', grams: null, stable: false, message: scaleMessages.connecting };
+  /** The latest raw reads, a ring: once full, `rawNext` is the oldest, overwritten next. */
+  private readonly raw: RawScaleRead[] = [];
+  private rawNext = 0;
 
   constructor(options: ScaleServiceOptions) {
     super();
@@ -126,6 +143,7 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
       reconnectMs: options.reconnectMs ?? 1000,
       misframeReads: options.misframeReads ?? 6,
       misframeBytes: options.misframeBytes ?? 48,
+      rawReadsKept: Math.max(1, options.rawReadsKept ?? 200),
     };
     const o = this.opts;
     this.gate = new CaptureGate(
@@ -183,6 +201,23 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
 
   latest(): ScaleEvent {
     return { ...this.status };
+  }
+
+  /** The scale's latest raw reads, oldest first (for the support bundle: what a misbehaving scale said). */
+  recentRaw(): RawScaleRead[] {
+    return [...this.raw.slice(this.rawNext), ...this.raw.slice(0, this.rawNext)];
+  }
+
+  private keepRaw(bytes: Buffer): void {
+    // A copy: a slice would keep the whole of a large read alive.
+    const read = { at: this.clock.now(), bytes: Buffer.from(bytes.subarray(0, RAW_READ_MAX_BYTES)), length: bytes.length };
+    if (this.raw.length < this.opts.rawReadsKept) {
+      this.raw.push(read);
+      this.rawNext = this.raw.length % this.opts.rawReadsKept;
+      return;
+    }
+    this.raw[this.rawNext] = read;
+    this.rawNext = (this.rawNext + 1) % this.opts.rawReadsKept;
   }
 
   /** The next stable weight ≥ minCaptureG emits `captured`, once (and only after a return to zero). */
@@ -315,7 +350,9 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
   }
 
   private onData(port: SerialPort, bytes: Buffer): void {
-    if (port !== this.port || !this.parser) return;
+    if (port !== this.port) return;
+    this.keepRaw(bytes);
+    if (!this.parser) return;
     const readings = this.parser.push(bytes).filter((r) => r.kind !== 'malformed');
     if (readings.length === 0) return this.onJunk(bytes.length);
     this.junkReads = 0;
