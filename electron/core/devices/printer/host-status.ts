@@ -7,7 +7,6 @@
 //             r print mode, s print width mode, t label waiting, u labels remaining in the batch,
 //             v format while printing, w graphics stored
 //   String 3  xxxx,y                              password, static RAM installed
-import type { PrinterEvent } from '../../../../shared/api';
 import { said, type Said } from '../../i18n/translator';
 import type { PrinterStatusCode } from '../../store/print-jobs';
 
