@@ -100,6 +100,9 @@ describe('the bench in German', () => {
     expect(await byTestId('command-CANCEL').textContent()).toBe('Zurückstellen');
     expect(await byTestId('command-UNDO').textContent()).toBe('Letzten Scan zurücknehmen');
     expect(await byTestId('command-LOGOUT').textContent()).toBe('Abmelden');
+    // What the core says is German too: the next action and the message line.
+    await says('next-action', /Jeden Artikel scannen: noch \d+/);
+    await says('message', new RegExp(`${name!.replace(/\//g, '\\/')} für .+: `));
     await shot('packing');
 
     // Items: each line's barcode as the screen shows it, as many times as it says.
@@ -115,6 +118,8 @@ describe('the bench in German', () => {
     await says('print-state', 'Gedruckt', 30_000);
     await byTestId('label-image').waitFor({ timeout: 15_000 });
     await says('step', /Gedruckt|Fertig/);
+    await says('next-action', /Etikett auf das Paket kleben und nächsten Auftrag scannen/);
+    await says('message', new RegExp(`Etikett für ${name!.replace(/\//g, '\\/')} gedruckt\\.`));
     const weight = (await byTestId('label-weight').textContent())!;
     expect(weight).toMatch(/^\d+,\d{2,3} kg$/);
     // The scale's reading too: grams, or kilograms with a decimal comma.
