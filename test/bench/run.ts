@@ -19,6 +19,7 @@ import { benchOrderCache, benchPrefetch } from './odoo-cache';
 import { benchManyBenches } from './odoo-benches';
 import { benchWriteback } from './odoo-writeback';
 import { benchScaleLabels } from './scale-label';
+import { benchScanScreen } from './scan-screen';
 
 const { values } = parseArgs({
   options: {
@@ -30,9 +31,10 @@ const { values } = parseArgs({
     /**
      * `carriers`: only the API-carrier figures (a quicker run while working on carriers); `odoo`: only
      * the Odoo figures (prefetch, write-back drain, many benches against one Odoo); `scale`: only
-     * scale → label.
+     * scale → label; `screen`: only scan → screen in the browser.
      */
     only: { type: 'string' },
+    'screen-scans': { type: 'string', default: '120' },
     benches: { type: 'string', default: '50' },
     'orders-per-bench': { type: 'string', default: '3' },
     'scale-orders': { type: 'string', default: '30' },
@@ -52,6 +54,7 @@ async function main() {
   if (values.only === 'carriers') return benchCarriers();
   if (values.only === 'odoo') return benchOdoo();
   if (values.only === 'scale') return benchScale();
+  if (values.only === 'screen') return benchScreen();
   const dir = mkdtempSync(join(tmpdir(), 'packbench-bench-'));
   const apiKey = randomBytes(16).toString('hex');
   const odoo = await startSandboxOdoo({ port: 0, apiKey, seed: ORDERS + 5 });
@@ -133,6 +136,7 @@ async function main() {
   await Promise.all([odoo.close(), scale.close(), printer.close()]);
   rmSync(dir, { recursive: true, force: true });
 
+  await benchScreen();
   await benchScale();
   await benchCarriers();
   await benchOrderCache({ pickings: Number(values['cache-pickings']) });
@@ -143,6 +147,10 @@ async function benchOdoo(): Promise<void> {
   await benchPrefetch();
   for (const version of [16, 17, 19] as const) await benchWriteback(Number(values['writeback-orders']), version);
   await benchManyBenches({ benches: Number(values.benches), ordersPerBench: Number(values['orders-per-bench']) });
+}
+
+function benchScreen(): Promise<void> {
+  return benchScanScreen({ scans: Number(values['screen-scans']) });
 }
 
 function benchScale(): Promise<void> {

@@ -2,12 +2,16 @@
 // and a headless Debian Chromium driven by playwright-core, for e2e tests.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Handlers } from '../../shared/bridge';
 import type { StationEvents } from '../../electron/core/events';
 import { startHost } from '../../electron/core/host/server';
 import { createStation, type Station } from '../../electron/core/station';
+
+// The folder of this file, in vitest and under tsx alike (npm run bench loads it as an ES module).
+const HERE = dirname(fileURLToPath(import.meta.url));
 
 export const CHROMIUM = process.env.PACKBENCH_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -48,7 +52,7 @@ export async function startBrowserStation(
   const host = await startHost({
     handlers: options.handlers?.(station) ?? station.handlers,
     events: options.events?.(station) ?? station.events,
-    staticDir: resolve(__dirname, '..', '..', 'dist', 'renderer'),
+    staticDir: resolve(HERE, '..', '..', 'dist', 'renderer'),
     lastResortDir: station.lastResortDir,
     port: 0,
   });
@@ -82,4 +86,4 @@ export async function startBrowserStation(
   };
 }
 
-export const ARTIFACTS = resolve(__dirname, '..', '..', 'test-results');
+export const ARTIFACTS = resolve(HERE, '..', '..', 'test-results');
