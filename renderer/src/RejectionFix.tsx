@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactElement } from 'react';
 import type { AddressInput, Approval, ExceptionView, StationApi } from '../../shared/api';
 import { checkAddress, faultInWords, labelOf, PARTY_FIELDS, recipientFieldOf, type PartyField } from '../../shared/address-check';
-import type { Translate } from '../../shared/i18n';
+import { isSaid, sayIn, type Translate } from '../../shared/i18n';
 import { useWords } from './station/i18n';
 
 // The recipient's fields, their faults and the address checks are worded by shared/address-check.ts
@@ -51,11 +51,18 @@ export function refusalFacts(item: ExceptionView, core: Translate): RefusalFacts
     provider: text(c.providerName) ?? text(c.provider),
     fault: faultInWords(core, field, text(c.reason) ?? 'unknown'),
     field,
-    providerMessage: text(c.providerMessage),
+    providerMessage: benchFound(c.fields, core) ?? text(c.providerMessage),
     byBench: c.checkedBy === 'bench',
     recipient,
     service: carrier && code ? { provider: carrier, service: code } : null,
   };
+}
+
+/** What the bench's own checks found (each problem stored as a `core` key), in the screen's language; null for a carrier's own words. */
+function benchFound(fields: unknown, core: Translate): string | null {
+  if (!Array.isArray(fields)) return null;
+  const saids = fields.map((f: unknown) => (f as { said?: unknown } | null)?.said);
+  return saids.length > 0 && saids.every(isSaid) ? saids.map((s) => sayIn(core, s)).join('. ') : null;
 }
 
 /** The carrier's reason and the field at fault, above the lead's choices. */

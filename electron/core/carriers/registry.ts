@@ -292,7 +292,8 @@ function checkedOut(provider: CarrierProvider, shipment: ShipmentRequest, proble
       providerName: provider.name,
       reason: reasonOfField(first.field),
       field: first.field,
-      fields: problems.map((p) => ({ field: p.field, message: p.message })),
+      // `message` in English (as the outbox's error); `said` for the lead's console to word in the bench's language.
+      fields: problems.map((p) => ({ field: p.field, message: p.message, said: p.said })),
       // Found by the bench, not said by the provider: the provider was never asked.
       checkedBy: 'bench',
       providerMessage: message,
