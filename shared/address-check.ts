@@ -3,68 +3,71 @@
 // (postcode-validator) and the phone number (libphonenumber-js), each problem named by its field in
 // plain words. The screen runs it as the lead types; the core runs it again before it accepts, and
 // then the whole shipment's checks (shipment-rules.ts `checkShipment`, whose postcode and phone
-// checks these are) for what the service needs beyond a well-formed address.
+// checks these are) for what the service needs beyond a well-formed address. The words are `core`
+// keys, rendered with the `t` of whoever shows them (the screen loads the `core` namespace too).
 import { postcodeValidatorExistsForCountry } from 'postcode-validator';
+import { englishCore, type Translate } from './i18n';
 import { Party } from './order';
 import { checkPhone, checkPostcode } from './shipment-rules';
 
 export type PartyField = keyof Party;
 
-/** The recipient's fields in the order a form shows them, with the words people use. */
-export const PARTY_FIELDS: readonly { field: PartyField; label: string }[] = [
-  { field: 'name', label: 'Name' },
-  { field: 'company', label: 'Company' },
-  { field: 'street1', label: 'Street' },
-  { field: 'street2', label: 'Street (2nd line)' },
-  { field: 'postalCode', label: 'Postcode' },
-  { field: 'city', label: 'City' },
-  { field: 'region', label: 'Region / state' },
-  { field: 'country', label: 'Country (2 letters)' },
-  { field: 'phone', label: 'Phone' },
-  { field: 'email', label: 'Email' },
+/** The recipient's fields in the order a form shows them (their words: `address.field.<field>`). */
+export const PARTY_FIELDS: readonly { field: PartyField }[] = [
+  { field: 'name' },
+  { field: 'company' },
+  { field: 'street1' },
+  { field: 'street2' },
+  { field: 'postalCode' },
+  { field: 'city' },
+  { field: 'region' },
+  { field: 'country' },
+  { field: 'phone' },
+  { field: 'email' },
 ];
+// i18n-keys: address.field.name address.field.company address.field.street1 address.field.street2 address.field.postalCode
+// i18n-keys: address.field.city address.field.region address.field.country address.field.phone address.field.email
+// i18n-keys: address.fault.name address.fault.company address.fault.street1 address.fault.street2 address.fault.postalCode
+// i18n-keys: address.fault.city address.fault.region address.fault.country address.fault.phone address.fault.email
+// i18n-keys: address.required.name address.required.street1 address.required.postalCode address.required.city
 
 export type AddressCheck = { ok: true; party: Party } | { ok: false; errors: Partial<Record<PartyField, string>> };
 
 const blankToNull = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? null : typeof v === 'string' ? v.trim() : v);
 
 /** Check an address (as typed: blanks are empty optional fields); every field at fault says what to fix. */
-export function checkAddress(input: Partial<Record<PartyField, string | null>>): AddressCheck {
+export function checkAddress(input: Partial<Record<PartyField, string | null>>, t: Translate = englishCore): AddressCheck {
   const trimmed = Object.fromEntries(Object.entries(input).map(([k, v]) => [k, blankToNull(v)]));
   const errors: Partial<Record<PartyField, string>> = {};
   const parsed = Party.safeParse({ ...trimmed, country: typeof trimmed.country === 'string' ? trimmed.country.toUpperCase() : trimmed.country });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const field = issue.path[0] as PartyField | undefined;
-      if (field && !errors[field]) errors[field] = REQUIRED[field] ?? `${labelOf(field)} is not right`;
+      if (field && !errors[field]) errors[field] = REQUIRED.has(field) ? t(`address.required.${field}`) : t('address.notRight', { field: labelOf(field, t) });
     }
     return { ok: false, errors };
   }
   const party = parsed.data;
   if (!postcodeValidatorExistsForCountry(party.country)) {
     // Countries without postcode rules (and unknown codes) are not refused here; a country must be two letters.
-    if (!/^[A-Z]{2}$/.test(party.country)) errors.country = 'Write the country as its two-letter code, e.g. DE';
+    if (!/^[A-Z]{2}$/.test(party.country)) errors.country = t('address.required.country');
   } else {
-    const postcode = checkPostcode(party, 'recipient');
+    const postcode = checkPostcode(party, 'recipient', t);
     if (postcode) errors.postalCode = postcode.message;
   }
   // A phone is optional here (the service's checks say when one is needed); one written must be a real number.
-  const phone = party.phone ? checkPhone(party, 'recipient', { service: 'The carrier' }, '') : null;
-  if (phone) errors.phone = `${phone.message}; write it with the country code, e.g. +49 30 1234567`;
-  if (party.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(party.email)) errors.email = `${party.email} is not an email address`;
+  const phone = party.phone ? checkPhone(party, 'recipient', { service: '' }, null, t) : null;
+  if (phone) errors.phone = t('address.phoneHint', { problem: phone.message });
+  if (party.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(party.email)) errors.email = t('address.email', { email: party.email });
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, party };
 }
 
-const REQUIRED: Partial<Record<PartyField, string>> = {
-  name: 'Write the name of the person the parcel goes to',
-  street1: 'Write the street and house number',
-  postalCode: 'Write the postcode',
-  city: 'Write the city',
-  country: 'Write the country as its two-letter code, e.g. DE',
-};
+/** The fields whose absence has its own words (`address.required.<field>`). */
+const REQUIRED = new Set<PartyField>(['name', 'street1', 'postalCode', 'city', 'country']);
 
-export function labelOf(field: PartyField): string {
-  return PARTY_FIELDS.find((f) => f.field === field)?.label ?? field;
+/** A field's name in `t`'s language ("Postcode" / "Postleitzahl"). */
+export function labelOf(field: PartyField, t: Translate = englishCore): string {
+  return t(`address.field.${field}`);
 }
 
 /**
@@ -88,17 +91,17 @@ export function recipientFieldOf(providerField: string | null | undefined): Part
   return null;
 }
 
-/** "the postcode is not valid": what the carrier found wrong, in the words a packer reads. */
-export function faultInWords(field: PartyField | null, reason: string): string {
-  if (field) return `the ${labelOf(field).toLowerCase().replace(' (2 letters)', '').replace(' / state', '')} is not valid`;
+/** "the postcode is not valid": what the carrier found wrong, in the words a packer reads, in `t`'s language. */
+export function faultInWords(t: Translate, field: PartyField | null, reason: string): string {
+  if (field) return t(`address.fault.${field}`);
   switch (reason) {
     case 'address':
-      return 'the address is wrong';
+      return t('carrier.rejected.address');
     case 'weight_dimensions':
-      return "the parcel's weight or size is not accepted";
+      return t('carrier.rejected.weightDimensions');
     case 'service':
-      return 'the carrier service cannot be used';
+      return t('carrier.rejected.service');
     default:
-      return 'the request was refused';
+      return t('carrier.rejected.unknown');
   }
 }

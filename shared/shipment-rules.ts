@@ -1,7 +1,10 @@
 // Shipment checks before a carrier is asked: what a provider would refuse, found by the bench and
 // said in plain words naming the field (`recipient.postalCode`, `parcels[1].weightG`…), so the
 // lead's address form and the registry show the same errors. Phone numbers and postcodes are
-// judged by libphonenumber-js and postcode-validator, not by patterns of our own.
+// judged by libphonenumber-js and postcode-validator, not by patterns of our own. Each problem is a
+// `core` key with its parameters (`said`), worded by whoever shows it: the checks take the `t` of
+// the screen or the bench (English without one: the outbox's error, the audit).
+import { countryName as countryIn, englishCore, said, sayIn, type Said, type Translate } from './i18n';
 import { isValidPhoneNumber, type CountryCode } from 'libphonenumber-js';
 import { postcodeValidator, postcodeValidatorExistsForCountry } from 'postcode-validator';
 import type { Party } from './order';
@@ -26,52 +29,48 @@ export interface ShipmentNeeds {
 export interface ShipmentProblem {
   /** Path in the canonical request, e.g. `recipient.postalCode`. */
   field: string;
-  /** What is wrong and what to do, for the packer or the shift lead. */
+  /** What is wrong and what to do, for the packer or the shift lead, in the language of the `t` it was checked with. */
   message: string;
+  /** The same as a `core` key with its parameters, for whoever words it later (the lead's console). */
+  said: Said;
 }
 
-const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
-
-/** "Germany (DE)". */
-export function countryName(code: string): string {
-  let name: string | undefined;
-  try {
-    name = regionNames.of(code.toUpperCase());
-  } catch {
-    name = undefined;
-  }
-  return name && name !== code.toUpperCase() ? `${name} (${code.toUpperCase()})` : code.toUpperCase();
-}
-
-const kg = (g: number) => `${(g / 1000).toLocaleString('en', { maximumFractionDigits: 1 })} kg`;
+/** "Germany (DE)" (in English; the catalogue's `{{country, country}}` says it in the bench's language). */
+export const countryName = (code: string): string => countryIn(code, 'en');
 
 type Role = 'shipper' | 'recipient';
-const WHOSE: Record<Role, { address: string; phone: string }> = {
-  recipient: { address: "the recipient's address", phone: "the recipient's phone number" },
-  shipper: { address: 'the warehouse address in Odoo', phone: "the warehouse's phone number in Odoo" },
+const WHOSE: Record<Role, { address: Said; phone: Said }> = {
+  recipient: { address: said('rules.whose.recipientAddress'), phone: said('rules.whose.recipientPhone') },
+  shipper: { address: said('rules.whose.shipperAddress'), phone: said('rules.whose.shipperPhone') },
 };
 
+const problem = (t: Translate, field: string, what: Said): ShipmentProblem => ({ field, message: sayIn(t, what), said: what });
+
 /** A postcode in the format of its country (countries the library does not know pass). */
-export function checkPostcode(party: Pick<Party, 'postalCode' | 'country'>, role: Role): ShipmentProblem | null {
+export function checkPostcode(party: Pick<Party, 'postalCode' | 'country'>, role: Role, t: Translate = englishCore): ShipmentProblem | null {
   const country = party.country.toUpperCase();
   if (!postcodeValidatorExistsForCountry(country)) return null;
   if (postcodeValidator(party.postalCode.trim(), country)) return null;
-  return { field: `${role}.postalCode`, message: `The postcode ${party.postalCode} is not valid for ${countryName(country)}: check ${WHOSE[role].address}` };
+  return problem(t, `${role}.postalCode`, said('rules.postcode', { postcode: party.postalCode, country, whose: WHOSE[role].address }));
 }
 
 /** A phone that is needed: present and a valid number for the address's country. */
-export function checkPhone(party: Pick<Party, 'phone' | 'country'>, role: Role, needs: Pick<ShipmentNeeds, 'service'>, why: string): ShipmentProblem | null {
+/** `to`: the country a shipment goes to when that is why the phone is needed (customs). */
+export function checkPhone(party: Pick<Party, 'phone' | 'country'>, role: Role, needs: Pick<ShipmentNeeds, 'service'>, to: string | null, t: Translate = englishCore): ShipmentProblem | null {
   const field = `${role}.phone`;
   const phone = party.phone?.trim();
-  if (!phone) return { field, message: `${needs.service} needs ${WHOSE[role].phone}${why}: add one to ${WHOSE[role].address}` };
+  if (!phone) {
+    const whose = { service: needs.service, phone: WHOSE[role].phone, whose: WHOSE[role].address };
+    return problem(t, field, to ? said('rules.phoneNeededTo', { ...whose, country: to.toUpperCase() }) : said('rules.phoneNeeded', whose));
+  }
   if (!isValidPhoneNumber(phone, party.country.toUpperCase() as CountryCode)) {
-    return { field, message: `The phone number ${phone} is not a valid number for ${countryName(party.country)}: check ${WHOSE[role].phone}` };
+    return problem(t, field, said('rules.phoneInvalid', { phone, country: party.country.toUpperCase(), whose: WHOSE[role].phone }));
   }
   return null;
 }
 
 /** Everything the service would refuse in this shipment, in the order a person fixes it; empty when it may be asked. */
-export function checkShipment(request: ShipmentRequest, needs: ShipmentNeeds): ShipmentProblem[] {
+export function checkShipment(request: ShipmentRequest, needs: ShipmentNeeds, t: Translate = englishCore): ShipmentProblem[] {
   const problems: ShipmentProblem[] = [];
   const add = (p: ShipmentProblem | null) => {
     if (p) problems.push(p);
@@ -79,48 +78,35 @@ export function checkShipment(request: ShipmentRequest, needs: ShipmentNeeds): S
   const { shipper, recipient } = request;
   const crossesBorder = needsCustoms(shipper.country, recipient.country);
 
-  add(checkPostcode(recipient, 'recipient'));
-  const to = ` for a shipment to ${countryName(recipient.country)}`;
-  if (needs.recipientPhone === 'always' || (needs.recipientPhone === 'customs' && crossesBorder)) add(checkPhone(recipient, 'recipient', needs, to));
+  add(checkPostcode(recipient, 'recipient', t));
+  if (needs.recipientPhone === 'always' || (needs.recipientPhone === 'customs' && crossesBorder)) add(checkPhone(recipient, 'recipient', needs, recipient.country, t));
   for (const [role, party] of [['recipient', recipient], ['shipper', shipper]] as const) {
     if (needs.regionCountries?.includes(party.country.toUpperCase()) && !party.region?.trim()) {
-      problems.push({
-        field: `${role}.region`,
-        message: `${needs.service} needs the state or region of an address in ${countryName(party.country)}: add it to ${WHOSE[role].address}`,
-      });
+      add(problem(t, `${role}.region`, said('rules.region', { service: needs.service, country: party.country.toUpperCase(), whose: WHOSE[role].address })));
     }
   }
-  add(checkPostcode(shipper, 'shipper'));
-  if (needs.shipperPhone) add(checkPhone(shipper, 'shipper', needs, ''));
+  add(checkPostcode(shipper, 'shipper', t));
+  if (needs.shipperPhone) add(checkPhone(shipper, 'shipper', needs, null, t));
 
   const max = needs.maxWeightG;
   if (max) {
     request.parcels.forEach((parcel, i) => {
       if (parcel.weightG > max) {
-        problems.push({
-          field: `parcels[${i}].weightG`,
-          message: `Parcel ${i + 1} weighs ${kg(parcel.weightG)}; ${needs.service} takes at most ${kg(max)}: split it into two parcels or choose another service`,
-        });
+        add(problem(t, `parcels[${i}].weightG`, said('rules.overweight', { parcel: i + 1, weight: parcel.weightG, service: needs.service, max })));
       }
     });
   }
 
   if (needs.customs && crossesBorder) {
-    const route = `${countryName(shipper.country)} to ${countryName(recipient.country)}`;
     if (!request.customs) {
-      problems.push({ field: 'customs', message: `A shipment from ${route} needs a customs declaration: pack the order again so the bench can make one` });
+      add(problem(t, 'customs', said('rules.customs.missing', { from: shipper.country.toUpperCase(), to: recipient.country.toUpperCase() })));
     } else {
       request.customs.items.forEach((item, i) => {
         const at = `customs.items[${i}]`;
-        if (!item.hsCode) {
-          problems.push({ field: `${at}.hsCode`, message: `The customs declaration needs the HS code of ${item.description}: set it on the product in Odoo (HS Code)` });
-        }
-        if (!item.originCountry) {
-          problems.push({ field: `${at}.originCountry`, message: `The customs declaration needs the country ${item.description} was made in: set Origin of Goods on the product in Odoo` });
-        }
-        if (!item.unitValue || Number(item.unitValue.amount) <= 0) {
-          problems.push({ field: `${at}.unitValue`, message: `The customs declaration needs the value of ${item.description}: set its sales price in Odoo` });
-        }
+        const product = item.description;
+        if (!item.hsCode) add(problem(t, `${at}.hsCode`, said('rules.customs.hsCode', { product })));
+        if (!item.originCountry) add(problem(t, `${at}.originCountry`, said('rules.customs.origin', { product })));
+        if (!item.unitValue || Number(item.unitValue.amount) <= 0) add(problem(t, `${at}.unitValue`, said('rules.customs.value', { product })));
       });
     }
   }

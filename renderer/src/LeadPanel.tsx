@@ -42,7 +42,7 @@ export function LeadPanel({
   /** Which list opens first: what is open, what was done, or the outbox ("To send"). */
   view?: LeadView;
 }) {
-  const { t } = useWords();
+  const { t, core } = useWords();
   const [view, setView] = useState<LeadView>(initialView);
   useEffect(() => setView(initialView), [initialView]);
   const [kind, setKind] = useState<ExceptionKind | 'all'>('all');
@@ -132,7 +132,7 @@ export function LeadPanel({
       {view === 'open' && (
       <ul>
         {items?.filter((item) => shownKind === 'all' || item.kind === shownKind).map((item) => {
-          const facts = item.kind === 'carrier_rejection' ? refusalFacts(item) : null;
+          const facts = item.kind === 'carrier_rejection' ? refusalFacts(item, core) : null;
           return (
           <li key={item.id} data-testid="exception" className={facts ? 'refused' : undefined}>
             {/* A refusal's full title repeats what the summary below says in plain words. */}

@@ -4,12 +4,12 @@
 // drop are the lead panel's ordinary choices.
 import { useEffect, useRef, useState, type FormEvent, type ReactElement } from 'react';
 import type { AddressInput, Approval, ExceptionView, StationApi } from '../../shared/api';
-import { checkAddress, faultInWords, PARTY_FIELDS, recipientFieldOf, type PartyField } from '../../shared/address-check';
+import { checkAddress, faultInWords, labelOf, PARTY_FIELDS, recipientFieldOf, type PartyField } from '../../shared/address-check';
+import { isSaid, sayIn, type Translate } from '../../shared/i18n';
 import { useWords } from './station/i18n';
 
-// The recipient's fields on screen: refusal.field.<field> (the list is shared/address-check.ts).
-// i18n-keys: refusal.field.name refusal.field.company refusal.field.street1 refusal.field.street2 refusal.field.postalCode
-// i18n-keys: refusal.field.city refusal.field.region refusal.field.country refusal.field.phone refusal.field.email
+// The recipient's fields, their faults and the address checks are worded by shared/address-check.ts
+// in the `core` namespace (`useWords().core`), the one home of the words the core says too.
 
 export interface RefusalFacts {
   provider: string | null;
@@ -24,8 +24,8 @@ export interface RefusalFacts {
   service: { provider: string; service: string } | null;
 }
 
-/** What the refusal's context says, read defensively (it is stored JSON). */
-export function refusalFacts(item: ExceptionView): RefusalFacts {
+/** What the refusal's context says, read defensively (it is stored JSON); `core` words the fault. */
+export function refusalFacts(item: ExceptionView, core: Translate): RefusalFacts {
   const c = item.context;
   const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v : null);
   const field = recipientFieldOf(text(c.field));
@@ -49,13 +49,20 @@ export function refusalFacts(item: ExceptionView): RefusalFacts {
   const code = text(request?.service?.serviceCode);
   return {
     provider: text(c.providerName) ?? text(c.provider),
-    fault: faultInWords(field, text(c.reason) ?? 'unknown'),
+    fault: faultInWords(core, field, text(c.reason) ?? 'unknown'),
     field,
-    providerMessage: text(c.providerMessage),
+    providerMessage: benchFound(c.fields, core) ?? text(c.providerMessage),
     byBench: c.checkedBy === 'bench',
     recipient,
     service: carrier && code ? { provider: carrier, service: code } : null,
   };
+}
+
+/** What the bench's own checks found (each problem stored as a `core` key), in the screen's language; null for a carrier's own words. */
+function benchFound(fields: unknown, core: Translate): string | null {
+  if (!Array.isArray(fields)) return null;
+  const saids = fields.map((f: unknown) => (f as { said?: unknown } | null)?.said);
+  return saids.length > 0 && saids.every(isSaid) ? saids.map((s) => sayIn(core, s)).join('. ') : null;
 }
 
 /** The carrier's reason and the field at fault, above the lead's choices. */
@@ -112,9 +119,9 @@ export function AddressFixForm({ station, item, facts, approvalParts, onDone, on
   const [refused, setRefused] = useState<Outcome | null>(null);
   const first = useRef<HTMLInputElement | null>(null);
   useEffect(() => first.current?.focus(), []);
-  const { t } = useWords();
+  const { t, core } = useWords();
 
-  const checked = checkAddress(address);
+  const checked = checkAddress(address, core);
   const errors: Partial<Record<PartyField, string>> = { ...(tried && !checked.ok ? checked.errors : {}), ...(refused && !refused.ok ? (refused.fields ?? {}) : {}) };
   const unchanged = facts.recipient !== null && PARTY_FIELDS.every(({ field }) => (address[field] ?? '') === (facts.recipient![field] ?? ''));
 
@@ -138,7 +145,7 @@ export function AddressFixForm({ station, item, facts, approvalParts, onDone, on
           const error = errors[field];
           return (
             <label key={field} className={`address-field${atFault ? ' at-fault' : ''}${error ? ' has-error' : ''}${WIDE.has(field) ? ' wide' : ''}`}>
-              <span>{t(`refusal.field.${field}`)}</span>
+              <span>{labelOf(field, core)}</span>
               <input
                 ref={atFault || (!facts.field && field === 'name') ? first : undefined}
                 value={address[field] ?? ''}

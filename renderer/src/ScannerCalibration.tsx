@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { SettingsInForce, StationApi } from '../../shared/api';
 import { useApproval } from './Approval';
-import { calibrate, CALIBRATION_TEXT, type Calibration } from './scanner/calibration';
+import { calibrate, CALIBRATION_TEXT, layoutInWords, type Calibration } from './scanner/calibration';
 import { captureNextScan, setScannerKeyMap } from './scanner/use-wedge-scanner';
 import { useWords } from './station/i18n';
 
@@ -45,7 +45,7 @@ export function ScannerCalibration({ station, inForce, onSaved }: { station: Sta
       setScannerKeyMap(result.value.scanner.keyMap);
       onSaved(result.value);
       setFound(null);
-      setNotice({ tone: 'success', text: nextLayout ? t('calibration.saved', { layout: nextLayout }) : t('calibration.savedNone') });
+      setNotice({ tone: 'success', text: nextLayout ? t('calibration.saved', { layout: layoutInWords(nextLayout, t) }) : t('calibration.savedNone') });
     } else setNotice({ tone: 'error', text: result.error.message });
   };
 
@@ -63,7 +63,7 @@ export function ScannerCalibration({ station, inForce, onSaved }: { station: Sta
       <fieldset>
         <legend id="calibration-legend">{t('calibration.legend')}</legend>
         <p className="field-note" data-testid="calibration-now">
-          {t('calibration.now', { layout: layout ?? (Object.keys(keyMap).length > 0 ? t('calibration.corrected') : t('calibration.noCorrection')) })}
+          {t('calibration.now', { layout: layout ? layoutInWords(layout, t) : (Object.keys(keyMap).length > 0 ? t('calibration.corrected') : t('calibration.noCorrection')) })}
         </p>
         <figure className="calibration-card" data-testid="calibration-barcode">
           {/* bwip-js draws from our fixed text: no outside input reaches this markup. */}

@@ -59,22 +59,40 @@ export function formatDateTime(at: number | Date, language: Language): string {
   return new Date(at).toLocaleString(LOCALES[language], { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+const regionNames = new Map<Language, Intl.DisplayNames>();
+
+/** A country by its ISO code in `language`: "Germany (DE)" / "Deutschland (DE)"; an unknown code as it is. */
+export function countryName(code: string, language: Language = 'en'): string {
+  const upper = code.toUpperCase();
+  let names = regionNames.get(language);
+  if (!names) regionNames.set(language, (names = new Intl.DisplayNames([LOCALES[language]], { type: 'region' })));
+  let name: string | undefined;
+  try {
+    name = names.of(upper);
+  } catch {
+    name = undefined;
+  }
+  return name && name !== upper ? `${name} (${upper})` : upper;
+}
+
 /**
  * A ready i18next instance for `namespace` in `language` (synchronous: the catalogues are bundled).
  * Formats for placeholders: `{{g, weight}}` (grams → "1.500 kg" / "850 g"), `{{g, kg}}` (grams →
  * "1.50 kg"; `{{g, kg(decimals: 3)}}` → "1.500 kg"), `{{at, dateTime}}` (epoch ms → "6 Dec 2026, 14:05"),
+ * `{{code, country}}` (ISO code → "Germany (DE)" / "Deutschland (DE)"),
  * and i18next's own `number`, `datetime`,
  * `relativetime`, `list`.
  */
-export function createI18n(language: Language, namespace: Namespace): I18n {
+export function createI18n(language: Language, namespace: Namespace, also: readonly Namespace[] = []): I18n {
   const instance = createInstance();
+  const namespaces = [namespace, ...also];
   void instance.init({
     lng: language,
     fallbackLng: false,
     supportedLngs: [...LANGUAGES],
-    ns: [namespace],
+    ns: namespaces,
     defaultNS: namespace,
-    resources: Object.fromEntries(LANGUAGES.map((l) => [l, { [namespace]: CATALOGUES[l][namespace] }])),
+    resources: Object.fromEntries(LANGUAGES.map((l) => [l, Object.fromEntries(namespaces.map((n) => [n, CATALOGUES[l][n]]))])),
     initAsync: false,
     // Values are shown by React or written into labels/logs as text, never as HTML.
     interpolation: { escapeValue: false },
@@ -86,8 +104,44 @@ export function createI18n(language: Language, namespace: Namespace): I18n {
   instance.services.formatter?.add('kg', (value: unknown, lng, options?: { decimals?: unknown }) =>
     formatKg(Number(value), lang(lng), typeof options?.decimals === 'number' ? options.decimals : 2),
   );
+  instance.services.formatter?.add('country', (value: unknown, lng) => countryName(String(value), lang(lng)));
   instance.services.formatter?.add('dateTime', (value: unknown, lng) => formatDateTime(value instanceof Date ? value : Number(value), lang(lng)));
   return instance;
 }
 
 export type Translate = (key: string, params?: TOptions) => string;
+
+/**
+ * A message as a key of the `core` catalogue with its parameters, for code that does not word what
+ * it reports (a printer's fault deep in a transport, a shipment rule shared by core and screen):
+ * whoever shows it renders it with its own `t`. Keys are written as `said('key', …)` so the
+ * catalogue test finds them.
+ */
+export interface Said {
+  key: string;
+  params?: Record<string, unknown>;
+}
+
+export function said(key: string, params?: Record<string, unknown>): Said {
+  return params ? { key, params } : { key };
+}
+
+/** A `Said` in `t`'s language (a parameter that is a `Said`, or a list of them, is worded first; a list joins with ". "). */
+export function sayIn(t: Translate, what: Said): string {
+  if (!what.params) return t(what.key);
+  const word = (value: unknown): unknown =>
+    isSaid(value) ? sayIn(t, value) : Array.isArray(value) && value.length > 0 && value.every(isSaid) ? value.map((v) => sayIn(t, v)).join('. ') : value;
+  const params = Object.fromEntries(Object.entries(what.params).map(([name, value]) => [name, word(value)]));
+  return t(what.key, params);
+}
+
+export function isSaid(value: unknown): value is Said {
+  return typeof value === 'object' && value !== null && typeof (value as Said).key === 'string' && Object.keys(value).every((k) => k === 'key' || k === 'params');
+}
+
+let englishCoreInstance: I18n | null = null;
+/** English `core` words, for shared checks called without a `t` (the outbox's English error, tests). */
+export const englishCore: Translate = (key, params) => {
+  englishCoreInstance ??= createI18n('en', 'core');
+  return String(englishCoreInstance.t(key, params ?? {}));
+};

@@ -6,6 +6,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandboxShipEngine, type SandboxShipEngine } from '../../electron/sandbox/carriers/shipengine';
 import { startSandboxShippo, type SandboxShippo } from '../../electron/sandbox/carriers/shippo';
+import { dispatch } from '../../shared/bridge';
+import type { StationState } from '../../shared/api';
+import { leadPin } from '../support/approval';
 import { expectedParcelWeight } from '../support/expected-weight';
 import { startSandboxRig, type SandboxRig } from '../support/sandbox-rig';
 import { withStationDb } from '../support/station-db';
@@ -22,12 +25,13 @@ afterEach(async () => {
   rig = carrier = null;
 });
 
-async function shipEngineRig(seed: number): Promise<{ r: SandboxRig; se: SandboxShipEngine }> {
+async function shipEngineRig(seed: number, staff?: Parameters<typeof startSandboxRig>[0]['staff']): Promise<{ r: SandboxRig; se: SandboxShipEngine }> {
   const se = await startSandboxShipEngine({ apiKey: KEY });
   carrier = se;
   rig = await startSandboxRig({
     seed,
     mode: 'live',
+    ...(staff ? { staff } : {}),
     tuning: {
       carrierApiKeys: { shipengine: KEY },
       carriers: { default: { provider: 'shipengine', service: 'sandbox_ground' }, shipengine: { baseUrl: carrier.url, carrierId: 'se-123456' } },
@@ -82,6 +86,31 @@ describe('shipment checks and the canonical request through the station', () => 
     expect(se.purchases).toEqual([]);
     const row = withStationDb(r.station, (db) => db.prepare(`SELECT state, attempts FROM outbox WHERE target = 'carrier:shipengine'`).get());
     expect(row).toEqual({ state: 'dead', attempts: 1 });
+  });
+
+  it('on a German bench the refused postcode is said in German, to the packer and in the lead’s list', async () => {
+    const { r, se } = await shipEngineRig(6, [{ badge: 'L-1', name: 'Lena', role: 'lead', pin: '482913' }]);
+    const set = await dispatch(r.station.handlers, 'updateSettings', { patch: { bench: { language: 'de' } }, approval: leadPin('482913') });
+    expect(set.ok).toBe(true);
+    const [picking] = await r.readyPickings();
+    const partnerId = (r.odoo.state.get('stock.picking', picking!.id)!.partner_id as number);
+    const partner = r.odoo.state.get('res.partner', partnerId)!;
+    const code = String(r.odoo.state.get('res.country', partner.country_id as number)!.code);
+    const bad = String(partner.zip).replace(/\s/g, '').slice(0, -1);
+    await r.rpc.executeKw('res.partner', 'write', [[partnerId], { zip: bad }]);
+
+    await pack(r, picking!.name);
+    await waitForEvent(r.station.events, 'queue', (q) => q.openExceptions > 0, 15_000, 'an open exception');
+    const [rejection] = r.station.exceptions.list('open');
+    const country = `${new Intl.DisplayNames(['de'], { type: 'region' }).of(code)} (${code})`;
+    expect(rejection!.title).toContain(`Die Postleitzahl ${bad} ist für ${country} ungültig: die Adresse des Empfängers prüfen`);
+    // The outbox keeps its error in English; the packer reads the fault in German.
+    expect(rejection!.context).toMatchObject({ fields: [{ field: 'recipient.postalCode', message: expect.stringMatching(/^The postcode /) }] });
+    const state = await dispatch(r.station.handlers, 'getState', {});
+    expect((state as { ok: true; value: StationState }).value.nextAction).toBe(
+      `ShipEngine würde das Etikett für ${picking!.name} ablehnen: die Postleitzahl ist ungültig. Paket ins Regal stellen und nächsten Auftrag scannen; die Schichtleitung klärt das.`,
+    );
+    expect(se.purchases).toEqual([]);
   });
 
   it("a delivery of the Berlin warehouse ships from the Berlin warehouse's address, with customs for a customer outside the EU", async () => {

@@ -3,6 +3,7 @@
 // named by its field in plain words; and the provider's field names read as the recipient's fields.
 import { describe, expect, it } from 'vitest';
 import { checkAddress, faultInWords, recipientFieldOf } from '../../shared/address-check';
+import { createI18n, englishCore, type Translate } from '../../shared/i18n';
 
 const berlin = {
   name: 'Anja Weiß',
@@ -60,8 +61,23 @@ describe('the field a provider named', () => {
   });
 
   it('puts the fault in a packer’s words', () => {
-    expect(faultInWords('postalCode', 'address')).toBe('the postcode is not valid');
-    expect(faultInWords('country', 'address')).toBe('the country is not valid');
-    expect(faultInWords(null, 'weight_dimensions')).toBe("the parcel's weight or size is not accepted");
+    expect(faultInWords(englishCore, 'postalCode', 'address')).toBe('the postcode is not valid');
+    expect(faultInWords(englishCore, 'country', 'address')).toBe('the country is not valid');
+    expect(faultInWords(englishCore, null, 'weight_dimensions')).toBe("the parcel's weight or size is not accepted");
+  });
+
+  it('says the fault and the address checks in German on a German bench', () => {
+    const de = createI18n('de', 'core');
+    const german: Translate = (key, params) => de.t(key, params ?? {});
+    expect(faultInWords(german, 'postalCode', 'address')).toBe('die Postleitzahl ist ungültig');
+    expect(faultInWords(german, null, 'weight_dimensions')).toBe('Gewicht oder Größe des Pakets werden nicht akzeptiert');
+    expect(checkAddress({ ...berlin, postalCode: '1011', city: '' }, german)).toEqual({
+      ok: false,
+      errors: { city: 'Den Ort eintragen' },
+    });
+    expect(checkAddress({ ...berlin, postalCode: '1011' }, german)).toEqual({
+      ok: false,
+      errors: { postalCode: 'Die Postleitzahl 1011 ist für Deutschland (DE) ungültig: die Adresse des Empfängers prüfen' },
+    });
   });
 });

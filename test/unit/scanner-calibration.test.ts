@@ -1,7 +1,8 @@
 // Scanner calibration against the real keyboards: the US and German layouts key by key (a scanner
 // sends key positions; the computer reads them through its layout), not the module's own table.
 import { describe, expect, it } from 'vitest';
-import { applyKeyMap, calibrate, CALIBRATION_TEXT } from '../../renderer/src/scanner/calibration';
+import { applyKeyMap, calibrate, CALIBRATION_TEXT, KNOWN_MANGLINGS, layoutInWords } from '../../renderer/src/scanner/calibration';
+import { englishT, inLanguage } from '../../renderer/src/station/i18n';
 
 // Rows of the main block, unshifted then shifted, the same physical keys on both keyboards.
 const US = [
@@ -66,5 +67,10 @@ describe('scanner calibration', () => {
     if (!result.ok) return;
     expect(result.layout).toMatch(/Unknown keyboard layout/);
     expect(applyKeyMap('1234', result.keyMap)).toBe('0123');
+    // Stored in English (as audited), shown in the screen's language.
+    const german = inLanguage('de');
+    expect(layoutInWords(result.layout!, german)).toBe('Unbekanntes Tastaturlayout (10 Zeichen korrigiert)');
+    expect(layoutInWords(KNOWN_MANGLINGS[0]!.name, german)).toBe('US-Scanner an deutscher Tastatur');
+    expect(layoutInWords(result.layout!, englishT)).toBe(result.layout);
   });
 });

@@ -10,6 +10,7 @@ import type { ShipmentRequest } from '../../../shared/shipment';
 import { checkShipment, type ShipmentNeeds, type ShipmentProblem } from '../../../shared/shipment-rules';
 import { CARRIER_CREATE_LABEL, CARRIER_VOID_LABEL, carrierTarget, CreateLabelPayload, VoidLabelPayload } from '../pack/effects';
 import type { ApplyResult, OutboxRow, SyncTarget } from '../sync/target';
+import type { Translate } from '../../../shared/i18n';
 import { said, type Said } from '../i18n/translator';
 import { CarrierError } from './carrier-result';
 import { crashPoint } from '../crash-points';
@@ -129,9 +130,9 @@ export class CarrierRegistry {
    * purchase runs it, and so does the lead's fix before it is accepted. A provider not on this
    * bench is not judged here (the purchase says so).
    */
-  problemsOf(shipment: ShipmentRequest): ShipmentProblem[] {
+  problemsOf(shipment: ShipmentRequest, t?: Translate): ShipmentProblem[] {
     const provider = this.providers.get(shipment.service.carrier);
-    return provider ? checkShipment(shipment, needsOf(provider, shipment)) : [];
+    return provider ? checkShipment(shipment, needsOf(provider, shipment), t) : [];
   }
 
   /** A provider's service by code, named for people; null when the provider is not on this bench. */
@@ -285,13 +286,14 @@ function checkedOut(provider: CarrierProvider, shipment: ShipmentRequest, proble
     error: message,
     exceptionKind: 'carrier_rejection',
     // Worded for the lead's console in the bench's language when the worker raises it (sync-alerts.ts).
-    title: said('carrier.notAsked', { carrier: provider.name, order: shipment.source.pickingName, problems: message }),
+    title: said('carrier.notAsked', { carrier: provider.name, order: shipment.source.pickingName, problems: problems.map((p) => p.said) }),
     context: {
       provider: provider.code,
       providerName: provider.name,
       reason: reasonOfField(first.field),
       field: first.field,
-      fields: problems.map((p) => ({ field: p.field, message: p.message })),
+      // `message` in English (as the outbox's error); `said` for the lead's console to word in the bench's language.
+      fields: problems.map((p) => ({ field: p.field, message: p.message, said: p.said })),
       // Found by the bench, not said by the provider: the provider was never asked.
       checkedBy: 'bench',
       providerMessage: message,

@@ -25,27 +25,6 @@ export function createTranslator(language: Language): Translator {
   };
 }
 
-/**
- * A message as a key with its parameters, for code that does not word what it reports (a
- * printer's fault, deep in a transport): whoever shows it renders it with the station's `t`.
- * Keys are written as `said('key', …)` so the catalogue test finds them.
- */
-export interface Said {
-  key: string;
-  params?: Record<string, unknown>;
-}
-
-export function said(key: string, params?: Record<string, unknown>): Said {
-  return params ? { key, params } : { key };
-}
-
-/** A `Said` in the bench's language (a parameter that is itself a `Said` is worded first). */
-export function sayIn(t: Translate, what: Said): string {
-  if (!what.params) return t(what.key);
-  const params = Object.fromEntries(Object.entries(what.params).map(([name, value]) => [name, isSaid(value) ? sayIn(t, value) : value]));
-  return t(what.key, params);
-}
-
-export function isSaid(value: unknown): value is Said {
-  return typeof value === 'object' && value !== null && typeof (value as Said).key === 'string' && Object.keys(value).every((k) => k === 'key' || k === 'params');
-}
+// A message as a key with its parameters (`said`) and its wording in the bench's language (`sayIn`)
+// live in shared/i18n, where the screen words the same shared checks.
+export { isSaid, said, sayIn, type Said } from '../../../shared/i18n';

@@ -49,7 +49,7 @@ export function createOdooAddressNoteTarget(transport: Caller): { kind: string; 
         results.push({
           status: 'permanent',
           error: `row written for ${row.binding}, bench now uses ${binding}`,
-          title: `The address corrected for ${payload.pickingName} was not noted in Odoo: the bench now uses another Odoo (${binding.split('|')[0]}).`,
+          title: said('odoo.note.otherOdoo', { order: payload.pickingName, odoo: binding.split('|')[0] }),
         });
         continue;
       }

@@ -90,7 +90,7 @@ export function createOdooReleaseTarget(
         results.push({
           status: 'permanent',
           error: `row written for ${row.binding}, bench now uses ${binding}`,
-          title: `${payload.pickingName} was put aside for another Odoo (${row.binding?.split('|')[0]}); its claim there was not released.`,
+          title: said('odoo.release.otherOdoo', { order: payload.pickingName, odoo: row.binding?.split('|')[0] }),
         });
         continue;
       }

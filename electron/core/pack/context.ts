@@ -59,7 +59,7 @@ export interface PackSessionDeps {
     serviceFor(order: Order): CarrierService;
     serviceOf?(choice: { provider: string; service: string }): CarrierService | null;
     /** What the shipment's service would refuse (the lead's fix is checked before it is sent again). */
-    problemsOf?(shipment: ShipmentRequest): ShipmentProblem[];
+    problemsOf?(shipment: ShipmentRequest, t?: Translate): ShipmentProblem[];
     /** Whether the provider (by its code) can void a label it sold; absent or false: nothing to ask it. */
     canVoid?(carrier: string): boolean;
   };

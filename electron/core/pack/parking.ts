@@ -33,7 +33,7 @@ export function parkedText(ctx: PackContext, row: SessionRow): string {
   const refusal = open ? ctx.deps.exceptions.get(open.id) : null;
   if (refusal) {
     const { field, reason, checkedBy } = refusal.context;
-    const fault = faultInWords(recipientFieldOf(typeof field === 'string' ? field : null), typeof reason === 'string' ? reason : 'unknown');
+    const fault = faultInWords(t, recipientFieldOf(typeof field === 'string' ? field : null), typeof reason === 'string' ? reason : 'unknown');
     // Found by the bench's own checks, the carrier was never asked: say so, it is not the carrier's word.
     const params = { carrier, order: name, fault };
     return checkedBy === 'bench' ? t('pack.parked.wouldRefuse', params) : t('pack.parked.refused', params);

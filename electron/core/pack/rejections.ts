@@ -124,11 +124,11 @@ function fix(ctx: PackContext, exception: ExceptionView, resolution: string, shi
   const order = ctx.orderOf(ctx.sessions.byId(shipment.session_id)!);
   let changes: { field: string; before: string | null; after: string | null }[] = [];
   if (recipient) {
-    const checked = checkAddress(recipient);
+    const checked = checkAddress(recipient, t);
     if (!checked.ok) {
       const first = Object.entries(checked.errors)[0]!;
       // The field's name and fault come from shared/address-check, which the screen words too.
-      throw new StationFault('invalid_address', t('pack.fix.addressNotRight', { field: labelOf(first[0] as PartyField), fault: first[1] }), { fields: checked.errors });
+      throw new StationFault('invalid_address', t('pack.fix.addressNotRight', { field: labelOf(first[0] as PartyField, t), fault: first[1] }), { fields: checked.errors });
     }
     changes = changedFields(request.recipient, checked.party);
     if (changes.length === 0 && !choice) {
@@ -147,7 +147,7 @@ function fix(ctx: PackContext, exception: ExceptionView, resolution: string, shi
   }
   request = ShipmentRequest.parse(request);
   // What the (new) service would refuse is said now, at the form, not after another round trip.
-  const problems = ctx.deps.carriers.problemsOf?.(request) ?? [];
+  const problems = ctx.deps.carriers.problemsOf?.(request, t) ?? [];
   if (problems.length > 0) {
     const fields = Object.fromEntries(
       problems.flatMap((p) => {

@@ -26,9 +26,21 @@ const US_ON_GERMAN: Record<string, string> = {
   '<': ';', '>': ':', '/': '-', '?': '_', '~': '°',
 };
 
-export const KNOWN_MANGLINGS: { name: string; sent: Record<string, string> }[] = [
-  { name: 'US scanner on a German keyboard', sent: US_ON_GERMAN },
+/** `name` is what settings `scanner.layout` stores (English, as audited); `key` words it on screen. */
+export const KNOWN_MANGLINGS: { name: string; key: string; sent: Record<string, string> }[] = [
+  { name: 'US scanner on a German keyboard', key: 'calibration.layout.usOnGerman', sent: US_ON_GERMAN },
 ];
+// i18n-keys: calibration.layout.usOnGerman
+
+const UNKNOWN_LAYOUT = /^Unknown keyboard layout \((\d+) characters put right\)$/;
+
+/** A stored layout (settings `scanner.layout`) in the screen's language; one the bench did not name is shown as stored. */
+export function layoutInWords(layout: string, t: Translate): string {
+  const known = KNOWN_MANGLINGS.find((m) => m.name === layout);
+  if (known) return t(known.key);
+  const unknown = UNKNOWN_LAYOUT.exec(layout);
+  return unknown ? t('calibration.layout.unknown', { count: Number(unknown[1]) }) : layout;
+}
 
 /** A mangling turned round: received → meant, the key map a calibration stores. */
 export function keyMapOf(sent: Record<string, string>): ScannerKeyMap {
@@ -73,7 +85,7 @@ export function calibrate(received: string, t: Translate = englishT): Calibratio
   }
   for (const known of KNOWN_MANGLINGS) {
     if (mangle(CALIBRATION_TEXT, known.sent) === received) {
-      return { ok: true, keyMap: keyMapOf(known.sent), layout: known.name, message: t('calibration.found', { layout: known.name }) };
+      return { ok: true, keyMap: keyMapOf(known.sent), layout: known.name, message: t('calibration.found', { layout: t(known.key) }) };
     }
   }
   // Not a layout the bench knows: keep only what the barcode showed.

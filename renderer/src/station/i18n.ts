@@ -4,8 +4,12 @@
 import { useTranslation } from 'react-i18next';
 import { createI18n, formatKg, formatWeight, Language, LOCALES, type Translate } from '../../../shared/i18n';
 
-/** The screen's instance; English until the station says otherwise. */
-export const uiI18n = createI18n('en', 'ui');
+/**
+ * The screen's instance; English until the station says otherwise. It holds the `core` namespace
+ * too, for the words of checks the screen shares with the core (shared/address-check.ts,
+ * shared/shipment-rules.ts), which have their one home in the core's catalogue.
+ */
+export const uiI18n = createI18n('en', 'ui', ['core']);
 
 /** The language the screen shows now. */
 export const currentLanguage = (): Language => Language.catch('en').parse(uiI18n.language);
@@ -25,6 +29,8 @@ export const englishT: Translate = (key, params) => english.t(key, params);
 
 export interface Words {
   t: Translate;
+  /** `t` of the `core` namespace, for the words of the checks shared with the core. */
+  core: Translate;
   language: Language;
   /** "850 g", "1.234 kg" / "1,234 kg", or a dash when there is no reading. */
   grams(grams: number | null): string;
@@ -39,9 +45,11 @@ export interface Words {
 /** The screen's words in its language; re-renders the component when the language changes. */
 export function useWords(): Words {
   const { t, i18n } = useTranslation('ui');
+  const { t: core } = useTranslation('core');
   const language = Language.catch('en').parse(i18n.language);
   return {
     t: t as unknown as Translate,
+    core: core as unknown as Translate,
     language,
     grams: (g) => (g === null ? '—' : formatWeight(g, language)),
     kg: (g, decimals = 3) => formatKg(g, language, decimals),

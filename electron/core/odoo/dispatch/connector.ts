@@ -6,6 +6,7 @@
 // is read back: carrier_tracking_ref (several joined by ",") and the LabelShipping-* attachments.
 // The dispatch row that follows the label finds the picking done with those refs and adds only
 // the bench's chatter message (plan.ts, labelledBy 'odoo_connector').
+import { said } from '../../i18n/translator';
 import type { DispatchPayload } from '../../pack/effects';
 import type { ApplyResult } from '../../sync/target';
 import { ownUid } from '../claims';
@@ -41,7 +42,7 @@ export async function labelThroughConnector(transport: OdooTransport, draft: Dis
       refused: {
         status: 'permanent',
         error: `Delivery ${draft.pickingName} has tracking ${picking.carrier_tracking_ref} in Odoo already; its carrier connector will not make a label`,
-        title: `${draft.pickingName} already has a tracking number in Odoo (${picking.carrier_tracking_ref}), so Odoo's carrier connector will not make its label. The shift lead clears it in Odoo or chooses another carrier, then retries.`,
+        title: said('odoo.dispatch.hasTracking', { order: draft.pickingName, tracking: picking.carrier_tracking_ref }),
       },
     };
   }
@@ -61,7 +62,7 @@ async function read(transport: OdooTransport, draft: DispatchPayload): Promise<C
     refused: {
       status: 'permanent',
       error: `Delivery ${draft.pickingName} was not validated by Odoo: it is "${labels?.state ?? 'missing'}"`,
-      title: `${draft.pickingName} was not validated in Odoo (it is "${labels?.state ?? 'missing'}"), so its carrier connector made no label. The shift lead checks it in Odoo.`,
+      title: said('odoo.dispatch.connectorNoLabel', { order: draft.pickingName, state: labels?.state ?? said('odoo.dispatch.missing') }),
     },
   };
 }

@@ -97,7 +97,7 @@ function notValidatedByConnector(p: DispatchPayload, state: string, ref: string 
   return {
     status: 'permanent',
     error: `Delivery ${p.pickingName} was validated by its carrier connector for tracking ${p.trackingRef}, but Odoo has it "${state}" with tracking ${ref ?? 'none'}`,
-    title: `${p.pickingName} was validated in Odoo for its carrier label (tracking ${p.trackingRef}), but Odoo now has it "${state}" with tracking ${ref ?? 'none'}. It was not validated again; the shift lead checks it in Odoo.`,
+    title: said('odoo.dispatch.connectorChanged', { order: p.pickingName, tracking: p.trackingRef, state, ref: ref ?? said('odoo.dispatch.noTracking') }),
   };
 }
 

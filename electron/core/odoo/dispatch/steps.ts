@@ -3,6 +3,7 @@
 // for its own effect first (package by name, attachment by name, message by its tracking marker,
 // validation by state), so any prefix of the steps can be replayed after a crash. `results` is
 // indexed by Plan.index: a step records a row's failure there, and later steps skip that row.
+import { said } from '../../i18n/translator';
 import { z } from 'zod';
 import { labelsOf, type DispatchPayload } from '../../pack/effects';
 import type { ApplyResult } from '../../sync/target';
@@ -194,7 +195,7 @@ export async function confirmDone(transport: Caller, plans: Plan[], results: Res
       results[x.index] = {
         status: 'permanent',
         error: `Delivery ${x.name} was not validated by Odoo: it is "${state ?? 'missing'}"`,
-        title: `${x.name} was not validated in Odoo (it is "${state ?? 'missing'}"). The shift lead checks it in Odoo.`,
+        title: said('odoo.dispatch.notValidated', { order: x.name, state: state ?? said('odoo.dispatch.missing') }),
       };
     }
   }

@@ -12,6 +12,7 @@
 // The order of the work: snapshot (snapshot.ts) → checks and commands per row (plan.ts, pure;
 // conflicts.ts: a picking changed in Odoo is never overwritten) → the steps (steps.ts), each
 // looking for its own effect first so any prefix can be replayed → message text (chatter.ts).
+import { said } from '../../i18n/translator';
 import { DispatchPayload, odooBinding, ODOO_DISPATCH, orderKey } from '../../pack/effects';
 import type { ApplyResult, LookupResult, OutboxRow, SyncTarget } from '../../sync/target';
 import { ownUid } from '../claims';
@@ -144,7 +145,7 @@ export function createOdooDispatchTarget(
         : {
             status: 'permanent',
             error: `row written for ${row.binding}, bench now uses ${binding}`,
-            title: `${row.payload.pickingName} was packed for another Odoo (${row.binding?.split('|')[0]}); it was not sent to this one.`,
+            title: said('odoo.dispatch.otherOdoo', { order: row.payload.pickingName, odoo: row.binding?.split('|')[0] }),
           },
     );
     const live = batch.flatMap((row, index) => (results[index] ? [] : [{ row, index }]));
