@@ -108,8 +108,8 @@ describe('prefetch', () => {
     odoo.rpcLog.length = 0;
     const third = await p.runOnce();
     expect(third).toMatchObject({ full: false, saved: 0, left: 0 });
-    // The changed pickings, the cached orders' partners written since, the ready set's ids.
-    expect(odoo.rpcLog.map((e) => `${e.model}.${e.method}`)).toEqual(['stock.picking.search_read', 'res.partner.search_read', 'stock.picking.search']);
+    // The changed pickings, the ready set's ids, the cached orders' partners written since.
+    expect(odoo.rpcLog.map((e) => `${e.model}.${e.method}`)).toEqual(['stock.picking.search_read', 'stock.picking.search', 'res.partner.search_read']);
   });
 
   it("re-reads an order whose customer moved: the picking's write_date did not, the partner's did", async () => {

@@ -205,9 +205,9 @@ export class Prefetcher {
       if (batch.length < this.batchSize) break;
     }
 
-    await this.watchPartners(full, result, seen, savedNow);
     await this.reconcile(result, seen);
     if (full) await this.pullPackageTypes(result);
+    await this.watchPartners(full, result, seen, savedNow);
     cache.saveCursor(binding, { scope: scopeKey, ...cursor, lastSuccessAt: this.options.clock.now() });
     if (full) this.lastFullAt = now;
     if (result.saved > 0 || result.left > 0) this.options.onChange?.();
