@@ -67,27 +67,22 @@ function createdIds(reply: unknown, count: number, what: string): number[] {
  * for it), one call for the batch. Any earlier attempt may have had its packages made with the
  * answer lost, even one the outbox never counted (the bench died mid-call): packages are named by
  * the parcel's tracking ref, so they are looked up first and reused instead of making a twin.
- * `triedBefore` says which plans may have had an earlier attempt (default: all); only their
- * packages are looked up, and none is when no plan may have (a first try costs the create alone).
+ * Always looked up, even for a row that looks like a first try: the outbox does not count an
+ * attempt cut short by a stop, and a stop after a restart's lookup leaves no trace either.
  * Returns the package ids of each plan, one per parcel in order.
  */
 export async function findOrCreatePackages(
   transport: Caller,
   dialect: OdooDialect,
   plans: Plan[],
-  triedBefore: (plan: Plan) => boolean = () => true,
 ): Promise<Map<Plan, number[]>> {
   const packages = new Map<Plan, number[]>();
   if (plans.length === 0) return packages;
   const wanted = plans.flatMap((plan) => plan.parcels.map((parcel, i) => ({ plan, i, parcel })));
-  const suspect = wanted.filter((x) => triedBefore(x.plan));
-  const found =
-    suspect.length === 0
-      ? []
-      : await readRows(transport, PackageRow, dialect.packageModel, 'search_read', {
-          domain: [['name', 'in', suspect.map((x) => x.parcel.trackingRef)]],
-          fields: fieldsOf(PackageRow),
-        });
+  const found = await readRows(transport, PackageRow, dialect.packageModel, 'search_read', {
+    domain: [['name', 'in', wanted.map((x) => x.parcel.trackingRef)]],
+    fields: fieldsOf(PackageRow),
+  });
   const byName = new Map(found.map((p) => [p.name, p.id]));
   for (const plan of plans) packages.set(plan, []);
   const place = (x: (typeof wanted)[number], id: number) => (packages.get(x.plan)![x.i] = id);

@@ -4,7 +4,7 @@
 // written for and never sent elsewhere.
 //
 // Batched: a batch of rows costs a fixed number of calls (the snapshot's reads, one per model;
-// one package create, and a search first where an earlier attempt may have made them; per group
+// one package search and one create (the search always: see findOrCreatePackages); per group
 // of 100 pickings one validation, one state re-read where Odoo's answer cannot say (19, or a
 // wizard), one attachment create) plus two per picking (its write with the move lines as one2many
 // commands, and its chatter message), Odoo's floor: under 2.1 calls per picking for a backlog.
@@ -67,15 +67,9 @@ export function createOdooDispatchTarget(
   const concurrency = Math.max(1, options.concurrency ?? 4);
   // Country codes never change under a bench: read each once.
   const countryCodes = new Map<number, string | null>();
-  /**
-   * Pickings whose packages an earlier attempt may have made: their package create was sent by
-   * this process, or their row was found in flight after a restart (looked up). With the rows that
-   * failed before (attempts), only these have their packages looked up before the create.
-   */
-  const maybeMade = new Set<number>();
 
   /** The rows bound to this Odoo, all at once; `results` is indexed like `payloads`. */
-  async function dispatch(payloads: DispatchPayload[], results: Results, triedBefore: Set<number>): Promise<void> {
+  async function dispatch(payloads: DispatchPayload[], results: Results): Promise<void> {
     const dialect = dialectFor(await transport.version());
     const uid = await ownUid(transport);
     const backorder = options.backorder?.() ?? 'create';
@@ -89,12 +83,7 @@ export function createOdooDispatchTarget(
       else results[i] = d.result;
     });
     // 2. Packages, for the batch.
-    const making = plans.filter((x) => !x.finishOnly);
-    const suspect = (x: Plan) => triedBefore.has(x.payload.pickingId) || maybeMade.has(x.payload.pickingId);
-    const packages = await findOrCreatePackages(transport, dialect, making, suspect).finally(() => {
-      // Sent (whatever came back): a later attempt in this process looks for them first.
-      for (const x of making) maybeMade.add(x.payload.pickingId);
-    });
+    const packages = await findOrCreatePackages(transport, dialect, plans.filter((x) => !x.finishOnly));
     crashPoint('odoo.packages');
     // 3–8. Groups go through the rest side by side, so that one group's validation does not leave
     // Odoo idle: at most `concurrency` calls in flight for the whole batch.
@@ -156,7 +145,6 @@ export function createOdooDispatchTarget(
       await dispatch(
         live.map((x) => x.row.payload),
         liveResults,
-        new Set(live.filter((x) => x.row.attempts > 0).map((x) => x.row.payload.pickingId)),
       );
       merged();
       return results.map((r) => r ?? { status: 'retry', error: 'not applied in this batch' });
@@ -177,8 +165,6 @@ export function createOdooDispatchTarget(
    */
   async function lookup(row: Row): Promise<LookupResult> {
     if (row.binding !== null && row.binding !== binding) return { applied: false };
-    // Found in flight (the bench stopped mid-dispatch): its next attempt looks for its packages first.
-    maybeMade.add(row.payload.pickingId);
     const steps = await stepsTaken(transport, row.payload);
     if (!steps) return { applied: false };
     return steps.validated && steps.labelAttached && steps.messagePosted
