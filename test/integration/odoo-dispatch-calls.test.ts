@@ -1,8 +1,8 @@
 // What one order's dispatch costs Odoo (issue 14), against the sandbox Odoo: the reads the checks
 // need (one per model), the package search and create, one write, the validation (its
-// state read back only on 19), the attachment and the message. And what the saved search must not
-// cost: a row found in flight after a restart looks its packages up first and reuses the one the
-// stopped attempt made, never a twin.
+// state read back only on 19), the attachment and the message. And a package a stopped attempt
+// made is found and reused, never twinned: a row found in flight after a restart, and a row that
+// looks like a first try after two stops in a row.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandboxOdoo, type Rec, type SandboxOdoo, type SandboxVersion } from '../../electron/sandbox/odoo/server';
 import { dispatchRig, type DispatchRig } from '../support/dispatch-rig';
