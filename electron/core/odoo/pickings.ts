@@ -2,7 +2,7 @@
 // bench's scope. The packed result goes back through the outbox (dispatch/). Version differences
 // come from the dialect of the detected version (versions.ts), never from checks here.
 import { said } from '../i18n/translator';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { Order, type Party } from '../../../shared/order';
 import { OdooError } from './errors';
 import {
@@ -23,6 +23,11 @@ import { dialectFor, type OdooDialect } from './versions';
 
 /** What these calls need from a transport: named calls and the server version (JSON-RPC or JSON-2). */
 export type OdooCaller = Pick<OdooTransport, 'call' | 'version'>;
+
+/** A reserved line with its version's reserved-quantity field required as a number. */
+function reservedLineRow(dialect: OdooDialect): typeof ReservedLineRow {
+  return ReservedLineRow.extend({ [dialect.lineReservedField]: z.number() }) as unknown as typeof ReservedLineRow;
+}
 
 async function dialectOf(t: OdooCaller): Promise<OdooDialect> {
   return dialectFor(await t.version());
@@ -202,7 +207,7 @@ export async function pickingsToOrders(
     read(transport, OrderPartnerRow, 'res.partner', partnerIds, partnerFields),
     trackedMoveIds.length === 0
       ? Promise.resolve([])
-      : readRows(transport, ReservedLineRow, 'stock.move.line', 'search_read', {
+      : readRows(transport, reservedLineRow(dialect), 'stock.move.line', 'search_read', {
           domain: [
             ['move_id', 'in', trackedMoveIds],
             ['lot_id', '!=', false],
@@ -214,7 +219,8 @@ export async function pickingsToOrders(
   for (const line of reservedLines) {
     const moveId = idOf(line.move_id);
     const lot = nameOf(line.lot_id) ?? (typeof line.lot_name === 'string' ? line.lot_name : null);
-    const quantity = Number((line as Record<string, unknown>)[dialect.lineReservedField]);
+    // Validated as a number by the row's schema (a spoiled quantity is a protocol error, not "no lot").
+    const quantity = (line as Record<string, unknown>)[dialect.lineReservedField] as number;
     if (moveId === null || !lot || !(quantity > 0)) continue;
     const lots = reservedOf.get(moveId) ?? new Map<string, number>();
     reservedOf.set(moveId, lots.set(lot, (lots.get(lot) ?? 0) + quantity));
