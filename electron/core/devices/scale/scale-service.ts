@@ -6,6 +6,9 @@ import { systemClock, type Clock } from '../../clock';
 import { CaptureGate, scaleMessages } from './capture-gate';
 import type { Protocol, ScaleParser, ScaleReading } from './types';
 
+/** How long a stop waits for a streaming scale to take its end-of-stream command. */
+const END_STREAM_WAIT_MS = 500;
+
 export { scaleMessages };
 
 export interface ScaleServiceOptions {
@@ -183,7 +186,14 @@ export class ScaleService extends EventEmitter<ScaleServiceEvents> {
     const end = this.opts.protocol.endStreamCommand;
     if (port?.isOpen && this.streamState !== 'off' && end) {
       this.streamState = 'off';
-      await new Promise<void>((resolve) => port.write(end, () => port.drain(() => resolve())));
+      // Bounded: a scale unplugged or hung may never take the bytes (a drain on a pty nobody reads
+      // can wait for ever), and a stop must not wait on it: the port is closed either way.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => port.write(end, () => port.drain(() => resolve()))),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, END_STREAM_WAIT_MS))),
+      ]);
+      clearTimeout(timer);
     }
     if (port) void this.release(port);
     await Promise.all(this.closing.values());
