@@ -5,7 +5,7 @@
 // looks like a first try after two stops in a row.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandboxOdoo, type Rec, type SandboxOdoo, type SandboxVersion } from '../../electron/sandbox/odoo/server';
-import { dispatchRig, type DispatchRig } from '../support/dispatch-rig';
+import { dispatchRig, readyUntracked, type DispatchRig } from '../support/dispatch-rig';
 
 const KEY = 'dispatch-calls-key-0123456789';
 
@@ -17,17 +17,7 @@ afterEach(async () => {
   await odoo.close();
 });
 
-const untracked = (): Rec[] =>
-  odoo.state
-    .all('stock.picking')
-    .filter(
-      (p) =>
-        p.state === 'assigned' &&
-        odoo.state
-          .all('stock.move')
-          .filter((m) => m.picking_id === p.id)
-          .every((m) => odoo.state.get('product.product', m.product_id as number)!.tracking === 'none'),
-    );
+const untracked = (): Rec[] => readyUntracked(odoo);
 /** The calls since `from`, by model and method; the session's own and the country codes (read once per bench) left out. */
 const callsSince = (from: number) =>
   odoo.rpcLog

@@ -26,6 +26,7 @@ import { startSandboxOdoo, type Rec, type SandboxOdoo, type SandboxVersion } fro
 import { tempDir } from '../support/temp-dir';
 import { waitForEvent } from '../support/wait';
 import { stationDb } from '../support/station-db';
+import { readyUntracked } from '../support/dispatch-rig';
 import { createTranslator } from '../../electron/core/i18n/translator';
 
 const ADMIN_KEY = 'release-admin-key-0123456789';
@@ -39,17 +40,7 @@ let admin: OdooTransport;
 let bench2: OdooTransport;
 const cleanup: (() => void)[] = [];
 
-const ready = (): Rec[] =>
-  odoo.state
-    .all('stock.picking')
-    .filter(
-      (p) =>
-        p.state === 'assigned' &&
-        odoo.state
-          .all('stock.move')
-          .filter((m) => m.picking_id === p.id)
-          .every((m) => odoo.state.get('product.product', m.product_id as number)!.tracking === 'none'),
-    );
+const ready = (): Rec[] => readyUntracked(odoo);
 const notesOf = (pickingId: number) =>
   odoo.state
     .all('mail.message')

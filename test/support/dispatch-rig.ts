@@ -15,7 +15,7 @@ import { enqueue, getOutboxRow, type OutboxRow } from '../../electron/core/sync/
 import type { SyncTarget } from '../../electron/core/sync/target';
 import { SyncWorker } from '../../electron/core/sync/worker';
 import type { Order } from '../../shared/order';
-import type { SandboxOdoo } from '../../electron/sandbox/odoo/server';
+import type { Rec, SandboxOdoo } from '../../electron/sandbox/odoo/server';
 import { tempDir } from './temp-dir';
 import { createTranslator } from '../../electron/core/i18n/translator';
 
@@ -120,3 +120,16 @@ export async function dispatchRig(
     },
   };
 }
+
+/** The sandbox's ready deliveries whose products need no lot or serial (dispatchable as they are). */
+export const readyUntracked = (odoo: SandboxOdoo): Rec[] =>
+  odoo.state
+    .all('stock.picking')
+    .filter(
+      (p) =>
+        p.state === 'assigned' &&
+        odoo.state
+          .all('stock.move')
+          .filter((m) => m.picking_id === p.id)
+          .every((m) => odoo.state.get('product.product', m.product_id as number)!.tracking === 'none'),
+    );
