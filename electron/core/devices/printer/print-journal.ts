@@ -30,6 +30,7 @@ import type { LabelEncoder, LabelFormat, PrinterLanguage } from './label-encoder
 import type { PrinterTransport, SendResult } from './transport';
 import { statusAskable, transportFor as defaultTransportFor } from './transports';
 import { crashPoint } from '../../crash-points';
+import { stateMessage } from './print-job-words';
 
 export type { PrintJob, PrintJobState } from '../../store/print-jobs';
 export type { LabelFormat } from './label-encoder';
@@ -73,22 +74,7 @@ export interface PrintJournalOptions extends FallbackPolicyOptions {
   printerOf?: (uri: string) => PrinterOf;
 }
 
-
 const EXTENSIONS: Record<LabelFormat, string> = { ZPL: 'zpl', PNG: 'png', PDF: 'pdf' };
-
-function stateMessage(t: Translate, state: PrintJobState): string {
-  switch (state) {
-    case 'confirmed':
-      return t('pack.command.alreadyPrinted');
-    case 'sent':
-      return t('printer.job.printingNow');
-    case 'uncertain':
-      return t('printer.job.mayHavePrinted');
-    default:
-      // i18n-keys: printer.job.state.queued printer.job.state.failed
-      return t('printer.job.already', { state: t(`printer.job.state.${state}`) });
-  }
-}
 
 export class PrintJournal {
   private readonly transportFor: (uri: string) => PrinterTransport;
