@@ -12,7 +12,7 @@ import { CarrierRegistry } from '../../electron/core/carriers/registry';
 import type { PrintJournal } from '../../electron/core/devices/printer/print-journal';
 import { connectOdoo } from '../../electron/core/odoo/connect';
 import { createOdooOrderSource } from '../../electron/core/odoo/order-source';
-import { scopedOdooTransport } from '../../electron/core/odoo/pickings';
+import { ReferenceData, scopedOdooTransport } from '../../electron/core/odoo/pickings';
 import { Prefetcher } from '../../electron/core/odoo/prefetch';
 import { PackSession } from '../../electron/core/pack/pack-session';
 import { openDatabase } from '../../electron/core/store/db';
@@ -72,14 +72,16 @@ export async function benchManyBenches(options: BenchesOptions = {}): Promise<vo
         const transport = (await connectOdoo({ url: odoo.url, db: odoo.db, login: odoo.login, apiKey })).transport;
         const binding = { url: odoo.url, db: odoo.db };
         const cache = new OrderCache(db, systemClock);
-        const prefetcher = new Prefetcher({ transport: scopedOdooTransport(transport, () => scope), binding, cache, clock: systemClock, scope: () => scope });
+        // One memory of codes per bench, shared by its prefetch, scan and dispatch (as OdooConnection wires it).
+        const reference = new ReferenceData();
+        const prefetcher = new Prefetcher({ transport: scopedOdooTransport(transport, () => scope), binding, cache, clock: systemClock, scope: () => scope, reference });
         const bench = `Bench ${i + 1}`;
         const clock = new ManualClock(Date.now());
         const session = new PackSession({
           db,
           clock,
           exceptions: new ExceptionQueue(db, clock, createTranslator('en').t),
-          orders: createOdooOrderSource(transport, { localCopyAge: () => prefetcher.age() }),
+          orders: createOdooOrderSource(transport, { localCopyAge: () => prefetcher.age(), reference }),
           scale: () => null,
           printerUri: () => null,
           carriers: new CarrierRegistry([localCarrier()]),
@@ -90,7 +92,7 @@ export async function benchManyBenches(options: BenchesOptions = {}): Promise<vo
           benchName: () => bench,
           t: createTranslator('en').t,
         });
-        const rig = await dispatchRig(odoo, { transport, bench });
+        const rig = await dispatchRig(odoo, { transport, bench, reference });
         closers.push(() => rig.close());
         /** One drain at a time per bench, as its one worker would. */
         let draining = Promise.resolve();

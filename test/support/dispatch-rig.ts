@@ -2,6 +2,7 @@
 // the station: queue dispatch rows the way the pack session does (from the order as cached) and
 // drain them, or hand a row straight to the target's apply/lookup. Used by the write-back,
 // conflict, claim and contract tests and the write-back bench.
+import type { ReferenceData } from '../../electron/core/odoo/pickings';
 import { ManualClock } from '../../electron/core/clock';
 import { connectOdoo } from '../../electron/core/odoo/connect';
 import type { BackorderPolicy } from '../../electron/core/odoo/dispatch/steps';
@@ -42,7 +43,17 @@ export interface DispatchRig {
 
 export async function dispatchRig(
   odoo: SandboxOdoo,
-  options: { apiKey?: string; login?: string; bench?: string; backorder?: BackorderPolicy; maxBatch?: number; concurrency?: number; transport?: OdooTransport } = {},
+  options: {
+    apiKey?: string;
+    login?: string;
+    bench?: string;
+    backorder?: BackorderPolicy;
+    maxBatch?: number;
+    concurrency?: number;
+    transport?: OdooTransport;
+    /** The station's memory of codes, shared with its prefetch (as OdooConnection wires it). */
+    reference?: ReferenceData;
+  } = {},
 ): Promise<DispatchRig> {
   const dir = tempDir();
   const db = openDatabase(dir.file('station.db'));
@@ -57,6 +68,7 @@ export async function dispatchRig(
     backorder: () => options.backorder ?? 'create',
     ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.reference === undefined ? {} : { reference: options.reference }),
   });
   worker.register(target.kind, target.target);
   const bench = options.bench ?? 'Bench 1';

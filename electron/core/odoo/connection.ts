@@ -17,7 +17,7 @@ import { createOdooDispatchTarget, ODOO_TARGET } from './dispatch/target';
 import { lazyOdooTransport } from './lazy-transport';
 import { OdooLink } from './odoo-link';
 import { createOdooOrderSource, offlineOrderSource } from './order-source';
-import { scopedOdooTransport } from './pickings';
+import { ReferenceData, scopedOdooTransport } from './pickings';
 import { Prefetcher } from './prefetch';
 import { createOdooAddressNoteTarget } from './address-note-target';
 import { createOdooReleaseTarget } from './release-target';
@@ -140,10 +140,13 @@ export class OdooConnection {
     // out of scope is refused by name (outOfScope in the pack session) instead of "not found".
     // A scan waits for Odoo at most a short budget, and not at all while the link is offline.
     // A ready order in a local copy the prefetch caught up recently opens without a read of Odoo.
-    this.orders = createOdooOrderSource(odoo, { link, localCopyAge: () => this.prefetcher?.age() ?? null, ...(this.deps.freshMs !== undefined ? { freshMs: this.deps.freshMs } : {}) });
+    // Codes, companies, warehouses: read once for the station, whoever needs them first.
+    const reference = new ReferenceData();
+    this.orders = createOdooOrderSource(odoo, { link, reference, localCopyAge: () => this.prefetcher?.age() ?? null, ...(this.deps.freshMs !== undefined ? { freshMs: this.deps.freshMs } : {}) });
     const dispatch = createOdooDispatchTarget(transport, this.deps.dispatched, {
       backorder: () => this.deps.settings().odoo.backorder,
       auditHead: () => auditHead(db),
+      reference,
     });
     worker.register(dispatch.kind, dispatch.target);
     // Putting an order aside releases its claim, unless the bench opened it again since.
@@ -157,6 +160,7 @@ export class OdooConnection {
       binding: { url, db: odooDb },
       cache: new OrderCache(db, clock),
       packageTypes: new PackageTypeStore(db, clock),
+      reference,
       clock,
       scope,
       log,

@@ -48,6 +48,8 @@ export interface OdooOrderSourceOptions {
   localCopyAge?: () => number | null;
   /** The local copy counts as fresh while younger than this (default FRESH_MS). */
   freshMs?: number;
+  /** The station's memory of records that never change under a bench (codes, companies); default: one of its own. */
+  reference?: ReferenceData;
 }
 
 /**
@@ -70,7 +72,7 @@ function withinBudget<T>(request: Promise<T>, ms: number): Promise<T | typeof LA
 
 export function createOdooOrderSource(transport: OdooTransport, options: OdooOrderSourceOptions = {}): OrderSource {
   const binding = { url: transport.url, db: transport.db };
-  const reference = new ReferenceData();
+  const reference = options.reference ?? new ReferenceData();
   const lotsSeen = new Set<string>();
   const link = options.link ?? new OdooLink();
   const budgetMs = options.budgetMs ?? SCAN_BUDGET_MS;

@@ -68,7 +68,7 @@ type PartnerRow = z.infer<typeof OrderPartnerRow>;
 type ProductRow = z.infer<typeof OrderProductRow> & Partial<Pick<z.infer<typeof OrderProductCustomsRow>, 'hs_code' | 'country_of_origin'>>;
 
 function read<S extends z.ZodObject>(
-  t: OdooCaller,
+  t: Pick<OdooCaller, 'call'>,
   schema: S,
   model: string,
   ids: number[],
@@ -116,7 +116,7 @@ export class ReferenceData {
     return this.customsFields;
   }
 
-  async read<S extends z.ZodObject>(t: OdooCaller, schema: S, model: string, ids: number[]): Promise<z.infer<S>[]> {
+  async read<S extends z.ZodObject>(t: Pick<OdooCaller, 'call'>, schema: S, model: string, ids: number[]): Promise<z.infer<S>[]> {
     const known = this.known.get(model) ?? new Map<number, unknown>();
     this.known.set(model, known);
     const missing = ids.filter((id) => !known.has(id));

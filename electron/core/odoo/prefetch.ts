@@ -23,6 +23,8 @@ export interface PrefetcherOptions {
   cache: OrderCache;
   /** Where package types are kept; read whole on each full pull (they are few and seldom change). */
   packageTypes?: PackageTypeStore;
+  /** The station's memory of records that never change under a bench, shared with the scan and the dispatch; default: one of its own. */
+  reference?: ReferenceData;
   clock: Clock;
   /** The scope in force; a different scope than the cursor's starts the pull over. */
   scope: () => OdooScope;
@@ -87,7 +89,7 @@ export class Prefetcher {
   /** When this prefetcher last re-read every ready picking. */
   private lastFullAt: number | null = null;
   /** Operation types, warehouses (the ship-from address), companies, codes: read once, forgotten on each full pull. */
-  private readonly reference = new ReferenceData();
+  private readonly reference: ReferenceData;
   /** The partner (delivery address) of each ready picking seen, to watch for address changes. */
   private readonly partnerOf = new Map<number, number>();
   /** The newest partner write_date seen: the next run asks for partners written since (minus the overlap). */
@@ -98,6 +100,7 @@ export class Prefetcher {
   private readonly partnerSeen = new Map<number, string>();
 
   constructor(private readonly options: PrefetcherOptions) {
+    this.reference = options.reference ?? new ReferenceData();
     this.batchSize = options.batchSize ?? 200;
     this.intervalMs = options.intervalMs ?? 60_000;
   }

@@ -10,6 +10,7 @@ import { said } from '../../i18n/translator';
 import type { DispatchPayload } from '../../pack/effects';
 import type { ApplyResult } from '../../sync/target';
 import { ownUid } from '../claims';
+import { ReferenceData } from '../pickings';
 import { unique } from '../read-rows';
 import type { OdooTransport } from '../transport';
 import { dialectFor } from '../versions';
@@ -29,7 +30,7 @@ export async function labelThroughConnector(transport: OdooTransport, draft: Dis
   const dialect = dialectFor(await transport.version());
   const uid = await ownUid(transport);
   const lotNames = unique(draft.lines.flatMap((l) => (l.lots ?? []).map((lot) => lot.name)));
-  const snap = await readDispatchSnapshot(transport, dialect, [draft.pickingId], lotNames, new Map());
+  const snap = await readDispatchSnapshot(transport, dialect, [draft.pickingId], lotNames, new ReferenceData());
   const [decision] = planDispatch(dialect, uid, [draft], snap, 'connector');
   if (!decision) throw new Error('no plan for the picking');
   if ('result' in decision) return { refused: decision.result };

@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { claimsFrom, readClaimSnapshot, type ClaimHolder } from '../claims';
 import { AddressRow, CodeRow, type TrackedProductRow } from '../models/partner';
+import type { ReferenceData } from '../pickings';
 import { DispatchPickingRow } from '../models/picking';
 import { DispatchMoveRow, LotRow, ReservedLineRow } from '../models/stock';
 import { fieldsOf, idOf, readRows, unique } from '../read-rows';
@@ -32,15 +33,16 @@ export interface Snapshot {
 }
 
 /**
- * Read the batch's pickings and what hangs off them. `countryCodes` is the caller's memory of
- * country codes (they never change under a bench): only new ones are read, and they are added to it.
+ * Read the batch's pickings and what hangs off them. Country codes never change under a bench:
+ * they come from `reference`, the station's memory shared with the prefetch and the scan, so a
+ * country the prefetch has seen costs the dispatch no read.
  */
 export async function readDispatchSnapshot(
   transport: Pick<OdooTransport, 'call'>,
   dialect: OdooDialect,
   pickingIds: number[],
   lotNames: string[],
-  countryCodes: Map<number, string | null>,
+  reference: ReferenceData,
 ): Promise<Snapshot> {
   // search_read: a deleted picking is absent (a conflict of its own), not a refusal of the batch.
   const { pickings, notes } = await readClaimSnapshot(transport, pickingIds, DispatchPickingRow, 'search_read');
@@ -56,7 +58,7 @@ export async function readDispatchSnapshot(
       fields: fieldsOf(AddressRow),
     }),
   ]);
-  const newCountries = unique(partners.map((p) => idOf(p.country_id))).filter((id) => !countryCodes.has(id));
+  const countryIds = unique(partners.map((p) => idOf(p.country_id)));
   const productIds = unique([...moves.map((m) => idOf(m.product_id)), ...lines.map((l) => idOf(l.product_id))]);
   // The moves' products as the plan needs them (name and tracking), from the moves themselves.
   const products: ProductRow[] = [];
@@ -65,7 +67,7 @@ export async function readDispatchSnapshot(
     if (product !== false && !products.some((p) => p.id === product[0])) products.push({ id: product[0], display_name: product[1], tracking: m.has_tracking });
   }
   const [countries, lots] = await Promise.all([
-    readRows(transport, CodeRow, 'res.country', 'read', { ids: newCountries, fields: fieldsOf(CodeRow) }),
+    reference.read(transport, CodeRow, 'res.country', countryIds),
     // The lots Odoo already knows by the names scanned at the bench (one search for the batch).
     lotNames.length === 0
       ? Promise.resolve([])
@@ -79,7 +81,6 @@ export async function readDispatchSnapshot(
           order: 'id',
         }),
   ]);
-  for (const c of countries) countryCodes.set(c.id, c.code);
   return {
     pickings: new Map(pickings.map((p) => [p.id, p])),
     claims: claimsFrom(pickings, notes),
@@ -88,6 +89,6 @@ export async function readDispatchSnapshot(
     products: new Map(products.map((p) => [p.id, p])),
     lots,
     partners: new Map(partners.map((p) => [p.id, p])),
-    countryCodes,
+    countryCodes: new Map(countries.map((c) => [c.id, c.code])),
   };
 }

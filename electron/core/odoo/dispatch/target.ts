@@ -17,6 +17,7 @@ import { DispatchPayload, odooBinding, ODOO_DISPATCH, orderKey } from '../../pac
 import type { ApplyResult, LookupResult, OutboxRow, SyncTarget } from '../../sync/target';
 import { ownUid } from '../claims';
 import { applyResultOf, OdooError } from '../errors';
+import { ReferenceData } from '../pickings';
 import { unique } from '../read-rows';
 import type { OdooTransport } from '../transport';
 import { dialectFor } from '../versions';
@@ -54,6 +55,8 @@ export interface OdooDispatchOptions {
   concurrency?: number;
   /** The bench's audit log head, written into each chatter message as an anchor outside the bench. */
   auditHead?: () => { seq: number; hash: string } | null;
+  /** The station's memory of records that never change under a bench (country codes), shared with the prefetch; default: one of its own. */
+  reference?: ReferenceData;
 }
 
 type Row = OutboxRow<DispatchPayload>;
@@ -65,8 +68,7 @@ export function createOdooDispatchTarget(
 ): { kind: string; target: SyncTarget<DispatchPayload> } {
   const binding = odooBinding(transport);
   const concurrency = Math.max(1, options.concurrency ?? 4);
-  // Country codes never change under a bench: read each once.
-  const countryCodes = new Map<number, string | null>();
+  const reference = options.reference ?? new ReferenceData();
 
   /** The rows bound to this Odoo, all at once; `results` is indexed like `payloads`. */
   async function dispatch(payloads: DispatchPayload[], results: Results): Promise<void> {
@@ -74,7 +76,7 @@ export function createOdooDispatchTarget(
     const uid = await ownUid(transport);
     const backorder = options.backorder?.() ?? 'create';
     const lotNames = unique(payloads.flatMap((p) => p.lines.flatMap((l) => (l.lots ?? []).map((lot) => lot.name))));
-    const snap = await readDispatchSnapshot(transport, dialect, unique(payloads.map((p) => p.pickingId)), lotNames, countryCodes);
+    const snap = await readDispatchSnapshot(transport, dialect, unique(payloads.map((p) => p.pickingId)), lotNames, reference);
 
     // 1. Checks and commands: nothing is written for a row that conflicts.
     const plans: Plan[] = [];
