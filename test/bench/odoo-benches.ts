@@ -18,8 +18,8 @@ import { PackSession } from '../../electron/core/pack/pack-session';
 import { openDatabase } from '../../electron/core/store/db';
 import { ExceptionQueue } from '../../electron/core/store/exceptions';
 import { OrderCache } from '../../electron/core/store/order-cache';
-import { startSandboxOdoo, type Rec, type SandboxOdoo } from '../../electron/sandbox/odoo/server';
-import { dispatchRig } from '../support/dispatch-rig';
+import { startSandboxOdoo, type SandboxOdoo } from '../../electron/sandbox/odoo/server';
+import { dispatchRig, readyUntracked } from '../support/dispatch-rig';
 import { tempDir } from '../support/temp-dir';
 import { createTranslator } from '../../electron/core/i18n/translator';
 
@@ -50,13 +50,7 @@ export async function benchManyBenches(options: BenchesOptions = {}): Promise<vo
   const apiKey = 'bench-many-key-0123456789abcdef';
   // Untracked deliveries only (a lot scan is another figure), one set per bench.
   const odoo = await startSandboxOdoo({ apiKey, seed: Math.ceil(benches * perBench * 1.6) + 20 });
-  const untracked = (p: Rec) =>
-    p.state === 'assigned' &&
-    odoo.state
-      .all('stock.move')
-      .filter((m) => m.picking_id === p.id)
-      .every((m) => odoo.state.get('product.product', m.product_id as number)!.tracking === 'none');
-  const names = odoo.state.all('stock.picking').filter(untracked).map((p) => String(p.name));
+  const names = readyUntracked(odoo).map((p) => String(p.name));
   if (names.length < benches * perBench) throw new Error(`the sandbox seeded only ${names.length} untracked deliveries`);
   const dirs: ReturnType<typeof tempDir>[] = [];
   const closers: (() => void)[] = [];

@@ -17,6 +17,7 @@ import { ExceptionQueue } from '../../electron/core/store/exceptions';
 import { startSandboxOdoo, type Rec, type SandboxOdoo, type SandboxVersion } from '../../electron/sandbox/odoo/server';
 import { dispatchRig } from '../support/dispatch-rig';
 import { tempDir } from '../support/temp-dir';
+import { readyUntracked } from '../support/dispatch-rig';
 import { createTranslator, sayIn } from '../../electron/core/i18n/translator';
 
 const ADMIN_KEY = 'claims-admin-key-0123456789';
@@ -26,17 +27,7 @@ let odoo: SandboxOdoo;
 let bench1: OdooTransport;
 let bench2: OdooTransport;
 
-const ready = (): Rec[] =>
-  odoo.state
-    .all('stock.picking')
-    .filter(
-      (p) =>
-        p.state === 'assigned' &&
-        odoo.state
-          .all('stock.move')
-          .filter((m) => m.picking_id === p.id)
-          .every((m) => odoo.state.get('product.product', m.product_id as number)!.tracking === 'none'),
-    );
+const ready = (): Rec[] => readyUntracked(odoo);
 const notesOf = (pickingId: number) => odoo.state.all('mail.message').filter((m) => m.model === 'stock.picking' && m.res_id === pickingId);
 
 describe.each([16, 17, 18, 19] as SandboxVersion[])('claims against Odoo %i', (version) => {

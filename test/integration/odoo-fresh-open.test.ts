@@ -19,6 +19,7 @@ import { ExceptionQueue } from '../../electron/core/store/exceptions';
 import { OrderCache } from '../../electron/core/store/order-cache';
 import { startSandboxOdoo, type Rec, type SandboxOdoo } from '../../electron/sandbox/odoo/server';
 import { tempDir } from '../support/temp-dir';
+import { readyUntracked } from '../support/dispatch-rig';
 import { createTranslator } from '../../electron/core/i18n/translator';
 
 const KEY = 'fresh-open-key-0123456789';
@@ -52,17 +53,7 @@ function session(): PackSession {
   });
 }
 
-const untracked = (): Rec[] =>
-  odoo.state
-    .all('stock.picking')
-    .filter(
-      (p) =>
-        p.state === 'assigned' &&
-        odoo.state
-          .all('stock.move')
-          .filter((m) => m.picking_id === p.id)
-          .every((m) => odoo.state.get('product.product', m.product_id as number)!.tracking === 'none'),
-    );
+const untracked = (): Rec[] => readyUntracked(odoo);
 const calls = () => odoo.rpcLog.filter((e) => e.method !== 'authenticate' && e.method !== 'version').map((e) => `${e.model}.${e.method}`);
 const notesOf = (pickingId: number) => odoo.state.all('mail.message').filter((m) => m.model === 'stock.picking' && m.res_id === pickingId);
 
