@@ -8,7 +8,10 @@
 import { mkdirSync, openSync, readFileSync, writeSync, closeSync, statSync } from 'node:fs';
 import { arch, platform, release } from 'node:os';
 import { join } from 'node:path';
-import type { Db } from '../store/db';
+import { sqliteVersions, type Db } from '../store/db';
+import { newestOpenExceptions } from '../store/exceptions';
+import { cachedShipTos } from '../store/order-cache';
+import { outboxHealth } from '../sync/outbox';
 import { escapeRegExp, scrubValue, type SecretValues } from './redact';
 
 declare const PACKBENCH_VERSION: string | undefined;
@@ -44,8 +47,7 @@ export function versions(db: Db): Record<string, string> {
   const v: Record<string, string> = {
     packbench: typeof PACKBENCH_VERSION === 'string' ? PACKBENCH_VERSION : 'development',
     node: process.versions.node,
-    sqlite: db.prepare('SELECT sqlite_version()').pluck().get() as string,
-    schema: String(db.pragma('user_version', { simple: true })),
+    ...sqliteVersions(db),
     os: `${platform()} ${release()} ${arch()}`,
   };
   const electron = (process.versions as Record<string, string | undefined>).electron;
@@ -60,14 +62,7 @@ export function maskText(text: string): string {
 
 /** Customers' names, companies, streets, towns, postcodes, phones and e-mails from the order cache. */
 function customerTexts(db: Db): string[] {
-  const rows = db
-    .prepare(
-      `SELECT data ->> '$.shipTo.name' AS name, data ->> '$.shipTo.company' AS company, data ->> '$.shipTo.street1' AS street1,
-              data ->> '$.shipTo.street2' AS street2, data ->> '$.shipTo.city' AS city, data ->> '$.shipTo.postalCode' AS postalCode,
-              data ->> '$.shipTo.phone' AS phone, data ->> '$.shipTo.email' AS email
-         FROM orders`,
-    )
-    .all() as Record<string, string | null>[];
+  const rows = cachedShipTos(db);
   const texts = new Set<string>();
   for (const row of rows) {
     for (const value of Object.values(row)) if (value && value.trim().length >= 3) texts.add(value.trim());
@@ -136,25 +131,6 @@ export function scaleReadsForSupport(reads: readonly { at: number; bytes: Buffer
   });
 }
 
-function queueState(db: Db) {
-  return {
-    byTargetAndState: db.prepare('SELECT target, state, count(*) AS rows FROM outbox GROUP BY target, state ORDER BY target, state').all(),
-    // Rows that are stuck or failing: what, for which order, how often, and why. Never the payload.
-    problems: db
-      .prepare(
-        `SELECT id, target, kind, order_key AS orderKey, state, attempts, last_error AS lastError, updated_at AS updatedAt
-           FROM outbox WHERE state IN ('dead', 'in_flight') OR (state = 'pending' AND attempts > 0)
-          ORDER BY updated_at DESC LIMIT 50`,
-      )
-      .all(),
-  };
-}
-
-function openExceptions(db: Db) {
-  return db
-    .prepare(`SELECT id, kind, order_ref AS orderRef, title, raised_at AS raisedAt FROM exceptions WHERE state = 'open' ORDER BY id DESC LIMIT 50`)
-    .all();
-}
 
 /** Build the bundle and save it; returns where. */
 export function writeSupportBundle(input: SupportBundleInput): SupportBundle {
@@ -166,8 +142,8 @@ export function writeSupportBundle(input: SupportBundleInput): SupportBundle {
     mode: input.mode,
     versions: versions(db),
     devices: Object.fromEntries(input.events.filter(([name]) => name !== 'state')),
-    queue: queueState(db),
-    openExceptions: openExceptions(db),
+    queue: outboxHealth(db),
+    openExceptions: newestOpenExceptions(db, 50),
     settings: input.settings,
     // A list, not a map: a field named after a secret would be redacted, state and all.
     credentials: Object.entries(input.secretStatus).map(([name, state]) => ({ name, state })),

@@ -47,3 +47,8 @@ function ownerOnlyFile(file: string): void {
   closeSync(openSync(file, 'a', 0o600));
   if (process.platform !== 'win32') chmodSync(file, 0o600);
 }
+
+/** The SQLite library's version and the schema's (user_version), for the support bundle. */
+export function sqliteVersions(db: Db): { sqlite: string; schema: string } {
+  return { sqlite: db.prepare('SELECT sqlite_version()').pluck().get() as string, schema: String(db.pragma('user_version', { simple: true })) };
+}

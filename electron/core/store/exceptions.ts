@@ -52,6 +52,13 @@ const DEFAULT_CHOICES = ['done'];
 /** The lead's list of open (or resolved) exceptions, oldest first; through the index exceptions_open. */
 export const EXCEPTIONS_IN_STATE_SQL = 'SELECT * FROM exceptions WHERE state = ? ORDER BY raised_at, id';
 
+/** The newest open exceptions, their order and title only (the support bundle). */
+export function newestOpenExceptions(db: Db, limit: number): { id: number; kind: string; orderRef: string | null; title: string; raisedAt: number }[] {
+  return db
+    .prepare(`SELECT id, kind, order_ref AS orderRef, title, raised_at AS raisedAt FROM exceptions WHERE state = 'open' ORDER BY id DESC LIMIT ?`)
+    .all(limit) as ReturnType<typeof newestOpenExceptions>;
+}
+
 export class ExceptionQueue {
   /** Per kind, the modules that offer resolutions (e.g. the sync worker's retry/discard, the pack session's repack). */
   private readonly handlers = new Map<ExceptionKind, { choices: string[]; handle: ResolutionHandler }[]>();

@@ -6,6 +6,18 @@ import type { Clock } from '../clock';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
 
+/** Every cached order's customer fields, as stored (the support bundle masks them wherever they turn up). */
+export function cachedShipTos(db: Db): Record<'name' | 'company' | 'street1' | 'street2' | 'city' | 'postalCode' | 'phone' | 'email', string | null>[] {
+  return db
+    .prepare(
+      `SELECT data ->> '$.shipTo.name' AS name, data ->> '$.shipTo.company' AS company, data ->> '$.shipTo.street1' AS street1,
+              data ->> '$.shipTo.street2' AS street2, data ->> '$.shipTo.city' AS city, data ->> '$.shipTo.postalCode' AS postalCode,
+              data ->> '$.shipTo.phone' AS phone, data ->> '$.shipTo.email' AS email
+         FROM orders`,
+    )
+    .all() as ReturnType<typeof cachedShipTos>;
+}
+
 export interface CachedOrder {
   id: number;
   order: Order;

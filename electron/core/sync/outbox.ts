@@ -374,3 +374,20 @@ export function openOutboxItems(db: Db): {
     )
     .all() as ReturnType<typeof openOutboxItems>;
 }
+
+/**
+ * For the support bundle: rows per target and state, and the newest 50 rows that are stuck or
+ * failing (what, for which order, how often, and why), never a payload.
+ */
+export function outboxHealth(db: Db): { byTargetAndState: unknown[]; problems: unknown[] } {
+  return {
+    byTargetAndState: db.prepare('SELECT target, state, count(*) AS rows FROM outbox GROUP BY target, state ORDER BY target, state').all(),
+    problems: db
+      .prepare(
+        `SELECT id, target, kind, order_key AS orderKey, state, attempts, last_error AS lastError, updated_at AS updatedAt
+           FROM outbox WHERE state IN ('dead', 'in_flight') OR (state = 'pending' AND attempts > 0)
+          ORDER BY updated_at DESC LIMIT 50`,
+      )
+      .all(),
+  };
+}
