@@ -39,6 +39,7 @@ import { oldestWaiting, openOutboxItems, queueCounts } from './sync/outbox';
 import { scopeOptions, testOdooConnection } from './odoo/scope-options';
 import { SyncWorker } from './sync/worker';
 import { crashPoint } from './crash-points';
+import { errorMessage } from './error-message';
 
 export interface StationConfig {
   dataDir: string;
@@ -173,7 +174,7 @@ export function createStation(config: StationConfig): Station {
       publishQueue();
       publishState();
     },
-    onError: (error: unknown) => log(`sync: ${error instanceof Error ? error.message : String(error)}`),
+    onError: (error: unknown) => log(`sync: ${errorMessage(error)}`),
     // One line per outcome, under the order's correlation id (its order key).
     onOutcome: (row, outcome, error) =>
       stationLog.forOrder(row.orderKey)[outcome === 'applied' ? 'info' : 'warn'](

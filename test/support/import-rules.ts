@@ -117,7 +117,7 @@ const builtins = new Set(builtinModules);
  * its own and lower rooms, never a higher one; a few pairs are refused on top of that (below).
  */
 const ROOM_LEVEL: Record<string, number> = {
-  base: 0, // clock, paths, events, serial-queue, crash-points: imported by anyone
+  base: 0, // clock, paths, events, serial-queue, crash-points, error-message: imported by anyone
   i18n: 0, // the station's translator and Said (i18n/translator.ts): messages are worded in every room
   store: 1,
   labels: 1,
@@ -137,7 +137,7 @@ export function roomOf(path: string): string | null {
   const m = /^electron\/core\/(?:([^/]+)\/.+|([^/]+))$/.exec(path);
   if (!m) return null;
   if (m[1]) return m[1] in ROOM_LEVEL ? m[1] : 'station';
-  return /^(clock|paths|events|serial-queue|crash-points)(\.ts)?$/.test(m[2]!) ? 'base' : 'station';
+  return /^(clock|paths|events|serial-queue|crash-points|error-message)(\.ts)?$/.test(m[2]!) ? 'base' : 'station';
 }
 
 /** Problems with a relative import from one room of the core to another. */

@@ -22,6 +22,7 @@ import { testPrint } from './printer/test-print';
 import { protocolByName } from './scale/protocols';
 import { probeScale } from './scale/scale-probe';
 import { ScaleService, type ScaleServiceOptions } from './scale/scale-service';
+import { errorMessage } from '../error-message';
 
 /** What the packer is told after a weight is taken, if anything. */
 export type Told = Pick<BenchMessage, 'tone' | 'text'> | null;
@@ -90,7 +91,7 @@ export class DeviceManager {
     this.scheduler = new PrintScheduler({
       journal: this.journal,
       onOutcome: deps.printed,
-      onError: (error) => deps.log(`printing: ${error instanceof Error ? error.message : String(error)}`),
+      onError: (error) => deps.log(`printing: ${errorMessage(error)}`),
     });
   }
 

@@ -10,6 +10,7 @@ import { defaultDataDir } from '../paths';
 import { describeAuditVerdict, verifyAudit, type AuditAnchor } from '../store/audit';
 import { HEAD_FILE, readHeadFile } from '../store/audit-head';
 import { openDatabase } from '../store/db';
+import { errorMessage } from '../error-message';
 
 const ANCHOR = /^(\d+):([0-9a-f]{8,64})$/i;
 
@@ -29,7 +30,7 @@ function main(argv: string[]): number {
       strict: true,
     }));
   } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
+    console.error(`${errorMessage(error)}\n${usage}`);
     return 2;
   }
   if (positionals.length !== 1 || positionals[0] !== 'verify') {
@@ -73,7 +74,7 @@ function main(argv: string[]): number {
     else console.error(line);
     return verdict.ok ? 0 : 1;
   } catch (error) {
-    console.error(`Could not check ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`Could not check ${file}: ${errorMessage(error)}`);
     return 2;
   } finally {
     db?.close();

@@ -2,12 +2,13 @@
 // Electron 45's 150). Built for the wrong one it fails with a paragraph about NODE_MODULE_VERSION;
 // the bench gets one plain sentence saying what is wrong and what to do instead.
 import Database from 'better-sqlite3';
+import { errorMessage } from '../error-message';
 
 const ABI_MISMATCH = /NODE_MODULE_VERSION (\d+)[\s\S]*?requires\s+NODE_MODULE_VERSION (\d+)/;
 
 /** The sentence for a native module built for another runtime, or null when `error` is something else. */
 export function explainNativeModuleError(error: unknown, runtime = runtimeName()): string | null {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const abi = ABI_MISMATCH.exec(message);
   if (abi) {
     return (

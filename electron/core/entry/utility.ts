@@ -6,6 +6,7 @@ import { bootStation, parseFlags } from './boot';
 import { defaultDataDir } from '../paths';
 import { desktopSecrets, keychainOverPort } from './keychain-port';
 import { checkNativeModules } from './native-modules';
+import { errorMessage } from '../error-message';
 
 interface ParentPort {
   on(event: 'message', listener: (message: { data: unknown }) => void): void;
@@ -43,7 +44,7 @@ async function main(port: ParentPort): Promise<void> {
 main(parentPort).catch((error: unknown) => {
   console.error(error);
   // The window says why (a newer database, a data folder it cannot write, bad flags), not only "restarting".
-  parentPort.postMessage({ type: 'fatal', message: error instanceof Error ? error.message : String(error) });
+  parentPort.postMessage({ type: 'fatal', message: errorMessage(error) });
   // Let the message leave before the process does.
   setTimeout(() => process.exit(1), 200);
 });

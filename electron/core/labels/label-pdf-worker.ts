@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { labelPdfFromPng } from './label-pdf';
 import { renderLabelPng } from './label-png';
 import type { LabelPdfJob } from './label-pdf-thread';
+import { errorMessage } from '../error-message';
 
 const job = workerData as LabelPdfJob;
 
@@ -14,5 +15,5 @@ async function draw(): Promise<Uint8Array> {
 
 draw().then(
   (pdf) => parentPort?.postMessage({ ok: true, pdf }),
-  (error: unknown) => parentPort?.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) }),
+  (error: unknown) => parentPort?.postMessage({ ok: false, error: errorMessage(error) }),
 );

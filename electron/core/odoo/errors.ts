@@ -3,6 +3,7 @@
 import { retryAfterMs } from '../sync/backoff';
 import { said, type Said } from '../i18n/translator';
 import type { ApplyResult } from '../sync/target';
+import { errorMessage } from '../error-message';
 
 export type OdooErrorKind = 'network' | 'timeout' | 'retryable' | 'permanent' | 'access' | 'auth' | 'protocol';
 
@@ -193,5 +194,5 @@ export function applyResultOf(error: unknown): ApplyResult {
     if (error.permanent) return { status: 'permanent', error: error.message, title: error.packerSaid };
     return error.retryAfterMs !== undefined ? { status: 'retry', error: error.message, retryAfterMs: error.retryAfterMs } : { status: 'retry', error: error.message };
   }
-  return { status: 'retry', error: error instanceof Error ? error.message : String(error) };
+  return { status: 'retry', error: errorMessage(error) };
 }

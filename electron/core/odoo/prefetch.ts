@@ -15,6 +15,7 @@ import { readPackageTypes } from './package-types';
 import { PickingWriteDateRow, PrefetchPickingRow } from './models/picking';
 import { pickingsToOrders, ReferenceData, type OdooCaller, type OdooScope } from './pickings';
 import { fieldsOf, idOf, readRows, unique } from './read-rows';
+import { errorMessage } from '../error-message';
 
 export interface PrefetcherOptions {
   /** A scoped transport (scopedOdooTransport): searches are narrowed to the bench's scope. */
@@ -134,7 +135,7 @@ export class Prefetcher {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const logged = (error: unknown) => {
-      const text = error instanceof OdooError ? error.message : error instanceof Error ? error.message : String(error);
+      const text = errorMessage(error);
       this.options.log?.(`prefetch: ${text}`);
     };
     this.runOnce()

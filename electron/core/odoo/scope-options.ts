@@ -9,6 +9,7 @@ import type { Db } from '../store/db';
 import { OdooError } from './errors';
 import { M2o, idOf, readRows } from './read-rows';
 import type { OdooTransport } from './transport';
+import { errorMessage } from '../error-message';
 
 const Named = z.object({ id: z.number().int().positive(), name: z.string() });
 const WarehouseRow = Named.extend({ company_id: M2o });
@@ -18,7 +19,7 @@ const PickingTypeRow = Named.extend({ warehouse_id: M2o, company_id: M2o });
 function problemOf(t: Translate, error: unknown): string {
   // The technical detail (Odoo's own words) stays as it came.
   if (error instanceof OdooError) return `${sayIn(t, error.packerSaid)} (${error.message})`;
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 export async function scopeOptionsFromOdoo(odoo: Pick<OdooTransport, 'call'>): Promise<Omit<ScopeOptions, 'source' | 'problem'>> {

@@ -11,6 +11,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } f
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { Db } from './db';
+import { errorMessage } from '../error-message';
 
 export const HEAD_FILE = 'audit-head.json';
 
@@ -40,7 +41,7 @@ export function readHeadFile(file: string): AuditHead | null | { unreadable: str
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    return { unreadable: error instanceof Error ? error.message : String(error) };
+    return { unreadable: errorMessage(error) };
   }
   try {
     const parsed = AuditHead.safeParse(JSON.parse(text));
@@ -91,7 +92,7 @@ export function writeAuditHead(db: Db): void {
     if (head) writeHeadFile(file, head);
   } catch (error) {
     const report = reporters.get(db) ?? ((line: string) => console.error(line));
-    report(`audit: could not write ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    report(`audit: could not write ${file}: ${errorMessage(error)}`);
   }
 }
 

@@ -10,7 +10,8 @@ import { inTransaction, type Db } from '../store/db';
 import type { ExceptionQueue } from '../store/exceptions';
 import { backingOffTargets, inFlightRows, markDone, markPending, type OutboxRow } from './outbox';
 import type { SyncAlerts } from './sync-alerts';
-import { errorMessage, isAuthError, type LookupResult, type SyncTarget } from './target';
+import { errorMessage } from '../error-message';
+import { isAuthError, type LookupResult, type SyncTarget } from './target';
 
 export interface RecoverSummary {
   done: number;

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { ExceptionKind } from '../../../shared/api';
 import { isSaid, type Said } from '../i18n/translator';
 import type { OutboxRow } from './outbox';
+import { errorMessage } from '../error-message';
 
 export type { OutboxRow } from './outbox';
 
@@ -89,10 +90,6 @@ export function isPermanentError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as ErrorHints).permanent === true;
 }
 
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return typeof error === 'string' ? error : String(error);
-}
 
 /** Rows whose payload the target's schema reads (parsed), and the others with the reason in words. */
 export function parsePayloads(handler: Pick<SyncTarget, 'payload'>, rows: OutboxRow[]): { good: OutboxRow[]; bad: { row: OutboxRow; reason: string }[] } {

@@ -31,6 +31,7 @@ import type { PrinterTransport, SendResult } from './transport';
 import { statusAskable, transportFor as defaultTransportFor } from './transports';
 import { crashPoint } from '../../crash-points';
 import { stateMessage } from './print-job-words';
+import { errorMessage } from '../../error-message';
 
 export type { PrintJob, PrintJobState } from '../../store/print-jobs';
 export type { LabelFormat } from './label-encoder';
@@ -402,7 +403,7 @@ export class PrintJournal {
             : { status: printerError?.kind === 'unreachable' ? 'offline' : 'error', message: this.words(printerError?.packerSaid ?? null) },
         );
         if (nothingSent) return this.failed(id, error, seen);
-        this.setState(id, 'uncertain', errorText(error));
+        this.setState(id, 'uncertain', errorMessage(error));
         return {
           ok: false,
           job: this.get(id)!,
@@ -435,7 +436,7 @@ export class PrintJournal {
   }
 
   private failed(id: number, error: unknown, status: PrinterStatus | null, packerMessage?: string): PrintOutcome {
-    this.setState(id, 'failed', errorText(error));
+    this.setState(id, 'failed', errorMessage(error));
     const message =
       packerMessage ??
       (error instanceof PrinterError ? sayIn(this.options.t, error.packerSaid) : error instanceof StationFault ? error.message : this.options.t('printer.job.notReached'));
@@ -482,8 +483,4 @@ export class PrintJournal {
       if (turn.size === 0 && this.printerQueues.get(uri) === turn) this.printerQueues.delete(uri);
     });
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
