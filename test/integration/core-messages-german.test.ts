@@ -28,11 +28,7 @@ async function setLanguage(language: Language): Promise<void> {
   if (!result.ok) throw new Error(result.error.message);
 }
 
-const putAside = async (): Promise<ScanReply> => {
-  const result = await dispatch(rig.station.handlers, 'benchCommand', { command: 'CANCEL' });
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value as ScanReply;
-};
+const putAside = (): Promise<ScanReply> => rig.command('CANCEL');
 
 type OpenedOrder = NonNullable<StationState['order']>;
 

@@ -4,7 +4,7 @@
 // by button, undo of the last scan (audited), and the command sheet made from the scanner's list.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanReply, StationState } from '../../shared/api';
-import { BENCH_COMMANDS } from '../../shared/bench-commands';
+import { BENCH_COMMANDS, type BenchCommand } from '../../shared/bench-commands';
 import { dispatch } from '../../shared/bridge';
 import { commandSheetPdf, commandSheetZpl } from '../../electron/core/labels/command-sheet';
 import { classifyScan } from '../../electron/core/pack/scan-code';
@@ -25,11 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => rig?.close());
 
-const press = async (command: (typeof BENCH_COMMANDS)[number]): Promise<ScanReply> => {
-  const result = await dispatch(rig.station.handlers, 'benchCommand', { command });
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value as ScanReply;
-};
+const press = (command: BenchCommand): Promise<ScanReply> => rig.command(command);
 const getState = async () => ((await dispatch(rig.station.handlers, 'getState', {})) as { ok: true; value: StationState }).value;
 
 /** The ready orders with their lines, as the bench opens them (each put aside again). */

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { ScanReply, StationState } from '../../shared/api';
 import { dispatch } from '../../shared/bridge';
 import type { SettingsPatch } from '../../shared/settings';
+import type { BenchCommand } from '../../shared/bench-commands';
 import { JsonRpcTransport } from '../../electron/core/odoo/json-rpc';
 import { createStation, type Station, type StationConfig } from '../../electron/core/station';
 import { startSandboxOdoo, type SandboxOdoo } from '../../electron/sandbox/odoo/server';
@@ -107,6 +108,13 @@ export async function scanOn(station: Station, code: string): Promise<ScanReply>
   return result.value as ScanReply;
 }
 
+/** A bench command (put aside, undo, log out…) as its on-screen button sends it; throws when the call itself fails. */
+export async function commandOn(station: Station, command: BenchCommand): Promise<ScanReply> {
+  const result = await dispatch(station.handlers, 'benchCommand', { command });
+  if (!result.ok) throw new Error(`command ${command} failed: ${result.error.message}`);
+  return result.value as ScanReply;
+}
+
 export interface SandboxRig<Scale extends ScaleSimulator | null = ScaleSimulator> extends SandboxDevices<Scale> {
   dir: ReturnType<typeof tempDir>;
   /** The running station (a new one after restart()). */
@@ -114,6 +122,8 @@ export interface SandboxRig<Scale extends ScaleSimulator | null = ScaleSimulator
   /** JSON-RPC to the sandbox Odoo, to check what the station wrote there. */
   rpc: JsonRpcTransport;
   scan(code: string): Promise<ScanReply>;
+  /** Press a bench command's button. */
+  command(command: BenchCommand): Promise<ScanReply>;
   /** The first state at this step (current or coming). */
   untilStep(step: StationState['step'], timeoutMs?: number): Promise<StationState>;
   /** The sandbox's deliveries ready to pack, oldest first. */
@@ -161,6 +171,7 @@ export async function startSandboxRig(options: SandboxRigOptions & { scale?: boo
       return station;
     },
     scan: (code) => scanOn(station, code),
+    command: (command) => commandOn(station, command),
     untilStep: (step, timeoutMs = 15_000) => waitForEvent(station.events, 'state', (s) => s.step === step, timeoutMs, `step ${step}`),
     async readyPickings() {
       return (await rpc.executeKw('stock.picking', 'search_read', [[['state', '=', 'assigned']]], {
