@@ -28,7 +28,7 @@ describe('the chatter note of an address corrected at the bench', () => {
       { source: { url: odoo.url, db: odoo.db }, pickingId: picking.id as number, name: pickingName },
       { lead: 'Lena', bench: 'Bench 1', changes: [{ field: 'postcode', before: '1011', after: '10115' }], marker, at: 0 },
     );
-    return { id: 1, seq: 1, attempts: 0, target: input.target, kind: input.kind, orderKey: input.orderKey, idempotencyKey: input.idempotencyKey!, binding: input.binding ?? null, payload: input.payload as AddressNotePayload };
+    return { id: 1, seq: 1, attempts: 0, handOuts: 0, target: input.target, kind: input.kind, orderKey: input.orderKey, idempotencyKey: input.idempotencyKey!, binding: input.binding ?? null, payload: input.payload as AddressNotePayload };
   }
   const notesWith = (text: string) => odoo.state.all('mail.message').filter((m) => String(m.body).includes(text));
 

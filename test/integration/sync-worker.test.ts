@@ -412,6 +412,54 @@ describe('SyncWorker', () => {
     expect(listAudit(db).filter((a) => a.action === 'outbox.recovered')).toHaveLength(2);
   });
 
+  it('tells the target how often each row went out before: 0 on its first go, a stop mid-call and a split batch counted', async () => {
+    const seen: Record<number, number>[] = [];
+    const record = (rows: OutboxRow[]) => seen.push(Object.fromEntries(rows.map((r) => [r.id, r.handOuts])));
+    // A stop mid-call: the hand-out was counted as the row went out, before the target was called.
+    const stopped = add('S');
+    const crashed = newWorker();
+    let reached!: () => void;
+    const applyStarted = new Promise<void>((resolve) => (reached = resolve));
+    crashed.register('odoo.validate', {
+      target: 'odoo',
+      payload: z.unknown(),
+      maxBatch: 10,
+      apply: (rows) => {
+        record(rows);
+        reached();
+        return new Promise<ApplyResult[]>(() => {});
+      },
+      lookup: async () => ({ applied: false }),
+    });
+    void crashed.runOnce();
+    await applyStarted;
+    db.close();
+    db = open();
+
+    // After the restart: looked up, not applied, put back; then a batch refused whole is split.
+    const a = add('A');
+    const b = add('B');
+    const worker = newWorker();
+    const target = fakeTarget();
+    target.handler.apply = vi.fn(async (rows: OutboxRow[]) => {
+      record(rows);
+      if (rows.length > 1) throw Object.assign(new Error('ValidationError: one of them is refused'), { permanent: true });
+      return rows.map((): ApplyResult => ({ status: 'done' }));
+    });
+    worker.register('odoo.validate', target.handler);
+    await worker.runOnce();
+    expect(seen).toEqual([
+      { [stopped.id]: 0 },
+      // The batch: the row the stop cut short went out once before, the new ones never.
+      { [stopped.id]: 1, [a.id]: 0, [b.id]: 0 },
+      // Each on its own after the refusal: each went out once already, in the batch.
+      { [stopped.id]: 2 },
+      { [a.id]: 1 },
+      { [b.id]: 1 },
+    ]);
+    for (const id of [stopped.id, a.id, b.id]) expect(row(id).state).toBe('done');
+  });
+
   it('splits a batch that fails permanently so one bad row does not block the others', async () => {
     const worker = newWorker();
     const good1 = add('A');

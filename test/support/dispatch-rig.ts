@@ -116,7 +116,9 @@ export async function dispatchRig(
     },
     row(order, overrides = {}) {
       const row = dispatchRow(order, overrides);
-      return { ...row, idempotencyKey: row.idempotencyKey!, binding: row.binding ?? null, id: -seq, seq: 1, attempts: 0 };
+      // Applied by hand, possibly more than once: as a row that may have gone out before, so its
+      // target looks for what it made (a queued row's first go is the worker's, counted in SQLite).
+      return { ...row, idempotencyKey: row.idempotencyKey!, binding: row.binding ?? null, id: -seq, seq: 1, attempts: 0, handOuts: 1 };
     },
     state: (id) => getOutboxRow(db, id)?.state,
     async drain() {

@@ -40,6 +40,11 @@ export interface OutboxRow<P = unknown> {
   binding: string | null;
   /** Failed attempts so far (0 on the first try). */
   attempts: number;
+  /**
+   * Times the row went to its target before this time, counted as it goes out, so an attempt a
+   * stop cut short counts too: 0 means nothing the row does can have happened yet.
+   */
+  handOuts: number;
 }
 
 /** A row with its bookkeeping, for status screens and tests. */
@@ -63,6 +68,7 @@ interface DbRow {
   binding: string | null;
   state: OutboxState;
   attempts: number;
+  hand_outs: number;
   next_attempt_at: number;
   last_error: string | null;
   result: string | null;
@@ -81,6 +87,7 @@ function toRow(r: DbRow): OutboxRow {
     payload: JSON.parse(r.payload) as unknown,
     binding: r.binding,
     attempts: r.attempts,
+    handOuts: r.hand_outs,
   };
 }
 
@@ -285,10 +292,10 @@ export function reviveTarget(db: Db, target: string, now: number): number {
     .run(now, now, target, now).changes;
 }
 
-/** Pending → in_flight; returns the ids actually moved (a row changed meanwhile is left out). */
+/** Pending → in_flight, each row's hand-out counted; returns the ids actually moved (a row changed meanwhile is left out). */
 export function markInFlight(db: Db, clock: Clock, ids: readonly number[]): Set<number> {
   const update = db.prepare(
-    `UPDATE outbox SET state = 'in_flight', updated_at = ? WHERE id = ? AND state = 'pending'`,
+    `UPDATE outbox SET state = 'in_flight', hand_outs = hand_outs + 1, updated_at = ? WHERE id = ? AND state = 'pending'`,
   );
   const now = clock.now();
   const moved = new Set<number>();
@@ -300,6 +307,14 @@ export function markDone(db: Db, clock: Clock, id: number, result: unknown): voi
   db.prepare(
     `UPDATE outbox SET state = 'done', result = ?, updated_at = ? WHERE id = ? AND state = 'in_flight'`,
   ).run(JSON.stringify(result ?? null), clock.now(), id);
+}
+
+/**
+ * A row found in flight went out at least once, even when nothing counted it (a test, or a build
+ * before the count): its target must look for what it may have done.
+ */
+export function markHandedOut(db: Db, id: number): void {
+  db.prepare(`UPDATE outbox SET hand_outs = max(hand_outs, 1) WHERE id = ?`).run(id);
 }
 
 /** In flight → pending at `nextAttemptAt`; counts a failed attempt when `error` is given. */

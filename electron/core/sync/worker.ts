@@ -233,8 +233,9 @@ export class SyncWorker {
       }
     } catch (error) {
       if (isPermanentError(error) && rows.length > 1) {
-        // One bad row must not hold back the others: try each on its own.
-        for (const row of rows) {
+        // One bad row must not hold back the others: try each on its own. Each went out once in
+        // this batch already (and may have done part of its work): its hand-out count says so.
+        for (const row of rows.map((r) => ({ ...r, handOuts: r.handOuts + 1 }))) {
           if (this.stopped.has(row.target)) {
             // An auth failure earlier in the split: put the rest back untouched.
             inTransaction(this.db, () => markPending(this.db, this.clock, row.id, this.clock.now()));

@@ -64,25 +64,29 @@ function createdIds(reply: unknown, count: number, what: string): number[] {
 
 /**
  * 2. Packages, one per parcel, with its shipping weight (and the package type the packer scanned
- * for it), one call for the batch. Any earlier attempt may have had its packages made with the
- * answer lost, even one the outbox never counted (the bench died mid-call): packages are named by
- * the parcel's tracking ref, so they are looked up first and reused instead of making a twin.
- * Always looked up, even for a row that looks like a first try: the outbox does not count an
- * attempt cut short by a stop, and a stop after a restart's lookup leaves no trace either.
- * Returns the package ids of each plan, one per parcel in order.
+ * for it), one call for the batch. An earlier attempt may have had its packages made with the
+ * answer lost (the bench died mid-call): packages are named by the parcel's tracking ref, so the
+ * plans that `mayExist` (their row went out before: the outbox counts each hand-out as it goes,
+ * before any call) are looked up first and reused instead of making a twin. A row on its first go
+ * cannot have made any: no search for it. Returns the package ids of each plan, one per parcel in order.
  */
 export async function findOrCreatePackages(
   transport: Caller,
   dialect: OdooDialect,
   plans: Plan[],
+  mayExist: (plan: Plan) => boolean = () => true,
 ): Promise<Map<Plan, number[]>> {
   const packages = new Map<Plan, number[]>();
   if (plans.length === 0) return packages;
   const wanted = plans.flatMap((plan) => plan.parcels.map((parcel, i) => ({ plan, i, parcel })));
-  const found = await readRows(transport, PackageRow, dialect.packageModel, 'search_read', {
-    domain: [['name', 'in', wanted.map((x) => x.parcel.trackingRef)]],
-    fields: fieldsOf(PackageRow),
-  });
+  const lookFor = wanted.filter((x) => mayExist(x.plan)).map((x) => x.parcel.trackingRef);
+  const found =
+    lookFor.length === 0
+      ? []
+      : await readRows(transport, PackageRow, dialect.packageModel, 'search_read', {
+          domain: [['name', 'in', lookFor]],
+          fields: fieldsOf(PackageRow),
+        });
   const byName = new Map(found.map((p) => [p.name, p.id]));
   for (const plan of plans) packages.set(plan, []);
   const place = (x: (typeof wanted)[number], id: number) => (packages.get(x.plan)![x.i] = id);

@@ -4,7 +4,7 @@
 // written for and never sent elsewhere.
 //
 // Batched: a batch of rows costs a fixed number of calls (the snapshot's reads, one per model;
-// one package search and one create (the search always: see findOrCreatePackages); per group
+// one package create, and one search first when a row went out before: see findOrCreatePackages); per group
 // of 100 pickings one validation, one state re-read where Odoo's answer cannot say (19, or a
 // wizard), one attachment create) plus two per picking (its write with the move lines as one2many
 // commands, and its chatter message), Odoo's floor: under 2.1 calls per picking for a backlog.
@@ -70,8 +70,11 @@ export function createOdooDispatchTarget(
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const reference = options.reference ?? new ReferenceData();
 
-  /** The rows bound to this Odoo, all at once; `results` is indexed like `payloads`. */
-  async function dispatch(payloads: DispatchPayload[], results: Results): Promise<void> {
+  /**
+   * The rows bound to this Odoo, all at once; `results` is indexed like `payloads`. `firstGo[i]`:
+   * the row never went out before, so nothing it makes can exist yet (see findOrCreatePackages).
+   */
+  async function dispatch(payloads: DispatchPayload[], firstGo: boolean[], results: Results): Promise<void> {
     const dialect = dialectFor(await transport.version());
     const uid = await ownUid(transport);
     const backorder = options.backorder?.() ?? 'create';
@@ -85,7 +88,7 @@ export function createOdooDispatchTarget(
       else results[i] = d.result;
     });
     // 2. Packages, for the batch.
-    const packages = await findOrCreatePackages(transport, dialect, plans.filter((x) => !x.finishOnly));
+    const packages = await findOrCreatePackages(transport, dialect, plans.filter((x) => !x.finishOnly), (x) => !firstGo[x.index]);
     crashPoint('odoo.packages');
     // 3–8. Groups go through the rest side by side, so that one group's validation does not leave
     // Odoo idle: at most `concurrency` calls in flight for the whole batch.
@@ -146,6 +149,7 @@ export function createOdooDispatchTarget(
     try {
       await dispatch(
         live.map((x) => x.row.payload),
+        live.map((x) => x.row.handOuts === 0),
         liveResults,
       );
       merged();

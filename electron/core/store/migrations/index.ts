@@ -18,5 +18,6 @@ import { m0190 } from './0190-carrier-hints';
 import { m0230 } from './0230-shipment-voids';
 import { m0260 } from './0260-pack-sessions-by-order';
 import { m0270 } from './0270-outbox-open-indexes';
+import { m0280 } from './0280-outbox-hand-outs';
 
-export const migrations: readonly Migration[] = [m0010, m0020, m0030, m0040, m0050, m0060, m0070, m0080, m0090, m0110, m0120, m0130, m0170, m0180, m0190, m0230, m0260, m0270];
+export const migrations: readonly Migration[] = [m0010, m0020, m0030, m0040, m0050, m0060, m0070, m0080, m0090, m0110, m0120, m0130, m0170, m0180, m0190, m0230, m0260, m0270, m0280];
