@@ -75,21 +75,14 @@ const LOOKUP_BY_CODE_ANY_SQL = `${CODE_COLUMNS} WHERE c.code = ? ORDER BY o.read
 const CHOICES_LISTED = 20;
 
 export class OrderCache {
-  private readonly statements = new Map<string, Statement>();
-
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
   ) {}
 
-  /** Prepared once per connection: a lookup or a prefetch batch should not re-parse its SQL. */
+  /** A statement of this connection (openDatabase keeps each prepared once per SQL text). */
   private sql(text: string): Statement {
-    let statement = this.statements.get(text);
-    if (!statement) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
+    return this.db.prepare(text);
   }
 
   /**
