@@ -58,16 +58,24 @@ describe.each([17, 19] as SandboxVersion[])('one dispatch against Odoo %i', (ver
     expect(odoo.state.get('stock.picking', picking!.id)!.state).toBe('done');
   });
 
-  it('a row found in flight after a restart looks its package up and reuses it', async () => {
+  /**
+   * A bench hands the row out (as its worker does, before any call), makes the package and dies
+   * before it hears back: the row is left in flight with its package in Odoo.
+   */
+  async function stoppedAfterPackage(ref: string) {
     odoo = await startSandboxOdoo({ version, apiKey: KEY, seed: 20 });
     rig = await dispatchRig(odoo);
     const packageModel = version >= 19 ? 'stock.package' : 'stock.quant.package';
     const [picking] = untracked();
-    const ref = 'PBSTOPPED0001';
     const id = rig.queue(await rig.cache(String(picking!.name)), { trackingRef: ref });
-    // The stopped attempt got as far as the package; the bench died before it heard back.
+    inTransaction(rig.db, () => markInFlight(rig.db, systemClock, [id]));
     await rig.transport.call(packageModel, 'create', { vals_list: [{ name: ref, shipping_weight: 1.25 }] });
-    rig.db.prepare(`UPDATE outbox SET state = 'in_flight' WHERE id = ?`).run(id);
+    return { id, picking: picking!, packageModel };
+  }
+
+  it('a row found in flight after a restart looks its package up and reuses it', async () => {
+    const ref = 'PBSTOPPED0001';
+    const { id, picking, packageModel } = await stoppedAfterPackage(ref);
     await rig.worker.recover();
     expect(rig.state(id)).toBe('pending');
     const from = odoo.rpcLog.length;
@@ -76,7 +84,7 @@ describe.each([17, 19] as SandboxVersion[])('one dispatch against Odoo %i', (ver
     expect(callsSince(from)).toContain(`${packageModel}.search_read`);
     const packages = odoo.state.all(packageModel).filter((p) => p.name === ref);
     expect(packages).toHaveLength(1);
-    const lines = odoo.state.all('stock.move.line').filter((l) => l.picking_id === picking!.id);
+    const lines = odoo.state.all('stock.move.line').filter((l) => l.picking_id === picking.id);
     expect(new Set(lines.map((l) => l.result_package_id))).toEqual(new Set([packages[0]!.id]));
   });
 
@@ -84,15 +92,9 @@ describe.each([17, 19] as SandboxVersion[])('one dispatch against Odoo %i', (ver
     // Found by `npm run soak -- --kills 1000`: killed after the package create, restarted (the row
     // looked up and put back to pending, its attempt not counted), killed again before the retry:
     // the next bench must not take the row for a first try and make a twin package.
-    odoo = await startSandboxOdoo({ version, apiKey: KEY, seed: 20 });
-    rig = await dispatchRig(odoo);
-    const packageModel = version >= 19 ? 'stock.package' : 'stock.quant.package';
-    const [picking] = untracked();
     const ref = 'PBSTOPPED0002';
-    const id = rig.queue(await rig.cache(String(picking!.name)), { trackingRef: ref });
-    // The first bench hands the row out (as its worker does, before any call), makes the package, dies.
-    inTransaction(rig.db, () => markInFlight(rig.db, systemClock, [id]));
-    await rig.transport.call(packageModel, 'create', { vals_list: [{ name: ref, shipping_weight: 1.25 }] });
+    // The first bench stops after the package.
+    const { id, packageModel } = await stoppedAfterPackage(ref);
     // The second bench looks it up on start (not done) and puts it back, then dies before the retry.
     await rig.worker.recover();
     // As the third bench finds it: pending, never counted as a failed try.

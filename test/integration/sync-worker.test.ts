@@ -54,6 +54,29 @@ function row(id: number) {
   return r;
 }
 
+/**
+ * A worker hands the due rows to a target and the process dies before any reply (nothing after
+ * apply runs); resolves once apply was called. `seen` gets the rows as the target got them.
+ */
+async function dieMidApply(seen: (rows: OutboxRow[]) => void = () => {}): Promise<void> {
+  const crashed = newWorker();
+  let reached!: () => void;
+  const applyStarted = new Promise<void>((resolve) => (reached = resolve));
+  crashed.register('odoo.validate', {
+    target: 'odoo',
+    payload: z.unknown(),
+    maxBatch: 10,
+    apply: (rows) => {
+      seen(rows);
+      reached();
+      return new Promise<ApplyResult[]>(() => {});
+    },
+    lookup: async () => ({ applied: false }),
+  });
+  void crashed.runOnce();
+  await applyStarted;
+}
+
 /** A target whose answer per row comes from `decide`; records every apply and lookup call. */
 function fakeTarget(
   decide: (row: OutboxRow) => ApplyResult = () => ({ status: 'done' }),
@@ -361,23 +384,9 @@ describe('SyncWorker', () => {
   });
 
   it('after a crash, looks up in-flight rows and never applies one twice', async () => {
-    const crashed = newWorker();
     const applied = add('A'); // the reply was lost: Odoo did validate it
     const lost = add('B'); // never reached Odoo
-    let reached!: () => void;
-    const applyStarted = new Promise<void>((resolve) => (reached = resolve));
-    crashed.register('odoo.validate', {
-      target: 'odoo',
-      payload: z.unknown(),
-      maxBatch: 10,
-      apply: () => {
-        reached();
-        return new Promise<ApplyResult[]>(() => {}); // the process dies before a reply
-      },
-      lookup: async () => ({ applied: false }),
-    });
-    void crashed.runOnce();
-    await applyStarted;
+    await dieMidApply();
     // The in_flight mark was committed before apply was called: another connection sees it.
     const reader = openDatabase(file, { readonly: true });
     openDbs.push(reader);
@@ -417,22 +426,7 @@ describe('SyncWorker', () => {
     const record = (rows: OutboxRow[]) => seen.push(Object.fromEntries(rows.map((r) => [r.id, r.handOuts])));
     // A stop mid-call: the hand-out was counted as the row went out, before the target was called.
     const stopped = add('S');
-    const crashed = newWorker();
-    let reached!: () => void;
-    const applyStarted = new Promise<void>((resolve) => (reached = resolve));
-    crashed.register('odoo.validate', {
-      target: 'odoo',
-      payload: z.unknown(),
-      maxBatch: 10,
-      apply: (rows) => {
-        record(rows);
-        reached();
-        return new Promise<ApplyResult[]>(() => {});
-      },
-      lookup: async () => ({ applied: false }),
-    });
-    void crashed.runOnce();
-    await applyStarted;
+    await dieMidApply(record);
     db.close();
     db = open();
 

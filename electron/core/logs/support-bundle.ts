@@ -131,7 +131,6 @@ export function scaleReadsForSupport(reads: readonly { at: number; bytes: Buffer
   });
 }
 
-
 /** Build the bundle and save it; returns where. */
 export function writeSupportBundle(input: SupportBundleInput): SupportBundle {
   const { db } = input;

@@ -3,7 +3,6 @@
 // a lookup is one or two indexed queries and works fully offline.
 import { Order } from '../../../shared/order';
 import type { Clock } from '../clock';
-import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
 
 /** Every cached order's customer fields, as stored (the support bundle masks them wherever they turn up). */
@@ -80,11 +79,6 @@ export class OrderCache {
     private readonly clock: Clock,
   ) {}
 
-  /** A statement of this connection (openDatabase keeps each prepared once per SQL text). */
-  private sql(text: string): Statement {
-    return this.db.prepare(text);
-  }
-
   /**
    * Insert or refresh an order and its lines and lookup codes; returns the local order id.
    * Without extras (a scan fetched the order) the tracking ref and package codes already known stay.
@@ -92,7 +86,7 @@ export class OrderCache {
   save(order: Order, extras?: CacheExtras): number {
     return this.db.transaction(() => {
       const ready = order.state === 'assigned' ? 1 : 0;
-      const row = this.sql(
+      const row = this.db.prepare(
           `INSERT INTO orders (source_url, source_db, picking_id, name, origin, state, data, write_date, fetched_at, ready)
            VALUES (@url, @db, @pickingId, @name, @origin, @state, @data, @writeDate, @now, @ready)
            ON CONFLICT (source_url, source_db, picking_id) DO UPDATE SET
@@ -112,8 +106,8 @@ export class OrderCache {
           now: this.clock.now(),
           ready,
         }) as { id: number };
-      this.sql('DELETE FROM order_lines WHERE order_id = ?').run(row.id);
-      const insert = this.sql(
+      this.db.prepare('DELETE FROM order_lines WHERE order_id = ?').run(row.id);
+      const insert = this.db.prepare(
         `INSERT INTO order_lines (order_id, move_id, product_id, name, sku, barcode, quantity, unit, unit_weight_g, tracking)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
@@ -121,9 +115,9 @@ export class OrderCache {
         insert.run(row.id, l.moveId, l.productId, l.name, l.sku, l.barcode, l.quantity, l.unit, l.unitWeightG, l.tracking);
       }
       const kinds = extras ? ['origin', 'barcode', 'tracking', 'package'] : ['origin', 'barcode'];
-      this.sql(`DELETE FROM order_codes WHERE order_id = ? AND kind IN (${kinds.map(() => '?').join(', ')})`)
+      this.db.prepare(`DELETE FROM order_codes WHERE order_id = ? AND kind IN (${kinds.map(() => '?').join(', ')})`)
         .run(row.id, ...kinds);
-      const code = this.sql('INSERT OR IGNORE INTO order_codes (code, kind, order_id) VALUES (?, ?, ?)');
+      const code = this.db.prepare('INSERT OR IGNORE INTO order_codes (code, kind, order_id) VALUES (?, ?, ?)');
       const add = (value: string | null, kind: Exclude<CodeKind, 'name'>) => {
         const trimmed = value?.trim();
         if (trimmed) code.run(trimmed, kind, row.id);
@@ -147,7 +141,7 @@ export class OrderCache {
    */
   markNotReady(source: OrderSourceBinding, pickingId: number, state: string | null, writeDate?: string): boolean {
     return this.db.transaction(() => {
-      const row = this.sql(
+      const row = this.db.prepare(
           `UPDATE orders SET ready = 0,
              state = coalesce(@state, state),
              write_date = coalesce(@writeDate, write_date),
@@ -162,7 +156,7 @@ export class OrderCache {
         | { id: number }
         | undefined;
       if (!row) return false;
-      this.sql(`DELETE FROM order_codes WHERE order_id = ? AND kind = 'barcode'`).run(row.id);
+      this.db.prepare(`DELETE FROM order_codes WHERE order_id = ? AND kind = 'barcode'`).run(row.id);
       return true;
     })();
   }
@@ -170,7 +164,7 @@ export class OrderCache {
   /** Odoo ids of the cached pickings believed ready to pack. */
   readyPickingIds(source: OrderSourceBinding): number[] {
     return (
-      this.sql('SELECT picking_id FROM orders WHERE source_url = ? AND source_db = ? AND ready = 1')
+      this.db.prepare('SELECT picking_id FROM orders WHERE source_url = ? AND source_db = ? AND ready = 1')
         .pluck()
         .all(source.url, source.db) as number[]
     );
@@ -179,7 +173,7 @@ export class OrderCache {
   /** Is this picking cached, ready, at this write_date (nothing to fetch)? */
   isCurrent(source: OrderSourceBinding, pickingId: number, writeDate: string): boolean {
     return (
-      this.sql('SELECT 1 FROM orders WHERE source_url = ? AND source_db = ? AND picking_id = ? AND write_date = ? AND ready = 1')
+      this.db.prepare('SELECT 1 FROM orders WHERE source_url = ? AND source_db = ? AND picking_id = ? AND write_date = ? AND ready = 1')
         .get(source.url, source.db, pickingId, writeDate) !== undefined
     );
   }
@@ -190,13 +184,13 @@ export class OrderCache {
   }
 
   findByName(name: string, source: OrderSourceBinding): CachedOrder | null {
-    const row = this.sql('SELECT id, data, fetched_at FROM orders WHERE name = ? AND source_url = ? AND source_db = ?')
+    const row = this.db.prepare('SELECT id, data, fetched_at FROM orders WHERE name = ? AND source_url = ? AND source_db = ?')
       .get(name, source.url, source.db) as { id: number; data: string; fetched_at: number } | undefined;
     return row ? { id: row.id, order: Order.parse(JSON.parse(row.data)), fetchedAt: row.fetched_at } : null;
   }
 
   get(id: number): CachedOrder | null {
-    const row = this.sql('SELECT id, data, fetched_at FROM orders WHERE id = ?').get(id) as
+    const row = this.db.prepare('SELECT id, data, fetched_at FROM orders WHERE id = ?').get(id) as
       | { id: number; data: string; fetched_at: number }
       | undefined;
     return row ? { id: row.id, order: Order.parse(JSON.parse(row.data)), fetchedAt: row.fetched_at } : null;
@@ -205,7 +199,7 @@ export class OrderCache {
   /** The name of the product with this barcode or SKU in any order of the local copy, or null. */
   productName(code: string): string | null {
     return (
-      (this.sql(
+      (this.db.prepare(
         `SELECT line.value ->> '$.name' FROM orders o, json_each(o.data, '$.lines') line
          WHERE line.value ->> '$.barcode' = ? OR line.value ->> '$.sku' = ? LIMIT 1`,
       )
@@ -223,12 +217,12 @@ export class OrderCache {
     const value = code.trim();
     if (value === '') return { kind: 'none' };
     const named = (
-      source ? this.sql(LOOKUP_BY_NAME_SQL).get(value, source.url, source.db) : this.sql(LOOKUP_BY_NAME_ANY_SQL).get(value)
+      source ? this.db.prepare(LOOKUP_BY_NAME_SQL).get(value, source.url, source.db) : this.db.prepare(LOOKUP_BY_NAME_ANY_SQL).get(value)
     ) as { id: number; data: string; fetched_at: number } | undefined;
     if (named) return { kind: 'order', via: 'name', order: Order.parse(JSON.parse(named.data)), fetchedAt: named.fetched_at };
 
     const matches = (
-      source ? this.sql(LOOKUP_BY_CODE_SQL).all(value, source.url, source.db) : this.sql(LOOKUP_BY_CODE_ANY_SQL).all(value)
+      source ? this.db.prepare(LOOKUP_BY_CODE_SQL).all(value, source.url, source.db) : this.db.prepare(LOOKUP_BY_CODE_ANY_SQL).all(value)
     ) as { id: number; name: string; origin: string | null; ready: number; kind: CodeKind }[];
     if (matches.length === 0) return { kind: 'none' };
     const byOrder = new Map(matches.map((m) => [m.id, m]));
@@ -248,7 +242,7 @@ export class OrderCache {
       orders: candidates.slice(0, CHOICES_LISTED).map((m) => ({
         name: m.name,
         origin: m.origin,
-        partner: (this.sql(`SELECT data ->> '$.shipTo.name' FROM orders WHERE id = ?`).pluck().get(m.id) as string | null) ?? null,
+        partner: (this.db.prepare(`SELECT data ->> '$.shipTo.name' FROM orders WHERE id = ?`).pluck().get(m.id) as string | null) ?? null,
       })),
     };
   }
@@ -256,7 +250,7 @@ export class OrderCache {
   // ---- prefetch cursor ----
 
   cursor(source: OrderSourceBinding): PrefetchCursor | null {
-    const row = this.sql(
+    const row = this.db.prepare(
         'SELECT scope, write_date, picking_id, last_success_at FROM prefetch_cursors WHERE source_url = ? AND source_db = ?',
       )
       .get(source.url, source.db) as
@@ -268,7 +262,7 @@ export class OrderCache {
   }
 
   saveCursor(source: OrderSourceBinding, cursor: PrefetchCursor): void {
-    this.sql(
+    this.db.prepare(
         `INSERT INTO prefetch_cursors (source_url, source_db, scope, write_date, picking_id, last_success_at)
          VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (source_url, source_db) DO UPDATE SET scope = excluded.scope, write_date = excluded.write_date,

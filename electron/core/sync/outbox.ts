@@ -309,14 +309,6 @@ export function markDone(db: Db, clock: Clock, id: number, result: unknown): voi
   ).run(JSON.stringify(result ?? null), clock.now(), id);
 }
 
-/**
- * A row found in flight went out at least once, even when nothing counted it (a test, or a build
- * before the count): its target must look for what it may have done.
- */
-export function markHandedOut(db: Db, id: number): void {
-  db.prepare(`UPDATE outbox SET hand_outs = max(hand_outs, 1) WHERE id = ?`).run(id);
-}
-
 /** In flight → pending at `nextAttemptAt`; counts a failed attempt when `error` is given. */
 export function markPending(
   db: Db,

@@ -8,7 +8,7 @@ import type { Clock } from '../clock';
 import { appendAudit } from '../store/audit';
 import { inTransaction, type Db } from '../store/db';
 import type { ExceptionQueue } from '../store/exceptions';
-import { backingOffTargets, inFlightRows, markDone, markHandedOut, markPending, type OutboxRow } from './outbox';
+import { backingOffTargets, inFlightRows, markDone, markPending, type OutboxRow } from './outbox';
 import type { SyncAlerts } from './sync-alerts';
 import { errorMessage } from '../error-message';
 import { isAuthError, type LookupResult, type SyncTarget } from './target';
@@ -81,10 +81,7 @@ export async function recoverInFlight(host: RecoveryHost, target: string): Promi
         markDone(db, clock, row.id, found.result);
         handler.onApplied?.(parsedRow, found.result);
         host.backUp(row.target);
-      } else {
-        markPending(db, clock, row.id, clock.now());
-        markHandedOut(db, row.id);
-      }
+      } else markPending(db, clock, row.id, clock.now());
       appendAudit(db, clock, {
         actor: `sync:${row.target}`,
         action: 'outbox.recovered',
